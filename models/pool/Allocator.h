@@ -1,0 +1,101 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "domain/Types.h"
+
+#include <QSqlQuery>
+
+#include <memory>
+
+namespace PoolDesk {
+
+class Database;
+class NumberProvisioner;
+
+// Machine-readable reasons carried by Error::reason when Error::code is Refused.
+namespace RefusalReason {
+inline const QString PoolExhausted = QStringLiteral("pool_exhausted");
+inline const QString PurchasePending = QStringLiteral("pool_exhausted_purchase_pending");
+inline const QString DedicatedBusy = QStringLiteral("dedicated_numbers_busy");
+inline const QString MaxConcurrentCalls = QStringLiteral("max_concurrent_calls");
+inline const QString MonthlyMinutes = QStringLiteral("monthly_minutes");
+inline const QString MonthlyBudget = QStringLiteral("monthly_budget");
+inline const QString UnknownCompany = QStringLiteral("unknown_company");
+inline const QString UnknownSession = QStringLiteral("unknown_session");
+inline const QString SessionEnded = QStringLiteral("session_ended");
+} // namespace RefusalReason
+
+struct AllocationRequest {
+    QString company;
+    QString operatorId;
+    QString session;
+    std::optional<int> ttlSeconds; // the pool's default lease when empty
+    QString environment;           // development / production
+};
+
+struct Allocation {
+    qint64 numberId = 0;
+    QString e164;
+    bool dedicated = false;
+    QString session;
+    QString company;
+    qint64 companyId = 0;
+    QDateTime leaseExpiresAt;
+    bool resumed = false; // the session already held this number (a retried request)
+};
+
+struct ReleaseRequest {
+    QString session;
+    qint64 durationSeconds = 0;
+    Direction direction = Direction::Outbound;
+    QString callSid;
+    std::optional<Micros> twilioPrice;
+};
+
+struct Release {
+    CallRecord record;
+    bool alreadyReleased = false; // a repeated release: nothing was counted again
+};
+
+// Hands out numbers and takes them back. Each call is one short transaction that is correct
+// with any number of processes allocating at once: SQLite serialises writers with
+// BEGIN IMMEDIATE, PostgreSQL locks the company row and skips number rows locked by others.
+// One Allocator per connection and thread; it keeps its statements prepared.
+class Allocator final {
+public:
+    explicit Allocator(Database &db);
+    ~Allocator();
+    Allocator(const Allocator &) = delete;
+    Allocator &operator=(const Allocator &) = delete;
+
+    void setProvisioner(NumberProvisioner *provisioner) { m_provisioner = provisioner; }
+
+    // The company's available dedicated number; else (unless the plan is enterprise) the
+    // least-used available shared number (fewest calls today, then least recently used); else a
+    // typed refusal. Limits (concurrent calls, monthly minutes, monthly budget) are checked
+    // first. Asking again with a session that holds a number returns that number (resumed).
+    Result<Allocation> allocate(const AllocationRequest &request);
+    // Returns the number to the pool and writes the call record and usage in one transaction.
+    // A session that was already released returns its record with alreadyReleased set.
+    Result<Release> release(const ReleaseRequest &request);
+    // Extends a lease; the call is under way, so the number shows as in use.
+    Result<QDateTime> renew(const QString &session, std::optional<int> ttlSeconds);
+    // Links Twilio's CallSid to the session (status callbacks find it by this) and marks in use.
+    Status attachCall(const QString &session, const QString &callSid);
+    // The session holding a number by CallSid, or by the number of an outbound call's From.
+    Result<QString> sessionForCall(const QString &callSid, const QString &fromE164,
+                                   const QString &environment);
+    // Frees numbers whose lease ran out (a caller that crashed). Returns how many.
+    Result<int> reapExpired();
+
+private:
+    struct Prepared;
+    Status prepare();
+    Result<int> reapExpiredLocked(qint64 now);
+
+    Database &m_db;
+    NumberProvisioner *m_provisioner = nullptr;
+    std::unique_ptr<Prepared> m_q;
+};
+
+} // namespace PoolDesk

@@ -1,0 +1,322 @@
+#include "pool/Numbers.h"
+
+#include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
+#include "pool/Tariffs.h"
+#include "storage/ChangeWatcher.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+#include "storage/Transaction.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace PoolDesk {
+
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("Numbers", text);
+}
+
+const QString SelectColumns = QStringLiteral(
+    "SELECT n.id, n.e164, n.environment, n.twilio_sid, n.dedicated_company_id, c.name, n.status, "
+    "n.active_calls, "
+    "n.total_calls, n.total_minutes, n.last_used_at, n.bought_at, n.monthly_price_micros, "
+    "n.missing_from_twilio, "
+    "n.voice_url FROM phone_numbers n LEFT JOIN companies c ON c.id = n.dedicated_company_id ");
+
+PoolNumber numberFrom(const QSqlQuery &query) {
+    PoolNumber number;
+    number.id = query.value(0).toLongLong();
+    number.e164 = query.value(1).toString();
+    number.environment = query.value(2).toString();
+    number.twilioSid = query.value(3).toString();
+    number.dedicatedCompanyId = Sql::optionalInt(query.value(4));
+    number.dedicatedCompanyName = query.value(5).toString();
+    number.status = numberStatusFromString(query.value(6).toString()).value_or(NumberStatus::Available);
+    number.activeCalls = query.value(7).toInt();
+    number.totalCalls = query.value(8).toLongLong();
+    number.totalMinutes = query.value(9).toLongLong();
+    if (!query.value(10).isNull())
+        number.lastUsedAt = Clock::fromSecs(query.value(10).toLongLong());
+    if (!query.value(11).isNull())
+        number.boughtAt = Clock::fromSecs(query.value(11).toLongLong());
+    number.monthlyPrice = query.value(12).toLongLong();
+    number.missingFromTwilio = query.value(13).toInt() != 0;
+    number.voiceUrl = query.value(14).toString();
+    return number;
+}
+
+QJsonObject toJson(const PoolNumber &number) {
+    return {{QStringLiteral("number"), number.e164},
+            {QStringLiteral("environment"), number.environment},
+            {QStringLiteral("sid"), number.twilioSid},
+            {QStringLiteral("dedicated_to"),
+             number.dedicatedCompanyName.isEmpty() ? QJsonValue() : QJsonValue(number.dedicatedCompanyName)},
+            {QStringLiteral("monthly_price"), Money::toPlainString(number.monthlyPrice)},
+            {QStringLiteral("missing_from_twilio"), number.missingFromTwilio}};
+}
+
+Error unknownNumber(const QString &e164, const QString &environment) {
+    return makeError(Error::Code::NotFound, tr("The number %1 is not in the %2 pool.").arg(e164, environment),
+                     QStringLiteral("unknown_number"));
+}
+
+Result<QString> validated(const QString &e164) {
+    const auto normalized = PhoneNumber::normalize(e164);
+    if (!normalized)
+        return makeError(Error::Code::InvalidInput,
+                         tr("\"%1\" is not a phone number in E.164 form. Write it with the country code, "
+                            "like +16076956082.")
+                             .arg(e164.trimmed()));
+    return *normalized;
+}
+
+} // namespace
+
+Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
+    auto e164 = validated(input.e164);
+    if (!e164)
+        return e164.error();
+    if (!isValidEnvironmentName(input.environment))
+        return makeError(
+            Error::Code::InvalidInput,
+            tr("\"%1\" is not a valid environment name (use lower-case letters, digits, - or _).")
+                .arg(input.environment));
+    static const QRegularExpression sidPattern(QStringLiteral("^PN[0-9a-fA-F]{32}$"));
+    if (!input.twilioSid.isEmpty() && !sidPattern.match(input.twilioSid).hasMatch())
+        return makeError(Error::Code::InvalidInput,
+                         tr("\"%1\" is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).")
+                             .arg(input.twilioSid));
+    if (input.monthlyPrice && *input.monthlyPrice < 0)
+        return makeError(Error::Code::InvalidInput, tr("The monthly price cannot be negative."));
+
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    Micros price = 0;
+    if (input.monthlyPrice) {
+        price = *input.monthlyPrice;
+    } else {
+        auto tariff = Tariffs::load(m_db);
+        if (!tariff)
+            return tariff.error();
+        price = tariff->numberMonthly;
+    }
+    const qint64 now = Clock::nowSecs();
+    QSqlQuery query(m_db.connection());
+    query.prepare(QStringLiteral(
+        "INSERT INTO phone_numbers (e164, environment, twilio_sid, friendly_name, dedicated_company_id, "
+        "monthly_price_micros, bought_at, voice_url, status_callback_url, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &value :
+         {QVariant(e164.value()), QVariant(input.environment), Sql::nullText(input.twilioSid),
+          Sql::nullText(input.friendlyName), Sql::nullable(input.dedicatedTo), QVariant(price),
+          QVariant(input.boughtAt.isValid() ? input.boughtAt.toSecsSinceEpoch() : now),
+          Sql::nullText(input.voiceUrl), Sql::nullText(input.statusCallbackUrl), QVariant(now)})
+        query.addBindValue(value);
+    if (!query.exec()) {
+        if (Sql::isUniqueViolation(query))
+            return makeError(
+                Error::Code::Conflict,
+                tr("The number %1 is already in the %2 pool.").arg(e164.value(), input.environment),
+                QStringLiteral("duplicate_number"));
+        return Sql::storageError(query);
+    }
+    auto added = find(e164.value(), input.environment);
+    if (!added)
+        return added.error();
+    if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.add"), added->e164,
+                                       added->dedicatedCompanyId, {}, toJson(added.value()));
+        !audited)
+        return audited.error();
+    ChangeWatcher::notify(m_db);
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return added;
+}
+
+Result<QList<PoolNumber>> Numbers::list(const NumberFilter &filter) {
+    QString where = QStringLiteral("WHERE 1 = 1");
+    QVariantList bindings;
+    if (!filter.environment.isEmpty()) {
+        where += QStringLiteral(" AND n.environment = ?");
+        bindings.append(filter.environment);
+    }
+    if (filter.status) {
+        where += QStringLiteral(" AND n.status = ?");
+        bindings.append(toString(*filter.status));
+    }
+    if (filter.companyId) {
+        where += QStringLiteral(" AND n.dedicated_company_id = ?");
+        bindings.append(*filter.companyId);
+    }
+    if (!filter.text.isEmpty()) {
+        where += QStringLiteral(" AND (n.e164 LIKE ? OR c.name LIKE ?)");
+        const QString pattern = QLatin1Char('%') + filter.text + QLatin1Char('%');
+        bindings.append(pattern);
+        bindings.append(pattern);
+    }
+    auto query =
+        Sql::exec(m_db.connection(),
+                  SelectColumns + where + QStringLiteral(" ORDER BY n.environment, n.e164"), bindings);
+    if (!query)
+        return query.error();
+    QList<PoolNumber> numbers;
+    while (query.value().next())
+        numbers.append(numberFrom(query.value()));
+    return numbers;
+}
+
+Result<PoolNumber> Numbers::find(const QString &e164, const QString &environment) {
+    auto normalized = validated(e164);
+    if (!normalized)
+        return normalized.error();
+    auto query =
+        Sql::exec(m_db.connection(), SelectColumns + QStringLiteral("WHERE n.e164 = ? AND n.environment = ?"),
+                  {normalized.value(), environment});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return unknownNumber(normalized.value(), environment);
+    return numberFrom(query.value());
+}
+
+Status Numbers::remove(const Actor &actor, const QString &e164, const QString &environment) {
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    auto number = find(e164, environment);
+    if (!number)
+        return number.error();
+    if (number->activeCalls > 0)
+        return makeError(Error::Code::Conflict,
+                         tr("%1 is holding a call. Remove it after the call ends.").arg(number->e164),
+                         QStringLiteral("number_busy"));
+    // Call history keeps the number's text; the row itself goes.
+    if (auto done = Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM phone_numbers WHERE id = ?"),
+                              {number->id});
+        !done)
+        return done.error();
+    if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.remove"), number->e164,
+                                       number->dedicatedCompanyId, toJson(number.value()), {});
+        !audited)
+        return audited;
+    ChangeWatcher::notify(m_db);
+    return transaction.commit();
+}
+
+Result<PoolNumber> Numbers::assign(const Actor &actor, const QString &e164, const QString &environment,
+                                   const QString &companyName) {
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto number = find(e164, environment);
+    if (!number)
+        return number.error();
+    auto company =
+        Sql::exec(m_db.connection(), QStringLiteral("SELECT id, name FROM companies WHERE name = ?"),
+                  {companyName.trimmed()});
+    if (!company)
+        return company.error();
+    if (!company.value().next())
+        return makeError(Error::Code::NotFound,
+                         tr("There is no company named \"%1\".").arg(companyName.trimmed()),
+                         QStringLiteral("unknown_company"));
+    const qint64 companyId = company.value().value(0).toLongLong();
+    if (number->activeCalls > 0)
+        return makeError(
+            Error::Code::Conflict,
+            tr("%1 is holding a call. Change its assignment after the call ends.").arg(number->e164),
+            QStringLiteral("number_busy"));
+    if (auto done =
+            Sql::exec(m_db.connection(),
+                      QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = ? WHERE id = ?"),
+                      {companyId, number->id});
+        !done)
+        return done.error();
+    auto after = find(e164, environment);
+    if (!after)
+        return after.error();
+    if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.assign"), after->e164, companyId,
+                                       toJson(number.value()), toJson(after.value()));
+        !audited)
+        return audited.error();
+    ChangeWatcher::notify(m_db);
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return after;
+}
+
+Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, const QString &environment) {
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto number = find(e164, environment);
+    if (!number)
+        return number.error();
+    if (number->activeCalls > 0)
+        return makeError(
+            Error::Code::Conflict,
+            tr("%1 is holding a call. Change its assignment after the call ends.").arg(number->e164),
+            QStringLiteral("number_busy"));
+    if (auto done =
+            Sql::exec(m_db.connection(),
+                      QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = NULL WHERE id = ?"),
+                      {number->id});
+        !done)
+        return done.error();
+    auto after = find(e164, environment);
+    if (!after)
+        return after.error();
+    if (auto audited =
+            AuditLog::write(m_db, actor, QStringLiteral("number.unassign"), after->e164,
+                            number->dedicatedCompanyId, toJson(number.value()), toJson(after.value()));
+        !audited)
+        return audited.error();
+    ChangeWatcher::notify(m_db);
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return after;
+}
+
+Result<PoolNumber> Numbers::updateTwilioFacts(const Actor &actor, const QString &e164,
+                                              const QString &environment, const QString &twilioSid,
+                                              const QString &friendlyName, const QString &voiceUrl,
+                                              const QString &statusCallbackUrl, bool missingFromTwilio) {
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto number = find(e164, environment);
+    if (!number)
+        return number.error();
+    if (auto done = Sql::exec(
+            m_db.connection(),
+            QStringLiteral("UPDATE phone_numbers SET twilio_sid = ?, friendly_name = ?, voice_url = ?, "
+                           "status_callback_url = ?, missing_from_twilio = ? WHERE id = ?"),
+            {Sql::nullText(twilioSid), Sql::nullText(friendlyName), Sql::nullText(voiceUrl),
+             Sql::nullText(statusCallbackUrl), missingFromTwilio ? 1 : 0, number->id});
+        !done)
+        return done.error();
+    auto after = find(e164, environment);
+    if (!after)
+        return after.error();
+    QJsonObject before = toJson(number.value());
+    before.insert(QStringLiteral("voice_url"), number->voiceUrl);
+    QJsonObject now = toJson(after.value());
+    now.insert(QStringLiteral("voice_url"), after->voiceUrl);
+    if (before != now) {
+        if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.update_twilio"), after->e164,
+                                           after->dedicatedCompanyId, before, now);
+            !audited)
+            return audited.error();
+        ChangeWatcher::notify(m_db);
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return after;
+}
+
+} // namespace PoolDesk

@@ -1,0 +1,41 @@
+#include "storage/AuditLog.h"
+
+#include "domain/Clock.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+
+#include <QJsonDocument>
+
+namespace PoolDesk {
+
+Actor Actor::currentUser() {
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    if (user.isEmpty())
+        user = QStringLiteral("unknown");
+    return {QStringLiteral("user:") + user};
+}
+
+namespace AuditLog {
+
+static QVariant toJsonText(const QJsonObject &object) {
+    if (object.isEmpty())
+        return QVariant(QMetaType(QMetaType::QString));
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+Status write(Database &db, const Actor &actor, const QString &action, const QString &target,
+             std::optional<qint64> companyId, const QJsonObject &before, const QJsonObject &after) {
+    auto done = Sql::exec(db.connection(),
+                          QStringLiteral("INSERT INTO audit_log (at, actor, action, target, company_id, "
+                                         "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                          {Clock::nowSecs(), actor.name, action, target, Sql::nullable(companyId),
+                           toJsonText(before), toJsonText(after)});
+    if (!done)
+        return done.error();
+    return success();
+}
+
+} // namespace AuditLog
+} // namespace PoolDesk

@@ -1,0 +1,116 @@
+#include "storage/Database.h"
+
+#include "storage/Migrations.h"
+#include "storage/SqlHelpers.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+
+Q_LOGGING_CATEGORY(lcDatabase, "pooldesk.storage.database")
+
+namespace PoolDesk {
+
+static QString tr(const char *text) {
+    return QCoreApplication::translate("Database", text);
+}
+
+static QString nextConnectionName() {
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("pooldesk-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+Database::Database(DatabaseUrl url, QString connectionName)
+    : m_url(std::move(url))
+    , m_connectionName(std::move(connectionName)) {}
+
+Database::~Database() {
+    if (m_db.isOpen())
+        m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Result<std::unique_ptr<Database>> Database::open(const QString &url, Migrate migrate) {
+    auto parsed = DatabaseUrl::parse(url);
+    if (!parsed)
+        return parsed.error();
+    return open(parsed.value(), migrate);
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate migrate) {
+    const bool sqlite = url.engine == DatabaseUrl::Engine::Sqlite;
+    const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
+    if (!QSqlDatabase::isDriverAvailable(driver)) {
+        return makeError(Error::Code::Unavailable,
+                         sqlite ? tr("The Qt SQLite driver is not installed (package libqt6sql6-sqlite).")
+                                : tr("The Qt PostgreSQL driver is not installed (package libqt6sql6-psql)."));
+    }
+    std::unique_ptr<Database> db(new Database(url, nextConnectionName()));
+    db->m_db = QSqlDatabase::addDatabase(driver, db->m_connectionName);
+    if (sqlite) {
+        if (url.path != QLatin1String(":memory:")) {
+            const QFileInfo file(url.path);
+            if (!QDir().mkpath(file.absolutePath()))
+                return makeError(
+                    Error::Code::Storage,
+                    tr("Cannot create the folder %1 for the database.").arg(file.absolutePath()));
+        }
+        db->m_db.setDatabaseName(url.path);
+        // Writers wait for each other rather than failing at once.
+        db->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+    } else {
+        db->m_db.setHostName(url.host);
+        db->m_db.setPort(url.port);
+        db->m_db.setUserName(url.user);
+        db->m_db.setPassword(url.password);
+        db->m_db.setDatabaseName(url.databaseName);
+        db->m_db.setConnectOptions(QStringLiteral("connect_timeout=10"));
+    }
+    if (!db->m_db.open()) {
+        const QString detail = db->m_db.lastError().text();
+        return makeError(Error::Code::Unavailable,
+                         tr("Cannot open the database %1: %2").arg(url.redacted(), detail));
+    }
+    if (auto configured = db->configure(); !configured)
+        return configured.error();
+    if (migrate == Migrate::Yes) {
+        if (auto migrated = db->migrate(); !migrated)
+            return migrated.error();
+    }
+    return db;
+}
+
+Result<std::unique_ptr<Database>> Database::openAnother() const {
+    return open(m_url, Migrate::No);
+}
+
+Status Database::configure() {
+    if (isSqlite()) {
+        // WAL lets readers (the console) work while a writer allocates; NORMAL synchronous is
+        // durable across application crashes in WAL mode and is what the benchmarks use.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                                   "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+            if (auto done = Sql::exec(m_db, QString::fromLatin1(pragma)); !done)
+                return done.error();
+        }
+    } else {
+        if (auto done = Sql::exec(m_db, QStringLiteral("SET TIME ZONE 'UTC'")); !done)
+            return done.error();
+    }
+    return success();
+}
+
+Status Database::migrate() {
+    return Migrations::apply(*this);
+}
+
+int Database::schemaVersion() {
+    return Migrations::currentVersion(*this);
+}
+
+} // namespace PoolDesk

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+
+namespace PoolDesk {
+
+// One connection to the pool database, used from the thread that opened it. A worker thread
+// opens its own with openAnother(). Opening applies the engine's settings (SQLite: WAL, foreign
+// keys, busy timeout) and, unless told not to, the pending migrations.
+class Database final {
+public:
+    enum class Migrate { Yes, No };
+
+    static Result<std::unique_ptr<Database>> open(const QString &url, Migrate migrate = Migrate::Yes);
+    static Result<std::unique_ptr<Database>> open(const DatabaseUrl &url, Migrate migrate = Migrate::Yes);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    Result<std::unique_ptr<Database>> openAnother() const;
+
+    QSqlDatabase &connection() { return m_db; }
+    const DatabaseUrl &url() const { return m_url; }
+    bool isPostgreSql() const { return m_url.engine == DatabaseUrl::Engine::PostgreSql; }
+    bool isSqlite() const { return m_url.engine == DatabaseUrl::Engine::Sqlite; }
+
+    Status migrate();
+    int schemaVersion();
+
+private:
+    Database(DatabaseUrl url, QString connectionName);
+    Status configure();
+
+    DatabaseUrl m_url;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+} // namespace PoolDesk

@@ -1,0 +1,136 @@
+#include "storage/Migrations.h"
+
+#include "domain/Clock.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+#include "storage/Transaction.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QStringList>
+
+// Static libraries need their resources pulled in explicitly.
+static void initMigrationResources() {
+    Q_INIT_RESOURCE(migrations);
+}
+
+namespace PoolDesk::Migrations {
+
+namespace {
+
+struct Migration {
+    int version = 0;
+    QString name;
+    QString sql;
+};
+
+// Migrations are the files NNN_name.sql under :/pooldesk/migrations, applied in number order.
+// Each module adds its own file (and its line in migrations.qrc) rather than editing this one.
+const QList<Migration> &all() {
+    static const QList<Migration> migrations = [] {
+        initMigrationResources();
+        QList<Migration> list;
+        static const QRegularExpression pattern(QStringLiteral("^(\\d{3})_(.+)\\.sql$"));
+        const QDir dir(QStringLiteral(":/pooldesk/migrations"));
+        for (const QString &file : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
+            const auto match = pattern.match(file);
+            QFile source(dir.filePath(file));
+            if (!match.hasMatch() || !source.open(QIODevice::ReadOnly))
+                continue;
+            list.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(source.readAll())});
+        }
+        return list;
+    }();
+    return migrations;
+}
+
+QString idColumn(Database &db) {
+    return db.isPostgreSql() ? QStringLiteral("BIGSERIAL PRIMARY KEY")
+                             : QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT");
+}
+
+QStringList statementsOf(const QString &sql) {
+    QStringList statements;
+    QString current;
+    for (const QString &line : sql.split(QLatin1Char('\n'))) {
+        if (line.trimmed().startsWith(QLatin1String("--")))
+            continue;
+        current += line + QLatin1Char('\n');
+        if (line.trimmed().endsWith(QLatin1Char(';'))) {
+            statements.append(current.trimmed().chopped(1));
+            current.clear();
+        }
+    }
+    if (!current.trimmed().isEmpty())
+        statements.append(current.trimmed());
+    return statements;
+}
+
+} // namespace
+
+int latestVersion() {
+    return all().isEmpty() ? 0 : all().constLast().version;
+}
+
+int currentVersion(Database &db) {
+    auto query =
+        Sql::exec(db.connection(), QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    if (!query || !query.value().next())
+        return 0;
+    return query.value().value(0).toInt();
+}
+
+Status apply(Database &db) {
+    if (auto created =
+            Sql::exec(db.connection(), QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                      "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                                                      "applied_at BIGINT NOT NULL)"));
+        !created)
+        return created.error();
+    if (currentVersion(db) == latestVersion())
+        return success();
+
+    Transaction transaction(db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    if (db.isPostgreSql()) {
+        // Serialises concurrent first starts; released at commit.
+        if (auto locked = Sql::exec(db.connection(), QStringLiteral("SELECT pg_advisory_xact_lock(7301001)"));
+            !locked)
+            return locked.error();
+    }
+    const int current = currentVersion(db);
+    if (current > latestVersion()) {
+        return makeError(Error::Code::Conflict,
+                         QCoreApplication::translate(
+                             "Migrations", "The database was created by a newer PoolDesk (schema %1; "
+                                           "this version knows %2). Update PoolDesk.")
+                             .arg(current)
+                             .arg(latestVersion()));
+    }
+    for (const Migration &migration : all()) {
+        if (migration.version <= current)
+            continue;
+        const QString sql = QString(migration.sql).replace(QStringLiteral("{{ID}}"), idColumn(db));
+        for (const QString &statement : statementsOf(sql)) {
+            if (auto done = Sql::exec(db.connection(), statement); !done)
+                return makeError(Error::Code::Storage,
+                                 QCoreApplication::translate("Migrations", "Migration %1 (%2) failed: %3")
+                                     .arg(migration.version)
+                                     .arg(migration.name, done.error().message));
+        }
+        if (auto recorded =
+                Sql::exec(db.connection(),
+                          QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) "
+                                         "VALUES (?, ?, ?)"),
+                          {migration.version, migration.name, Clock::nowSecs()});
+            !recorded)
+            return recorded.error();
+    }
+    return transaction.commit();
+}
+
+} // namespace PoolDesk::Migrations

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "storage/AuditLog.h"
+
+#include <QString>
+
+namespace PoolDesk {
+
+class Database;
+
+// Pool-wide settings stored in the database so every console, CLI and service agrees. Secrets
+// never go here (they live in the OS keychain).
+namespace SettingKeys {
+inline const QString PerNumberConcurrency = QStringLiteral("pool.per_number_concurrency");
+inline const QString DefaultLeaseSeconds = QStringLiteral("pool.default_lease_seconds");
+inline const QString MinAvailableThreshold = QStringLiteral("pool.min_available_threshold");
+inline const QString BuyWhenExhausted = QStringLiteral("pool.buy_when_exhausted");
+inline const QString MaxPoolSize = QStringLiteral("pool.max_pool_size");
+inline const QString IdleReleaseDays = QStringLiteral("pool.idle_release_days");
+inline const QString MonthlyBudgetCapMicros = QStringLiteral("pool.monthly_budget_cap_micros");
+inline const QString Country = QStringLiteral("pool.country");
+} // namespace SettingKeys
+
+namespace Settings {
+QString value(Database &db, const QString &key, const QString &fallback = {});
+qint64 intValue(Database &db, const QString &key, qint64 fallback);
+// Writes the value and its audit entry in one transaction (or the caller's, when inTransaction).
+Status set(Database &db, const Actor &actor, const QString &key, const QString &value,
+           bool inTransaction = false);
+} // namespace Settings
+
+} // namespace PoolDesk

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace PoolDesk::Test {
+
+// The engines a storage test runs on: always "sqlite"; "postgresql" when the CTest fixture
+// provides POOLDESK_TEST_PG_URL. When POOLDESK_REQUIRE_PG is set and the server is missing,
+// the test fails rather than silently testing one engine.
+QStringList engines();
+
+// Adds an "engine" column and one row per engine, for a test's _data() function.
+void addEngineRows();
+
+// A new, empty database for the engine: a file in a private temporary folder for SQLite, a
+// freshly created database on the test cluster for PostgreSQL. Migrations are not applied.
+QString freshDatabaseUrl(const QString &engine);
+
+} // namespace PoolDesk::Test

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts or stops a throwaway PostgreSQL cluster on 127.0.0.1 for the test suite.
+#   pg-cluster.sh start PORT     prints nothing; ready when it returns 0
+#   pg-cluster.sh stop PORT
+# The cluster lives in /tmp/pooldesk-pg-PORT and is wiped on every start. As root it runs as the
+# 'postgres' user (initdb refuses root). Durability is off: these databases are disposable.
+set -euo pipefail
+action=${1:?start|stop}
+port=${2:?port}
+dir=/tmp/pooldesk-pg-$port
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$bindir" ]; then
+  echo "PostgreSQL server binaries not found: install the 'postgresql' package (scripts/setup.sh does)." >&2
+  exit 1
+fi
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+stop() {
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
+  fi
+}
+case "$action" in
+  start)
+    stop
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
+  stop)
+    stop
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start|stop PORT" >&2
+    exit 2
+    ;;
+esac
