@@ -24,10 +24,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Allocator", text);
-}
-
 Error refusal(const QString &reason, const QString &message) {
     return makeError(Error::Code::Refused, message, reason);
 }
@@ -181,18 +177,25 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
     const QString session = request.session.trimmed();
     const QString operatorId = request.operatorId.trimmed();
     if (session.isEmpty() || session.size() > 200)
-        return makeError(Error::Code::InvalidInput, tr("A session ID of 1 to 200 characters is required."));
-    if (operatorId.isEmpty() || operatorId.size() > 200)
-        return makeError(Error::Code::InvalidInput, tr("An operator ID of 1 to 200 characters is required."));
-    if (request.company.trimmed().isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("A company name is required."));
-    if (request.ttlSeconds && (*request.ttlSeconds < 1 || *request.ttlSeconds > MaxLeaseSeconds))
         return makeError(
             Error::Code::InvalidInput,
-            tr("The lease must last between 1 second and 7 days (%1 seconds).").arg(MaxLeaseSeconds));
+            QCoreApplication::translate("Allocator", "A session ID of 1 to 200 characters is required."));
+    if (operatorId.isEmpty() || operatorId.size() > 200)
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("Allocator", "An operator ID of 1 to 200 characters is required."));
+    if (request.company.trimmed().isEmpty())
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Allocator", "A company name is required."));
+    if (request.ttlSeconds && (*request.ttlSeconds < 1 || *request.ttlSeconds > MaxLeaseSeconds))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "Allocator", "The lease must last between 1 second and 7 days (%1 seconds).")
+                             .arg(MaxLeaseSeconds));
     if (!isValidEnvironmentName(request.environment))
         return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a valid environment.").arg(request.environment));
+                         QCoreApplication::translate("Allocator", "\"%1\" is not a valid environment.")
+                             .arg(request.environment));
 
     Prepared &q = *m_q;
     q.refreshSettings(m_db);
@@ -207,7 +210,8 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
             return ran.error();
         if (!q.company.next())
             return refusal(RefusalReason::UnknownCompany,
-                           tr("There is no company named \"%1\".").arg(request.company.trimmed()));
+                           QCoreApplication::translate("Allocator", "There is no company named \"%1\".")
+                               .arg(request.company.trimmed()));
         const qint64 companyId = q.company.value(0).toLongLong();
         const QString companyName = q.company.value(1).toString();
         const Plan plan = planFromString(q.company.value(2).toString()).value_or(Plan::Standard);
@@ -244,7 +248,9 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
             if (holderCompany != companyId)
                 return makeError(
                     Error::Code::Conflict,
-                    tr("The session \"%1\" belongs to another company. Use a new session ID.").arg(session));
+                    QCoreApplication::translate(
+                        "Allocator", "The session \"%1\" belongs to another company. Use a new session ID.")
+                        .arg(session));
             held.session = session;
             held.company = companyName;
             held.companyId = companyId;
@@ -254,7 +260,9 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
         if (sessionEnded)
             return refusal(
                 RefusalReason::SessionEnded,
-                tr("The session \"%1\" has already ended. Use a new session ID for each call.").arg(session));
+                QCoreApplication::translate(
+                    "Allocator", "The session \"%1\" has already ended. Use a new session ID for each call.")
+                    .arg(session));
 
         if (!earliestLease.isNull() && earliestLease.toLongLong() < now) {
             auto reaped = reapExpiredLocked(now);
@@ -274,22 +282,28 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
         if (maxConcurrent && companyHeld >= *maxConcurrent)
             return refusal(
                 RefusalReason::MaxConcurrentCalls,
-                tr("%1 already has %2 calls under way, its limit of concurrent calls. Wait for a call to "
-                   "end or raise the limit.")
+                QCoreApplication::translate(
+                    "Allocator",
+                    "%1 already has %2 calls under way, its limit of concurrent calls. Wait for a call to "
+                    "end or raise the limit.")
                     .arg(companyName)
                     .arg(companyHeld));
         if (monthlyMinutes && minutesUsed >= *monthlyMinutes)
             return refusal(
                 RefusalReason::MonthlyMinutes,
-                tr("%1 has used %2 of its %3 minutes this month. Raise its monthly minutes to call again "
-                   "this month.")
+                QCoreApplication::translate(
+                    "Allocator",
+                    "%1 has used %2 of its %3 minutes this month. Raise its monthly minutes to call again "
+                    "this month.")
                     .arg(companyName)
                     .arg(minutesUsed)
                     .arg(*monthlyMinutes));
         if (monthlyBudget && spent >= *monthlyBudget)
             return refusal(
                 RefusalReason::MonthlyBudget,
-                tr("%1 has spent %2 of its %3 monthly budget. Raise its budget to call again this month.")
+                QCoreApplication::translate(
+                    "Allocator",
+                    "%1 has spent %2 of its %3 monthly budget. Raise its budget to call again this month.")
                     .arg(companyName, Money::format(spent), Money::format(*monthlyBudget)));
 
         const bool sharedAllowed = plan != Plan::Enterprise;
@@ -303,14 +317,18 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
             if (!sharedAllowed)
                 return refusal(
                     RefusalReason::DedicatedBusy,
-                    tr("All dedicated numbers of %1 in the %2 pool are busy (or it has none). Enterprise "
-                       "companies call only from their own numbers: assign another dedicated number.")
+                    QCoreApplication::translate(
+                        "Allocator",
+                        "All dedicated numbers of %1 in the %2 pool are busy (or it has none). Enterprise "
+                        "companies call only from their own numbers: assign another dedicated number.")
                         .arg(companyName, request.environment));
             purchaseWanted = q.buyWhenExhausted && m_provisioner;
             return refusal(
                 RefusalReason::PoolExhausted,
-                tr("No number is free in the %1 pool. Add numbers to the pool or allow buying when it "
-                   "is exhausted.")
+                QCoreApplication::translate(
+                    "Allocator",
+                    "No number is free in the %1 pool. Add numbers to the pool or allow buying when it "
+                    "is exhausted.")
                     .arg(request.environment));
         }
         Allocation allocation;
@@ -341,7 +359,9 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
                                        QStringLiteral("pool exhausted for %1").arg(request.company)))
         return refusal(
             RefusalReason::PurchasePending,
-            tr("No number is free in the %1 pool. A new number is being bought; try again in a moment.")
+            QCoreApplication::translate(
+                "Allocator",
+                "No number is free in the %1 pool. A new number is being bought; try again in a moment.")
                 .arg(request.environment));
     return outcome;
 }
@@ -370,11 +390,15 @@ static CallRecord callRecordFrom(const QSqlQuery &query) {
 Result<Release> Allocator::release(const ReleaseRequest &request) {
     const QString session = request.session.trimmed();
     if (session.isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("A session ID is required."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Allocator", "A session ID is required."));
     if (request.durationSeconds < 0)
-        return makeError(Error::Code::InvalidInput, tr("A call cannot last a negative number of seconds."));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("Allocator", "A call cannot last a negative number of seconds."));
     if (request.durationSeconds > MaxLeaseSeconds)
-        return makeError(Error::Code::InvalidInput, tr("A call cannot last longer than 7 days."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Allocator", "A call cannot last longer than 7 days."));
     Prepared &q = *m_q;
     q.refreshSettings(m_db);
 
@@ -395,7 +419,9 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
         }
         q.endedRecord.finish();
         return refusal(RefusalReason::UnknownSession,
-                       tr("No number is held by the session \"%1\" (unknown session, or its lease expired).")
+                       QCoreApplication::translate(
+                           "Allocator",
+                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
                            .arg(session));
     }
     CallRecord record;
@@ -431,9 +457,10 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
                              record.estimatedCost, Sql::nullable(record.twilioPrice), record.environment});
         !ran) {
         if (Sql::isUniqueViolation(q.insertCallRecord))
-            return makeError(
-                Error::Code::Conflict,
-                tr("The call %1 is already recorded under another session.").arg(record.callSid));
+            return makeError(Error::Code::Conflict,
+                             QCoreApplication::translate(
+                                 "Allocator", "The call %1 is already recorded under another session.")
+                                 .arg(record.callSid));
         return ran.error();
     }
     q.insertCallRecord.next();
@@ -456,9 +483,10 @@ Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> tt
     q.refreshSettings(m_db);
     const int ttl = ttlSeconds.value_or(q.defaultLeaseSeconds);
     if (ttl < 1 || ttl > MaxLeaseSeconds)
-        return makeError(
-            Error::Code::InvalidInput,
-            tr("The lease must last between 1 second and 7 days (%1 seconds).").arg(MaxLeaseSeconds));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "Allocator", "The lease must last between 1 second and 7 days (%1 seconds).")
+                             .arg(MaxLeaseSeconds));
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
@@ -471,7 +499,9 @@ Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> tt
         return updated.error();
     if (updated.value().numRowsAffected() < 1)
         return refusal(RefusalReason::UnknownSession,
-                       tr("No number is held by the session \"%1\" (unknown session, or its lease expired).")
+                       QCoreApplication::translate(
+                           "Allocator",
+                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
                            .arg(session));
     if (auto marked = Sql::exec(m_db.connection(),
                                 QStringLiteral("UPDATE phone_numbers SET status = 'in_use' WHERE id = "
@@ -487,7 +517,8 @@ Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> tt
 
 Status Allocator::attachCall(const QString &session, const QString &callSid) {
     if (callSid.trimmed().isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("A Twilio call SID is required."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Allocator", "A Twilio call SID is required."));
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
@@ -498,14 +529,17 @@ Status Allocator::attachCall(const QString &session, const QString &callSid) {
     if (!updated) {
         if (updated.error().message.contains(QLatin1String("UNIQUE"), Qt::CaseInsensitive) ||
             updated.error().message.contains(QLatin1String("duplicate"), Qt::CaseInsensitive))
-            return makeError(
-                Error::Code::Conflict,
-                tr("The call %1 is already attached to another session.").arg(callSid.trimmed()));
+            return makeError(Error::Code::Conflict,
+                             QCoreApplication::translate(
+                                 "Allocator", "The call %1 is already attached to another session.")
+                                 .arg(callSid.trimmed()));
         return updated.error();
     }
     if (updated.value().numRowsAffected() < 1)
         return refusal(RefusalReason::UnknownSession,
-                       tr("No number is held by the session \"%1\" (unknown session, or its lease expired).")
+                       QCoreApplication::translate(
+                           "Allocator",
+                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
                            .arg(session));
     if (auto marked = Sql::exec(m_db.connection(),
                                 QStringLiteral("UPDATE phone_numbers SET status = 'in_use' WHERE id = "
@@ -543,7 +577,8 @@ Result<QString> Allocator::sessionForCall(const QString &callSid, const QString 
         if (query.value().next())
             return query.value().value(0).toString();
     }
-    return refusal(RefusalReason::UnknownSession, tr("No session holds the call %1.").arg(callSid));
+    return refusal(RefusalReason::UnknownSession,
+                   QCoreApplication::translate("Allocator", "No session holds the call %1.").arg(callSid));
 }
 
 Result<int> Allocator::reapExpired() {

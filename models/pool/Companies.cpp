@@ -13,10 +13,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Companies", text);
-}
-
 const QString SelectColumns = QStringLiteral("SELECT id, name, plan, max_concurrent, monthly_minutes, "
                                              "monthly_budget_micros, created_at FROM companies ");
 
@@ -54,9 +50,12 @@ QJsonObject toJson(const Company &company) {
 Status Companies::validateName(const QString &name) {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("A company needs a name."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies", "A company needs a name."));
     if (trimmed.size() > 100)
-        return makeError(Error::Code::InvalidInput, tr("A company name can be at most 100 characters long."));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("Companies", "A company name can be at most 100 characters long."));
     return success();
 }
 
@@ -64,11 +63,15 @@ Status Companies::validateLimits(const CompanyLimits &limits) {
     if (limits.maxConcurrentCalls && *limits.maxConcurrentCalls < 1)
         return makeError(
             Error::Code::InvalidInput,
-            tr("The maximum number of concurrent calls must be at least 1 (leave it empty for no limit)."));
+            QCoreApplication::translate(
+                "Companies",
+                "The maximum number of concurrent calls must be at least 1 (leave it empty for no limit)."));
     if (limits.monthlyMinutes && *limits.monthlyMinutes < 0)
-        return makeError(Error::Code::InvalidInput, tr("Monthly minutes cannot be negative."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies", "Monthly minutes cannot be negative."));
     if (limits.monthlyBudget && *limits.monthlyBudget < 0)
-        return makeError(Error::Code::InvalidInput, tr("The monthly budget cannot be negative."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies", "The monthly budget cannot be negative."));
     return success();
 }
 
@@ -93,8 +96,9 @@ Result<Company> Companies::add(const Actor &actor, const QString &name, Plan pla
         query.addBindValue(value);
     if (!query.exec()) {
         if (Sql::isUniqueViolation(query))
-            return makeError(Error::Code::Conflict,
-                             tr("A company named \"%1\" already exists.").arg(trimmed));
+            return makeError(Error::Code::Conflict, QCoreApplication::translate(
+                                                        "Companies", "A company named \"%1\" already exists.")
+                                                        .arg(trimmed));
         return Sql::storageError(query);
     }
     auto company = find(trimmed);
@@ -128,7 +132,9 @@ Result<Company> Companies::find(const QString &name) {
     if (!query.value().next())
         return makeError(
             Error::Code::NotFound,
-            tr("There is no company named \"%1\". See the list with \"pooldeskctl company list\".")
+            QCoreApplication::translate(
+                "Companies",
+                "There is no company named \"%1\". See the list with \"pooldeskctl company list\".")
                 .arg(name.trimmed()),
             QStringLiteral("unknown_company"));
     return companyFrom(query.value());
@@ -139,7 +145,8 @@ Result<Company> Companies::findById(qint64 id) {
     if (!query)
         return query.error();
     if (!query.value().next())
-        return makeError(Error::Code::NotFound, tr("The company no longer exists."),
+        return makeError(Error::Code::NotFound,
+                         QCoreApplication::translate("Companies", "The company no longer exists."),
                          QStringLiteral("unknown_company"));
     return companyFrom(query.value());
 }

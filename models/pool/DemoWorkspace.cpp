@@ -20,10 +20,6 @@ namespace PoolDesk::DemoWorkspace {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("DemoWorkspace", text);
-}
-
 struct DemoCompany {
     const char *name;
     Plan plan;
@@ -79,7 +75,9 @@ struct UsageTotals {
 Result<DemoSummary> create(Database &db, const Actor &actor, int days,
                            const std::function<bool(int)> &progress) {
     if (days < 1 || days > 3650)
-        return makeError(Error::Code::InvalidInput, tr("The demo covers between 1 and 3650 days."));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("DemoWorkspace", "The demo covers between 1 and 3650 days."));
     auto existing = Sql::exec(db.connection(), QStringLiteral("SELECT COUNT(*) FROM companies"));
     if (!existing)
         return existing.error();
@@ -87,8 +85,10 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
     if (existing.value().value(0).toLongLong() > 0)
         return makeError(
             Error::Code::Conflict,
-            tr("The demo workspace is only created in an empty database, so it never mixes with real "
-               "data. Use a new database (--db) for the demo."));
+            QCoreApplication::translate(
+                "DemoWorkspace",
+                "The demo workspace is only created in an empty database, so it never mixes with real "
+                "data. Use a new database (--db) for the demo."));
     auto tariff = Tariffs::load(db);
     if (!tariff)
         return tariff.error();
@@ -137,12 +137,12 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         inserted.value().next();
         company.id = inserted.value().value(0).toLongLong();
         for (int o = 1; o <= company.operators; ++o) {
-            if (auto done =
-                    Sql::exec(db.connection(),
-                              QStringLiteral("INSERT INTO operators (company_id, operator_key, display_name, "
-                                             "first_seen_at) VALUES (?, ?, ?, ?)"),
-                              {company.id, QStringLiteral("op-%1").arg(o, 2, 10, QLatin1Char('0')),
-                               tr("Operator %1").arg(o), firstDay * 86400});
+            if (auto done = Sql::exec(
+                    db.connection(),
+                    QStringLiteral("INSERT INTO operators (company_id, operator_key, display_name, "
+                                   "first_seen_at) VALUES (?, ?, ?, ?)"),
+                    {company.id, QStringLiteral("op-%1").arg(o, 2, 10, QLatin1Char('0')),
+                     QCoreApplication::translate("DemoWorkspace", "Operator %1").arg(o), firstDay * 86400});
                 !done)
                 return done.error();
         }
@@ -264,8 +264,10 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         if (progress && percent != lastPercent) {
             lastPercent = percent;
             if (!progress(percent))
-                return makeError(Error::Code::Cancelled,
-                                 tr("Creating the demo workspace was cancelled; nothing was kept."));
+                return makeError(
+                    Error::Code::Cancelled,
+                    QCoreApplication::translate(
+                        "DemoWorkspace", "Creating the demo workspace was cancelled; nothing was kept."));
         }
     }
     for (const DemoNumber &number : numbers) {

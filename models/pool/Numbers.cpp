@@ -16,10 +16,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Numbers", text);
-}
-
 const QString SelectColumns = QStringLiteral(
     "SELECT n.id, n.e164, n.environment, n.twilio_sid, n.dedicated_company_id, c.name, n.status, "
     "n.active_calls, "
@@ -60,16 +56,20 @@ QJsonObject toJson(const PoolNumber &number) {
 }
 
 Error unknownNumber(const QString &e164, const QString &environment) {
-    return makeError(Error::Code::NotFound, tr("The number %1 is not in the %2 pool.").arg(e164, environment),
-                     QStringLiteral("unknown_number"));
+    return makeError(
+        Error::Code::NotFound,
+        QCoreApplication::translate("Numbers", "The number %1 is not in the %2 pool.").arg(e164, environment),
+        QStringLiteral("unknown_number"));
 }
 
 Result<QString> validated(const QString &e164) {
     const auto normalized = PhoneNumber::normalize(e164);
     if (!normalized)
         return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a phone number in E.164 form. Write it with the country code, "
-                            "like +16076956082.")
+                         QCoreApplication::translate(
+                             "Numbers",
+                             "\"%1\" is not a phone number in E.164 form. Write it with the country code, "
+                             "like +16076956082.")
                              .arg(e164.trimmed()));
     return *normalized;
 }
@@ -83,15 +83,19 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
     if (!isValidEnvironmentName(input.environment))
         return makeError(
             Error::Code::InvalidInput,
-            tr("\"%1\" is not a valid environment name (use lower-case letters, digits, - or _).")
+            QCoreApplication::translate(
+                "Numbers", "\"%1\" is not a valid environment name (use lower-case letters, digits, - or _).")
                 .arg(input.environment));
     static const QRegularExpression sidPattern(QStringLiteral("^PN[0-9a-fA-F]{32}$"));
     if (!input.twilioSid.isEmpty() && !sidPattern.match(input.twilioSid).hasMatch())
-        return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).")
-                             .arg(input.twilioSid));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate(
+                "Numbers", "\"%1\" is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).")
+                .arg(input.twilioSid));
     if (input.monthlyPrice && *input.monthlyPrice < 0)
-        return makeError(Error::Code::InvalidInput, tr("The monthly price cannot be negative."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Numbers", "The monthly price cannot be negative."));
 
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
@@ -121,7 +125,8 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
         if (Sql::isUniqueViolation(query))
             return makeError(
                 Error::Code::Conflict,
-                tr("The number %1 is already in the %2 pool.").arg(e164.value(), input.environment),
+                QCoreApplication::translate("Numbers", "The number %1 is already in the %2 pool.")
+                    .arg(e164.value(), input.environment),
                 QStringLiteral("duplicate_number"));
         return Sql::storageError(query);
     }
@@ -192,9 +197,11 @@ Status Numbers::remove(const Actor &actor, const QString &e164, const QString &e
     if (!number)
         return number.error();
     if (number->activeCalls > 0)
-        return makeError(Error::Code::Conflict,
-                         tr("%1 is holding a call. Remove it after the call ends.").arg(number->e164),
-                         QStringLiteral("number_busy"));
+        return makeError(
+            Error::Code::Conflict,
+            QCoreApplication::translate("Numbers", "%1 is holding a call. Remove it after the call ends.")
+                .arg(number->e164),
+            QStringLiteral("number_busy"));
     // Call history keeps the number's text; the row itself goes.
     if (auto done = Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM phone_numbers WHERE id = ?"),
                               {number->id});
@@ -223,14 +230,16 @@ Result<PoolNumber> Numbers::assign(const Actor &actor, const QString &e164, cons
         return company.error();
     if (!company.value().next())
         return makeError(Error::Code::NotFound,
-                         tr("There is no company named \"%1\".").arg(companyName.trimmed()),
+                         QCoreApplication::translate("Numbers", "There is no company named \"%1\".")
+                             .arg(companyName.trimmed()),
                          QStringLiteral("unknown_company"));
     const qint64 companyId = company.value().value(0).toLongLong();
     if (number->activeCalls > 0)
-        return makeError(
-            Error::Code::Conflict,
-            tr("%1 is holding a call. Change its assignment after the call ends.").arg(number->e164),
-            QStringLiteral("number_busy"));
+        return makeError(Error::Code::Conflict,
+                         QCoreApplication::translate(
+                             "Numbers", "%1 is holding a call. Change its assignment after the call ends.")
+                             .arg(number->e164),
+                         QStringLiteral("number_busy"));
     if (auto done =
             Sql::exec(m_db.connection(),
                       QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = ? WHERE id = ?"),
@@ -258,10 +267,11 @@ Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, co
     if (!number)
         return number.error();
     if (number->activeCalls > 0)
-        return makeError(
-            Error::Code::Conflict,
-            tr("%1 is holding a call. Change its assignment after the call ends.").arg(number->e164),
-            QStringLiteral("number_busy"));
+        return makeError(Error::Code::Conflict,
+                         QCoreApplication::translate(
+                             "Numbers", "%1 is holding a call. Change its assignment after the call ends.")
+                             .arg(number->e164),
+                         QStringLiteral("number_busy"));
     if (auto done =
             Sql::exec(m_db.connection(),
                       QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = NULL WHERE id = ?"),

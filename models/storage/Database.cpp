@@ -15,10 +15,6 @@ Q_LOGGING_CATEGORY(lcDatabase, "pooldesk.storage.database")
 
 namespace PoolDesk {
 
-static QString tr(const char *text) {
-    return QCoreApplication::translate("Database", text);
-}
-
 static QString nextConnectionName() {
     static QAtomicInteger<quint64> counter;
     return QStringLiteral("pooldesk-%1").arg(counter.fetchAndAddRelaxed(1));
@@ -46,9 +42,12 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate
     const bool sqlite = url.engine == DatabaseUrl::Engine::Sqlite;
     const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
     if (!QSqlDatabase::isDriverAvailable(driver)) {
-        return makeError(Error::Code::Unavailable,
-                         sqlite ? tr("The Qt SQLite driver is not installed (package libqt6sql6-sqlite).")
-                                : tr("The Qt PostgreSQL driver is not installed (package libqt6sql6-psql)."));
+        return makeError(
+            Error::Code::Unavailable,
+            sqlite ? QCoreApplication::translate(
+                         "Database", "The Qt SQLite driver is not installed (package libqt6sql6-sqlite).")
+                   : QCoreApplication::translate(
+                         "Database", "The Qt PostgreSQL driver is not installed (package libqt6sql6-psql)."));
     }
     std::unique_ptr<Database> db(new Database(url, nextConnectionName()));
     db->m_db = QSqlDatabase::addDatabase(driver, db->m_connectionName);
@@ -58,7 +57,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate
             if (!QDir().mkpath(file.absolutePath()))
                 return makeError(
                     Error::Code::Storage,
-                    tr("Cannot create the folder %1 for the database.").arg(file.absolutePath()));
+                    QCoreApplication::translate("Database", "Cannot create the folder %1 for the database.")
+                        .arg(file.absolutePath()));
         }
         db->m_db.setDatabaseName(url.path);
         // Writers wait for each other rather than failing at once.
@@ -74,7 +74,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate
     if (!db->m_db.open()) {
         const QString detail = db->m_db.lastError().text();
         return makeError(Error::Code::Unavailable,
-                         tr("Cannot open the database %1: %2").arg(url.redacted(), detail));
+                         QCoreApplication::translate("Database", "Cannot open the database %1: %2")
+                             .arg(url.redacted(), detail));
     }
     if (auto configured = db->configure(); !configured)
         return configured.error();

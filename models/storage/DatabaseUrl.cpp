@@ -7,20 +7,19 @@
 
 namespace PoolDesk {
 
-static QString tr(const char *text) {
-    return QCoreApplication::translate("DatabaseUrl", text);
-}
-
 Result<DatabaseUrl> DatabaseUrl::parse(const QString &text) {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("No database given."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("DatabaseUrl", "No database given."));
     if (trimmed.startsWith(QLatin1String("postgresql://")) ||
         trimmed.startsWith(QLatin1String("postgres://"))) {
         const QUrl url(trimmed, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty())
-            return makeError(Error::Code::InvalidInput, tr("The PostgreSQL address is not valid. Use "
-                                                           "postgresql://user:password@host:port/database."));
+            return makeError(Error::Code::InvalidInput,
+                             QCoreApplication::translate("DatabaseUrl",
+                                                         "The PostgreSQL address is not valid. Use "
+                                                         "postgresql://user:password@host:port/database."));
         DatabaseUrl result;
         result.engine = Engine::PostgreSql;
         result.host = url.host();
@@ -40,7 +39,8 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text) {
     else if (path.startsWith(QLatin1String("sqlite:")))
         path = path.mid(7);
     if (path.isEmpty())
-        return makeError(Error::Code::InvalidInput, tr("The SQLite database path is empty."));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("DatabaseUrl", "The SQLite database path is empty."));
     result.path =
         path == QLatin1String(":memory:") ? path : QDir::cleanPath(QDir::current().absoluteFilePath(path));
     return result;

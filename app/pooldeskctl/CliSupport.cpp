@@ -1,0 +1,89 @@
+#include "CliSupport.h"
+
+#include "domain/Money.h"
+
+#include <QCoreApplication>
+
+namespace PoolDesk::Cli {
+
+std::optional<int> parse(CliContext &context, QCommandLineParser &parser, const QString &command,
+                         const QStringList &args) {
+    parser.setApplicationDescription(command);
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
+                                  QCoreApplication::translate("pooldeskctl", "Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(QStringList{QStringLiteral("pooldeskctl ") + command} + args))
+        return context.usage(parser.errorText() + QLatin1Char('\n') + parser.helpText());
+    if (parser.isSet(help)) {
+        context.out() << parser.helpText();
+        context.out().flush();
+        return ExitCode::Success;
+    }
+    return std::nullopt;
+}
+
+OptionalNumber integerOption(const QCommandLineParser &parser, const QString &name, qint64 minimum) {
+    OptionalNumber result;
+    if (!parser.isSet(name))
+        return result;
+    result.present = true;
+    const QString text = parser.value(name).trimmed();
+    if (text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
+        result.cleared = true;
+        return result;
+    }
+    bool ok = false;
+    result.value = text.toLongLong(&ok);
+    if (!ok || result.value < minimum)
+        result.error =
+            QCoreApplication::translate("pooldeskctl",
+                                        "--%1 takes a whole number of at least %2, or \"none\" (got \"%3\").")
+                .arg(name)
+                .arg(minimum)
+                .arg(text);
+    return result;
+}
+
+OptionalNumber moneyOption(const QCommandLineParser &parser, const QString &name) {
+    OptionalNumber result;
+    if (!parser.isSet(name))
+        return result;
+    result.present = true;
+    const QString text = parser.value(name).trimmed();
+    if (text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
+        result.cleared = true;
+        return result;
+    }
+    const auto micros = Money::parseUsd(text);
+    if (!micros || *micros < 0)
+        result.error =
+            QCoreApplication::translate(
+                "pooldeskctl",
+                "--%1 takes an amount in US dollars such as 150 or 1.15, or \"none\" (got \"%2\").")
+                .arg(name, text);
+    else
+        result.value = *micros;
+    return result;
+}
+
+void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows) {
+    QList<qsizetype> widths;
+    for (const QString &title : header)
+        widths.append(title.size());
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = qMax(widths[i], row[i].size());
+    }
+    auto printRow = [&](const QStringList &row) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+        }
+        out << line << Qt::endl;
+    };
+    printRow(header);
+    for (const QStringList &row : rows)
+        printRow(row);
+}
+
+} // namespace PoolDesk::Cli

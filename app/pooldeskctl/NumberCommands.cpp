@@ -1,0 +1,214 @@
+// pooldeskctl number add | list | remove | assign | unassign
+
+#include "CliSupport.h"
+#include "CommandRegistry.h"
+
+#include "pool/Companies.h"
+#include "pool/Numbers.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+namespace PoolDesk {
+namespace {
+
+QJsonObject toJson(const PoolNumber &n) {
+    return {{QStringLiteral("number"), n.e164},
+            {QStringLiteral("environment"), n.environment},
+            {QStringLiteral("sid"), n.twilioSid.isEmpty() ? QJsonValue() : QJsonValue(n.twilioSid)},
+            {QStringLiteral("kind"),
+             n.dedicatedCompanyId ? QStringLiteral("dedicated") : QStringLiteral("shared")},
+            {QStringLiteral("company"),
+             n.dedicatedCompanyName.isEmpty() ? QJsonValue() : QJsonValue(n.dedicatedCompanyName)},
+            {QStringLiteral("status"), toString(n.status)},
+            {QStringLiteral("active_calls"), n.activeCalls},
+            {QStringLiteral("total_calls"), n.totalCalls},
+            {QStringLiteral("total_minutes"), n.totalMinutes},
+            {QStringLiteral("monthly_price"), Money::toPlainString(n.monthlyPrice)},
+            {QStringLiteral("missing_from_twilio"), n.missingFromTwilio}};
+}
+
+int printNumber(CliContext &context, const PoolNumber &number, const QString &message) {
+    if (context.json())
+        context.printJson(toJson(number));
+    else
+        context.out() << message << Qt::endl;
+    return ExitCode::Success;
+}
+
+int runNumber(CliContext &context, const QStringList &args) {
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    QCommandLineParser parser;
+    parser.addPositionalArgument(
+        QStringLiteral("number"),
+        QCoreApplication::translate("pooldeskctl", "The number in E.164 form, like +16076956082."));
+
+    if (sub == QLatin1String("add")) {
+        parser.addOption({QStringLiteral("dedicated"),
+                          QCoreApplication::translate("pooldeskctl", "Dedicate the number to this company."),
+                          QCoreApplication::translate("pooldeskctl", "COMPANY")});
+        parser.addOption({QStringLiteral("sid"),
+                          QCoreApplication::translate("pooldeskctl", "Twilio's phone number SID (PN...)."),
+                          QCoreApplication::translate("pooldeskctl", "SID")});
+        parser.addOption(
+            {QStringLiteral("monthly-price"),
+             QCoreApplication::translate("pooldeskctl", "Monthly rental in USD (default: the tariff)."),
+             QCoreApplication::translate("pooldeskctl", "USD")});
+        if (auto done = Cli::parse(context, parser, QStringLiteral("number add"), rest))
+            return *done;
+        if (parser.positionalArguments().size() != 1)
+            return context.usage(QCoreApplication::translate(
+                "pooldeskctl", "pooldeskctl number add E164 [--dedicated COMPANY] [--sid PN...] "
+                               "[--monthly-price USD]"));
+        const auto price = Cli::moneyOption(parser, QStringLiteral("monthly-price"));
+        if (!price.error.isEmpty() || price.cleared)
+            return context.usage(price.error.isEmpty()
+                                     ? QCoreApplication::translate(
+                                           "pooldeskctl", "--monthly-price takes an amount in US dollars.")
+                                     : price.error);
+        auto db = context.database();
+        if (!db)
+            return context.fail(db.error());
+        NewNumber input;
+        input.e164 = parser.positionalArguments().first();
+        input.environment = context.environment();
+        input.twilioSid = parser.value(QStringLiteral("sid"));
+        if (price.present)
+            input.monthlyPrice = price.value;
+        if (parser.isSet(QStringLiteral("dedicated"))) {
+            auto company = Companies(*db.value()).find(parser.value(QStringLiteral("dedicated")));
+            if (!company)
+                return context.fail(company.error());
+            input.dedicatedTo = company->id;
+        }
+        auto added = Numbers(*db.value()).add(Actor::currentUser(), input);
+        if (!added)
+            return context.fail(added.error());
+        return printNumber(
+            context, added.value(),
+            added->dedicatedCompanyName.isEmpty()
+                ? QCoreApplication::translate("pooldeskctl", "Added %1 to the %2 pool as a shared number.")
+                      .arg(added->e164, added->environment)
+                : QCoreApplication::translate("pooldeskctl", "Added %1 to the %2 pool, dedicated to %3.")
+                      .arg(added->e164, added->environment, added->dedicatedCompanyName));
+    }
+    if (sub == QLatin1String("list")) {
+        parser.addOption(
+            {QStringLiteral("all"),
+             QCoreApplication::translate("pooldeskctl", "List the numbers of every environment.")});
+        parser.addOption({QStringLiteral("status"),
+                          QCoreApplication::translate(
+                              "pooldeskctl", "Only numbers in this status (available, reserved, in_use)."),
+                          QCoreApplication::translate("pooldeskctl", "STATUS")});
+        if (auto done = Cli::parse(context, parser, QStringLiteral("number list"), rest))
+            return *done;
+        NumberFilter filter;
+        if (!parser.isSet(QStringLiteral("all")))
+            filter.environment = context.environment();
+        if (parser.isSet(QStringLiteral("status"))) {
+            filter.status = numberStatusFromString(parser.value(QStringLiteral("status")));
+            if (!filter.status)
+                return context.usage(QCoreApplication::translate(
+                    "pooldeskctl", "--status must be available, reserved or in_use."));
+        }
+        auto db = context.database();
+        if (!db)
+            return context.fail(db.error());
+        auto numbers = Numbers(*db.value()).list(filter);
+        if (!numbers)
+            return context.fail(numbers.error());
+        if (context.json()) {
+            QJsonArray array;
+            for (const PoolNumber &n : numbers.value())
+                array.append(toJson(n));
+            context.printJson(array);
+            return ExitCode::Success;
+        }
+        QList<QStringList> rows;
+        for (const PoolNumber &n : numbers.value())
+            rows.append({n.e164, n.environment,
+                         n.dedicatedCompanyName.isEmpty()
+                             ? QCoreApplication::translate("pooldeskctl", "shared")
+                             : QCoreApplication::translate("pooldeskctl", "dedicated: %1")
+                                   .arg(n.dedicatedCompanyName),
+                         toString(n.status), QString::number(n.totalCalls), QString::number(n.totalMinutes),
+                         Money::format(n.monthlyPrice, QLocale::c())});
+        Cli::printTable(context.out(),
+                        {QCoreApplication::translate("pooldeskctl", "NUMBER"),
+                         QCoreApplication::translate("pooldeskctl", "ENVIRONMENT"),
+                         QCoreApplication::translate("pooldeskctl", "KIND"),
+                         QCoreApplication::translate("pooldeskctl", "STATUS"),
+                         QCoreApplication::translate("pooldeskctl", "CALLS"),
+                         QCoreApplication::translate("pooldeskctl", "MINUTES"),
+                         QCoreApplication::translate("pooldeskctl", "MONTHLY")},
+                        rows);
+        return ExitCode::Success;
+    }
+    if (sub == QLatin1String("remove") || sub == QLatin1String("unassign")) {
+        if (auto done = Cli::parse(context, parser, QStringLiteral("number ") + sub, rest))
+            return *done;
+        if (parser.positionalArguments().size() != 1)
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "pooldeskctl number %1 E164").arg(sub));
+        auto db = context.database();
+        if (!db)
+            return context.fail(db.error());
+        Numbers numbers(*db.value());
+        const QString e164 = parser.positionalArguments().first();
+        if (sub == QLatin1String("remove")) {
+            auto before = numbers.find(e164, context.environment());
+            if (!before)
+                return context.fail(before.error());
+            if (auto removed = numbers.remove(Actor::currentUser(), e164, context.environment()); !removed)
+                return context.fail(removed.error());
+            if (context.json())
+                context.printJson(QJsonObject{{QStringLiteral("removed"), before->e164},
+                                              {QStringLiteral("environment"), before->environment}});
+            else
+                context.out() << QCoreApplication::translate("pooldeskctl", "Removed %1 from the %2 pool.")
+                                     .arg(before->e164, before->environment)
+                              << Qt::endl;
+            return ExitCode::Success;
+        }
+        auto updated = numbers.unassign(Actor::currentUser(), e164, context.environment());
+        if (!updated)
+            return context.fail(updated.error());
+        return printNumber(
+            context, updated.value(),
+            QCoreApplication::translate("pooldeskctl", "%1 is now a shared number.").arg(updated->e164));
+    }
+    if (sub == QLatin1String("assign")) {
+        parser.addOption(
+            {QStringLiteral("company"),
+             QCoreApplication::translate("pooldeskctl", "The company the number is dedicated to."),
+             QCoreApplication::translate("pooldeskctl", "NAME")});
+        if (auto done = Cli::parse(context, parser, QStringLiteral("number assign"), rest))
+            return *done;
+        if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("company")))
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "pooldeskctl number assign E164 --company NAME"));
+        auto db = context.database();
+        if (!db)
+            return context.fail(db.error());
+        auto updated = Numbers(*db.value())
+                           .assign(Actor::currentUser(), parser.positionalArguments().first(),
+                                   context.environment(), parser.value(QStringLiteral("company")));
+        if (!updated)
+            return context.fail(updated.error());
+        return printNumber(context, updated.value(),
+                           QCoreApplication::translate("pooldeskctl", "%1 is now dedicated to %2.")
+                               .arg(updated->e164, updated->dedicatedCompanyName));
+    }
+    return context.usage(
+        QCoreApplication::translate("pooldeskctl", "pooldeskctl number add|list|remove|assign|unassign ..."));
+}
+
+const bool registered = CommandRegistry::add(
+    {"number", QT_TRANSLATE_NOOP("pooldeskctl", "add, list, remove numbers; dedicate them to a company"),
+     &runNumber});
+
+} // namespace
+} // namespace PoolDesk
