@@ -7,9 +7,9 @@
 #include "domain/Types.h"
 #include "storage/DatabaseUrl.h"
 
+#include "Translations.h"
+
 #include <QCoreApplication>
-#include <QLocale>
-#include <QTranslator>
 
 using namespace PoolDesk;
 
@@ -57,9 +57,7 @@ int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("PoolDesk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("pooldesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(&translator);
+    Translations::install();
 
     // Global options may stand anywhere; everything else is the command and its arguments.
     QString databaseUrl = DatabaseUrl::defaultUrl();

@@ -100,8 +100,11 @@ Status Database::configure() {
                 return done.error();
         }
     } else {
-        if (auto done = Sql::exec(m_db, QStringLiteral("SET TIME ZONE 'UTC'")); !done)
-            return done.error();
+        // Notices (such as "already exists, skipping") would land on the CLI's stderr.
+        for (const char *statement : {"SET TIME ZONE 'UTC'", "SET client_min_messages = warning"}) {
+            if (auto done = Sql::exec(m_db, QString::fromLatin1(statement)); !done)
+                return done.error();
+        }
     }
     return success();
 }
