@@ -1,0 +1,107 @@
+#include "credentials/TwilioCredentials.h"
+
+#include "credentials/SecretStore.h"
+
+#include <QCoreApplication>
+
+namespace PoolDesk {
+
+namespace {
+QString tr(const char *text) {
+    return QCoreApplication::translate("TwilioCredentials", text);
+}
+QString shortSid(const QString &sid) {
+    return sid.size() > 8 ? sid.left(8) + QStringLiteral("…") : sid;
+}
+} // namespace
+
+QString TwilioCredentials::describe() const {
+    const QString who = username.startsWith(QLatin1String("SK"))
+                            ? tr("account %1 via API key %2").arg(shortSid(accountSid), shortSid(username))
+                            : tr("account %1 with its auth token").arg(shortSid(accountSid));
+    return tr("%1 (%2, %3)").arg(who, source, apiBaseUrl.toString());
+}
+
+namespace CredentialResolver {
+
+Result<Overridden> applyEnvironment(const EnvironmentProfile &profile, const QProcessEnvironment &env) {
+    Overridden result{profile, std::nullopt};
+    EnvironmentProfile &p = result.profile;
+    const QString accountSid = env.value(QStringLiteral("TWILIO_ACCOUNT_SID")).trimmed();
+    const QString apiKey = env.value(QStringLiteral("TWILIO_API_KEY")).trimmed();
+    const QString apiSecret = env.value(QStringLiteral("TWILIO_API_SECRET"));
+    const QString authToken = env.value(QStringLiteral("TWILIO_AUTH_TOKEN"));
+    const QString baseUrl = env.value(QStringLiteral("POOLDESK_TWILIO_BASE_URL")).trimmed();
+    if (!accountSid.isEmpty()) {
+        if (auto ok = EnvironmentProfile::validateAccountSid(accountSid); !ok)
+            return makeError(Error::Code::InvalidInput, tr("TWILIO_ACCOUNT_SID: %1").arg(ok.error().message));
+        p.accountSid = accountSid;
+    }
+    if (!baseUrl.isEmpty()) {
+        const QUrl url(baseUrl);
+        if (auto ok = EnvironmentProfile::validateApiBaseUrl(url); !ok)
+            return makeError(Error::Code::InvalidInput,
+                             tr("POOLDESK_TWILIO_BASE_URL: %1").arg(ok.error().message));
+        p.apiBaseUrl = url;
+    }
+    if (apiKey.isEmpty() != apiSecret.isEmpty())
+        return makeError(Error::Code::InvalidInput,
+                         tr("TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither."));
+    if (p.accountSid.isEmpty())
+        return makeError(
+            Error::Code::InvalidInput,
+            tr("Environment \"%1\" has no Twilio Account SID. Set it with `pooldeskctl env set %1 "
+               "--account-sid AC...` or the TWILIO_ACCOUNT_SID variable.")
+                .arg(p.name));
+    TwilioCredentials credentials;
+    credentials.environment = p.name;
+    credentials.accountSid = p.accountSid;
+    credentials.apiBaseUrl = p.apiBaseUrl;
+    credentials.source = QStringLiteral("environment");
+    if (!apiKey.isEmpty()) {
+        if (auto ok = EnvironmentProfile::validateApiKeySid(apiKey); !ok)
+            return makeError(Error::Code::InvalidInput, tr("TWILIO_API_KEY: %1").arg(ok.error().message));
+        p.apiKeySid = apiKey;
+        credentials.username = apiKey;
+        credentials.password = apiSecret;
+        result.credentials = credentials;
+    } else if (!authToken.isEmpty()) {
+        p.apiKeySid.clear();
+        credentials.username = p.accountSid;
+        credentials.password = authToken;
+        result.credentials = credentials;
+    }
+    return result;
+}
+
+void resolve(const EnvironmentProfile &profile, SecretStore &store, QObject *context,
+             std::function<void(Result<TwilioCredentials>)> done, const QProcessEnvironment &env) {
+    auto overridden = applyEnvironment(profile, env);
+    if (!overridden)
+        return done(overridden.error());
+    if (overridden.value().credentials)
+        return done(*overridden.value().credentials);
+    const EnvironmentProfile p = overridden.value().profile;
+    store.read(p.secretKey(), context, [p, done](Result<QString> secret) {
+        if (!secret) {
+            Error error = secret.error();
+            if (error.code == Error::Code::NotFound)
+                error.message =
+                    tr("No %1 is stored for environment \"%2\" (account %3). Store it with "
+                       "`pooldeskctl env set-secret %2` (it reads the secret from standard input).")
+                        .arg(p.secretKind(), p.name, p.accountSid);
+            return done(error);
+        }
+        TwilioCredentials credentials;
+        credentials.environment = p.name;
+        credentials.accountSid = p.accountSid;
+        credentials.username = p.usesApiKey() ? p.apiKeySid : p.accountSid;
+        credentials.password = secret.value();
+        credentials.apiBaseUrl = p.apiBaseUrl;
+        credentials.source = QStringLiteral("keychain");
+        done(credentials);
+    });
+}
+
+} // namespace CredentialResolver
+} // namespace PoolDesk
