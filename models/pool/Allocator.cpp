@@ -37,25 +37,25 @@ QString monthKey(qint64 secs) {
 
 } // namespace
 
-// The hot path keeps every statement prepared: parsing SQL costs more than running it here.
+// The hot path keeps every statement prepared (parsing SQL costs more than running it here) and
+// does as few of them as it can: on PostgreSQL each is a network round trip, on SQLite each
+// written page is a WAL frame.
 struct Allocator::Prepared {
     explicit Prepared(QSqlDatabase &db)
-        : company(db)
-        , context(db)
+        : context(db)
         , existing(db)
-        , pick(db)
-        , markReserved(db)
+        , take(db)
         , insertReservation(db)
-        , selectForRelease(db)
         , deleteReservation(db)
         , updateNumberOnRelease(db)
         , insertCallRecord(db)
         , upsertUsage(db)
-        , upsertOperator(db)
-        , endedRecord(db) {}
-    QSqlQuery company, context, existing, pick, markReserved, insertReservation;
-    QSqlQuery selectForRelease, deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage,
-        upsertOperator, endedRecord;
+        , endedRecord(db)
+        , pgRelease(db) {}
+    QSqlQuery context, existing, take, insertReservation;
+    QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, endedRecord;
+    // PostgreSQL: the whole release as one statement, so it costs one network round trip.
+    QSqlQuery pgRelease;
 
     // Pool settings and tariff, re-read at most once a second so an administrator's change
     // takes effect quickly without a query on every allocation.
@@ -90,51 +90,56 @@ Allocator::~Allocator() = default;
 Status Allocator::prepare() {
     m_q = std::make_unique<Prepared>(m_db.connection());
     const bool pg = m_db.isPostgreSql();
-    const QString forUpdate = pg ? QStringLiteral(" FOR UPDATE") : QString();
-    const QString skipLocked = pg ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString();
     const std::pair<QSqlQuery *, QString> statements[] = {
-        // On PostgreSQL the company row lock serialises one company's allocations, so its limits
-        // hold under concurrency; other companies proceed in parallel.
-        {&m_q->company,
-         QStringLiteral("SELECT id, name, plan, max_concurrent, monthly_minutes, monthly_budget_micros "
-                        "FROM companies WHERE name = ?") +
-             forUpdate},
+        // Everything allocation decides on, in one statement. On PostgreSQL the company row lock
+        // serialises one company's allocations, so its limits hold under concurrency; other
+        // companies proceed in parallel.
         {&m_q->context,
          QStringLiteral(
-             "SELECT (SELECT COUNT(*) FROM reservations WHERE session = ?), "
+             "SELECT c.id, c.name, c.plan, c.max_concurrent, c.monthly_minutes, c.monthly_budget_micros, "
+             "(SELECT COUNT(*) FROM reservations WHERE session = ?), "
              "(SELECT COUNT(*) FROM call_records WHERE session = ?), "
-             "(SELECT COUNT(*) FROM reservations WHERE company_id = ?), "
-             "(SELECT billed_minutes FROM company_usage_months WHERE company_id = ? AND month = ?), "
-             "(SELECT cost_micros FROM company_usage_months WHERE company_id = ? AND month = ?), "
-             "(SELECT MIN(lease_expires_at) FROM reservations)")},
+             "(SELECT COUNT(*) FROM reservations r WHERE r.company_id = c.id), "
+             "(SELECT u.billed_minutes FROM company_usage_months u WHERE u.company_id = c.id AND u.month = "
+             "?), "
+             "(SELECT u.cost_micros FROM company_usage_months u WHERE u.company_id = c.id AND u.month = ?), "
+             "(SELECT MIN(lease_expires_at) FROM reservations)") +
+             // Listeners hear of the change when (and only if) the transaction commits.
+             (pg ? QStringLiteral(", pg_notify('pooldesk_changes', '')") : QString()) +
+             QStringLiteral(" FROM companies c WHERE c.name = ?") +
+             (pg ? QStringLiteral(" FOR UPDATE OF c") : QString())},
         {&m_q->existing,
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
                         "WHERE r.session = ?")},
-        // Dedicated numbers first, then (when the plan allows) shared ones; among equals the
-        // number with the fewest calls today, then the one idle longest, spreading wear.
-        {&m_q->pick,
-         QStringLiteral("SELECT id, e164, dedicated_company_id FROM phone_numbers "
-                        "WHERE environment = ? AND active_calls < ? AND missing_from_twilio = 0 "
-                        "AND (dedicated_company_id = ? OR (? = 1 AND dedicated_company_id IS NULL)) "
-                        "ORDER BY CASE WHEN dedicated_company_id IS NULL THEN 1 ELSE 0 END, "
-                        "CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
-                        "COALESCE(last_used_at, 0), id LIMIT 1") +
-             skipLocked},
-        {&m_q->markReserved,
-         QStringLiteral(
-             "UPDATE phone_numbers SET active_calls = active_calls + 1, "
-             "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END WHERE id = ?")},
+        // Picks and takes a number in one statement: dedicated numbers first, then (when the
+        // plan allows) shared ones; among equals the number with the fewest calls today, then
+        // the one idle longest, spreading calls and caller-ID wear. PostgreSQL skips rows another
+        // transaction is taking.
+        {&m_q->take,
+         (pg ? QStringLiteral("WITH taken AS (") : QString()) +
+             QStringLiteral(
+                 "UPDATE phone_numbers SET active_calls = active_calls + 1, "
+                 "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
+                 "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND active_calls < ? "
+                 "AND missing_from_twilio = 0 "
+                 "AND (dedicated_company_id = ? OR (? = 1 AND dedicated_company_id IS NULL)) "
+                 "ORDER BY CASE WHEN dedicated_company_id IS NULL THEN 1 ELSE 0 END, "
+                 "CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
+                 "COALESCE(last_used_at, 0), id LIMIT 1") +
+             (pg ? QStringLiteral(
+                       " FOR UPDATE SKIP LOCKED) RETURNING id, e164, dedicated_company_id), "
+                       "held AS (INSERT INTO reservations (session, number_id, company_id, operator, "
+                       "reserved_at, lease_expires_at) SELECT ?, id, ?, ?, ?, ? FROM taken) "
+                       "SELECT id, e164, dedicated_company_id FROM taken")
+                 : QStringLiteral(") RETURNING id, e164, dedicated_company_id"))},
         {&m_q->insertReservation,
          QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
                         "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)")},
-        {&m_q->selectForRelease,
+        {&m_q->deleteReservation,
          QStringLiteral(
-             "SELECT r.number_id, r.company_id, r.operator, r.reserved_at, r.call_sid, n.e164, "
-             "n.environment, c.name FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
-             "JOIN companies c ON c.id = r.company_id WHERE r.session = ?") +
-             (pg ? QStringLiteral(" FOR UPDATE OF r") : QString())},
-        {&m_q->deleteReservation, QStringLiteral("DELETE FROM reservations WHERE session = ?")},
+             "DELETE FROM reservations WHERE session = ? RETURNING number_id, company_id, operator, "
+             "call_sid")},
         {&m_q->updateNumberOnRelease,
          QStringLiteral(
              "UPDATE phone_numbers SET active_calls = CASE WHEN active_calls > 0 THEN active_calls - 1 "
@@ -142,7 +147,7 @@ Status Allocator::prepare() {
              "total_calls = total_calls + 1, total_seconds = total_seconds + ?, "
              "total_minutes = total_minutes + ?, "
              "calls_today = CASE WHEN calls_today_day = ? THEN calls_today + 1 ELSE 1 END, "
-             "calls_today_day = ?, last_used_at = ? WHERE id = ?")},
+             "calls_today_day = ?, last_used_at = ? WHERE id = ? RETURNING e164, environment")},
         {&m_q->insertCallRecord,
          QStringLiteral(
              "INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
@@ -155,16 +160,41 @@ Status Allocator::prepare() {
              "VALUES (?, ?, 1, ?, ?) ON CONFLICT (company_id, month) DO UPDATE SET "
              "calls = company_usage_months.calls + 1, "
              "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
-             "cost_micros = company_usage_months.cost_micros + excluded.cost_micros")},
-        {&m_q->upsertOperator,
-         QStringLiteral("INSERT INTO operators (company_id, operator_key, first_seen_at) "
-                        "VALUES (?, ?, ?) ON CONFLICT (company_id, operator_key) DO NOTHING")},
+             "cost_micros = company_usage_months.cost_micros + excluded.cost_micros "
+             "RETURNING (SELECT name FROM companies WHERE id = company_usage_months.company_id)")},
         {&m_q->endedRecord,
          QStringLiteral(
              "SELECT cr.id, cr.session, cr.call_sid, cr.number_id, cr.e164, cr.company_id, c.name, "
              "cr.operator, cr.direction, cr.started_at, cr.ended_at, cr.duration_seconds, cr.billed_minutes, "
              "cr.estimated_cost_micros, cr.twilio_price_micros, cr.environment FROM call_records cr "
              "LEFT JOIN companies c ON c.id = cr.company_id WHERE cr.session = ?")},
+        {&m_q->pgRelease,
+         pg ? QStringLiteral(
+                  "WITH r AS (DELETE FROM reservations WHERE session = ? "
+                  "RETURNING number_id, company_id, operator, call_sid), "
+                  "n AS (UPDATE phone_numbers p SET active_calls = CASE WHEN p.active_calls > 0 THEN "
+                  "p.active_calls - 1 ELSE 0 END, status = CASE WHEN p.active_calls <= 1 THEN 'available' "
+                  "ELSE "
+                  "p.status END, total_calls = p.total_calls + 1, total_seconds = p.total_seconds + ?, "
+                  "total_minutes = p.total_minutes + ?, calls_today = CASE WHEN p.calls_today_day = ? THEN "
+                  "p.calls_today + 1 ELSE 1 END, calls_today_day = ?, last_used_at = ? FROM r "
+                  "WHERE p.id = r.number_id RETURNING p.id, p.e164, p.environment), "
+                  "c AS (INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
+                  "direction, started_at, ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
+                  "twilio_price_micros, environment) SELECT ?, COALESCE(?, r.call_sid), r.number_id, n.e164, "
+                  "r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, n.environment FROM r JOIN n ON n.id = "
+                  "r.number_id "
+                  "RETURNING id, call_sid), "
+                  "u AS (INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, "
+                  "cost_micros) "
+                  "SELECT company_id, ?, 1, ?, ? FROM r ON CONFLICT (company_id, month) DO UPDATE SET "
+                  "calls = company_usage_months.calls + 1, "
+                  "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
+                  "cost_micros = company_usage_months.cost_micros + excluded.cost_micros) "
+                  "SELECT c.id, c.call_sid, r.number_id, r.company_id, r.operator, n.e164, n.environment, "
+                  "(SELECT name FROM companies WHERE id = r.company_id), pg_notify('pooldesk_changes', '') "
+                  "FROM r JOIN n ON n.id = r.number_id CROSS JOIN c")
+            : QStringLiteral("SELECT 1")},
     };
     for (const auto &[query, sql] : statements) {
         if (!query->prepare(sql))
@@ -205,32 +235,28 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
         if (auto begun = transaction.begin(); !begun)
             return begun.error();
         const qint64 now = Clock::nowSecs();
+        const QString month = monthKey(now);
 
-        if (auto ran = Sql::run(q.company, {request.company.trimmed()}); !ran)
+        if (auto ran = Sql::run(q.context, {session, session, month, month, request.company.trimmed()}); !ran)
             return ran.error();
-        if (!q.company.next())
+        if (!q.context.next()) {
+            q.context.finish();
             return refusal(RefusalReason::UnknownCompany,
                            QCoreApplication::translate("Allocator", "There is no company named \"%1\".")
                                .arg(request.company.trimmed()));
-        const qint64 companyId = q.company.value(0).toLongLong();
-        const QString companyName = q.company.value(1).toString();
-        const Plan plan = planFromString(q.company.value(2).toString()).value_or(Plan::Standard);
-        const auto maxConcurrent = Sql::optionalInt(q.company.value(3));
-        const auto monthlyMinutes = Sql::optionalInt(q.company.value(4));
-        const auto monthlyBudget = Sql::optionalInt(q.company.value(5));
-        q.company.finish();
-
-        const QString month = monthKey(now);
-        if (auto ran = Sql::run(q.context, {session, session, companyId, companyId, month, companyId, month});
-            !ran)
-            return ran.error();
-        q.context.next();
-        const bool sessionHeld = q.context.value(0).toLongLong() > 0;
-        const bool sessionEnded = q.context.value(1).toLongLong() > 0;
-        qint64 companyHeld = q.context.value(2).toLongLong();
-        const qint64 minutesUsed = q.context.value(3).toLongLong();
-        const Micros spent = q.context.value(4).toLongLong();
-        const QVariant earliestLease = q.context.value(5);
+        }
+        const qint64 companyId = q.context.value(0).toLongLong();
+        const QString companyName = q.context.value(1).toString();
+        const Plan plan = planFromString(q.context.value(2).toString()).value_or(Plan::Standard);
+        const auto maxConcurrent = Sql::optionalInt(q.context.value(3));
+        const auto monthlyMinutes = Sql::optionalInt(q.context.value(4));
+        const auto monthlyBudget = Sql::optionalInt(q.context.value(5));
+        const bool sessionHeld = q.context.value(6).toLongLong() > 0;
+        const bool sessionEnded = q.context.value(7).toLongLong() > 0;
+        qint64 companyHeld = q.context.value(8).toLongLong();
+        const qint64 minutesUsed = q.context.value(9).toLongLong();
+        const Micros spent = q.context.value(10).toLongLong();
+        const QVariant earliestLease = q.context.value(11);
         q.context.finish();
 
         if (sessionHeld) {
@@ -280,40 +306,39 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
         }
 
         if (maxConcurrent && companyHeld >= *maxConcurrent)
-            return refusal(
-                RefusalReason::MaxConcurrentCalls,
-                QCoreApplication::translate(
-                    "Allocator",
-                    "%1 already has %2 calls under way, its limit of concurrent calls. Wait for a call to "
-                    "end or raise the limit.")
-                    .arg(companyName)
-                    .arg(companyHeld));
+            return refusal(RefusalReason::MaxConcurrentCalls,
+                           QCoreApplication::translate(
+                               "Allocator", "%1 already has %2 calls under way, its limit of concurrent "
+                                            "calls. Wait for a call to end or raise the limit.")
+                               .arg(companyName)
+                               .arg(companyHeld));
         if (monthlyMinutes && minutesUsed >= *monthlyMinutes)
-            return refusal(
-                RefusalReason::MonthlyMinutes,
-                QCoreApplication::translate(
-                    "Allocator",
-                    "%1 has used %2 of its %3 minutes this month. Raise its monthly minutes to call again "
-                    "this month.")
-                    .arg(companyName)
-                    .arg(minutesUsed)
-                    .arg(*monthlyMinutes));
+            return refusal(RefusalReason::MonthlyMinutes,
+                           QCoreApplication::translate(
+                               "Allocator", "%1 has used %2 of its %3 minutes this month. Raise its monthly "
+                                            "minutes to call again this month.")
+                               .arg(companyName)
+                               .arg(minutesUsed)
+                               .arg(*monthlyMinutes));
         if (monthlyBudget && spent >= *monthlyBudget)
-            return refusal(
-                RefusalReason::MonthlyBudget,
-                QCoreApplication::translate(
-                    "Allocator",
-                    "%1 has spent %2 of its %3 monthly budget. Raise its budget to call again this month.")
-                    .arg(companyName, Money::format(spent), Money::format(*monthlyBudget)));
+            return refusal(RefusalReason::MonthlyBudget,
+                           QCoreApplication::translate(
+                               "Allocator", "%1 has spent %2 of its %3 monthly budget. Raise its budget to "
+                                            "call again this month.")
+                               .arg(companyName, Money::format(spent), Money::format(*monthlyBudget)));
 
         const bool sharedAllowed = plan != Plan::Enterprise;
-        const qint64 today = now / 86400;
-        if (auto ran = Sql::run(q.pick, {request.environment, q.perNumberConcurrency, companyId,
-                                         sharedAllowed ? 1 : 0, today});
-            !ran)
-            return ran.error();
-        if (!q.pick.next()) {
-            q.pick.finish();
+        const int ttl = request.ttlSeconds.value_or(q.defaultLeaseSeconds);
+        const bool pg = m_db.isPostgreSql();
+        const auto took = pg ? Sql::run(q.take, {request.environment, q.perNumberConcurrency, companyId,
+                                                 sharedAllowed ? 1 : 0, now / 86400, session, companyId,
+                                                 operatorId, now, now + ttl})
+                             : Sql::run(q.take, {request.environment, q.perNumberConcurrency, companyId,
+                                                 sharedAllowed ? 1 : 0, now / 86400});
+        if (!took)
+            return took.error();
+        if (!q.take.next()) {
+            q.take.finish();
             if (!sharedAllowed)
                 return refusal(
                     RefusalReason::DedicatedBusy,
@@ -323,28 +348,24 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
                         "companies call only from their own numbers: assign another dedicated number.")
                         .arg(companyName, request.environment));
             purchaseWanted = q.buyWhenExhausted && m_provisioner;
-            return refusal(
-                RefusalReason::PoolExhausted,
-                QCoreApplication::translate(
-                    "Allocator",
-                    "No number is free in the %1 pool. Add numbers to the pool or allow buying when it "
-                    "is exhausted.")
-                    .arg(request.environment));
+            return refusal(RefusalReason::PoolExhausted,
+                           QCoreApplication::translate(
+                               "Allocator", "No number is free in the %1 pool. Add numbers to the pool or "
+                                            "allow buying when it is exhausted.")
+                               .arg(request.environment));
         }
         Allocation allocation;
-        allocation.numberId = q.pick.value(0).toLongLong();
-        allocation.e164 = q.pick.value(1).toString();
-        allocation.dedicated = !q.pick.value(2).isNull();
-        q.pick.finish();
+        allocation.numberId = q.take.value(0).toLongLong();
+        allocation.e164 = q.take.value(1).toString();
+        allocation.dedicated = !q.take.value(2).isNull();
+        q.take.finish();
 
-        const int ttl = request.ttlSeconds.value_or(q.defaultLeaseSeconds);
-        if (auto ran = Sql::run(q.markReserved, {allocation.numberId}); !ran)
-            return ran.error();
-        if (auto ran = Sql::run(q.insertReservation,
-                                {session, allocation.numberId, companyId, operatorId, now, now + ttl});
-            !ran)
-            return ran.error();
-        ChangeWatcher::notify(m_db);
+        if (!pg) {
+            if (auto ran = Sql::run(q.insertReservation,
+                                    {session, allocation.numberId, companyId, operatorId, now, now + ttl});
+                !ran)
+                return ran.error();
+        }
         if (auto committed = transaction.commit(); !committed)
             return committed.error();
         allocation.session = session;
@@ -402,38 +423,26 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
     Prepared &q = *m_q;
     q.refreshSettings(m_db);
 
+    if (m_db.isPostgreSql())
+        return releaseInOneStatement(request);
+
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
     const qint64 now = Clock::nowSecs();
-    if (auto ran = Sql::run(q.selectForRelease, {session}); !ran)
+    if (auto ran = Sql::run(q.deleteReservation, {session}); !ran)
         return ran.error();
-    if (!q.selectForRelease.next()) {
-        q.selectForRelease.finish();
-        if (auto ran = Sql::run(q.endedRecord, {session}); !ran)
-            return ran.error();
-        if (q.endedRecord.next()) {
-            Release repeated{callRecordFrom(q.endedRecord), true};
-            q.endedRecord.finish();
-            return repeated;
-        }
-        q.endedRecord.finish();
-        return refusal(RefusalReason::UnknownSession,
-                       QCoreApplication::translate(
-                           "Allocator",
-                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
-                           .arg(session));
+    if (!q.deleteReservation.next()) {
+        q.deleteReservation.finish();
+        return alreadyReleased(session);
     }
     CallRecord record;
     record.session = session;
-    record.numberId = q.selectForRelease.value(0).toLongLong();
-    record.companyId = q.selectForRelease.value(1).toLongLong();
-    record.operatorId = q.selectForRelease.value(2).toString();
-    const QString attachedSid = q.selectForRelease.value(4).toString();
-    record.e164 = q.selectForRelease.value(5).toString();
-    record.environment = q.selectForRelease.value(6).toString();
-    record.companyName = q.selectForRelease.value(7).toString();
-    q.selectForRelease.finish();
+    record.numberId = q.deleteReservation.value(0).toLongLong();
+    record.companyId = q.deleteReservation.value(1).toLongLong();
+    record.operatorId = q.deleteReservation.value(2).toString();
+    const QString attachedSid = q.deleteReservation.value(3).toString();
+    q.deleteReservation.finish();
     record.callSid = request.callSid.isEmpty() ? attachedSid : request.callSid;
     record.direction = request.direction;
     record.durationSeconds = request.durationSeconds;
@@ -444,12 +453,14 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
     record.startedAt = Clock::fromSecs(now - request.durationSeconds);
     const qint64 today = now / 86400;
 
-    if (auto ran = Sql::run(q.deleteReservation, {session}); !ran)
-        return ran.error();
     if (auto ran = Sql::run(q.updateNumberOnRelease, {record.durationSeconds, record.billedMinutes, today,
                                                       today, now, record.numberId});
         !ran)
         return ran.error();
+    q.updateNumberOnRelease.next();
+    record.e164 = q.updateNumberOnRelease.value(0).toString();
+    record.environment = q.updateNumberOnRelease.value(1).toString();
+    q.updateNumberOnRelease.finish();
     if (auto ran = Sql::run(q.insertCallRecord,
                             {session, Sql::nullText(record.callSid), record.numberId, record.e164,
                              record.companyId, record.operatorId, toString(record.direction),
@@ -470,11 +481,73 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
                                             record.twilioPrice.value_or(record.estimatedCost)});
         !ran)
         return ran.error();
-    if (auto ran = Sql::run(q.upsertOperator, {record.companyId, record.operatorId, now}); !ran)
-        return ran.error();
-    ChangeWatcher::notify(m_db);
+    q.upsertUsage.next();
+    record.companyName = q.upsertUsage.value(0).toString();
+    q.upsertUsage.finish();
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
+    return Release{record, false};
+}
+
+Result<Release> Allocator::alreadyReleased(const QString &session) {
+    Prepared &q = *m_q;
+    if (auto ran = Sql::run(q.endedRecord, {session}); !ran)
+        return ran.error();
+    if (q.endedRecord.next()) {
+        Release repeated{callRecordFrom(q.endedRecord), true};
+        q.endedRecord.finish();
+        return repeated;
+    }
+    q.endedRecord.finish();
+    return refusal(
+        RefusalReason::UnknownSession,
+        QCoreApplication::translate(
+            "Allocator", "No number is held by the session \"%1\" (unknown session, or its lease expired).")
+            .arg(session));
+}
+
+Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) {
+    Prepared &q = *m_q;
+    const QString session = request.session.trimmed();
+    const qint64 now = Clock::nowSecs();
+    const qint64 today = now / 86400;
+    CallRecord record;
+    record.session = session;
+    record.direction = request.direction;
+    record.durationSeconds = request.durationSeconds;
+    record.billedMinutes = billedMinutesFor(request.durationSeconds);
+    record.estimatedCost = q.tariff.callCost(request.direction, record.billedMinutes);
+    record.twilioPrice = request.twilioPrice;
+    record.endedAt = Clock::fromSecs(now);
+    record.startedAt = Clock::fromSecs(now - request.durationSeconds);
+    // Autocommit: the statement is its own transaction.
+    if (auto ran = Sql::run(q.pgRelease,
+                            {session, record.durationSeconds, record.billedMinutes, today, today, now,
+                             session, Sql::nullText(request.callSid), toString(record.direction),
+                             now - record.durationSeconds, now, record.durationSeconds, record.billedMinutes,
+                             record.estimatedCost, Sql::nullable(record.twilioPrice), monthKey(now),
+                             record.billedMinutes, record.twilioPrice.value_or(record.estimatedCost)});
+        !ran) {
+        if (Sql::isUniqueViolation(q.pgRelease))
+            return makeError(Error::Code::Conflict,
+                             QCoreApplication::translate(
+                                 "Allocator", "The call %1 is already recorded under another session.")
+                                 .arg(request.callSid));
+        return ran.error();
+    }
+    if (!q.pgRelease.next()) {
+        q.pgRelease.finish();
+        return alreadyReleased(session);
+    }
+    record.id = q.pgRelease.value(0).toLongLong();
+    record.callSid = q.pgRelease.value(1).toString();
+    record.numberId = q.pgRelease.value(2).toLongLong();
+    record.companyId = q.pgRelease.value(3).toLongLong();
+    record.operatorId = q.pgRelease.value(4).toString();
+    record.e164 = q.pgRelease.value(5).toString();
+    record.environment = q.pgRelease.value(6).toString();
+    record.companyName = q.pgRelease.value(7).toString();
+    q.pgRelease.finish();
     return Release{record, false};
 }
 

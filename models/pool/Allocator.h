@@ -92,6 +92,8 @@ private:
     struct Prepared;
     Status prepare();
     Result<int> reapExpiredLocked(qint64 now);
+    Result<Release> releaseInOneStatement(const ReleaseRequest &request);
+    Result<Release> alreadyReleased(const QString &session);
 
     Database &m_db;
     NumberProvisioner *m_provisioner = nullptr;

@@ -114,7 +114,10 @@ Status apply(Database &db) {
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;
-        const QString sql = QString(migration.sql).replace(QStringLiteral("{{ID}}"), idColumn(db));
+        const QString sql = QString(migration.sql)
+                                .replace(QStringLiteral("{{ID}}"), idColumn(db))
+                                .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
+                                         db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString());
         for (const QString &statement : statementsOf(sql)) {
             if (auto done = Sql::exec(db.connection(), statement); !done)
                 return makeError(Error::Code::Storage,

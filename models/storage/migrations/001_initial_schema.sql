@@ -1,6 +1,7 @@
 -- 001: the pool, its companies, calls, usage, tariffs, settings and audit log.
 -- Times are UTC seconds since the epoch (BIGINT); money is integer micro-dollars (BIGINT).
--- {{ID}} is the engine's auto-increment primary key. Statements end with ';' at a line end.
+-- {{ID}} is the engine's auto-increment primary key; {{WITHOUT_ROWID}} clusters a table on its primary
+-- key in SQLite (nothing in PostgreSQL). Statements end with ';' at a line end.
 CREATE TABLE companies (
     id {{ID}},
     name TEXT NOT NULL UNIQUE,
@@ -40,7 +41,9 @@ CREATE TABLE phone_numbers (
     created_at BIGINT NOT NULL,
     UNIQUE (e164, environment)
 );
-CREATE INDEX ix_phone_numbers_pick ON phone_numbers (environment, dedicated_company_id, active_calls);
+-- Allocation reads this index; it leaves out active_calls, which changes on every call, so an
+-- allocation rewrites the number's row but no index page.
+CREATE INDEX ix_phone_numbers_pick ON phone_numbers (environment, dedicated_company_id);
 CREATE TABLE reservations (
     session TEXT PRIMARY KEY,
     number_id BIGINT NOT NULL REFERENCES phone_numbers(id),
@@ -50,10 +53,9 @@ CREATE TABLE reservations (
     call_sid TEXT,
     reserved_at BIGINT NOT NULL,
     lease_expires_at BIGINT NOT NULL
-);
-CREATE INDEX ix_reservations_lease ON reservations (lease_expires_at);
-CREATE INDEX ix_reservations_company ON reservations (company_id);
-CREATE INDEX ix_reservations_number ON reservations (number_id);
+){{WITHOUT_ROWID}};
+-- reservations holds only the calls under way (at most the pool's size), so its lookups by
+-- company, number and lease scan a few pages; extra indexes would cost a page write per call.
 CREATE UNIQUE INDEX ux_reservations_call_sid ON reservations (call_sid) WHERE call_sid IS NOT NULL;
 CREATE TABLE call_records (
     id {{ID}},
@@ -76,7 +78,6 @@ CREATE UNIQUE INDEX ux_call_records_session ON call_records (session) WHERE sess
 CREATE UNIQUE INDEX ux_call_records_call_sid ON call_records (call_sid) WHERE call_sid IS NOT NULL;
 CREATE INDEX ix_call_records_started ON call_records (started_at);
 CREATE INDEX ix_call_records_company_started ON call_records (company_id, started_at);
-CREATE INDEX ix_call_records_number_started ON call_records (number_id, started_at);
 CREATE TABLE company_usage_months (
     company_id BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     month TEXT NOT NULL,
