@@ -1,0 +1,183 @@
+// pooldesk-service: the pool's HTTP API for call backends, and Twilio's status callbacks.
+
+#include "SignalWatcher.h"
+
+#include "domain/Types.h"
+#include "service/PoolService.h"
+#include "service/WebhookCredentials.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLocale>
+#include <QTextStream>
+#include <QTranslator>
+
+using namespace PoolDesk;
+
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("pooldesk-service", text);
+}
+
+constexpr int ExitSuccess = 0;
+constexpr int ExitFailure = 1;
+constexpr int ExitUsage = 2;
+
+bool readInt(const QCommandLineParser &parser, const QString &name, int minimum, int maximum, int *target,
+             QTextStream &err) {
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const int value = parser.value(name).toInt(&ok);
+    if (!ok || value < minimum || value > maximum) {
+        err << tr("usage error: --%1 takes a whole number from %2 to %3 (got \"%4\").")
+                   .arg(name)
+                   .arg(minimum)
+                   .arg(maximum)
+                   .arg(parser.value(name))
+            << Qt::endl;
+        return false;
+    }
+    *target = value;
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("PoolDesk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("pooldesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr(
+        "PoolDesk pool service: call backends get and return phone numbers over HTTP "
+        "(Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio's status "
+        "callbacks (POST /twilio/status, signature-checked) release numbers when calls end.\n\n"
+        "Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, "
+        "POOLDESK_ENV."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const ServiceConfig defaults;
+    parser.addOptions({
+        {QStringLiteral("db"),
+         tr("A path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default %1).")
+             .arg(DatabaseUrl::defaultSqlitePath()),
+         tr("URL")},
+        {QStringLiteral("env"),
+         tr("The environment whose pool this serves (env POOLDESK_ENV; default development)."), tr("NAME")},
+        {QStringLiteral("listen"),
+         tr("Address and port to listen on (default 127.0.0.1:%1; port 0 picks a free one).")
+             .arg(defaults.port),
+         tr("ADDR:PORT")},
+        {QStringLiteral("public-url"),
+         tr("The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs "
+            "<URL>/twilio/status (env POOLDESK_PUBLIC_URL)."),
+         tr("URL")},
+        {QStringLiteral("threads"), tr("Worker threads (default 1 on SQLite, 4 on PostgreSQL)."), tr("N")},
+        {QStringLiteral("rate-limit"),
+         tr("Requests per second per API key, unless the key sets its own (default %1).")
+             .arg(defaults.rateLimit.ratePerSecond),
+         tr("N")},
+        {QStringLiteral("burst"),
+         tr("Requests a key may send at once after a quiet spell (default %1).")
+             .arg(defaults.rateLimit.burst),
+         tr("N")},
+        {QStringLiteral("max-body"),
+         tr("Largest request body in bytes (default %1).").arg(defaults.maxBodyBytes), tr("BYTES")},
+        {QStringLiteral("reap-interval"),
+         tr("Seconds between sweeps that free numbers whose lease ran out (default %1).")
+             .arg(defaults.reapIntervalMs / 1000),
+         tr("SECONDS")},
+        {QStringLiteral("access-log"),
+         tr("Where the access log goes: - (standard error, default), off, or a file."), tr("TARGET")},
+        {QStringLiteral("shutdown-timeout"),
+         tr("Seconds to let requests under way finish after SIGTERM (default %1).")
+             .arg(defaults.shutdownTimeoutMs / 1000),
+         tr("SECONDS")},
+    });
+    parser.process(app);
+    if (!parser.positionalArguments().isEmpty()) {
+        err << tr("usage error: unexpected argument \"%1\". Run pooldesk-service --help.")
+                   .arg(parser.positionalArguments().first())
+            << Qt::endl;
+        return ExitUsage;
+    }
+
+    ServiceConfig config;
+    config.databaseUrl =
+        parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db")) : DatabaseUrl::defaultUrl();
+    config.environment = parser.isSet(QStringLiteral("env"))
+                             ? parser.value(QStringLiteral("env"))
+                             : qEnvironmentVariable("POOLDESK_ENV", DevelopmentEnvironment);
+    if (!isValidEnvironmentName(config.environment)) {
+        err << tr("usage error: \"%1\" is not a valid environment name.").arg(config.environment) << Qt::endl;
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("listen"))) {
+        if (auto parsed = ServiceConfig::parseListen(parser.value(QStringLiteral("listen")), &config.address,
+                                                     &config.port);
+            !parsed) {
+            err << tr("usage error: %1").arg(parsed.error().message) << Qt::endl;
+            return ExitUsage;
+        }
+    }
+    int maxBody = int(config.maxBodyBytes);
+    int reapSeconds = config.reapIntervalMs / 1000;
+    int shutdownSeconds = config.shutdownTimeoutMs / 1000;
+    if (!readInt(parser, QStringLiteral("threads"), 1, 64, &config.threads, err) ||
+        !readInt(parser, QStringLiteral("rate-limit"), 1, 1'000'000, &config.rateLimit.ratePerSecond, err) ||
+        !readInt(parser, QStringLiteral("burst"), 1, 1'000'000, &config.rateLimit.burst, err) ||
+        !readInt(parser, QStringLiteral("max-body"), 1024, 64 * 1024 * 1024, &maxBody, err) ||
+        !readInt(parser, QStringLiteral("reap-interval"), 1, 86400, &reapSeconds, err) ||
+        !readInt(parser, QStringLiteral("shutdown-timeout"), 0, 3600, &shutdownSeconds, err))
+        return ExitUsage;
+    config.maxBodyBytes = maxBody;
+    config.reapIntervalMs = reapSeconds * 1000;
+    config.shutdownTimeoutMs = shutdownSeconds * 1000;
+    if (parser.isSet(QStringLiteral("access-log")))
+        config.accessLog = parser.value(QStringLiteral("access-log"));
+
+    const QString publicUrl = parser.value(QStringLiteral("public-url"));
+    if (!publicUrl.isEmpty() && !publicUrl.startsWith(QLatin1String("https://")) &&
+        !publicUrl.startsWith(QLatin1String("http://"))) {
+        err << tr("usage error: --public-url must start with https:// (got \"%1\").").arg(publicUrl)
+            << Qt::endl;
+        return ExitUsage;
+    }
+    // The auth token comes from the environment for now; see WebhookCredentials.h.
+    const FixedWebhookCredentials webhooks = FixedWebhookCredentials::fromEnvironment(publicUrl);
+    if (webhooks.authToken(config.environment).isEmpty() ||
+        webhooks.webhookBaseUrl(config.environment).isEmpty())
+        err << tr("warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be "
+                  "refused "
+                  "(503) until both are.")
+            << Qt::endl;
+
+    PoolService service(config, &webhooks);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &service, [&service, &err](int number) {
+        err << tr("signal %1: finishing requests under way, then stopping").arg(number) << Qt::endl;
+        service.shutdown();
+    });
+    QObject::connect(&service, &PoolService::stopped, &app, &QCoreApplication::quit);
+    if (auto started = service.start(); !started) {
+        err << tr("error: %1").arg(started.error().message) << Qt::endl;
+        return started.error().code == Error::Code::InvalidInput ? ExitUsage : ExitFailure;
+    }
+    // Scripts and tests wait for this line (and read the port from it when --listen ...:0).
+    out << QStringLiteral("listening on http://%1:%2")
+               .arg(service.address().protocol() == QAbstractSocket::IPv6Protocol
+                        ? QLatin1Char('[') + service.address().toString() + QLatin1Char(']')
+                        : service.address().toString())
+               .arg(service.port())
+        << Qt::endl;
+    return app.exec() == 0 ? ExitSuccess : ExitFailure;
+}

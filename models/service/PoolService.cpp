@@ -1,0 +1,201 @@
+#include "service/PoolService.h"
+
+#include "domain/Types.h"
+#include "service/AccessLog.h"
+#include "service/HttpFrontend.h"
+#include "service/WebhookCredentials.h"
+#include "storage/Database.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTcpServer>
+#include <QThread>
+
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcPoolService, "pooldesk.service")
+
+namespace PoolDesk {
+
+// Lives in its own thread: a database connection, the API on it and an HTTP front.
+class PoolService::Worker final : public QObject {
+public:
+    Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, qsizetype maxBodyBytes)
+        : m_url(url)
+        , m_shared(shared)
+        , m_accessLog(accessLog)
+        , m_maxBodyBytes(maxBodyBytes) {}
+
+    // Runs in the worker's thread.
+    Status init(qintptr listeningDescriptor) {
+        auto opened = Database::open(m_url, Database::Migrate::No);
+        if (!opened) {
+            ::close(int(listeningDescriptor));
+            return opened.error();
+        }
+        m_db = std::move(opened.value());
+        m_api = std::make_unique<ServiceApi>(*m_db, m_shared);
+        m_frontend = std::make_unique<HttpFrontend>(*m_api, m_shared, m_accessLog, m_maxBodyBytes);
+        if (!m_frontend->adopt(listeningDescriptor)) {
+            ::close(int(listeningDescriptor));
+            return makeError(Error::Code::Unavailable,
+                             QCoreApplication::translate(
+                                 "PoolService", "A worker thread could not take the listening socket."));
+        }
+        return success();
+    }
+    HttpFrontend *frontend() { return m_frontend.get(); }
+    // Runs in the worker's thread, before it ends.
+    void teardown() {
+        m_frontend.reset();
+        m_api.reset();
+        m_db.reset();
+    }
+
+private:
+    DatabaseUrl m_url;
+    ServiceShared &m_shared;
+    AccessLog *m_accessLog;
+    qsizetype m_maxBodyBytes;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ServiceApi> m_api;
+    std::unique_ptr<HttpFrontend> m_frontend;
+};
+
+PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhooks, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_shared(std::make_unique<ServiceShared>()) {
+    m_shared->environment = m_config.environment;
+    m_shared->webhooks = webhooks;
+    m_shared->rateLimiter.setDefaults(m_config.rateLimit);
+    connect(&m_reapTimer, &QTimer::timeout, this, &PoolService::reap);
+    m_shutdownTimer.setSingleShot(true);
+    connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcPoolService) << "connections still busy after" << m_config.shutdownTimeoutMs
+                                 << "ms; stopping anyway";
+        finishShutdown();
+    });
+}
+
+PoolService::~PoolService() {
+    if (!m_stopped && !m_threads.isEmpty())
+        finishShutdown();
+}
+
+Status PoolService::start() {
+    if (!isValidEnvironmentName(m_config.environment))
+        return makeError(Error::Code::InvalidInput,
+                         tr("\"%1\" is not a valid environment name.").arg(m_config.environment));
+    auto log = AccessLog::open(m_config.accessLog);
+    if (!log)
+        return log.error();
+    m_accessLog = std::move(log.value());
+
+    auto opened = Database::open(m_config.databaseUrl, Database::Migrate::Yes);
+    if (!opened)
+        return opened.error();
+    m_db = std::move(opened.value());
+    m_reaperApi = std::make_unique<ServiceApi>(*m_db, *m_shared);
+
+    m_listener = new QTcpServer(this);
+    if (!m_listener->listen(m_config.address, m_config.port))
+        return makeError(Error::Code::Unavailable, tr("Cannot listen on %1:%2: %3")
+                                                       .arg(m_config.address.toString())
+                                                       .arg(m_config.port)
+                                                       .arg(m_listener->errorString()));
+    // The workers accept on their own copies of the socket; this one only holds the address.
+    m_listener->pauseAccepting();
+
+    const int threads = m_config.threads > 0 ? m_config.threads : (m_db->isSqlite() ? 1 : 4);
+    for (int i = 0; i < threads; ++i) {
+        const int descriptor = ::dup(int(m_listener->socketDescriptor()));
+        if (descriptor < 0)
+            return makeError(Error::Code::Unavailable,
+                             tr("Cannot share the listening socket with a worker thread."));
+        auto *thread = new QThread(this);
+        thread->setObjectName(QStringLiteral("pooldesk-http-%1").arg(i));
+        auto *worker = new Worker(m_db->url(), *m_shared, m_accessLog.get(), m_config.maxBodyBytes);
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_threads.append(thread);
+        m_workers.append(worker);
+        Status initialised = success();
+        QMetaObject::invokeMethod(
+            worker, [worker, descriptor, &initialised] { initialised = worker->init(descriptor); },
+            Qt::BlockingQueuedConnection);
+        if (!initialised)
+            return initialised.error();
+        connect(worker->frontend(), &HttpFrontend::drained, this, &PoolService::workerDrained,
+                Qt::QueuedConnection);
+    }
+    if (m_config.reapIntervalMs > 0) {
+        m_reapTimer.start(m_config.reapIntervalMs);
+        reap(); // leases that ran out while no service was running
+    }
+    qCInfo(lcPoolService).noquote() << "listening on" << address().toString() << port() << "with" << threads
+                                    << "thread(s), environment" << m_config.environment << "database"
+                                    << m_db->url().redacted();
+    return success();
+}
+
+QHostAddress PoolService::address() const {
+    return m_listener ? m_listener->serverAddress() : QHostAddress();
+}
+
+quint16 PoolService::port() const {
+    return m_listener ? m_listener->serverPort() : 0;
+}
+
+void PoolService::reap() {
+    if (!m_reaperApi)
+        return;
+    auto reaped = m_reaperApi->reapExpired();
+    if (!reaped)
+        qCWarning(lcPoolService) << "cannot free expired leases:" << reaped.error().message;
+}
+
+void PoolService::shutdown() {
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_reapTimer.stop();
+    if (m_listener)
+        m_listener->close();
+    qCInfo(lcPoolService) << "shutting down: finishing requests under way";
+    if (m_workers.isEmpty()) {
+        finishShutdown();
+        return;
+    }
+    m_shutdownTimer.start(m_config.shutdownTimeoutMs);
+    for (Worker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker->frontend(), &HttpFrontend::beginShutdown, Qt::QueuedConnection);
+}
+
+void PoolService::workerDrained() {
+    if (++m_drained >= m_workers.size())
+        finishShutdown();
+}
+
+void PoolService::finishShutdown() {
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_shutdownTimer.stop();
+    for (int i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers.at(i);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->teardown(); }, Qt::BlockingQueuedConnection);
+        m_threads.at(i)->quit();
+        m_threads.at(i)->wait();
+    }
+    m_workers.clear();
+    m_threads.clear();
+    m_reaperApi.reset();
+    m_db.reset();
+    qCInfo(lcPoolService) << "stopped";
+    emit stopped();
+}
+
+} // namespace PoolDesk

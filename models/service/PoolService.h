@@ -1,0 +1,67 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "service/ServiceApi.h"
+#include "service/ServiceConfig.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class QTcpServer;
+class QThread;
+
+namespace PoolDesk {
+
+class AccessLog;
+class Database;
+class WebhookCredentials;
+
+// pooldesk-service, minus argument parsing: opens (and migrates) the database, listens, answers
+// on `threads` worker threads that each own a database connection, an allocator and an HTTP
+// front sharing one listening socket, and reaps expired leases on a timer.
+class PoolService final : public QObject {
+    Q_OBJECT
+public:
+    PoolService(ServiceConfig config, const WebhookCredentials *webhooks, QObject *parent = nullptr);
+    ~PoolService() override;
+
+    Status start();
+    QHostAddress address() const;
+    quint16 port() const;
+    int threadCount() const { return int(m_workers.size()); }
+    const ServiceConfig &config() const { return m_config; }
+    ServiceShared &shared() { return *m_shared; }
+
+    // Stops accepting, finishes the requests under way, then emits stopped(). Connections still
+    // busy after the configured timeout are dropped.
+    void shutdown();
+
+signals:
+    void stopped();
+
+private:
+    class Worker;
+    void reap();
+    void workerDrained();
+    void finishShutdown();
+
+    ServiceConfig m_config;
+    std::unique_ptr<ServiceShared> m_shared;
+    std::unique_ptr<AccessLog> m_accessLog;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ServiceApi> m_reaperApi;
+    QTcpServer *m_listener = nullptr;
+    QList<Worker *> m_workers;
+    QList<QThread *> m_threads;
+    QTimer m_reapTimer;
+    QTimer m_shutdownTimer;
+    int m_drained = 0;
+    bool m_stopping = false;
+    bool m_stopped = false;
+};
+
+} // namespace PoolDesk

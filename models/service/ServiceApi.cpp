@@ -1,0 +1,723 @@
+#include "service/ServiceApi.h"
+
+#include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
+#include "pool/Allocator.h"
+#include "pool/PoolStatus.h"
+#include "security/ApiKeys.h"
+#include "security/TwilioSignature.h"
+#include "service/WebhookCredentials.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLoggingCategory>
+#include <QMutexLocker>
+#include <QUrl>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcServiceApi, "pooldesk.service.api")
+
+namespace PoolDesk {
+
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("ServiceApi", text);
+}
+
+// Routes as the metrics and the access log name them.
+namespace Route {
+const QString Allocate = QStringLiteral("allocate");
+const QString Release = QStringLiteral("release");
+const QString Renew = QStringLiteral("renew");
+const QString Call = QStringLiteral("call");
+const QString Pool = QStringLiteral("pool");
+const QString Health = QStringLiteral("healthz");
+const QString Metrics = QStringLiteral("metrics");
+const QString TwilioStatus = QStringLiteral("twilio_status");
+const QString Unknown = QStringLiteral("unknown");
+} // namespace Route
+
+constexpr int MaxLeaseSeconds = 7 * 24 * 3600;
+constexpr qint64 TouchIntervalSecs = 60;
+
+QByteArray toJson(const QJsonObject &object) {
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+ApiResponse json(int status, const QJsonObject &object) {
+    ApiResponse response;
+    response.status = status;
+    response.body = toJson(object);
+    return response;
+}
+
+QString isoUtc(const QDateTime &at) {
+    return at.toUTC().toString(Qt::ISODate);
+}
+
+QJsonValue nullable(const QString &text) {
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QJsonObject recordJson(const CallRecord &record) {
+    QJsonObject object{
+        {QStringLiteral("id"), record.id},
+        {QStringLiteral("session"), record.session},
+        {QStringLiteral("call_sid"), nullable(record.callSid)},
+        {QStringLiteral("number"), record.e164},
+        {QStringLiteral("number_id"), record.numberId},
+        {QStringLiteral("company"), record.companyName},
+        {QStringLiteral("company_id"), record.companyId},
+        {QStringLiteral("operator"), record.operatorId},
+        {QStringLiteral("direction"), toString(record.direction)},
+        {QStringLiteral("started_at"), isoUtc(record.startedAt)},
+        {QStringLiteral("ended_at"), isoUtc(record.endedAt)},
+        {QStringLiteral("duration_seconds"), record.durationSeconds},
+        {QStringLiteral("billed_minutes"), record.billedMinutes},
+        {QStringLiteral("estimated_cost_micros"), record.estimatedCost},
+        {QStringLiteral("estimated_cost_usd"), Money::toPlainString(record.estimatedCost, 6)},
+        {QStringLiteral("environment"), record.environment},
+    };
+    if (record.twilioPrice)
+        object.insert(QStringLiteral("twilio_price_micros"), *record.twilioPrice);
+    return object;
+}
+
+// Checks a JSON body field by field; the first problem wins and names the field.
+class Fields {
+public:
+    explicit Fields(const QJsonObject &object)
+        : m_object(object) {}
+
+    void allowOnly(std::initializer_list<QLatin1String> names) {
+        for (auto it = m_object.constBegin(); it != m_object.constEnd() && m_problem.isEmpty(); ++it) {
+            if (std::find(names.begin(), names.end(), it.key()) == names.end())
+                fail(it.key(), tr("Unknown field \"%1\".").arg(it.key()));
+        }
+    }
+
+    QString text(QLatin1String name, bool required, int maxLength) {
+        const QJsonValue value = m_object.value(name);
+        if (value.isUndefined() || value.isNull()) {
+            if (required)
+                fail(name, tr("The field \"%1\" is required.").arg(name));
+            return {};
+        }
+        if (!value.isString()) {
+            fail(name, tr("The field \"%1\" must be a string.").arg(name));
+            return {};
+        }
+        const QString result = value.toString().trimmed();
+        if (required && result.isEmpty())
+            fail(name, tr("The field \"%1\" must not be empty.").arg(name));
+        else if (result.size() > maxLength)
+            fail(name, tr("The field \"%1\" is longer than %2 characters.").arg(name).arg(maxLength));
+        else if (std::any_of(result.cbegin(), result.cend(),
+                             [](QChar c) { return c.category() == QChar::Other_Control; }))
+            fail(name, tr("The field \"%1\" contains control characters.").arg(name));
+        return result;
+    }
+
+    std::optional<qint64> integer(QLatin1String name, bool required, qint64 minimum, qint64 maximum) {
+        const QJsonValue value = m_object.value(name);
+        if (value.isUndefined() || value.isNull()) {
+            if (required)
+                fail(name, tr("The field \"%1\" is required.").arg(name));
+            return std::nullopt;
+        }
+        const double number = value.toDouble();
+        if (!value.isDouble() || std::trunc(number) != number) {
+            fail(name, tr("The field \"%1\" must be a whole number.").arg(name));
+            return std::nullopt;
+        }
+        if (number < double(minimum) || number > double(maximum)) {
+            fail(name, tr("The field \"%1\" must be between %2 and %3.").arg(name).arg(minimum).arg(maximum));
+            return std::nullopt;
+        }
+        return qint64(number);
+    }
+
+    bool ok() const { return m_problem.isEmpty(); }
+    ApiResponse problem() const {
+        return ServiceApi::error(400, QStringLiteral("invalid_field"), m_problem,
+                                 {{QStringLiteral("field"), m_field}});
+    }
+
+private:
+    void fail(const QString &field, const QString &message) {
+        if (m_problem.isEmpty()) {
+            m_field = field;
+            m_problem = message;
+        }
+    }
+
+    QJsonObject m_object;
+    QString m_field;
+    QString m_problem;
+};
+
+// Parses a JSON object body; an empty body is an empty object when allowed.
+std::optional<QJsonObject> parseBody(const QByteArray &body, bool emptyAllowed, ApiResponse *problem) {
+    if (body.trimmed().isEmpty()) {
+        if (emptyAllowed)
+            return QJsonObject();
+        *problem = ServiceApi::error(400, QStringLiteral("invalid_json"),
+                                     tr("The request needs a JSON object body."));
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *problem = ServiceApi::error(400, QStringLiteral("invalid_json"),
+                                     tr("The body is not valid JSON (%1 at byte %2).")
+                                         .arg(parseError.errorString())
+                                         .arg(parseError.offset));
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *problem =
+            ServiceApi::error(400, QStringLiteral("invalid_json"), tr("The body must be a JSON object."));
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+// A session ID taken from the path: percent-decoded, 1 to 200 characters, no control characters.
+std::optional<QString> sessionFromSegment(const QByteArray &segment) {
+    const QString session = QUrl::fromPercentEncoding(segment);
+    if (session.isEmpty() || session.size() > 200 || session.trimmed() != session ||
+        std::any_of(session.cbegin(), session.cend(),
+                    [](QChar c) { return c.category() == QChar::Other_Control; }))
+        return std::nullopt;
+    return session;
+}
+
+bool isCallSid(const QString &sid) {
+    return sid.size() >= 2 && sid.size() <= 64 && std::all_of(sid.cbegin(), sid.cend(), [](QChar c) {
+               return c.isLetterOrNumber() && c.unicode() < 128;
+           });
+}
+
+} // namespace
+
+ServiceApi::ServiceApi(Database &db, ServiceShared &shared)
+    : m_db(db)
+    , m_shared(shared)
+    , m_allocator(std::make_unique<Allocator>(db))
+    , m_keys(std::make_unique<ApiKeys>(db)) {}
+
+ServiceApi::~ServiceApi() = default;
+
+QMutex *ServiceApi::writeGate() {
+    return m_db.isSqlite() ? &m_shared.sqliteWriteGate : nullptr;
+}
+
+ApiResponse ServiceApi::error(int status, const QString &code, const QString &message,
+                              const QJsonObject &extra) {
+    QJsonObject detail = extra;
+    detail.insert(QStringLiteral("status"), status);
+    detail.insert(QStringLiteral("code"), code);
+    detail.insert(QStringLiteral("message"), message);
+    ApiResponse response = json(status, {{QStringLiteral("error"), detail}});
+    response.reason = code;
+    return response;
+}
+
+ApiResponse ServiceApi::fromError(const Error &failure) {
+    switch (failure.code) {
+    case Error::Code::Refused: {
+        m_shared.metrics.recordRefusal(failure.reason);
+        const QString &reason = failure.reason;
+        if (reason == RefusalReason::MaxConcurrentCalls || reason == RefusalReason::MonthlyMinutes ||
+            reason == RefusalReason::MonthlyBudget)
+            return error(403, reason, failure.message, {{QStringLiteral("limit"), reason}});
+        if (reason == RefusalReason::UnknownSession)
+            return error(404, reason, failure.message);
+        if (reason == RefusalReason::UnknownCompany)
+            return error(422, reason, failure.message);
+        // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, session_ended
+        return error(409, reason.isEmpty() ? QStringLiteral("refused") : reason, failure.message);
+    }
+    case Error::Code::InvalidInput:
+        return error(400, QStringLiteral("invalid_input"), failure.message);
+    case Error::Code::NotFound:
+        return error(404, QStringLiteral("not_found"), failure.message);
+    case Error::Code::Conflict:
+        return error(409, QStringLiteral("conflict"), failure.message);
+    case Error::Code::Cancelled:
+    case Error::Code::Network:
+    case Error::Code::Storage:
+    case Error::Code::Unavailable:
+        break;
+    }
+    qCWarning(lcServiceApi) << "request failed:" << failure.message;
+    return error(503, QStringLiteral("unavailable"), failure.message);
+}
+
+ApiResponse ServiceApi::handle(const ApiRequest &request) {
+    const QList<QByteArray> parts = request.path.split('/');
+    // parts[0] is the empty text before the leading '/'.
+    const auto methodNotAllowed = [](const QString &route, const char *allow) {
+        ApiResponse response =
+            error(405, QStringLiteral("method_not_allowed"), tr("This path does not accept that method."));
+        response.headers.append({QByteArrayLiteral("Allow"), QByteArray(allow)});
+        response.route = route;
+        return response;
+    };
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    const bool post = request.method == "POST";
+
+    if (request.path == "/healthz") {
+        return get ? healthz() : methodNotAllowed(Route::Health, "GET");
+    }
+    if (request.path == "/metrics") {
+        return get ? metrics() : methodNotAllowed(Route::Metrics, "GET");
+    }
+    if (request.path == "/twilio/status") {
+        return post ? twilioStatus(request) : methodNotAllowed(Route::TwilioStatus, "POST");
+    }
+    const bool allocations = parts.size() >= 3 && parts.at(1) == "v1" && parts.at(2) == "allocations";
+    const bool poolPath = request.path == "/v1/pool";
+    if (!allocations && !poolPath) {
+        ApiResponse response = error(404, QStringLiteral("not_found"),
+                                     tr("There is no such API path. The API lives under /v1/."));
+        response.route = Route::Unknown;
+        return response;
+    }
+
+    // Work out the route first, so a wrong method is answered before credentials are checked.
+    QString route;
+    QString session;
+    if (poolPath) {
+        if (!get)
+            return methodNotAllowed(Route::Pool, "GET");
+        route = Route::Pool;
+    } else if (parts.size() == 3) {
+        if (!post)
+            return methodNotAllowed(Route::Allocate, "POST");
+        route = Route::Allocate;
+    } else if (parts.size() == 4 || parts.size() == 5) {
+        const auto parsed = sessionFromSegment(parts.at(3));
+        if (!parsed) {
+            ApiResponse response = error(400, QStringLiteral("invalid_session"),
+                                         tr("The session ID in the path must be 1 to 200 characters without "
+                                            "control characters or surrounding spaces."));
+            response.route = Route::Unknown;
+            return response;
+        }
+        session = *parsed;
+        if (parts.size() == 4) {
+            if (request.method != "DELETE")
+                return methodNotAllowed(Route::Release, "DELETE");
+            route = Route::Release;
+        } else if (parts.at(4) == "renew") {
+            if (!post)
+                return methodNotAllowed(Route::Renew, "POST");
+            route = Route::Renew;
+        } else if (parts.at(4) == "call") {
+            if (!post)
+                return methodNotAllowed(Route::Call, "POST");
+            route = Route::Call;
+        }
+    }
+    if (route.isEmpty()) {
+        ApiResponse response = error(404, QStringLiteral("not_found"), tr("There is no such API path."));
+        response.route = Route::Unknown;
+        return response;
+    }
+
+    Caller caller;
+    if (auto refused = authenticate(request, &caller)) {
+        refused->route = route;
+        return *refused;
+    }
+    ApiResponse response;
+    if (route == Route::Pool)
+        response = pool(caller);
+    else if (route == Route::Allocate)
+        response = allocate(request, caller);
+    else if (route == Route::Release)
+        response = release(request, caller, session);
+    else if (route == Route::Renew)
+        response = renew(request, caller, session);
+    else
+        response = attachCall(request, caller, session);
+    response.route = route;
+    response.keyId = caller.keyId;
+    if (response.company.isEmpty())
+        response.company = caller.companyName;
+    return response;
+}
+
+std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, Caller *caller) {
+    const QByteArray header = request.authorization.trimmed();
+    if (header.isEmpty() || !header.toLower().startsWith("bearer ")) {
+        ApiResponse response = error(401, QStringLiteral("unauthorized"),
+                                     tr("Send an API key as \"Authorization: Bearer KEY\". Create one with: "
+                                        "pooldeskctl service key create"));
+        response.headers.append(
+            {QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"pooldesk\"")});
+        return response;
+    }
+    const QString secret = QString::fromLatin1(header.mid(7).trimmed());
+    auto key = m_keys->authenticate(secret);
+    if (!key) {
+        if (key.error().code != Error::Code::NotFound)
+            return fromError(key.error());
+        ApiResponse response =
+            error(401, QStringLiteral("invalid_key"), tr("The API key is not valid or was revoked."));
+        response.headers.append({QByteArrayLiteral("WWW-Authenticate"),
+                                 QByteArrayLiteral("Bearer realm=\"pooldesk\", error=\"invalid_token\"")});
+        return response;
+    }
+    caller->keyId = key->id;
+    caller->companyId = key->companyId;
+    caller->companyName = key->companyName;
+
+    if (const qint64 waitMs = m_shared.rateLimiter.acquire(key->id, key->ratePerSecond, key->burst)) {
+        m_shared.metrics.recordRefusal(QStringLiteral("rate_limited"));
+        const qint64 seconds = (waitMs + 999) / 1000;
+        ApiResponse response =
+            error(429, QStringLiteral("rate_limited"),
+                  tr("Too many requests with this API key. Retry after %1 second(s).").arg(seconds),
+                  {{QStringLiteral("retry_after_ms"), waitMs}});
+        response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
+        response.keyId = key->id;
+        return response;
+    }
+
+    const qint64 now = Clock::nowSecs();
+    if (now - m_lastTouched.value(key->id, 0) >= TouchIntervalSecs) {
+        m_lastTouched.insert(key->id, now);
+        QMutexLocker gate(writeGate());
+        if (auto touched = m_keys->touch(key->id, now); !touched)
+            qCWarning(lcServiceApi) << "cannot record when key" << key->id
+                                    << "was used:" << touched.error().message;
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiResponse> ServiceApi::checkSessionScope(const Caller &caller, const QString &session) {
+    if (!caller.companyId)
+        return std::nullopt;
+    if (!m_sessionCompany) {
+        m_sessionCompany = std::make_unique<QSqlQuery>(m_db.connection());
+        if (!m_sessionCompany->prepare(
+                QStringLiteral("SELECT company_id FROM reservations WHERE session = ? "
+                               "UNION ALL SELECT company_id FROM call_records WHERE session = ?"))) {
+            const Error failure = Sql::storageError(*m_sessionCompany);
+            m_sessionCompany.reset();
+            return fromError(failure);
+        }
+    }
+    if (auto ran = Sql::run(*m_sessionCompany, {session, session}); !ran)
+        return fromError(ran.error());
+    const bool found = m_sessionCompany->next();
+    const qint64 owner = found ? m_sessionCompany->value(0).toLongLong() : 0;
+    m_sessionCompany->finish();
+    if (found && owner != *caller.companyId) {
+        // Answer as if the session did not exist: a key learns nothing about other companies.
+        m_shared.metrics.recordRefusal(RefusalReason::UnknownSession);
+        return error(404, RefusalReason::UnknownSession,
+                     tr("No number is held by the session \"%1\" (unknown session, or its lease expired).")
+                         .arg(session));
+    }
+    return std::nullopt;
+}
+
+ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller) {
+    ApiResponse problem;
+    const auto body = parseBody(request.body, false, &problem);
+    if (!body)
+        return problem;
+    Fields fields(*body);
+    fields.allowOnly({QLatin1String("company"), QLatin1String("operator"), QLatin1String("session"),
+                      QLatin1String("ttl_seconds")});
+    AllocationRequest allocation;
+    allocation.company = fields.text(QLatin1String("company"), true, 200);
+    allocation.operatorId = fields.text(QLatin1String("operator"), true, 200);
+    allocation.session = fields.text(QLatin1String("session"), true, 200);
+    if (const auto ttl = fields.integer(QLatin1String("ttl_seconds"), false, 1, MaxLeaseSeconds))
+        allocation.ttlSeconds = int(*ttl);
+    if (!fields.ok())
+        return fields.problem();
+    allocation.environment = m_shared.environment;
+
+    if (caller.companyId && allocation.company != caller.companyName) {
+        m_shared.metrics.recordRefusal(QStringLiteral("key_scope"));
+        ApiResponse response = error(403, QStringLiteral("key_scope"),
+                                     tr("This API key may allocate only for %1.").arg(caller.companyName));
+        response.company = allocation.company;
+        return response;
+    }
+
+    QMutexLocker gate(writeGate());
+    auto allocated = m_allocator->allocate(allocation);
+    gate.unlock();
+    if (!allocated) {
+        ApiResponse response = fromError(allocated.error());
+        response.company = allocation.company;
+        return response;
+    }
+    const Allocation &result = allocated.value();
+    m_shared.metrics.recordAllocation(result.dedicated, result.resumed);
+    ApiResponse response =
+        json(result.resumed ? 200 : 201,
+             {
+                 {QStringLiteral("session"), result.session},
+                 {QStringLiteral("company"), result.company},
+                 {QStringLiteral("operator"), allocation.operatorId},
+                 {QStringLiteral("number"), result.e164},
+                 {QStringLiteral("number_id"), result.numberId},
+                 {QStringLiteral("kind"),
+                  result.dedicated ? QStringLiteral("dedicated") : QStringLiteral("shared")},
+                 {QStringLiteral("environment"), m_shared.environment},
+                 {QStringLiteral("lease_expires_at"), isoUtc(result.leaseExpiresAt)},
+                 {QStringLiteral("lease_expires_epoch"), result.leaseExpiresAt.toSecsSinceEpoch()},
+                 {QStringLiteral("resumed"), result.resumed},
+             });
+    response.company = result.company;
+    return response;
+}
+
+ApiResponse ServiceApi::release(const ApiRequest &request, const Caller &caller, const QString &session) {
+    ApiResponse problem;
+    const auto body = parseBody(request.body, false, &problem);
+    if (!body)
+        return problem;
+    Fields fields(*body);
+    fields.allowOnly(
+        {QLatin1String("duration_seconds"), QLatin1String("direction"), QLatin1String("call_sid")});
+    ReleaseRequest release;
+    release.session = session;
+    release.durationSeconds =
+        fields.integer(QLatin1String("duration_seconds"), true, 0, MaxLeaseSeconds).value_or(0);
+    const QString direction = fields.text(QLatin1String("direction"), true, 20);
+    release.callSid = fields.text(QLatin1String("call_sid"), false, 64);
+    if (!fields.ok())
+        return fields.problem();
+    const auto parsedDirection = directionFromString(direction);
+    if (!parsedDirection)
+        return error(400, QStringLiteral("invalid_field"),
+                     tr("The field \"direction\" must be \"outbound\" or \"inbound\"."),
+                     {{QStringLiteral("field"), QStringLiteral("direction")}});
+    release.direction = *parsedDirection;
+    if (!release.callSid.isEmpty() && !isCallSid(release.callSid))
+        return error(400, QStringLiteral("invalid_field"),
+                     tr("The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
+                     {{QStringLiteral("field"), QStringLiteral("call_sid")}});
+    if (auto refused = checkSessionScope(caller, session))
+        return *refused;
+
+    QMutexLocker gate(writeGate());
+    auto released = m_allocator->release(release);
+    gate.unlock();
+    if (!released)
+        return fromError(released.error());
+    m_shared.metrics.recordRelease(QStringLiteral("api"), released->alreadyReleased);
+    ApiResponse response = json(200, {{QStringLiteral("session"), session},
+                                      {QStringLiteral("already_released"), released->alreadyReleased},
+                                      {QStringLiteral("call_record"), recordJson(released->record)}});
+    response.company = released->record.companyName;
+    return response;
+}
+
+ApiResponse ServiceApi::renew(const ApiRequest &request, const Caller &caller, const QString &session) {
+    ApiResponse problem;
+    const auto body = parseBody(request.body, true, &problem);
+    if (!body)
+        return problem;
+    Fields fields(*body);
+    fields.allowOnly({QLatin1String("ttl_seconds")});
+    std::optional<int> ttl;
+    if (const auto value = fields.integer(QLatin1String("ttl_seconds"), false, 1, MaxLeaseSeconds))
+        ttl = int(*value);
+    if (!fields.ok())
+        return fields.problem();
+    if (auto refused = checkSessionScope(caller, session))
+        return *refused;
+    QMutexLocker gate(writeGate());
+    auto renewed = m_allocator->renew(session, ttl);
+    gate.unlock();
+    if (!renewed)
+        return fromError(renewed.error());
+    return json(200, {{QStringLiteral("session"), session},
+                      {QStringLiteral("lease_expires_at"), isoUtc(renewed.value())},
+                      {QStringLiteral("lease_expires_epoch"), renewed.value().toSecsSinceEpoch()}});
+}
+
+ApiResponse ServiceApi::attachCall(const ApiRequest &request, const Caller &caller, const QString &session) {
+    ApiResponse problem;
+    const auto body = parseBody(request.body, false, &problem);
+    if (!body)
+        return problem;
+    Fields fields(*body);
+    fields.allowOnly({QLatin1String("call_sid")});
+    const QString callSid = fields.text(QLatin1String("call_sid"), true, 64);
+    if (!fields.ok())
+        return fields.problem();
+    if (!isCallSid(callSid))
+        return error(400, QStringLiteral("invalid_field"),
+                     tr("The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
+                     {{QStringLiteral("field"), QStringLiteral("call_sid")}});
+    if (auto refused = checkSessionScope(caller, session))
+        return *refused;
+    QMutexLocker gate(writeGate());
+    auto attached = m_allocator->attachCall(session, callSid);
+    gate.unlock();
+    if (!attached)
+        return fromError(attached.error());
+    return json(200, {{QStringLiteral("session"), session}, {QStringLiteral("call_sid"), callSid}});
+}
+
+ApiResponse ServiceApi::pool(const Caller &caller) {
+    auto snapshot = PoolStatus::snapshot(m_db, m_shared.environment);
+    if (!snapshot)
+        return fromError(snapshot.error());
+    const PoolSnapshot &pool = snapshot.value();
+    QJsonArray companies;
+    for (const CompanyInUse &company : pool.companies) {
+        if (caller.companyId && company.company != caller.companyName)
+            continue;
+        companies.append(QJsonObject{{QStringLiteral("company"), company.company},
+                                     {QStringLiteral("in_use"), company.inUse},
+                                     {QStringLiteral("dedicated"), company.dedicated}});
+    }
+    return json(200, {{QStringLiteral("environment"), pool.environment},
+                      {QStringLiteral("total"), pool.total},
+                      {QStringLiteral("available"), pool.available},
+                      {QStringLiteral("reserved"), pool.reserved},
+                      {QStringLiteral("in_use"), pool.inUse},
+                      {QStringLiteral("shared"), pool.shared},
+                      {QStringLiteral("dedicated"), pool.dedicated},
+                      {QStringLiteral("available_shared"), pool.availableShared},
+                      {QStringLiteral("threshold"), pool.threshold},
+                      {QStringLiteral("below_threshold"), pool.belowThreshold},
+                      {QStringLiteral("per_number_concurrency"), pool.perNumberConcurrency},
+                      {QStringLiteral("companies"), companies}});
+}
+
+ApiResponse ServiceApi::healthz() {
+    ApiResponse response;
+    response.route = Route::Health;
+    response.body = QByteArrayLiteral("{\"status\":\"ok\",\"environment\":\"") +
+                    m_shared.environment.toUtf8() + QByteArrayLiteral("\",\"uptime_seconds\":") +
+                    QByteArray::number(m_shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())) + '}';
+    return response;
+}
+
+ApiResponse ServiceApi::metrics() {
+    auto snapshot = PoolStatus::snapshot(m_db, m_shared.environment);
+    if (!snapshot)
+        qCWarning(lcServiceApi) << "cannot read the pool for the metrics:" << snapshot.error().message;
+    ApiResponse response;
+    response.route = Route::Metrics;
+    response.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+    response.body = m_shared.metrics.render(snapshot ? &snapshot.value() : nullptr);
+    return response;
+}
+
+ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
+    const auto finish = [this](ApiResponse response, const QString &result) {
+        response.route = Route::TwilioStatus;
+        m_shared.metrics.recordCallback(result);
+        return response;
+    };
+    const QByteArray token =
+        m_shared.webhooks ? m_shared.webhooks->authToken(m_shared.environment) : QByteArray();
+    const QString base =
+        m_shared.webhooks ? m_shared.webhooks->webhookBaseUrl(m_shared.environment) : QString();
+    if (token.isEmpty() || base.isEmpty())
+        return finish(
+            error(503, QStringLiteral("webhook_not_configured"),
+                  tr("This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public "
+                     "webhook URL (--public-url or POOLDESK_PUBLIC_URL).")),
+            QStringLiteral("not_configured"));
+
+    // Nothing in the request is trusted until the signature matches.
+    const auto forbidden = [&] {
+        return finish(error(403, QStringLiteral("invalid_signature"),
+                            tr("The X-Twilio-Signature header is missing or does not match this request.")),
+                      QStringLiteral("forbidden"));
+    };
+    if (request.twilioSignature.isEmpty())
+        return forbidden();
+    const auto form = TwilioSignature::parseForm(request.body);
+    if (!form)
+        return forbidden();
+    QString url = base + QStringLiteral("/twilio/status");
+    if (!request.query.isEmpty())
+        url += QLatin1Char('?') + QString::fromUtf8(request.query);
+    if (!TwilioSignature::verify(token, url, *form, request.twilioSignature))
+        return forbidden();
+
+    QHash<QString, QString> fields;
+    for (const auto &[name, value] : *form)
+        fields.insert(name, value);
+    const QString callSid = fields.value(QStringLiteral("CallSid"));
+    const QString status = fields.value(QStringLiteral("CallStatus"));
+    const QString twilioDirection = fields.value(QStringLiteral("Direction"));
+    static const QStringList finalStatuses{QStringLiteral("completed"), QStringLiteral("busy"),
+                                           QStringLiteral("no-answer"), QStringLiteral("failed"),
+                                           QStringLiteral("canceled")};
+    const auto ignored = [&](const QString &why) {
+        return finish(json(200, {{QStringLiteral("result"), QStringLiteral("ignored")},
+                                 {QStringLiteral("reason"), why}}),
+                      QStringLiteral("ignored"));
+    };
+    if (!finalStatuses.contains(status))
+        return ignored(QStringLiteral("call_not_ended"));
+
+    const bool outbound = twilioDirection.startsWith(QLatin1String("outbound"));
+    const QString from =
+        outbound ? PhoneNumber::normalize(fields.value(QStringLiteral("From"))).value_or(QString())
+                 : QString();
+    auto session = m_allocator->sessionForCall(callSid, from, m_shared.environment);
+    if (!session) {
+        if (session.error().code == Error::Code::Refused)
+            return ignored(QStringLiteral("unknown_call"));
+        return finish(fromError(session.error()), QStringLiteral("error"));
+    }
+    ReleaseRequest release;
+    release.session = session.value();
+    bool durationOk = false;
+    release.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
+    if (!durationOk || release.durationSeconds < 0)
+        release.durationSeconds = 0;
+    release.direction = outbound || twilioDirection.isEmpty() ? Direction::Outbound : Direction::Inbound;
+    release.callSid = isCallSid(callSid) ? callSid : QString();
+    QMutexLocker gate(writeGate());
+    auto released = m_allocator->release(release);
+    gate.unlock();
+    if (!released) {
+        if (released.error().code == Error::Code::Refused || released.error().code == Error::Code::Conflict)
+            return ignored(released.error().reason.isEmpty() ? QStringLiteral("conflict")
+                                                             : released.error().reason);
+        return finish(fromError(released.error()), QStringLiteral("error"));
+    }
+    m_shared.metrics.recordRelease(QStringLiteral("twilio"), released->alreadyReleased);
+    const QString result =
+        released->alreadyReleased ? QStringLiteral("already_released") : QStringLiteral("released");
+    ApiResponse response = json(200, {{QStringLiteral("result"), result},
+                                      {QStringLiteral("session"), release.session},
+                                      {QStringLiteral("call_record"), recordJson(released->record)}});
+    response.company = released->record.companyName;
+    return finish(response, result);
+}
+
+Result<int> ServiceApi::reapExpired() {
+    QMutexLocker gate(writeGate());
+    auto reaped = m_allocator->reapExpired();
+    gate.unlock();
+    if (reaped && reaped.value() > 0)
+        m_shared.metrics.recordReaped(reaped.value());
+    return reaped;
+}
+
+} // namespace PoolDesk

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "security/RateLimiter.h"
+#include "service/ServiceMetrics.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QPair>
+#include <QSqlQuery>
+#include <QString>
+
+#include <memory>
+
+namespace PoolDesk {
+
+class Allocator;
+class ApiKeys;
+class Database;
+class WebhookCredentials;
+
+// What every thread of the service shares. Everything here is thread-safe.
+struct ServiceShared {
+    QString environment;
+    const WebhookCredentials *webhooks = nullptr; // not owned; may be null (callbacks refused)
+    RateLimiter rateLimiter;
+    ServiceMetrics metrics;
+    // On SQLite, writers in this process take turns here instead of meeting SQLite's busy
+    // handler, which sleeps for milliseconds at a time.
+    QMutex sqliteWriteGate;
+    QDateTime startedAt = QDateTime::currentDateTimeUtc();
+};
+
+// A request as the service sees it, independent of the HTTP library.
+struct ApiRequest {
+    QByteArray method; // "GET", "POST", ...
+    QByteArray path;   // percent-encoded path, without the query
+    QByteArray query;  // raw query string, without '?'
+    QByteArray authorization;
+    QByteArray twilioSignature;
+    QByteArray contentType;
+    QByteArray body;
+};
+
+struct ApiResponse {
+    int status = 200;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    // For the access log and metrics.
+    QString route;
+    qint64 keyId = 0;
+    QString company;
+    QString reason;
+};
+
+// The pool service's HTTP API, transport aside: one object per thread and database connection.
+class ServiceApi final {
+public:
+    ServiceApi(Database &db, ServiceShared &shared);
+    ~ServiceApi();
+    ServiceApi(const ServiceApi &) = delete;
+    ServiceApi &operator=(const ServiceApi &) = delete;
+
+    ApiResponse handle(const ApiRequest &request);
+    // Frees numbers whose lease ran out; the service calls this on a timer.
+    Result<int> reapExpired();
+
+    static ApiResponse error(int status, const QString &code, const QString &message,
+                             const QJsonObject &extra = {});
+
+private:
+    struct Caller {
+        qint64 keyId = 0;
+        std::optional<qint64> companyId;
+        QString companyName;
+    };
+
+    std::optional<ApiResponse> authenticate(const ApiRequest &request, Caller *caller);
+    ApiResponse allocate(const ApiRequest &request, const Caller &caller);
+    ApiResponse release(const ApiRequest &request, const Caller &caller, const QString &session);
+    ApiResponse renew(const ApiRequest &request, const Caller &caller, const QString &session);
+    ApiResponse attachCall(const ApiRequest &request, const Caller &caller, const QString &session);
+    ApiResponse pool(const Caller &caller);
+    ApiResponse healthz();
+    ApiResponse metrics();
+    ApiResponse twilioStatus(const ApiRequest &request);
+    // Scoped keys may act only on their company's sessions: an answer when this one is not theirs.
+    std::optional<ApiResponse> checkSessionScope(const Caller &caller, const QString &session);
+    ApiResponse fromError(const Error &error);
+    QMutex *writeGate();
+
+    Database &m_db;
+    ServiceShared &m_shared;
+    std::unique_ptr<Allocator> m_allocator;
+    std::unique_ptr<ApiKeys> m_keys;
+    std::unique_ptr<QSqlQuery> m_sessionCompany;
+    QHash<qint64, qint64> m_lastTouched; // key id -> when last_used_at was last written (secs)
+};
+
+} // namespace PoolDesk
