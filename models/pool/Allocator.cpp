@@ -50,10 +50,12 @@ struct Allocator::Prepared {
         , updateNumberOnRelease(db)
         , insertCallRecord(db)
         , upsertUsage(db)
+        , upsertOperator(db)
         , endedRecord(db)
         , pgRelease(db) {}
     QSqlQuery context, existing, take, insertReservation;
-    QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, endedRecord;
+    QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, upsertOperator,
+        endedRecord;
     // PostgreSQL: the whole release as one statement, so it costs one network round trip.
     QSqlQuery pgRelease;
 
@@ -81,8 +83,10 @@ struct Allocator::Prepared {
 
 Allocator::Allocator(Database &db)
     : m_db(db) {
-    if (auto prepared = prepare(); !prepared)
+    if (auto prepared = prepare(); !prepared) {
         qCWarning(lcAllocator) << "cannot prepare allocator statements:" << prepared.error().message;
+        m_prepareError = prepared.error();
+    }
 }
 
 Allocator::~Allocator() = default;
@@ -162,6 +166,10 @@ Status Allocator::prepare() {
              "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
              "cost_micros = company_usage_months.cost_micros + excluded.cost_micros "
              "RETURNING (SELECT name FROM companies WHERE id = company_usage_months.company_id)")},
+        // Operators become known to the console (filters, history) by their first call.
+        {&m_q->upsertOperator,
+         QStringLiteral("INSERT INTO operators (company_id, operator_key, first_seen_at) "
+                        "VALUES (?, ?, ?) ON CONFLICT (company_id, operator_key) DO NOTHING")},
         {&m_q->endedRecord,
          QStringLiteral(
              "SELECT cr.id, cr.session, cr.call_sid, cr.number_id, cr.e164, cr.company_id, c.name, "
@@ -190,7 +198,9 @@ Status Allocator::prepare() {
                   "SELECT company_id, ?, 1, ?, ? FROM r ON CONFLICT (company_id, month) DO UPDATE SET "
                   "calls = company_usage_months.calls + 1, "
                   "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
-                  "cost_micros = company_usage_months.cost_micros + excluded.cost_micros) "
+                  "cost_micros = company_usage_months.cost_micros + excluded.cost_micros), "
+                  "o AS (INSERT INTO operators (company_id, operator_key, first_seen_at) SELECT company_id, "
+                  "operator, ? FROM r ON CONFLICT (company_id, operator_key) DO NOTHING) "
                   "SELECT c.id, c.call_sid, r.number_id, r.company_id, r.operator, n.e164, n.environment, "
                   "(SELECT name FROM companies WHERE id = r.company_id), pg_notify('pooldesk_changes', '') "
                   "FROM r JOIN n ON n.id = r.number_id CROSS JOIN c")
@@ -204,6 +214,8 @@ Status Allocator::prepare() {
 }
 
 Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
+    if (m_prepareError)
+        return *m_prepareError;
     const QString session = request.session.trimmed();
     const QString operatorId = request.operatorId.trimmed();
     if (session.isEmpty() || session.size() > 200)
@@ -409,6 +421,8 @@ static CallRecord callRecordFrom(const QSqlQuery &query) {
 }
 
 Result<Release> Allocator::release(const ReleaseRequest &request) {
+    if (m_prepareError)
+        return *m_prepareError;
     const QString session = request.session.trimmed();
     if (session.isEmpty())
         return makeError(Error::Code::InvalidInput,
@@ -484,6 +498,8 @@ Result<Release> Allocator::release(const ReleaseRequest &request) {
     q.upsertUsage.next();
     record.companyName = q.upsertUsage.value(0).toString();
     q.upsertUsage.finish();
+    if (auto ran = Sql::run(q.upsertOperator, {record.companyId, record.operatorId, now}); !ran)
+        return ran.error();
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     return Release{record, false};
@@ -526,7 +542,7 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
                              session, Sql::nullText(request.callSid), toString(record.direction),
                              now - record.durationSeconds, now, record.durationSeconds, record.billedMinutes,
                              record.estimatedCost, Sql::nullable(record.twilioPrice), monthKey(now),
-                             record.billedMinutes, record.twilioPrice.value_or(record.estimatedCost)});
+                             record.billedMinutes, record.twilioPrice.value_or(record.estimatedCost), now});
         !ran) {
         if (Sql::isUniqueViolation(q.pgRelease))
             return makeError(Error::Code::Conflict,
@@ -595,19 +611,25 @@ Status Allocator::attachCall(const QString &session, const QString &callSid) {
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
+    // Checked first rather than caught: on PostgreSQL a failed statement aborts the transaction.
+    auto taken =
+        Sql::exec(m_db.connection(),
+                  QStringLiteral("SELECT session FROM reservations WHERE call_sid = ? AND session <> ?"),
+                  {callSid.trimmed(), session});
+    if (!taken)
+        return taken.error();
+    if (taken.value().next())
+        return makeError(
+            Error::Code::Conflict,
+            QCoreApplication::translate("Allocator", "The call %1 is already attached to another session.")
+                .arg(callSid.trimmed()));
+    taken.value().finish();
     auto updated =
         Sql::exec(m_db.connection(),
                   QStringLiteral("UPDATE reservations SET call_sid = ?, state = 'in_use' WHERE session = ?"),
                   {callSid.trimmed(), session});
-    if (!updated) {
-        if (updated.error().message.contains(QLatin1String("UNIQUE"), Qt::CaseInsensitive) ||
-            updated.error().message.contains(QLatin1String("duplicate"), Qt::CaseInsensitive))
-            return makeError(Error::Code::Conflict,
-                             QCoreApplication::translate(
-                                 "Allocator", "The call %1 is already attached to another session.")
-                                 .arg(callSid.trimmed()));
+    if (!updated)
         return updated.error();
-    }
     if (updated.value().numRowsAffected() < 1)
         return refusal(RefusalReason::UnknownSession,
                        QCoreApplication::translate(

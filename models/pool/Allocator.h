@@ -98,6 +98,7 @@ private:
     Database &m_db;
     NumberProvisioner *m_provisioner = nullptr;
     std::unique_ptr<Prepared> m_q;
+    std::optional<Error> m_prepareError; // a schema this build does not match: every call reports it
 };
 
 } // namespace PoolDesk
