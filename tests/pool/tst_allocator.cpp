@@ -520,12 +520,9 @@ void TestAllocator::releaseWritesRecordAndUsage() {
                         "SELECT cost_micros FROM company_usage_months WHERE company_id = ? AND month = ?"),
                     {company, month}),
              26'000);
-    // The operator is remembered for reports.
-    QCOMPARE(
-        scalar(*f.db,
-               QStringLiteral("SELECT COUNT(*) FROM operators WHERE company_id = ? AND operator_key = ?"),
-               {company, QStringLiteral("op-7")}),
-        1);
+    // The operator is kept with the call for reports.
+    QCOMPARE(text(*f.db, QStringLiteral("SELECT operator FROM call_records WHERE session = 'call-1'")),
+             QStringLiteral("op-7"));
 
     // An inbound call is priced at the inbound tariff and adds to the same month.
     POOL_VERIFY_OK(f.allocate(QStringLiteral("Hikari Insurance"), QStringLiteral("call-2")));
