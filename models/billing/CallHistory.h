@@ -1,0 +1,107 @@
+#pragma once
+
+#include "billing/CsvWriter.h"
+#include "domain/Result.h"
+#include "domain/Types.h"
+
+#include <QIODevice>
+#include <QList>
+#include <QVariant>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+
+namespace PoolDesk {
+
+class Database;
+
+// What part of the call history to show or export. Every condition is applied in SQL.
+struct CallFilter {
+    std::optional<qint64> companyId;
+    QString e164;       // exact E.164 number (normalised by the caller); empty: all
+    QString operatorId; // exact operator key; empty: all
+    std::optional<Direction> direction;
+    std::optional<qint64> fromSecs; // started at or after (UTC seconds)
+    std::optional<qint64> toSecs;   // started before (UTC seconds)
+    QString environment;            // empty: all
+
+    bool operator==(const CallFilter &other) const = default;
+};
+
+// The orders the call history can be read in. Each one is an index range scan (migration 004),
+// read in pages by keyset (the last row's sort key), so page N costs what page 1 costs.
+enum class CallSort {
+    StartedAt,   // (started_at, id)
+    Company,     // company name, then started_at: walks companies in name order
+    Number,      // (e164, started_at, id)
+    Operator,    // (operator, started_at, id)
+    Direction,   // (direction, started_at, id)
+    Duration,    // (duration_seconds, id); billed minutes follow the same order
+    Cost,        // (estimated_cost_micros, id)
+    TwilioPrice, // unindexed: sorts the filtered rows (slow without a narrow filter)
+    Environment, // unindexed: sorts the filtered rows
+};
+
+struct CallRow {
+    qint64 id = 0;
+    qint64 startedAt = 0; // UTC seconds
+    qint64 endedAt = 0;
+    std::optional<qint64> companyId;
+    QString companyName;
+    std::optional<qint64> numberId;
+    QString e164;
+    QString operatorId;
+    Direction direction = Direction::Outbound;
+    qint64 durationSeconds = 0;
+    qint64 billedMinutes = 0;
+    Micros estimatedCost = 0;
+    std::optional<Micros> twilioPrice;
+    QString environment;
+    QString session;
+    QString callSid;
+};
+
+// Where the next page starts: the sort key of the last row read, and for the company order the
+// position in the list of companies.
+struct CallCursor {
+    bool atStart = true;
+    QVariantList key; // the last row's sort key values, then its id
+    int companyIndex = 0;
+};
+
+struct CallPage {
+    QList<CallRow> rows;
+    CallCursor next;
+    bool atEnd = false;
+};
+
+namespace CallHistory {
+
+// Reads up to `limit` rows after `cursor` in the given order.
+Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
+                      const CallCursor &cursor, int limit);
+// Rows newer than (startedAt, id) in started_at order, newest first (live refresh of the default view).
+Result<QList<CallRow>> newerThan(Database &db, const CallFilter &filter, qint64 startedAt, qint64 id,
+                                 int limit);
+Result<qint64> count(Database &db, const CallFilter &filter);
+
+// The CSV columns, translated, in the order export() writes them.
+QStringList csvHeader();
+
+struct ExportOptions {
+    CsvWriter::Options csv;
+    CallSort sort = CallSort::StartedAt;
+    Qt::SortOrder order = Qt::DescendingOrder;
+    int pageSize = 20000;
+};
+// Writes the filtered history as CSV straight from SQL (never through a view's pages).
+// progress(rowsWritten, totalRows) is called after each page (totalRows -1 when unknown);
+// `cancel` is polled between pages: a cancelled export returns Error::Code::Cancelled.
+Result<qint64> exportCsv(Database &db, const CallFilter &filter, QIODevice &device,
+                         const ExportOptions &options,
+                         const std::function<void(qint64, qint64)> &progress = {},
+                         const std::atomic<bool> *cancel = nullptr);
+
+} // namespace CallHistory
+} // namespace PoolDesk

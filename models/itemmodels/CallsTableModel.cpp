@@ -1,0 +1,380 @@
+#include "itemmodels/CallsTableModel.h"
+
+#include "domain/Clock.h"
+#include "storage/Database.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcCallsModel, "pooldesk.itemmodels.calls")
+
+namespace PoolDesk {
+
+namespace {
+constexpr int RefreshInsertLimit = 2000;
+
+QString localDateTime(qint64 secs) {
+    const QDateTime local = QDateTime::fromSecsSinceEpoch(secs);
+    const QLocale locale;
+    return locale.toString(local.date(), QLocale::ShortFormat) + QLatin1Char(' ') +
+           local.time().toString(QStringLiteral("HH:mm:ss"));
+}
+
+QString duration(qint64 seconds) {
+    if (seconds >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(seconds / 3600)
+            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+CallsTableModel::CallsTableModel(Database &database, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_pages(std::make_unique<QueryThread>(database.url()))
+    , m_counts(std::make_unique<QueryThread>(database.url())) {
+    reload();
+}
+
+CallsTableModel::~CallsTableModel() = default;
+
+int CallsTableModel::rowCount(const QModelIndex &parent) const {
+    Q_ASSERT(checkIndex(parent));
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int CallsTableModel::columnCount(const QModelIndex &parent) const {
+    Q_ASSERT(checkIndex(parent));
+    return parent.isValid() ? 0 : static_cast<int>(Column::Count);
+}
+
+const CallRow *CallsTableModel::rowAt(int row) const {
+    return row >= 0 && row < m_rows.size() ? &m_rows[row] : nullptr;
+}
+
+QVariant CallsTableModel::data(const QModelIndex &index, int role) const {
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const CallRow &row = m_rows[index.row()];
+    const auto column = static_cast<Column>(index.column());
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(row, column);
+    case UnderlyingDataRole:
+        return underlying(row, column);
+    case RowIdRole:
+        return row.id;
+    case Qt::TextAlignmentRole:
+        switch (column) {
+        case Column::Duration:
+        case Column::BilledMinutes:
+        case Column::Cost:
+        case Column::TwilioPrice:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        if (column == Column::Cost)
+            return row.twilioPrice ? tr("Twilio's billed price.")
+                                   : tr("Estimated from the tariff: Twilio has not "
+                                        "reported this call's price yet.");
+        if (column == Column::Started)
+            return tr("Ended %1; session %2").arg(localDateTime(row.endedAt), row.session);
+        if (column == Column::Company && !row.companyId)
+            return tr("The company was deleted.");
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant CallsTableModel::display(const CallRow &row, Column column) const {
+    const QLocale locale;
+    switch (column) {
+    case Column::Started:
+        return localDateTime(row.startedAt);
+    case Column::Company:
+        return row.companyId ? row.companyName : tr("(deleted)");
+    case Column::Number:
+        return row.e164;
+    case Column::Operator:
+        return row.operatorId;
+    case Column::Direction:
+        return displayName(row.direction);
+    case Column::Duration:
+        return duration(row.durationSeconds);
+    case Column::BilledMinutes:
+        return locale.toString(row.billedMinutes);
+    case Column::Cost:
+        return Money::format(row.twilioPrice.value_or(row.estimatedCost), locale, 4);
+    case Column::TwilioPrice:
+        return row.twilioPrice ? Money::format(*row.twilioPrice, locale, 4) : QString();
+    case Column::Environment:
+        return row.environment;
+    case Column::Count:
+        break;
+    }
+    return {};
+}
+
+QVariant CallsTableModel::underlying(const CallRow &row, Column column) const {
+    switch (column) {
+    case Column::Started:
+        return row.startedAt;
+    case Column::Company:
+        return row.companyId ? QVariant(*row.companyId) : QVariant();
+    case Column::Number:
+        return row.e164;
+    case Column::Operator:
+        return row.operatorId;
+    case Column::Direction:
+        return toString(row.direction);
+    case Column::Duration:
+        return row.durationSeconds;
+    case Column::BilledMinutes:
+        return row.billedMinutes;
+    case Column::Cost:
+        return row.twilioPrice.value_or(row.estimatedCost);
+    case Column::TwilioPrice:
+        return row.twilioPrice ? QVariant(*row.twilioPrice) : QVariant();
+    case Column::Environment:
+        return row.environment;
+    case Column::Count:
+        break;
+    }
+    return {};
+}
+
+QVariant CallsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 ||
+        section >= static_cast<int>(Column::Count))
+        return {};
+    switch (static_cast<Column>(section)) {
+    case Column::Started:
+        return tr("Started");
+    case Column::Company:
+        return tr("Company");
+    case Column::Number:
+        return tr("Number");
+    case Column::Operator:
+        return tr("Operator");
+    case Column::Direction:
+        return tr("Direction");
+    case Column::Duration:
+        return tr("Duration");
+    case Column::BilledMinutes:
+        return tr("Billed minutes");
+    case Column::Cost:
+        return tr("Cost");
+    case Column::TwilioPrice:
+        return tr("Twilio price");
+    case Column::Environment:
+        return tr("Environment");
+    case Column::Count:
+        break;
+    }
+    return {};
+}
+
+CallSort CallsTableModel::sortFor(Column column) {
+    switch (column) {
+    case Column::Started:
+        return CallSort::StartedAt;
+    case Column::Company:
+        return CallSort::Company;
+    case Column::Number:
+        return CallSort::Number;
+    case Column::Operator:
+        return CallSort::Operator;
+    case Column::Direction:
+        return CallSort::Direction;
+    case Column::Duration:
+    case Column::BilledMinutes:
+        return CallSort::Duration;
+    case Column::Cost:
+        return CallSort::Cost;
+    case Column::TwilioPrice:
+        return CallSort::TwilioPrice;
+    case Column::Environment:
+        return CallSort::Environment;
+    case Column::Count:
+        break;
+    }
+    return CallSort::StartedAt;
+}
+
+void CallsTableModel::sort(int column, Qt::SortOrder order) {
+    if (column < 0 || column >= static_cast<int>(Column::Count))
+        return;
+    const CallSort sort = sortFor(static_cast<Column>(column));
+    if (sort == m_sort && order == m_order)
+        return;
+    m_sort = sort;
+    m_order = order;
+    reload();
+}
+
+void CallsTableModel::setFilter(const CallFilter &filter) {
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    reload();
+}
+
+void CallsTableModel::setLoading(bool loading) {
+    if (loading == m_loadingFirstPage)
+        return;
+    m_loadingFirstPage = loading;
+    emit loadingChanged(loading);
+}
+
+void CallsTableModel::reload() {
+    const quint64 ticket = m_generation.next();
+    auto isCurrent = m_generation.isCurrent(ticket);
+    setLoading(true);
+    m_fetching = true;
+    const CallFilter filter = m_filter;
+    const CallSort sort = m_sort;
+    const Qt::SortOrder order = m_order;
+    const int limit = m_pageSize;
+    m_pages->run<CallPage>(
+        [=](Database &db) -> Result<CallPage> {
+            if (!isCurrent())
+                return makeError(Error::Code::Cancelled, QString());
+            return CallHistory::page(db, filter, sort, order, CallCursor{}, limit);
+        },
+        [this, ticket](Result<CallPage> result) {
+            if (ticket != m_generation.current())
+                return;
+            m_fetching = false;
+            if (!result) {
+                qCWarning(lcCallsModel) << "reading calls failed:" << result.error().message;
+                setLoading(false);
+                emit loadFailed(result.error().message);
+                return;
+            }
+            beginResetModel();
+            m_rows = std::move(result.value().rows);
+            m_cursor = result.value().next;
+            m_atEnd = result.value().atEnd;
+            endResetModel();
+            setLoading(false);
+            emit loaded();
+        });
+    requestCount();
+}
+
+void CallsTableModel::requestCount() {
+    const quint64 ticket = m_countGeneration.next();
+    auto isCurrent = m_countGeneration.isCurrent(ticket);
+    const CallFilter filter = m_filter;
+    m_counts->run<qint64>(
+        [=](Database &db) -> Result<qint64> {
+            if (!isCurrent())
+                return makeError(Error::Code::Cancelled, QString());
+            return CallHistory::count(db, filter);
+        },
+        [this, ticket](Result<qint64> result) {
+            if (ticket != m_countGeneration.current() || !result)
+                return;
+            if (result.value() != m_totalCount) {
+                m_totalCount = result.value();
+                emit totalCountChanged(m_totalCount);
+            }
+        });
+}
+
+bool CallsTableModel::canFetchMore(const QModelIndex &parent) const {
+    Q_ASSERT(checkIndex(parent));
+    return !parent.isValid() && !m_atEnd && !m_loadingFirstPage;
+}
+
+void CallsTableModel::fetchMore(const QModelIndex &parent) {
+    Q_ASSERT(checkIndex(parent));
+    if (parent.isValid() || m_atEnd || m_fetching || m_loadingFirstPage)
+        return;
+    m_fetching = true;
+    const quint64 ticket = m_generation.current();
+    auto isCurrent = m_generation.isCurrent(ticket);
+    const CallFilter filter = m_filter;
+    const CallSort sort = m_sort;
+    const Qt::SortOrder order = m_order;
+    const CallCursor cursor = m_cursor;
+    const int limit = m_pageSize;
+    m_pages->run<CallPage>(
+        [=](Database &db) -> Result<CallPage> {
+            if (!isCurrent())
+                return makeError(Error::Code::Cancelled, QString());
+            return CallHistory::page(db, filter, sort, order, cursor, limit);
+        },
+        [this, ticket](Result<CallPage> result) {
+            if (ticket != m_generation.current())
+                return;
+            if (!result) {
+                m_fetching = false;
+                emit loadFailed(result.error().message);
+                return;
+            }
+            CallPage &page = result.value();
+            m_cursor = page.next;
+            m_atEnd = page.atEnd;
+            if (!page.rows.isEmpty()) {
+                const int first = static_cast<int>(m_rows.size());
+                beginInsertRows({}, first, first + static_cast<int>(page.rows.size()) - 1);
+                m_rows += std::move(page.rows);
+                endInsertRows();
+            }
+            // Only now: a view may ask for more from inside the insert signals.
+            m_fetching = false;
+            emit pageLoaded(static_cast<int>(m_rows.size()));
+        });
+}
+
+void CallsTableModel::refresh() {
+    const bool newestFirst = m_sort == CallSort::StartedAt && m_order == Qt::DescendingOrder;
+    if (!newestFirst || m_rows.isEmpty() || m_loadingFirstPage) {
+        if (!m_loadingFirstPage)
+            reload();
+        return;
+    }
+    const quint64 ticket = m_generation.current();
+    auto isCurrent = m_generation.isCurrent(ticket);
+    const CallFilter filter = m_filter;
+    const qint64 startedAt = m_rows.constFirst().startedAt;
+    const qint64 id = m_rows.constFirst().id;
+    // Jobs run in order on one thread, so a second refresh sees the first one's rows.
+    m_pages->run<QList<CallRow>>(
+        [=](Database &db) -> Result<QList<CallRow>> {
+            if (!isCurrent())
+                return makeError(Error::Code::Cancelled, QString());
+            return CallHistory::newerThan(db, filter, startedAt, id, RefreshInsertLimit);
+        },
+        [this, ticket, startedAt, id](Result<QList<CallRow>> result) {
+            if (ticket != m_generation.current() || !result)
+                return;
+            if (result->size() >= RefreshInsertLimit) {
+                reload();
+                return;
+            }
+            // Another refresh may have inserted some of these already.
+            QList<CallRow> fresh;
+            const qint64 topStarted = m_rows.isEmpty() ? startedAt : m_rows.constFirst().startedAt;
+            const qint64 topId = m_rows.isEmpty() ? id : m_rows.constFirst().id;
+            for (CallRow &row : result.value()) {
+                if (row.startedAt > topStarted || (row.startedAt == topStarted && row.id > topId))
+                    fresh.append(std::move(row));
+            }
+            if (!fresh.isEmpty()) {
+                beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
+                fresh += std::move(m_rows);
+                m_rows = std::move(fresh);
+                endInsertRows();
+            }
+            emit loaded();
+        });
+    requestCount();
+}
+
+} // namespace PoolDesk
