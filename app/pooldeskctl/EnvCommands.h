@@ -1,0 +1,22 @@
+#pragma once
+
+// Shared by the env and twilio command groups: loading an environment, resolving its credentials
+// (environment variables, else the OS keychain) and running an asynchronous Twilio operation to
+// its end. The waits here are bounded event loops at the entry point; library code never blocks.
+
+#include "CliContext.h"
+
+#include "credentials/EnvironmentProfile.h"
+#include "credentials/TwilioCredentials.h"
+#include "twilio/Operation.h"
+
+namespace PoolDesk::EnvCli {
+
+Result<EnvironmentProfile> loadProfile(CliContext &context, const QString &name);
+// The keychain gets POOLDESK_KEYCHAIN_TIMEOUT_MS (default 20 s) to answer; never longer.
+Result<TwilioCredentials> resolveCredentials(const EnvironmentProfile &profile);
+// Runs the operation to its end, showing progress on stderr unless --json. Returns its status.
+Status run(CliContext &context, Twilio::Operation &operation);
+int keychainTimeoutMs();
+
+} // namespace PoolDesk::EnvCli

@@ -1,0 +1,499 @@
+// pooldeskctl twilio import | search | buy | release | webhooks | sync-calls | prices
+
+#include "CliSupport.h"
+#include "CommandRegistry.h"
+#include "EnvCommands.h"
+
+#include "credentials/Environments.h"
+#include "domain/PhoneNumber.h"
+#include "pool/Tariffs.h"
+#include "storage/Database.h"
+#include "storage/Settings.h"
+#include "twilio/ImportNumbersOperation.h"
+#include "twilio/NumberOperations.h"
+#include "twilio/PricesOperation.h"
+#include "twilio/SyncCallsOperation.h"
+#include "twilio/TwilioClient.h"
+#include "twilio/WebhooksOperation.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+
+#include <memory>
+
+namespace PoolDesk {
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("pooldeskctl", text);
+}
+
+QJsonArray toArray(const QStringList &list) {
+    return QJsonArray::fromStringList(list);
+}
+
+// Everything a twilio command needs: database, profile, credentials, client.
+struct Session {
+    Database *db = nullptr;
+    EnvironmentProfile profile;
+    std::unique_ptr<QNetworkAccessManager> network;
+    std::unique_ptr<Twilio::Client> client;
+    Twilio::OperationContext context() const { return {db, client.get(), profile, Actor::currentUser()}; }
+};
+
+Result<Session> openSession(CliContext &context) {
+    Session session;
+    auto db = context.database();
+    if (!db)
+        return db.error();
+    session.db = db.value();
+    auto profile = Environments(*session.db).find(context.environment());
+    if (!profile)
+        return profile.error();
+    auto credentials = EnvCli::resolveCredentials(profile.value());
+    if (!credentials)
+        return credentials.error();
+    // The profile as the overrides see it (TWILIO_ACCOUNT_SID, POOLDESK_TWILIO_BASE_URL).
+    auto overridden = CredentialResolver::applyEnvironment(profile.value());
+    session.profile = overridden ? overridden->profile : profile.value();
+    session.network = std::make_unique<QNetworkAccessManager>();
+    session.client = std::make_unique<Twilio::Client>(session.network.get());
+    session.client->setCredentials(credentials.value());
+    return session;
+}
+
+QString countryOf(Database &db, const QString &given) {
+    return given.isEmpty() ? Settings::value(db, SettingKeys::Country, QStringLiteral("US")).toUpper()
+                           : given.toUpper();
+}
+
+int importNumbers(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio import"), args))
+        return *done;
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::ImportNumbersOperation op(session->context());
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    const Twilio::ImportSummary &s = op.summary();
+    if (context.json()) {
+        context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
+                                      {QStringLiteral("added"), toArray(s.added)},
+                                      {QStringLiteral("updated"), toArray(s.updated)},
+                                      {QStringLiteral("unchanged"), toArray(s.unchanged)},
+                                      {QStringLiteral("returned"), toArray(s.returned)},
+                                      {QStringLiteral("missing_from_twilio"), toArray(s.missing)}});
+        return ExitCode::Success;
+    }
+    QTextStream &out = context.out();
+    out << tr("Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 "
+              "missing from "
+              "Twilio.")
+               .arg(session->profile.name)
+               .arg(s.added.size())
+               .arg(s.updated.size())
+               .arg(s.unchanged.size())
+               .arg(s.returned.size())
+               .arg(s.missing.size())
+        << Qt::endl;
+    for (const QString &n : s.added)
+        out << QStringLiteral("  + ") << n << Qt::endl;
+    for (const QString &n : s.updated)
+        out << QStringLiteral("  ~ ") << n << Qt::endl;
+    for (const QString &n : s.missing)
+        out << QStringLiteral("  ! ") << n << QLatin1Char(' ')
+            << tr("(no longer on the Twilio account: flagged, not deleted)") << Qt::endl;
+    return ExitCode::Success;
+}
+
+void addSearchOptions(QCommandLineParser &parser) {
+    parser.addOption({QStringLiteral("country"), tr("ISO country code (default: the pool's country, US)."),
+                      QStringLiteral("CC")});
+    parser.addOption({QStringLiteral("area-code"), tr("Area code to search in."), QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("contains"), tr("Digits the number contains."), QStringLiteral("DIGITS")});
+    parser.addOption({QStringLiteral("toll-free"), tr("Toll-free numbers instead of local ones.")});
+    parser.addOption(
+        {QStringLiteral("limit"), tr("At most this many results (default 20)."), QStringLiteral("N")});
+}
+
+Result<Twilio::SearchQuery> searchQuery(Database &db, const QCommandLineParser &parser) {
+    Twilio::SearchQuery query;
+    query.country = countryOf(db, parser.value(QStringLiteral("country")));
+    query.areaCode = parser.value(QStringLiteral("area-code")).trimmed();
+    query.contains = parser.value(QStringLiteral("contains")).trimmed();
+    query.tollFree = parser.isSet(QStringLiteral("toll-free"));
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{0,10}$"));
+    static const QRegularExpression pattern(QStringLiteral("^[0-9*]{0,16}$"));
+    static const QRegularExpression country(QStringLiteral("^[A-Z]{2}$"));
+    if (!country.match(query.country).hasMatch())
+        return makeError(Error::Code::InvalidInput,
+                         tr("--country takes a two-letter code such as US or JP."));
+    if (!digits.match(query.areaCode).hasMatch())
+        return makeError(Error::Code::InvalidInput, tr("--area-code takes digits only, like 607."));
+    if (!pattern.match(query.contains).hasMatch())
+        return makeError(Error::Code::InvalidInput, tr("--contains takes digits (and * as a wildcard)."));
+    if (parser.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        query.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || query.limit < 1 || query.limit > 1000)
+            return makeError(Error::Code::InvalidInput, tr("--limit takes a number from 1 to 1000."));
+    }
+    return query;
+}
+
+Result<QList<Twilio::AvailableNumber>> runSearch(CliContext &context, Session &session,
+                                                 const Twilio::SearchQuery &query) {
+    Twilio::SearchNumbersOperation op(session.context(), query);
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return ran.error();
+    return op.results();
+}
+
+int searchNumbers(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    addSearchOptions(parser);
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio search"), args))
+        return *done;
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    auto query = searchQuery(*db.value(), parser);
+    if (!query)
+        return context.fail(query.error());
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    auto found = runSearch(context, session.value(), query.value());
+    if (!found)
+        return context.fail(found.error());
+    auto tariff = Tariffs::load(*session->db, query->country);
+    const Micros monthly = tariff ? tariff->numberMonthly : 0;
+    if (context.json()) {
+        QJsonArray array;
+        for (const auto &n : found.value())
+            array.append(QJsonObject{{QStringLiteral("number"), n.e164},
+                                     {QStringLiteral("locality"), n.locality},
+                                     {QStringLiteral("region"), n.region},
+                                     {QStringLiteral("country"), n.isoCountry},
+                                     {QStringLiteral("monthly_price"), Money::toPlainString(monthly)}});
+        context.printJson(QJsonObject{{QStringLiteral("results"), array}});
+        return ExitCode::Success;
+    }
+    QList<QStringList> rows;
+    for (const auto &n : found.value())
+        rows.append({n.e164, n.friendlyName, n.locality, n.region, Money::format(monthly)});
+    Cli::printTable(context.out(), {tr("NUMBER"), tr("NAME"), tr("LOCALITY"), tr("REGION"), tr("MONTHLY")},
+                    rows);
+    if (rows.isEmpty())
+        context.out() << tr("No numbers match; try another area code or drop --contains.") << Qt::endl;
+    return ExitCode::Success;
+}
+
+int buyNumber(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("number"), tr("The number to buy, in E.164 form."));
+    addSearchOptions(parser);
+    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation of the price.")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio buy"), args))
+        return *done;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1 || (positional.isEmpty() && !parser.isSet(QStringLiteral("area-code"))))
+        return context.usage(tr("pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]"));
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    auto query = searchQuery(*db.value(), parser);
+    if (!query)
+        return context.fail(query.error());
+    QStringList candidates;
+    if (!positional.isEmpty()) {
+        const auto e164 = PhoneNumber::normalize(positional.first());
+        if (!e164)
+            return context.usage(
+                tr("\"%1\" is not a phone number in E.164 form, like +16076956082.").arg(positional.first()));
+        candidates.append(*e164);
+        // For a North American number the area code lets us offer a neighbour if it is taken.
+        if (query->areaCode.isEmpty() && e164->startsWith(QLatin1String("+1")))
+            query.value().areaCode = e164->mid(2, 3);
+    }
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    bool searched = false;
+    auto tariff = Tariffs::load(*session->db, query->country);
+    const Micros monthly = tariff ? tariff->numberMonthly : 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (candidates.isEmpty()) {
+            if (searched)
+                break;
+            auto found = runSearch(context, session.value(), query.value());
+            searched = true;
+            if (!found)
+                return context.fail(found.error());
+            for (const auto &n : found.value())
+                if (!candidates.contains(n.e164))
+                    candidates.append(n.e164);
+            if (candidates.isEmpty())
+                return context.fail(
+                    makeError(Error::Code::NotFound,
+                              tr("No number is available for that search; try another area code.")));
+        }
+        const QString e164 = candidates.takeFirst();
+        if (!parser.isSet(QStringLiteral("yes")) &&
+            !context.confirm(tr("Buy %1 for the %2 environment at %3 a month (%4 prices)?")
+                                 .arg(e164, session->profile.name, Money::format(monthly),
+                                      tariff ? tariff->source : QStringLiteral("default"))))
+            return context.fail(makeError(Error::Code::Refused, tr("Not bought: not confirmed."),
+                                          QStringLiteral("not_confirmed")));
+        Twilio::BuyNumberOperation op(session->context(), e164, QStringLiteral("manual (pooldeskctl)"));
+        const Status bought = EnvCli::run(context, op);
+        if (!bought && bought.error().reason == Twilio::Reason::NumberTaken) {
+            context.err() << tr("%1 was taken by someone else meanwhile.").arg(e164) << Qt::endl;
+            if (candidates.isEmpty() && searched)
+                return context.fail(bought.error());
+            continue; // offer the next candidate (searching once if needed)
+        }
+        if (!bought)
+            return context.fail(bought.error());
+        const PoolNumber &n = op.number();
+        if (context.json())
+            context.printJson(QJsonObject{
+                {QStringLiteral("number"), n.e164},
+                {QStringLiteral("sid"), n.twilioSid},
+                {QStringLiteral("environment"), n.environment},
+                {QStringLiteral("monthly_price"), Money::toPlainString(n.monthlyPrice)},
+                {QStringLiteral("voice_url"), n.voiceUrl},
+                {QStringLiteral("confirmed_after_unclear_failure"), op.confirmedAfterUnclearFailure()}});
+        else
+            context.out() << tr("Bought %1 (%2) for the %3 pool at %4 a month.")
+                                 .arg(n.e164, n.twilioSid, n.environment, Money::format(n.monthlyPrice))
+                          << Qt::endl;
+        return ExitCode::Success;
+    }
+    return context.fail(makeError(Error::Code::Conflict,
+                                  tr("Every candidate was taken meanwhile; search again later."),
+                                  Twilio::Reason::NumberTaken));
+}
+
+int releaseNumber(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("number"), tr("The number to release, in E.164 form."));
+    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio release"), args))
+        return *done;
+    if (parser.positionalArguments().size() != 1)
+        return context.usage(tr("pooldeskctl twilio release E164 [--yes]"));
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    // Check before asking for credentials or confirmation: a busy number is refused outright.
+    auto number = Twilio::ReleaseNumberOperation::checkReleasable(
+        *db.value(), parser.positionalArguments().first(), context.environment());
+    if (!number)
+        return context.fail(number.error());
+    if (!parser.isSet(QStringLiteral("yes")) &&
+        !context.confirm(
+            tr("Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio "
+               "may give it to someone else.")
+                .arg(number->e164, context.environment())))
+        return context.fail(makeError(Error::Code::Refused, tr("Not released: not confirmed."),
+                                      QStringLiteral("not_confirmed")));
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::ReleaseNumberOperation op(session->context(), number->e164,
+                                      QStringLiteral("manual (pooldeskctl)"));
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    if (context.json())
+        context.printJson(QJsonObject{{QStringLiteral("number"), number->e164},
+                                      {QStringLiteral("released"), true},
+                                      {QStringLiteral("already_gone_at_twilio"), op.wasAlreadyGone()}});
+    else
+        context.out() << (op.wasAlreadyGone()
+                              ? tr("%1 was no longer on the Twilio account; removed it from the pool.")
+                              : tr("Released %1 and removed it from the pool. This cannot be undone."))
+                             .arg(number->e164)
+                      << Qt::endl;
+    return ExitCode::Success;
+}
+
+int webhooks(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("dry-run"), tr("Only show what would change.")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio webhooks"), args))
+        return *done;
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    auto all = Environments(*session->db).list();
+    if (!all)
+        return context.fail(all.error());
+    QList<EnvironmentProfile> others;
+    for (const EnvironmentProfile &p : all.value())
+        if (p.name != session->profile.name)
+            others.append(p);
+    Twilio::WebhooksOperation op(session->context(), parser.isSet(QStringLiteral("dry-run")), others);
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    int drift = 0, pending = 0;
+    QJsonArray array;
+    QList<QStringList> rows;
+    for (const auto &c : op.changes()) {
+        drift += c.driftFrom.isEmpty() ? 0 : 1;
+        pending += c.needsUpdate() ? 1 : 0;
+        array.append(QJsonObject{
+            {QStringLiteral("number"), c.e164},
+            {QStringLiteral("sid"), c.sid},
+            {QStringLiteral("voice_url"), c.currentVoiceUrl},
+            {QStringLiteral("desired_voice_url"), c.desiredVoiceUrl},
+            {QStringLiteral("status_callback"), c.currentStatusCallback},
+            {QStringLiteral("desired_status_callback"), c.desiredStatusCallback},
+            {QStringLiteral("change"), c.needsUpdate()},
+            {QStringLiteral("drift_from"), c.driftFrom.isEmpty() ? QJsonValue() : QJsonValue(c.driftFrom)}});
+        if (c.needsUpdate())
+            rows.append({c.e164, c.currentVoiceUrl.isEmpty() ? tr("(none)") : c.currentVoiceUrl,
+                         QStringLiteral("->"), c.desiredVoiceUrl,
+                         c.driftFrom.isEmpty() ? QString() : tr("DRIFT: points at %1").arg(c.driftFrom)});
+    }
+    if (context.json()) {
+        context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
+                                      {QStringLiteral("dry_run"), op.dryRun()},
+                                      {QStringLiteral("updated"), op.updated()},
+                                      {QStringLiteral("drift"), drift},
+                                      {QStringLiteral("numbers"), array}});
+        return ExitCode::Success;
+    }
+    if (!rows.isEmpty())
+        Cli::printTable(context.out(),
+                        {tr("NUMBER"), tr("VOICE URL NOW"), QString(), tr("WANTED"), QString()}, rows);
+    if (op.dryRun())
+        context.out()
+            << tr("Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was "
+                  "changed.")
+                   .arg(pending)
+                   .arg(op.changes().size())
+                   .arg(drift)
+            << Qt::endl;
+    else
+        context.out() << tr("Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).")
+                             .arg(op.updated())
+                             .arg(op.changes().size())
+                             .arg(session->profile.voiceUrl().toString())
+                             .arg(drift)
+                      << Qt::endl;
+    return ExitCode::Success;
+}
+
+int syncCalls(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("since"),
+                      tr("First day to sync (YYYY-MM-DD; default: since the last sync)."),
+                      QStringLiteral("DATE")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio sync-calls"), args))
+        return *done;
+    std::optional<QDate> since;
+    if (parser.isSet(QStringLiteral("since"))) {
+        const QDate date = QDate::fromString(parser.value(QStringLiteral("since")), Qt::ISODate);
+        if (!date.isValid())
+            return context.usage(tr("--since takes a date like 2026-11-01."));
+        since = date;
+    }
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::SyncCallsOperation op(session->context(), since);
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    const Twilio::SyncSummary &s = op.summary();
+    if (context.json()) {
+        context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
+                                      {QStringLiteral("pages"), s.pages},
+                                      {QStringLiteral("added"), s.calls.added},
+                                      {QStringLiteral("priced"), s.calls.priced},
+                                      {QStringLiteral("unchanged"), s.calls.unchanged},
+                                      {QStringLiteral("in_progress"), s.calls.pending},
+                                      {QStringLiteral("recordings"), s.recordings},
+                                      {QStringLiteral("resumed"), s.resumed}});
+        return ExitCode::Success;
+    }
+    context.out()
+        << tr("Synced %1 calls: %2 new, %3 got Twilio's price, %4 unchanged, %5 still under way (taken "
+              "next time); %6 recordings.")
+               .arg(s.calls.added + s.calls.priced + s.calls.unchanged + s.calls.pending)
+               .arg(s.calls.added)
+               .arg(s.calls.priced)
+               .arg(s.calls.unchanged)
+               .arg(s.calls.pending)
+               .arg(s.recordings)
+        << Qt::endl;
+    return ExitCode::Success;
+}
+
+int prices(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("country"), tr("ISO country code (default US)."), QStringLiteral("CC")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio prices"), args))
+        return *done;
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    const QString country = countryOf(*db.value(), parser.value(QStringLiteral("country")));
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::PricesOperation op(session->context(), country);
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    const Tariff &t = op.after();
+    if (context.json()) {
+        context.printJson(
+            QJsonObject{{QStringLiteral("country"), t.country},
+                        {QStringLiteral("number_monthly"), Money::toPlainString(t.numberMonthly, 6)},
+                        {QStringLiteral("outbound_minute"), Money::toPlainString(t.outboundPerMinute, 6)},
+                        {QStringLiteral("inbound_minute"), Money::toPlainString(t.inboundPerMinute, 6)},
+                        {QStringLiteral("source"), t.source}});
+        return ExitCode::Success;
+    }
+    context.out() << tr("%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.")
+                         .arg(t.country, Money::format(t.numberMonthly),
+                              Money::format(t.outboundPerMinute, QLocale(), 4),
+                              Money::format(t.inboundPerMinute, QLocale(), 4))
+                  << Qt::endl;
+    return ExitCode::Success;
+}
+
+int runTwilio(CliContext &context, const QStringList &args) {
+    const QString sub = args.value(0);
+    const QStringList rest = args.mid(1);
+    if (sub == QLatin1String("import"))
+        return importNumbers(context, rest);
+    if (sub == QLatin1String("search"))
+        return searchNumbers(context, rest);
+    if (sub == QLatin1String("buy"))
+        return buyNumber(context, rest);
+    if (sub == QLatin1String("release"))
+        return releaseNumber(context, rest);
+    if (sub == QLatin1String("webhooks"))
+        return webhooks(context, rest);
+    if (sub == QLatin1String("sync-calls"))
+        return syncCalls(context, rest);
+    if (sub == QLatin1String("prices"))
+        return prices(context, rest);
+    return context.usage(
+        tr("pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | "
+           "sync-calls [--since DATE] | prices --country CC"));
+}
+
+const bool registered = CommandRegistry::add(
+    {"twilio",
+     QT_TRANSLATE_NOOP("pooldeskctl", "Twilio: import, search, buy, release, webhooks, sync-calls, prices"),
+     &runTwilio});
+
+} // namespace
+} // namespace PoolDesk
