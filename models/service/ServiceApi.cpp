@@ -44,6 +44,27 @@ const QString Unknown = QStringLiteral("unknown");
 } // namespace Route
 
 constexpr int MaxLeaseSeconds = 7 * 24 * 3600;
+
+// Holds the SQLite write gate, or nothing on PostgreSQL (QMutexLocker cannot unlock a null mutex).
+class WriteGate {
+public:
+    explicit WriteGate(QMutex *mutex)
+        : m_mutex(mutex) {
+        if (m_mutex)
+            m_mutex->lock();
+    }
+    ~WriteGate() { unlock(); }
+    WriteGate(const WriteGate &) = delete;
+    WriteGate &operator=(const WriteGate &) = delete;
+    void unlock() {
+        if (m_mutex)
+            m_mutex->unlock();
+        m_mutex = nullptr;
+    }
+
+private:
+    QMutex *m_mutex;
+};
 constexpr qint64 TouchIntervalSecs = 60;
 
 QByteArray toJson(const QJsonObject &object) {
@@ -395,7 +416,7 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
     const qint64 now = Clock::nowSecs();
     if (now - m_lastTouched.value(key->id, 0) >= TouchIntervalSecs) {
         m_lastTouched.insert(key->id, now);
-        QMutexLocker gate(writeGate());
+        WriteGate gate(writeGate());
         if (auto touched = m_keys->touch(key->id, now); !touched)
             qCWarning(lcServiceApi) << "cannot record when key" << key->id
                                     << "was used:" << touched.error().message;
@@ -457,7 +478,7 @@ ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller
         return response;
     }
 
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto allocated = m_allocator->allocate(allocation);
     gate.unlock();
     if (!allocated) {
@@ -515,7 +536,7 @@ ApiResponse ServiceApi::release(const ApiRequest &request, const Caller &caller,
     if (auto refused = checkSessionScope(caller, session))
         return *refused;
 
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto released = m_allocator->release(release);
     gate.unlock();
     if (!released)
@@ -542,7 +563,7 @@ ApiResponse ServiceApi::renew(const ApiRequest &request, const Caller &caller, c
         return fields.problem();
     if (auto refused = checkSessionScope(caller, session))
         return *refused;
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto renewed = m_allocator->renew(session, ttl);
     gate.unlock();
     if (!renewed)
@@ -568,7 +589,7 @@ ApiResponse ServiceApi::attachCall(const ApiRequest &request, const Caller &call
                      {{QStringLiteral("field"), QStringLiteral("call_sid")}});
     if (auto refused = checkSessionScope(caller, session))
         return *refused;
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto attached = m_allocator->attachCall(session, callSid);
     gate.unlock();
     if (!attached)
@@ -692,7 +713,7 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
         release.durationSeconds = 0;
     release.direction = outbound || twilioDirection.isEmpty() ? Direction::Outbound : Direction::Inbound;
     release.callSid = isCallSid(callSid) ? callSid : QString();
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto released = m_allocator->release(release);
     gate.unlock();
     if (!released) {
@@ -712,7 +733,7 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
 }
 
 Result<int> ServiceApi::reapExpired() {
-    QMutexLocker gate(writeGate());
+    WriteGate gate(writeGate());
     auto reaped = m_allocator->reapExpired();
     gate.unlock();
     if (reaped && reaped.value() > 0)
