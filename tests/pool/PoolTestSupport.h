@@ -118,8 +118,12 @@ struct ClockShift {
 
 } // namespace PoolDesk::Test
 
+// Both evaluate their argument exactly once (it is usually the call under test).
 #define POOL_VERIFY_OK(result)                                                                               \
-    QVERIFY2((result).ok(), (result).ok() ? "" : qPrintable(PoolDesk::Test::describe((result).error())))
+    do {                                                                                                     \
+        const auto &poolOk_ = (result);                                                                      \
+        QVERIFY2(poolOk_.ok(), poolOk_.ok() ? "" : qPrintable(PoolDesk::Test::describe(poolOk_.error())));   \
+    } while (false)
 
 #define POOL_VERIFY_REFUSED(result, expectedReason)                                                          \
     do {                                                                                                     \
