@@ -95,42 +95,24 @@ void SyncCallsOperation::syncCalls() {
         [this](const QJsonArray &items, const QJsonObject &page) {
             if (isCancelled())
                 return false;
-            Transaction transaction(db());
-            auto stored = [&]() -> Status {
-                if (auto begun = transaction.begin(); !begun)
-                    return begun;
-                auto stats = m_ingest->ingest(items);
-                if (!stats)
-                    return stats.error();
-                IngestStats &total = m_summary.calls;
-                total.added += stats->added;
-                total.priced += stats->priced;
-                total.unchanged += stats->unchanged;
-                total.pending += stats->pending;
-                total.newestFinalStart = std::max(total.newestFinalStart, stats->newestFinalStart);
-                if (stats->oldestPendingStart &&
-                    (!total.oldestPendingStart || stats->oldestPendingStart < total.oldestPendingStart))
-                    total.oldestPendingStart = stats->oldestPendingStart;
-                // The cursor commits with the page: an interruption resumes at the next page.
-                if (auto saved = saveState(Calls, page.value(QStringLiteral("next_page_uri")).toString(),
-                                           m_sinceSecs ? std::optional<qint64>(m_sinceSecs) : std::nullopt,
-                                           std::nullopt, int(items.size()));
-                    !saved)
-                    return saved;
-                return transaction.commit();
-            }();
-            if (!stored) {
-                m_pageError = stored.error();
-                return false;
-            }
+            // Pages are stored in batches (one short transaction each, never held across a network
+            // wait); the cursor commits with its batch, so an interruption resumes after it.
+            m_buffer.append(items);
+            m_bufferedCalls += int(items.size());
+            m_bufferNext = page.value(QStringLiteral("next_page_uri")).toString();
             ++m_summary.pages;
-            const IngestStats &t = m_summary.calls;
-            report(t.added + t.priced + t.unchanged + t.pending, 0,
-                   tr("%n call(s) read, %1 new", nullptr, t.added + t.priced + t.unchanged + t.pending)
-                       .arg(t.added));
+            if (m_bufferedCalls >= BatchCalls) {
+                if (auto flushed = flushCalls(); !flushed) {
+                    m_pageError = flushed.error();
+                    return false;
+                }
+            }
             return true;
         },
         [this](Status done) {
+            // Whatever was read before a failure or a cancel is kept.
+            if (auto flushed = flushCalls(); !flushed && !m_pageError)
+                m_pageError = flushed.error();
             if (m_pageError)
                 return finish(*m_pageError);
             if (stopIfCancelled())
@@ -150,6 +132,40 @@ void SyncCallsOperation::syncCalls() {
                 return finish(saved);
             syncRecordings();
         });
+}
+
+Status SyncCallsOperation::flushCalls() {
+    if (m_buffer.isEmpty())
+        return success();
+    Transaction transaction(db());
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    IngestStats &total = m_summary.calls;
+    for (const QJsonArray &items : std::as_const(m_buffer)) {
+        auto stats = m_ingest->ingest(items);
+        if (!stats)
+            return stats.error();
+        total.added += stats->added;
+        total.priced += stats->priced;
+        total.unchanged += stats->unchanged;
+        total.pending += stats->pending;
+        total.newestFinalStart = std::max(total.newestFinalStart, stats->newestFinalStart);
+        if (stats->oldestPendingStart &&
+            (!total.oldestPendingStart || stats->oldestPendingStart < total.oldestPendingStart))
+            total.oldestPendingStart = stats->oldestPendingStart;
+    }
+    if (auto saved =
+            saveState(Calls, m_bufferNext, m_sinceSecs ? std::optional<qint64>(m_sinceSecs) : std::nullopt,
+                      std::nullopt, m_bufferedCalls);
+        !saved)
+        return saved;
+    if (auto committed = transaction.commit(); !committed)
+        return committed;
+    m_buffer.clear();
+    m_bufferedCalls = 0;
+    const int read = total.added + total.priced + total.unchanged + total.pending;
+    report(read, 0, tr("%n call(s) read, %1 new", nullptr, read).arg(total.added));
+    return success();
 }
 
 void SyncCallsOperation::syncRecordings() {

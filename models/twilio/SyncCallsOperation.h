@@ -4,6 +4,8 @@
 #include "twilio/Operation.h"
 
 #include <QDate>
+#include <QJsonArray>
+#include <QList>
 
 #include <memory>
 
@@ -42,6 +44,7 @@ private:
                      std::optional<qint64> highWater, int items);
     void syncCalls();
     void syncRecordings();
+    Status flushCalls();
     Status storeRecordings(const QJsonArray &items, const QString &nextPageUri);
 
     std::optional<QDate> m_requestedSince;
@@ -49,6 +52,10 @@ private:
     SyncSummary m_summary;
     qint64 m_sinceSecs = 0;
     std::optional<Error> m_pageError;
+    static constexpr int BatchCalls = 5000;
+    QList<QJsonArray> m_buffer;
+    int m_bufferedCalls = 0;
+    QString m_bufferNext;
 };
 
 } // namespace PoolDesk::Twilio
