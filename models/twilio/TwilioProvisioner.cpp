@@ -1,0 +1,48 @@
+#include "twilio/TwilioProvisioner.h"
+
+#include "twilio/AutoScaler.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcProvisioner, "pooldesk.twilio.provisioner")
+
+namespace PoolDesk::Twilio {
+
+TwilioProvisioner::TwilioProvisioner(ContextProvider provider, QObject *parent)
+    : QObject(parent)
+    , m_provider(std::move(provider)) {}
+
+bool TwilioProvisioner::requestPurchase(const QString &environment, const QString &reason) {
+    if (m_running.contains(environment))
+        return true;
+    auto context = m_provider(environment);
+    if (!context || !context->db || !context->client) {
+        qCWarning(lcProvisioner) << "no Twilio client for" << environment << "- cannot buy";
+        return false;
+    }
+    const ScalingPolicy policy = ScalingPolicy::load(*context->db);
+    QStringList limits;
+    auto allowed = AutoScaler::allowedPurchases(*context->db, environment, policy, 1, &limits);
+    if (!allowed || allowed.value() < 1) {
+        qCInfo(lcProvisioner) << "purchase for" << environment << "not allowed:" << limits;
+        return false;
+    }
+    context->actor = Actor::policy(QStringLiteral("buy_when_exhausted"));
+    ScalingPlan plan;
+    plan.environment = environment;
+    plan.toBuy = 1;
+    auto op = new AutoScaleOperation(*context, plan, policy, this);
+    op->setTrigger(QStringLiteral("buy when exhausted: ") + reason);
+    m_running.insert(environment, op);
+    connect(op, &Operation::finished, this, [this, op, environment](bool ok) {
+        m_running.remove(environment);
+        const QString what = ok ? op->bought().value(0) : op->error()->message;
+        qCInfo(lcProvisioner) << "purchase for" << environment << (ok ? "done:" : "failed:") << what;
+        emit purchaseFinished(environment, ok, what);
+        op->deleteLater();
+    });
+    op->start();
+    return true;
+}
+
+} // namespace PoolDesk::Twilio

@@ -1,0 +1,179 @@
+// The scaling policy (threshold, maximum pool size, budget cap, idle numbers released shortly
+// before their billing day) and the allocator's buy-when-exhausted path wired to a real purchase
+// through TwilioProvisioner, against the fake server, on SQLite and PostgreSQL.
+#include "FakeTwilioServer.h"
+#include "TestDatabases.h"
+#include "TwilioTestSupport.h"
+
+#include "credentials/Environments.h"
+#include "domain/Clock.h"
+#include "pool/Allocator.h"
+#include "pool/Companies.h"
+#include "pool/Numbers.h"
+#include "storage/Database.h"
+#include "storage/Settings.h"
+#include "storage/SqlHelpers.h"
+#include "twilio/AutoScaler.h"
+#include "twilio/TwilioProvisioner.h"
+
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace PoolDesk;
+using namespace PoolDesk::Test;
+using Server = FakeTwilioServer;
+
+class TestAutoScaler : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<Database> m_db;
+    const Actor m_actor{QStringLiteral("user:test")};
+
+    void openDb(const QString &engine) {
+        auto db = Database::open(freshDatabaseUrl(engine));
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        m_db = std::move(db).value();
+    }
+    void addNumber(const QString &e164, const QDateTime &bought, const QDateTime &lastUsed = {}) {
+        NewNumber n;
+        n.e164 = e164;
+        n.environment = QStringLiteral("development");
+        n.boughtAt = bought;
+        QVERIFY(Numbers(*m_db).add(m_actor, n));
+        if (lastUsed.isValid())
+            QVERIFY(Sql::exec(m_db->connection(),
+                              QStringLiteral("UPDATE phone_numbers SET last_used_at = ? WHERE e164 = ?"),
+                              {lastUsed.toSecsSinceEpoch(), e164}));
+    }
+
+private slots:
+    void cleanup() { m_db.reset(); }
+
+    void buysUpToThresholdWithinLimits_data() { addEngineRows(); }
+    void buysUpToThresholdWithinLimits() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QDateTime now = Clock::nowUtc();
+        addNumber(QStringLiteral("+16076956080"), now.addDays(-5));
+        Twilio::ScalingPolicy policy;
+        policy.minAvailable = 4;
+        auto plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QVERIFY(plan);
+        QCOMPARE(plan->availableShared, 1);
+        QCOMPARE(plan->toBuy, 3);
+        QVERIFY(plan->limits.isEmpty());
+
+        policy.maxPoolSize = 3; // one number now: at most two more
+        plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QCOMPARE(plan->toBuy, 2);
+        QCOMPARE(plan->limits.size(), 1);
+
+        policy.monthlyBudgetCap = 2'400'000; // $1.15 rented now; room for one more at $1.15
+        plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QCOMPARE(plan->toBuy, 1);
+        QCOMPARE(plan->limits.size(), 2);
+    }
+
+    void idleNumbersAreDueShortlyBeforeTheirBillingDay_data() { addEngineRows(); }
+    void idleNumbersAreDueShortlyBeforeTheirBillingDay() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QDateTime now(QDate(2026, 11, 24), QTime(9, 0), Qt::UTC);
+        // Bought on the 26th (billed in 2 days), idle 40 days: due.
+        addNumber(QStringLiteral("+16076956081"), QDateTime(QDate(2026, 5, 26), QTime(8, 0), Qt::UTC),
+                  now.addDays(-40));
+        // Bought on the 10th (billed in 16 days), never used: idle but not due yet.
+        addNumber(QStringLiteral("+16076956082"), QDateTime(QDate(2026, 6, 10), QTime(8, 0), Qt::UTC));
+        // Used yesterday: not idle.
+        addNumber(QStringLiteral("+16076956083"), QDateTime(QDate(2026, 6, 25), QTime(8, 0), Qt::UTC),
+                  now.addDays(-1));
+        Twilio::ScalingPolicy policy;
+        policy.minAvailable = 1;
+        auto plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QVERIFY(plan);
+        QCOMPARE(plan->idle.size(), 2);
+        QCOMPARE(plan->idle.at(0).e164, QStringLiteral("+16076956081"));
+        QVERIFY(plan->idle.at(0).due);
+        QCOMPARE(plan->idle.at(0).nextBillingAt.date(), QDate(2026, 11, 26));
+        QVERIFY(!plan->idle.at(1).due);
+
+        // Releasing must not take the pool under its threshold.
+        policy.minAvailable = 2;
+        plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QCOMPARE(plan->idle.size(), 1);
+    }
+
+    void exhaustedPoolBuysThroughTheProvisioner_data() { addEngineRows(); }
+    void exhaustedPoolBuysThroughTheProvisioner() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        QNetworkAccessManager network;
+        Server server;
+        server.on("GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const Server::Request &) {
+            QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550000")}},
+                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}}};
+            return Server::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
+        });
+        server.on("POST", accountPath("IncomingPhoneNumbers.json"), [](const Server::Request &request) {
+            if (request.field("PhoneNumber") == QLatin1String("+15005550000"))
+                return Server::Response::error(400, 21422,
+                                               QStringLiteral("PhoneNumber requested is not available"));
+            return Server::Response::json(201, incomingNumberJson(pnSid(6), request.field("PhoneNumber")));
+        });
+        Twilio::Client client(&network);
+        client.setCredentials(testCredentials(server.baseUrl()));
+        Twilio::TwilioProvisioner provisioner(
+            [&](const QString &environment) -> std::optional<Twilio::OperationContext> {
+                auto profile = Environments(*m_db).find(environment);
+                if (!profile)
+                    return std::nullopt;
+                return Twilio::OperationContext{m_db.get(), &client, profile.value(), Actor{}};
+            });
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::BuyWhenExhausted, QStringLiteral("1")));
+        QVERIFY(Companies(*m_db).add(m_actor, QStringLiteral("Acme"), Plan::Standard));
+        Allocator allocator(*m_db);
+        allocator.setProvisioner(&provisioner);
+        AllocationRequest request;
+        request.company = QStringLiteral("Acme");
+        request.operatorId = QStringLiteral("op1");
+        request.session = QStringLiteral("s1");
+        request.environment = QStringLiteral("development");
+
+        QSignalSpy finished(&provisioner, &Twilio::TwilioProvisioner::purchaseFinished);
+        auto refused = allocator.allocate(request);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().reason, RefusalReason::PurchasePending);
+        QVERIFY(provisioner.isPurchasing(QStringLiteral("development")));
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(finished.first().at(1).toBool(), qPrintable(finished.first().at(2).toString()));
+        QCOMPARE(finished.first().at(2).toString(), QStringLiteral("+15005550006")); // the first was taken
+
+        auto allocated = allocator.allocate(request);
+        QVERIFY2(allocated, qPrintable(allocated ? QString() : allocated.error().message));
+        QCOMPARE(allocated->e164, QStringLiteral("+15005550006"));
+        QCOMPARE(Sql::exec(m_db->connection(),
+                           QStringLiteral("SELECT actor FROM audit_log WHERE action = 'twilio.buy'"))
+                     .value()
+                     .next(),
+                 true);
+        auto actor =
+            Sql::exec(m_db->connection(), QStringLiteral("SELECT actor, after_json FROM audit_log WHERE "
+                                                         "action = 'twilio.buy'"));
+        QVERIFY(actor && actor.value().next());
+        QCOMPARE(actor.value().value(0).toString(), QStringLiteral("policy:buy_when_exhausted"));
+        QVERIFY(actor.value().value(1).toString().contains(QLatin1String("pool exhausted")));
+
+        // The policy's maximum pool size stops further purchases.
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::MaxPoolSize, QStringLiteral("1")));
+        request.session = QStringLiteral("s2");
+        auto capped = allocator.allocate(request);
+        QVERIFY(!capped);
+        QCOMPARE(capped.error().reason, RefusalReason::PoolExhausted);
+        QVERIFY(!provisioner.isPurchasing(QStringLiteral("development")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAutoScaler)
+#include "tst_autoscaler.moc"
