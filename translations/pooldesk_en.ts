@@ -1,4 +1,81 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
+<context>
+    <name>PoolDesk::PoolTableModel</name>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>in %n day</numerusform>
+            <numerusform>in %n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::ImportNumbersOperation</name>
+    <message numerus="yes">
+        <source>Fetched %n number(s)…</source>
+        <translation>
+            <numerusform>Fetched %n number…</numerusform>
+            <numerusform>Fetched %n numbers…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n number(s); run the import again to finish (it is safe to repeat).</source>
+        <translation>
+            <numerusform>Cancelled after %n number; run the import again to finish (it is safe to repeat).</numerusform>
+            <numerusform>Cancelled after %n numbers; run the import again to finish (it is safe to repeat).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::SyncCallsOperation</name>
+    <message numerus="yes">
+        <source>%n call(s) read, %1 new</source>
+        <translation>
+            <numerusform>%n call read, %1 new</numerusform>
+            <numerusform>%n calls read, %1 new</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::AuditView</name>
+    <message numerus="yes">
+        <source>%n entry(ies)</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CompaniesView</name>
+    <message numerus="yes">
+        <source>%n company(ies)</source>
+        <translation>
+            <numerusform>%n company</numerusform>
+            <numerusform>%n companies</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::PoolView</name>
+    <message numerus="yes">
+        <source>%n number(s)</source>
+        <translation>
+            <numerusform>%n number</numerusform>
+            <numerusform>%n numbers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>pooldeskctl</name>
+    <message numerus="yes">
+        <source>%n expired lease(s) freed.</source>
+        <translation>
+            <numerusform>%n expired lease freed.</numerusform>
+            <numerusform>%n expired leases freed.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,4 +1,3694 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
+<context>
+    <name>AccessLog</name>
+    <message>
+        <source>Cannot open the access log %1: %2</source>
+        <translation>アクセスログ %1 を開けません: %2</translation>
+    </message>
+</context>
+<context>
+    <name>AddNumberDialog</name>
+    <message>
+        <source>Shared pool (any company)</source>
+        <translation>共有プール（すべての企業）</translation>
+    </message>
+</context>
+<context>
+    <name>Allocator</name>
+    <message>
+        <source>A session ID of 1 to 200 characters is required.</source>
+        <translation>1～200 文字のセッション ID が必要です。</translation>
+    </message>
+    <message>
+        <source>An operator ID of 1 to 200 characters is required.</source>
+        <translation>1～200 文字の担当者 ID が必要です。</translation>
+    </message>
+    <message>
+        <source>A company name is required.</source>
+        <translation>企業名が必要です。</translation>
+    </message>
+    <message>
+        <source>The lease must last between 1 second and 7 days (%1 seconds).</source>
+        <translation>リース期間は 1 秒から 7 日の範囲で指定してください（%1 秒）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment.</source>
+        <translation>&quot;%1&quot; は有効な環境ではありません。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。</translation>
+    </message>
+    <message>
+        <source>The session &quot;%1&quot; belongs to another company. Use a new session ID.</source>
+        <translation>セッション &quot;%1&quot; は別の企業のものです。新しいセッション ID を使用してください。</translation>
+    </message>
+    <message>
+        <source>The session &quot;%1&quot; has already ended. Use a new session ID for each call.</source>
+        <translation>セッション &quot;%1&quot; はすでに終了しています。通話ごとに新しいセッション ID を使用してください。</translation>
+    </message>
+    <message>
+        <source>%1 already has %2 calls under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</source>
+        <translation>%1 はすでに同時通話の上限である %2 件の通話中です。通話が終わるのを待つか、上限を引き上げてください。</translation>
+    </message>
+    <message>
+        <source>%1 has used %2 of its %3 minutes this month. Raise its monthly minutes to call again this month.</source>
+        <translation>%1 は今月 %3 分のうち %2 分を使用しました。今月さらに発信するには、月間通話分数の上限を引き上げてください。</translation>
+    </message>
+    <message>
+        <source>%1 has spent %2 of its %3 monthly budget. Raise its budget to call again this month.</source>
+        <translation>%1 は月間予算 %3 のうち %2 を使用しました。今月さらに発信するには、予算を引き上げてください。</translation>
+    </message>
+    <message>
+        <source>All dedicated numbers of %1 in the %2 pool are busy (or it has none). Enterprise companies call only from their own numbers: assign another dedicated number.</source>
+        <translation>%2 プールにある %1 の企業専用番号はすべて使用中です（または専用番号がありません）。エンタープライズ企業は自社の専用番号からのみ発信します。専用番号をもう 1 つ割り当ててください。</translation>
+    </message>
+    <message>
+        <source>No number is free in the %1 pool. Add numbers to the pool or allow buying when it is exhausted.</source>
+        <translation>%1 プールに空いている番号がありません。プールに番号を追加するか、番号が不足したときの購入を許可してください。</translation>
+    </message>
+    <message>
+        <source>No number is free in the %1 pool. A new number is being bought; try again in a moment.</source>
+        <translation>%1 プールに空いている番号がありません。新しい番号を購入中です。しばらくしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>A session ID is required.</source>
+        <translation>セッション ID が必要です。</translation>
+    </message>
+    <message>
+        <source>A call cannot last a negative number of seconds.</source>
+        <translation>通話時間に負の秒数は指定できません。</translation>
+    </message>
+    <message>
+        <source>A call cannot last longer than 7 days.</source>
+        <translation>通話時間は 7 日を超えられません。</translation>
+    </message>
+    <message>
+        <source>The call %1 is already recorded under another session.</source>
+        <translation>通話 %1 はすでに別のセッションで記録されています。</translation>
+    </message>
+    <message>
+        <source>No number is held by the session &quot;%1&quot; (unknown session, or its lease expired).</source>
+        <translation>セッション &quot;%1&quot; が保持している番号はありません（不明なセッションか、リースの期限が切れています）。</translation>
+    </message>
+    <message>
+        <source>A Twilio call SID is required.</source>
+        <translation>Twilio の通話 SID が必要です。</translation>
+    </message>
+    <message>
+        <source>The call %1 is already attached to another session.</source>
+        <translation>通話 %1 はすでに別のセッションに関連付けられています。</translation>
+    </message>
+    <message>
+        <source>No session holds the call %1.</source>
+        <translation>通話 %1 を保持しているセッションはありません。</translation>
+    </message>
+</context>
+<context>
+    <name>Companies</name>
+    <message>
+        <source>A company needs a name.</source>
+        <translation>企業名を入力してください。</translation>
+    </message>
+    <message>
+        <source>A company name can be at most 100 characters long.</source>
+        <translation>企業名は 100 文字以内で入力してください。</translation>
+    </message>
+    <message>
+        <source>The maximum number of concurrent calls must be at least 1 (leave it empty for no limit).</source>
+        <translation>最大同時通話数は 1 以上にしてください（制限しない場合は空欄にします）。</translation>
+    </message>
+    <message>
+        <source>Monthly minutes cannot be negative.</source>
+        <translation>月間通話分数に負の値は指定できません。</translation>
+    </message>
+    <message>
+        <source>The monthly budget cannot be negative.</source>
+        <translation>月間予算に負の値は指定できません。</translation>
+    </message>
+    <message>
+        <source>A company named &quot;%1&quot; already exists.</source>
+        <translation>&quot;%1&quot; という企業はすでに存在します。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
+    </message>
+    <message>
+        <source>The company no longer exists.</source>
+        <translation>この企業はすでに存在しません。</translation>
+    </message>
+</context>
+<context>
+    <name>Database</name>
+    <message>
+        <source>The Qt SQLite driver is not installed (package libqt6sql6-sqlite).</source>
+        <translation>Qt の SQLite ドライバーがインストールされていません（パッケージ libqt6sql6-sqlite）。</translation>
+    </message>
+    <message>
+        <source>The Qt PostgreSQL driver is not installed (package libqt6sql6-psql).</source>
+        <translation>Qt の PostgreSQL ドライバーがインストールされていません（パッケージ libqt6sql6-psql）。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the database.</source>
+        <translation>データベース用のフォルダー %1 を作成できません。</translation>
+    </message>
+    <message>
+        <source>Cannot open the database %1: %2</source>
+        <translation>データベース %1 を開けません: %2</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>No database given.</source>
+        <translation>データベースが指定されていません。</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL address is not valid. Use postgresql://user:password@host:port/database.</source>
+        <translation>PostgreSQL のアドレスが正しくありません。postgresql://user:password@host:port/database の形式で指定してください。</translation>
+    </message>
+    <message>
+        <source>The SQLite database path is empty.</source>
+        <translation>SQLite データベースのパスが空です。</translation>
+    </message>
+</context>
+<context>
+    <name>DemoWorkspace</name>
+    <message>
+        <source>The demo covers between 1 and 3650 days.</source>
+        <translation>デモの期間は 1～3650 日の範囲で指定してください。</translation>
+    </message>
+    <message>
+        <source>The demo workspace is only created in an empty database, so it never mixes with real data. Use a new database (--db) for the demo.</source>
+        <translation>デモワークスペースは実データと混ざらないよう、空のデータベースにのみ作成されます。デモには新しいデータベース（--db）を使用してください。</translation>
+    </message>
+    <message>
+        <source>Operator %1</source>
+        <translation>担当者 %1</translation>
+    </message>
+    <message>
+        <source>Creating the demo workspace was cancelled; nothing was kept.</source>
+        <translation>デモワークスペースの作成を取り消しました。何も保存されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>Environments</name>
+    <message>
+        <source>There is no environment &quot;%1&quot;. Create it with `pooldeskctl env set %1 --account-sid AC...`.</source>
+        <translation>環境 &quot;%1&quot; はありません。`pooldeskctl env set %1 --account-sid AC...` で作成してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message>
+        <source>Export as CSV</source>
+        <translation>CSV にエクスポート</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>参照(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>ファイル(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Add a byte-order mark (Excel needs it to show Japanese text correctly)</source>
+        <translation>BOM（バイトオーダーマーク）を付ける（Excel で日本語を正しく表示するのに必要です）</translation>
+    </message>
+    <message>
+        <source>Exports the rows the view shows, with its filters and order, as UTF-8 CSV.</source>
+        <translation>ビューに表示中の行を、フィルターと並び順のまま UTF-8 の CSV としてエクスポートします。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder or file name.</source>
+        <translation>%1 に書き込めません: %2。別のフォルダーかファイル名を選んでください。</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>エクスポートを取り消しました。ファイルは作成されていません。</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>%1 を保存できません: %2</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt;.</source>
+        <translation>%1 行を &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt; にエクスポートしました。</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>%1 にエクスポートしています…</translation>
+    </message>
+    <message>
+        <source>Writing the file failed (is the disk full?).</source>
+        <translation>ファイルの書き込みに失敗しました（ディスクの空き容量が不足していませんか？）。</translation>
+    </message>
+</context>
+<context>
+    <name>HttpFrontend</name>
+    <message>
+        <source>The request is larger than %1 bytes.</source>
+        <translation>リクエストが %1 バイトを超えています。</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+</context>
+<context>
+    <name>Migrations</name>
+    <message>
+        <source>The database was created by a newer PoolDesk (schema %1; this version knows %2). Update PoolDesk.</source>
+        <translation>このデータベースは新しいバージョンの PoolDesk で作成されています（スキーマ %1。このバージョンが対応しているのは %2 まで）。PoolDesk を更新してください。</translation>
+    </message>
+    <message>
+        <source>Migration %1 (%2) failed: %3</source>
+        <translation>マイグレーション %1（%2）に失敗しました: %3</translation>
+    </message>
+</context>
+<context>
+    <name>Numbers</name>
+    <message>
+        <source>The number %1 is not in the %2 pool.</source>
+        <translation>番号 %1 は %2 プールにありません。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form. Write it with the country code, like +16076956082.</source>
+        <translation>&quot;%1&quot; は E.164 形式の電話番号ではありません。+16076956082 のように国番号を付けて入力してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment name (use lower-case letters, digits, - or _).</source>
+        <translation>&quot;%1&quot; は有効な環境名ではありません（英小文字、数字、- または _ を使用してください）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).</source>
+        <translation>&quot;%1&quot; は Twilio の電話番号 SID ではありません（PN に続く 16 進数 32 桁）。</translation>
+    </message>
+    <message>
+        <source>The monthly price cannot be negative.</source>
+        <translation>月額料金に負の値は指定できません。</translation>
+    </message>
+    <message>
+        <source>The number %1 is already in the %2 pool.</source>
+        <translation>番号 %1 はすでに %2 プールにあります。</translation>
+    </message>
+    <message>
+        <source>%1 is holding a call. Remove it after the call ends.</source>
+        <translation>%1 は通話中です。通話が終わってから削除してください。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。</translation>
+    </message>
+    <message>
+        <source>%1 is holding a call. Change its assignment after the call ends.</source>
+        <translation>%1 は通話中です。通話が終わってから割り当てを変更してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk</name>
+    <message>
+        <source>(not set)</source>
+        <translation>（未設定）</translation>
+    </message>
+    <message>
+        <source>API key %1</source>
+        <translation>API キー %1</translation>
+    </message>
+    <message>
+        <source>auth token</source>
+        <translation>認証トークン</translation>
+    </message>
+    <message>
+        <source>ENVIRONMENT</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>ACCOUNT SID</source>
+        <translation>アカウント SID</translation>
+    </message>
+    <message>
+        <source>CREDENTIAL</source>
+        <translation>認証情報</translation>
+    </message>
+    <message>
+        <source>API BASE URL</source>
+        <translation>API ベース URL</translation>
+    </message>
+    <message>
+        <source>WEBHOOK BASE URL</source>
+        <translation>Webhook ベース URL</translation>
+    </message>
+    <message>
+        <source>* active (--env or POOLDESK_ENV). Secrets are in the system keychain, service &quot;%1&quot;.</source>
+        <translation>* は使用中の環境です（--env または POOLDESK_ENV）。シークレットはシステムのキーチェーン（サービス &quot;%1&quot;）に保存されています。</translation>
+    </message>
+    <message>
+        <source>The environment, e.g. development or production.</source>
+        <translation>環境（development、production など）。</translation>
+    </message>
+    <message>
+        <source>The Twilio Account SID (AC...).</source>
+        <translation>Twilio のアカウント SID（AC...）。</translation>
+    </message>
+    <message>
+        <source>Authenticate with this API key (SK...), as Twilio recommends; &quot;none&quot; switches back to the auth token.</source>
+        <translation>Twilio の推奨どおり、この API キー（SK...）で認証します。&quot;none&quot; を指定すると認証トークンに戻します。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s API address (default https://api.twilio.com; regional hosts allowed).</source>
+        <translation>Twilio API のアドレス（既定 https://api.twilio.com。リージョンのホストも指定可）。</translation>
+    </message>
+    <message>
+        <source>The public address Twilio calls back (ngrok in development, the deployed app in production).</source>
+        <translation>Twilio がコールバックする公開アドレス（開発環境では ngrok、本番環境ではデプロイ済みのアプリ）。</translation>
+    </message>
+    <message>
+        <source>Path of the voice webhook (default /twilio/voice).</source>
+        <translation>音声 Webhook のパス（既定 /twilio/voice）。</translation>
+    </message>
+    <message>
+        <source>Path of the status callback (default /twilio/status).</source>
+        <translation>ステータスコールバックのパス（既定 /twilio/status）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</source>
+        <translation>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</translation>
+    </message>
+    <message>
+        <source>Environment %1 saved.</source>
+        <translation>環境 %1 を保存しました。</translation>
+    </message>
+    <message>
+        <source>The environment.</source>
+        <translation>環境。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env forget-secret NAME</source>
+        <translation>pooldeskctl env forget-secret NAME</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env set-secret NAME   (the secret is read from standard input, never from an argument)</source>
+        <translation>pooldeskctl env set-secret NAME   （シークレットは引数ではなく標準入力から読み取ります）</translation>
+    </message>
+    <message>
+        <source>Set the Account SID first: pooldeskctl env set %1 --account-sid AC...</source>
+        <translation>先にアカウント SID を設定してください: pooldeskctl env set %1 --account-sid AC...</translation>
+    </message>
+    <message>
+        <source>%1 for %2 (%3): </source>
+        <translation>%2（%3）の%1: </translation>
+    </message>
+    <message>
+        <source>No secret was given on standard input; nothing was stored.</source>
+        <translation>標準入力からシークレットが渡されなかったため、何も保存していません。</translation>
+    </message>
+    <message>
+        <source>The system keychain did not answer in time.</source>
+        <translation>システムのキーチェーンが時間内に応答しませんでした。</translation>
+    </message>
+    <message>
+        <source>The %1 of %2 was removed from the system keychain.</source>
+        <translation>%2 の%1をシステムのキーチェーンから削除しました。</translation>
+    </message>
+    <message>
+        <source>The %1 of %2 is stored in the system keychain (service &quot;%3&quot;, key &quot;%4&quot;).</source>
+        <translation>%2 の%1をシステムのキーチェーンに保存しました（サービス &quot;%3&quot;、キー &quot;%4&quot;）。</translation>
+    </message>
+    <message>
+        <source>The environment (default: --env).</source>
+        <translation>環境（既定: --env）。</translation>
+    </message>
+    <message>
+        <source>Connection OK: %1 &quot;%2&quot; (%3, %4) using %5</source>
+        <translation>接続に成功しました: %1 &quot;%2&quot;（%3、%4）、%5 を使用</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env list | set NAME [options] | set-secret NAME | forget-secret NAME | test [NAME]</source>
+        <translation>pooldeskctl env list | set NAME [オプション] | set-secret NAME | forget-secret NAME | test [NAME]</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output.</source>
+        <translation>標準出力に書き込めません。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Check the folder exists and is writable.</source>
+        <translation>%1 に書き込めません: %2。フォルダーが存在し、書き込み可能か確認してください。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>%1 に書き込めません: %2。</translation>
+    </message>
+    <message>
+        <source>The month, YYYY-MM (UTC). Default: this month.</source>
+        <translation>対象月、YYYY-MM（UTC）。既定: 今月。</translation>
+    </message>
+    <message>
+        <source>YYYY-MM</source>
+        <translation>YYYY-MM</translation>
+    </message>
+    <message>
+        <source>Also write the per-company table as CSV to FILE (- for stdout).</source>
+        <translation>企業別の表を CSV として FILE にも書き出します（- で標準出力）。</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FILE</translation>
+    </message>
+    <message>
+        <source>Write the per-number table as CSV to FILE.</source>
+        <translation>番号別の表を CSV として FILE に書き出します。</translation>
+    </message>
+    <message>
+        <source>Start CSV files with a byte-order mark (for Excel).</source>
+        <translation>CSV ファイルの先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
+    </message>
+    <message>
+        <source>Blocking target for the pool-size advice (default 0.01).</source>
+        <translation>プールサイズの提案に使う目標呼損率（既定 0.01）。</translation>
+    </message>
+    <message>
+        <source>P</source>
+        <translation>P</translation>
+    </message>
+    <message>
+        <source>--blocking takes a probability between 0 and 1, for example 0.01.</source>
+        <translation>--blocking には 0～1 の確率を指定してください（例: 0.01）。</translation>
+    </message>
+    <message>
+        <source>Costs for %1 (USD)</source>
+        <translation>%1 のコスト（USD）</translation>
+    </message>
+    <message>
+        <source>(unallocated shared rental)</source>
+        <translation>（未配分の共有番号料金）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared rental share</source>
+        <translation>共有番号料金の負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.</source>
+        <translation>%2 件中 %1 件の通話に Twilio の料金が確定しています: 請求額 %3（見積額 %4）。</translation>
+    </message>
+    <message>
+        <source>Savings advice:</source>
+        <translation>コスト削減の提案:</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 を書き出しました</translation>
+    </message>
+    <message>
+        <source>Only this company&apos;s calls.</source>
+        <translation>この企業の通話のみ。</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Only calls of this number (E.164).</source>
+        <translation>この番号（E.164）の通話のみ。</translation>
+    </message>
+    <message>
+        <source>E164</source>
+        <translation>E164</translation>
+    </message>
+    <message>
+        <source>Only this operator&apos;s calls.</source>
+        <translation>この担当者の通話のみ。</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>outbound or inbound.</source>
+        <translation>outbound（発信）または inbound（着信）。</translation>
+    </message>
+    <message>
+        <source>DIRECTION</source>
+        <translation>DIRECTION</translation>
+    </message>
+    <message>
+        <source>Calls started on or after DATE (YYYY-MM-DD, local time).</source>
+        <translation>DATE 以降に開始した通話（YYYY-MM-DD、現地時刻）。</translation>
+    </message>
+    <message>
+        <source>DATE</source>
+        <translation>DATE</translation>
+    </message>
+    <message>
+        <source>Calls started on or before DATE (YYYY-MM-DD, the whole day).</source>
+        <translation>DATE 以前に開始した通話（YYYY-MM-DD、その日を含む）。</translation>
+    </message>
+    <message>
+        <source>Include every environment, not only --env&apos;s.</source>
+        <translation>--env の環境だけでなく、すべての環境を含めます。</translation>
+    </message>
+    <message>
+        <source>Write every matching call as CSV to FILE (- for stdout).</source>
+        <translation>条件に合うすべての通話を CSV として FILE に書き出します（- で標準出力）。</translation>
+    </message>
+    <message>
+        <source>Start the CSV with a byte-order mark (for Excel).</source>
+        <translation>CSV の先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
+    </message>
+    <message>
+        <source>How many of the newest calls to list (default 20).</source>
+        <translation>表示する最新の通話の件数（既定 20）。</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
+        <translation>&quot;%1&quot; は +16076956082 のような E.164 形式の電話番号ではありません。</translation>
+    </message>
+    <message>
+        <source>--direction is outbound or inbound.</source>
+        <translation>--direction には outbound または inbound を指定してください。</translation>
+    </message>
+    <message>
+        <source>--%1 takes a date like 2026-03-01.</source>
+        <translation>--%1 には 2026-03-01 のような日付を指定してください。</translation>
+    </message>
+    <message>
+        <source>--from must be before --to.</source>
+        <translation>--from は --to より前の日付にしてください。</translation>
+    </message>
+    <message>
+        <source>--limit takes a number from 0 to 100000.</source>
+        <translation>--limit には 0～100000 の数値を指定してください。</translation>
+    </message>
+    <message>
+        <source>%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).</source>
+        <translation>通話 %1 件、課金対象 %2 分、コスト %3（%4 件は Twilio の確定料金、残りは見積もり）。</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>コスト</translation>
+    </message>
+    <message>
+        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</source>
+        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</translation>
+    </message>
+    <message>
+        <source>Scope the key to this company: it may allocate only for it.</source>
+        <translation>キーをこの企業に限定します。この企業の番号割り当てにのみ使用できます。</translation>
+    </message>
+    <message>
+        <source>A name to recognise the key by (default: the company, or &quot;backend&quot;).</source>
+        <translation>キーを識別するための名前（既定: 企業名、または &quot;backend&quot;）。</translation>
+    </message>
+    <message>
+        <source>Requests per second for this key (default: the service&apos;s limit).</source>
+        <translation>このキーの 1 秒あたりのリクエスト数（既定: サービスの上限）。</translation>
+    </message>
+    <message>
+        <source>Requests at once after a quiet spell (default: the service&apos;s).</source>
+        <translation>しばらく利用がなかった後に一度に受け付けるリクエスト数（既定: サービスの設定）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</source>
+        <translation>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</translation>
+    </message>
+    <message>
+        <source>Created API key %1 (%2%3). This is the only time the key is shown: store it in the call backend&apos;s secrets now. Send it as &quot;Authorization: Bearer KEY&quot;.</source>
+        <translation>API キー %1（%2%3）を作成しました。キーが表示されるのはこの 1 回だけです。今すぐ通話バックエンドのシークレットに保存してください。&quot;Authorization: Bearer KEY&quot; の形式で送信します。</translation>
+    </message>
+    <message>
+        <source>, only for %1</source>
+        <translation>、%1 専用</translation>
+    </message>
+    <message>
+        <source>Include revoked keys.</source>
+        <translation>失効したキーも含めます。</translation>
+    </message>
+    <message>
+        <source>(any)</source>
+        <translation>（すべて）</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>既定</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>未使用</translation>
+    </message>
+    <message>
+        <source>revoked %1</source>
+        <translation>失効（%1）</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>KEY</source>
+        <translation>キー</translation>
+    </message>
+    <message>
+        <source>COMPANY</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>RATE/S</source>
+        <translation>レート/秒</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>LAST USED</source>
+        <translation>最終使用日時</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>The key&apos;s ID (see pooldeskctl service key list).</source>
+        <translation>キーの ID（pooldeskctl service key list で確認できます）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key revoke ID (a number from pooldeskctl service key list)</source>
+        <translation>pooldeskctl service key revoke ID（pooldeskctl service key list に表示される番号）</translation>
+    </message>
+    <message>
+        <source>Revoked API key %1 (%2). Requests with it are refused from now on.</source>
+        <translation>API キー %1（%2）を失効させました。今後このキーによるリクエストは拒否されます。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</source>
+        <translation>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</translation>
+    </message>
+    <message>
+        <source>Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 missing from Twilio.</source>
+        <translation>%1 の番号をインポートしました: 追加 %2 件、更新 %3 件、変更なし %4 件、アカウントに復帰 %5 件、Twilio に存在しない番号 %6 件。</translation>
+    </message>
+    <message>
+        <source>(no longer on the Twilio account: flagged, not deleted)</source>
+        <translation>（Twilio アカウントに存在しません。削除せずにマークしています）</translation>
+    </message>
+    <message>
+        <source>ISO country code (default: the pool&apos;s country, US).</source>
+        <translation>ISO 国コード（既定: プールの国、US）。</translation>
+    </message>
+    <message>
+        <source>Area code to search in.</source>
+        <translation>検索する市外局番。</translation>
+    </message>
+    <message>
+        <source>Digits the number contains.</source>
+        <translation>番号に含まれる数字。</translation>
+    </message>
+    <message>
+        <source>Toll-free numbers instead of local ones.</source>
+        <translation>地域番号ではなくフリーダイヤル番号を検索します。</translation>
+    </message>
+    <message>
+        <source>At most this many results (default 20).</source>
+        <translation>結果の最大件数（既定 20）。</translation>
+    </message>
+    <message>
+        <source>--country takes a two-letter code such as US or JP.</source>
+        <translation>--country には US や JP のような 2 文字のコードを指定してください。</translation>
+    </message>
+    <message>
+        <source>--area-code takes digits only, like 607.</source>
+        <translation>--area-code には 607 のように数字のみを指定してください。</translation>
+    </message>
+    <message>
+        <source>--contains takes digits (and * as a wildcard).</source>
+        <translation>--contains には数字を指定してください（* はワイルドカード）。</translation>
+    </message>
+    <message>
+        <source>--limit takes a number from 1 to 1000.</source>
+        <translation>--limit には 1～1000 の数値を指定してください。</translation>
+    </message>
+    <message>
+        <source>NUMBER</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>LOCALITY</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>REGION</source>
+        <translation>州・地方</translation>
+    </message>
+    <message>
+        <source>MONTHLY</source>
+        <translation>月額</translation>
+    </message>
+    <message>
+        <source>No numbers match; try another area code or drop --contains.</source>
+        <translation>条件に合う番号がありません。別の市外局番を試すか、--contains を外してください。</translation>
+    </message>
+    <message>
+        <source>The number to buy, in E.164 form.</source>
+        <translation>購入する番号（E.164 形式）。</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation of the price.</source>
+        <translation>料金の確認を求めません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</source>
+        <translation>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</translation>
+    </message>
+    <message>
+        <source>No number is available for that search; try another area code.</source>
+        <translation>この検索条件で購入できる番号がありません。別の市外局番を試してください。</translation>
+    </message>
+    <message>
+        <source>Buy %1 for the %2 environment at %3 a month (%4 prices)?</source>
+        <translation>%1 を %2 環境用に月額 %3 で購入しますか？（料金: %4）</translation>
+    </message>
+    <message>
+        <source>Not bought: not confirmed.</source>
+        <translation>確認されなかったため、購入していません。</translation>
+    </message>
+    <message>
+        <source>%1 was taken by someone else meanwhile.</source>
+        <translation>%1 はその間に他のユーザーに取得されました。</translation>
+    </message>
+    <message>
+        <source>Bought %1 (%2) for the %3 pool at %4 a month.</source>
+        <translation>%1（%2）を %3 プール用に月額 %4 で購入しました。</translation>
+    </message>
+    <message>
+        <source>Every candidate was taken meanwhile; search again later.</source>
+        <translation>候補の番号はすべてその間に取得されました。しばらくしてから再度検索してください。</translation>
+    </message>
+    <message>
+        <source>The number to release, in E.164 form.</source>
+        <translation>解放する番号（E.164 形式）。</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation.</source>
+        <translation>確認を求めません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl twilio release E164 [--yes]</source>
+        <translation>pooldeskctl twilio release E164 [--yes]</translation>
+    </message>
+    <message>
+        <source>Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio may give it to someone else.</source>
+        <translation>%1 を %2 の Twilio アカウントから解放しますか？解放した番号は元に戻せません。Twilio が他のユーザーに割り当てる可能性があります。</translation>
+    </message>
+    <message>
+        <source>Not released: not confirmed.</source>
+        <translation>確認されなかったため、解放していません。</translation>
+    </message>
+    <message>
+        <source>%1 was no longer on the Twilio account; removed it from the pool.</source>
+        <translation>%1 はすでに Twilio アカウントにありませんでした。プールから削除しました。</translation>
+    </message>
+    <message>
+        <source>Released %1 and removed it from the pool. This cannot be undone.</source>
+        <translation>%1 を解放し、プールから削除しました。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Only show what would change.</source>
+        <translation>変更内容の表示のみ行います。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>DRIFT: points at %1</source>
+        <translation>不一致: %1 を指しています</translation>
+    </message>
+    <message>
+        <source>VOICE URL NOW</source>
+        <translation>現在の音声 URL</translation>
+    </message>
+    <message>
+        <source>WANTED</source>
+        <translation>設定すべき URL</translation>
+    </message>
+    <message>
+        <source>Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was changed.</source>
+        <translation>ドライラン: %2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).</source>
+        <translation>%2 件中 %1 件の番号を %3 に更新しました（うち %4 件は別の環境を指していました）。</translation>
+    </message>
+    <message>
+        <source>First day to sync (YYYY-MM-DD; default: since the last sync).</source>
+        <translation>同期を開始する日（YYYY-MM-DD。既定: 前回の同期以降）。</translation>
+    </message>
+    <message>
+        <source>--since takes a date like 2026-11-01.</source>
+        <translation>--since には 2026-11-01 のような日付を指定してください。</translation>
+    </message>
+    <message>
+        <source>Synced %1 calls: %2 new, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
+        <translation>%1 件の通話を同期しました: 新規 %2 件、Twilio の料金を反映 %3 件、変更なし %4 件、通話中 %5 件（次回取り込み）。通話録音 %6 件。</translation>
+    </message>
+    <message>
+        <source>ISO country code (default US).</source>
+        <translation>ISO 国コード（既定 US）。</translation>
+    </message>
+    <message>
+        <source>%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.</source>
+        <translation>Twilio の %1 の料金: 番号 %2/月、発信 %3/分、着信 %4/分。</translation>
+    </message>
+    <message>
+        <source>No secret is stored in the system keychain under &quot;%1&quot;. Store it with `pooldeskctl env set-secret ENV` or in the console&apos;s environment settings.</source>
+        <translation>システムのキーチェーンに &quot;%1&quot; のシークレットが保存されていません。`pooldeskctl env set-secret ENV` か、コンソールの環境設定で保存してください。</translation>
+    </message>
+    <message>
+        <source>No system keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet, reached over the D-Bus session bus). Start one and log in to it, or for automation set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET). Details: %1</source>
+        <translation>システムのキーチェーンを利用できません（Linux では D-Bus セッションバス経由の GNOME Keyring や KWallet などの Secret Service）。キーチェーンを起動してログインするか、自動処理では TWILIO_ACCOUNT_SID と TWILIO_AUTH_TOKEN（または TWILIO_API_KEY と TWILIO_API_SECRET）を設定してください。詳細: %1</translation>
+    </message>
+    <message>
+        <source>The system keychain refused access (it may be locked, or the unlock was cancelled). Unlock it and try again. Details: %1</source>
+        <translation>システムのキーチェーンがアクセスを拒否しました（ロックされているか、ロック解除が取り消された可能性があります）。ロックを解除してからもう一度お試しください。詳細: %1</translation>
+    </message>
+    <message>
+        <source>The system keychain failed: %1. Check that it is running and unlocked.</source>
+        <translation>システムのキーチェーンでエラーが発生しました: %1。キーチェーンが起動していて、ロックが解除されているか確認してください。</translation>
+    </message>
+    <message>
+        <source>The system keychain did not answer within %1 seconds. It is probably locked and waiting for its password: unlock it (for example by logging in to the desktop session) and try again.</source>
+        <translation>システムのキーチェーンが %1 秒以内に応答しませんでした。ロックされていてパスワードの入力を待っている可能性があります。ロックを解除して（デスクトップセッションにログインするなど）、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>スタンダード</translation>
+    </message>
+    <message>
+        <source>Enterprise</source>
+        <translation>エンタープライズ</translation>
+    </message>
+    <message>
+        <source>Hybrid</source>
+        <translation>ハイブリッド</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>利用可能</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>予約済み</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>The request needs a JSON object body.</source>
+        <translation>リクエストの本文には JSON オブジェクトが必要です。</translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON (%1 at byte %2).</source>
+        <translation>本文が正しい JSON ではありません（%2 バイト目: %1）。</translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object.</source>
+        <translation>本文は JSON オブジェクトにしてください。</translation>
+    </message>
+    <message>
+        <source>Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) and release idle numbers that are due, or record them as proposals when the policy only proposes (twilio.autoscale.release_idle = 0).</source>
+        <translation>計画を実行します: しきい値まで番号を購入し（プールの最大サイズと予算の上限の範囲内）、解放時期を迎えたアイドル番号を解放します。ポリシーが提案のみの場合（twilio.autoscale.release_idle = 0）は、解放の提案として記録します。</translation>
+    </message>
+    <message>
+        <source>%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.</source>
+        <translation>%1 プール: 番号 %2 個、空いている共有番号 %3 個（しきい値 %4）、月額料金 %5/月。</translation>
+    </message>
+    <message>
+        <source>To buy: %1</source>
+        <translation>購入数: %1</translation>
+    </message>
+    <message>
+        <source>limited by %1</source>
+        <translation>%1による制限</translation>
+    </message>
+    <message>
+        <source>Idle %1 days or more: %2, next billed %3%4</source>
+        <translation>%1 日以上のアイドル番号: %2、次回請求日 %3%4</translation>
+    </message>
+    <message>
+        <source> (due for release now)</source>
+        <translation> (今すぐ解放対象)</translation>
+    </message>
+    <message>
+        <source>Apply the plan? Released numbers cannot be recovered.</source>
+        <translation>計画を実行しますか？解放した番号は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Apply the plan?</source>
+        <translation>計画を実行しますか？</translation>
+    </message>
+    <message>
+        <source>Nothing changed: not confirmed.</source>
+        <translation>確認されなかったため、何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Bought %1, released %2, proposed for release %3.</source>
+        <translation>購入 %1 件、解放 %2 件、解放の提案 %3 件。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</source>
+        <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::ApiKeys</name>
+    <message>
+        <source>A key name of 1 to 100 characters is required.</source>
+        <translation>1～100 文字のキー名が必要です。</translation>
+    </message>
+    <message>
+        <source>The rate limit must be between 1 and %1 requests per second.</source>
+        <translation>レート制限は 1 秒あたり 1～%1 リクエストの範囲で指定してください。</translation>
+    </message>
+    <message>
+        <source>The burst must be between 1 and %1 requests.</source>
+        <translation>バースト数は 1～%1 リクエストの範囲で指定してください。</translation>
+    </message>
+    <message>
+        <source>The company the key is for no longer exists.</source>
+        <translation>このキーの対象企業はすでに存在しません。</translation>
+    </message>
+    <message>
+        <source>The new key could not be read back.</source>
+        <translation>作成したキーを読み戻せませんでした。</translation>
+    </message>
+    <message>
+        <source>There is no API key with the ID %1. List the keys with: pooldeskctl service key list</source>
+        <translation>ID %1 の API キーはありません。キーの一覧は pooldeskctl service key list で確認できます。</translation>
+    </message>
+    <message>
+        <source>There is no API key with the ID %1.</source>
+        <translation>ID %1 の API キーはありません。</translation>
+    </message>
+    <message>
+        <source>The API key is not valid.</source>
+        <translation>API キーが無効です。</translation>
+    </message>
+    <message>
+        <source>The API key is not valid or has been revoked.</source>
+        <translation>API キーが無効か、失効しています。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::AuditTableModel</name>
+    <message>
+        <source>Before: %1
+After: %2</source>
+        <translation>変更前: %1
+変更後: %2</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>実行者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>変更内容</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>日時（UTC）</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>変更前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>変更後</translation>
+    </message>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CallHistory</name>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>終了日時</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>通話時間（秒）</translation>
+    </message>
+    <message>
+        <source>Billed minutes</source>
+        <translation>課金対象分数</translation>
+    </message>
+    <message>
+        <source>Cost (USD)</source>
+        <translation>コスト（USD）</translation>
+    </message>
+    <message>
+        <source>Price source</source>
+        <translation>料金の出所</translation>
+    </message>
+    <message>
+        <source>Estimate (USD)</source>
+        <translation>見積額（USD）</translation>
+    </message>
+    <message>
+        <source>Twilio price (USD)</source>
+        <translation>Twilio の料金（USD）</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>セッション</translation>
+    </message>
+    <message>
+        <source>Call SID</source>
+        <translation>通話 SID</translation>
+    </message>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1. Check the free space and that the file is writable.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。空き容量と、ファイルに書き込めるかを確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CallsTableModel</name>
+    <message>
+        <source>Twilio&apos;s billed price.</source>
+        <translation>Twilio の請求額です。</translation>
+    </message>
+    <message>
+        <source>Estimated from the tariff: Twilio has not reported this call&apos;s price yet.</source>
+        <translation>料金表からの見積額です。Twilio からこの通話の料金がまだ報告されていません。</translation>
+    </message>
+    <message>
+        <source>Ended %1; session %2</source>
+        <translation>終了 %1、セッション %2</translation>
+    </message>
+    <message>
+        <source>The company was deleted.</source>
+        <translation>この企業は削除されました。</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>（削除済み）</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>通話時間</translation>
+    </message>
+    <message>
+        <source>Billed minutes</source>
+        <translation>課金対象分数</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>コスト</translation>
+    </message>
+    <message>
+        <source>Twilio price</source>
+        <translation>Twilio の料金</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CompaniesTableModel</name>
+    <message>
+        <source>Calls from the shared pool.</source>
+        <translation>共有プールから発信します。</translation>
+    </message>
+    <message>
+        <source>Calls only from its dedicated numbers.</source>
+        <translation>企業専用番号からのみ発信します。</translation>
+    </message>
+    <message>
+        <source>Calls from its dedicated numbers first, then from the shared pool.</source>
+        <translation>まず企業専用番号から発信し、使用中なら共有プールから発信します。</translation>
+    </message>
+    <message>
+        <source>Call charges this month (Twilio&apos;s price where reported, the tariff otherwise); number rental is in the Costs view.</source>
+        <translation>今月の通話料金です（Twilio から報告された料金、未報告の通話は料金表による見積額）。番号の月額料金はコストビューで確認できます。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 minutes used this month.</source>
+        <translation>今月は %2 分のうち %1 分を使用しました。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 spent this month.</source>
+        <translation>今月は %2 のうち %1 を使用しました。</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号</translation>
+    </message>
+    <message>
+        <source>Numbers in use</source>
+        <translation>使用中の番号</translation>
+    </message>
+    <message>
+        <source>Max concurrent calls</source>
+        <translation>最大同時通話数</translation>
+    </message>
+    <message>
+        <source>Monthly minutes limit</source>
+        <translation>月間通話分数の上限</translation>
+    </message>
+    <message>
+        <source>Monthly budget</source>
+        <translation>月間予算</translation>
+    </message>
+    <message>
+        <source>Calls this month</source>
+        <translation>今月の通話数</translation>
+    </message>
+    <message>
+        <source>Minutes this month</source>
+        <translation>今月の通話分数</translation>
+    </message>
+    <message>
+        <source>Call cost this month</source>
+        <translation>今月の通話料金</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CostReport</name>
+    <message>
+        <source>Shared numbers&apos; monthly rental is divided between the companies that called from shared numbers of the same environment that month, in proportion to their billed minutes on those numbers. Shares are rounded down to the micro-dollar and the remaining micro-dollars go to the largest remainders, so the shares add up exactly to the rental. Rental of shared numbers in an environment nobody called from is shown as unallocated.</source>
+        <translation>共有番号の月額料金は、その月に同じ環境の共有番号から発信した企業の間で、それらの番号での課金対象分数に比例して配分します。各企業の負担額はマイクロドル単位で切り捨て、残りのマイクロドルは端数の大きい順に割り振るため、負担額の合計は月額料金と正確に一致します。誰も発信しなかった環境の共有番号の料金は、未配分として表示します。</translation>
+    </message>
+    <message>
+        <source>Call charges use the price Twilio reported for the call, and the tariff&apos;s per-minute estimate for calls Twilio has not priced yet. A number&apos;s monthly fee is charged on the day of the month it was bought.</source>
+        <translation>通話料金には Twilio から報告された通話の料金を使用し、Twilio の料金が未確定の通話には料金表の 1 分あたりの単価による見積額を使用します。番号の月額料金は、毎月その番号を購入した日に請求されます。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CostReportModel</name>
+    <message>
+        <source>Unallocated shared rental</source>
+        <translation>未配分の共有番号料金</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Dedicated to</source>
+        <translation>専用先の企業</translation>
+    </message>
+    <message>
+        <source>Rental</source>
+        <translation>月額料金</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>通話分数</translation>
+    </message>
+    <message>
+        <source>Call cost</source>
+        <translation>通話料金</translation>
+    </message>
+    <message>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared-pool minutes</source>
+        <translation>共有プールの通話分数</translation>
+    </message>
+    <message>
+        <source>Shared rental share</source>
+        <translation>共有番号料金の負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Twilio billed</source>
+        <translation>Twilio の請求額</translation>
+    </message>
+    <message>
+        <source>Estimated (same calls)</source>
+        <translation>見積額（同じ通話）</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CostReports</name>
+    <message>
+        <source>&quot;%1&quot; is not a month. Write it as YYYY-MM, for example 2026-03.</source>
+        <translation>&quot;%1&quot; は月の指定ではありません。2026-03 のように YYYY-MM の形式で入力してください。</translation>
+    </message>
+    <message>
+        <source>(deleted company)</source>
+        <translation>（削除された企業）</translation>
+    </message>
+    <message>
+        <source>%1 (dedicated to %2) had no calls in %3. Release it to save %4 a month.</source>
+        <translation>%1（%2 の専用番号）は %3 に通話がありませんでした。解放すると月 %4 節約できます。</translation>
+    </message>
+    <message>
+        <source>%1 (shared, %2) had no calls in %3. Release it to save %4 a month.</source>
+        <translation>%1（共有、%2）は %3 に通話がありませんでした。解放すると月 %4 節約できます。</translation>
+    </message>
+    <message>
+        <source>%1, dedicated to %2, was in calls %3% of the time in %4 (%5 calls). Moving %2 to the hybrid or standard plan and releasing it would save %6 a month.</source>
+        <translation>%2 の専用番号 %1 は、%4 の通話時間の割合が %3% でした（通話 %5 件）。%2 をハイブリッドまたはスタンダードプランに変更してこの番号を解放すると、月 %6 節約できます。</translation>
+    </message>
+    <message>
+        <source>The %1 shared pool has %2 numbers; Erlang B says %3 keep blocking under %4% at the busiest hour (%5, %6 erlangs). Releasing %7 would save about %8 a month.</source>
+        <translation>%1 の共有プールには %2 個の番号があります。アーラン B 式では、最繁時（%5、%6 アーラン）の呼損率を %4% 未満に抑えるのに %3 個で足ります。%7 個を解放すると月約 %8 節約できます。</translation>
+    </message>
+    <message>
+        <source>The %1 shared pool has %2 numbers; Erlang B needs %3 to keep blocking under %4% at the busiest hour (%5, %6 erlangs). Adding %7 would cost about %8 a month.</source>
+        <translation>%1 の共有プールには %2 個の番号があります。アーラン B 式では、最繁時（%5、%6 アーラン）の呼損率を %4% 未満に抑えるには %3 個が必要です。%7 個を追加すると月約 %8 の費用がかかります。</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号</translation>
+    </message>
+    <message>
+        <source>Dedicated rental (USD)</source>
+        <translation>専用番号の月額料金（USD）</translation>
+    </message>
+    <message>
+        <source>Shared minutes</source>
+        <translation>共有番号の通話分数</translation>
+    </message>
+    <message>
+        <source>Shared rental share (USD)</source>
+        <translation>共有番号料金の負担額（USD）</translation>
+    </message>
+    <message>
+        <source>Outbound calls</source>
+        <translation>発信数</translation>
+    </message>
+    <message>
+        <source>Outbound minutes</source>
+        <translation>発信分数</translation>
+    </message>
+    <message>
+        <source>Outbound (USD)</source>
+        <translation>発信料金（USD）</translation>
+    </message>
+    <message>
+        <source>Inbound calls</source>
+        <translation>着信数</translation>
+    </message>
+    <message>
+        <source>Inbound minutes</source>
+        <translation>着信分数</translation>
+    </message>
+    <message>
+        <source>Inbound (USD)</source>
+        <translation>着信料金（USD）</translation>
+    </message>
+    <message>
+        <source>Total (USD)</source>
+        <translation>合計（USD）</translation>
+    </message>
+    <message>
+        <source>Twilio-priced calls</source>
+        <translation>Twilio の料金が確定した通話</translation>
+    </message>
+    <message>
+        <source>Twilio billed (USD)</source>
+        <translation>Twilio の請求額（USD）</translation>
+    </message>
+    <message>
+        <source>Estimate of those calls (USD)</source>
+        <translation>それらの通話の見積額（USD）</translation>
+    </message>
+    <message>
+        <source>(unallocated shared rental)</source>
+        <translation>（未配分の共有番号料金）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Dedicated to</source>
+        <translation>専用先の企業</translation>
+    </message>
+    <message>
+        <source>Rental (USD)</source>
+        <translation>月額料金（USD）</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>通話分数</translation>
+    </message>
+    <message>
+        <source>Call cost (USD)</source>
+        <translation>通話料金（USD）</translation>
+    </message>
+    <message>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Monthly saving (USD)</source>
+        <translation>月間の節約額（USD）</translation>
+    </message>
+    <message>
+        <source>Advice</source>
+        <translation>提案</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1. Check the free space and that the file is writable.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。空き容量と、ファイルに書き込めるかを確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CredentialResolver</name>
+    <message>
+        <source>TWILIO_ACCOUNT_SID: %1</source>
+        <translation>TWILIO_ACCOUNT_SID: %1</translation>
+    </message>
+    <message>
+        <source>POOLDESK_TWILIO_BASE_URL: %1</source>
+        <translation>POOLDESK_TWILIO_BASE_URL: %1</translation>
+    </message>
+    <message>
+        <source>TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither.</source>
+        <translation>TWILIO_API_KEY と TWILIO_API_SECRET はセットで使用します。両方を設定するか、どちらも設定しないでください。</translation>
+    </message>
+    <message>
+        <source>Environment &quot;%1&quot; has no Twilio Account SID. Set it with `pooldeskctl env set %1 --account-sid AC...` or the TWILIO_ACCOUNT_SID variable.</source>
+        <translation>環境 &quot;%1&quot; に Twilio のアカウント SID がありません。`pooldeskctl env set %1 --account-sid AC...` か、環境変数 TWILIO_ACCOUNT_SID で設定してください。</translation>
+    </message>
+    <message>
+        <source>TWILIO_API_KEY: %1</source>
+        <translation>TWILIO_API_KEY: %1</translation>
+    </message>
+    <message>
+        <source>No %1 is stored for environment &quot;%2&quot; (account %3). Store it with `pooldeskctl env set-secret %2` (it reads the secret from standard input).</source>
+        <translation>環境 &quot;%2&quot;（アカウント %3）の%1が保存されていません。`pooldeskctl env set-secret %2` で保存してください（シークレットは標準入力から読み取ります）。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::EnvironmentProfile</name>
+    <message>
+        <source>API key secret</source>
+        <translation>API キーのシークレット</translation>
+    </message>
+    <message>
+        <source>auth token</source>
+        <translation>認証トークン</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Twilio Account SID: it starts with AC followed by 32 hexadecimal digits (see the Twilio console&apos;s account dashboard).</source>
+        <translation>&quot;%1&quot; は Twilio のアカウント SID ではありません。アカウント SID は AC に続く 16 進数 32 桁です（Twilio コンソールのアカウントダッシュボードで確認できます）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Twilio API key SID: it starts with SK followed by 32 hexadecimal digits.</source>
+        <translation>&quot;%1&quot; は Twilio の API キー SID ではありません。API キー SID は SK に続く 16 進数 32 桁です。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a usable Twilio API base URL: give an https address such as https://api.twilio.com or https://api.dublin.ie1.twilio.com (http only on this computer, for a mock server).</source>
+        <translation>&quot;%1&quot; は Twilio API のベース URL として使用できません。https://api.twilio.com や https://api.dublin.ie1.twilio.com のような https のアドレスを指定してください（http はこのコンピューター上のモックサーバー用にのみ使用できます）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a usable webhook base URL: give the public http(s) address Twilio should call, such as https://example.ngrok-free.app.</source>
+        <translation>&quot;%1&quot; は Webhook のベース URL として使用できません。https://example.ngrok-free.app のような、Twilio が呼び出す公開 http(s) アドレスを指定してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a usable webhook path: it starts with / and has no spaces or query.</source>
+        <translation>&quot;%1&quot; は Webhook のパスとして使用できません。/ で始まり、空白やクエリを含まないパスを指定してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment name: use lower-case letters, digits and dashes.</source>
+        <translation>&quot;%1&quot; は有効な環境名ではありません。英小文字、数字、ハイフンを使用してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Fields</name>
+    <message>
+        <source>Unknown field &quot;%1&quot;.</source>
+        <translation>不明なフィールド &quot;%1&quot; です。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; is required.</source>
+        <translation>フィールド &quot;%1&quot; は必須です。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be a string.</source>
+        <translation>フィールド &quot;%1&quot; は文字列にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must not be empty.</source>
+        <translation>フィールド &quot;%1&quot; は空にできません。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; is longer than %2 characters.</source>
+        <translation>フィールド &quot;%1&quot; が %2 文字を超えています。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; contains control characters.</source>
+        <translation>フィールド &quot;%1&quot; に制御文字が含まれています。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be a whole number.</source>
+        <translation>フィールド &quot;%1&quot; は整数にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be between %2 and %3.</source>
+        <translation>フィールド &quot;%1&quot; は %2～%3 の範囲にしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::PoolService</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment name.</source>
+        <translation>&quot;%1&quot; は有効な環境名ではありません。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1:%2: %3</source>
+        <translation>%1:%2 で待ち受けできません: %3</translation>
+    </message>
+    <message>
+        <source>Cannot share the listening socket with a worker thread.</source>
+        <translation>待ち受けソケットをワーカースレッドと共有できません。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::PoolTableModel</name>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>使用中の企業</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>セッション</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Calls today</source>
+        <translation>今日の通話数</translation>
+    </message>
+    <message>
+        <source>Minutes today</source>
+        <translation>今日の通話分数</translation>
+    </message>
+    <message>
+        <source>Total calls</source>
+        <translation>通話数の累計</translation>
+    </message>
+    <message>
+        <source>Total minutes</source>
+        <translation>通話分数の累計</translation>
+    </message>
+    <message>
+        <source>Utilization (7 days)</source>
+        <translation>使用率（7 日間）</translation>
+    </message>
+    <message>
+        <source>Next billing</source>
+        <translation>次回請求日</translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>Twilio no longer lists this number in the account.</source>
+        <translation>この番号は Twilio アカウントにもう存在しません。</translation>
+    </message>
+    <message>
+        <source>Used only by %1.</source>
+        <translation>%1 専用です。</translation>
+    </message>
+    <message>
+        <source>Shared by every company that calls from the pool.</source>
+        <translation>プールから発信するすべての企業で共有します。</translation>
+    </message>
+    <message>
+        <source>Held by %1 (operator %2, session %3) since %4; the lease runs out at %5.</source>
+        <translation>%4 から %1 が使用中です（担当者 %2、セッション %3）。リースは %5 に期限切れになります。</translation>
+    </message>
+    <message>
+        <source>Share of the last 7 days this number spent in calls.</source>
+        <translation>過去 7 日間のうち、この番号が通話に使われていた時間の割合です。</translation>
+    </message>
+    <message>
+        <source>Twilio charges %1 on day %2 of each month.</source>
+        <translation>Twilio が毎月 %2 日に %1 を請求します。</translation>
+    </message>
+    <message>
+        <source>Set the environment&apos;s webhook URL to compare.</source>
+        <translation>比較するには、環境の Webhook URL を設定してください。</translation>
+    </message>
+    <message>
+        <source>Voice URL: %1
+Expected: %2</source>
+        <translation>音声 URL: %1
+期待値: %2</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>Dedicated: %1</source>
+        <translation>専用: %1</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今日</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>%n 日後</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Differs</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>未設定</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::ServiceApi</name>
+    <message>
+        <source>This path does not accept that method.</source>
+        <translation>このパスはそのメソッドを受け付けません。</translation>
+    </message>
+    <message>
+        <source>There is no such API path. The API lives under /v1/.</source>
+        <translation>そのような API パスはありません。API は /v1/ 以下にあります。</translation>
+    </message>
+    <message>
+        <source>The session ID in the path must be 1 to 200 characters without control characters or surrounding spaces.</source>
+        <translation>パス内のセッション ID は、制御文字や前後の空白を含まない 1～200 文字にしてください。</translation>
+    </message>
+    <message>
+        <source>There is no such API path.</source>
+        <translation>そのような API パスはありません。</translation>
+    </message>
+    <message>
+        <source>Send an API key as &quot;Authorization: Bearer KEY&quot;. Create one with: pooldeskctl service key create</source>
+        <translation>API キーを &quot;Authorization: Bearer KEY&quot; の形式で送信してください。キーは pooldeskctl service key create で作成できます。</translation>
+    </message>
+    <message>
+        <source>The API key is not valid or was revoked.</source>
+        <translation>API キーが無効か、失効しています。</translation>
+    </message>
+    <message>
+        <source>Too many requests with this API key. Retry after %1 second(s).</source>
+        <translation>この API キーによるリクエストが多すぎます。%1 秒後に再試行してください。</translation>
+    </message>
+    <message>
+        <source>No number is held by the session &quot;%1&quot; (unknown session, or its lease expired).</source>
+        <translation>セッション &quot;%1&quot; が保持している番号はありません（不明なセッションか、リースの期限が切れています）。</translation>
+    </message>
+    <message>
+        <source>This API key may allocate only for %1.</source>
+        <translation>この API キーで番号を割り当てられるのは %1 だけです。</translation>
+    </message>
+    <message>
+        <source>The field &quot;direction&quot; must be &quot;outbound&quot; or &quot;inbound&quot;.</source>
+        <translation>フィールド &quot;direction&quot; は &quot;outbound&quot; または &quot;inbound&quot; にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;call_sid&quot; must be a Twilio call SID such as CA0123....</source>
+        <translation>フィールド &quot;call_sid&quot; は CA0123... のような Twilio の通話 SID にしてください。</translation>
+    </message>
+    <message>
+        <source>This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public webhook URL (--public-url or POOLDESK_PUBLIC_URL).</source>
+        <translation>このサービスは Twilio の署名を検証できません。TWILIO_AUTH_TOKEN と公開 Webhook URL（--public-url または POOLDESK_PUBLIC_URL）を設定してください。</translation>
+    </message>
+    <message>
+        <source>The X-Twilio-Signature header is missing or does not match this request.</source>
+        <translation>X-Twilio-Signature ヘッダーがないか、このリクエストと一致しません。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::Api</name>
+    <message>
+        <source>The purchase of %1 may or may not have gone through (%2), and checking the account failed too (%3). Check the Twilio console before trying again.</source>
+        <translation>%1 の購入が完了したかどうか不明です（%2）。アカウントの確認にも失敗しました（%3）。再試行する前に Twilio コンソールを確認してください。</translation>
+    </message>
+    <message>
+        <source>Buying %1 failed twice without a clear answer (%2); the number is not on the account. Try again later.</source>
+        <translation>%1 の購入が明確な応答のないまま 2 回失敗しました（%2）。番号はアカウントにありません。しばらくしてからもう一度お試しください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::ApiError</name>
+    <message>
+        <source>Check the Account SID and secret of this environment (and that they belong to this region and account, not a subaccount).</source>
+        <translation>この環境のアカウント SID とシークレットを確認してください（サブアカウントではなく、このリージョンとアカウントのものであることも確認してください）。</translation>
+    </message>
+    <message>
+        <source>Twilio does not know this resource: it may have been released or belong to another account.</source>
+        <translation>Twilio にこのリソースがありません。解放済みか、別のアカウントのものである可能性があります。</translation>
+    </message>
+    <message>
+        <source>The number was taken by someone else after the search: search again and pick another one.</source>
+        <translation>検索後にこの番号が他のユーザーに取得されました。再度検索して別の番号を選んでください。</translation>
+    </message>
+    <message>
+        <source>Twilio is rate limiting this account: wait a moment and try again.</source>
+        <translation>Twilio がこのアカウントのリクエストを制限しています。しばらく待ってからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Twilio error %1 (HTTP %2): %3</source>
+        <translation>Twilio エラー %1（HTTP %2）: %3</translation>
+    </message>
+    <message>
+        <source>Twilio answered HTTP %1: %2</source>
+        <translation>Twilio の応答 HTTP %1: %2</translation>
+    </message>
+    <message>
+        <source>More: %1</source>
+        <translation>詳細: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::AutoScaleOperation</name>
+    <message>
+        <source>No more numbers are available in %1 to buy; bought %2 of %3.</source>
+        <translation>%1 で購入できる番号がもうありません。%3 件中 %2 件を購入しました。</translation>
+    </message>
+    <message>
+        <source>Buying %1…</source>
+        <translation>%1 を購入しています…</translation>
+    </message>
+    <message>
+        <source>autoscale: %1 free shared numbers, threshold %2</source>
+        <translation>autoscale: 空いている共有番号 %1 個、しきい値 %2</translation>
+    </message>
+    <message>
+        <source>autoscale: idle %1+ days, billing on %2</source>
+        <translation>autoscale: %1 日以上アイドル、請求日 %2</translation>
+    </message>
+    <message>
+        <source>idle for %1 days or more</source>
+        <translation>%1 日以上アイドル</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::AutoScaler</name>
+    <message>
+        <source>the maximum pool size of %1 numbers</source>
+        <translation>プールの最大サイズ（%1 個）</translation>
+    </message>
+    <message>
+        <source>the monthly budget cap of %1 (rental now %2)</source>
+        <translation>月間予算の上限 %1（現在の月額料金 %2）</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::BuyNumberOperation</name>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
+        <translation>&quot;%1&quot; は +16076956082 のような E.164 形式の電話番号ではありません。</translation>
+    </message>
+    <message>
+        <source>Buying %1…</source>
+        <translation>%1 を購入しています…</translation>
+    </message>
+    <message>
+        <source>%1 was bought at Twilio (%2) but could not be added to the pool: %3 Run `pooldeskctl twilio import` to pick it up.</source>
+        <translation>%1 は Twilio で購入済み（%2）ですが、プールに追加できませんでした: %3 `pooldeskctl twilio import` を実行して取り込んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::Client</name>
+    <message>
+        <source>No Twilio credentials are set for this environment: store the secret with `pooldeskctl env set-secret ENV` or set the TWILIO_* variables.</source>
+        <translation>この環境には Twilio の認証情報が設定されていません。`pooldeskctl env set-secret ENV` でシークレットを保存するか、TWILIO_* 環境変数を設定してください。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>キャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Twilio did not answer within %1 seconds</source>
+        <translation>Twilio が %1 秒以内に応答しませんでした</translation>
+    </message>
+    <message>
+        <source>the connection to %1 failed: %2</source>
+        <translation>%1 への接続に失敗しました: %2</translation>
+    </message>
+    <message>
+        <source>Gave up after %1 attempts: %2. Check the network and the API base URL of this environment.</source>
+        <translation>%1 回試行しましたが失敗しました: %2。ネットワークと、この環境の API ベース URL を確認してください。</translation>
+    </message>
+    <message>
+        <source>The outcome of the request is unknown (%1); it was not repeated.</source>
+        <translation>リクエストの結果が不明です（%1）。再送はしていません。</translation>
+    </message>
+    <message>
+        <source>Twilio kept rate limiting after %1 attempts. %2</source>
+        <translation>%1 回試行しましたが、Twilio のレート制限が続いています。%2</translation>
+    </message>
+    <message>
+        <source>rate limited (429)</source>
+        <translation>レート制限（429）</translation>
+    </message>
+    <message>
+        <source>server error %1</source>
+        <translation>サーバーエラー %1</translation>
+    </message>
+    <message>
+        <source>The outcome of the request is unknown (Twilio answered HTTP %1); it was not repeated. %2</source>
+        <translation>リクエストの結果が不明です（Twilio の応答 HTTP %1）。再送はしていません。%2</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s answer was not complete JSON (%1 at byte %2)</source>
+        <translation>Twilio の応答が完全な JSON ではありませんでした（%2 バイト目: %1）</translation>
+    </message>
+    <message>
+        <source>Gave up after %1 attempts: %2.</source>
+        <translation>%1 回試行しましたが失敗しました: %2。</translation>
+    </message>
+    <message>
+        <source>The outcome of the request is unknown: %1.</source>
+        <translation>リクエストの結果が不明です: %1。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s answer has no &quot;%1&quot; list.</source>
+        <translation>Twilio の応答に &quot;%1&quot; のリストがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::ImportNumbersOperation</name>
+    <message>
+        <source>Fetching the numbers of the %1 account…</source>
+        <translation>%1 アカウントの番号を取得しています…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fetched %n number(s)…</source>
+        <translation>
+            <numerusform>%n 件の番号を取得しました…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n number(s); run the import again to finish (it is safe to repeat).</source>
+        <translation>
+            <numerusform>%n 件の番号を取得した時点でキャンセルしました。完了するにはもう一度インポートを実行してください（繰り返し実行しても問題ありません）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing %1</source>
+        <translation>%1 をインポートしています</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::Operation</name>
+    <message>
+        <source>Cancelled.</source>
+        <translation>キャンセルしました。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::PricesOperation</name>
+    <message>
+        <source>&quot;%1&quot; is not a country code: use two letters, like US or JP.</source>
+        <translation>&quot;%1&quot; は国コードではありません。US や JP のように 2 文字で指定してください。</translation>
+    </message>
+    <message>
+        <source>Fetching %1 prices from Twilio…</source>
+        <translation>Twilio から %1 の料金を取得しています…</translation>
+    </message>
+    <message>
+        <source>Twilio reports %1 prices in %2; PoolDesk keeps amounts in USD, so they were not stored.</source>
+        <translation>Twilio から報告された %1 の料金の通貨は %2 です。PoolDesk は金額を USD で管理するため、保存していません。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::ReleaseNumberOperation</name>
+    <message>
+        <source>Looking up %1 at Twilio…</source>
+        <translation>Twilio で %1 を検索しています…</translation>
+    </message>
+    <message>
+        <source>Releasing %1 at Twilio…</source>
+        <translation>Twilio で %1 を解放しています…</translation>
+    </message>
+    <message>
+        <source>%1 was released at Twilio but is still in the pool: %2</source>
+        <translation>%1 は Twilio で解放されましたが、プールに残っています: %2</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::SearchNumbersOperation</name>
+    <message>
+        <source>Searching numbers in %1…</source>
+        <translation>%1 で番号を検索しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::SyncCallsOperation</name>
+    <message>
+        <source>Resuming the interrupted call sync…</source>
+        <translation>中断された通話の同期を再開しています…</translation>
+    </message>
+    <message>
+        <source>Fetching calls since %1…</source>
+        <translation>%1 以降の通話を取得しています…</translation>
+    </message>
+    <message>
+        <source>the beginning</source>
+        <translation>記録開始時点</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) read, %1 new</source>
+        <translation>
+            <numerusform>%n 件の通話を読み込み、新規 %1 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fetching recording metadata…</source>
+        <translation>通話録音のメタデータを取得しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::TestConnectionOperation</name>
+    <message>
+        <source>Fetching account %1…</source>
+        <translation>アカウント %1 を取得しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::WebhooksOperation</name>
+    <message>
+        <source>Environment &quot;%1&quot; has no webhook base URL. Set it with `pooldeskctl env set %1 --webhook-base-url https://...`.</source>
+        <translation>環境 &quot;%1&quot; に Webhook のベース URL がありません。`pooldeskctl env set %1 --webhook-base-url https://...` で設定してください。</translation>
+    </message>
+    <message>
+        <source>Fetching the numbers of the %1 account…</source>
+        <translation>%1 アカウントの番号を取得しています…</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>%1 を更新しました</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::TwilioCredentials</name>
+    <message>
+        <source>account %1 via API key %2</source>
+        <translation>アカウント %1（API キー %2 経由）</translation>
+    </message>
+    <message>
+        <source>account %1 with its auth token</source>
+        <translation>アカウント %1（認証トークン）</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1（%2、%3）</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::AddCompanyDialog</name>
+    <message>
+        <source>Add Company</source>
+        <translation>企業の追加</translation>
+    </message>
+    <message>
+        <source>For example: Sakura Logistics</source>
+        <translation>例: さくら物流</translation>
+    </message>
+    <message>
+        <source>Calls from the shared pool: the cheapest option; the caller ID varies.</source>
+        <translation>共有プールから発信します。最も安価ですが、発信者番号は通話ごとに変わります。</translation>
+    </message>
+    <message>
+        <source>Calls from its dedicated numbers first, the shared pool when they are busy.</source>
+        <translation>まず企業専用番号から発信し、すべて使用中のときは共有プールから発信します。</translation>
+    </message>
+    <message>
+        <source>Calls only from its dedicated numbers: a fixed caller ID for its brand.</source>
+        <translation>企業専用番号からのみ発信します。ブランディングのため発信者番号が固定されます。</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名前(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Plan:</source>
+        <translation>プラン(&amp;P):</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::AddNumberDialog</name>
+    <message>
+        <source>Add Number to the Pool</source>
+        <translation>プールに番号を追加</translation>
+    </message>
+    <message>
+        <source>+1 607 695 6082</source>
+        <translation>+1 607 695 6082</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation>開発環境</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation>本番環境</translation>
+    </message>
+    <message>
+        <source>PN… (optional)</source>
+        <translation>PN…（省略可）</translation>
+    </message>
+    <message>
+        <source>Tariff: %1</source>
+        <translation>料金表: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Number:</source>
+        <translation>番号(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>環境(&amp;E):</translation>
+    </message>
+    <message>
+        <source>&amp;Use:</source>
+        <translation>用途(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Twilio &amp;SID:</source>
+        <translation>Twilio SID(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Monthly &amp;price (USD):</source>
+        <translation>月額料金（USD）(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Add Number</source>
+        <translation>番号を追加</translation>
+    </message>
+    <message>
+        <source>Include + and the country code.</source>
+        <translation>+ と国番号を含めて入力してください。</translation>
+    </message>
+    <message>
+        <source>Will be saved as %1</source>
+        <translation>%1 として保存されます</translation>
+    </message>
+    <message>
+        <source>Not a valid number yet: type + then the country code and number.</source>
+        <translation>まだ有効な番号ではありません。+ に続けて国番号と番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a phone number in international format. Type + then the country code and number, for example +1 607 695 6082.</source>
+        <translation>「%1」は国際形式の電話番号ではありません。+1 607 695 6082 のように、+ に続けて国番号と番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>The monthly price must be an amount in US dollars, for example 1.15.</source>
+        <translation>月額料金は 1.15 のように米ドルの金額で入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::AssignNumberDialog</name>
+    <message>
+        <source>Dedicate Number to a Company</source>
+        <translation>番号を企業専用にする</translation>
+    </message>
+    <message>
+        <source>Calls of the chosen company will use %1 first; other companies will no longer get it from the shared pool.</source>
+        <translation>選択した企業の通話では %1 が優先して使用されます。他の企業には共有プールからこの番号が割り当てられなくなります。</translation>
+    </message>
+    <message>
+        <source>&amp;Company:</source>
+        <translation>企業(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Dedicate</source>
+        <translation>専用にする</translation>
+    </message>
+    <message>
+        <source>Add a company first.</source>
+        <translation>先に企業を追加してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::AuditView</name>
+    <message>
+        <source>Who (user, service key or policy) (Ctrl+F)</source>
+        <translation>実行者（ユーザー、サービスキー、ポリシー）（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>すべての操作</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Tariffs</source>
+        <translation>料金表</translation>
+    </message>
+    <message>
+        <source>Environments</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Twilio purchases and releases</source>
+        <translation>Twilio での購入と解放</translation>
+    </message>
+    <message>
+        <source>Expired leases</source>
+        <translation>期限切れのリース</translation>
+    </message>
+    <message>
+        <source>Service keys</source>
+        <translation>サービスキー</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>過去 24 時間</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>過去 30 日間</translation>
+    </message>
+    <message>
+        <source>Last 365 days</source>
+        <translation>過去 365 日間</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>全期間</translation>
+    </message>
+    <message>
+        <source>Select an entry to see the values before and after the change.</source>
+        <translation>項目を選択すると、変更前と変更後の値が表示されます。</translation>
+    </message>
+    <message>
+        <source>%1+ entries</source>
+        <translation>%1 件以上</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entry(ies)</source>
+        <translation>
+            <numerusform>%n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All companies</source>
+        <translation>すべての企業</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — %3 %4
+
+Before:
+%5
+
+After:
+%6</source>
+        <translation>%1 — %2 — %3 %4
+
+変更前:
+%5
+
+変更後:
+%6</translation>
+    </message>
+    <message>
+        <source>Audit Log</source>
+        <translation>監査ログ</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CallsView</name>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Number (+1 607 695 6082)</source>
+        <translation>番号（+1 607 695 6082）</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation>発信と着信</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>今月</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>先月</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>過去 90 日間</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>全期間</translation>
+    </message>
+    <message>
+        <source>Custom dates</source>
+        <translation>期間を指定</translation>
+    </message>
+    <message>
+        <source>From (inclusive, local time)</source>
+        <translation>開始日（この日を含む、現地時刻）</translation>
+    </message>
+    <message>
+        <source>To (inclusive, local time)</source>
+        <translation>終了日（この日を含む、現地時刻）</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>期間(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>All companies</source>
+        <translation>すべての企業</translation>
+    </message>
+    <message>
+        <source>“%1” is not a complete number: type + then the country code and number.</source>
+        <translation>「%1」は完全な番号ではありません。+ に続けて国番号と番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts: pick a “to” date on or after the “from” date.</source>
+        <translation>期間の終了日が開始日より前です。終了日には開始日以降の日付を選んでください。</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>件数を数えています…</translation>
+    </message>
+    <message>
+        <source>%1 calls</source>
+        <translation>%1 件の通話</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CompaniesView</name>
+    <message>
+        <source>Filter companies by name (Ctrl+F)</source>
+        <translation>企業名で絞り込み（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>&amp;Add Company…</source>
+        <translation>企業を追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add a company (Ctrl+N)</source>
+        <translation>企業を追加します（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>&amp;Plan:</source>
+        <translation>プラン(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Call &amp;History</source>
+        <translation>通話履歴(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open this company&apos;s calls in the Calls view</source>
+        <translation>この企業の通話を通話ビューで開きます</translation>
+    </message>
+    <message>
+        <source>&amp;Save Changes</source>
+        <translation>変更を保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the plan and limits (checked first; nothing changes if a value is refused)</source>
+        <translation>プランと制限を保存します（事前に検証し、受け付けられない値があれば何も変更しません）</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers:</source>
+        <translation>専用番号:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n company(ies)</source>
+        <translation>
+            <numerusform>%n 社</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No company selected</source>
+        <translation>企業が選択されていません</translation>
+    </message>
+    <message>
+        <source>Select a company to edit its plan and limits.</source>
+        <translation>企業を選択すると、プランと制限を編集できます。</translation>
+    </message>
+    <message>
+        <source>This month: %1 calls, %2 billed minutes, %3 in call charges. %4 numbers in use now.</source>
+        <translation>今月: 通話 %1 件、課金対象 %2 分、通話料金 %3。現在 %4 個の番号を使用中です。</translation>
+    </message>
+    <message>
+        <source>None — an enterprise company cannot call without a dedicated number</source>
+        <translation>なし — エンタープライズ企業は専用番号がないと発信できません</translation>
+    </message>
+    <message>
+        <source>None — calls use the shared pool</source>
+        <translation>なし — 通話には共有プールを使用します</translation>
+    </message>
+    <message>
+        <source>%1 saved.</source>
+        <translation>%1 を保存しました。</translation>
+    </message>
+    <message>
+        <source>Nothing to save: %1 is unchanged.</source>
+        <translation>保存する変更はありません。%1 は変更されていません。</translation>
+    </message>
+    <message>
+        <source>%1 added (%2).</source>
+        <translation>%1 を追加しました（%2）。</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>企業</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::DemoWorkspaceOffer</name>
+    <message>
+        <source>Welcome to PoolDesk</source>
+        <translation>PoolDesk へようこそ</translation>
+    </message>
+    <message>
+        <source>This database has no companies yet.
+
+Create a demo workspace to explore PoolDesk? It adds sample companies of each plan, dedicated and shared numbers in both environments, and 90 days of calls. You can start over with an empty database at any time.</source>
+        <translation>このデータベースにはまだ企業がありません。
+
+デモワークスペースを作成して PoolDesk を試してみますか？各プランのサンプル企業、両方の環境の専用番号と共有番号、90 日分の通話が追加されます。いつでも空のデータベースからやり直せます。</translation>
+    </message>
+    <message>
+        <source>Create demo workspace</source>
+        <translation>デモワークスペースを作成</translation>
+    </message>
+    <message>
+        <source>The database is empty. Add a company and numbers to start, or create the demo workspace to look around.</source>
+        <translation>データベースは空です。企業と番号を追加して始めるか、デモワークスペースを作成して操作を試してください。</translation>
+    </message>
+    <message>
+        <source>Creating the demo workspace was cancelled; nothing was added.</source>
+        <translation>デモワークスペースの作成を取り消しました。何も追加されていません。</translation>
+    </message>
+    <message>
+        <source>Could not create the demo workspace: %1</source>
+        <translation>デモワークスペースを作成できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Demo workspace created: %1 companies, %2 numbers, %3 calls.</source>
+        <translation>デモワークスペースを作成しました: 企業 %1 社、番号 %2 個、通話 %3 件。</translation>
+    </message>
+    <message>
+        <source>Creating the demo workspace…</source>
+        <translation>デモワークスペースを作成しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::LimitsForm</name>
+    <message>
+        <source>No limit</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>How many calls the company may have at the same time. Empty: no limit.</source>
+        <translation>この企業が同時に行える通話の数です。空欄: 制限なし。</translation>
+    </message>
+    <message>
+        <source>Billed minutes per calendar month (UTC). Empty: no limit.</source>
+        <translation>暦月（UTC）あたりの課金対象分数です。空欄: 制限なし。</translation>
+    </message>
+    <message>
+        <source>Call charges per calendar month, in US dollars (for example 250.00). Empty: no limit.</source>
+        <translation>暦月あたりの通話料金です（米ドル、例: 250.00）。空欄: 制限なし。</translation>
+    </message>
+    <message>
+        <source>Max concurrent &amp;calls:</source>
+        <translation>最大同時通話数(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Monthly &amp;minutes:</source>
+        <translation>月間通話分数(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Monthly &amp;budget (USD):</source>
+        <translation>月間予算（USD）(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Max concurrent calls must be a whole number (for example 5), or empty for no limit.</source>
+        <translation>最大同時通話数は整数（例: 5）で入力してください。制限しない場合は空欄にします。</translation>
+    </message>
+    <message>
+        <source>Monthly minutes must be a whole number (for example 10000), or empty for no limit.</source>
+        <translation>月間通話分数は整数（例: 10000）で入力してください。制限しない場合は空欄にします。</translation>
+    </message>
+    <message>
+        <source>Monthly budget must be an amount in US dollars (for example 250 or 250.00), or empty for no limit.</source>
+        <translation>月間予算は米ドルの金額（例: 250 または 250.00）で入力してください。制限しない場合は空欄にします。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::MainWindow</name>
+    <message>
+        <source>PoolDesk</source>
+        <translation>PoolDesk</translation>
+    </message>
+    <message>
+        <source>Views</source>
+        <translation>ビュー</translation>
+    </message>
+    <message>
+        <source>%1 — PoolDesk</source>
+        <translation>%1 — PoolDesk</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>更新: %1</translation>
+    </message>
+    <message>
+        <source>%1 (Ctrl+%2)</source>
+        <translation>%1（Ctrl+%2）</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export as CSV…</source>
+        <translation>CSV にエクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the table on screen, with its filters, as CSV (Ctrl+E)</source>
+        <translation>画面の表をフィルターを適用したまま CSV にエクスポートします（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>This view has no table to export.</source>
+        <translation>このビューにはエクスポートできる表がありません。</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>最新の情報に更新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Reload the current view from the database (F5)</source>
+        <translation>現在のビューをデータベースから再読み込みします（F5）</translation>
+    </message>
+    <message>
+        <source>&amp;Filter…</source>
+        <translation>絞り込み(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Filter the current view (Ctrl+F)</source>
+        <translation>現在のビューを絞り込みます（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About PoolDesk</source>
+        <translation>PoolDesk について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>PoolDesk %1 — phone-number pool console. Database: %2</source>
+        <translation>PoolDesk %1 — 電話番号プール管理コンソール。データベース: %2</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>メイン</translation>
+    </message>
+    <message>
+        <source>Environment:</source>
+        <translation>環境:</translation>
+    </message>
+    <message>
+        <source>The Twilio environment this console works on: new numbers are added to it and the pool status shows it</source>
+        <translation>このコンソールで操作する Twilio 環境です。新しい番号はこの環境に追加され、プールの状況もこの環境について表示されます</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation>開発環境</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation>本番環境</translation>
+    </message>
+    <message>
+        <source>LIVE — real calls and charges</source>
+        <translation>本番 — 実際の通話と料金が発生します</translation>
+    </message>
+    <message>
+        <source>Test environment</source>
+        <translation>テスト環境</translation>
+    </message>
+    <message>
+        <source>PostgreSQL: %1</source>
+        <translation>PostgreSQL: %1</translation>
+    </message>
+    <message>
+        <source>SQLite: %1</source>
+        <translation>SQLite: %1</translation>
+    </message>
+    <message>
+        <source>The pool database every console, pooldeskctl and the service share</source>
+        <translation>すべてのコンソール、pooldeskctl、サービスが共有するプールのデータベースです</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>処理中…</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>自動更新</translation>
+    </message>
+    <message>
+        <source>Views refresh by themselves when another console, pooldeskctl or the service changes the pool</source>
+        <translation>他のコンソール、pooldeskctl、サービスがプールを変更すると、ビューは自動的に更新されます</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::MessageWidget</name>
+    <message>
+        <source>Close this message</source>
+        <translation>このメッセージを閉じる</translation>
+    </message>
+    <message>
+        <source>Close message</source>
+        <translation>メッセージを閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::PoolCapacityBar</name>
+    <message>
+        <source>%1 available, %2 reserved, %3 in use of %4 numbers</source>
+        <translation>番号 %4 個のうち、利用可能 %1、予約済み %2、使用中 %3</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::PoolStatusStrip</name>
+    <message>
+        <source>Available</source>
+        <translation>利用可能</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>予約済み</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>of &lt;b&gt;%1&lt;/b&gt; (%2 shared, %3 dedicated)</source>
+        <translation>／全 &lt;b&gt;%1&lt;/b&gt;（共有 %2、専用 %3）</translation>
+    </message>
+    <message>
+        <source>Only %1 shared numbers available — below the threshold of %2</source>
+        <translation>利用可能な共有番号が %1 個しかありません — しきい値 %2 を下回っています</translation>
+    </message>
+    <message>
+        <source>%1 shared available · threshold %2</source>
+        <translation>利用可能な共有番号 %1 · しきい値 %2</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::PoolView</name>
+    <message>
+        <source>Filter by number, company, operator or session (Ctrl+F)</source>
+        <translation>番号、企業、担当者、セッションで絞り込み（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>All environments</source>
+        <translation>すべての環境</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation>開発環境</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation>本番環境</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>すべての状態</translation>
+    </message>
+    <message>
+        <source>Numbers dedicated to a company</source>
+        <translation>企業専用番号</translation>
+    </message>
+    <message>
+        <source>&amp;Add Number…</source>
+        <translation>番号を追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add a number you own at Twilio to the pool (Ctrl+N)</source>
+        <translation>Twilio で所有している番号をプールに追加します（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>&amp;Dedicate to Company…</source>
+        <translation>企業専用にする(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Reserve the selected number for one company&apos;s calls</source>
+        <translation>選択した番号を 1 つの企業の通話専用にします</translation>
+    </message>
+    <message>
+        <source>Make &amp;Shared</source>
+        <translation>共有に戻す(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Return the selected dedicated number to the shared pool</source>
+        <translation>選択した企業専用番号を共有プールに戻します</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>削除(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Take the selected number out of the pool (Del)</source>
+        <translation>選択した番号をプールから外します（Del）</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>All companies</source>
+        <translation>すべての企業</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s)</source>
+        <translation>
+            <numerusform>%n 個の番号</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The number is on a call; wait until it is released.</source>
+        <translation>この番号は通話中です。解放されるまでお待ちください。</translation>
+    </message>
+    <message>
+        <source>%1 added, dedicated to %2.</source>
+        <translation>%1 を %2 の専用番号として追加しました。</translation>
+    </message>
+    <message>
+        <source>%1 added to the shared pool.</source>
+        <translation>%1 を共有プールに追加しました。</translation>
+    </message>
+    <message>
+        <source>Remove Number</source>
+        <translation>番号の削除</translation>
+    </message>
+    <message>
+        <source>Remove %1 (%2) from the pool?
+
+PoolDesk will no longer hand it out. The number stays in your Twilio account and keeps costing its monthly fee until you release it there.</source>
+        <translation>%1（%2）をプールから削除しますか？
+
+PoolDesk はこの番号を割り当てなくなります。番号は Twilio アカウントに残り、Twilio で解放するまで月額料金がかかり続けます。</translation>
+    </message>
+    <message>
+        <source>%1 removed from the pool.</source>
+        <translation>%1 をプールから削除しました。</translation>
+    </message>
+    <message>
+        <source>%1 is now dedicated.</source>
+        <translation>%1 を企業専用番号にしました。</translation>
+    </message>
+    <message>
+        <source>Make Number Shared</source>
+        <translation>番号を共有に戻す</translation>
+    </message>
+    <message>
+        <source>Return %1 to the shared pool?
+
+Its company loses its fixed caller ID on this number; any company may then be given it.</source>
+        <translation>%1 を共有プールに戻しますか？
+
+この番号を使っていた企業は固定の発信者番号を失い、どの企業にも割り当てられるようになります。</translation>
+    </message>
+    <message>
+        <source>Make Shared</source>
+        <translation>共有に戻す</translation>
+    </message>
+    <message>
+        <source>%1 is back in the shared pool.</source>
+        <translation>%1 を共有プールに戻しました。</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>プール</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::SettingsView</name>
+    <message>
+        <source>&amp;Revert</source>
+        <translation>元に戻す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Discard the changes and show the stored settings</source>
+        <translation>変更を破棄して、保存されている設定を表示します</translation>
+    </message>
+    <message>
+        <source>&amp;Save Settings</source>
+        <translation>設定を保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the changed settings for every console and pooldeskctl (Ctrl+S)</source>
+        <translation>変更した設定を、すべてのコンソールと pooldeskctl 向けに保存します（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>プール</translation>
+    </message>
+    <message>
+        <source>The pool view warns (and the scaling policy buys) when fewer shared numbers than this are available</source>
+        <translation>利用可能な共有番号がこの数を下回ると、プールビューで警告します（スケーリングポリシーでは購入します）</translation>
+    </message>
+    <message>
+        <source>Calls one number may carry at the same time. Twilio allows more, but one call per number keeps caller ID reputation and status callbacks clean.</source>
+        <translation>1 つの番号で同時に行える通話の数です。Twilio ではそれ以上も可能ですが、1 番号 1 通話にすると発信者番号の評価とステータスコールバックが明確に保たれます。</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long a reservation lasts without renewal; a caller that crashes frees its number after this</source>
+        <translation>更新しない場合に予約が続く時間です。発信側がクラッシュした場合も、この時間が過ぎると番号が解放されます</translation>
+    </message>
+    <message>
+        <source>Minimum available &amp;shared numbers:</source>
+        <translation>利用可能な共有番号の最小数(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Calls per &amp;number at once:</source>
+        <translation>1 番号あたりの同時通話数(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Default &amp;lease:</source>
+        <translation>既定のリース期間(&amp;L):</translation>
+    </message>
+    <message>
+        <source>The seed&apos;s rule is one call per number; raise it only if your Twilio account and callers are set up for it.</source>
+        <translation>設計上の原則は 1 番号 1 通話です。Twilio アカウントと発信側が対応している場合にのみ引き上げてください。</translation>
+    </message>
+    <message>
+        <source>Scaling Policy</source>
+        <translation>スケーリングポリシー</translation>
+    </message>
+    <message>
+        <source>Buy a number when the pool is exhausted</source>
+        <translation>プールの番号が不足したら番号を購入する</translation>
+    </message>
+    <message>
+        <source>No maximum</source>
+        <translation>上限なし</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>しない</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source>No cap</source>
+        <translation>上限なし</translation>
+    </message>
+    <message>
+        <source>Maximum pool &amp;size:</source>
+        <translation>プールの最大サイズ(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Suggest releasing numbers idle for:</source>
+        <translation>アイドル番号の解放を提案するまでの期間:</translation>
+    </message>
+    <message>
+        <source>Monthly purchase &amp;budget cap (USD):</source>
+        <translation>月間購入予算の上限（USD）(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Tariffs</source>
+        <translation>料金表</translation>
+    </message>
+    <message>
+        <source>Country:</source>
+        <translation>国:</translation>
+    </message>
+    <message>
+        <source>Number rental per &amp;month (USD):</source>
+        <translation>番号の月額料金（USD）(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;Outbound per minute (USD):</source>
+        <translation>発信の 1 分あたり料金（USD）(&amp;O):</translation>
+    </message>
+    <message>
+        <source>&amp;Inbound per minute (USD):</source>
+        <translation>着信の 1 分あたり料金（USD）(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>出所:</translation>
+    </message>
+    <message>
+        <source>Used to estimate costs until Twilio reports a call&apos;s own price. Twilio bills each call per started minute.</source>
+        <translation>Twilio から通話ごとの料金が報告されるまで、コストの見積もりに使用します。Twilio は通話ごとに 1 分単位で切り上げて請求します。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>言語(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Your own choice on this computer. Dates, numbers and amounts follow your system&apos;s regional format.</source>
+        <translation>このコンピューターでのあなたの設定です。日付、数値、金額はシステムの地域の形式に従います。</translation>
+    </message>
+    <message>
+        <source>The language changes when PoolDesk starts again.</source>
+        <translation>言語は PoolDesk の次回起動時に切り替わります。</translation>
+    </message>
+    <message>
+        <source>Change Language</source>
+        <translation>言語の変更</translation>
+    </message>
+    <message>
+        <source>Restart PoolDesk now to use %1?</source>
+        <translation>%1 を使用するために、今すぐ PoolDesk を再起動しますか？</translation>
+    </message>
+    <message>
+        <source>Restart Now</source>
+        <translation>今すぐ再起動</translation>
+    </message>
+    <message>
+        <source>Environments</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Twilio environments (account, API key, webhook addresses) are set with “pooldeskctl env”. Secrets stay in your system&apos;s keychain, never in the database.</source>
+        <translation>Twilio の環境（アカウント、API キー、Webhook のアドレス）は「pooldeskctl env」で設定します。シークレットはデータベースではなく、システムのキーチェーンに保存されます。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s live prices</source>
+        <translation>Twilio の最新料金</translation>
+    </message>
+    <message>
+        <source>Entered here</source>
+        <translation>ここで入力した料金</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s published US prices (defaults)</source>
+        <translation>Twilio が公表している米国の料金（既定値）</translation>
+    </message>
+    <message>
+        <source>The budget cap must be an amount in US dollars (for example 50.00), or empty for no cap.</source>
+        <translation>予算の上限は米ドルの金額（例: 50.00）で入力してください。上限を設けない場合は空欄にします。</translation>
+    </message>
+    <message>
+        <source>Prices must be amounts in US dollars, for example 1.15 or 0.0130.</source>
+        <translation>料金は 1.15 や 0.0130 のように米ドルの金額で入力してください。</translation>
+    </message>
+    <message>
+        <source>Settings saved. Every console and pooldeskctl uses them from now on.</source>
+        <translation>設定を保存しました。今後はすべてのコンソールと pooldeskctl でこの設定が使用されます。</translation>
+    </message>
+    <message>
+        <source>Nothing to save: the settings are unchanged.</source>
+        <translation>保存する変更はありません。設定は変更されていません。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+</context>
+<context>
+    <name>PoolService</name>
+    <message>
+        <source>A worker thread could not take the listening socket.</source>
+        <translation>ワーカースレッドが待ち受けソケットを引き継げませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceConfig</name>
+    <message>
+        <source>&quot;%1&quot; is not a listen address. Use ADDRESS:PORT, for example 127.0.0.1:8736 or [::1]:8736.</source>
+        <translation>&quot;%1&quot; は待ち受けアドレスではありません。127.0.0.1:8736 や [::1]:8736 のように ADDRESS:PORT の形式で指定してください。</translation>
+    </message>
+</context>
+<context>
+    <name>Sql</name>
+    <message>
+        <source>The database reported an error: %1</source>
+        <translation>データベースでエラーが発生しました: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Tables</name>
+    <message>
+        <source>Fit Columns to Contents</source>
+        <translation>列幅を内容に合わせる</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
+    <name>Twilio</name>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
+        <translation>&quot;%1&quot; は +16076956082 のような E.164 形式の電話番号ではありません。</translation>
+    </message>
+    <message>
+        <source>%1 is %2: release it after its call ends and it is available again.</source>
+        <translation>%1 は%2です。通話が終わって利用可能に戻ってから解放してください。</translation>
+    </message>
+</context>
+<context>
+    <name>UsageSeries</name>
+    <message>
+        <source>The period must end after it starts.</source>
+        <translation>期間の終了は開始より後にしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>PoolDesk console: phone-number pool, companies, calls, usage and costs.</source>
+        <translation>PoolDesk コンソール: 電話番号プール、企業、通話、使用状況、コストを管理します。</translation>
+    </message>
+    <message>
+        <source>The pool database: a path, sqlite:PATH or postgresql://user@host:port/db (default: POOLDESK_DB, else the embedded database).</source>
+        <translation>プールのデータベース: パス、sqlite:PATH、または postgresql://user@host:port/db（既定: POOLDESK_DB、未設定なら組み込みデータベース）。</translation>
+    </message>
+    <message>
+        <source>The Twilio environment to work on: development or production (default: POOLDESK_ENV, else development).</source>
+        <translation>操作する Twilio 環境: development または production（既定: POOLDESK_ENV、未設定なら development）。</translation>
+    </message>
+    <message>
+        <source>PoolDesk cannot start</source>
+        <translation>PoolDesk を起動できません</translation>
+    </message>
+    <message>
+        <source>The pool database could not be opened.
+
+%1</source>
+        <translation>プールのデータベースを開けませんでした。
+
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>pooldeskctl</name>
+    <message>
+        <source>The company placing the call.</source>
+        <translation>発信する企業。</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>The operator placing the call.</source>
+        <translation>発信する担当者。</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>A session ID unique to this call.</source>
+        <translation>この通話に固有のセッション ID。</translation>
+    </message>
+    <message>
+        <source>Lease in seconds (default: the pool&apos;s setting).</source>
+        <translation>リース期間（秒）（既定: プールの設定）。</translation>
+    </message>
+    <message>
+        <source>SECONDS</source>
+        <translation>SECONDS</translation>
+    </message>
+    <message>
+        <source>pooldeskctl allocate --company NAME --operator ID --session ID [--ttl SECONDS]</source>
+        <translation>pooldeskctl allocate --company NAME --operator ID --session ID [--ttl SECONDS]</translation>
+    </message>
+    <message>
+        <source>--ttl takes a whole number of seconds of at least 1.</source>
+        <translation>--ttl には 1 以上の整数の秒数を指定してください。</translation>
+    </message>
+    <message>
+        <source>The session that holds the number.</source>
+        <translation>番号を保持しているセッション。</translation>
+    </message>
+    <message>
+        <source>How long the call lasted, in seconds (default 0).</source>
+        <translation>通話時間（秒）（既定 0）。</translation>
+    </message>
+    <message>
+        <source>outbound (default) or inbound.</source>
+        <translation>outbound（発信、既定）または inbound（着信）。</translation>
+    </message>
+    <message>
+        <source>DIRECTION</source>
+        <translation>DIRECTION</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s CallSid, when known.</source>
+        <translation>Twilio の CallSid（わかっている場合）。</translation>
+    </message>
+    <message>
+        <source>SID</source>
+        <translation>SID</translation>
+    </message>
+    <message>
+        <source>pooldeskctl release --session ID [--duration SECONDS] [--direction outbound|inbound]</source>
+        <translation>pooldeskctl release --session ID [--duration SECONDS] [--direction outbound|inbound]</translation>
+    </message>
+    <message>
+        <source>--duration takes a whole number of seconds, 0 or more (got &quot;%1&quot;).</source>
+        <translation>--duration には 0 以上の整数の秒数を指定してください（指定値 &quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <source>--direction must be outbound or inbound.</source>
+        <translation>--direction には outbound または inbound を指定してください。</translation>
+    </message>
+    <message>
+        <source>The session %1 was already released; nothing changed.</source>
+        <translation>セッション %1 はすでに解放されています。何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Released %1: %2 billed minutes, estimated %3.</source>
+        <translation>%1 を解放しました: 課金対象 %2 分、見積額 %3。</translation>
+    </message>
+    <message>
+        <source>New lease in seconds from now.</source>
+        <translation>現在からの新しいリース期間（秒）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl renew --session ID [--ttl SECONDS]</source>
+        <translation>pooldeskctl renew --session ID [--ttl SECONDS]</translation>
+    </message>
+    <message>
+        <source>Lease extended until %1.</source>
+        <translation>リースを %1 まで延長しました。</translation>
+    </message>
+    <message>
+        <source>take a number from the pool for one call</source>
+        <translation>1 件の通話用にプールから番号を割り当てる</translation>
+    </message>
+    <message>
+        <source>give a number back when the call ends</source>
+        <translation>通話終了時に番号を解放する</translation>
+    </message>
+    <message>
+        <source>extend the lease of a long call</source>
+        <translation>長い通話のリースを延長する</translation>
+    </message>
+    <message>
+        <source>refused (%1): %2</source>
+        <translation>拒否されました（%1）: %2</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>エラー: %1</translation>
+    </message>
+    <message>
+        <source>usage error: %1</source>
+        <translation>使い方の誤り: %1</translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation>このヘルプを表示します。</translation>
+    </message>
+    <message>
+        <source>--%1 takes a whole number of at least %2, or &quot;none&quot; (got &quot;%3&quot;).</source>
+        <translation>--%1 には %2 以上の整数、または &quot;none&quot; を指定してください（指定値 &quot;%3&quot;）。</translation>
+    </message>
+    <message>
+        <source>--%1 takes an amount in US dollars such as 150 or 1.15, or &quot;none&quot; (got &quot;%2&quot;).</source>
+        <translation>--%1 には 150 や 1.15 のような米ドルの金額、または &quot;none&quot; を指定してください（指定値 &quot;%2&quot;）。</translation>
+    </message>
+    <message>
+        <source>Most calls at once (or &quot;none&quot;).</source>
+        <translation>最大同時通話数（または &quot;none&quot;）。</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>Billed minutes per month (or &quot;none&quot;).</source>
+        <translation>月あたりの課金対象分数（または &quot;none&quot;）。</translation>
+    </message>
+    <message>
+        <source>Call spending per month in USD (or &quot;none&quot;).</source>
+        <translation>月あたりの通話料金（USD）（または &quot;none&quot;）。</translation>
+    </message>
+    <message>
+        <source>USD</source>
+        <translation>USD</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>The company&apos;s name.</source>
+        <translation>企業名。</translation>
+    </message>
+    <message>
+        <source>standard, enterprise or hybrid.</source>
+        <translation>standard（スタンダード）、enterprise（エンタープライズ）、hybrid（ハイブリッド）のいずれか。</translation>
+    </message>
+    <message>
+        <source>PLAN</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>pooldeskctl company add NAME --plan standard|enterprise|hybrid [limits]</source>
+        <translation>pooldeskctl company add NAME --plan standard|enterprise|hybrid [制限]</translation>
+    </message>
+    <message>
+        <source>--plan is required: standard, enterprise or hybrid.</source>
+        <translation>--plan は必須です: standard、enterprise、hybrid のいずれかを指定してください。</translation>
+    </message>
+    <message>
+        <source>--plan must be standard, enterprise or hybrid (got &quot;%1&quot;).</source>
+        <translation>--plan には standard、enterprise、hybrid のいずれかを指定してください（指定値 &quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2).</source>
+        <translation>%1 を追加しました（%2）。</translation>
+    </message>
+    <message>
+        <source>COMPANY</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>MAX CONCURRENT</source>
+        <translation>最大同時通話</translation>
+    </message>
+    <message>
+        <source>MONTHLY MINUTES</source>
+        <translation>月間通話分数</translation>
+    </message>
+    <message>
+        <source>MONTHLY BUDGET</source>
+        <translation>月間予算</translation>
+    </message>
+    <message>
+        <source>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none]</source>
+        <translation>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none]</translation>
+    </message>
+    <message>
+        <source>Limits of %1 updated.</source>
+        <translation>%1 の制限を更新しました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl company add|list|set-limits ...</source>
+        <translation>pooldeskctl company add|list|set-limits ...</translation>
+    </message>
+    <message>
+        <source>add, list companies and set their limits</source>
+        <translation>企業の追加、一覧表示、制限の設定</translation>
+    </message>
+    <message>
+        <source>pooldeskctl db migrate</source>
+        <translation>pooldeskctl db migrate</translation>
+    </message>
+    <message>
+        <source>Database %1 is at schema version %2.</source>
+        <translation>データベース %1 のスキーマバージョンは %2 です。</translation>
+    </message>
+    <message>
+        <source>Days of call history to create (default 90).</source>
+        <translation>作成する通話履歴の日数（既定 90）。</translation>
+    </message>
+    <message>
+        <source>--days takes a whole number from 1 to 3650.</source>
+        <translation>--days には 1～3650 の整数を指定してください。</translation>
+    </message>
+    <message>
+        <source>Creating the demo workspace: %1%</source>
+        <translation>デモワークスペースを作成しています: %1%</translation>
+    </message>
+    <message>
+        <source>Demo workspace created: %1 companies, %2 numbers, %3 calls.</source>
+        <translation>デモワークスペースを作成しました: 企業 %1 社、番号 %2 個、通話 %3 件。</translation>
+    </message>
+    <message>
+        <source>db migrate: create or upgrade the database schema</source>
+        <translation>db migrate: データベースのスキーマを作成またはアップグレードする</translation>
+    </message>
+    <message>
+        <source>create the demo workspace in an empty database</source>
+        <translation>空のデータベースにデモワークスペースを作成する</translation>
+    </message>
+    <message>
+        <source>The system keychain did not answer in time.</source>
+        <translation>システムのキーチェーンが時間内に応答しませんでした。</translation>
+    </message>
+    <message>
+        <source>Twilio environments: list, set, set-secret, test</source>
+        <translation>Twilio 環境: list、set、set-secret、test</translation>
+    </message>
+    <message>
+        <source>Usage: pooldeskctl [--db URL] [--env NAME] [--json] COMMAND [ARGS...]</source>
+        <translation>使い方: pooldeskctl [--db URL] [--env NAME] [--json] COMMAND [ARGS...]</translation>
+    </message>
+    <message>
+        <source>Global options:</source>
+        <translation>共通オプション:</translation>
+    </message>
+    <message>
+        <source>a path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default: %1)</source>
+        <translation>パス、sqlite:PATH、または postgresql://user:pass@host:port/db（環境変数 POOLDESK_DB。既定: %1）</translation>
+    </message>
+    <message>
+        <source>development or production (env POOLDESK_ENV; default development)</source>
+        <translation>development または production（環境変数 POOLDESK_ENV。既定 development）</translation>
+    </message>
+    <message>
+        <source>machine-readable output</source>
+        <translation>機械可読な形式で出力</translation>
+    </message>
+    <message>
+        <source>Commands (add --help after a command for its options):</source>
+        <translation>コマンド（コマンドの後に --help を付けるとオプションを表示します）:</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 success, 1 failure, 2 usage error or bad input, 3 refused (limit reached, pool exhausted, unknown session).</source>
+        <translation>終了コード: 0 成功、1 失敗、2 使い方の誤りまたは不正な入力、3 拒否（上限に到達、プールの番号不足、不明なセッション）。</translation>
+    </message>
+    <message>
+        <source>usage error: %1 needs a value.</source>
+        <translation>使い方の誤り: %1 には値が必要です。</translation>
+    </message>
+    <message>
+        <source>usage error: &quot;%1&quot; is not a valid environment name.</source>
+        <translation>使い方の誤り: &quot;%1&quot; は有効な環境名ではありません。</translation>
+    </message>
+    <message>
+        <source>usage error: unknown command &quot;%1&quot;. Run pooldeskctl --help for the list.</source>
+        <translation>使い方の誤り: 不明なコマンド &quot;%1&quot; です。pooldeskctl --help でコマンドの一覧を確認してください。</translation>
+    </message>
+    <message>
+        <source>The number in E.164 form, like +16076956082.</source>
+        <translation>+16076956082 のような E.164 形式の番号。</translation>
+    </message>
+    <message>
+        <source>Dedicate the number to this company.</source>
+        <translation>この番号をこの企業の専用番号にします。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s phone number SID (PN...).</source>
+        <translation>Twilio の電話番号 SID（PN...）。</translation>
+    </message>
+    <message>
+        <source>Monthly rental in USD (default: the tariff).</source>
+        <translation>月額料金（USD）（既定: 料金表の値）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number add E164 [--dedicated COMPANY] [--sid PN...] [--monthly-price USD]</source>
+        <translation>pooldeskctl number add E164 [--dedicated COMPANY] [--sid PN...] [--monthly-price USD]</translation>
+    </message>
+    <message>
+        <source>--monthly-price takes an amount in US dollars.</source>
+        <translation>--monthly-price には米ドルの金額を指定してください。</translation>
+    </message>
+    <message>
+        <source>Added %1 to the %2 pool as a shared number.</source>
+        <translation>%1 を共有番号として %2 プールに追加しました。</translation>
+    </message>
+    <message>
+        <source>Added %1 to the %2 pool, dedicated to %3.</source>
+        <translation>%1 を %3 の専用番号として %2 プールに追加しました。</translation>
+    </message>
+    <message>
+        <source>List the numbers of every environment.</source>
+        <translation>すべての環境の番号を一覧表示します。</translation>
+    </message>
+    <message>
+        <source>Only numbers in this status (available, reserved, in_use).</source>
+        <translation>この状態の番号のみ（available、reserved、in_use）。</translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>--status must be available, reserved or in_use.</source>
+        <translation>--status には available、reserved、in_use のいずれかを指定してください。</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <source>dedicated: %1</source>
+        <translation>専用: %1</translation>
+    </message>
+    <message>
+        <source>NUMBER</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>ENVIRONMENT</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>CALLS</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>MINUTES</source>
+        <translation>通話分数</translation>
+    </message>
+    <message>
+        <source>MONTHLY</source>
+        <translation>月額</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number %1 E164</source>
+        <translation>pooldeskctl number %1 E164</translation>
+    </message>
+    <message>
+        <source>Removed %1 from the %2 pool.</source>
+        <translation>%1 を %2 プールから削除しました。</translation>
+    </message>
+    <message>
+        <source>%1 is now a shared number.</source>
+        <translation>%1 を共有番号にしました。</translation>
+    </message>
+    <message>
+        <source>The company the number is dedicated to.</source>
+        <translation>番号を専用にする企業。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number assign E164 --company NAME</source>
+        <translation>pooldeskctl number assign E164 --company NAME</translation>
+    </message>
+    <message>
+        <source>%1 is now dedicated to %2.</source>
+        <translation>%1 を %2 の専用番号にしました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number add|list|remove|assign|unassign ...</source>
+        <translation>pooldeskctl number add|list|remove|assign|unassign ...</translation>
+    </message>
+    <message>
+        <source>add, list, remove numbers; dedicate them to a company</source>
+        <translation>番号の追加、一覧表示、削除、企業専用番号の割り当て</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n expired lease(s) freed.</source>
+        <translation>
+            <numerusform>期限切れのリースを %n 件解放しました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>pooldeskctl pool status | pool reap</source>
+        <translation>pooldeskctl pool status | pool reap</translation>
+    </message>
+    <message>
+        <source>Pool %1: %2 numbers (%3 shared, %4 dedicated)</source>
+        <translation>プール %1: 番号 %2 個（共有 %3、専用 %4）</translation>
+    </message>
+    <message>
+        <source>  available %1, reserved %2, in use %3</source>
+        <translation>  利用可能 %1、予約済み %2、使用中 %3</translation>
+    </message>
+    <message>
+        <source>  shared numbers available: %1 (threshold %2)%3</source>
+        <translation>  利用可能な共有番号: %1（しきい値 %2）%3</translation>
+    </message>
+    <message>
+        <source> - BELOW THRESHOLD</source>
+        <translation> - しきい値を下回っています</translation>
+    </message>
+    <message>
+        <source>IN USE</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>DEDICATED</source>
+        <translation>専用</translation>
+    </message>
+    <message>
+        <source>Offered traffic in the busiest hour (calls/hour x hours/call).</source>
+        <translation>最繁時の呼量（通話数/時 × 時間/通話）。</translation>
+    </message>
+    <message>
+        <source>E</source>
+        <translation>E</translation>
+    </message>
+    <message>
+        <source>Target blocking probability (default 0.01).</source>
+        <translation>目標呼損率（既定 0.01）。</translation>
+    </message>
+    <message>
+        <source>P</source>
+        <translation>P</translation>
+    </message>
+    <message>
+        <source>--erlangs takes the offered traffic, a number above 0 (like 10 or 2.5).</source>
+        <translation>--erlangs には呼量として 0 より大きい数値（10 や 2.5 など）を指定してください。</translation>
+    </message>
+    <message>
+        <source>--blocking takes a probability between 0 and 1 (like 0.01 for 1%).</source>
+        <translation>--blocking には 0～1 の確率を指定してください（1% なら 0.01）。</translation>
+    </message>
+    <message>
+        <source>pool status: counts by status and per company; pool reap</source>
+        <translation>pool status: 状態別・企業別の番号数、pool reap</translation>
+    </message>
+    <message>
+        <source>recommended pool size for a traffic (Erlang B)</source>
+        <translation>呼量に対する推奨プールサイズ（アーラン B 式）</translation>
+    </message>
+    <message>
+        <source>Cost and call reports (text, --json or CSV)</source>
+        <translation>コストと通話のレポート（テキスト、--json、CSV）</translation>
+    </message>
+    <message>
+        <source>API keys of the pool service (pooldesk-service)</source>
+        <translation>プールサービス（pooldesk-service）の API キー</translation>
+    </message>
+    <message>
+        <source>Twilio: import, search, buy, release, webhooks, sync-calls, prices</source>
+        <translation>Twilio: import、search、buy、release、webhooks、sync-calls、prices</translation>
+    </message>
+</context>
 </TS>
