@@ -1,0 +1,71 @@
+// pooldesk: the console administrators and finance staff use every day. Entry point only: it
+// parses the command line, opens the pool database and shows the main window.
+#include "MainWindow.h"
+#include "Workspace.h"
+#include "common/Icons.h"
+#include "common/Language.h"
+#include "common/MessageBox.h"
+#include "domain/Types.h"
+#include "storage/Database.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+using namespace PoolDesk;
+
+int main(int argc, char *argv[]) {
+    QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("PoolDesk"));
+    QApplication::setApplicationName(QStringLiteral("PoolDesk"));
+    QApplication::setApplicationDisplayName(QStringLiteral("PoolDesk"));
+    QApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("pooldesk"));
+    Ui::initResources();
+    QApplication::setWindowIcon(Ui::Icons::application());
+    Ui::Language::install();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "PoolDesk console: phone-number pool, companies, calls, usage and costs."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        QCoreApplication::translate(
+            "main", "The pool database: a path, sqlite:PATH or postgresql://user@host:port/db "
+                    "(default: POOLDESK_DB, else the embedded database)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption envOption(
+        QStringLiteral("env"),
+        QCoreApplication::translate("main",
+                                    "The Twilio environment to work on: development or production (default: "
+                                    "POOLDESK_ENV, else development)."),
+        QStringLiteral("NAME"));
+    parser.addOption(dbOption);
+    parser.addOption(envOption);
+    parser.process(app);
+
+    QString url = parser.value(dbOption);
+    if (url.isEmpty())
+        url = DatabaseUrl::defaultUrl();
+    QString environment = parser.value(envOption);
+    if (environment.isEmpty())
+        environment = qEnvironmentVariable("POOLDESK_ENV", DevelopmentEnvironment);
+
+    auto database = Database::open(url);
+    if (!database) {
+        Ui::MessageBox::critical(
+            nullptr, QCoreApplication::translate("main", "PoolDesk cannot start"),
+            QCoreApplication::translate("main", "The pool database could not be opened.\n\n%1")
+                .arg(database.error().message));
+        return 1;
+    }
+    Ui::Workspace workspace(std::move(database).value(), environment);
+    Ui::MainWindow window(workspace);
+    window.show();
+    QTimer::singleShot(0, &window, [&window] { window.offerDemoWorkspaceIfEmpty(); });
+    return QApplication::exec();
+}

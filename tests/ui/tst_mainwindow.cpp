@@ -1,0 +1,91 @@
+// GUI smoke test: the console opens on a real database, every view can be reached with its
+// keyboard shortcut, and the standard commands work on each of them.
+#include "MainWindow.h"
+#include "UiTestSupport.h"
+#include "common/View.h"
+#include "pool/Numbers.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QListWidget>
+#include <QStackedWidget>
+#include <QTableView>
+
+using namespace PoolDesk;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { Test::initUiTests(); }
+
+    void everyViewOpensWithItsShortcut_data() { Test::addEngineRows(); }
+    void everyViewOpensWithItsShortcut() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openDemo(engine, 7));
+        Ui::MainWindow window(*workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigationListWidget"));
+        auto *pages = window.findChild<QStackedWidget *>(QStringLiteral("pagesStackedWidget"));
+        QVERIFY(navigation && pages);
+        QCOMPARE(navigation->count(), pages->count());
+        QVERIFY(navigation->count() >= 5);
+        for (int i = navigation->count() - 1; i >= 0; --i) {
+            QTest::keyClick(&window, static_cast<Qt::Key>(Qt::Key_1 + i), Qt::ControlModifier);
+            QCOMPARE(pages->currentIndex(), i);
+            auto *view = qobject_cast<Ui::View *>(pages->currentWidget());
+            QVERIFY(view);
+            QVERIFY(window.windowTitle().startsWith(view->title()));
+            // F5 and Ctrl+F reach the view without complaint.
+            QTest::keyClick(&window, Qt::Key_F5);
+            QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        }
+        // The pool view fills from the database.
+        window.showPage(Ui::MainWindow::Page::Pool);
+        auto *table = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
+        QVERIFY(table);
+        QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() > 0, 30000);
+        // Ctrl+F put the cursor in the pool filter.
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("poolFilterLineEdit"));
+        workspace->tasks().waitForAll();
+    }
+
+    void environmentIndicatorNamesProduction_data() { Test::addEngineRows(); }
+    void environmentIndicatorNamesProduction() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openFresh(engine));
+        Ui::MainWindow window(*workspace);
+        auto *badge = window.findChild<QLabel *>(QStringLiteral("environmentBadgeLabel"));
+        QVERIFY(badge);
+        const QString production = badge->text();
+        workspace->setEnvironment(QStringLiteral("development"));
+        QVERIFY(badge->text() != production);
+        workspace->setEnvironment(QStringLiteral("production"));
+        QCOMPARE(badge->text(), production);
+        workspace->tasks().waitForAll();
+    }
+
+    void liveRefreshSeesAnotherConnection_data() { Test::addEngineRows(); }
+    void liveRefreshSeesAnotherConnection() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openFresh(engine));
+        Ui::MainWindow window(*workspace);
+        window.show();
+        auto *table = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 0, 30000);
+        // Another process (here: another connection) adds a number to the environment shown.
+        auto other = workspace->database().openAnother();
+        QVERIFY(other);
+        NewNumber number;
+        number.e164 = QStringLiteral("+16076950001");
+        number.environment = QStringLiteral("production");
+        QVERIFY(Numbers(*other.value()).add(Actor{QStringLiteral("user:other")}, number));
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 30000);
+        workspace->tasks().waitForAll();
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

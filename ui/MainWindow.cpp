@@ -1,0 +1,325 @@
+#include "MainWindow.h"
+
+#include "Workspace.h"
+#include "audit/AuditView.h"
+#include "calls/CallsView.h"
+#include "common/Icons.h"
+#include "common/TaskRunner.h"
+#include "common/Theme.h"
+#include "common/View.h"
+#include "companies/CompaniesView.h"
+#include "credentials/Environments.h"
+#include "domain/Types.h"
+#include "firststart/DemoWorkspaceOffer.h"
+#include "pool/PoolView.h"
+#include "settings/SettingsView.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTime>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace PoolDesk::Ui {
+
+MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
+    : QMainWindow(parent)
+    , m_workspace(workspace) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("PoolDesk"));
+    setWindowIcon(Icons::application());
+
+    auto *central = new QWidget(this);
+    central->setObjectName(QStringLiteral("centralWidget"));
+    auto *outer = new QHBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+
+    m_navigation = new QListWidget(central);
+    m_navigation->setObjectName(QStringLiteral("navigationListWidget"));
+    m_navigation->setAccessibleName(tr("Views"));
+    m_navigation->setIconSize(QSize(22, 22));
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
+    m_navigation->setSpacing(2);
+    m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_navigation->setBackgroundRole(QPalette::Window);
+    outer->addWidget(m_navigation);
+
+    auto *right = new QWidget(central);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(8, 8, 8, 4);
+    m_banner = new MessageWidget(right);
+    rightLayout->addWidget(m_banner);
+    m_pages = new QStackedWidget(right);
+    m_pages->setObjectName(QStringLiteral("pagesStackedWidget"));
+    rightLayout->addWidget(m_pages, 1);
+    outer->addWidget(right, 1);
+    setCentralWidget(central);
+
+    addPage(new PoolView(workspace, m_pages));
+    auto *companies = new CompaniesView(workspace, m_pages);
+    addPage(companies);
+    auto *calls = new CallsView(workspace, m_pages);
+    addPage(calls);
+    // Usage, Costs
+    addPage(new AuditView(workspace, m_pages));
+    addPage(new SettingsView(workspace, m_pages));
+
+    int widest = 0;
+    for (int i = 0; i < m_navigation->count(); ++i)
+        widest =
+            std::max(widest, m_navigation->fontMetrics().horizontalAdvance(m_navigation->item(i)->text()));
+    m_navigation->setFixedWidth(widest + 22 + 48);
+
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= m_views.size())
+            return;
+        m_pages->setCurrentIndex(row);
+        m_views.at(row)->activated();
+        setWindowTitle(tr("%1 — PoolDesk").arg(m_views.at(row)->title()));
+    });
+
+    connect(companies, &CompaniesView::callHistoryRequested, this, [this, calls](qint64 companyId) {
+        calls->showCompany(companyId);
+        showPage(Page::Calls);
+    });
+
+    buildActions();
+    updateStatusBar();
+    connect(&m_workspace, &Workspace::environmentChanged, this, &MainWindow::updateEnvironmentIndicator);
+    connect(&m_workspace, &Workspace::dataChanged, this, [this] {
+        m_liveLabel->setText(
+            tr("Updated %1").arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
+    });
+    connect(&m_workspace.tasks(), &TaskRunner::busyChanged, this, [this](bool busy) {
+        m_busyLabel->setVisible(busy);
+        if (busy)
+            QApplication::setOverrideCursor(Qt::BusyCursor);
+        else
+            QApplication::restoreOverrideCursor();
+    });
+
+    restoreState();
+    m_navigation->setCurrentRow(0);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(View *view) {
+    m_views.append(view);
+    m_pages->addWidget(view);
+    auto *item = new QListWidgetItem(view->icon(), view->title(), m_navigation);
+    item->setSizeHint(QSize(0, 34));
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(view->title()).arg(m_views.size()));
+    connect(view, &View::message, this, &MainWindow::showMessage);
+}
+
+void MainWindow::buildActions() {
+    // File
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    auto *exportAction = file->addAction(
+        Icons::get(QStringLiteral("export"), QStringLiteral("document-save-as")), tr("&Export as CSV…"));
+    exportAction->setObjectName(QStringLiteral("exportCsvAction"));
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setToolTip(tr("Export the table on screen, with its filters, as CSV (Ctrl+E)"));
+    connect(exportAction, &QAction::triggered, this, [this] {
+        View *view = m_views.value(m_pages->currentIndex());
+        if (view && view->canExport())
+            view->exportCsv();
+        else
+            showMessage(tr("This view has no table to export."), MessageWidget::Type::Information);
+    });
+    file->addSeparator();
+    auto *quit = file->addAction(tr("&Quit"));
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    // View
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    auto *refresh = viewMenu->addAction(Icons::get(QStringLiteral("refresh"), QStringLiteral("view-refresh")),
+                                        tr("&Refresh"));
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence::Refresh});
+    refresh->setToolTip(tr("Reload the current view from the database (F5)"));
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (View *view = m_views.value(m_pages->currentIndex()))
+            view->refresh();
+    });
+    auto *find = viewMenu->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")),
+                                     tr("&Filter…"));
+    find->setObjectName(QStringLiteral("filterAction"));
+    find->setShortcut(QKeySequence::Find);
+    find->setToolTip(tr("Filter the current view (Ctrl+F)"));
+    connect(find, &QAction::triggered, this, [this] {
+        if (View *view = m_views.value(m_pages->currentIndex()))
+            view->focusFilter();
+    });
+    viewMenu->addSeparator();
+    for (int i = 0; i < m_views.size(); ++i) {
+        auto *go = viewMenu->addAction(m_views.at(i)->icon(), m_views.at(i)->title());
+        go->setObjectName(QStringLiteral("showPage%1Action").arg(i + 1));
+        go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] { m_navigation->setCurrentRow(i); });
+    }
+
+    // Help
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    auto *about = help->addAction(tr("&About PoolDesk"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] {
+        showMessage(tr("PoolDesk %1 — phone-number pool console. Database: %2")
+                        .arg(QCoreApplication::applicationVersion(), m_workspace.url().redacted()),
+                    MessageWidget::Type::Information);
+    });
+
+    // Tool bar: the common commands and the environment indicator.
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(18, 18));
+    bar->addAction(refresh);
+    bar->addAction(find);
+    bar->addAction(exportAction);
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    auto *envLabel = new QLabel(tr("Environment:"), bar);
+    bar->addWidget(envLabel);
+    m_environment = new QComboBox(bar);
+    m_environment->setObjectName(QStringLiteral("environmentComboBox"));
+    m_environment->setToolTip(
+        tr("The Twilio environment this console works on: new numbers are added to it and "
+           "the pool status shows it"));
+    envLabel->setBuddy(m_environment);
+    bar->addWidget(m_environment);
+    m_environmentBadge = new QLabel(bar);
+    m_environmentBadge->setObjectName(QStringLiteral("environmentBadgeLabel"));
+    m_environmentBadge->setMargin(4);
+    m_environmentBadge->setAutoFillBackground(true);
+    bar->addWidget(m_environmentBadge);
+    reloadEnvironments();
+    connect(m_environment, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            m_workspace.setEnvironment(m_environment->itemData(index).toString());
+    });
+    updateEnvironmentIndicator();
+}
+
+void MainWindow::reloadEnvironments() {
+    QStringList names{DevelopmentEnvironment, ProductionEnvironment};
+    if (auto profiles = Environments(m_workspace.database()).list()) {
+        for (const EnvironmentProfile &profile : profiles.value()) {
+            if (!names.contains(profile.name))
+                names.append(profile.name);
+        }
+    }
+    if (!names.contains(m_workspace.environment()))
+        names.append(m_workspace.environment());
+    const QSignalBlocker blocker(m_environment);
+    m_environment->clear();
+    for (const QString &name : names) {
+        QString label = name;
+        if (name == DevelopmentEnvironment)
+            label = tr("Development");
+        else if (name == ProductionEnvironment)
+            label = tr("Production");
+        m_environment->addItem(label, name);
+    }
+    m_environment->setCurrentIndex(m_environment->findData(m_workspace.environment()));
+}
+
+void MainWindow::updateEnvironmentIndicator() {
+    const QString env = m_workspace.environment();
+    const int index = m_environment->findData(env);
+    if (index >= 0 && index != m_environment->currentIndex()) {
+        const QSignalBlocker blocker(m_environment);
+        m_environment->setCurrentIndex(index);
+    }
+    const bool production = env == ProductionEnvironment;
+    m_environmentBadge->setText(production ? tr("LIVE — real calls and charges") : tr("Test environment"));
+    QPalette pal = m_environmentBadge->palette();
+    const Theme::Tone tone = production ? Theme::Tone::Negative : Theme::Tone::Positive;
+    pal.setColor(QPalette::Window, Theme::tint(tone, palette()));
+    pal.setColor(QPalette::WindowText, Theme::accent(tone, palette()));
+    m_environmentBadge->setPalette(pal);
+    QFont font = m_environmentBadge->font();
+    font.setBold(true);
+    m_environmentBadge->setFont(font);
+}
+
+void MainWindow::updateStatusBar() {
+    m_databaseLabel = new QLabel(statusBar());
+    m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
+    const DatabaseUrl &url = m_workspace.url();
+    m_databaseLabel->setText(url.engine == DatabaseUrl::Engine::PostgreSql
+                                 ? tr("PostgreSQL: %1").arg(url.redacted())
+                                 : tr("SQLite: %1").arg(url.path));
+    m_databaseLabel->setToolTip(tr("The pool database every console, pooldeskctl and the service share"));
+    statusBar()->addWidget(m_databaseLabel, 1);
+    m_busyLabel = new QLabel(tr("Working…"), statusBar());
+    m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
+    m_busyLabel->hide();
+    statusBar()->addPermanentWidget(m_busyLabel);
+    m_liveLabel = new QLabel(tr("Live"), statusBar());
+    m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
+    m_liveLabel->setToolTip(tr("Views refresh by themselves when another console, pooldeskctl or the service "
+                               "changes the pool"));
+    statusBar()->addPermanentWidget(m_liveLabel);
+}
+
+void MainWindow::showPage(Page page) {
+    m_navigation->setCurrentRow(static_cast<int>(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const {
+    return static_cast<Page>(m_pages->currentIndex());
+}
+
+View *MainWindow::page(Page which) const {
+    return m_views.value(static_cast<int>(which));
+}
+
+void MainWindow::showMessage(const QString &text, MessageWidget::Type type) {
+    m_banner->showMessage(text, type);
+}
+
+void MainWindow::offerDemoWorkspaceIfEmpty() {
+    auto *offer = new DemoWorkspaceOffer(m_workspace, this, m_banner, this);
+    offer->setObjectName(QStringLiteral("demoWorkspaceOffer"));
+    if (offer->databaseIsEmpty())
+        offer->offer();
+}
+
+void MainWindow::restoreState() {
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray()))
+        resize(1280, 800);
+}
+
+void MainWindow::saveState() {
+    QSettings().setValue(QStringLiteral("ui/geometry"), saveGeometry());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    saveState();
+    m_workspace.tasks().cancelAll();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace PoolDesk::Ui

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "storage/AuditLog.h"
+#include "storage/Database.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace PoolDesk {
+class ChangeWatcher;
+}
+
+namespace PoolDesk::Ui {
+
+class TaskRunner;
+
+// What every view of one console window shares: the database connection of the GUI thread, the
+// worker-thread runner, the live-refresh watcher, who is acting (for the audit log) and which
+// Twilio environment the console is looking at.
+class Workspace final : public QObject {
+    Q_OBJECT
+public:
+    explicit Workspace(std::unique_ptr<Database> database, QString environment, QObject *parent = nullptr);
+    ~Workspace() override;
+
+    Database &database() { return *m_database; }
+    const DatabaseUrl &url() const { return m_database->url(); }
+    TaskRunner &tasks() { return *m_tasks; }
+    const Actor &actor() const { return m_actor; }
+    void setActor(const Actor &actor) { m_actor = actor; }
+
+    // The environment actions apply to (numbers added, pool status shown). "" never: defaults to
+    // development.
+    QString environment() const { return m_environment; }
+    void setEnvironment(const QString &environment);
+
+    // This console changed something: refresh the views now rather than at the next poll.
+    void notifyChanged();
+    // Live refresh polling interval (tests use a short one).
+    void setWatchInterval(int milliseconds);
+
+signals:
+    void environmentChanged(const QString &environment);
+    // Something in the database changed (here or in another process); coalesced.
+    void dataChanged();
+
+private:
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<TaskRunner> m_tasks;
+    ChangeWatcher *m_watcher = nullptr;
+    Actor m_actor;
+    QString m_environment;
+    QTimer m_coalesce;
+};
+
+} // namespace PoolDesk::Ui

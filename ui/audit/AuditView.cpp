@@ -1,0 +1,184 @@
+#include "audit/AuditView.h"
+
+#include "Workspace.h"
+#include "common/Format.h"
+#include "common/Icons.h"
+#include "common/Tables.h"
+#include "export/ExportFlow.h"
+#include "itemmodels/AuditTableModel.h"
+#include "pool/Companies.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace PoolDesk::Ui {
+
+using Column = AuditTableModel::Column;
+
+AuditView::AuditView(Workspace &workspace, QWidget *parent)
+    : View(workspace, parent) {
+    setObjectName(QStringLiteral("auditView"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *filters = new QHBoxLayout;
+    m_actor = new QLineEdit(this);
+    m_actor->setObjectName(QStringLiteral("auditActorLineEdit"));
+    m_actor->setPlaceholderText(tr("Who (user, service key or policy) (Ctrl+F)"));
+    m_actor->setClearButtonEnabled(true);
+    m_action = new QComboBox(this);
+    m_action->setObjectName(QStringLiteral("auditActionComboBox"));
+    m_action->addItem(tr("All actions"), QString());
+    m_action->addItem(tr("Companies"), QStringLiteral("company."));
+    m_action->addItem(tr("Numbers"), QStringLiteral("number."));
+    m_action->addItem(tr("Settings"), QStringLiteral("settings."));
+    m_action->addItem(tr("Tariffs"), QStringLiteral("tariffs."));
+    m_action->addItem(tr("Environments"), QStringLiteral("environment."));
+    m_action->addItem(tr("Twilio purchases and releases"), QStringLiteral("twilio."));
+    m_action->addItem(tr("Expired leases"), QStringLiteral("allocation."));
+    m_action->addItem(tr("Service keys"), QStringLiteral("service."));
+    m_company = new QComboBox(this);
+    m_company->setObjectName(QStringLiteral("auditCompanyComboBox"));
+    m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    reloadCompanies();
+    m_period = new QComboBox(this);
+    m_period->setObjectName(QStringLiteral("auditPeriodComboBox"));
+    m_period->addItem(tr("Last 24 hours"), 1);
+    m_period->addItem(tr("Last 7 days"), 7);
+    m_period->addItem(tr("Last 30 days"), 30);
+    m_period->addItem(tr("Last 365 days"), 365);
+    m_period->addItem(tr("All time"), 0);
+    m_period->setCurrentIndex(2);
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("auditCountLabel"));
+    filters->addWidget(m_actor, 1);
+    filters->addWidget(m_action);
+    filters->addWidget(m_company);
+    filters->addWidget(m_period);
+    filters->addWidget(m_count);
+    layout->addLayout(filters);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_table = new QTableView(splitter);
+    m_table->setObjectName(QStringLiteral("auditTableView"));
+    Tables::configure(m_table, QStringLiteral("audit"));
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_model = new AuditTableModel(workspace.database(), this);
+    m_model->setObjectName(QStringLiteral("auditTableModel"));
+    m_table->setModel(m_model);
+    m_table->horizontalHeader()->setSortIndicator(int(Column::Time), Qt::DescendingOrder);
+    m_details = new QPlainTextEdit(splitter);
+    m_details->setObjectName(QStringLiteral("auditDetailsTextEdit"));
+    m_details->setReadOnly(true);
+    m_details->setPlaceholderText(tr("Select an entry to see the values before and after the change."));
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    connect(m_model, &AuditTableModel::loaded, this, [this] {
+        Tables::fitColumnsOnce(m_table);
+        m_count->setText(m_model->canFetchMore({})
+                             ? tr("%1+ entries").arg(Format::integer(m_model->rowCount()))
+                             : tr("%n entry(ies)", nullptr, m_model->rowCount()));
+    });
+    connect(m_model, &AuditTableModel::loadFailed, this, [this](const QString &message) { error(message); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AuditView::showDetails);
+    connect(&workspace, &Workspace::dataChanged, this, [this] {
+        if (m_activated)
+            m_model->refresh();
+    });
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(300);
+    connect(&m_debounce, &QTimer::timeout, this, &AuditView::applyFilter);
+    connect(m_actor, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
+    for (QComboBox *combo : {m_action, m_company, m_period})
+        connect(combo, &QComboBox::currentIndexChanged, this, &AuditView::applyFilter);
+    applyFilter();
+}
+
+QIcon AuditView::icon() const {
+    return Icons::get(QStringLiteral("audit"), QStringLiteral("security-high"));
+}
+
+void AuditView::activated() {
+    m_activated = true;
+    m_model->refresh();
+}
+
+void AuditView::refresh() {
+    reloadCompanies();
+    m_model->refresh();
+}
+
+void AuditView::focusFilter() {
+    m_actor->setFocus(Qt::ShortcutFocusReason);
+    m_actor->selectAll();
+}
+
+void AuditView::reloadCompanies() {
+    const QVariant current = m_company->currentData();
+    const QSignalBlocker blocker(m_company);
+    m_company->clear();
+    m_company->addItem(tr("All companies"), QVariant());
+    if (auto companies = Companies(m_workspace.database()).list())
+        for (const Company &company : companies.value())
+            m_company->addItem(company.name, company.id);
+    m_company->setCurrentIndex(std::max(0, m_company->findData(current)));
+}
+
+void AuditView::applyFilter() {
+    m_debounce.stop();
+    AuditFilter filter;
+    filter.actor = m_actor->text().trimmed();
+    filter.action = m_action->currentData().toString();
+    if (m_company->currentData().isValid())
+        filter.companyId = m_company->currentData().toLongLong();
+    const int days = m_period->currentData().toInt();
+    if (days > 0)
+        filter.fromSecs = QDateTime::currentSecsSinceEpoch() - qint64(days) * 86400;
+    m_model->setFilter(filter);
+}
+
+void AuditView::showDetails() {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const AuditRow *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
+    if (!row) {
+        m_details->clear();
+        return;
+    }
+    auto pretty = [](const QString &json) {
+        if (json.isEmpty())
+            return tr("(nothing)");
+        const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+        return doc.isNull() ? json : QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+    };
+    m_details->setPlainText(tr("%1 — %2 — %3 %4\n\nBefore:\n%5\n\nAfter:\n%6")
+                                .arg(Format::dateTime(QDateTime::fromSecsSinceEpoch(row->at, Qt::UTC)),
+                                     row->actor, row->action, row->target, pretty(row->beforeJson),
+                                     pretty(row->afterJson)));
+}
+
+void AuditView::exportCsv() {
+    const AuditFilter filter = m_model->filter();
+    const Qt::SortOrder order = m_model->sortOrder();
+    ExportFlow::exportWith(this, m_workspace, QStringLiteral("audit"),
+                           [filter, order](Database &db, QIODevice &device, CsvWriter::Options options,
+                                           const std::function<void(qint64, qint64)> &progress,
+                                           const std::atomic<bool> *cancel) {
+                               return AuditTableModel::exportCsv(db, filter, order, device, options, progress,
+                                                                 cancel);
+                           });
+}
+
+} // namespace PoolDesk::Ui

@@ -1,0 +1,97 @@
+#include "companies/LimitsForm.h"
+
+#include "common/Format.h"
+
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QLocale>
+
+namespace PoolDesk::Ui {
+
+QList<Plan> allPlans() {
+    return {Plan::Standard, Plan::Hybrid, Plan::Enterprise};
+}
+
+LimitsForm::LimitsForm(QWidget *parent)
+    : QWidget(parent) {
+    m_layout = new QFormLayout(this);
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    auto make = [this](const QString &objectName, const QString &tip) {
+        auto *edit = new QLineEdit(this);
+        edit->setObjectName(objectName);
+        edit->setPlaceholderText(tr("No limit"));
+        edit->setClearButtonEnabled(true);
+        edit->setToolTip(tip);
+        connect(edit, &QLineEdit::textEdited, this, &LimitsForm::edited);
+        return edit;
+    };
+    m_maxConcurrent = make(QStringLiteral("maxConcurrentLineEdit"),
+                           tr("How many calls the company may have at the same time. Empty: no limit."));
+    m_monthlyMinutes = make(QStringLiteral("monthlyMinutesLineEdit"),
+                            tr("Billed minutes per calendar month (UTC). Empty: no limit."));
+    m_monthlyBudget =
+        make(QStringLiteral("monthlyBudgetLineEdit"),
+             tr("Call charges per calendar month, in US dollars (for example 250.00). Empty: no "
+                "limit."));
+    m_layout->addRow(tr("Max concurrent &calls:"), m_maxConcurrent);
+    m_layout->addRow(tr("Monthly &minutes:"), m_monthlyMinutes);
+    m_layout->addRow(tr("Monthly &budget (USD):"), m_monthlyBudget);
+}
+
+void LimitsForm::setLimits(const CompanyLimits &limits) {
+    const QLocale locale;
+    m_maxConcurrent->setText(limits.maxConcurrentCalls ? QString::number(*limits.maxConcurrentCalls)
+                                                       : QString());
+    m_monthlyMinutes->setText(limits.monthlyMinutes ? QString::number(*limits.monthlyMinutes) : QString());
+    m_monthlyBudget->setText(limits.monthlyBudget ? Money::toPlainString(*limits.monthlyBudget, 2)
+                                                  : QString());
+}
+
+static std::optional<qint64> parseWhole(QString text, bool *ok) {
+    text = text.trimmed();
+    text.remove(QLocale().groupSeparator()); // "10,000" where ',' groups digits
+    if (text.isEmpty()) {
+        *ok = true;
+        return std::nullopt;
+    }
+    const qint64 value = text.toLongLong(ok);
+    return *ok ? std::optional<qint64>(value) : std::nullopt;
+}
+
+Result<CompanyLimits> LimitsForm::limits() const {
+    CompanyLimits limits;
+    bool ok = false;
+    const auto concurrent = parseWhole(m_maxConcurrent->text(), &ok);
+    if (!ok || (concurrent && (*concurrent > std::numeric_limits<int>::max() ||
+                               *concurrent < std::numeric_limits<int>::min())))
+        return makeError(
+            Error::Code::InvalidInput,
+            tr("Max concurrent calls must be a whole number (for example 5), or empty for no limit."));
+    if (concurrent)
+        limits.maxConcurrentCalls = static_cast<int>(*concurrent);
+    limits.monthlyMinutes = parseWhole(m_monthlyMinutes->text(), &ok);
+    if (!ok)
+        return makeError(
+            Error::Code::InvalidInput,
+            tr("Monthly minutes must be a whole number (for example 10000), or empty for no limit."));
+    QString budget = m_monthlyBudget->text().trimmed();
+    if (!budget.isEmpty()) {
+        // "250.00" always works; "1,250.00" where ',' groups digits; "250,00" where ',' is the
+        // decimal point. Anything ambiguous is rejected by parseUsd rather than guessed.
+        const QLocale locale;
+        if (locale.decimalPoint() == QLatin1String("."))
+            budget.remove(QLatin1Char(','));
+        else if (!budget.contains(QLatin1Char('.')))
+            budget.replace(locale.decimalPoint(), QStringLiteral("."));
+        const auto amount = Money::parseUsd(budget);
+        if (!amount)
+            return makeError(
+                Error::Code::InvalidInput,
+                tr("Monthly budget must be an amount in US dollars (for example 250 or 250.00), or "
+                   "empty for no limit."));
+        limits.monthlyBudget = *amount;
+    }
+    return limits;
+}
+
+} // namespace PoolDesk::Ui

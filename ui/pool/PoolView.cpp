@@ -1,0 +1,322 @@
+#include "pool/PoolView.h"
+
+#include "Workspace.h"
+#include "common/Format.h"
+#include "common/Icons.h"
+#include "common/MessageBox.h"
+#include "common/Tables.h"
+#include "credentials/Environments.h"
+#include "export/ExportFlow.h"
+#include "itemmodels/PoolTableModel.h"
+#include "pool/AddNumberDialog.h"
+#include "pool/Companies.h"
+#include "pool/Numbers.h"
+#include "pool/PoolStatusStrip.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace PoolDesk::Ui {
+
+using Column = PoolTableModel::Column;
+
+PoolView::PoolView(Workspace &workspace, QWidget *parent)
+    : View(workspace, parent) {
+    setObjectName(QStringLiteral("poolView"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    m_strip = new PoolStatusStrip(workspace, this);
+    layout->addWidget(m_strip);
+
+    // Filters
+    auto *filters = new QHBoxLayout;
+    m_text = new QLineEdit(this);
+    m_text->setObjectName(QStringLiteral("poolFilterLineEdit"));
+    m_text->setPlaceholderText(tr("Filter by number, company, operator or session (Ctrl+F)"));
+    m_text->setClearButtonEnabled(true);
+    m_text->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")),
+                      QLineEdit::LeadingPosition);
+    m_environment = new QComboBox(this);
+    m_environment->setObjectName(QStringLiteral("poolEnvironmentComboBox"));
+    m_environment->setToolTip(tr("Environment"));
+    m_environment->addItem(tr("All environments"), QString());
+    QStringList envs{DevelopmentEnvironment, ProductionEnvironment};
+    if (auto profiles = Environments(workspace.database()).list())
+        for (const auto &profile : profiles.value())
+            if (!envs.contains(profile.name))
+                envs.append(profile.name);
+    for (const QString &env : envs)
+        m_environment->addItem(env == DevelopmentEnvironment  ? tr("Development")
+                               : env == ProductionEnvironment ? tr("Production")
+                                                              : env,
+                               env);
+    m_environment->setCurrentIndex(std::max(0, m_environment->findData(workspace.environment())));
+    m_status = new QComboBox(this);
+    m_status->setObjectName(QStringLiteral("poolStatusComboBox"));
+    m_status->setToolTip(tr("Status"));
+    m_status->addItem(tr("Any status"), QString());
+    for (NumberStatus status : {NumberStatus::Available, NumberStatus::Reserved, NumberStatus::InUse})
+        m_status->addItem(displayName(status), toString(status));
+    m_company = new QComboBox(this);
+    m_company->setObjectName(QStringLiteral("poolCompanyComboBox"));
+    m_company->setToolTip(tr("Numbers dedicated to a company"));
+    m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    reloadCompanies();
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("poolCountLabel"));
+    filters->addWidget(m_text, 1);
+    filters->addWidget(m_environment);
+    filters->addWidget(m_status);
+    filters->addWidget(m_company);
+    filters->addWidget(m_count);
+    layout->addLayout(filters);
+
+    // Actions
+    m_actions = new QToolBar(this);
+    m_actions->setObjectName(QStringLiteral("poolActionsToolBar"));
+    m_actions->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_actions->setIconSize(QSize(16, 16));
+    m_add = m_actions->addAction(Icons::get(QStringLiteral("add"), QStringLiteral("list-add")),
+                                 tr("&Add Number…"));
+    m_add->setObjectName(QStringLiteral("addNumberAction"));
+    m_add->setShortcut(QKeySequence::New);
+    m_add->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_add->setToolTip(tr("Add a number you own at Twilio to the pool (Ctrl+N)"));
+    m_assign = m_actions->addAction(Icons::get(QStringLiteral("assign"), QStringLiteral("insert-link")),
+                                    tr("&Dedicate to Company…"));
+    m_assign->setObjectName(QStringLiteral("assignNumberAction"));
+    m_assign->setToolTip(tr("Reserve the selected number for one company's calls"));
+    m_unassign = m_actions->addAction(Icons::get(QStringLiteral("unassign"), QStringLiteral("remove-link")),
+                                      tr("Make &Shared"));
+    m_unassign->setObjectName(QStringLiteral("unassignNumberAction"));
+    m_unassign->setToolTip(tr("Return the selected dedicated number to the shared pool"));
+    m_remove = m_actions->addAction(Icons::get(QStringLiteral("remove"), QStringLiteral("list-remove")),
+                                    tr("&Remove…"));
+    m_remove->setObjectName(QStringLiteral("removeNumberAction"));
+    m_remove->setShortcut(QKeySequence::Delete);
+    m_remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
+    m_actions->addSeparator();
+    layout->addWidget(m_actions);
+    addActions({m_add, m_remove});
+
+    // Table
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("poolTableView"));
+    Tables::configure(m_table, QStringLiteral("pool"));
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_model = new PoolTableModel(workspace.database(), this);
+    m_model->setObjectName(QStringLiteral("poolTableModel"));
+    m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(int(Column::State), new StatusDelegate(m_table));
+    m_table->horizontalHeader()->setSortIndicator(int(Column::Number), Qt::AscendingOrder);
+    m_table->setColumnHidden(int(Column::Session), true);
+    layout->addWidget(m_table, 1);
+
+    // Expected webhooks per environment, for the Webhook column.
+    if (auto profiles = Environments(workspace.database()).list())
+        for (const auto &profile : profiles.value())
+            m_model->setExpectedVoiceUrl(profile.name, profile.voiceUrl().toString());
+
+    connect(m_add, &QAction::triggered, this, &PoolView::addNumber);
+    connect(m_remove, &QAction::triggered, this, &PoolView::removeSelected);
+    connect(m_assign, &QAction::triggered, this, &PoolView::assignSelected);
+    connect(m_unassign, &QAction::triggered, this, &PoolView::unassignSelected);
+    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        menu.addAction(m_add);
+        menu.addSeparator();
+        menu.addAction(m_assign);
+        menu.addAction(m_unassign);
+        menu.addSeparator();
+        menu.addAction(m_remove);
+        menu.exec(m_table->viewport()->mapToGlobal(pos));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &PoolView::updateActions);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &PoolView::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &PoolView::updateActions);
+    connect(m_model, &PoolTableModel::loaded, this, [this] {
+        Tables::fitColumnsOnce(m_table);
+        updateCount();
+    });
+    connect(m_model, &PoolTableModel::loadingChanged, this, [this](bool loading) {
+        if (loading)
+            m_count->setText(tr("Loading…"));
+        else
+            updateCount();
+    });
+    connect(m_model, &PoolTableModel::loadFailed, this, [this](const QString &message) { error(message); });
+
+    m_textDebounce.setSingleShot(true);
+    m_textDebounce.setInterval(200);
+    connect(&m_textDebounce, &QTimer::timeout, this, &PoolView::applyFilter);
+    connect(m_text, &QLineEdit::textChanged, this, [this] { m_textDebounce.start(); });
+    connect(m_text, &QLineEdit::returnPressed, this, &PoolView::applyFilter);
+    for (QComboBox *combo : {m_environment, m_status, m_company})
+        connect(combo, &QComboBox::currentIndexChanged, this, &PoolView::applyFilter);
+
+    connect(&workspace, &Workspace::dataChanged, this, [this] {
+        m_model->refresh();
+        m_strip->reload();
+    });
+    connect(&workspace, &Workspace::environmentChanged, this, [this](const QString &env) {
+        const int index = m_environment->findData(env);
+        if (index >= 0)
+            m_environment->setCurrentIndex(index);
+        m_strip->reload();
+    });
+    applyFilter();
+    m_strip->reload();
+    updateActions();
+}
+
+QIcon PoolView::icon() const {
+    return Icons::get(QStringLiteral("pool"), QStringLiteral("view-grid"));
+}
+
+void PoolView::activated() {
+    m_table->setFocus();
+}
+
+void PoolView::refresh() {
+    reloadCompanies();
+    m_model->refresh();
+    m_strip->reload();
+}
+
+void PoolView::focusFilter() {
+    m_text->setFocus(Qt::ShortcutFocusReason);
+    m_text->selectAll();
+}
+
+void PoolView::exportCsv() {
+    ExportFlow::exportModel(this, m_workspace, m_model, QStringLiteral("pool"));
+}
+
+void PoolView::reloadCompanies() {
+    const QVariant current = m_company ? m_company->currentData() : QVariant();
+    const QSignalBlocker blocker(m_company);
+    m_company->clear();
+    m_company->addItem(tr("All companies"), QVariant());
+    if (auto companies = Companies(m_workspace.database()).list())
+        for (const Company &company : companies.value())
+            m_company->addItem(company.name, company.id);
+    m_company->setCurrentIndex(std::max(0, m_company->findData(current)));
+}
+
+void PoolView::applyFilter() {
+    m_textDebounce.stop();
+    NumberFilter filter;
+    filter.environment = m_environment->currentData().toString();
+    filter.status = numberStatusFromString(m_status->currentData().toString());
+    if (m_company->currentData().isValid())
+        filter.companyId = m_company->currentData().toLongLong();
+    filter.text = m_text->text().trimmed();
+    m_model->setFilter(filter);
+}
+
+void PoolView::updateCount() {
+    const int rows = m_model->rowCount();
+    m_count->setText(tr("%n number(s)", nullptr, rows));
+}
+
+QPair<QString, QString> PoolView::selectedNumber() const {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return {};
+    const PoolTableModel::Row *row = m_model->rowAt(rows.first().row());
+    if (!row)
+        return {};
+    return {row->e164, row->environment};
+}
+
+void PoolView::updateActions() {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const PoolTableModel::Row *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
+    const bool idle = row && row->status == NumberStatus::Available;
+    m_remove->setEnabled(idle);
+    m_assign->setEnabled(idle);
+    m_unassign->setEnabled(idle && row->dedicatedCompanyId.has_value());
+    const QString busy = tr("The number is on a call; wait until it is released.");
+    m_remove->setStatusTip(row && !idle ? busy : QString());
+}
+
+void PoolView::addNumber() {
+    AddNumberDialog dialog(m_workspace, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const PoolNumber number = dialog.number();
+    positive(number.dedicatedCompanyId
+                 ? tr("%1 added, dedicated to %2.").arg(number.e164, number.dedicatedCompanyName)
+                 : tr("%1 added to the shared pool.").arg(number.e164));
+    m_model->refresh();
+    m_strip->reload();
+}
+
+void PoolView::removeSelected() {
+    const auto [e164, environment] = selectedNumber();
+    if (e164.isEmpty())
+        return;
+    if (!MessageBox::confirm(
+            this, tr("Remove Number"),
+            tr("Remove %1 (%2) from the pool?\n\nPoolDesk will no longer hand it out. The number stays "
+               "in your Twilio account and keeps costing its monthly fee until you release it there.")
+                .arg(e164, environment),
+            tr("Remove Number"), true))
+        return;
+    if (auto removed = Numbers(m_workspace.database()).remove(m_workspace.actor(), e164, environment);
+        !removed) {
+        error(removed.error().message);
+        return;
+    }
+    positive(tr("%1 removed from the pool.").arg(e164));
+    m_workspace.notifyChanged();
+    m_model->refresh();
+    m_strip->reload();
+}
+
+void PoolView::assignSelected() {
+    const auto [e164, environment] = selectedNumber();
+    if (e164.isEmpty())
+        return;
+    AssignNumberDialog dialog(m_workspace, e164, environment, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    positive(tr("%1 is now dedicated.").arg(e164));
+    m_model->refresh();
+    m_strip->reload();
+}
+
+void PoolView::unassignSelected() {
+    const auto [e164, environment] = selectedNumber();
+    if (e164.isEmpty())
+        return;
+    if (!MessageBox::confirm(
+            this, tr("Make Number Shared"),
+            tr("Return %1 to the shared pool?\n\nIts company loses its fixed caller ID on this number; "
+               "any company may then be given it.")
+                .arg(e164),
+            tr("Make Shared")))
+        return;
+    if (auto done = Numbers(m_workspace.database()).unassign(m_workspace.actor(), e164, environment); !done) {
+        error(done.error().message);
+        return;
+    }
+    positive(tr("%1 is back in the shared pool.").arg(e164));
+    m_workspace.notifyChanged();
+    m_model->refresh();
+    m_strip->reload();
+}
+
+} // namespace PoolDesk::Ui

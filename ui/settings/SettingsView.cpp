@@ -1,0 +1,404 @@
+#include "settings/SettingsView.h"
+
+#include "Workspace.h"
+#include "common/Icons.h"
+#include "common/InlineError.h"
+#include "common/Language.h"
+#include "common/MessageBox.h"
+#include "pool/Tariffs.h"
+#include "settings/SettingsPages.h"
+#include "storage/AuditLog.h"
+#include "storage/ChangeWatcher.h"
+#include "storage/Settings.h"
+#include "storage/Transaction.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProcess>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace PoolDesk::Ui {
+
+namespace {
+QString plainMoney(Micros micros, int decimals) {
+    return Money::toPlainString(micros, decimals);
+}
+
+std::optional<Micros> parseMoney(QString text) {
+    text = text.trimmed();
+    const QLocale locale;
+    if (locale.decimalPoint() != QLatin1String(".") && !text.contains(QLatin1Char('.')))
+        text.replace(locale.decimalPoint(), QStringLiteral("."));
+    return Money::parseUsd(text);
+}
+
+QLabel *help(const QString &text, QWidget *parent) {
+    auto *label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    return label;
+}
+} // namespace
+
+SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
+    : View(workspace, parent) {
+    setObjectName(QStringLiteral("settingsView"));
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsScrollArea"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = new QWidget(scroll);
+    m_sections = new QVBoxLayout(content);
+    m_sections->setSpacing(14);
+
+    struct Section {
+        int order;
+        QWidget *widget;
+    };
+    QList<Section> sections{{20, buildPoolSection()},
+                            {30, buildPolicySection()},
+                            {40, buildTariffSection()},
+                            {60, buildLanguageSection()}};
+    const auto extra = SettingsPages::all();
+    for (const SettingsPage &page : extra) {
+        auto *box = new QGroupBox(QCoreApplication::translate("SettingsPages", page.title), content);
+        box->setObjectName(page.id + QStringLiteral("SettingsGroupBox"));
+        auto *layout = new QVBoxLayout(box);
+        layout->addWidget(page.create(m_workspace, box));
+        sections.append({page.order, box});
+    }
+    if (std::none_of(extra.begin(), extra.end(),
+                     [](const SettingsPage &p) { return p.id == QLatin1String("environments"); }))
+        sections.append({10, buildEnvironmentsSection()});
+    std::stable_sort(sections.begin(), sections.end(),
+                     [](const Section &a, const Section &b) { return a.order < b.order; });
+    for (const Section &section : std::as_const(sections))
+        m_sections->addWidget(section.widget);
+    m_sections->addStretch(1);
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(8, 4, 8, 4);
+    m_error = new InlineError(this);
+    m_error->setObjectName(QStringLiteral("settingsErrorLabel"));
+    bar->addWidget(m_error, 1);
+    m_revert = new QPushButton(tr("&Revert"), this);
+    m_revert->setObjectName(QStringLiteral("revertSettingsButton"));
+    m_revert->setToolTip(tr("Discard the changes and show the stored settings"));
+    m_save = new QPushButton(tr("&Save Settings"), this);
+    m_save->setObjectName(QStringLiteral("saveSettingsButton"));
+    m_save->setDefault(true);
+    m_save->setShortcut(QKeySequence::Save);
+    m_save->setToolTip(tr("Save the changed settings for every console and pooldeskctl (Ctrl+S)"));
+    m_save->setEnabled(false);
+    m_revert->setEnabled(false);
+    bar->addWidget(m_revert);
+    bar->addWidget(m_save);
+    outer->addLayout(bar);
+    connect(m_save, &QPushButton::clicked, this, &SettingsView::save);
+    connect(m_revert, &QPushButton::clicked, this, &SettingsView::refresh);
+}
+
+QIcon SettingsView::icon() const {
+    return Icons::get(QStringLiteral("settings"), QStringLiteral("configure"));
+}
+
+QWidget *SettingsView::buildPoolSection() {
+    auto *box = new QGroupBox(tr("Pool"), this);
+    box->setObjectName(QStringLiteral("poolSettingsGroupBox"));
+    auto *form = new QFormLayout(box);
+    m_threshold = new QSpinBox(box);
+    m_threshold->setObjectName(QStringLiteral("thresholdSpinBox"));
+    m_threshold->setRange(0, 10000);
+    m_threshold->setToolTip(
+        tr("The pool view warns (and the scaling policy buys) when fewer shared numbers than "
+           "this are available"));
+    m_concurrency = new QSpinBox(box);
+    m_concurrency->setObjectName(QStringLiteral("concurrencySpinBox"));
+    m_concurrency->setRange(1, 1000);
+    m_concurrency->setToolTip(
+        tr("Calls one number may carry at the same time. Twilio allows more, but one call "
+           "per number keeps caller ID reputation and status callbacks clean."));
+    m_lease = new QSpinBox(box);
+    m_lease->setObjectName(QStringLiteral("leaseSpinBox"));
+    m_lease->setRange(10, 86400);
+    m_lease->setSingleStep(60);
+    m_lease->setSuffix(tr(" s"));
+    m_lease->setToolTip(
+        tr("How long a reservation lasts without renewal; a caller that crashes frees its number "
+           "after this"));
+    form->addRow(tr("Minimum available &shared numbers:"), m_threshold);
+    form->addRow(tr("Calls per &number at once:"), m_concurrency);
+    form->addRow(tr("Default &lease:"), m_lease);
+    form->addRow(QString(),
+                 help(tr("The seed's rule is one call per number; raise it only if your Twilio account "
+                         "and callers are set up for it."),
+                      box));
+    for (QSpinBox *spin : {m_threshold, m_concurrency, m_lease})
+        connect(spin, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
+    return box;
+}
+
+QWidget *SettingsView::buildPolicySection() {
+    auto *box = new QGroupBox(tr("Scaling Policy"), this);
+    box->setObjectName(QStringLiteral("policySettingsGroupBox"));
+    auto *form = new QFormLayout(box);
+    m_buyWhenExhausted = new QCheckBox(tr("Buy a number when the pool is exhausted"), box);
+    m_buyWhenExhausted->setObjectName(QStringLiteral("buyWhenExhaustedCheckBox"));
+    m_maxPoolSize = new QSpinBox(box);
+    m_maxPoolSize->setObjectName(QStringLiteral("maxPoolSizeSpinBox"));
+    m_maxPoolSize->setRange(0, 100000);
+    m_maxPoolSize->setSpecialValueText(tr("No maximum"));
+    m_idleDays = new QSpinBox(box);
+    m_idleDays->setObjectName(QStringLiteral("idleDaysSpinBox"));
+    m_idleDays->setRange(0, 3650);
+    m_idleDays->setSpecialValueText(tr("Never"));
+    m_idleDays->setSuffix(tr(" days"));
+    m_budgetCap = new QLineEdit(box);
+    m_budgetCap->setObjectName(QStringLiteral("budgetCapLineEdit"));
+    m_budgetCap->setPlaceholderText(tr("No cap"));
+    m_budgetCap->setClearButtonEnabled(true);
+    form->addRow(QString(), m_buyWhenExhausted);
+    form->addRow(tr("Maximum pool &size:"), m_maxPoolSize);
+    form->addRow(tr("Suggest releasing numbers idle for:"), m_idleDays);
+    form->addRow(tr("Monthly purchase &budget cap (USD):"), m_budgetCap);
+    connect(m_buyWhenExhausted, &QCheckBox::toggled, this, &SettingsView::markDirty);
+    connect(m_maxPoolSize, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
+    connect(m_idleDays, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
+    connect(m_budgetCap, &QLineEdit::textEdited, this, &SettingsView::markDirty);
+    return box;
+}
+
+QWidget *SettingsView::buildTariffSection() {
+    auto *box = new QGroupBox(tr("Tariffs"), this);
+    box->setObjectName(QStringLiteral("tariffSettingsGroupBox"));
+    auto *form = new QFormLayout(box);
+    m_country = new QLineEdit(box);
+    m_country->setObjectName(QStringLiteral("tariffCountryLineEdit"));
+    m_country->setReadOnly(true);
+    m_numberMonthly = new QLineEdit(box);
+    m_numberMonthly->setObjectName(QStringLiteral("numberMonthlyLineEdit"));
+    m_outbound = new QLineEdit(box);
+    m_outbound->setObjectName(QStringLiteral("outboundPerMinuteLineEdit"));
+    m_inbound = new QLineEdit(box);
+    m_inbound->setObjectName(QStringLiteral("inboundPerMinuteLineEdit"));
+    m_tariffSource = new QLabel(box);
+    m_tariffSource->setObjectName(QStringLiteral("tariffSourceLabel"));
+    form->addRow(tr("Country:"), m_country);
+    form->addRow(tr("Number rental per &month (USD):"), m_numberMonthly);
+    form->addRow(tr("&Outbound per minute (USD):"), m_outbound);
+    form->addRow(tr("&Inbound per minute (USD):"), m_inbound);
+    form->addRow(tr("Source:"), m_tariffSource);
+    form->addRow(QString(),
+                 help(tr("Used to estimate costs until Twilio reports a call's own price. Twilio bills each "
+                         "call per started minute."),
+                      box));
+    for (QLineEdit *edit : {m_numberMonthly, m_outbound, m_inbound})
+        connect(edit, &QLineEdit::textEdited, this, &SettingsView::markDirty);
+    return box;
+}
+
+QWidget *SettingsView::buildLanguageSection() {
+    auto *box = new QGroupBox(tr("Language"), this);
+    box->setObjectName(QStringLiteral("languageSettingsGroupBox"));
+    auto *form = new QFormLayout(box);
+    m_language = new QComboBox(box);
+    m_language->setObjectName(QStringLiteral("languageComboBox"));
+    for (const QString &code : Language::available())
+        m_language->addItem(Language::displayName(code), code);
+    m_language->setCurrentIndex(std::max(0, m_language->findData(Language::chosen())));
+    form->addRow(tr("&Language:"), m_language);
+    form->addRow(QString(),
+                 help(tr("Your own choice on this computer. Dates, numbers and amounts follow your "
+                         "system's regional format."),
+                      box));
+    connect(m_language, &QComboBox::currentIndexChanged, this, [this] {
+        Language::setChosen(m_language->currentData().toString());
+        info(tr("The language changes when PoolDesk starts again."));
+        if (!qEnvironmentVariableIsSet("POOLDESK_NO_RESTART") &&
+            MessageBox::confirm(this, tr("Change Language"),
+                                tr("Restart PoolDesk now to use %1?").arg(m_language->currentText()),
+                                tr("Restart Now"))) {
+            QProcess::startDetached(QCoreApplication::applicationFilePath(),
+                                    QCoreApplication::arguments().mid(1));
+            QCoreApplication::quit();
+        }
+    });
+    return box;
+}
+
+QWidget *SettingsView::buildEnvironmentsSection() {
+    // The Twilio module registers its own environments page (SettingsPages); until it does,
+    // say where environments are managed.
+    auto *box = new QGroupBox(tr("Environments"), this);
+    box->setObjectName(QStringLiteral("environmentsSettingsGroupBox"));
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(
+        help(tr("Twilio environments (account, API key, webhook addresses) are set with "
+                "“pooldeskctl env”. Secrets stay in your system's keychain, never in the database."),
+             box));
+    return box;
+}
+
+void SettingsView::activated() {
+    if (!m_loaded)
+        refresh();
+}
+
+void SettingsView::refresh() {
+    m_loading = true;
+    Database &db = m_workspace.database();
+    auto read = [&](const QString &key, qint64 fallback) {
+        const qint64 value = Settings::intValue(db, key, fallback);
+        m_stored.insert(key, QString::number(value));
+        return value;
+    };
+    m_threshold->setValue(int(read(SettingKeys::MinAvailableThreshold, 2)));
+    m_concurrency->setValue(int(read(SettingKeys::PerNumberConcurrency, 1)));
+    m_lease->setValue(int(read(SettingKeys::DefaultLeaseSeconds, 3600)));
+    m_buyWhenExhausted->setChecked(read(SettingKeys::BuyWhenExhausted, 0) != 0);
+    m_maxPoolSize->setValue(int(read(SettingKeys::MaxPoolSize, 0)));
+    m_idleDays->setValue(int(read(SettingKeys::IdleReleaseDays, 0)));
+    const qint64 cap = read(SettingKeys::MonthlyBudgetCapMicros, 0);
+    m_budgetCap->setText(cap > 0 ? plainMoney(cap, 2) : QString());
+    const QString country = Settings::value(db, SettingKeys::Country, QStringLiteral("US"));
+    m_country->setText(country);
+    if (auto tariff = Tariffs::load(db, country)) {
+        m_numberMonthly->setText(plainMoney(tariff.value().numberMonthly, 2));
+        m_outbound->setText(plainMoney(tariff.value().outboundPerMinute, 4));
+        m_inbound->setText(plainMoney(tariff.value().inboundPerMinute, 4));
+        const QString source = tariff.value().source;
+        m_tariffSource->setText(source == QLatin1String("twilio") ? tr("Twilio's live prices")
+                                : source == QLatin1String("manual")
+                                    ? tr("Entered here")
+                                    : tr("Twilio's published US prices (defaults)"));
+    } else {
+        m_error->showError(tariff.error().message);
+    }
+    m_loaded = true;
+    m_loading = false;
+    m_error->clearMessage();
+    m_save->setEnabled(false);
+    m_revert->setEnabled(false);
+}
+
+void SettingsView::markDirty() {
+    if (m_loading)
+        return;
+    m_error->clearMessage();
+    m_save->setEnabled(true);
+    m_revert->setEnabled(true);
+}
+
+bool SettingsView::save() {
+    Database &db = m_workspace.database();
+    // Read and check everything first: bad input saves nothing.
+    qint64 cap = 0;
+    if (!m_budgetCap->text().trimmed().isEmpty()) {
+        const auto parsed = parseMoney(m_budgetCap->text());
+        if (!parsed || *parsed < 0) {
+            m_error->showError(
+                tr("The budget cap must be an amount in US dollars (for example 50.00), or empty for "
+                   "no cap."));
+            m_budgetCap->setFocus();
+            return false;
+        }
+        cap = *parsed;
+    }
+    Tariff tariff;
+    if (auto loaded = Tariffs::load(db, m_country->text()))
+        tariff = loaded.value();
+    tariff.country = m_country->text();
+    struct Price {
+        QLineEdit *edit;
+        Micros *target;
+    };
+    bool tariffChanged = false;
+    for (const Price &price :
+         {Price{m_numberMonthly, &tariff.numberMonthly}, Price{m_outbound, &tariff.outboundPerMinute},
+          Price{m_inbound, &tariff.inboundPerMinute}}) {
+        const auto parsed = parseMoney(price.edit->text());
+        if (!parsed || *parsed < 0) {
+            m_error->showError(tr("Prices must be amounts in US dollars, for example 1.15 or 0.0130."));
+            price.edit->setFocus();
+            return false;
+        }
+        if (*parsed != *price.target) {
+            *price.target = *parsed;
+            tariffChanged = true;
+        }
+    }
+
+    const QList<QPair<QString, QString>> values{
+        {SettingKeys::MinAvailableThreshold, QString::number(m_threshold->value())},
+        {SettingKeys::PerNumberConcurrency, QString::number(m_concurrency->value())},
+        {SettingKeys::DefaultLeaseSeconds, QString::number(m_lease->value())},
+        {SettingKeys::BuyWhenExhausted,
+         m_buyWhenExhausted->isChecked() ? QStringLiteral("1") : QStringLiteral("0")},
+        {SettingKeys::MaxPoolSize, QString::number(m_maxPoolSize->value())},
+        {SettingKeys::IdleReleaseDays, QString::number(m_idleDays->value())},
+        {SettingKeys::MonthlyBudgetCapMicros, QString::number(cap)},
+    };
+    int saved = 0;
+    for (const auto &[key, value] : values) {
+        if (m_stored.value(key) == value)
+            continue;
+        if (auto done = Settings::set(db, m_workspace.actor(), key, value); !done) {
+            m_error->showError(done.error().message);
+            return false;
+        }
+        m_stored.insert(key, value);
+        ++saved;
+    }
+    if (tariffChanged) {
+        // Tariffs::store leaves the audit entry to its caller, in the same transaction.
+        Tariff before;
+        if (auto loaded = Tariffs::load(db, tariff.country))
+            before = loaded.value();
+        tariff.source = QStringLiteral("manual");
+        Transaction transaction(db);
+        auto toJson = [](const Tariff &t) {
+            return QJsonObject{{QStringLiteral("number_monthly_micros"), t.numberMonthly},
+                               {QStringLiteral("outbound_minute_micros"), t.outboundPerMinute},
+                               {QStringLiteral("inbound_minute_micros"), t.inboundPerMinute},
+                               {QStringLiteral("source"), t.source}};
+        };
+        Status done = transaction.begin();
+        if (done)
+            done = Tariffs::store(db, tariff);
+        if (done)
+            done = AuditLog::write(db, m_workspace.actor(), QStringLiteral("tariffs.update"), tariff.country,
+                                   std::nullopt, toJson(before), toJson(tariff));
+        if (done) {
+            ChangeWatcher::notify(db);
+            done = transaction.commit();
+        }
+        if (!done) {
+            m_error->showError(done.error().message);
+            return false;
+        }
+        ++saved;
+    }
+    m_save->setEnabled(false);
+    m_revert->setEnabled(false);
+    m_workspace.notifyChanged();
+    positive(saved > 0 ? tr("Settings saved. Every console and pooldeskctl uses them from now on.")
+                       : tr("Nothing to save: the settings are unchanged."));
+    return true;
+}
+
+} // namespace PoolDesk::Ui

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "common/View.h"
+
+#include <QMap>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QVBoxLayout;
+
+namespace PoolDesk::Ui {
+
+class InlineError;
+
+// Pool-wide settings stored in the database (thresholds, concurrency, lease, scaling policy,
+// tariffs: every console and pooldeskctl agrees on them, and each change is audited), the user's
+// own language, and the sections other modules register (Twilio environments).
+class SettingsView final : public View {
+    Q_OBJECT
+public:
+    explicit SettingsView(Workspace &workspace, QWidget *parent = nullptr);
+
+    QString title() const override { return tr("Settings"); }
+    QIcon icon() const override;
+    void refresh() override;
+    void activated() override;
+
+    // Saves what changed; returns false (with the reason shown inline) when something is invalid.
+    bool save();
+
+private:
+    QWidget *buildPoolSection();
+    QWidget *buildPolicySection();
+    QWidget *buildTariffSection();
+    QWidget *buildLanguageSection();
+    QWidget *buildEnvironmentsSection();
+    void markDirty();
+
+    bool m_loaded = false;
+    bool m_loading = false;
+    QVBoxLayout *m_sections = nullptr;
+    QSpinBox *m_threshold = nullptr;
+    QSpinBox *m_concurrency = nullptr;
+    QSpinBox *m_lease = nullptr;
+    QCheckBox *m_buyWhenExhausted = nullptr;
+    QSpinBox *m_maxPoolSize = nullptr;
+    QSpinBox *m_idleDays = nullptr;
+    QLineEdit *m_budgetCap = nullptr;
+    QLineEdit *m_country = nullptr;
+    QLineEdit *m_numberMonthly = nullptr;
+    QLineEdit *m_outbound = nullptr;
+    QLineEdit *m_inbound = nullptr;
+    QLabel *m_tariffSource = nullptr;
+    QComboBox *m_language = nullptr;
+    InlineError *m_error = nullptr;
+    QPushButton *m_save = nullptr;
+    QPushButton *m_revert = nullptr;
+    QMap<QString, QString> m_stored; // setting key -> value as loaded
+};
+
+} // namespace PoolDesk::Ui
