@@ -115,7 +115,7 @@ void HttpFrontend::track(QTcpSocket *socket) {
 
 void HttpFrontend::forget(QTcpSocket *socket) {
     if (m_connections.remove(socket) && m_shuttingDown && m_connections.isEmpty())
-        emit drained();
+        announceDrained();
 }
 
 void HttpFrontend::guardRead(QTcpSocket *socket) {
@@ -212,7 +212,7 @@ void HttpFrontend::beginShutdown() {
         m_listener->close();
     closeIdle();
     if (m_connections.isEmpty()) {
-        emit drained();
+        announceDrained();
         return;
     }
     // Requests that are still arriving get their answer (with "Connection: close"); connections
@@ -220,6 +220,13 @@ void HttpFrontend::beginShutdown() {
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &HttpFrontend::closeIdle);
     timer->start(50);
+}
+
+void HttpFrontend::announceDrained() {
+    if (m_drainedAnnounced)
+        return;
+    m_drainedAnnounced = true;
+    emit drained();
 }
 
 void HttpFrontend::closeIdle() {

@@ -43,6 +43,7 @@ private:
     void guardRead(QTcpSocket *socket);
     void forget(QTcpSocket *socket);
     void closeIdle();
+    void announceDrained(); // once: closing a connection can report it while beginShutdown runs
 
     ServiceApi &m_api;
     ServiceShared &m_shared;
@@ -51,6 +52,7 @@ private:
     QPointer<Listener> m_listener;
     QHash<QTcpSocket *, Connection> m_connections;
     bool m_shuttingDown = false;
+    bool m_drainedAnnounced = false;
 };
 
 } // namespace PoolDesk

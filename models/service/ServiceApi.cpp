@@ -387,21 +387,33 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
         return response;
     }
     const QString secret = QString::fromLatin1(header.mid(7).trimmed());
-    auto key = m_keys->authenticate(secret);
-    if (!key) {
-        if (key.error().code != Error::Code::NotFound)
-            return fromError(key.error());
-        ApiResponse response =
-            error(401, QStringLiteral("invalid_key"), tr("The API key is not valid or was revoked."));
-        response.headers.append({QByteArrayLiteral("WWW-Authenticate"),
-                                 QByteArrayLiteral("Bearer realm=\"pooldesk\", error=\"invalid_token\"")});
-        return response;
+    const qint64 nowMs = RateLimiter::monotonicNs() / 1'000'000;
+    const QString hash = ApiKeys::hashOf(secret);
+    auto cached = m_keyCache.constFind(hash);
+    if (cached == m_keyCache.constEnd() || cached->validUntilMs < nowMs) {
+        auto key = m_keys->authenticate(secret);
+        if (!key) {
+            m_keyCache.remove(hash);
+            if (key.error().code != Error::Code::NotFound)
+                return fromError(key.error());
+            ApiResponse response =
+                error(401, QStringLiteral("invalid_key"), tr("The API key is not valid or was revoked."));
+            response.headers.append(
+                {QByteArrayLiteral("WWW-Authenticate"),
+                 QByteArrayLiteral("Bearer realm=\"pooldesk\", error=\"invalid_token\"")});
+            return response;
+        }
+        if (m_keyCache.size() > 10'000)
+            m_keyCache.clear();
+        cached = m_keyCache.insert(hash, {key->id, key->companyId, key->companyName, key->ratePerSecond,
+                                          key->burst, nowMs + KeyCacheMs});
     }
-    caller->keyId = key->id;
-    caller->companyId = key->companyId;
-    caller->companyName = key->companyName;
+    const CachedKey &key = *cached;
+    caller->keyId = key.keyId;
+    caller->companyId = key.companyId;
+    caller->companyName = key.companyName;
 
-    if (const qint64 waitMs = m_shared.rateLimiter.acquire(key->id, key->ratePerSecond, key->burst)) {
+    if (const qint64 waitMs = m_shared.rateLimiter.acquire(key.keyId, key.ratePerSecond, key.burst)) {
         m_shared.metrics.recordRefusal(QStringLiteral("rate_limited"));
         const qint64 seconds = (waitMs + 999) / 1000;
         ApiResponse response =
@@ -409,16 +421,16 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
                   tr("Too many requests with this API key. Retry after %1 second(s).").arg(seconds),
                   {{QStringLiteral("retry_after_ms"), waitMs}});
         response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
-        response.keyId = key->id;
+        response.keyId = key.keyId;
         return response;
     }
 
     const qint64 now = Clock::nowSecs();
-    if (now - m_lastTouched.value(key->id, 0) >= TouchIntervalSecs) {
-        m_lastTouched.insert(key->id, now);
+    if (now - m_lastTouched.value(key.keyId, 0) >= TouchIntervalSecs) {
+        m_lastTouched.insert(key.keyId, now);
         WriteGate gate(writeGate());
-        if (auto touched = m_keys->touch(key->id, now); !touched)
-            qCWarning(lcServiceApi) << "cannot record when key" << key->id
+        if (auto touched = m_keys->touch(key.keyId, now); !touched)
+            qCWarning(lcServiceApi) << "cannot record when key" << key.keyId
                                     << "was used:" << touched.error().message;
     }
     return std::nullopt;

@@ -67,6 +67,9 @@ public:
     ServiceApi &operator=(const ServiceApi &) = delete;
 
     ApiResponse handle(const ApiRequest &request);
+    // How long a successful key check is reused before the database is asked again: revoking a
+    // key takes effect within this time.
+    static constexpr qint64 KeyCacheMs = 1000;
     // Frees numbers whose lease ran out; the service calls this on a timer.
     Result<int> reapExpired();
 
@@ -100,6 +103,15 @@ private:
     std::unique_ptr<ApiKeys> m_keys;
     std::unique_ptr<QSqlQuery> m_sessionCompany;
     QHash<qint64, qint64> m_lastTouched; // key id -> when last_used_at was last written (secs)
+    struct CachedKey {
+        qint64 keyId = 0;
+        std::optional<qint64> companyId;
+        QString companyName;
+        std::optional<int> ratePerSecond;
+        std::optional<int> burst;
+        qint64 validUntilMs = 0;
+    };
+    QHash<QString, CachedKey> m_keyCache; // by the SHA-256 of the secret
 };
 
 } // namespace PoolDesk

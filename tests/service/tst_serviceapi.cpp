@@ -15,10 +15,13 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QUrl>
+
+#include <csignal>
 
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
@@ -138,6 +141,8 @@ private slots:
     void twilioStatusCallbacks();
     void metricsLogAndGracefulShutdown_data() { addEngineRows(); }
     void metricsLogAndGracefulShutdown();
+    void shutdownFinishesRequestsUnderWay_data() { addEngineRows(); }
+    void shutdownFinishesRequestsUnderWay();
 };
 
 void TestServiceApi::allocateAndRelease() {
@@ -347,7 +352,13 @@ void TestServiceApi::badInputChangesNothing() {
     QCOMPARE(http(port, "GET", "/healthz").status, 200);
     QCOMPARE(http(port, "GET", "/v1/pool", {}, bearer(f->key)).status, 200);
     QVERIFY(ApiKeys(*f->db).revoke(TestActor, f->keyId));
-    HttpReply revoked = http(port, "GET", "/v1/pool", {}, bearer(f->key));
+    // The service reuses a key check for up to ServiceApi::KeyCacheMs (one second).
+    HttpReply revoked;
+    QElapsedTimer timer;
+    timer.start();
+    do {
+        revoked = http(port, "GET", "/v1/pool", {}, bearer(f->key));
+    } while (revoked.status == 200 && timer.elapsed() < 10000 && (QThread::msleep(50), true));
     QCOMPARE(revoked.status, 401);
     QCOMPARE(revoked.errorCode(), QStringLiteral("invalid_key"));
 }
@@ -600,6 +611,48 @@ void TestServiceApi::metricsLogAndGracefulShutdown() {
     QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("status")).toInt(), 409);
     QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("reason")).toString(),
              QStringLiteral("pool_exhausted"));
+}
+
+void TestServiceApi::shutdownFinishesRequestsUnderWay() {
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 2);
+    ServiceProcess service;
+    QVERIFY2(service.start(f->url), service.output().constData());
+
+    // A request whose body is still arriving when SIGTERM comes.
+    const QByteArray body = QJsonDocument(allocation(QStringLiteral("Acme"), QStringLiteral("late")))
+                                .toJson(QJsonDocument::Compact);
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), service.port());
+    QVERIFY(socket.waitForConnected(10000));
+    socket.write("POST /v1/allocations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + f->key +
+                 "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+                 "\r\n\r\n" + body.left(10));
+    QVERIFY(socket.waitForBytesWritten(10000));
+    // An idle keep-alive connection must not hold the shutdown up.
+    QTcpSocket idle;
+    idle.connectToHost(QStringLiteral("127.0.0.1"), service.port());
+    QVERIFY(idle.waitForConnected(10000));
+    QThread::msleep(200);
+
+    ::kill(pid_t(service.process().processId()), SIGTERM);
+    QThread::msleep(300);
+    QCOMPARE(service.process().state(), QProcess::Running); // still finishing the request
+    // New connections are no longer accepted.
+    QCOMPARE(http(service.port(), "GET", "/healthz", {}, {}, 2000).status, 0);
+
+    socket.write(body.mid(10));
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    while (!answer.contains("\r\n\r\n{") && timer.elapsed() < 20000 && socket.waitForReadyRead(20000))
+        answer += socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 201"), answer.constData());
+    QVERIFY(answer.contains("Connection: close"));
+    QVERIFY(service.process().waitForFinished(20000));
+    QCOMPARE(service.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(service.process().exitCode(), 0);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'late'")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestServiceApi)
