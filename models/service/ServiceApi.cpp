@@ -66,6 +66,8 @@ private:
     QMutex *m_mutex;
 };
 constexpr qint64 TouchIntervalSecs = 60;
+// How much later than a call's start its number may have been reserved (clocks, setup time).
+constexpr qint64 FromMatchSlackSecs = 60;
 
 QByteArray toJson(const QJsonObject &object) {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -723,6 +725,22 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
     release.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
     if (!durationOk || release.durationSeconds < 0)
         release.durationSeconds = 0;
+    // Matched by the From number only: a session reserved after this call began (the number
+    // went to the next call once the backend released it) is not this call's.
+    auto reservation = Sql::exec(
+        m_db.connection(), QStringLiteral("SELECT reserved_at, call_sid FROM reservations WHERE session = ?"),
+        {release.session});
+    if (!reservation)
+        return finish(fromError(reservation.error()), QStringLiteral("error"));
+    if (reservation.value().next() && reservation.value().value(1).toString() != callSid) {
+        QDateTime endedAt = QDateTime::fromString(fields.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
+        if (!endedAt.isValid())
+            endedAt = Clock::nowUtc();
+        const qint64 callStarted = endedAt.toSecsSinceEpoch() - release.durationSeconds;
+        if (reservation.value().value(0).toLongLong() > callStarted + FromMatchSlackSecs)
+            return ignored(QStringLiteral("unknown_call"));
+    }
+    reservation.value().finish();
     release.direction = outbound || twilioDirection.isEmpty() ? Direction::Outbound : Direction::Inbound;
     release.callSid = isCallSid(callSid) ? callSid : QString();
     WriteGate gate(writeGate());

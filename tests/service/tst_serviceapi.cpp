@@ -557,6 +557,24 @@ void TestServiceApi::twilioStatusCallbacks() {
     QCOMPARE(twilioCallback(port, byFrom, sign(byFrom)).json().value(QStringLiteral("result")).toString(),
              QStringLiteral("already_released"));
 
+    // A late callback for an earlier call on a number that is now held by a newer session (an
+    // hour-long call that began before this reservation) does not end the newer session.
+    HttpReply third = httpJson(port, "POST", "/v1/allocations",
+                               allocation(QStringLiteral("Acme"), QStringLiteral("s3")), f->key);
+    QCOMPARE(third.status, 201);
+    const FormFields earlierCall{
+        {QStringLiteral("CallSid"), sid(4)},
+        {QStringLiteral("CallStatus"), QStringLiteral("completed")},
+        {QStringLiteral("CallDuration"), QStringLiteral("3600")},
+        {QStringLiteral("Direction"), QStringLiteral("outbound-api")},
+        {QStringLiteral("From"), third.json().value(QStringLiteral("number")).toString()}};
+    QCOMPARE(twilioCallback(port, earlierCall, sign(earlierCall))
+                 .json()
+                 .value(QStringLiteral("result"))
+                 .toString(),
+             QStringLiteral("ignored"));
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 's3'")), 1);
+
     // A callback for a call PoolDesk never handed a number to changes nothing.
     const FormFields stranger{{QStringLiteral("CallSid"), sid(3)},
                               {QStringLiteral("CallStatus"), QStringLiteral("completed")},
