@@ -69,6 +69,33 @@
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::TwilioActions</name>
+    <message numerus="yes">
+        <source>Point %n number(s) of the %1 account at its webhook URLs?</source>
+        <translation>
+            <numerusform>Point %n number of the %1 account at its webhook URLs?</numerusform>
+            <numerusform>Point %n numbers of the %1 account at its webhook URLs?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::UsageView</name>
+    <message numerus="yes">
+        <source>The pool is &lt;b&gt;too small&lt;/b&gt; for this target: add %n number(s).</source>
+        <translation>
+            <numerusform>The pool is &lt;b&gt;too small&lt;/b&gt; for this target: add %n number.</numerusform>
+            <numerusform>The pool is &lt;b&gt;too small&lt;/b&gt; for this target: add %n numbers.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The pool is larger than needed: %n number(s) could be released.</source>
+        <translation>
+            <numerusform>The pool is larger than needed: %n number could be released.</numerusform>
+            <numerusform>The pool is larger than needed: %n numbers could be released.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>pooldeskctl</name>
     <message numerus="yes">
         <source>%n expired lease(s) freed.</source>

@@ -2381,6 +2381,81 @@ After:
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::BuyNumberDialog</name>
+    <message>
+        <source>&amp;Toll-free</source>
+        <translation>フリーダイヤル(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>検索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Buy Selected…</source>
+        <translation>選択した番号を購入(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Buy a number (%1)</source>
+        <translation>番号の購入（%1）</translation>
+    </message>
+    <message>
+        <source>e.g. 607</source>
+        <translation>例: 607</translation>
+    </message>
+    <message>
+        <source>&amp;Country:</source>
+        <translation>国(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;Area code:</source>
+        <translation>市外局番(&amp;A):</translation>
+    </message>
+    <message>
+        <source>C&amp;ontains:</source>
+        <translation>含む数字(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>検索しています…</translation>
+    </message>
+    <message>
+        <source>%1   %2, %3   %4/month</source>
+        <translation>%1   %2、%3   %4/月</translation>
+    </message>
+    <message>
+        <source>No numbers match; try another area code or clear &quot;contains&quot;.</source>
+        <translation>条件に合う番号がありません。別の市外局番を試すか、「含む数字」を空にしてください。</translation>
+    </message>
+    <message>
+        <source>Buy %1?</source>
+        <translation>%1 を購入しますか？</translation>
+    </message>
+    <message>
+        <source>Buy %1 for the %2 environment? It costs %3 a month, charged on this day each month.</source>
+        <translation>%1 を %2 環境用に購入しますか？月額 %3 が、毎月今日と同じ日に請求されます。</translation>
+    </message>
+    <message>
+        <source>Buy Number</source>
+        <translation>番号の購入</translation>
+    </message>
+    <message>
+        <source>Buy %1</source>
+        <translation>%1 を購入</translation>
+    </message>
+    <message>
+        <source>Bought %1 (%2); it is in the %3 pool.</source>
+        <translation>%1（%2）を購入しました。%3 プールに追加されています。</translation>
+    </message>
+    <message>
+        <source>That number was taken by someone else meanwhile; the next one is selected.</source>
+        <translation>この番号はその間に他のユーザーに取得されました。次の番号を選択しています。</translation>
+    </message>
+    <message>
+        <source>That number was taken meanwhile; search again.</source>
+        <translation>この番号はその間に取得されました。もう一度検索してください。</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::CallsView</name>
     <message>
         <source>Company</source>
@@ -2549,6 +2624,224 @@ After:
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::CompanyReportPdf</name>
+    <message>
+        <source>%1 — costs %2</source>
+        <translation>%1 — コスト %2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: choose another folder or file name.</source>
+        <translation>%1 に書き込めません。別のフォルダーかファイル名を選んでください。</translation>
+    </message>
+    <message>
+        <source>Monthly cost report</source>
+        <translation>月次コストレポート</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号</translation>
+    </message>
+    <message>
+        <source>Dedicated number rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Share of the shared-pool rental (%1 billed minutes on shared numbers)</source>
+        <translation>共有プール料金の負担額（共有番号での課金対象 %1 分）</translation>
+    </message>
+    <message>
+        <source>Outbound calls (%1 calls, %2 minutes)</source>
+        <translation>発信（%1 件、%2 分）</translation>
+    </message>
+    <message>
+        <source>Inbound calls (%1 calls, %2 minutes)</source>
+        <translation>着信（%1 件、%2 分）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Twilio-billed for %1 priced calls (our estimate for them: %2)</source>
+        <translation>料金確定済みの通話 %1 件の Twilio 請求額（PoolDesk の見積額: %2）</translation>
+    </message>
+    <message>
+        <source>This month by category (USD)</source>
+        <translation>今月の項目別内訳（USD）</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared-pool share</source>
+        <translation>共有プールの負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Total per month (USD)</source>
+        <translation>月別の合計（USD）</translation>
+    </message>
+    <message>
+        <source>PoolDesk · generated %1</source>
+        <translation>PoolDesk · %1 作成</translation>
+    </message>
+    <message>
+        <source>Writing %1 failed.</source>
+        <translation>%1 の書き込みに失敗しました。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CostsView</name>
+    <message>
+        <source>%1 (so far)</source>
+        <translation>%1（途中集計）</translation>
+    </message>
+    <message>
+        <source>&amp;Month:</source>
+        <translation>月(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Per company</source>
+        <translation>企業別</translation>
+    </message>
+    <message>
+        <source>Per number</source>
+        <translation>番号別</translation>
+    </message>
+    <message>
+        <source>Company &amp;Report (PDF)…</source>
+        <translation>企業別レポート（PDF）(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>A printable monthly cost report, with charts, for the selected company (Ctrl+P)</source>
+        <translation>選択した企業の、グラフ付きで印刷できる月次コストレポートを作成します（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Savings advice&lt;/b&gt;</source>
+        <translation>&lt;b&gt;コスト削減の提案&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Cost by company</source>
+        <translation>企業別コスト</translation>
+    </message>
+    <message>
+        <source>Cost by category</source>
+        <translation>項目別コスト</translation>
+    </message>
+    <message>
+        <source>Month over month</source>
+        <translation>月別推移</translation>
+    </message>
+    <message>
+        <source>By company</source>
+        <translation>企業別</translation>
+    </message>
+    <message>
+        <source>By category</source>
+        <translation>項目別</translation>
+    </message>
+    <message>
+        <source>Calculating…</source>
+        <translation>計算しています…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Total %1&lt;/b&gt; for %2 calls — dedicated rental %3, shared rental %4, outbound %5, inbound %6.</source>
+        <translation>&lt;b&gt;合計 %1&lt;/b&gt;（通話 %2 件）— 専用番号の月額料金 %3、共有番号の月額料金 %4、発信 %5、着信 %6。</translation>
+    </message>
+    <message>
+        <source>Twilio billed %1 for the %2 calls it has priced; PoolDesk estimated %3 for them.</source>
+        <translation>料金が確定した %2 件の通話について、Twilio の請求額は %1、PoolDesk の見積額は %3 です。</translation>
+    </message>
+    <message>
+        <source>All figures are estimates from the tariff: Twilio has not priced these calls yet (sync the call history to compare).</source>
+        <translation>すべての金額は料金表による見積額です。これらの通話の料金は Twilio でまだ確定していません（比較するには通話履歴を同期してください）。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 per month)</source>
+        <translation>%1（月 %2）</translation>
+    </message>
+    <message>
+        <source>No savings to suggest for this month: every number is pulling its weight.</source>
+        <translation>今月はコスト削減の提案はありません。すべての番号が十分に使われています。</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared-pool share</source>
+        <translation>共有プールの負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Cost by company (USD)</source>
+        <translation>企業別コスト（USD）</translation>
+    </message>
+    <message>
+        <source>Shared rental</source>
+        <translation>共有番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Cost by category — %1</source>
+        <translation>項目別コスト — %1</translation>
+    </message>
+    <message>
+        <source>Number rental</source>
+        <translation>番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Month over month (USD)</source>
+        <translation>月別推移（USD）</translation>
+    </message>
+    <message>
+        <source>Select a company in the table first.</source>
+        <translation>先に表で企業を選択してください。</translation>
+    </message>
+    <message>
+        <source>Save Company Report</source>
+        <translation>企業別レポートの保存</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF ドキュメント (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report for %1 saved to &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt;.</source>
+        <translation>%1 のレポートを &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt; に保存しました。</translation>
+    </message>
+    <message>
+        <source>That company has no figures for %1.</source>
+        <translation>この企業には %1 のデータがありません。</translation>
+    </message>
+    <message>
+        <source>Costs</source>
+        <translation>コスト</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::DemoWorkspaceOffer</name>
     <message>
         <source>Welcome to PoolDesk</source>
@@ -2585,6 +2878,103 @@ Create a demo workspace to explore PoolDesk? It adds sample companies of each pl
     <message>
         <source>Creating the demo workspace…</source>
         <translation>デモワークスペースを作成しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::EnvironmentSettingsPage</name>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Store in &amp;Keychain</source>
+        <translation>キーチェーンに保存(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>接続テスト(&amp;T)</translation>
+    </message>
+    <message>
+        <source>SK… (recommended; empty: use the auth token)</source>
+        <translation>SK…（推奨。空欄の場合は認証トークンを使用）</translation>
+    </message>
+    <message>
+        <source>https://example.ngrok-free.app</source>
+        <translation>https://example.ngrok-free.app</translation>
+    </message>
+    <message>
+        <source>Paste the secret here to store it; it is never shown again</source>
+        <translation>保存するシークレットをここに貼り付けてください。保存後は二度と表示されません</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>環境(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Account &amp;SID:</source>
+        <translation>アカウント SID(&amp;S):</translation>
+    </message>
+    <message>
+        <source>API &amp;key SID:</source>
+        <translation>API キー SID(&amp;K):</translation>
+    </message>
+    <message>
+        <source>API &amp;base URL:</source>
+        <translation>API ベース URL(&amp;B):</translation>
+    </message>
+    <message>
+        <source>&amp;Webhook base URL:</source>
+        <translation>Webhook ベース URL(&amp;W):</translation>
+    </message>
+    <message>
+        <source>&amp;Voice path:</source>
+        <translation>音声のパス(&amp;V):</translation>
+    </message>
+    <message>
+        <source>Status &amp;callback path:</source>
+        <translation>ステータスコールバックのパス(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Secre&amp;t:</source>
+        <translation>シークレット(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Twilio will be told nothing until a webhook base URL is set.</source>
+        <translation>Webhook のベース URL を設定するまで、Twilio には何も設定されません。</translation>
+    </message>
+    <message>
+        <source>Voice: %1
+Status: %2</source>
+        <translation>音声: %1
+ステータス: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 を保存しました。</translation>
+    </message>
+    <message>
+        <source>Save the Account SID first: the secret is stored for that account.</source>
+        <translation>先にアカウント SID を保存してください。シークレットはそのアカウント用に保存されます。</translation>
+    </message>
+    <message>
+        <source>Paste the %1 into the secret field first.</source>
+        <translation>先に%1をシークレット欄に貼り付けてください。</translation>
+    </message>
+    <message>
+        <source>Waiting for the system keychain…</source>
+        <translation>システムのキーチェーンを待っています…</translation>
+    </message>
+    <message>
+        <source>The %1 of %2 is stored in the system keychain.</source>
+        <translation>%2 の%1をシステムのキーチェーンに保存しました。</translation>
+    </message>
+    <message>
+        <source>Connecting to Twilio…</source>
+        <translation>Twilio に接続しています…</translation>
+    </message>
+    <message>
+        <source>Connection OK: %1 &quot;%2&quot; (%3, %4).</source>
+        <translation>接続に成功しました: %1 &quot;%2&quot;（%3、%4）。</translation>
     </message>
 </context>
 <context>
@@ -2766,6 +3156,33 @@ Create a demo workspace to explore PoolDesk? It adds sample companies of each pl
     <message>
         <source>Close message</source>
         <translation>メッセージを閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::OperationDialog</name>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>キャンセル(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>キャンセルしています…</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>閉じる(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完了しました。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>中止しました。</translation>
+    </message>
+    <message>
+        <source>The operation failed.</source>
+        <translation>操作に失敗しました。</translation>
     </message>
 </context>
 <context>
@@ -3124,6 +3541,334 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Settings</source>
         <translation>設定</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::TwilioActions</name>
+    <message>
+        <source>&amp;Import Numbers from Twilio…</source>
+        <translation>Twilio から番号をインポート(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+I</source>
+        <translation>Ctrl+Shift+I</translation>
+    </message>
+    <message>
+        <source>Search and &amp;Buy a Number…</source>
+        <translation>番号を検索して購入(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+B</source>
+        <translation>Ctrl+Shift+B</translation>
+    </message>
+    <message>
+        <source>&amp;Release a Number…</source>
+        <translation>番号を解放(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Update &amp;Webhooks…</source>
+        <translation>Webhook を更新(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>&amp;Sync Calls from Twilio…</source>
+        <translation>Twilio から通話を同期(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+S</source>
+        <translation>Ctrl+Shift+S</translation>
+    </message>
+    <message>
+        <source>Fetch Twilio &amp;Prices…</source>
+        <translation>Twilio の料金を取得(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Test Twilio Connection</source>
+        <translation>Twilio への接続をテスト(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The Twilio environment the console works on</source>
+        <translation>このコンソールで操作する Twilio 環境</translation>
+    </message>
+    <message>
+        <source>Import numbers (%1)</source>
+        <translation>番号のインポート（%1）</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 updated, %3 unchanged, %4 back on the account, %5 missing from Twilio (flagged, not deleted).</source>
+        <translation>追加 %1 件、更新 %2 件、変更なし %3 件、アカウントに復帰 %4 件、Twilio に存在しない番号 %5 件（削除せずにマーク）。</translation>
+    </message>
+    <message>
+        <source>Release a number</source>
+        <translation>番号の解放</translation>
+    </message>
+    <message>
+        <source>Number to release from the %1 Twilio account (E.164):</source>
+        <translation>%1 の Twilio アカウントから解放する番号（E.164）:</translation>
+    </message>
+    <message>
+        <source>Release %1?</source>
+        <translation>%1 を解放しますか？</translation>
+    </message>
+    <message>
+        <source>Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio may give it to someone else. Its rental of %3 a month stops.</source>
+        <translation>%1 を %2 の Twilio アカウントから解放しますか？解放した番号は元に戻せません。Twilio が他のユーザーに割り当てる可能性があります。月額 %3 の料金は停止されます。</translation>
+    </message>
+    <message>
+        <source>Release Number</source>
+        <translation>番号を解放</translation>
+    </message>
+    <message>
+        <source>Release %1</source>
+        <translation>%1 を解放</translation>
+    </message>
+    <message>
+        <source>Released %1 and removed it from the pool.</source>
+        <translation>%1 を解放し、プールから削除しました。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>  [points at %1]</source>
+        <translation>  [%1 を指しています]</translation>
+    </message>
+    <message>
+        <source>%1 of %2 numbers would change (%3 point at another environment).
+</source>
+        <translation>%2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。
+</translation>
+    </message>
+    <message>
+        <source>Updated %1 of %2 numbers (%3 had pointed at another environment).
+</source>
+        <translation>%2 件中 %1 件の番号を更新しました（うち %3 件は別の環境を指していました）。
+</translation>
+    </message>
+    <message>
+        <source>Webhooks (%1): preview</source>
+        <translation>Webhook（%1）: プレビュー</translation>
+    </message>
+    <message>
+        <source>Update webhooks</source>
+        <translation>Webhook の更新</translation>
+    </message>
+    <message numerus="yes">
+        <source>Point %n number(s) of the %1 account at its webhook URLs?</source>
+        <translation>
+            <numerusform>%1 アカウントの番号 %n 件を、その環境の Webhook URL に向けますか？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Update Webhooks</source>
+        <translation>Webhook を更新</translation>
+    </message>
+    <message>
+        <source>Webhooks (%1)</source>
+        <translation>Webhook（%1）</translation>
+    </message>
+    <message>
+        <source>Sync calls (%1)</source>
+        <translation>通話の同期（%1）</translation>
+    </message>
+    <message>
+        <source>%1 new calls, %2 got Twilio&apos;s price, %3 unchanged, %4 still under way; %5 recordings.</source>
+        <translation>新規の通話 %1 件、Twilio の料金を反映 %2 件、変更なし %3 件、通話中 %4 件。通話録音 %5 件。</translation>
+    </message>
+    <message>
+        <source>Twilio prices</source>
+        <translation>Twilio の料金</translation>
+    </message>
+    <message>
+        <source>Country (two letters):</source>
+        <translation>国（2 文字）:</translation>
+    </message>
+    <message>
+        <source>Prices (%1)</source>
+        <translation>料金（%1）</translation>
+    </message>
+    <message>
+        <source>%1: number %2 a month, outbound %3 a minute, inbound %4 a minute (from Twilio).</source>
+        <translation>%1: 番号 月額 %2、発信 1 分あたり %3、着信 1 分あたり %4（Twilio の料金）。</translation>
+    </message>
+    <message>
+        <source>Test connection (%1)</source>
+        <translation>接続テスト（%1）</translation>
+    </message>
+    <message>
+        <source>Connected: %1 &quot;%2&quot; (%3, %4).</source>
+        <translation>接続しました: %1 &quot;%2&quot;（%3、%4）。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::UsageView</name>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>過去 24 時間</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>過去 30 日間</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>過去 90 日間</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>期間(&amp;P):</translation>
+    </message>
+    <message>
+        <source>The share of calls you accept to find no free number in the busiest hour</source>
+        <translation>最繁時に空き番号が見つからない通話の割合として許容する値</translation>
+    </message>
+    <message>
+        <source>&amp;Blocking target:</source>
+        <translation>目標呼損率(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Concurrent calls (peak per hour)</source>
+        <translation>同時通話数（1 時間ごとのピーク）</translation>
+    </message>
+    <message>
+        <source>Calls per day by company</source>
+        <translation>企業別の 1 日あたり通話数</translation>
+    </message>
+    <message>
+        <source>Utilization per number</source>
+        <translation>番号別の使用率</translation>
+    </message>
+    <message>
+        <source>Shared numbers free at the busiest moment</source>
+        <translation>最も混雑した時点での空き共有番号</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Billed minutes</source>
+        <translation>課金対象分数</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>The usage charts could not be loaded: %1</source>
+        <translation>使用状況のグラフを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 to %3</source>
+        <translation>%1 · %2～%3</translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation>本番環境</translation>
+    </message>
+    <message>
+        <source>Development</source>
+        <translation>開発環境</translation>
+    </message>
+    <message>
+        <source>Peak in the hour</source>
+        <translation>1 時間内のピーク</translation>
+    </message>
+    <message>
+        <source>Average (erlangs)</source>
+        <translation>平均（アーラン）</translation>
+    </message>
+    <message>
+        <source>Concurrent calls — peak %1 at %2</source>
+        <translation>同時通話数 — ピーク %1（%2）</translation>
+    </message>
+    <message>
+        <source>Concurrent calls — no calls in this period</source>
+        <translation>同時通話数 — この期間の通話はありません</translation>
+    </message>
+    <message>
+        <source>(deleted company)</source>
+        <translation>（削除された企業）</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>通話分数</translation>
+    </message>
+    <message>
+        <source>Billed minutes per day by company (UTC days)</source>
+        <translation>企業別の 1 日あたり課金対象分数（UTC 日）</translation>
+    </message>
+    <message>
+        <source>Calls per day by company (UTC days)</source>
+        <translation>企業別の 1 日あたり通話数（UTC 日）</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <source>Dedicated</source>
+        <translation>専用</translation>
+    </message>
+    <message>
+        <source>% of the period in calls</source>
+        <translation>期間中の通話時間の割合（%）</translation>
+    </message>
+    <message>
+        <source>Utilization per number — no numbers</source>
+        <translation>番号別の使用率 — 番号がありません</translation>
+    </message>
+    <message>
+        <source>Utilization per number (busiest 12)</source>
+        <translation>番号別の使用率（上位 12 件）</translation>
+    </message>
+    <message>
+        <source>Free shared numbers (lowest in the hour)</source>
+        <translation>空き共有番号（1 時間内の最小値）</translation>
+    </message>
+    <message>
+        <source>Threshold (%1)</source>
+        <translation>しきい値（%1）</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Shared pool availability (%1 shared numbers)</source>
+        <translation>共有プールの空き状況（共有番号 %1 個）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Pool size:&lt;/b&gt; no calls on shared numbers in this period, so there is no busiest hour to size the pool from. The pool has %1 shared numbers.</source>
+        <translation>&lt;b&gt;プールサイズ:&lt;/b&gt; この期間は共有番号での通話がないため、プールサイズの算出に使う最繁時がありません。プールには共有番号が %1 個あります。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The pool is &lt;b&gt;too small&lt;/b&gt; for this target: add %n number(s).</source>
+        <translation>
+            <numerusform>この目標に対してプールが&lt;b&gt;小さすぎます&lt;/b&gt;。番号を %n 個追加してください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The pool is larger than needed: %n number(s) could be released.</source>
+        <translation>
+            <numerusform>プールが必要以上に大きくなっています。番号を %n 個解放できます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The pool is exactly the recommended size.</source>
+        <translation>プールは推奨サイズちょうどです。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Erlang B:&lt;/b&gt; busiest hour %1 carried %2 erlangs. For at most %3 blocked calls, &lt;b&gt;%4 shared numbers&lt;/b&gt; are recommended; the pool has &lt;b&gt;%5&lt;/b&gt;. %6</source>
+        <translation>&lt;b&gt;アーラン B 式:&lt;/b&gt; 最繁時 %1 の呼量は %2 アーランでした。呼損率を %3 以下に抑えるには &lt;b&gt;共有番号 %4 個&lt;/b&gt; を推奨します。現在のプールは &lt;b&gt;%5 個&lt;/b&gt;です。%6</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>使用状況</translation>
     </message>
 </context>
 <context>
