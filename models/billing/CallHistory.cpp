@@ -282,6 +282,33 @@ Result<qint64> count(Database &db, const CallFilter &filter) {
     return query.value(0).toLongLong();
 }
 
+Result<CallSummary> summary(Database &db, const CallFilter &filter) {
+    QString sql = QStringLiteral(
+        "SELECT COUNT(*), COALESCE(SUM(cr.billed_minutes), 0), COALESCE(SUM(cr.duration_seconds), 0), "
+        "COALESCE(SUM(COALESCE(cr.twilio_price_micros, cr.estimated_cost_micros)), 0), "
+        "COALESCE(SUM(cr.estimated_cost_micros), 0), COALESCE(SUM(CASE WHEN cr.twilio_price_micros IS NULL "
+        "THEN 0 "
+        "ELSE 1 END), 0) FROM call_records cr WHERE 1 = 1");
+    QVariantList bindings;
+    appendFilter(filter, sql, bindings);
+    QSqlQuery query(db.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return Sql::storageError(query);
+    for (const QVariant &value : bindings)
+        query.addBindValue(value);
+    if (!query.exec() || !query.next())
+        return Sql::storageError(query);
+    CallSummary result;
+    result.calls = query.value(0).toLongLong();
+    result.billedMinutes = query.value(1).toLongLong();
+    result.durationSeconds = query.value(2).toLongLong();
+    result.cost = query.value(3).toLongLong();
+    result.estimated = query.value(4).toLongLong();
+    result.twilioPricedCalls = query.value(5).toLongLong();
+    return result;
+}
+
 QStringList csvHeader() {
     return {tr("Started"),     tr("Ended"),        tr("Company"),        tr("Number"),
             tr("Operator"),    tr("Direction"),    tr("Duration (s)"),   tr("Billed minutes"),

@@ -86,6 +86,16 @@ Result<QList<CallRow>> newerThan(Database &db, const CallFilter &filter, qint64 
                                  int limit);
 Result<qint64> count(Database &db, const CallFilter &filter);
 
+struct CallSummary {
+    qint64 calls = 0;
+    qint64 billedMinutes = 0;
+    qint64 durationSeconds = 0;
+    Micros cost = 0; // Twilio's price where reported, the estimate otherwise
+    Micros estimated = 0;
+    qint64 twilioPricedCalls = 0;
+};
+Result<CallSummary> summary(Database &db, const CallFilter &filter);
+
 // The CSV columns, translated, in the order export() writes them.
 QStringList csvHeader();
 

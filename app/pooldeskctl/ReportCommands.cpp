@@ -1,0 +1,323 @@
+// pooldeskctl report costs | report calls: the console's figures (the same billing code) for scripts.
+
+#include "CliSupport.h"
+#include "CommandRegistry.h"
+
+#include "billing/CallHistory.h"
+#include "billing/CostReport.h"
+#include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
+#include "pool/Companies.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+#include <QSaveFile>
+
+namespace PoolDesk {
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("pooldeskctl", text);
+}
+
+// Writes through a QSaveFile so a failed or interrupted export never leaves half a file behind.
+// "-" writes to standard output.
+template <typename Writer>
+Result<QString> writeCsvFile(const QString &path, Writer write) {
+    if (path == QLatin1String("-")) {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly))
+            return makeError(Error::Code::Storage, tr("Cannot write to standard output."));
+        if (auto done = write(static_cast<QIODevice &>(out)); !done)
+            return done.error();
+        out.flush();
+        return path;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return makeError(Error::Code::Storage,
+                         tr("Cannot write %1: %2. Check the folder exists and is writable.")
+                             .arg(path, file.errorString()));
+    if (auto done = write(static_cast<QIODevice &>(file)); !done) {
+        file.cancelWriting();
+        return done.error();
+    }
+    if (!file.commit())
+        return makeError(Error::Code::Storage, tr("Cannot write %1: %2.").arg(path, file.errorString()));
+    return path;
+}
+
+// "2026-03-01" (local midnight) or a full ISO 8601 date-time. endOfDay: the day after a plain date.
+std::optional<qint64> parseDate(const QString &text, bool endOfDay) {
+    const QDate date = QDate::fromString(text.trimmed(), Qt::ISODate);
+    if (date.isValid())
+        return QDateTime(endOfDay ? date.addDays(1) : date, QTime(0, 0)).toSecsSinceEpoch();
+    const QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    if (at.isValid())
+        return at.toSecsSinceEpoch();
+    return std::nullopt;
+}
+
+QString money(Micros amount) {
+    return Money::format(amount, QLocale(), 2);
+}
+
+int runCosts(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption(
+        {QStringLiteral("month"), tr("The month, YYYY-MM (UTC). Default: this month."), tr("YYYY-MM")});
+    parser.addOption({QStringLiteral("csv"),
+                      tr("Also write the per-company table as CSV to FILE (- for stdout)."), tr("FILE")});
+    parser.addOption(
+        {QStringLiteral("numbers-csv"), tr("Write the per-number table as CSV to FILE."), tr("FILE")});
+    parser.addOption({QStringLiteral("bom"), tr("Start CSV files with a byte-order mark (for Excel).")});
+    parser.addOption({QStringLiteral("blocking"),
+                      tr("Blocking target for the pool-size advice (default 0.01)."), tr("P")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("report costs"), args))
+        return *done;
+    const QString month = parser.isSet(QStringLiteral("month"))
+                              ? parser.value(QStringLiteral("month"))
+                              : Clock::nowUtc().toString(QStringLiteral("yyyy-MM"));
+    if (auto range = CostReports::monthRange(month); !range)
+        return context.fail(range.error());
+    CostReportOptions options;
+    if (parser.isSet(QStringLiteral("blocking"))) {
+        bool ok = false;
+        options.blockingTarget = parser.value(QStringLiteral("blocking")).toDouble(&ok);
+        if (!ok || options.blockingTarget <= 0.0 || options.blockingTarget >= 1.0)
+            return context.usage(tr("--blocking takes a probability between 0 and 1, for example 0.01."));
+    }
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    auto built = CostReports::build(*db.value(), month, options);
+    if (!built)
+        return context.fail(built.error());
+    const CostReport &report = built.value();
+    const CsvWriter::Options csv{parser.isSet(QStringLiteral("bom"))};
+    QStringList written;
+    for (const auto &[option, section] :
+         {std::make_pair(QStringLiteral("csv"), CostReports::CsvSection::Companies),
+          std::make_pair(QStringLiteral("numbers-csv"), CostReports::CsvSection::Numbers)}) {
+        if (!parser.isSet(option))
+            continue;
+        auto file = writeCsvFile(parser.value(option), [&](QIODevice &device) {
+            return CostReports::writeCsv(report, section, device, csv);
+        });
+        if (!file)
+            return context.fail(file.error());
+        written << file.value();
+    }
+    if (context.json()) {
+        context.printJson(CostReports::toJson(report));
+        return ExitCode::Success;
+    }
+    if (parser.value(QStringLiteral("csv")) == QLatin1String("-"))
+        return ExitCode::Success; // stdout carries the CSV
+    QTextStream &out = context.out();
+    out << tr("Costs for %1 (USD)").arg(report.month) << Qt::endl;
+    QList<QStringList> rows;
+    for (const CompanyCost &c : report.companies)
+        rows << QStringList{c.name,
+                            money(c.dedicatedRental),
+                            money(c.sharedRentalShare),
+                            money(c.outbound),
+                            money(c.inbound),
+                            money(c.total)};
+    if (report.unallocatedSharedRental != 0)
+        rows << QStringList{tr("(unallocated shared rental)"),
+                            QString(),
+                            money(report.unallocatedSharedRental),
+                            QString(),
+                            QString(),
+                            money(report.unallocatedSharedRental)};
+    rows << QStringList{tr("Total"),
+                        money(report.dedicatedRental),
+                        money(report.sharedRental),
+                        money(report.outbound),
+                        money(report.inbound),
+                        money(report.total)};
+    Cli::printTable(out,
+                    {tr("Company"), tr("Dedicated rental"), tr("Shared rental share"), tr("Outbound"),
+                     tr("Inbound"), tr("Total")},
+                    rows);
+    if (report.twilioPricedCalls > 0)
+        out << tr("Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.")
+                   .arg(report.twilioPricedCalls)
+                   .arg(report.calls)
+                   .arg(money(report.twilioBilled), money(report.estimateOfTwilioPriced))
+            << Qt::endl;
+    out << Qt::endl << CostReport::sharingRule() << Qt::endl << CostReport::pricingRule() << Qt::endl;
+    if (!report.advice.isEmpty()) {
+        out << Qt::endl << tr("Savings advice:") << Qt::endl;
+        for (const CostAdvice &advice : report.advice)
+            out << QStringLiteral("  - ") << advice.message << Qt::endl;
+    }
+    for (const QString &file : written)
+        out << tr("Wrote %1").arg(file) << Qt::endl;
+    return ExitCode::Success;
+}
+
+int runCalls(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("company"), tr("Only this company's calls."), tr("NAME")});
+    parser.addOption({QStringLiteral("number"), tr("Only calls of this number (E.164)."), tr("E164")});
+    parser.addOption({QStringLiteral("operator"), tr("Only this operator's calls."), tr("ID")});
+    parser.addOption({QStringLiteral("direction"), tr("outbound or inbound."), tr("DIRECTION")});
+    parser.addOption(
+        {QStringLiteral("from"), tr("Calls started on or after DATE (YYYY-MM-DD, local time)."), tr("DATE")});
+    parser.addOption({QStringLiteral("to"),
+                      tr("Calls started on or before DATE (YYYY-MM-DD, the whole day)."), tr("DATE")});
+    parser.addOption(
+        {QStringLiteral("all-environments"), tr("Include every environment, not only --env's.")});
+    parser.addOption(
+        {QStringLiteral("csv"), tr("Write every matching call as CSV to FILE (- for stdout)."), tr("FILE")});
+    parser.addOption({QStringLiteral("bom"), tr("Start the CSV with a byte-order mark (for Excel).")});
+    parser.addOption(
+        {QStringLiteral("limit"), tr("How many of the newest calls to list (default 20)."), tr("N")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("report calls"), args))
+        return *done;
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    CallFilter filter;
+    if (!parser.isSet(QStringLiteral("all-environments")))
+        filter.environment = context.environment();
+    if (parser.isSet(QStringLiteral("company"))) {
+        auto company = Companies(*db.value()).find(parser.value(QStringLiteral("company")));
+        if (!company)
+            return context.fail(company.error());
+        filter.companyId = company->id;
+    }
+    if (parser.isSet(QStringLiteral("number"))) {
+        const auto e164 = PhoneNumber::normalize(parser.value(QStringLiteral("number")));
+        if (!e164)
+            return context.usage(tr("\"%1\" is not a phone number in E.164 form, like +16076956082.")
+                                     .arg(parser.value(QStringLiteral("number"))));
+        filter.e164 = *e164;
+    }
+    filter.operatorId = parser.value(QStringLiteral("operator"));
+    if (parser.isSet(QStringLiteral("direction"))) {
+        filter.direction = directionFromString(parser.value(QStringLiteral("direction")));
+        if (!filter.direction)
+            return context.usage(tr("--direction is outbound or inbound."));
+    }
+    for (const auto &[option, endOfDay] :
+         {std::make_pair(QStringLiteral("from"), false), std::make_pair(QStringLiteral("to"), true)}) {
+        if (!parser.isSet(option))
+            continue;
+        const auto secs = parseDate(parser.value(option), endOfDay);
+        if (!secs)
+            return context.usage(tr("--%1 takes a date like 2026-03-01.").arg(option));
+        (endOfDay ? filter.toSecs : filter.fromSecs) = *secs;
+    }
+    if (filter.fromSecs && filter.toSecs && *filter.fromSecs >= *filter.toSecs)
+        return context.usage(tr("--from must be before --to."));
+    int limit = 20;
+    if (parser.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        limit = parser.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 0 || limit > 100000)
+            return context.usage(tr("--limit takes a number from 0 to 100000."));
+    }
+
+    auto summary = CallHistory::summary(*db.value(), filter);
+    if (!summary)
+        return context.fail(summary.error());
+    if (parser.isSet(QStringLiteral("csv"))) {
+        CallHistory::ExportOptions options;
+        options.csv.byteOrderMark = parser.isSet(QStringLiteral("bom"));
+        auto file = writeCsvFile(parser.value(QStringLiteral("csv")), [&](QIODevice &device) -> Status {
+            auto rows = CallHistory::exportCsv(*db.value(), filter, device, options);
+            if (!rows)
+                return rows.error();
+            return success();
+        });
+        if (!file)
+            return context.fail(file.error());
+        if (file.value() == QLatin1String("-"))
+            return ExitCode::Success;
+    }
+    QList<CallRow> rows;
+    if (limit > 0) {
+        auto page =
+            CallHistory::page(*db.value(), filter, CallSort::StartedAt, Qt::DescendingOrder, {}, limit);
+        if (!page)
+            return context.fail(page.error());
+        rows = page->rows;
+    }
+    const CallHistory::CallSummary &s = summary.value();
+    if (context.json()) {
+        QJsonArray calls;
+        for (const CallRow &row : rows)
+            calls.append(QJsonObject{
+                {QStringLiteral("started_at"),
+                 QDateTime::fromSecsSinceEpoch(row.startedAt, Qt::UTC).toString(Qt::ISODate)},
+                {QStringLiteral("company"), row.companyName},
+                {QStringLiteral("number"), row.e164},
+                {QStringLiteral("operator"), row.operatorId},
+                {QStringLiteral("direction"), toString(row.direction)},
+                {QStringLiteral("duration_seconds"), row.durationSeconds},
+                {QStringLiteral("billed_minutes"), row.billedMinutes},
+                {QStringLiteral("cost"),
+                 Money::toPlainString(row.twilioPrice.value_or(row.estimatedCost), 6)},
+                {QStringLiteral("price_source"),
+                 row.twilioPrice ? QStringLiteral("twilio") : QStringLiteral("estimate")},
+                {QStringLiteral("environment"), row.environment},
+            });
+        context.printJson(QJsonObject{{QStringLiteral("calls"), s.calls},
+                                      {QStringLiteral("billed_minutes"), s.billedMinutes},
+                                      {QStringLiteral("duration_seconds"), s.durationSeconds},
+                                      {QStringLiteral("cost"), Money::toPlainString(s.cost, 6)},
+                                      {QStringLiteral("cost_micros"), s.cost},
+                                      {QStringLiteral("estimated"), Money::toPlainString(s.estimated, 6)},
+                                      {QStringLiteral("twilio_priced_calls"), s.twilioPricedCalls},
+                                      {QStringLiteral("newest"), calls}});
+        return ExitCode::Success;
+    }
+    QTextStream &out = context.out();
+    const QLocale locale;
+    out << tr("%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).")
+               .arg(locale.toString(s.calls), locale.toString(s.billedMinutes),
+                    Money::format(s.cost, locale, 2), locale.toString(s.twilioPricedCalls))
+        << Qt::endl;
+    if (!rows.isEmpty()) {
+        QList<QStringList> table;
+        for (const CallRow &row : rows)
+            table << QStringList{
+                QLocale().toString(QDateTime::fromSecsSinceEpoch(row.startedAt), QLocale::ShortFormat),
+                row.companyName,
+                row.e164,
+                row.operatorId,
+                toString(row.direction),
+                QString::number(row.durationSeconds),
+                Money::format(row.twilioPrice.value_or(row.estimatedCost), locale, 4)};
+        Cli::printTable(out,
+                        {tr("Started"), tr("Company"), tr("Number"), tr("Operator"), tr("Direction"),
+                         tr("Seconds"), tr("Cost")},
+                        table);
+    }
+    if (parser.isSet(QStringLiteral("csv")))
+        out << tr("Wrote %1").arg(parser.value(QStringLiteral("csv"))) << Qt::endl;
+    return ExitCode::Success;
+}
+
+int runReport(CliContext &context, const QStringList &args) {
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("costs"))
+        return runCosts(context, args.mid(1));
+    if (sub == QLatin1String("calls"))
+        return runCalls(context, args.mid(1));
+    return context.usage(tr("pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | "
+                            "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]"));
+}
+
+const bool registered = CommandRegistry::add(
+    {"report", QT_TRANSLATE_NOOP("pooldeskctl", "Cost and call reports (text, --json or CSV)"), &runReport});
+
+} // namespace
+} // namespace PoolDesk

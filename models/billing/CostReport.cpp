@@ -1,0 +1,588 @@
+#include "billing/CostReport.h"
+
+#include "pool/ErlangB.h"
+#include "storage/Database.h"
+#include "storage/Settings.h"
+#include "storage/SqlHelpers.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <QLocale>
+#include <QMap>
+#include <QRegularExpression>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <numeric>
+
+namespace PoolDesk {
+
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("CostReport", text);
+}
+
+struct NumberInfo {
+    qint64 id = 0;
+    QString e164;
+    QString environment;
+    std::optional<qint64> dedicatedTo;
+    Micros price = 0;
+    qint64 boughtAt = 0;
+    std::optional<qint64> lastUsedAt;
+};
+
+} // namespace
+
+QString CostReport::sharingRule() {
+    return tr(
+        "Shared numbers' monthly rental is divided between the companies that called from shared numbers "
+        "of the same environment that month, in proportion to their billed minutes on those numbers. "
+        "Shares are rounded down to the micro-dollar and the remaining micro-dollars go to the largest "
+        "remainders, so the shares add up exactly to the rental. Rental of shared numbers in an "
+        "environment nobody called from is shown as unallocated.");
+}
+
+QString CostReport::pricingRule() {
+    return tr(
+        "Call charges use the price Twilio reported for the call, and the tariff's per-minute estimate "
+        "for calls Twilio has not priced yet. A number's monthly fee is charged on the day of the month it "
+        "was bought.");
+}
+
+namespace CostReports {
+
+Result<std::pair<qint64, qint64>> monthRange(const QString &month) {
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{4})-(\\d{2})$"));
+    const auto match = pattern.match(month.trimmed());
+    const int year = match.hasMatch() ? match.captured(1).toInt() : 0;
+    const int number = match.hasMatch() ? match.captured(2).toInt() : 0;
+    if (!match.hasMatch() || year < 2000 || year > 2999 || number < 1 || number > 12)
+        return makeError(Error::Code::InvalidInput,
+                         tr("\"%1\" is not a month. Write it as YYYY-MM, for example 2026-03.").arg(month));
+    const QDateTime from(QDate(year, number, 1), QTime(0, 0), Qt::UTC);
+    return std::make_pair(from.toSecsSinceEpoch(), from.addMonths(1).toSecsSinceEpoch());
+}
+
+QList<Micros> splitProRata(Micros total, const QList<qint64> &weights) {
+    QList<Micros> shares(weights.size(), 0);
+    __extension__ typedef __int128 Wide;
+    Wide sum = 0;
+    for (qint64 weight : weights)
+        sum += std::max<qint64>(weight, 0);
+    if (sum == 0 || weights.isEmpty())
+        return shares;
+    QList<Wide> remainders(weights.size(), 0);
+    Micros given = 0;
+    for (qsizetype i = 0; i < weights.size(); ++i) {
+        const Wide product = static_cast<Wide>(total) * std::max<qint64>(weights[i], 0);
+        shares[i] = static_cast<Micros>(product / sum);
+        remainders[i] = product % sum;
+        given += shares[i];
+    }
+    QList<qsizetype> order(weights.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+        if (remainders[a] != remainders[b])
+            return remainders[a] > remainders[b];
+        return weights[a] > weights[b];
+    });
+    Micros left = total - given; // 0 <= left < number of positive weights
+    for (qsizetype k = 0; left > 0 && k < order.size(); ++k) {
+        if (weights[order[k]] <= 0)
+            continue;
+        ++shares[order[k]];
+        --left;
+    }
+    return shares;
+}
+
+Result<CostReport> build(Database &db, const QString &month, const CostReportOptions &options) {
+    auto range = monthRange(month);
+    if (!range)
+        return range.error();
+    CostReport report;
+    report.month = month.trimmed();
+    report.fromSecs = range->first;
+    report.toSecs = range->second;
+    const qint64 monthSeconds = report.toSecs - report.fromSecs;
+
+    // Companies.
+    QMap<qint64, int> companyRow; // id -> index in report.companies
+    {
+        QSqlQuery query(db.connection());
+        query.setForwardOnly(true);
+        if (!query.exec(QStringLiteral("SELECT id, name, plan FROM companies ORDER BY name, id")))
+            return Sql::storageError(query);
+        while (query.next()) {
+            CompanyCost company;
+            company.companyId = query.value(0).toLongLong();
+            company.name = query.value(1).toString();
+            company.plan = planFromString(query.value(2).toString()).value_or(Plan::Standard);
+            companyRow.insert(company.companyId, static_cast<int>(report.companies.size()));
+            report.companies.append(company);
+        }
+    }
+    // Numbers charged this month (bought before its end).
+    QHash<qint64, int> numberRow;
+    QList<NumberInfo> numbers;
+    {
+        QSqlQuery query(db.connection());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral(
+            "SELECT id, e164, environment, dedicated_company_id, monthly_price_micros, COALESCE(bought_at, "
+            "created_at), last_used_at FROM phone_numbers WHERE COALESCE(bought_at, created_at) < ? "
+            "ORDER BY environment, e164, id"));
+        query.addBindValue(report.toSecs);
+        if (!query.exec())
+            return Sql::storageError(query);
+        while (query.next()) {
+            NumberInfo info;
+            info.id = query.value(0).toLongLong();
+            info.e164 = query.value(1).toString();
+            info.environment = query.value(2).toString();
+            info.dedicatedTo = Sql::optionalInt(query.value(3));
+            info.price = query.value(4).toLongLong();
+            info.boughtAt = query.value(5).toLongLong();
+            info.lastUsedAt = Sql::optionalInt(query.value(6));
+            numberRow.insert(info.id, static_cast<int>(numbers.size()));
+            numbers.append(info);
+            NumberCost cost;
+            cost.numberId = info.id;
+            cost.e164 = info.e164;
+            cost.environment = info.environment;
+            cost.dedicatedCompanyId = info.dedicatedTo;
+            cost.rental = info.price;
+            if (info.dedicatedTo && companyRow.contains(*info.dedicatedTo)) {
+                CompanyCost &company = report.companies[companyRow.value(*info.dedicatedTo)];
+                cost.dedicatedCompanyName = company.name;
+                ++company.dedicatedNumbers;
+                company.dedicatedRental += info.price;
+                report.dedicatedRental += info.price;
+            } else {
+                report.sharedRental += info.price;
+            }
+            report.numbers.append(cost);
+        }
+    }
+
+    // One pass over the month's calls, grouped by company, number, direction and hour.
+    int deletedRow = -1;
+    auto companyIndex = [&](const std::optional<qint64> &id) {
+        if (id && companyRow.contains(*id))
+            return companyRow.value(*id);
+        if (deletedRow < 0) {
+            CompanyCost deleted;
+            deleted.name = tr("(deleted company)");
+            deletedRow = static_cast<int>(report.companies.size());
+            report.companies.append(deleted);
+        }
+        return deletedRow;
+    };
+    // environment -> company index -> minutes on shared numbers
+    QMap<QString, QMap<int, qint64>> sharedMinutes;
+    // environment -> hour -> (call seconds, calls) on shared numbers
+    QHash<QString, QHash<qint64, std::pair<qint64, qint64>>> sharedHours;
+    {
+        QSqlQuery query(db.connection());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral(
+            "SELECT company_id, number_id, direction, started_at / 3600, COUNT(*), SUM(billed_minutes), "
+            "SUM(duration_seconds), SUM(estimated_cost_micros), SUM(COALESCE(twilio_price_micros, "
+            "estimated_cost_micros)), SUM(CASE WHEN twilio_price_micros IS NULL THEN 0 ELSE 1 END), "
+            "SUM(COALESCE(twilio_price_micros, 0)), SUM(CASE WHEN twilio_price_micros IS NULL THEN 0 ELSE "
+            "estimated_cost_micros END) FROM call_records WHERE started_at >= ? AND started_at < ? "
+            "GROUP BY company_id, number_id, direction, started_at / 3600"));
+        query.addBindValue(report.fromSecs);
+        query.addBindValue(report.toSecs);
+        if (!query.exec())
+            return Sql::storageError(query);
+        while (query.next()) {
+            const int c = companyIndex(Sql::optionalInt(query.value(0)));
+            const std::optional<qint64> numberId = Sql::optionalInt(query.value(1));
+            const bool inbound = query.value(2).toString() == QLatin1String("inbound");
+            const qint64 hour = query.value(3).toLongLong();
+            const qint64 calls = query.value(4).toLongLong();
+            const qint64 minutes = query.value(5).toLongLong();
+            const qint64 seconds = query.value(6).toLongLong();
+            const Micros estimate = query.value(7).toLongLong();
+            const Micros cost = query.value(8).toLongLong();
+            CompanyCost &company = report.companies[c];
+            if (inbound) {
+                company.inboundCalls += calls;
+                company.inboundMinutes += minutes;
+                company.inbound += cost;
+            } else {
+                company.outboundCalls += calls;
+                company.outboundMinutes += minutes;
+                company.outbound += cost;
+            }
+            company.estimatedCalls += estimate;
+            company.twilioPricedCalls += query.value(9).toLongLong();
+            company.twilioBilled += query.value(10).toLongLong();
+            company.estimateOfTwilioPriced += query.value(11).toLongLong();
+            report.calls += calls;
+            if (numberId && numberRow.contains(*numberId)) {
+                const int n = numberRow.value(*numberId);
+                NumberCost &number = report.numbers[n];
+                number.calls += calls;
+                number.minutes += minutes;
+                number.busySeconds += seconds;
+                number.callCost += cost;
+                if (!numbers[n].dedicatedTo) {
+                    sharedMinutes[numbers[n].environment][c] += minutes;
+                    auto &slot = sharedHours[numbers[n].environment][hour];
+                    slot.first += seconds;
+                    slot.second += calls;
+                }
+            }
+        }
+    }
+
+    // Shared rental, per environment, pro rata to minutes on that environment's shared numbers.
+    QMap<QString, Micros> sharedRentalByEnv;
+    QMap<QString, int> sharedCountByEnv;
+    for (const NumberInfo &info : numbers) {
+        if (!info.dedicatedTo) {
+            sharedRentalByEnv[info.environment] += info.price;
+            ++sharedCountByEnv[info.environment];
+        }
+    }
+    for (auto env = sharedRentalByEnv.cbegin(); env != sharedRentalByEnv.cend(); ++env) {
+        const QMap<int, qint64> users = sharedMinutes.value(env.key());
+        QList<int> indexes;
+        QList<qint64> weights;
+        for (auto it = users.cbegin(); it != users.cend(); ++it) {
+            if (it.value() > 0) {
+                indexes << it.key();
+                weights << it.value();
+            }
+        }
+        if (indexes.isEmpty()) {
+            report.unallocatedSharedRental += env.value();
+            continue;
+        }
+        const QList<Micros> shares = splitProRata(env.value(), weights);
+        for (qsizetype i = 0; i < indexes.size(); ++i) {
+            report.companies[indexes[i]].sharedRentalShare += shares[i];
+            report.companies[indexes[i]].sharedMinutes += weights[i];
+        }
+    }
+
+    for (CompanyCost &company : report.companies) {
+        company.total =
+            company.dedicatedRental + company.sharedRentalShare + company.outbound + company.inbound;
+        report.outbound += company.outbound;
+        report.inbound += company.inbound;
+        report.total += company.total;
+        report.twilioBilled += company.twilioBilled;
+        report.estimateOfTwilioPriced += company.estimateOfTwilioPriced;
+        report.twilioPricedCalls += company.twilioPricedCalls;
+    }
+    report.total += report.unallocatedSharedRental;
+
+    // Utilization and advice per number.
+    const QLocale locale;
+    for (qsizetype n = 0; n < report.numbers.size(); ++n) {
+        NumberCost &number = report.numbers[n];
+        const NumberInfo &info = numbers[n];
+        const qint64 owned =
+            std::clamp(report.toSecs - std::max(info.boughtAt, report.fromSecs), qint64(1), monthSeconds);
+        number.utilization = static_cast<double>(number.busySeconds) / static_cast<double>(owned);
+        const bool ownedAllMonth = info.boughtAt < report.fromSecs;
+        const bool usedSince = info.lastUsedAt && *info.lastUsedAt >= report.toSecs;
+        if (number.calls == 0 && ownedAllMonth && !usedSince) {
+            CostAdvice advice;
+            advice.kind = CostAdvice::Kind::ReleaseIdle;
+            advice.environment = info.environment;
+            advice.e164 = info.e164;
+            advice.numbers = 1;
+            advice.monthlyChange = info.price;
+            advice.message =
+                info.dedicatedTo
+                    ? tr("%1 (dedicated to %2) had no calls in %3. Release it to save %4 a month.")
+                          .arg(info.e164, number.dedicatedCompanyName, report.month,
+                               Money::format(info.price, locale))
+                    : tr("%1 (shared, %2) had no calls in %3. Release it to save %4 a month.")
+                          .arg(info.e164, info.environment, report.month, Money::format(info.price, locale));
+            report.advice.append(advice);
+        } else if (info.dedicatedTo && number.calls > 0 &&
+                   number.utilization < options.underusedUtilization) {
+            CostAdvice advice;
+            advice.kind = CostAdvice::Kind::UnderusedDedicated;
+            advice.environment = info.environment;
+            advice.e164 = info.e164;
+            advice.numbers = 1;
+            advice.monthlyChange = info.price;
+            advice.message =
+                tr("%1, dedicated to %2, was in calls %3% of the time in %4 (%5 calls). Moving %2 to "
+                   "the hybrid or standard plan and releasing it would save %6 a month.")
+                    .arg(info.e164, number.dedicatedCompanyName,
+                         locale.toString(number.utilization * 100.0, 'f', 2), report.month,
+                         locale.toString(number.calls), Money::format(info.price, locale));
+            report.advice.append(advice);
+        }
+    }
+
+    // Erlang B sizing of each environment's shared pool from its busiest hour.
+    for (auto env = sharedCountByEnv.cbegin(); env != sharedCountByEnv.cend(); ++env) {
+        PoolSizing sizing;
+        sizing.environment = env.key();
+        sizing.sharedNumbers = env.value();
+        sizing.blockingTarget = options.blockingTarget;
+        const auto hours = sharedHours.value(env.key());
+        qint64 bestSeconds = 0;
+        for (auto it = hours.cbegin(); it != hours.cend(); ++it) {
+            const qint64 start = it.key() * 3600;
+            if (it.value().first > bestSeconds ||
+                (it.value().first == bestSeconds && bestSeconds > 0 && start < sizing.busiestHourStart)) {
+                bestSeconds = it.value().first;
+                sizing.busiestHourStart = start;
+                sizing.busiestHourCalls = it.value().second;
+            }
+        }
+        sizing.erlangs = static_cast<double>(bestSeconds) / 3600.0;
+        const int concurrency =
+            std::max<qint64>(1, Settings::intValue(db, SettingKeys::PerNumberConcurrency, 1));
+        const int lines =
+            sizing.erlangs > 0.0 ? ErlangB::linesFor(sizing.erlangs, options.blockingTarget) : 0;
+        sizing.recommended = (lines + concurrency - 1) / concurrency;
+        report.sizing.append(sizing);
+        if (sizing.busiestHourCalls == 0)
+            continue;
+        const Micros averagePrice = sharedRentalByEnv.value(env.key()) / std::max(1, env.value());
+        const QString hour = QLocale().toString(
+            QDateTime::fromSecsSinceEpoch(sizing.busiestHourStart).toLocalTime(), QLocale::ShortFormat);
+        const QString target = locale.toString(options.blockingTarget * 100.0, 'g', 3);
+        if (sizing.sharedNumbers > sizing.recommended) {
+            CostAdvice advice;
+            advice.kind = CostAdvice::Kind::PoolTooLarge;
+            advice.environment = env.key();
+            advice.numbers = sizing.sharedNumbers - sizing.recommended;
+            advice.monthlyChange = averagePrice * advice.numbers;
+            advice.message = tr("The %1 shared pool has %2 numbers; Erlang B says %3 keep blocking under %4% "
+                                "at the busiest hour "
+                                "(%5, %6 erlangs). Releasing %7 would save about %8 a month.")
+                                 .arg(env.key())
+                                 .arg(sizing.sharedNumbers)
+                                 .arg(sizing.recommended)
+                                 .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
+                                 .arg(advice.numbers)
+                                 .arg(Money::format(advice.monthlyChange, locale));
+            report.advice.append(advice);
+        } else if (sizing.sharedNumbers < sizing.recommended) {
+            CostAdvice advice;
+            advice.kind = CostAdvice::Kind::PoolTooSmall;
+            advice.environment = env.key();
+            advice.numbers = sizing.recommended - sizing.sharedNumbers;
+            advice.monthlyChange = -averagePrice * advice.numbers;
+            advice.message = tr("The %1 shared pool has %2 numbers; Erlang B needs %3 to keep blocking under "
+                                "%4% at the busiest "
+                                "hour (%5, %6 erlangs). Adding %7 would cost about %8 a month.")
+                                 .arg(env.key())
+                                 .arg(sizing.sharedNumbers)
+                                 .arg(sizing.recommended)
+                                 .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
+                                 .arg(advice.numbers)
+                                 .arg(Money::format(-advice.monthlyChange, locale));
+            report.advice.append(advice);
+        }
+    }
+    return report;
+}
+
+static QString usd(Micros amount) {
+    return Money::toPlainString(amount, 6);
+}
+
+QJsonObject toJson(const CostReport &report) {
+    QJsonArray companies;
+    for (const CompanyCost &c : report.companies) {
+        companies.append(QJsonObject{
+            {QStringLiteral("company"), c.name},
+            {QStringLiteral("plan"), c.companyId == 0 ? QJsonValue() : QJsonValue(toString(c.plan))},
+            {QStringLiteral("dedicated_numbers"), c.dedicatedNumbers},
+            {QStringLiteral("dedicated_rental"), usd(c.dedicatedRental)},
+            {QStringLiteral("shared_minutes"), c.sharedMinutes},
+            {QStringLiteral("shared_rental_share"), usd(c.sharedRentalShare)},
+            {QStringLiteral("outbound_calls"), c.outboundCalls},
+            {QStringLiteral("outbound_minutes"), c.outboundMinutes},
+            {QStringLiteral("outbound"), usd(c.outbound)},
+            {QStringLiteral("inbound_calls"), c.inboundCalls},
+            {QStringLiteral("inbound_minutes"), c.inboundMinutes},
+            {QStringLiteral("inbound"), usd(c.inbound)},
+            {QStringLiteral("total"), usd(c.total)},
+            {QStringLiteral("total_micros"), c.total},
+            {QStringLiteral("twilio_priced_calls"), c.twilioPricedCalls},
+            {QStringLiteral("twilio_billed"), usd(c.twilioBilled)},
+            {QStringLiteral("estimate_of_twilio_priced"), usd(c.estimateOfTwilioPriced)},
+        });
+    }
+    QJsonArray numbers;
+    for (const NumberCost &n : report.numbers) {
+        numbers.append(QJsonObject{
+            {QStringLiteral("number"), n.e164},
+            {QStringLiteral("environment"), n.environment},
+            {QStringLiteral("dedicated_to"),
+             n.dedicatedCompanyId ? QJsonValue(n.dedicatedCompanyName) : QJsonValue()},
+            {QStringLiteral("rental"), usd(n.rental)},
+            {QStringLiteral("calls"), n.calls},
+            {QStringLiteral("minutes"), n.minutes},
+            {QStringLiteral("call_cost"), usd(n.callCost)},
+            {QStringLiteral("utilization"), n.utilization},
+        });
+    }
+    QJsonArray advice;
+    static const char *kinds[] = {"release_idle", "underused_dedicated", "pool_too_large", "pool_too_small"};
+    for (const CostAdvice &a : report.advice) {
+        advice.append(QJsonObject{
+            {QStringLiteral("kind"), QString::fromLatin1(kinds[static_cast<int>(a.kind)])},
+            {QStringLiteral("environment"), a.environment},
+            {QStringLiteral("number"), a.e164.isEmpty() ? QJsonValue() : QJsonValue(a.e164)},
+            {QStringLiteral("numbers"), a.numbers},
+            {QStringLiteral("monthly_change"), usd(a.monthlyChange)},
+            {QStringLiteral("message"), a.message},
+        });
+    }
+    QJsonArray sizing;
+    for (const PoolSizing &s : report.sizing) {
+        sizing.append(QJsonObject{
+            {QStringLiteral("environment"), s.environment},
+            {QStringLiteral("shared_numbers"), s.sharedNumbers},
+            {QStringLiteral("busiest_hour"),
+             s.busiestHourStart == 0
+                 ? QJsonValue()
+                 : QJsonValue(
+                       QDateTime::fromSecsSinceEpoch(s.busiestHourStart, Qt::UTC).toString(Qt::ISODate))},
+            {QStringLiteral("erlangs"), s.erlangs},
+            {QStringLiteral("blocking_target"), s.blockingTarget},
+            {QStringLiteral("recommended"), s.recommended},
+        });
+    }
+    return {
+        {QStringLiteral("month"), report.month},
+        {QStringLiteral("currency"), QStringLiteral("USD")},
+        {QStringLiteral("companies"), companies},
+        {QStringLiteral("numbers"), numbers},
+        {QStringLiteral("advice"), advice},
+        {QStringLiteral("pool_sizing"), sizing},
+        {QStringLiteral("shared_rental"), usd(report.sharedRental)},
+        {QStringLiteral("unallocated_shared_rental"), usd(report.unallocatedSharedRental)},
+        {QStringLiteral("dedicated_rental"), usd(report.dedicatedRental)},
+        {QStringLiteral("outbound"), usd(report.outbound)},
+        {QStringLiteral("inbound"), usd(report.inbound)},
+        {QStringLiteral("total"), usd(report.total)},
+        {QStringLiteral("total_micros"), report.total},
+        {QStringLiteral("calls"), report.calls},
+        {QStringLiteral("twilio_billed"), usd(report.twilioBilled)},
+        {QStringLiteral("estimate_of_twilio_priced"), usd(report.estimateOfTwilioPriced)},
+        {QStringLiteral("sharing_rule"), CostReport::sharingRule()},
+        {QStringLiteral("pricing_rule"), CostReport::pricingRule()},
+    };
+}
+
+Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device, CsvWriter::Options options) {
+    CsvWriter writer(device, options);
+    switch (section) {
+    case CsvSection::Companies:
+        writer.writeRow({tr("Month"), tr("Company"), tr("Plan"), tr("Dedicated numbers"),
+                         tr("Dedicated rental (USD)"), tr("Shared minutes"), tr("Shared rental share (USD)"),
+                         tr("Outbound calls"), tr("Outbound minutes"), tr("Outbound (USD)"),
+                         tr("Inbound calls"), tr("Inbound minutes"), tr("Inbound (USD)"), tr("Total (USD)"),
+                         tr("Twilio-priced calls"), tr("Twilio billed (USD)"),
+                         tr("Estimate of those calls (USD)")});
+        for (const CompanyCost &c : report.companies) {
+            writer.addText(report.month);
+            writer.addText(c.name);
+            writer.addText(c.companyId == 0 ? QString() : toString(c.plan));
+            writer.addNumber(c.dedicatedNumbers);
+            writer.addNumber(usd(c.dedicatedRental));
+            writer.addNumber(c.sharedMinutes);
+            writer.addNumber(usd(c.sharedRentalShare));
+            writer.addNumber(c.outboundCalls);
+            writer.addNumber(c.outboundMinutes);
+            writer.addNumber(usd(c.outbound));
+            writer.addNumber(c.inboundCalls);
+            writer.addNumber(c.inboundMinutes);
+            writer.addNumber(usd(c.inbound));
+            writer.addNumber(usd(c.total));
+            writer.addNumber(c.twilioPricedCalls);
+            writer.addNumber(usd(c.twilioBilled));
+            writer.addNumber(usd(c.estimateOfTwilioPriced));
+            writer.endRow();
+        }
+        if (report.unallocatedSharedRental != 0) {
+            writer.addText(report.month);
+            writer.addText(tr("(unallocated shared rental)"));
+            for (int i = 0; i < 4; ++i)
+                writer.addText(QString());
+            writer.addNumber(usd(report.unallocatedSharedRental));
+            for (int i = 0; i < 6; ++i)
+                writer.addText(QString());
+            writer.addNumber(usd(report.unallocatedSharedRental));
+            for (int i = 0; i < 3; ++i)
+                writer.addText(QString());
+            writer.endRow();
+        }
+        writer.addText(report.month);
+        writer.addText(tr("Total"));
+        writer.addText(QString());
+        writer.addText(QString());
+        writer.addNumber(usd(report.dedicatedRental));
+        writer.addText(QString());
+        writer.addNumber(usd(report.sharedRental));
+        writer.addText(QString());
+        writer.addText(QString());
+        writer.addNumber(usd(report.outbound));
+        writer.addText(QString());
+        writer.addText(QString());
+        writer.addNumber(usd(report.inbound));
+        writer.addNumber(usd(report.total));
+        writer.addNumber(report.twilioPricedCalls);
+        writer.addNumber(usd(report.twilioBilled));
+        writer.addNumber(usd(report.estimateOfTwilioPriced));
+        writer.endRow();
+        break;
+    case CsvSection::Numbers:
+        writer.writeRow({tr("Month"), tr("Number"), tr("Environment"), tr("Dedicated to"), tr("Rental (USD)"),
+                         tr("Calls"), tr("Minutes"), tr("Call cost (USD)"), tr("Utilization")});
+        for (const NumberCost &n : report.numbers) {
+            writer.addText(report.month);
+            writer.addText(n.e164);
+            writer.addText(n.environment);
+            writer.addText(n.dedicatedCompanyName);
+            writer.addNumber(usd(n.rental));
+            writer.addNumber(n.calls);
+            writer.addNumber(n.minutes);
+            writer.addNumber(usd(n.callCost));
+            writer.addNumber(QString::number(n.utilization, 'f', 6));
+            writer.endRow();
+        }
+        break;
+    case CsvSection::Advice:
+        writer.writeRow({tr("Month"), tr("Environment"), tr("Number"), tr("Numbers"),
+                         tr("Monthly saving (USD)"), tr("Advice")});
+        for (const CostAdvice &a : report.advice) {
+            writer.addText(report.month);
+            writer.addText(a.environment);
+            writer.addText(a.e164);
+            writer.addNumber(a.numbers);
+            writer.addNumber(usd(a.monthlyChange));
+            writer.addText(a.message);
+            writer.endRow();
+        }
+        break;
+    }
+    if (!writer.flush())
+        return makeError(
+            Error::Code::Storage,
+            tr("Writing the CSV file failed: %1. Check the free space and that the file is writable.")
+                .arg(device.errorString()));
+    return success();
+}
+
+} // namespace CostReports
+} // namespace PoolDesk

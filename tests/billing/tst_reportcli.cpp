@@ -1,0 +1,146 @@
+#include "CostSeed.h"
+#include "billing/CallHistory.h"
+#include "billing/CostReport.h"
+
+#include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace PoolDesk;
+
+// pooldeskctl report prints the figures the library (and so the console) computes.
+class TestReportCli : public QObject {
+    Q_OBJECT
+private slots:
+    void costsMatchTheLibrary_data() { Test::addEngineRows(); }
+    void costsMatchTheLibrary();
+    void callsMatchTheLibrary_data() { Test::addEngineRows(); }
+    void callsMatchTheLibrary();
+    void badInputIsAUsageError_data() { Test::addEngineRows(); }
+    void badInputIsAUsageError();
+};
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run pooldeskctl(const QString &url, const QStringList &args) {
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("POOLDESKCTL"), QStringList{QStringLiteral("--db"), url} + args);
+    if (!process.waitForFinished(60000))
+        return {};
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+} // namespace
+
+void TestReportCli::costsMatchTheLibrary() {
+    QFETCH(QString, engine);
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    const QString url = f.db->url().path.isEmpty() ? qEnvironmentVariable("POOLDESK_TEST_PG_URL") : QString();
+    Q_UNUSED(url);
+    // The database URL the fixture opened.
+    const DatabaseUrl &u = f.db->url();
+    const QString dbUrl =
+        u.engine == DatabaseUrl::Engine::Sqlite
+            ? QStringLiteral("sqlite:") + u.path
+            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+
+    auto expected = CostReports::build(*f.db, QStringLiteral("2026-03"));
+    QVERIFY(expected);
+    const Run json =
+        pooldeskctl(dbUrl, {QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("costs"),
+                            QStringLiteral("--month"), QStringLiteral("2026-03")});
+    QVERIFY2(json.exitCode == 0, json.err.constData());
+    const QJsonObject printed = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(printed, CostReports::toJson(expected.value()));
+    QCOMPARE(printed.value(QStringLiteral("total_micros")).toInteger(), 7'791'501);
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("costs.csv"));
+    const Run csv = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("costs"),
+                                        QStringLiteral("--month"), QStringLiteral("2026-03"),
+                                        QStringLiteral("--csv"), file, QStringLiteral("--bom")});
+    QVERIFY2(csv.exitCode == 0, csv.err.constData());
+    QVERIFY(csv.out.contains("7.79")); // the text table's total
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QBuffer library;
+    library.open(QIODevice::WriteOnly);
+    QVERIFY(CostReports::writeCsv(expected.value(), CostReports::CsvSection::Companies, library, {true}));
+    QCOMPARE(written.readAll(), library.data());
+}
+
+void TestReportCli::callsMatchTheLibrary() {
+    QFETCH(QString, engine);
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    const DatabaseUrl &u = f.db->url();
+    const QString dbUrl =
+        u.engine == DatabaseUrl::Engine::Sqlite
+            ? QStringLiteral("sqlite:") + u.path
+            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const Run json = pooldeskctl(
+        dbUrl, {QStringLiteral("--json"), QStringLiteral("--env"), QStringLiteral("production"),
+                QStringLiteral("report"), QStringLiteral("calls"), QStringLiteral("--company"),
+                QStringLiteral("Acme Dental"), QStringLiteral("--from"), QStringLiteral("2026-03-01"),
+                QStringLiteral("--to"), QStringLiteral("2026-03-31")});
+    QVERIFY2(json.exitCode == 0, json.err.constData());
+    const QJsonObject printed = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(printed.value(QStringLiteral("calls")).toInteger(), 2);
+    QCOMPARE(printed.value(QStringLiteral("billed_minutes")).toInteger(), 4);
+    QCOMPARE(printed.value(QStringLiteral("cost_micros")).toInteger(), 48'500);
+    QCOMPARE(printed.value(QStringLiteral("newest")).toArray().size(), 2);
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("calls.csv"));
+    const Run csv = pooldeskctl(
+        dbUrl, {QStringLiteral("--env"), QStringLiteral("production"), QStringLiteral("report"),
+                QStringLiteral("calls"), QStringLiteral("--company"), QStringLiteral("Acme Dental"),
+                QStringLiteral("--from"), QStringLiteral("2026-03-01"), QStringLiteral("--to"),
+                QStringLiteral("2026-03-31"), QStringLiteral("--csv"), file});
+    QVERIFY2(csv.exitCode == 0, csv.err.constData());
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    CallFilter filter;
+    filter.companyId = f.acme;
+    filter.environment = QStringLiteral("production");
+    filter.fromSecs = Test::utc(2026, 3, 1);
+    filter.toSecs = Test::utc(2026, 4, 1);
+    QBuffer library;
+    library.open(QIODevice::WriteOnly);
+    qputenv("TZ", "UTC");
+    QVERIFY(CallHistory::exportCsv(*f.db, filter, library, {}));
+    QCOMPARE(written.readAll(), library.data());
+}
+
+void TestReportCli::badInputIsAUsageError() {
+    QFETCH(QString, engine);
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    const DatabaseUrl &u = f.db->url();
+    const QString dbUrl =
+        u.engine == DatabaseUrl::Engine::Sqlite
+            ? QStringLiteral("sqlite:") + u.path
+            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const Run month = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("costs"),
+                                          QStringLiteral("--month"), QStringLiteral("2026-13")});
+    QCOMPARE(month.exitCode, 2);
+    QVERIFY(month.err.contains("YYYY-MM"));
+    const Run date = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("calls"),
+                                         QStringLiteral("--from"), QStringLiteral("yesterday")});
+    QCOMPARE(date.exitCode, 2);
+    const Run company = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("calls"),
+                                            QStringLiteral("--company"), QStringLiteral("Nobody Inc")});
+    QVERIFY(company.exitCode != 0);
+}
+
+QTEST_GUILESS_MAIN(TestReportCli)
+#include "tst_reportcli.moc"
