@@ -5,10 +5,12 @@
 #include "EnvCommands.h"
 
 #include "credentials/Environments.h"
+#include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
 #include "pool/Tariffs.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
+#include "twilio/AutoScaler.h"
 #include "twilio/ImportNumbersOperation.h"
 #include "twilio/NumberOperations.h"
 #include "twilio/PricesOperation.h"
@@ -468,6 +470,94 @@ int prices(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+int autoscale(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption(
+        {QStringLiteral("apply"),
+         tr("Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) "
+            "and release idle numbers that are due, or record them as proposals when the policy only "
+            "proposes (twilio.autoscale.release_idle = 0).")});
+    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio autoscale"), args))
+        return *done;
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    const Twilio::ScalingPolicy policy = Twilio::ScalingPolicy::load(*db.value());
+    auto plan = Twilio::AutoScaler::plan(*db.value(), context.environment(), policy, Clock::nowUtc());
+    if (!plan)
+        return context.fail(plan.error());
+    QJsonArray idle;
+    for (const auto &n : plan->idle)
+        idle.append(
+            QJsonObject{{QStringLiteral("number"), n.e164},
+                        {QStringLiteral("last_used_at"),
+                         n.lastUsed.isValid() ? QJsonValue(n.lastUsed.toString(Qt::ISODate)) : QJsonValue()},
+                        {QStringLiteral("next_billing_at"), n.nextBillingAt.toString(Qt::ISODate)},
+                        {QStringLiteral("due"), n.due}});
+    QJsonObject report{{QStringLiteral("environment"), plan->environment},
+                       {QStringLiteral("numbers"), plan->total},
+                       {QStringLiteral("available_shared"), plan->availableShared},
+                       {QStringLiteral("threshold"), policy.minAvailable},
+                       {QStringLiteral("monthly_rental"), Money::toPlainString(plan->monthlyRental)},
+                       {QStringLiteral("to_buy"), plan->toBuy},
+                       {QStringLiteral("limits"), QJsonArray::fromStringList(plan->limits)},
+                       {QStringLiteral("idle"), idle}};
+    if (!context.json()) {
+        context.out() << tr("%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.")
+                             .arg(plan->environment)
+                             .arg(plan->total)
+                             .arg(plan->availableShared)
+                             .arg(policy.minAvailable)
+                             .arg(Money::format(plan->monthlyRental))
+                      << Qt::endl;
+        context.out() << tr("To buy: %1").arg(plan->toBuy);
+        if (!plan->limits.isEmpty())
+            context.out() << QStringLiteral(" (")
+                          << tr("limited by %1").arg(plan->limits.join(QStringLiteral(", ")))
+                          << QLatin1Char(')');
+        context.out() << Qt::endl;
+        for (const auto &n : plan->idle)
+            context.out() << tr("Idle %1 days or more: %2, next billed %3%4")
+                                 .arg(policy.idleReleaseDays)
+                                 .arg(n.e164, n.nextBillingAt.date().toString(Qt::ISODate),
+                                      n.due ? tr(" (due for release now)") : QString())
+                          << Qt::endl;
+    }
+    if (!parser.isSet(QStringLiteral("apply"))) {
+        if (context.json())
+            context.printJson(report);
+        return ExitCode::Success;
+    }
+    bool releases = false;
+    for (const auto &n : plan->idle)
+        releases = releases || (n.due && policy.releaseIdle);
+    if ((plan->toBuy > 0 || releases) && !parser.isSet(QStringLiteral("yes")) &&
+        !context.confirm(releases ? tr("Apply the plan? Released numbers cannot be recovered.")
+                                  : tr("Apply the plan?")))
+        return context.fail(makeError(Error::Code::Refused, tr("Nothing changed: not confirmed."),
+                                      QStringLiteral("not_confirmed")));
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::AutoScaleOperation op(session->context(), plan.value(), policy);
+    const Status ran = EnvCli::run(context, op);
+    report.insert(QStringLiteral("bought"), QJsonArray::fromStringList(op.bought()));
+    report.insert(QStringLiteral("released"), QJsonArray::fromStringList(op.released()));
+    report.insert(QStringLiteral("proposed"), QJsonArray::fromStringList(op.proposed()));
+    if (!ran)
+        return context.fail(ran.error());
+    if (context.json())
+        context.printJson(report);
+    else
+        context.out() << tr("Bought %1, released %2, proposed for release %3.")
+                             .arg(op.bought().join(QStringLiteral(", ")),
+                                  op.released().join(QStringLiteral(", ")),
+                                  op.proposed().join(QStringLiteral(", ")))
+                      << Qt::endl;
+    return ExitCode::Success;
+}
+
 int runTwilio(CliContext &context, const QStringList &args) {
     const QString sub = args.value(0);
     const QStringList rest = args.mid(1);
@@ -485,9 +575,11 @@ int runTwilio(CliContext &context, const QStringList &args) {
         return syncCalls(context, rest);
     if (sub == QLatin1String("prices"))
         return prices(context, rest);
+    if (sub == QLatin1String("autoscale"))
+        return autoscale(context, rest);
     return context.usage(
         tr("pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | "
-           "sync-calls [--since DATE] | prices --country CC"));
+           "sync-calls [--since DATE] | prices --country CC | autoscale [--apply]"));
 }
 
 const bool registered = CommandRegistry::add(

@@ -7,7 +7,7 @@
 #include <memory>
 #include <qt6keychain/keychain.h>
 
-Q_LOGGING_CATEGORY(lcSecrets, "pooldesk.credentials.secrets")
+Q_LOGGING_CATEGORY(lcSecrets, "pooldesk.credentials.secrets", QtWarningMsg)
 
 namespace PoolDesk {
 

@@ -9,7 +9,7 @@
 #include <QLoggingCategory>
 #include <QSet>
 
-Q_LOGGING_CATEGORY(lcImport, "pooldesk.twilio.import")
+Q_LOGGING_CATEGORY(lcImport, "pooldesk.twilio.import", QtInfoMsg)
 
 namespace PoolDesk::Twilio {
 

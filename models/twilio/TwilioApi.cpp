@@ -7,7 +7,7 @@
 
 #include <memory>
 
-Q_LOGGING_CATEGORY(lcTwilioApi, "pooldesk.twilio.api")
+Q_LOGGING_CATEGORY(lcTwilioApi, "pooldesk.twilio.api", QtInfoMsg)
 
 namespace PoolDesk::Twilio::Api {
 

@@ -12,7 +12,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcTwilio, "pooldesk.twilio.client")
+Q_LOGGING_CATEGORY(lcTwilio, "pooldesk.twilio.client", QtInfoMsg)
 
 namespace PoolDesk::Twilio {
 

@@ -4,7 +4,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcProvisioner, "pooldesk.twilio.provisioner")
+Q_LOGGING_CATEGORY(lcProvisioner, "pooldesk.twilio.provisioner", QtInfoMsg)
 
 namespace PoolDesk::Twilio {
 
