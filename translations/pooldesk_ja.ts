@@ -1155,7 +1155,7 @@ After: %2</source>
     </message>
     <message>
         <source>Price source</source>
-        <translation>料金の出所</translation>
+        <translation>料金の取得元</translation>
     </message>
     <message>
         <source>Estimate (USD)</source>
@@ -1289,7 +1289,7 @@ After: %2</source>
     </message>
     <message>
         <source>Dedicated numbers</source>
-        <translation>専用番号</translation>
+        <translation>専用番号数</translation>
     </message>
     <message>
         <source>Numbers in use</source>
@@ -1387,7 +1387,7 @@ After: %2</source>
     </message>
     <message>
         <source>Dedicated numbers</source>
-        <translation>専用番号</translation>
+        <translation>専用番号数</translation>
     </message>
     <message>
         <source>Dedicated rental</source>
@@ -1462,7 +1462,7 @@ After: %2</source>
     </message>
     <message>
         <source>Dedicated numbers</source>
-        <translation>専用番号</translation>
+        <translation>専用番号数</translation>
     </message>
     <message>
         <source>Dedicated rental (USD)</source>
@@ -1558,7 +1558,7 @@ After: %2</source>
     </message>
     <message>
         <source>Numbers</source>
-        <translation>番号</translation>
+        <translation>番号数</translation>
     </message>
     <message>
         <source>Monthly saving (USD)</source>
@@ -1598,6 +1598,25 @@ After: %2</source>
     <message>
         <source>No %1 is stored for environment &quot;%2&quot; (account %3). Store it with `pooldeskctl env set-secret %2` (it reads the secret from standard input).</source>
         <translation>環境 &quot;%2&quot;（アカウント %3）の%1が保存されていません。`pooldeskctl env set-secret %2` で保存してください（シークレットは標準入力から読み取ります）。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CsvExportJob</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose a folder you can write to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>%1 に書き込めません: %2。</translation>
     </message>
 </context>
 <context>
@@ -1717,7 +1736,7 @@ After: %2</source>
     </message>
     <message>
         <source>Since</source>
-        <translation>開始日時</translation>
+        <translation>保持開始日時</translation>
     </message>
     <message>
         <source>Calls today</source>
@@ -2539,7 +2558,7 @@ After:
     </message>
     <message>
         <source>Calls</source>
-        <translation>通話数</translation>
+        <translation>通話</translation>
     </message>
 </context>
 <context>
@@ -2643,7 +2662,7 @@ After:
     </message>
     <message>
         <source>Dedicated numbers</source>
-        <translation>専用番号</translation>
+        <translation>専用番号数</translation>
     </message>
     <message>
         <source>Dedicated number rental</source>
@@ -3468,7 +3487,7 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
     <message>
         <source>Source:</source>
-        <translation>出所:</translation>
+        <translation>取得元:</translation>
     </message>
     <message>
         <source>Used to estimate costs until Twilio reports a call&apos;s own price. Twilio bills each call per started minute.</source>
@@ -3836,7 +3855,7 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
     <message>
         <source>Numbers</source>
-        <translation>番号</translation>
+        <translation>番号数</translation>
     </message>
     <message>
         <source>Shared pool availability (%1 shared numbers)</source>
