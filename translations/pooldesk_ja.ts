@@ -1612,7 +1612,7 @@ After: %2</source>
     </message>
     <message>
         <source>Cannot write %1: %2. Choose a folder you can write to.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 に書き込めません: %2。書き込み可能なフォルダーを選んでください。</translation>
     </message>
     <message>
         <source>Cannot write %1: %2.</source>
