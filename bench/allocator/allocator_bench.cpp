@@ -1,0 +1,409 @@
+// Allocator operations per second (each allocate and each release counts as one) in one process
+// and in 8 contending processes, on SQLite and PostgreSQL, each beside the raw rate of one-row
+// UPDATE transactions on the same database, connection settings and durability, measured in the
+// same run. Also the p50/p99 latency of one allocate.
+//
+//   pooldesk_allocator_bench run [--sqlite-dir DIR] [--pg ADMIN_URL] [--seconds S] [--processes N]
+//   pooldesk_allocator_bench worker ...   (started by "run", one per process)
+//
+// Both workloads go through the same Database (its engine settings) and Transaction (BEGIN
+// IMMEDIATE on SQLite, a plain transaction on PostgreSQL) classes the allocator uses.
+#include "domain/Clock.h"
+#include "pool/Allocator.h"
+#include "pool/Companies.h"
+#include "pool/Numbers.h"
+#include "storage/Database.h"
+#include "storage/Settings.h"
+#include "storage/SqlHelpers.h"
+#include "storage/Transaction.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+#include <QUrl>
+#include <QUuid>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <vector>
+
+using namespace PoolDesk;
+
+namespace {
+
+constexpr int Companies_ = 4;
+constexpr int Numbers_ = 64;
+
+[[noreturn]] void die(const QString &message) {
+    std::fprintf(stderr, "allocator bench: %s\n", qPrintable(message));
+    std::exit(1);
+}
+
+std::unique_ptr<Database> openOrDie(const QString &url, Database::Migrate migrate) {
+    auto db = Database::open(url, migrate);
+    if (!db)
+        die(db.error().message);
+    return std::move(db).value();
+}
+
+QString companyName(int i) {
+    return QStringLiteral("Bench Company %1").arg(i);
+}
+
+// ---- worker -------------------------------------------------------------------------------
+
+int runWorker(const QCommandLineParser &parser) {
+    const QString url = parser.value(QStringLiteral("db"));
+    const QString workload = parser.value(QStringLiteral("workload"));
+    const int id = parser.value(QStringLiteral("id")).toInt();
+    const double seconds = parser.value(QStringLiteral("seconds")).toDouble();
+    auto db = openOrDie(url, Database::Migrate::No);
+    Allocator allocator(*db);
+    QSqlQuery update(db->connection());
+    if (!update.prepare(QStringLiteral("UPDATE bench_raw SET n = n + 1 WHERE id = ?")))
+        die(Sql::storageError(update).message);
+    // For the analysis: the raw transaction plus a NOTIFY, as every allocator transaction sends.
+    QSqlQuery notify(db->connection());
+    if (db->isPostgreSql() && !notify.prepare(QStringLiteral("SELECT pg_notify('pooldesk_changes', '')")))
+        die(Sql::storageError(notify).message);
+
+    const QString go = parser.value(QStringLiteral("go"));
+    while (!QFile::exists(go))
+        QThread::usleep(200);
+
+    std::mt19937 random(id);
+    std::uniform_int_distribution<int> duration(0, 300);
+    std::vector<qint64> allocateNanos;
+    allocateNanos.reserve(200'000);
+    qint64 ops = 0;
+    qint64 failures = 0;
+    QString firstFailure;
+    const QString company = companyName(id % Companies_);
+    QElapsedTimer total;
+    total.start();
+    const qint64 limit = qint64(seconds * 1e9);
+    qint64 session = 0;
+    while (total.nsecsElapsed() < limit) {
+        if (workload == QLatin1String("raw") || workload == QLatin1String("rawnotify")) {
+            Transaction transaction(*db);
+            const bool withNotify = workload == QLatin1String("rawnotify");
+            if (!transaction.begin() || !Sql::run(update, {id}) || (withNotify && !Sql::run(notify)) ||
+                !transaction.commit()) {
+                ++failures;
+                continue;
+            }
+            ++ops;
+            continue;
+        }
+        const QString name =
+            QStringLiteral("b%1-%2-%3").arg(QCoreApplication::applicationPid()).arg(id).arg(++session);
+        QElapsedTimer one;
+        one.start();
+        auto allocation = allocator.allocate(
+            {company, QStringLiteral("op-%1").arg(id), name, std::nullopt, ProductionEnvironment});
+        const qint64 took = one.nsecsElapsed();
+        if (!allocation) {
+            ++failures;
+            if (firstFailure.isEmpty())
+                firstFailure = allocation.error().reason + QLatin1Char(' ') + allocation.error().message;
+            continue;
+        }
+        allocateNanos.push_back(took);
+        ++ops;
+        ReleaseRequest release;
+        release.session = name;
+        release.durationSeconds = duration(random);
+        auto released = allocator.release(release);
+        if (!released) {
+            ++failures;
+            if (firstFailure.isEmpty())
+                firstFailure = released.error().message;
+            continue;
+        }
+        ++ops;
+    }
+    const double elapsed = double(total.nsecsElapsed()) / 1e9;
+    QFile out(parser.value(QStringLiteral("out")));
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Text))
+        die(QStringLiteral("cannot write ") + out.fileName());
+    QTextStream stream(&out);
+    stream << "ops " << ops << "\nelapsed " << elapsed << "\nfailures " << failures << '\n';
+    if (!firstFailure.isEmpty())
+        stream << "failure " << firstFailure.simplified() << '\n';
+    for (const qint64 nanos : allocateNanos)
+        stream << "lat " << nanos << '\n';
+    return 0;
+}
+
+// ---- driver -------------------------------------------------------------------------------
+
+struct Phase {
+    double opsPerSecond = 0;
+    qint64 failures = 0;
+    QString failure;
+    double p50Ms = 0;
+    double p99Ms = 0;
+};
+
+Phase runPhase(const QString &self, const QString &url, const QString &workload, int processes,
+               double seconds) {
+    QTemporaryDir dir;
+    const QString go = dir.filePath(QStringLiteral("go"));
+    std::vector<std::unique_ptr<QProcess>> children;
+    for (int i = 0; i < processes; ++i) {
+        auto child = std::make_unique<QProcess>();
+        child->setProcessChannelMode(QProcess::ForwardedChannels);
+        child->start(self,
+                     {QStringLiteral("worker"), QStringLiteral("--db"), url, QStringLiteral("--workload"),
+                      workload, QStringLiteral("--id"), QString::number(i), QStringLiteral("--seconds"),
+                      QString::number(seconds), QStringLiteral("--go"), go, QStringLiteral("--out"),
+                      dir.filePath(QStringLiteral("out-%1").arg(i))});
+        if (!child->waitForStarted())
+            die(QStringLiteral("cannot start a worker"));
+        children.push_back(std::move(child));
+    }
+    QThread::msleep(300 + 50 * processes); // let every worker open its connection and prepare
+    QFile(go).open(QIODevice::WriteOnly);
+    Phase phase;
+    std::vector<qint64> latencies;
+    for (int i = 0; i < processes; ++i) {
+        children[i]->waitForFinished(-1);
+        if (children[i]->exitCode() != 0)
+            die(QStringLiteral("a worker failed"));
+        QFile file(dir.filePath(QStringLiteral("out-%1").arg(i)));
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            die(QStringLiteral("a worker wrote no result"));
+        qint64 ops = 0;
+        double elapsed = seconds;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine().trimmed();
+            const qsizetype space = line.indexOf(' ');
+            const QByteArray key = line.left(space);
+            const QByteArray value = line.mid(space + 1);
+            if (key == "ops")
+                ops = value.toLongLong();
+            else if (key == "elapsed")
+                elapsed = value.toDouble();
+            else if (key == "failures")
+                phase.failures += value.toLongLong();
+            else if (key == "failure" && phase.failure.isEmpty())
+                phase.failure = QString::fromUtf8(value);
+            else if (key == "lat")
+                latencies.push_back(value.toLongLong());
+        }
+        phase.opsPerSecond += double(ops) / elapsed;
+    }
+    if (!latencies.empty()) {
+        std::sort(latencies.begin(), latencies.end());
+        const auto at = [&](double q) {
+            return double(latencies[size_t(q * double(latencies.size() - 1))]) / 1e6;
+        };
+        phase.p50Ms = at(0.50);
+        phase.p99Ms = at(0.99);
+    }
+    return phase;
+}
+
+void setUp(Database &db, int processes) {
+    const Actor actor{QStringLiteral("user:bench")};
+    Companies companies(db);
+    Numbers numbers(db);
+    for (int i = 0; i < Companies_; ++i) {
+        if (!companies.add(actor, companyName(i), Plan::Standard))
+            die(QStringLiteral("cannot add a company"));
+    }
+    for (int i = 0; i < Numbers_; ++i) {
+        NewNumber number;
+        number.e164 = QStringLiteral("+1415555%1").arg(1000 + i);
+        number.environment = ProductionEnvironment;
+        if (!numbers.add(actor, number))
+            die(QStringLiteral("cannot add a number"));
+    }
+    if (!Sql::exec(db.connection(),
+                   QStringLiteral("CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")))
+        die(QStringLiteral("cannot create bench_raw"));
+    for (int i = 0; i < std::max(processes, 1); ++i) {
+        if (!Sql::exec(db.connection(), QStringLiteral("INSERT INTO bench_raw (id, n) VALUES (?, 0)"), {i}))
+            die(QStringLiteral("cannot fill bench_raw"));
+    }
+}
+
+QString durability(Database &db) {
+    QStringList parts;
+    const QStringList settings =
+        db.isSqlite() ? QStringList{QStringLiteral("journal_mode"), QStringLiteral("synchronous")}
+                      : QStringList{QStringLiteral("fsync"), QStringLiteral("synchronous_commit"),
+                                    QStringLiteral("full_page_writes"), QStringLiteral("wal_sync_method")};
+    for (const QString &setting : settings) {
+        auto query = Sql::exec(
+            db.connection(), (db.isSqlite() ? QStringLiteral("PRAGMA ") : QStringLiteral("SHOW ")) + setting);
+        QString value =
+            (query && query.value().next()) ? query.value().value(0).toString() : QStringLiteral("?");
+        if (db.isSqlite() && setting == QLatin1String("synchronous"))
+            value = QStringList{QStringLiteral("OFF"), QStringLiteral("NORMAL"), QStringLiteral("FULL"),
+                                QStringLiteral("EXTRA")}
+                        .value(value.toInt(), value);
+        parts.append(setting + QLatin1Char('=') + value);
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+QString freshPostgres(const QString &adminUrl) {
+    const QString name =
+        QStringLiteral("pooldesk_bench_%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
+    {
+        auto admin = openOrDie(adminUrl, Database::Migrate::No);
+        if (!Sql::exec(admin->connection(), QStringLiteral("CREATE DATABASE ") + name))
+            die(QStringLiteral("cannot create the bench database"));
+    }
+    QUrl url(adminUrl);
+    url.setPath(QLatin1Char('/') + name);
+    return url.toString();
+}
+
+int runDriver(const QCommandLineParser &parser, const QString &self) {
+    const double seconds = parser.value(QStringLiteral("seconds")).toDouble();
+    const int processes = parser.value(QStringLiteral("processes")).toInt();
+    const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
+    QTemporaryDir tmp;
+    const QString sqliteDir =
+        parser.isSet(QStringLiteral("sqlite-dir")) ? parser.value(QStringLiteral("sqlite-dir")) : tmp.path();
+    struct Engine {
+        QString name;
+        QString url;
+    };
+    QList<Engine> engines{
+        {QStringLiteral("SQLite"),
+         QStringLiteral("sqlite:") +
+             QDir(sqliteDir).filePath(
+                 QStringLiteral("bench-%1.sqlite").arg(QCoreApplication::applicationPid()))}};
+    if (parser.isSet(QStringLiteral("pg")))
+        engines.append({QStringLiteral("PostgreSQL"), freshPostgres(parser.value(QStringLiteral("pg")))});
+
+    QTextStream out(stdout);
+    out << "Allocator benchmark: " << seconds << " s per measurement, best of " << rounds
+        << " alternating rounds, " << Companies_ << " companies, " << Numbers_
+        << " shared numbers; an allocator op is one allocate or one release.\n"
+        << "Raw: BEGIN (IMMEDIATE on SQLite) + UPDATE bench_raw SET n = n + 1 WHERE id = <own row> + COMMIT, "
+           "on the "
+           "same database and connection settings.\n\n";
+    out.flush();
+    struct Row {
+        QString engine;
+        int processes;
+        Phase raw;
+        Phase allocator;
+        QString durability;
+    };
+    QList<Row> rows;
+    for (const Engine &engine : engines) {
+        auto db = openOrDie(engine.url, Database::Migrate::Yes);
+        setUp(*db, processes);
+        const QString settings = durability(*db);
+        for (const int n : {1, processes}) {
+            Row row{engine.name, n, {}, {}, settings};
+            // Alternating rounds, best of each: other load on the machine comes and goes, and the
+            // best round is the one least disturbed by it.
+            for (int round = 0; round < rounds; ++round) {
+                const Phase raw = runPhase(self, engine.url, QStringLiteral("raw"), n, seconds);
+                const Phase allocator = runPhase(self, engine.url, QStringLiteral("alloc"), n, seconds);
+                if (raw.opsPerSecond > row.raw.opsPerSecond)
+                    row.raw = raw;
+                if (allocator.opsPerSecond > row.allocator.opsPerSecond)
+                    row.allocator = allocator;
+            }
+            rows.append(row);
+            out << "  measured " << engine.name << " x" << n << '\n';
+            out.flush();
+        }
+        if (engine.name == QLatin1String("SQLite") && !parser.isSet(QStringLiteral("keep"))) {
+            db.reset();
+            const QString file = engine.url.mid(7);
+            for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(file + suffix);
+        }
+    }
+    out << "\n";
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+               .arg(QStringLiteral("engine"), -11)
+               .arg(QStringLiteral("procs"), 5)
+               .arg(QStringLiteral("raw tx/s"), 10)
+               .arg(QStringLiteral("alloc op/s"), 10)
+               .arg(QStringLiteral("ratio"), 7)
+               .arg(QStringLiteral("target"), 7)
+               .arg(QStringLiteral("alloc p50"), 10)
+               .arg(QStringLiteral("alloc p99"), 10)
+               .arg(QStringLiteral("refused"), 8);
+    for (const Row &row : rows) {
+        const double ratio = row.raw.opsPerSecond > 0 ? row.allocator.opsPerSecond / row.raw.opsPerSecond : 0;
+        const double target = row.processes == 1 ? 0.50 : 0.30;
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+                   .arg(row.engine, -11)
+                   .arg(row.processes, 5)
+                   .arg(row.raw.opsPerSecond, 10, 'f', 0)
+                   .arg(row.allocator.opsPerSecond, 10, 'f', 0)
+                   .arg(QString::number(ratio * 100, 'f', 0) + QLatin1Char('%'), 7)
+                   .arg(QStringLiteral("%1 %2")
+                            .arg(ratio >= target ? QStringLiteral("ok") : QStringLiteral("MISS"))
+                            .arg(int(target * 100)),
+                        7)
+                   .arg(QString::number(row.allocator.p50Ms, 'f', 2) + QStringLiteral(" ms"), 10)
+                   .arg(QString::number(row.allocator.p99Ms, 'f', 2) + QStringLiteral(" ms"), 10)
+                   .arg(row.allocator.failures, 8);
+        if (!row.allocator.failure.isEmpty())
+            out << "    first refusal: " << row.allocator.failure.left(160) << '\n';
+    }
+    out << "\nDurability (what both the raw and the allocator transactions ran with):\n";
+    QString last;
+    for (const Row &row : rows) {
+        if (row.durability != last)
+            out << "  " << row.engine << ": " << row.durability << '\n';
+        last = row.durability;
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("run | worker"));
+    for (const auto &[name, description] : std::initializer_list<std::pair<const char *, const char *>>{
+             {"db", "Database URL (worker)."},
+             {"workload", "raw | alloc (worker)."},
+             {"id", "Worker number (worker)."},
+             {"go", "Start when this file exists (worker)."},
+             {"out", "Result file (worker)."},
+             {"sqlite-dir", "Folder for the SQLite file."},
+             {"pg", "PostgreSQL admin URL."}})
+        parser.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
+                                            QStringLiteral("value")));
+    parser.addOption(QCommandLineOption(QStringLiteral("seconds"),
+                                        QStringLiteral("Length of each measurement."), QStringLiteral("s"),
+                                        QStringLiteral("4")));
+    parser.addOption(QCommandLineOption(QStringLiteral("rounds"),
+                                        QStringLiteral("Alternating rounds (best is kept)."),
+                                        QStringLiteral("n"), QStringLiteral("2")));
+    parser.addOption(QCommandLineOption(QStringLiteral("processes"), QStringLiteral("Contending processes."),
+                                        QStringLiteral("n"), QStringLiteral("8")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("keep"), QStringLiteral("Keep the SQLite file (for profiling).")));
+    parser.addHelpOption();
+    parser.process(app);
+    const QString mode = parser.positionalArguments().value(0);
+    if (mode == QLatin1String("worker"))
+        return runWorker(parser);
+    if (mode == QLatin1String("run"))
+        return runDriver(parser, QCoreApplication::applicationFilePath());
+    parser.showHelp(2);
+}
