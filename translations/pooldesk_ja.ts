@@ -2788,10 +2788,6 @@ After:
         <translation>すべての金額は料金表による見積額です。これらの通話の料金は Twilio でまだ確定していません（比較するには通話履歴を同期してください）。</translation>
     </message>
     <message>
-        <source>%1 (%2 per month)</source>
-        <translation>%1（月 %2）</translation>
-    </message>
-    <message>
         <source>No savings to suggest for this month: every number is pulling its weight.</source>
         <translation>今月はコスト削減の提案はありません。すべての番号が十分に使われています。</translation>
     </message>
@@ -2858,6 +2854,10 @@ After:
     <message>
         <source>Costs</source>
         <translation>コスト</translation>
+    </message>
+    <message>
+        <source>%1 per month</source>
+        <translation>月 %1</translation>
     </message>
 </context>
 <context>
@@ -3164,6 +3164,10 @@ Status: %2</source>
     <message>
         <source>Views refresh by themselves when another console, pooldeskctl or the service changes the pool</source>
         <translation>他のコンソール、pooldeskctl、サービスがプールを変更すると、ビューは自動的に更新されます</translation>
+    </message>
+    <message>
+        <source>&amp;Twilio</source>
+        <translation>Twilio(&amp;T)</translation>
     </message>
 </context>
 <context>
