@@ -2857,7 +2857,7 @@ After:
     </message>
     <message>
         <source>%1 per month</source>
-        <translation>月 %1</translation>
+        <translation>1 か月あたり %1</translation>
     </message>
 </context>
 <context>
