@@ -8,11 +8,14 @@
 #include "common/Theme.h"
 #include "common/View.h"
 #include "companies/CompaniesView.h"
+#include "costs/CostsView.h"
 #include "credentials/Environments.h"
 #include "domain/Types.h"
 #include "firststart/DemoWorkspaceOffer.h"
 #include "pool/PoolView.h"
 #include "settings/SettingsView.h"
+#include "twilio/TwilioActions.h"
+#include "usage/UsageView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -66,14 +69,26 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     outer->addWidget(right, 1);
     setCentralWidget(central);
 
-    addPage(new PoolView(workspace, m_pages));
+    auto *pool = new PoolView(workspace, m_pages);
+    addPage(pool);
     auto *companies = new CompaniesView(workspace, m_pages);
     addPage(companies);
     auto *calls = new CallsView(workspace, m_pages);
     addPage(calls);
-    // Usage, Costs
+    addPage(new UsageView(workspace, m_pages));
+    addPage(new CostsView(workspace, m_pages));
     addPage(new AuditView(workspace, m_pages));
-    addPage(new SettingsView(workspace, m_pages));
+    auto *settings = new SettingsView(workspace, m_pages);
+    addPage(settings);
+
+    // Twilio (ui/twilio): its actions in the Pool view's tool bar and a menu, its environments page
+    // in Settings.
+    auto *twilio = new TwilioActions(workspace, this);
+    twilio->setObjectName(QStringLiteral("twilioActions"));
+    for (QAction *action :
+         {twilio->importAction(), twilio->buyAction(), twilio->releaseAction(), twilio->webhooksAction()})
+        pool->actionBar()->addAction(action);
+    settings->setEnvironmentsPage(twilio->createSettingsPage(settings));
 
     int widest = 0;
     for (int i = 0; i < m_navigation->count(); ++i)
@@ -174,6 +189,13 @@ void MainWindow::buildActions() {
         go->setObjectName(QStringLiteral("showPage%1Action").arg(i + 1));
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
         connect(go, &QAction::triggered, this, [this, i] { m_navigation->setCurrentRow(i); });
+    }
+
+    // Twilio
+    if (auto *twilio = findChild<TwilioActions *>(QStringLiteral("twilioActions"))) {
+        QMenu *menu = menuBar()->addMenu(tr("&Twilio"));
+        menu->setObjectName(QStringLiteral("twilioMenu"));
+        menu->addActions(twilio->actions());
     }
 
     // Help

@@ -9,6 +9,10 @@
 #include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
 
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+#include "Translations.h"
+#endif
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -25,7 +29,9 @@ int main(int argc, char *argv[]) {
     QApplication::setDesktopFileName(QStringLiteral("pooldesk"));
     Ui::initResources();
     QApplication::setWindowIcon(Ui::Icons::application());
-    Ui::Language::install();
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+    Translations::install(Ui::Language::effective());
+#endif
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(

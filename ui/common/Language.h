@@ -11,8 +11,8 @@ void setChosen(const QString &code);
 // The languages offered, as codes; names via displayName().
 QStringList available();
 QString displayName(const QString &code);
-// Installs the translators for the chosen language (PoolDesk's and Qt's own) on the application.
-// Returns the language in effect.
-QString install();
+// The language to load: the user's choice, else the system's when PoolDesk has it, else English.
+// (app/pooldesk installs the catalogues of translations/ for it.)
+QString effective();
 
 } // namespace PoolDesk::Ui::Language

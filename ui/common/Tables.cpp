@@ -57,8 +57,9 @@ void configure(QTableView *view, const QString &settingsKey) {
             menu.exec(header->mapToGlobal(pos));
         });
     auto save = [view, header] {
+        // Only the user's own layout is kept: nothing before the columns were first fitted.
         const QString key = view->property(KeyProperty).toString();
-        if (!key.isEmpty())
+        if (!key.isEmpty() && view->property(FittedProperty).toBool())
             QSettings().setValue(QStringLiteral("tables/%1").arg(key), header->saveState());
     };
     QObject::connect(header, &QHeaderView::sectionResized, view, save);

@@ -88,6 +88,7 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     for (const Section &section : std::as_const(sections))
         m_sections->addWidget(section.widget);
     m_sections->addStretch(1);
+    content->setMaximumWidth(820); // forms read better than full-width fields on wide windows
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
 
@@ -96,6 +97,7 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     m_error = new InlineError(this);
     m_error->setObjectName(QStringLiteral("settingsErrorLabel"));
     bar->addWidget(m_error, 1);
+    bar->addStretch(1);
     m_revert = new QPushButton(tr("&Revert"), this);
     m_revert->setObjectName(QStringLiteral("revertSettingsButton"));
     m_revert->setToolTip(tr("Discard the changes and show the stored settings"));
@@ -242,16 +244,29 @@ QWidget *SettingsView::buildLanguageSection() {
 }
 
 QWidget *SettingsView::buildEnvironmentsSection() {
-    // The Twilio module registers its own environments page (SettingsPages); until it does,
-    // say where environments are managed.
+    // The console puts the Twilio environments page here (setEnvironmentsPage); without it, say
+    // where environments are managed.
     auto *box = new QGroupBox(tr("Environments"), this);
     box->setObjectName(QStringLiteral("environmentsSettingsGroupBox"));
+    m_environmentsBox = box;
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(
         help(tr("Twilio environments (account, API key, webhook addresses) are set with "
                 "“pooldeskctl env”. Secrets stay in your system's keychain, never in the database."),
              box));
     return box;
+}
+
+void SettingsView::setEnvironmentsPage(QWidget *page) {
+    if (!m_environmentsBox || !page)
+        return;
+    QLayout *layout = m_environmentsBox->layout();
+    while (QLayoutItem *item = layout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    page->setParent(m_environmentsBox);
+    layout->addWidget(page);
 }
 
 void SettingsView::activated() {

@@ -31,6 +31,8 @@ public:
 
     // Saves what changed; returns false (with the reason shown inline) when something is invalid.
     bool save();
+    // Shows the Twilio environments page (ui/twilio) in place of the pointer to pooldeskctl.
+    void setEnvironmentsPage(QWidget *page);
 
 private:
     QWidget *buildPoolSection();
@@ -43,6 +45,7 @@ private:
     bool m_loaded = false;
     bool m_loading = false;
     QVBoxLayout *m_sections = nullptr;
+    QWidget *m_environmentsBox = nullptr;
     QSpinBox *m_threshold = nullptr;
     QSpinBox *m_concurrency = nullptr;
     QSpinBox *m_lease = nullptr;

@@ -1,0 +1,385 @@
+#include "usage/UsageView.h"
+
+#include "Workspace.h"
+#include "charts/ChartHelpers.h"
+#include "common/Format.h"
+#include "common/Icons.h"
+#include "common/TaskRunner.h"
+#include "common/Theme.h"
+#include "pool/ErlangB.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTimeAxis>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLegend>
+#include <QLineSeries>
+#include <QMap>
+#include <QStackedBarSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace PoolDesk::Ui {
+
+UsageView::UsageView(Workspace &workspace, QWidget *parent)
+    : View(workspace, parent) {
+    setObjectName(QStringLiteral("usageView"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    m_period = new QComboBox(this);
+    m_period->setObjectName(QStringLiteral("usagePeriodComboBox"));
+    m_period->addItem(tr("Last 24 hours"), 1);
+    m_period->addItem(tr("Last 7 days"), 7);
+    m_period->addItem(tr("Last 30 days"), 30);
+    m_period->addItem(tr("Last 90 days"), 90);
+    m_period->setCurrentIndex(1);
+    auto *periodLabel = new QLabel(tr("&Period:"), this);
+    periodLabel->setBuddy(m_period);
+    m_blocking = new QDoubleSpinBox(this);
+    m_blocking->setObjectName(QStringLiteral("blockingTargetSpinBox"));
+    m_blocking->setRange(0.1, 20.0);
+    m_blocking->setDecimals(1);
+    m_blocking->setSingleStep(0.5);
+    m_blocking->setValue(1.0);
+    m_blocking->setSuffix(QLocale().percent());
+    m_blocking->setToolTip(tr("The share of calls you accept to find no free number in the busiest hour"));
+    auto *blockingLabel = new QLabel(tr("&Blocking target:"), this);
+    blockingLabel->setBuddy(m_blocking);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("usageStatusLabel"));
+    bar->addWidget(periodLabel);
+    bar->addWidget(m_period);
+    bar->addSpacing(16);
+    bar->addWidget(blockingLabel);
+    bar->addWidget(m_blocking);
+    bar->addStretch(1);
+    bar->addWidget(m_status);
+    layout->addLayout(bar);
+
+    m_sizing = new QLabel(this);
+    m_sizing->setObjectName(QStringLiteral("erlangSizingLabel"));
+    m_sizing->setWordWrap(true);
+    m_sizing->setTextFormat(Qt::RichText);
+    m_sizing->setMargin(6);
+    m_sizing->setAutoFillBackground(true);
+    layout->addWidget(m_sizing);
+
+    auto *grid = new QGridLayout;
+    grid->setSpacing(6);
+    m_concurrency = Charts::makeView(QStringLiteral("concurrencyChartView"),
+                                     tr("Concurrent calls (peak per hour)"), this);
+    m_daily = Charts::makeView(QStringLiteral("dailyChartView"), tr("Calls per day by company"), this);
+    m_numbers = Charts::makeView(QStringLiteral("utilizationChartView"), tr("Utilization per number"), this);
+    m_availability = Charts::makeView(QStringLiteral("availabilityChartView"),
+                                      tr("Shared numbers free at the busiest moment"), this);
+    auto *dailyBox = new QWidget(this);
+    auto *dailyLayout = new QVBoxLayout(dailyBox);
+    dailyLayout->setContentsMargins(0, 0, 0, 0);
+    m_dailyMeasure = new QComboBox(dailyBox);
+    m_dailyMeasure->setObjectName(QStringLiteral("dailyMeasureComboBox"));
+    m_dailyMeasure->addItem(tr("Calls"));
+    m_dailyMeasure->addItem(tr("Billed minutes"));
+    auto *measureRow = new QHBoxLayout;
+    measureRow->addStretch(1);
+    measureRow->addWidget(m_dailyMeasure);
+    dailyLayout->addLayout(measureRow);
+    dailyLayout->addWidget(m_daily, 1);
+    grid->addWidget(m_concurrency, 0, 0);
+    grid->addWidget(dailyBox, 0, 1);
+    grid->addWidget(m_availability, 1, 0);
+    grid->addWidget(m_numbers, 1, 1);
+    layout->addLayout(grid, 1);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &UsageView::refresh);
+    connect(m_blocking, &QDoubleSpinBox::valueChanged, this, &UsageView::showSizing);
+    connect(m_dailyMeasure, &QComboBox::currentIndexChanged, this, &UsageView::showDaily);
+    connect(&workspace, &Workspace::environmentChanged, this, [this] {
+        if (m_loaded)
+            refresh();
+    });
+    showSizing();
+}
+
+QIcon UsageView::icon() const {
+    return Icons::get(QStringLiteral("usage"), QStringLiteral("office-chart-line"));
+}
+
+void UsageView::activated() {
+    m_active = true;
+    if (!m_loaded)
+        refresh();
+}
+
+void UsageView::refresh() {
+    m_loaded = true;
+    m_loading = true;
+    m_status->setText(tr("Loading…"));
+    const int days = m_period->currentData().toInt();
+    const QString environment = m_workspace.environment();
+    // Whole hours, ending with the current one.
+    const qint64 to = (QDateTime::currentSecsSinceEpoch() / 3600 + 1) * 3600;
+    const qint64 from = to - qint64(days) * 86400;
+    m_workspace.tasks().run<Data>(
+        this,
+        [from, to, environment](Database &db, const TaskControl &control) -> Result<Data> {
+            Data data;
+            data.fromSecs = from;
+            data.toSecs = to;
+            auto all = UsageSeries::concurrency(db, from, to, environment, false);
+            if (!all)
+                return all.error();
+            data.all = all.value();
+            control.setProgress(30);
+            auto shared = UsageSeries::concurrency(db, from, to, environment, true);
+            if (!shared)
+                return shared.error();
+            data.shared = shared.value();
+            control.setProgress(60);
+            auto perDay = UsageSeries::perDayByCompany(db, from, to, environment);
+            if (!perDay)
+                return perDay.error();
+            data.days = perDay.value();
+            auto perNumber = UsageSeries::perNumber(db, from, to, environment);
+            if (!perNumber)
+                return perNumber.error();
+            data.numbers = perNumber.value();
+            return data;
+        },
+        [this](Result<Data> result) {
+            m_loading = false;
+            if (!result) {
+                m_status->clear();
+                error(tr("The usage charts could not be loaded: %1").arg(result.error().message));
+                emit loaded();
+                return;
+            }
+            show(result.value());
+            emit loaded();
+        });
+}
+
+void UsageView::show(const Data &data) {
+    m_data = data;
+    const QString env = m_workspace.environment();
+    m_status->setText(tr("%1 · %2 to %3")
+                          .arg(env == QLatin1String("production")    ? tr("Production")
+                               : env == QLatin1String("development") ? tr("Development")
+                                                                     : env,
+                               Format::dateTime(QDateTime::fromSecsSinceEpoch(data.fromSecs, Qt::UTC)),
+                               Format::dateTime(QDateTime::fromSecsSinceEpoch(data.toSecs, Qt::UTC))));
+    showConcurrency();
+    showDaily();
+    showNumbers();
+    showAvailability();
+    showSizing();
+}
+
+static QDateTimeAxis *timeAxis(const UsageView::Data &data, QChart *chart) {
+    auto *axis = new QDateTimeAxis;
+    axis->setRange(QDateTime::fromSecsSinceEpoch(data.fromSecs).toLocalTime(),
+                   QDateTime::fromSecsSinceEpoch(data.toSecs).toLocalTime());
+    const qint64 span = data.toSecs - data.fromSecs;
+    axis->setFormat(span <= 2 * 86400 ? QStringLiteral("HH:mm") : QStringLiteral("M/d"));
+    axis->setTickCount(7);
+    chart->addAxis(axis, Qt::AlignBottom);
+    return axis;
+}
+
+void UsageView::showConcurrency() {
+    QChart *chart = m_concurrency->chart();
+    Charts::clear(chart);
+    auto *peak = new QLineSeries(chart);
+    peak->setName(tr("Peak in the hour"));
+    auto *average = new QLineSeries(chart);
+    average->setName(tr("Average (erlangs)"));
+    for (const UsageSeries::HourPoint &hour : std::as_const(m_data.all.hours)) {
+        const qreal x = qreal(hour.hourStart) * 1000.0;
+        peak->append(x, hour.peakConcurrent);
+        average->append(x, hour.averageConcurrent);
+    }
+    chart->addSeries(peak);
+    chart->addSeries(average);
+    QDateTimeAxis *x = timeAxis(m_data, chart);
+    QValueAxis *y = Charts::valueAxis(m_data.all.peak, tr("Calls"), true, chart, Qt::AlignLeft);
+    for (QLineSeries *series : {peak, average}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    Charts::style(chart);
+    chart->setTitle(m_data.all.peak > 0 ? tr("Concurrent calls — peak %1 at %2")
+                                              .arg(m_data.all.peak)
+                                              .arg(Format::dateTime(
+                                                  QDateTime::fromSecsSinceEpoch(m_data.all.peakAt, Qt::UTC)))
+                                        : tr("Concurrent calls — no calls in this period"));
+}
+
+void UsageView::showDaily() {
+    QChart *chart = m_daily->chart();
+    Charts::clear(chart);
+    const bool minutes = m_dailyMeasure->currentIndex() == 1;
+    QList<qint64> days;
+    QMap<QString, QMap<qint64, qint64>> byCompany; // company -> day -> value
+    for (const UsageSeries::DayCompanyPoint &point : std::as_const(m_data.days)) {
+        if (!days.contains(point.dayStart))
+            days.append(point.dayStart);
+        const QString name = point.companyName.isEmpty() ? tr("(deleted company)") : point.companyName;
+        byCompany[name][point.dayStart] += minutes ? point.billedMinutes : point.calls;
+    }
+    std::sort(days.begin(), days.end());
+    auto *series = new QStackedBarSeries(chart);
+    QList<qint64> totals(days.size(), 0);
+    for (auto it = byCompany.cbegin(); it != byCompany.cend(); ++it) {
+        auto *set = new QBarSet(it.key(), series);
+        for (int d = 0; d < days.size(); ++d) {
+            const qint64 value = it.value().value(days.at(d));
+            *set << value;
+            totals[d] += value;
+        }
+        series->append(set);
+    }
+    chart->addSeries(series);
+    QStringList categories;
+    for (qint64 day : std::as_const(days))
+        categories << QLocale().toString(QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date(),
+                                         QStringLiteral("M/d"));
+    auto *x = new QBarCategoryAxis;
+    x->append(categories);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    const qint64 max = totals.isEmpty() ? 0 : *std::max_element(totals.begin(), totals.end());
+    QValueAxis *y =
+        Charts::valueAxis(double(max), minutes ? tr("Minutes") : tr("Calls"), true, chart, Qt::AlignLeft);
+    series->attachAxis(y);
+    series->setBarWidth(0.8);
+    chart->legend()->setVisible(byCompany.size() <= 10);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    chart->legend()->setFont(legendFont);
+    chart->legend()->setShowToolTips(true);
+    chart->setTitle(minutes ? tr("Billed minutes per day by company (UTC days)")
+                            : tr("Calls per day by company (UTC days)"));
+    Charts::style(chart);
+}
+
+void UsageView::showNumbers() {
+    QChart *chart = m_numbers->chart();
+    Charts::clear(chart);
+    // The busiest 12, busiest at the top.
+    QList<UsageSeries::NumberUtilization> top = m_data.numbers.mid(0, 12);
+    std::reverse(top.begin(), top.end());
+    auto *series = new QHorizontalBarSeries(chart);
+    auto *sharedSet = new QBarSet(tr("Shared"), series);
+    auto *dedicatedSet = new QBarSet(tr("Dedicated"), series);
+    QStringList labels;
+    double max = 0;
+    for (const auto &number : std::as_const(top)) {
+        labels << number.e164;
+        const double percent = number.utilization * 100.0;
+        *sharedSet << (number.shared ? percent : 0.0);
+        *dedicatedSet << (number.shared ? 0.0 : percent);
+        max = std::max(max, percent);
+    }
+    series->append(sharedSet);
+    series->append(dedicatedSet);
+    series->setBarWidth(0.9);
+    auto *stacked = series; // one of the two values is 0 per row
+    chart->addSeries(stacked);
+    auto *y = new QBarCategoryAxis;
+    y->append(labels);
+    y->setTruncateLabels(false);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    QValueAxis *x = Charts::valueAxis(std::min(100.0, max), tr("% of the period in calls"), false, chart,
+                                      Qt::AlignBottom);
+    series->attachAxis(x);
+    chart->setTitle(top.isEmpty() ? tr("Utilization per number — no numbers")
+                                  : tr("Utilization per number (busiest 12)"));
+    Charts::style(chart);
+}
+
+void UsageView::showAvailability() {
+    QChart *chart = m_availability->chart();
+    Charts::clear(chart);
+    auto *free = new QLineSeries(chart);
+    free->setName(tr("Free shared numbers (lowest in the hour)"));
+    auto *threshold = new QLineSeries(chart);
+    threshold->setName(tr("Threshold (%1)").arg(m_data.shared.threshold));
+    threshold->setProperty("pooldeskKeepColour", true);
+    QPen pen(Theme::accent(Theme::Tone::Negative, palette()));
+    pen.setStyle(Qt::DashLine);
+    pen.setWidthF(2);
+    threshold->setPen(pen);
+    for (const UsageSeries::HourPoint &hour : std::as_const(m_data.shared.hours))
+        free->append(qreal(hour.hourStart) * 1000.0, hour.minAvailable);
+    threshold->append(qreal(m_data.fromSecs) * 1000.0, m_data.shared.threshold);
+    threshold->append(qreal(m_data.toSecs) * 1000.0, m_data.shared.threshold);
+    chart->addSeries(free);
+    chart->addSeries(threshold);
+    QDateTimeAxis *x = timeAxis(m_data, chart);
+    QValueAxis *y = Charts::valueAxis(std::max(m_data.shared.sharedNumbers, m_data.shared.threshold),
+                                      tr("Numbers"), true, chart, Qt::AlignLeft);
+    for (QLineSeries *series : {free, threshold}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    chart->setTitle(tr("Shared pool availability (%1 shared numbers)").arg(m_data.shared.sharedNumbers));
+    Charts::style(chart);
+}
+
+void UsageView::showSizing() {
+    const double target = m_blocking->value() / 100.0;
+    // Offered traffic of the busiest hour in erlangs: the call time within the hour / 1 hour.
+    double erlangs = 0;
+    qint64 at = 0;
+    for (const UsageSeries::HourPoint &hour : std::as_const(m_data.shared.hours)) {
+        if (hour.averageConcurrent > erlangs) {
+            erlangs = hour.averageConcurrent;
+            at = hour.hourStart;
+        }
+    }
+    const int actual = m_data.shared.sharedNumbers;
+    Theme::Tone tone = Theme::Tone::Information;
+    QString text;
+    if (at == 0) {
+        text = tr("<b>Pool size:</b> no calls on shared numbers in this period, so there is no busiest hour "
+                  "to size "
+                  "the pool from. The pool has %1 shared numbers.")
+                   .arg(actual);
+    } else {
+        const int recommended = ErlangB::linesFor(erlangs, target);
+        QString verdict;
+        if (actual < recommended) {
+            verdict = tr("The pool is <b>too small</b> for this target: add %n number(s).", nullptr,
+                         recommended - actual);
+            tone = Theme::Tone::Warning;
+        } else if (actual > recommended) {
+            verdict = tr("The pool is larger than needed: %n number(s) could be released.", nullptr,
+                         actual - recommended);
+            tone = Theme::Tone::Information;
+        } else {
+            verdict = tr("The pool is exactly the recommended size.");
+            tone = Theme::Tone::Positive;
+        }
+        text = tr("<b>Erlang B:</b> busiest hour %1 carried %2 erlangs. For at most %3 blocked calls, "
+                  "<b>%4 shared numbers</b> are recommended; the pool has <b>%5</b>. %6")
+                   .arg(Format::dateTime(QDateTime::fromSecsSinceEpoch(at, Qt::UTC)),
+                        Format::decimal(erlangs, 2), Format::percent(target, 1))
+                   .arg(recommended)
+                   .arg(actual)
+                   .arg(verdict);
+    }
+    m_sizing->setText(text);
+    QPalette pal = m_sizing->palette();
+    pal.setColor(QPalette::Window, Theme::tint(tone, palette()));
+    m_sizing->setPalette(pal);
+}
+
+} // namespace PoolDesk::Ui
