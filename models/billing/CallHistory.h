@@ -39,8 +39,8 @@ enum class CallSort {
     Direction,   // (direction, started_at, id)
     Duration,    // (duration_seconds, id); billed minutes follow the same order
     Cost,        // (estimated_cost_micros, id)
-    TwilioPrice, // unindexed: sorts the filtered rows (slow without a narrow filter)
-    Environment, // unindexed: sorts the filtered rows
+    TwilioPrice, // (COALESCE(twilio_price_micros, -1), id): not yet priced first
+    Environment, // (environment, started_at, id)
 };
 
 struct CallRow {

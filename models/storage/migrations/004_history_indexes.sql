@@ -9,3 +9,5 @@ CREATE INDEX ix_call_records_operator_started ON call_records ((COALESCE(operato
 CREATE INDEX ix_call_records_direction_started ON call_records (direction, started_at, id);
 CREATE INDEX ix_audit_log_actor ON audit_log (actor, at);
 CREATE INDEX ix_audit_log_action ON audit_log (action, at);
+CREATE INDEX ix_call_records_twilio_price ON call_records ((COALESCE(twilio_price_micros, -1)), id);
+CREATE INDEX ix_call_records_environment_started ON call_records (environment, started_at, id);
