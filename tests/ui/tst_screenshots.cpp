@@ -1,6 +1,6 @@
 // Saves a PNG of every view at 1280x800 on the demo workspace, for the README
 // (docs/screenshots/). Not a behaviour test: it fails only when a picture cannot be taken.
-// Output folder: POOLDESK_SCREENSHOT_DIR (default ./screenshots). Language: POOLDESK_SCREENSHOT_LANG.
+// Output folder: POOLDESK_SCREENSHOT_DIR (default ./screenshots).
 #include "MainWindow.h"
 #include "UiTestSupport.h"
 #include "common/View.h"
