@@ -326,13 +326,30 @@ public:
         if (hour != m_hour) {
             m_hour = hour;
             m_offset = QDateTime::fromSecsSinceEpoch(secs).offsetFromUtc();
+            m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
+                               .toString(Qt::ISODate)
+                               .mid(19); // "Z" or "+09:00"
         }
-        return QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset).toString(Qt::ISODate);
+        const qint64 local = secs + m_offset;
+        const qint64 day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        if (day != m_day) {
+            m_day = day;
+            m_dayText = QDateTime::fromSecsSinceEpoch(day * 86400, Qt::UTC).date().toString(Qt::ISODate) +
+                        QLatin1Char('T');
+        }
+        const int seconds = static_cast<int>(local - day * 86400);
+        char clock[9] = {char('0' + seconds / 36000),      char('0' + seconds / 3600 % 10), ':',
+                         char('0' + seconds % 3600 / 600), char('0' + seconds % 600 / 60),  ':',
+                         char('0' + seconds % 60 / 10),    char('0' + seconds % 10),        '\0'};
+        return m_dayText + QLatin1String(clock, 8) + m_offsetText;
     }
 
 private:
     qint64 m_hour = std::numeric_limits<qint64>::min();
+    qint64 m_day = std::numeric_limits<qint64>::min();
     int m_offset = 0;
+    QString m_offsetText;
+    QString m_dayText;
 };
 } // namespace
 
