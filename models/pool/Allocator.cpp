@@ -52,12 +52,20 @@ struct Allocator::Prepared {
         , upsertUsage(db)
         , upsertOperator(db)
         , endedRecord(db)
-        , pgRelease(db) {}
+        , pgRelease(db)
+        , pgLockCompany(db)
+        , pgTakeWaiting(db) {}
     QSqlQuery context, existing, take, insertReservation;
     QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, upsertOperator,
         endedRecord;
     // PostgreSQL: the whole release as one statement, so it costs one network round trip.
     QSqlQuery pgRelease;
+    // PostgreSQL: the company row lock, taken before the context query so that query's snapshot
+    // (READ COMMITTED: one per statement) sees every allocation committed while it waited.
+    QSqlQuery pgLockCompany;
+    // PostgreSQL: take again, waiting for rows others hold, when SKIP LOCKED found none free:
+    // a number being released at that moment is not a reason to refuse.
+    QSqlQuery pgTakeWaiting;
 
     // Pool settings and tariff, re-read at most once a second so an administrator's change
     // takes effect quickly without a query on every allocation.
@@ -94,6 +102,25 @@ Allocator::~Allocator() = default;
 Status Allocator::prepare() {
     m_q = std::make_unique<Prepared>(m_db.connection());
     const bool pg = m_db.isPostgreSql();
+    // Picks and takes a number in one statement: dedicated numbers first, then (when the plan
+    // allows) shared ones; among equals the number with the fewest calls today, then the one idle
+    // longest, spreading calls and caller-ID wear. PostgreSQL skips rows another transaction is
+    // taking, and inserts the reservation in the same statement.
+    const QString takeSql =
+        (pg ? QStringLiteral("WITH taken AS (") : QString()) +
+        QStringLiteral("UPDATE phone_numbers SET active_calls = active_calls + 1, "
+                       "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
+                       "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND active_calls < ? "
+                       "AND missing_from_twilio = 0 "
+                       "AND (dedicated_company_id = ? OR (? = 1 AND dedicated_company_id IS NULL)) "
+                       "ORDER BY CASE WHEN dedicated_company_id IS NULL THEN 1 ELSE 0 END, "
+                       "CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
+                       "COALESCE(last_used_at, 0), id LIMIT 1") +
+        (pg ? QStringLiteral(" FOR UPDATE SKIP LOCKED) RETURNING id, e164, dedicated_company_id), "
+                             "held AS (INSERT INTO reservations (session, number_id, company_id, operator, "
+                             "reserved_at, lease_expires_at) SELECT ?, id, ?, ?, ?, ? FROM taken) "
+                             "SELECT id, e164, dedicated_company_id FROM taken")
+            : QStringLiteral(") RETURNING id, e164, dedicated_company_id"));
     const std::pair<QSqlQuery *, QString> statements[] = {
         // Everything allocation decides on, in one statement. On PostgreSQL the company row lock
         // serialises one company's allocations, so its limits hold under concurrency; other
@@ -110,33 +137,17 @@ Status Allocator::prepare() {
              "(SELECT MIN(lease_expires_at) FROM reservations)") +
              // Listeners hear of the change when (and only if) the transaction commits.
              (pg ? QStringLiteral(", pg_notify('pooldesk_changes', '')") : QString()) +
-             QStringLiteral(" FROM companies c WHERE c.name = ?") +
-             (pg ? QStringLiteral(" FOR UPDATE OF c") : QString())},
+             QStringLiteral(" FROM companies c WHERE c.name = ?")},
+        {&m_q->pgLockCompany, pg ? QStringLiteral("SELECT id FROM companies WHERE name = ? FOR UPDATE")
+                                 : QStringLiteral("SELECT 1")},
         {&m_q->existing,
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
                         "WHERE r.session = ?")},
-        // Picks and takes a number in one statement: dedicated numbers first, then (when the
-        // plan allows) shared ones; among equals the number with the fewest calls today, then
-        // the one idle longest, spreading calls and caller-ID wear. PostgreSQL skips rows another
-        // transaction is taking.
-        {&m_q->take,
-         (pg ? QStringLiteral("WITH taken AS (") : QString()) +
-             QStringLiteral(
-                 "UPDATE phone_numbers SET active_calls = active_calls + 1, "
-                 "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
-                 "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND active_calls < ? "
-                 "AND missing_from_twilio = 0 "
-                 "AND (dedicated_company_id = ? OR (? = 1 AND dedicated_company_id IS NULL)) "
-                 "ORDER BY CASE WHEN dedicated_company_id IS NULL THEN 1 ELSE 0 END, "
-                 "CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
-                 "COALESCE(last_used_at, 0), id LIMIT 1") +
-             (pg ? QStringLiteral(
-                       " FOR UPDATE SKIP LOCKED) RETURNING id, e164, dedicated_company_id), "
-                       "held AS (INSERT INTO reservations (session, number_id, company_id, operator, "
-                       "reserved_at, lease_expires_at) SELECT ?, id, ?, ?, ?, ? FROM taken) "
-                       "SELECT id, e164, dedicated_company_id FROM taken")
-                 : QStringLiteral(") RETURNING id, e164, dedicated_company_id"))},
+        {&m_q->take, takeSql},
+        {&m_q->pgTakeWaiting, pg ? QString(takeSql).replace(QStringLiteral(" FOR UPDATE SKIP LOCKED)"),
+                                                            QStringLiteral(" FOR UPDATE)"))
+                                 : QStringLiteral("SELECT 1")},
         {&m_q->insertReservation,
          QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
                         "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)")},
@@ -249,6 +260,11 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
         const qint64 now = Clock::nowSecs();
         const QString month = monthKey(now);
 
+        if (m_db.isPostgreSql()) {
+            if (auto ran = Sql::run(q.pgLockCompany, {request.company.trimmed()}); !ran)
+                return ran.error();
+            q.pgLockCompany.finish();
+        }
         if (auto ran = Sql::run(q.context, {session, session, month, month, request.company.trimmed()}); !ran)
             return ran.error();
         if (!q.context.next()) {
@@ -349,8 +365,20 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
                                                  sharedAllowed ? 1 : 0, now / 86400});
         if (!took)
             return took.error();
-        if (!q.take.next()) {
+        QSqlQuery *taken = &q.take;
+        bool found = q.take.next();
+        if (!found && pg) {
             q.take.finish();
+            taken = &q.pgTakeWaiting;
+            if (auto ran = Sql::run(q.pgTakeWaiting, {request.environment, q.perNumberConcurrency, companyId,
+                                                      sharedAllowed ? 1 : 0, now / 86400, session, companyId,
+                                                      operatorId, now, now + ttl});
+                !ran)
+                return ran.error();
+            found = q.pgTakeWaiting.next();
+        }
+        if (!found) {
+            taken->finish();
             if (!sharedAllowed)
                 return refusal(
                     RefusalReason::DedicatedBusy,
@@ -367,10 +395,10 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
                                .arg(request.environment));
         }
         Allocation allocation;
-        allocation.numberId = q.take.value(0).toLongLong();
-        allocation.e164 = q.take.value(1).toString();
-        allocation.dedicated = !q.take.value(2).isNull();
-        q.take.finish();
+        allocation.numberId = taken->value(0).toLongLong();
+        allocation.e164 = taken->value(1).toString();
+        allocation.dedicated = !taken->value(2).isNull();
+        taken->finish();
 
         if (!pg) {
             if (auto ran = Sql::run(q.insertReservation,

@@ -95,6 +95,9 @@ Result<Company> Companies::add(const Actor &actor, const QString &name, Plan pla
           QVariant(Clock::nowSecs())})
         query.addBindValue(value);
     if (!query.exec()) {
+        // Roll back while the statement still exists: PostgreSQL refuses to free it in an aborted
+        // transaction, and Qt would print that on stderr.
+        transaction.rollback();
         if (Sql::isUniqueViolation(query))
             return makeError(Error::Code::Conflict, QCoreApplication::translate(
                                                         "Companies", "A company named \"%1\" already exists.")

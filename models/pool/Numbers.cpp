@@ -122,6 +122,9 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
           Sql::nullText(input.voiceUrl), Sql::nullText(input.statusCallbackUrl), QVariant(now)})
         query.addBindValue(value);
     if (!query.exec()) {
+        // Roll back while the statement still exists: PostgreSQL refuses to free it in an aborted
+        // transaction, and Qt would print that on stderr.
+        transaction.rollback();
         if (Sql::isUniqueViolation(query))
             return makeError(
                 Error::Code::Conflict,

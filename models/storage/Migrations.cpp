@@ -84,24 +84,29 @@ int currentVersion(Database &db) {
 }
 
 Status apply(Database &db) {
+    // Fast path: an up-to-date database (a failed read means there is no schema table yet).
+    {
+        QSqlQuery probe(db.connection());
+        if (probe.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) &&
+            probe.next() && probe.value(0).toInt() == latestVersion())
+            return success();
+    }
+
+    Transaction transaction(db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    if (db.isPostgreSql()) {
+        // Serialises concurrent first starts, before anything is created; released at commit.
+        if (auto locked = Sql::exec(db.connection(), QStringLiteral("SELECT pg_advisory_xact_lock(7301001)"));
+            !locked)
+            return locked.error();
+    }
     if (auto created =
             Sql::exec(db.connection(), QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                                       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                                       "applied_at BIGINT NOT NULL)"));
         !created)
         return created.error();
-    if (currentVersion(db) == latestVersion())
-        return success();
-
-    Transaction transaction(db);
-    if (auto begun = transaction.begin(); !begun)
-        return begun;
-    if (db.isPostgreSql()) {
-        // Serialises concurrent first starts; released at commit.
-        if (auto locked = Sql::exec(db.connection(), QStringLiteral("SELECT pg_advisory_xact_lock(7301001)"));
-            !locked)
-            return locked.error();
-    }
     const int current = currentVersion(db);
     if (current > latestVersion()) {
         return makeError(Error::Code::Conflict,
