@@ -107,920 +107,7 @@
     </message>
 </context>
 <context>
-    <name>Companies</name>
-    <message>
-        <source>A company needs a name.</source>
-        <translation>企業名を入力してください。</translation>
-    </message>
-    <message>
-        <source>A company name can be at most 100 characters long.</source>
-        <translation>企業名は 100 文字以内で入力してください。</translation>
-    </message>
-    <message>
-        <source>The maximum number of concurrent calls must be at least 1 (leave it empty for no limit).</source>
-        <translation>最大同時通話数は 1 以上にしてください（制限しない場合は空欄にします）。</translation>
-    </message>
-    <message>
-        <source>Monthly minutes cannot be negative.</source>
-        <translation>月間通話分数に負の値は指定できません。</translation>
-    </message>
-    <message>
-        <source>The monthly budget cannot be negative.</source>
-        <translation>月間予算に負の値は指定できません。</translation>
-    </message>
-    <message>
-        <source>A company named &quot;%1&quot; already exists.</source>
-        <translation>&quot;%1&quot; という企業はすでに存在します。</translation>
-    </message>
-    <message>
-        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
-        <translation>&quot;%1&quot; という企業はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
-    </message>
-    <message>
-        <source>The company no longer exists.</source>
-        <translation>この企業はすでに存在しません。</translation>
-    </message>
-</context>
-<context>
-    <name>Database</name>
-    <message>
-        <source>The Qt SQLite driver is not installed (package libqt6sql6-sqlite).</source>
-        <translation>Qt の SQLite ドライバーがインストールされていません（パッケージ libqt6sql6-sqlite）。</translation>
-    </message>
-    <message>
-        <source>The Qt PostgreSQL driver is not installed (package libqt6sql6-psql).</source>
-        <translation>Qt の PostgreSQL ドライバーがインストールされていません（パッケージ libqt6sql6-psql）。</translation>
-    </message>
-    <message>
-        <source>Cannot create the folder %1 for the database.</source>
-        <translation>データベース用のフォルダー %1 を作成できません。</translation>
-    </message>
-    <message>
-        <source>Cannot open the database %1: %2</source>
-        <translation>データベース %1 を開けません: %2</translation>
-    </message>
-</context>
-<context>
-    <name>DatabaseUrl</name>
-    <message>
-        <source>No database given.</source>
-        <translation>データベースが指定されていません。</translation>
-    </message>
-    <message>
-        <source>The PostgreSQL address is not valid. Use postgresql://user:password@host:port/database.</source>
-        <translation>PostgreSQL のアドレスが正しくありません。postgresql://user:password@host:port/database の形式で指定してください。</translation>
-    </message>
-    <message>
-        <source>The SQLite database path is empty.</source>
-        <translation>SQLite データベースのパスが空です。</translation>
-    </message>
-</context>
-<context>
-    <name>DemoWorkspace</name>
-    <message>
-        <source>The demo covers between 1 and 3650 days.</source>
-        <translation>デモの期間は 1～3650 日の範囲で指定してください。</translation>
-    </message>
-    <message>
-        <source>The demo workspace is only created in an empty database, so it never mixes with real data. Use a new database (--db) for the demo.</source>
-        <translation>デモワークスペースは実データと混ざらないよう、空のデータベースにのみ作成されます。デモには新しいデータベース（--db）を使用してください。</translation>
-    </message>
-    <message>
-        <source>Operator %1</source>
-        <translation>担当者 %1</translation>
-    </message>
-    <message>
-        <source>Creating the demo workspace was cancelled; nothing was kept.</source>
-        <translation>デモワークスペースの作成を取り消しました。何も保存されていません。</translation>
-    </message>
-</context>
-<context>
-    <name>Environments</name>
-    <message>
-        <source>There is no environment &quot;%1&quot;. Create it with `pooldeskctl env set %1 --account-sid AC...`.</source>
-        <translation>環境 &quot;%1&quot; はありません。`pooldeskctl env set %1 --account-sid AC...` で作成してください。</translation>
-    </message>
-</context>
-<context>
-    <name>ExportFlow</name>
-    <message>
-        <source>Export as CSV</source>
-        <translation>CSV にエクスポート</translation>
-    </message>
-    <message>
-        <source>&amp;Browse…</source>
-        <translation>参照(&amp;B)…</translation>
-    </message>
-    <message>
-        <source>&amp;File:</source>
-        <translation>ファイル(&amp;F):</translation>
-    </message>
-    <message>
-        <source>Add a byte-order mark (Excel needs it to show Japanese text correctly)</source>
-        <translation>BOM（バイトオーダーマーク）を付ける（Excel で日本語を正しく表示するのに必要です）</translation>
-    </message>
-    <message>
-        <source>Exports the rows the view shows, with its filters and order, as UTF-8 CSV.</source>
-        <translation>ビューに表示中の行を、フィルターと並び順のまま UTF-8 の CSV としてエクスポートします。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>エクスポート</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2. Choose another folder or file name.</source>
-        <translation>%1 に書き込めません: %2。別のフォルダーかファイル名を選んでください。</translation>
-    </message>
-    <message>
-        <source>Export cancelled; no file was written.</source>
-        <translation>エクスポートを取り消しました。ファイルは作成されていません。</translation>
-    </message>
-    <message>
-        <source>Cannot save %1: %2</source>
-        <translation>%1 を保存できません: %2</translation>
-    </message>
-    <message>
-        <source>Exported %1 rows to &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt;.</source>
-        <translation>%1 行を &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt; にエクスポートしました。</translation>
-    </message>
-    <message>
-        <source>Exporting to %1…</source>
-        <translation>%1 にエクスポートしています…</translation>
-    </message>
-    <message>
-        <source>Writing the file failed (is the disk full?).</source>
-        <translation>ファイルの書き込みに失敗しました（ディスクの空き容量が不足していませんか？）。</translation>
-    </message>
-</context>
-<context>
-    <name>HttpFrontend</name>
-    <message>
-        <source>The request is larger than %1 bytes.</source>
-        <translation>リクエストが %1 バイトを超えています。</translation>
-    </message>
-</context>
-<context>
-    <name>Language</name>
-    <message>
-        <source>System default</source>
-        <translation>システムの既定</translation>
-    </message>
-</context>
-<context>
-    <name>Migrations</name>
-    <message>
-        <source>The database was created by a newer PoolDesk (schema %1; this version knows %2). Update PoolDesk.</source>
-        <translation>このデータベースは新しいバージョンの PoolDesk で作成されています（スキーマ %1。このバージョンが対応しているのは %2 まで）。PoolDesk を更新してください。</translation>
-    </message>
-    <message>
-        <source>Migration %1 (%2) failed: %3</source>
-        <translation>マイグレーション %1（%2）に失敗しました: %3</translation>
-    </message>
-</context>
-<context>
-    <name>Numbers</name>
-    <message>
-        <source>The number %1 is not in the %2 pool.</source>
-        <translation>番号 %1 は %2 プールにありません。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a phone number in E.164 form. Write it with the country code, like +16076956082.</source>
-        <translation>&quot;%1&quot; は E.164 形式の電話番号ではありません。+16076956082 のように国番号を付けて入力してください。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a valid environment name (use lower-case letters, digits, - or _).</source>
-        <translation>&quot;%1&quot; は有効な環境名ではありません（英小文字、数字、- または _ を使用してください）。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).</source>
-        <translation>&quot;%1&quot; は Twilio の電話番号 SID ではありません（PN に続く 16 進数 32 桁）。</translation>
-    </message>
-    <message>
-        <source>The monthly price cannot be negative.</source>
-        <translation>月額料金に負の値は指定できません。</translation>
-    </message>
-    <message>
-        <source>The number %1 is already in the %2 pool.</source>
-        <translation>番号 %1 はすでに %2 プールにあります。</translation>
-    </message>
-    <message>
-        <source>%1 is holding a call. Remove it after the call ends.</source>
-        <translation>%1 は通話中です。通話が終わってから削除してください。</translation>
-    </message>
-    <message>
-        <source>There is no company named &quot;%1&quot;.</source>
-        <translation>&quot;%1&quot; という企業はありません。</translation>
-    </message>
-    <message>
-        <source>%1 is holding a call. Change its assignment after the call ends.</source>
-        <translation>%1 は通話中です。通話が終わってから割り当てを変更してください。</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk</name>
-    <message>
-        <source>(not set)</source>
-        <translation>（未設定）</translation>
-    </message>
-    <message>
-        <source>API key %1</source>
-        <translation>API キー %1</translation>
-    </message>
-    <message>
-        <source>auth token</source>
-        <translation>認証トークン</translation>
-    </message>
-    <message>
-        <source>ENVIRONMENT</source>
-        <translation>環境</translation>
-    </message>
-    <message>
-        <source>ACCOUNT SID</source>
-        <translation>アカウント SID</translation>
-    </message>
-    <message>
-        <source>CREDENTIAL</source>
-        <translation>認証情報</translation>
-    </message>
-    <message>
-        <source>API BASE URL</source>
-        <translation>API ベース URL</translation>
-    </message>
-    <message>
-        <source>WEBHOOK BASE URL</source>
-        <translation>Webhook ベース URL</translation>
-    </message>
-    <message>
-        <source>* active (--env or POOLDESK_ENV). Secrets are in the system keychain, service &quot;%1&quot;.</source>
-        <translation>* は使用中の環境です（--env または POOLDESK_ENV）。シークレットはシステムのキーチェーン（サービス &quot;%1&quot;）に保存されています。</translation>
-    </message>
-    <message>
-        <source>The environment, e.g. development or production.</source>
-        <translation>環境（development、production など）。</translation>
-    </message>
-    <message>
-        <source>The Twilio Account SID (AC...).</source>
-        <translation>Twilio のアカウント SID（AC...）。</translation>
-    </message>
-    <message>
-        <source>Authenticate with this API key (SK...), as Twilio recommends; &quot;none&quot; switches back to the auth token.</source>
-        <translation>Twilio の推奨どおり、この API キー（SK...）で認証します。&quot;none&quot; を指定すると認証トークンに戻します。</translation>
-    </message>
-    <message>
-        <source>Twilio&apos;s API address (default https://api.twilio.com; regional hosts allowed).</source>
-        <translation>Twilio API のアドレス（既定 https://api.twilio.com。リージョンのホストも指定可）。</translation>
-    </message>
-    <message>
-        <source>The public address Twilio calls back (ngrok in development, the deployed app in production).</source>
-        <translation>Twilio がコールバックする公開アドレス（開発環境では ngrok、本番環境ではデプロイ済みのアプリ）。</translation>
-    </message>
-    <message>
-        <source>Path of the voice webhook (default /twilio/voice).</source>
-        <translation>音声 Webhook のパス（既定 /twilio/voice）。</translation>
-    </message>
-    <message>
-        <source>Path of the status callback (default /twilio/status).</source>
-        <translation>ステータスコールバックのパス（既定 /twilio/status）。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</source>
-        <translation>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</translation>
-    </message>
-    <message>
-        <source>Environment %1 saved.</source>
-        <translation>環境 %1 を保存しました。</translation>
-    </message>
-    <message>
-        <source>The environment.</source>
-        <translation>環境。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl env forget-secret NAME</source>
-        <translation>pooldeskctl env forget-secret NAME</translation>
-    </message>
-    <message>
-        <source>pooldeskctl env set-secret NAME   (the secret is read from standard input, never from an argument)</source>
-        <translation>pooldeskctl env set-secret NAME   （シークレットは引数ではなく標準入力から読み取ります）</translation>
-    </message>
-    <message>
-        <source>Set the Account SID first: pooldeskctl env set %1 --account-sid AC...</source>
-        <translation>先にアカウント SID を設定してください: pooldeskctl env set %1 --account-sid AC...</translation>
-    </message>
-    <message>
-        <source>%1 for %2 (%3): </source>
-        <translation>%2（%3）の%1: </translation>
-    </message>
-    <message>
-        <source>No secret was given on standard input; nothing was stored.</source>
-        <translation>標準入力からシークレットが渡されなかったため、何も保存していません。</translation>
-    </message>
-    <message>
-        <source>The system keychain did not answer in time.</source>
-        <translation>システムのキーチェーンが時間内に応答しませんでした。</translation>
-    </message>
-    <message>
-        <source>The %1 of %2 was removed from the system keychain.</source>
-        <translation>%2 の%1をシステムのキーチェーンから削除しました。</translation>
-    </message>
-    <message>
-        <source>The %1 of %2 is stored in the system keychain (service &quot;%3&quot;, key &quot;%4&quot;).</source>
-        <translation>%2 の%1をシステムのキーチェーンに保存しました（サービス &quot;%3&quot;、キー &quot;%4&quot;）。</translation>
-    </message>
-    <message>
-        <source>The environment (default: --env).</source>
-        <translation>環境（既定: --env）。</translation>
-    </message>
-    <message>
-        <source>Connection OK: %1 &quot;%2&quot; (%3, %4) using %5</source>
-        <translation>接続に成功しました: %1 &quot;%2&quot;（%3、%4）、%5 を使用</translation>
-    </message>
-    <message>
-        <source>pooldeskctl env list | set NAME [options] | set-secret NAME | forget-secret NAME | test [NAME]</source>
-        <translation>pooldeskctl env list | set NAME [オプション] | set-secret NAME | forget-secret NAME | test [NAME]</translation>
-    </message>
-    <message>
-        <source>Cannot write to standard output.</source>
-        <translation>標準出力に書き込めません。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2. Check the folder exists and is writable.</source>
-        <translation>%1 に書き込めません: %2。フォルダーが存在し、書き込み可能か確認してください。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2.</source>
-        <translation>%1 に書き込めません: %2。</translation>
-    </message>
-    <message>
-        <source>The month, YYYY-MM (UTC). Default: this month.</source>
-        <translation>対象月、YYYY-MM（UTC）。既定: 今月。</translation>
-    </message>
-    <message>
-        <source>YYYY-MM</source>
-        <translation>YYYY-MM</translation>
-    </message>
-    <message>
-        <source>Also write the per-company table as CSV to FILE (- for stdout).</source>
-        <translation>企業別の表を CSV として FILE にも書き出します（- で標準出力）。</translation>
-    </message>
-    <message>
-        <source>FILE</source>
-        <translation>FILE</translation>
-    </message>
-    <message>
-        <source>Write the per-number table as CSV to FILE.</source>
-        <translation>番号別の表を CSV として FILE に書き出します。</translation>
-    </message>
-    <message>
-        <source>Start CSV files with a byte-order mark (for Excel).</source>
-        <translation>CSV ファイルの先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
-    </message>
-    <message>
-        <source>Blocking target for the pool-size advice (default 0.01).</source>
-        <translation>プールサイズの提案に使う目標呼損率（既定 0.01）。</translation>
-    </message>
-    <message>
-        <source>P</source>
-        <translation>P</translation>
-    </message>
-    <message>
-        <source>--blocking takes a probability between 0 and 1, for example 0.01.</source>
-        <translation>--blocking には 0～1 の確率を指定してください（例: 0.01）。</translation>
-    </message>
-    <message>
-        <source>Costs for %1 (USD)</source>
-        <translation>%1 のコスト（USD）</translation>
-    </message>
-    <message>
-        <source>(unallocated shared rental)</source>
-        <translation>（未配分の共有番号料金）</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>合計</translation>
-    </message>
-    <message>
-        <source>Company</source>
-        <translation>企業</translation>
-    </message>
-    <message>
-        <source>Dedicated rental</source>
-        <translation>専用番号の月額料金</translation>
-    </message>
-    <message>
-        <source>Shared rental share</source>
-        <translation>共有番号料金の負担額</translation>
-    </message>
-    <message>
-        <source>Outbound</source>
-        <translation>発信</translation>
-    </message>
-    <message>
-        <source>Inbound</source>
-        <translation>着信</translation>
-    </message>
-    <message>
-        <source>Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.</source>
-        <translation>%2 件中 %1 件の通話に Twilio の料金が確定しています: 請求額 %3（見積額 %4）。</translation>
-    </message>
-    <message>
-        <source>Savings advice:</source>
-        <translation>コスト削減の提案:</translation>
-    </message>
-    <message>
-        <source>Wrote %1</source>
-        <translation>%1 を書き出しました</translation>
-    </message>
-    <message>
-        <source>Only this company&apos;s calls.</source>
-        <translation>この企業の通話のみ。</translation>
-    </message>
-    <message>
-        <source>NAME</source>
-        <translation>名前</translation>
-    </message>
-    <message>
-        <source>Only calls of this number (E.164).</source>
-        <translation>この番号（E.164）の通話のみ。</translation>
-    </message>
-    <message>
-        <source>E164</source>
-        <translation>E164</translation>
-    </message>
-    <message>
-        <source>Only this operator&apos;s calls.</source>
-        <translation>この担当者の通話のみ。</translation>
-    </message>
-    <message>
-        <source>ID</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <source>outbound or inbound.</source>
-        <translation>outbound（発信）または inbound（着信）。</translation>
-    </message>
-    <message>
-        <source>DIRECTION</source>
-        <translation>DIRECTION</translation>
-    </message>
-    <message>
-        <source>Calls started on or after DATE (YYYY-MM-DD, local time).</source>
-        <translation>DATE 以降に開始した通話（YYYY-MM-DD、現地時刻）。</translation>
-    </message>
-    <message>
-        <source>DATE</source>
-        <translation>DATE</translation>
-    </message>
-    <message>
-        <source>Calls started on or before DATE (YYYY-MM-DD, the whole day).</source>
-        <translation>DATE 以前に開始した通話（YYYY-MM-DD、その日を含む）。</translation>
-    </message>
-    <message>
-        <source>Include every environment, not only --env&apos;s.</source>
-        <translation>--env の環境だけでなく、すべての環境を含めます。</translation>
-    </message>
-    <message>
-        <source>Write every matching call as CSV to FILE (- for stdout).</source>
-        <translation>条件に合うすべての通話を CSV として FILE に書き出します（- で標準出力）。</translation>
-    </message>
-    <message>
-        <source>Start the CSV with a byte-order mark (for Excel).</source>
-        <translation>CSV の先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
-    </message>
-    <message>
-        <source>How many of the newest calls to list (default 20).</source>
-        <translation>表示する最新の通話の件数（既定 20）。</translation>
-    </message>
-    <message>
-        <source>N</source>
-        <translation>N</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
-        <translation>&quot;%1&quot; は +16076956082 のような E.164 形式の電話番号ではありません。</translation>
-    </message>
-    <message>
-        <source>--direction is outbound or inbound.</source>
-        <translation>--direction には outbound または inbound を指定してください。</translation>
-    </message>
-    <message>
-        <source>--%1 takes a date like 2026-03-01.</source>
-        <translation>--%1 には 2026-03-01 のような日付を指定してください。</translation>
-    </message>
-    <message>
-        <source>--from must be before --to.</source>
-        <translation>--from は --to より前の日付にしてください。</translation>
-    </message>
-    <message>
-        <source>--limit takes a number from 0 to 100000.</source>
-        <translation>--limit には 0～100000 の数値を指定してください。</translation>
-    </message>
-    <message>
-        <source>%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).</source>
-        <translation>通話 %1 件、課金対象 %2 分、コスト %3（%4 件は Twilio の確定料金、残りは見積もり）。</translation>
-    </message>
-    <message>
-        <source>Started</source>
-        <translation>開始日時</translation>
-    </message>
-    <message>
-        <source>Number</source>
-        <translation>番号</translation>
-    </message>
-    <message>
-        <source>Operator</source>
-        <translation>担当者</translation>
-    </message>
-    <message>
-        <source>Direction</source>
-        <translation>方向</translation>
-    </message>
-    <message>
-        <source>Seconds</source>
-        <translation>秒数</translation>
-    </message>
-    <message>
-        <source>Cost</source>
-        <translation>コスト</translation>
-    </message>
-    <message>
-        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</source>
-        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</translation>
-    </message>
-    <message>
-        <source>Scope the key to this company: it may allocate only for it.</source>
-        <translation>キーをこの企業に限定します。この企業の番号割り当てにのみ使用できます。</translation>
-    </message>
-    <message>
-        <source>A name to recognise the key by (default: the company, or &quot;backend&quot;).</source>
-        <translation>キーを識別するための名前（既定: 企業名、または &quot;backend&quot;）。</translation>
-    </message>
-    <message>
-        <source>Requests per second for this key (default: the service&apos;s limit).</source>
-        <translation>このキーの 1 秒あたりのリクエスト数（既定: サービスの上限）。</translation>
-    </message>
-    <message>
-        <source>Requests at once after a quiet spell (default: the service&apos;s).</source>
-        <translation>しばらく利用がなかった後に一度に受け付けるリクエスト数（既定: サービスの設定）。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</source>
-        <translation>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</translation>
-    </message>
-    <message>
-        <source>Created API key %1 (%2%3). This is the only time the key is shown: store it in the call backend&apos;s secrets now. Send it as &quot;Authorization: Bearer KEY&quot;.</source>
-        <translation>API キー %1（%2%3）を作成しました。キーが表示されるのはこの 1 回だけです。今すぐ通話バックエンドのシークレットに保存してください。&quot;Authorization: Bearer KEY&quot; の形式で送信します。</translation>
-    </message>
-    <message>
-        <source>, only for %1</source>
-        <translation>、%1 専用</translation>
-    </message>
-    <message>
-        <source>Include revoked keys.</source>
-        <translation>失効したキーも含めます。</translation>
-    </message>
-    <message>
-        <source>(any)</source>
-        <translation>（すべて）</translation>
-    </message>
-    <message>
-        <source>default</source>
-        <translation>既定</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>未使用</translation>
-    </message>
-    <message>
-        <source>revoked %1</source>
-        <translation>失効（%1）</translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation>有効</translation>
-    </message>
-    <message>
-        <source>KEY</source>
-        <translation>キー</translation>
-    </message>
-    <message>
-        <source>COMPANY</source>
-        <translation>企業</translation>
-    </message>
-    <message>
-        <source>RATE/S</source>
-        <translation>レート/秒</translation>
-    </message>
-    <message>
-        <source>CREATED</source>
-        <translation>作成日時</translation>
-    </message>
-    <message>
-        <source>LAST USED</source>
-        <translation>最終使用日時</translation>
-    </message>
-    <message>
-        <source>STATE</source>
-        <translation>状態</translation>
-    </message>
-    <message>
-        <source>The key&apos;s ID (see pooldeskctl service key list).</source>
-        <translation>キーの ID（pooldeskctl service key list で確認できます）。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl service key revoke ID (a number from pooldeskctl service key list)</source>
-        <translation>pooldeskctl service key revoke ID（pooldeskctl service key list に表示される番号）</translation>
-    </message>
-    <message>
-        <source>Revoked API key %1 (%2). Requests with it are refused from now on.</source>
-        <translation>API キー %1（%2）を失効させました。今後このキーによるリクエストは拒否されます。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</source>
-        <translation>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</translation>
-    </message>
-    <message>
-        <source>Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 missing from Twilio.</source>
-        <translation>%1 の番号をインポートしました: 追加 %2 件、更新 %3 件、変更なし %4 件、アカウントに復帰 %5 件、Twilio に存在しない番号 %6 件。</translation>
-    </message>
-    <message>
-        <source>(no longer on the Twilio account: flagged, not deleted)</source>
-        <translation>（Twilio アカウントに存在しません。削除せずにマークしています）</translation>
-    </message>
-    <message>
-        <source>ISO country code (default: the pool&apos;s country, US).</source>
-        <translation>ISO 国コード（既定: プールの国、US）。</translation>
-    </message>
-    <message>
-        <source>Area code to search in.</source>
-        <translation>検索する市外局番。</translation>
-    </message>
-    <message>
-        <source>Digits the number contains.</source>
-        <translation>番号に含まれる数字。</translation>
-    </message>
-    <message>
-        <source>Toll-free numbers instead of local ones.</source>
-        <translation>地域番号ではなくフリーダイヤル番号を検索します。</translation>
-    </message>
-    <message>
-        <source>At most this many results (default 20).</source>
-        <translation>結果の最大件数（既定 20）。</translation>
-    </message>
-    <message>
-        <source>--country takes a two-letter code such as US or JP.</source>
-        <translation>--country には US や JP のような 2 文字のコードを指定してください。</translation>
-    </message>
-    <message>
-        <source>--area-code takes digits only, like 607.</source>
-        <translation>--area-code には 607 のように数字のみを指定してください。</translation>
-    </message>
-    <message>
-        <source>--contains takes digits (and * as a wildcard).</source>
-        <translation>--contains には数字を指定してください（* はワイルドカード）。</translation>
-    </message>
-    <message>
-        <source>--limit takes a number from 1 to 1000.</source>
-        <translation>--limit には 1～1000 の数値を指定してください。</translation>
-    </message>
-    <message>
-        <source>NUMBER</source>
-        <translation>番号</translation>
-    </message>
-    <message>
-        <source>LOCALITY</source>
-        <translation>地域</translation>
-    </message>
-    <message>
-        <source>REGION</source>
-        <translation>州・地方</translation>
-    </message>
-    <message>
-        <source>MONTHLY</source>
-        <translation>月額</translation>
-    </message>
-    <message>
-        <source>No numbers match; try another area code or drop --contains.</source>
-        <translation>条件に合う番号がありません。別の市外局番を試すか、--contains を外してください。</translation>
-    </message>
-    <message>
-        <source>The number to buy, in E.164 form.</source>
-        <translation>購入する番号（E.164 形式）。</translation>
-    </message>
-    <message>
-        <source>Do not ask for confirmation of the price.</source>
-        <translation>料金の確認を求めません。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</source>
-        <translation>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</translation>
-    </message>
-    <message>
-        <source>No number is available for that search; try another area code.</source>
-        <translation>この検索条件で購入できる番号がありません。別の市外局番を試してください。</translation>
-    </message>
-    <message>
-        <source>Buy %1 for the %2 environment at %3 a month (%4 prices)?</source>
-        <translation>%1 を %2 環境用に月額 %3 で購入しますか？（料金: %4）</translation>
-    </message>
-    <message>
-        <source>Not bought: not confirmed.</source>
-        <translation>確認されなかったため、購入していません。</translation>
-    </message>
-    <message>
-        <source>%1 was taken by someone else meanwhile.</source>
-        <translation>%1 はその間に他のユーザーに取得されました。</translation>
-    </message>
-    <message>
-        <source>Bought %1 (%2) for the %3 pool at %4 a month.</source>
-        <translation>%1（%2）を %3 プール用に月額 %4 で購入しました。</translation>
-    </message>
-    <message>
-        <source>Every candidate was taken meanwhile; search again later.</source>
-        <translation>候補の番号はすべてその間に取得されました。しばらくしてから再度検索してください。</translation>
-    </message>
-    <message>
-        <source>The number to release, in E.164 form.</source>
-        <translation>解放する番号（E.164 形式）。</translation>
-    </message>
-    <message>
-        <source>Do not ask for confirmation.</source>
-        <translation>確認を求めません。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl twilio release E164 [--yes]</source>
-        <translation>pooldeskctl twilio release E164 [--yes]</translation>
-    </message>
-    <message>
-        <source>Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio may give it to someone else.</source>
-        <translation>%1 を %2 の Twilio アカウントから解放しますか？解放した番号は元に戻せません。Twilio が他のユーザーに割り当てる可能性があります。</translation>
-    </message>
-    <message>
-        <source>Not released: not confirmed.</source>
-        <translation>確認されなかったため、解放していません。</translation>
-    </message>
-    <message>
-        <source>%1 was no longer on the Twilio account; removed it from the pool.</source>
-        <translation>%1 はすでに Twilio アカウントにありませんでした。プールから削除しました。</translation>
-    </message>
-    <message>
-        <source>Released %1 and removed it from the pool. This cannot be undone.</source>
-        <translation>%1 を解放し、プールから削除しました。この操作は元に戻せません。</translation>
-    </message>
-    <message>
-        <source>Only show what would change.</source>
-        <translation>変更内容の表示のみ行います。</translation>
-    </message>
-    <message>
-        <source>(none)</source>
-        <translation>（なし）</translation>
-    </message>
-    <message>
-        <source>DRIFT: points at %1</source>
-        <translation>不一致: %1 を指しています</translation>
-    </message>
-    <message>
-        <source>VOICE URL NOW</source>
-        <translation>現在の音声 URL</translation>
-    </message>
-    <message>
-        <source>WANTED</source>
-        <translation>設定すべき URL</translation>
-    </message>
-    <message>
-        <source>Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was changed.</source>
-        <translation>ドライラン: %2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。何も変更していません。</translation>
-    </message>
-    <message>
-        <source>Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).</source>
-        <translation>%2 件中 %1 件の番号を %3 に更新しました（うち %4 件は別の環境を指していました）。</translation>
-    </message>
-    <message>
-        <source>First day to sync (YYYY-MM-DD; default: since the last sync).</source>
-        <translation>同期を開始する日（YYYY-MM-DD。既定: 前回の同期以降）。</translation>
-    </message>
-    <message>
-        <source>--since takes a date like 2026-11-01.</source>
-        <translation>--since には 2026-11-01 のような日付を指定してください。</translation>
-    </message>
-    <message>
-        <source>Synced %1 calls: %2 new, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
-        <translation>%1 件の通話を同期しました: 新規 %2 件、Twilio の料金を反映 %3 件、変更なし %4 件、通話中 %5 件（次回取り込み）。通話録音 %6 件。</translation>
-    </message>
-    <message>
-        <source>ISO country code (default US).</source>
-        <translation>ISO 国コード（既定 US）。</translation>
-    </message>
-    <message>
-        <source>%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.</source>
-        <translation>Twilio の %1 の料金: 番号 %2/月、発信 %3/分、着信 %4/分。</translation>
-    </message>
-    <message>
-        <source>No secret is stored in the system keychain under &quot;%1&quot;. Store it with `pooldeskctl env set-secret ENV` or in the console&apos;s environment settings.</source>
-        <translation>システムのキーチェーンに &quot;%1&quot; のシークレットが保存されていません。`pooldeskctl env set-secret ENV` か、コンソールの環境設定で保存してください。</translation>
-    </message>
-    <message>
-        <source>No system keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet, reached over the D-Bus session bus). Start one and log in to it, or for automation set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET). Details: %1</source>
-        <translation>システムのキーチェーンを利用できません（Linux では D-Bus セッションバス経由の GNOME Keyring や KWallet などの Secret Service）。キーチェーンを起動してログインするか、自動処理では TWILIO_ACCOUNT_SID と TWILIO_AUTH_TOKEN（または TWILIO_API_KEY と TWILIO_API_SECRET）を設定してください。詳細: %1</translation>
-    </message>
-    <message>
-        <source>The system keychain refused access (it may be locked, or the unlock was cancelled). Unlock it and try again. Details: %1</source>
-        <translation>システムのキーチェーンがアクセスを拒否しました（ロックされているか、ロック解除が取り消された可能性があります）。ロックを解除してからもう一度お試しください。詳細: %1</translation>
-    </message>
-    <message>
-        <source>The system keychain failed: %1. Check that it is running and unlocked.</source>
-        <translation>システムのキーチェーンでエラーが発生しました: %1。キーチェーンが起動していて、ロックが解除されているか確認してください。</translation>
-    </message>
-    <message>
-        <source>The system keychain did not answer within %1 seconds. It is probably locked and waiting for its password: unlock it (for example by logging in to the desktop session) and try again.</source>
-        <translation>システムのキーチェーンが %1 秒以内に応答しませんでした。ロックされていてパスワードの入力を待っている可能性があります。ロックを解除して（デスクトップセッションにログインするなど）、もう一度お試しください。</translation>
-    </message>
-    <message>
-        <source>Standard</source>
-        <translation>スタンダード</translation>
-    </message>
-    <message>
-        <source>Enterprise</source>
-        <translation>エンタープライズ</translation>
-    </message>
-    <message>
-        <source>Hybrid</source>
-        <translation>ハイブリッド</translation>
-    </message>
-    <message>
-        <source>Available</source>
-        <translation>利用可能</translation>
-    </message>
-    <message>
-        <source>Reserved</source>
-        <translation>予約済み</translation>
-    </message>
-    <message>
-        <source>In use</source>
-        <translation>使用中</translation>
-    </message>
-    <message>
-        <source>The request needs a JSON object body.</source>
-        <translation>リクエストの本文には JSON オブジェクトが必要です。</translation>
-    </message>
-    <message>
-        <source>The body is not valid JSON (%1 at byte %2).</source>
-        <translation>本文が正しい JSON ではありません（%2 バイト目: %1）。</translation>
-    </message>
-    <message>
-        <source>The body must be a JSON object.</source>
-        <translation>本文は JSON オブジェクトにしてください。</translation>
-    </message>
-    <message>
-        <source>Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) and release idle numbers that are due, or record them as proposals when the policy only proposes (twilio.autoscale.release_idle = 0).</source>
-        <translation>計画を実行します: しきい値まで番号を購入し（プールの最大サイズと予算の上限の範囲内）、解放時期を迎えたアイドル番号を解放します。ポリシーが提案のみの場合（twilio.autoscale.release_idle = 0）は、解放の提案として記録します。</translation>
-    </message>
-    <message>
-        <source>%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.</source>
-        <translation>%1 プール: 番号 %2 個、空いている共有番号 %3 個（しきい値 %4）、月額料金 %5/月。</translation>
-    </message>
-    <message>
-        <source>To buy: %1</source>
-        <translation>購入数: %1</translation>
-    </message>
-    <message>
-        <source>limited by %1</source>
-        <translation>%1による制限</translation>
-    </message>
-    <message>
-        <source>Idle %1 days or more: %2, next billed %3%4</source>
-        <translation>%1 日以上のアイドル番号: %2、次回請求日 %3%4</translation>
-    </message>
-    <message>
-        <source> (due for release now)</source>
-        <translation> (今すぐ解放対象)</translation>
-    </message>
-    <message>
-        <source>Apply the plan? Released numbers cannot be recovered.</source>
-        <translation>計画を実行しますか？解放した番号は元に戻せません。</translation>
-    </message>
-    <message>
-        <source>Apply the plan?</source>
-        <translation>計画を実行しますか？</translation>
-    </message>
-    <message>
-        <source>Nothing changed: not confirmed.</source>
-        <translation>確認されなかったため、何も変更していません。</translation>
-    </message>
-    <message>
-        <source>Bought %1, released %2, proposed for release %3.</source>
-        <translation>購入 %1 件、解放 %2 件、解放の提案 %3 件。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</source>
-        <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::ApiKeys</name>
+    <name>ApiKeys</name>
     <message>
         <source>A key name of 1 to 100 characters is required.</source>
         <translation>1～100 文字のキー名が必要です。</translation>
@@ -1059,64 +146,38 @@
     </message>
 </context>
 <context>
-    <name>PoolDesk::AuditTableModel</name>
+    <name>AutoScaler</name>
     <message>
-        <source>Before: %1
-After: %2</source>
-        <translation>変更前: %1
-変更後: %2</translation>
+        <source>the maximum pool size of %1 numbers</source>
+        <translation>プールの最大サイズ（%1 個）</translation>
     </message>
     <message>
-        <source>(nothing)</source>
-        <translation>（なし）</translation>
+        <source>the monthly budget cap of %1 (rental now %2)</source>
+        <translation>月間予算の上限 %1（現在の月額料金 %2）</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation>日時</translation>
+        <source>No more numbers are available in %1 to buy; bought %2 of %3.</source>
+        <translation>%1 で購入できる番号がもうありません。%3 件中 %2 件を購入しました。</translation>
     </message>
     <message>
-        <source>Who</source>
-        <translation>実行者</translation>
+        <source>Buying %1…</source>
+        <translation>%1 を購入しています…</translation>
     </message>
     <message>
-        <source>Action</source>
-        <translation>操作</translation>
+        <source>autoscale: %1 free shared numbers, threshold %2</source>
+        <translation>autoscale: 空いている共有番号 %1 個、しきい値 %2</translation>
     </message>
     <message>
-        <source>Target</source>
-        <translation>対象</translation>
+        <source>autoscale: idle %1+ days, billing on %2</source>
+        <translation>autoscale: %1 日以上アイドル、請求日 %2</translation>
     </message>
     <message>
-        <source>Company</source>
-        <translation>企業</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>変更内容</translation>
-    </message>
-    <message>
-        <source>Time (UTC)</source>
-        <translation>日時（UTC）</translation>
-    </message>
-    <message>
-        <source>Before</source>
-        <translation>変更前</translation>
-    </message>
-    <message>
-        <source>After</source>
-        <translation>変更後</translation>
-    </message>
-    <message>
-        <source>The export was cancelled.</source>
-        <translation>エクスポートを取り消しました。</translation>
-    </message>
-    <message>
-        <source>Writing the CSV file failed: %1.</source>
-        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+        <source>idle for %1 days or more</source>
+        <translation>%1 日以上アイドル</translation>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CallHistory</name>
+    <name>CallHistory</name>
     <message>
         <source>Started</source>
         <translation>開始日時</translation>
@@ -1187,101 +248,53 @@ After: %2</source>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CallsTableModel</name>
+    <name>Companies</name>
     <message>
-        <source>Twilio&apos;s billed price.</source>
-        <translation>Twilio の請求額です。</translation>
+        <source>A company needs a name.</source>
+        <translation>企業名を入力してください。</translation>
     </message>
     <message>
-        <source>Estimated from the tariff: Twilio has not reported this call&apos;s price yet.</source>
-        <translation>料金表からの見積額です。Twilio からこの通話の料金がまだ報告されていません。</translation>
+        <source>A company name can be at most 100 characters long.</source>
+        <translation>企業名は 100 文字以内で入力してください。</translation>
     </message>
     <message>
-        <source>Ended %1; session %2</source>
-        <translation>終了 %1、セッション %2</translation>
+        <source>The maximum number of concurrent calls must be at least 1 (leave it empty for no limit).</source>
+        <translation>最大同時通話数は 1 以上にしてください（制限しない場合は空欄にします）。</translation>
     </message>
     <message>
-        <source>The company was deleted.</source>
-        <translation>この企業は削除されました。</translation>
+        <source>Monthly minutes cannot be negative.</source>
+        <translation>月間通話分数に負の値は指定できません。</translation>
     </message>
     <message>
-        <source>(deleted)</source>
-        <translation>（削除済み）</translation>
+        <source>The monthly budget cannot be negative.</source>
+        <translation>月間予算に負の値は指定できません。</translation>
     </message>
     <message>
-        <source>Started</source>
-        <translation>開始日時</translation>
+        <source>A company named &quot;%1&quot; already exists.</source>
+        <translation>&quot;%1&quot; という企業はすでに存在します。</translation>
     </message>
     <message>
-        <source>Company</source>
-        <translation>企業</translation>
+        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
     </message>
     <message>
-        <source>Number</source>
-        <translation>番号</translation>
-    </message>
-    <message>
-        <source>Operator</source>
-        <translation>担当者</translation>
-    </message>
-    <message>
-        <source>Direction</source>
-        <translation>方向</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>通話時間</translation>
-    </message>
-    <message>
-        <source>Billed minutes</source>
-        <translation>課金対象分数</translation>
-    </message>
-    <message>
-        <source>Cost</source>
-        <translation>コスト</translation>
-    </message>
-    <message>
-        <source>Twilio price</source>
-        <translation>Twilio の料金</translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation>環境</translation>
+        <source>The company no longer exists.</source>
+        <translation>この企業はすでに存在しません。</translation>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CompaniesTableModel</name>
+    <name>CompanyReportPdf</name>
     <message>
-        <source>Calls from the shared pool.</source>
-        <translation>共有プールから発信します。</translation>
+        <source>%1 — costs %2</source>
+        <translation>%1 — コスト %2</translation>
     </message>
     <message>
-        <source>Calls only from its dedicated numbers.</source>
-        <translation>企業専用番号からのみ発信します。</translation>
+        <source>Cannot write %1: choose another folder or file name.</source>
+        <translation>%1 に書き込めません。別のフォルダーかファイル名を選んでください。</translation>
     </message>
     <message>
-        <source>Calls from its dedicated numbers first, then from the shared pool.</source>
-        <translation>まず企業専用番号から発信し、使用中なら共有プールから発信します。</translation>
-    </message>
-    <message>
-        <source>Call charges this month (Twilio&apos;s price where reported, the tariff otherwise); number rental is in the Costs view.</source>
-        <translation>今月の通話料金です（Twilio から報告された料金、未報告の通話は料金表による見積額）。番号の月額料金はコストビューで確認できます。</translation>
-    </message>
-    <message>
-        <source>%1 of %2 minutes used this month.</source>
-        <translation>今月は %2 分のうち %1 分を使用しました。</translation>
-    </message>
-    <message>
-        <source>%1 of %2 spent this month.</source>
-        <translation>今月は %2 のうち %1 を使用しました。</translation>
-    </message>
-    <message>
-        <source>No limit</source>
-        <translation>制限なし</translation>
-    </message>
-    <message>
-        <source>Company</source>
-        <translation>企業</translation>
+        <source>Monthly cost report</source>
+        <translation>月次コストレポート</translation>
     </message>
     <message>
         <source>Plan</source>
@@ -1292,114 +305,40 @@ After: %2</source>
         <translation>専用番号数</translation>
     </message>
     <message>
-        <source>Numbers in use</source>
-        <translation>使用中の番号</translation>
+        <source>Dedicated number rental</source>
+        <translation>専用番号の月額料金</translation>
     </message>
     <message>
-        <source>Max concurrent calls</source>
-        <translation>最大同時通話数</translation>
+        <source>Share of the shared-pool rental (%1 billed minutes on shared numbers)</source>
+        <translation>共有プール料金の負担額（共有番号での課金対象 %1 分）</translation>
     </message>
     <message>
-        <source>Monthly minutes limit</source>
-        <translation>月間通話分数の上限</translation>
+        <source>Outbound calls (%1 calls, %2 minutes)</source>
+        <translation>発信（%1 件、%2 分）</translation>
     </message>
     <message>
-        <source>Monthly budget</source>
-        <translation>月間予算</translation>
-    </message>
-    <message>
-        <source>Calls this month</source>
-        <translation>今月の通話数</translation>
-    </message>
-    <message>
-        <source>Minutes this month</source>
-        <translation>今月の通話分数</translation>
-    </message>
-    <message>
-        <source>Call cost this month</source>
-        <translation>今月の通話料金</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::CostReport</name>
-    <message>
-        <source>Shared numbers&apos; monthly rental is divided between the companies that called from shared numbers of the same environment that month, in proportion to their billed minutes on those numbers. Shares are rounded down to the micro-dollar and the remaining micro-dollars go to the largest remainders, so the shares add up exactly to the rental. Rental of shared numbers in an environment nobody called from is shown as unallocated.</source>
-        <translation>共有番号の月額料金は、その月に同じ環境の共有番号から発信した企業の間で、それらの番号での課金対象分数に比例して配分します。各企業の負担額はマイクロドル単位で切り捨て、残りのマイクロドルは端数の大きい順に割り振るため、負担額の合計は月額料金と正確に一致します。誰も発信しなかった環境の共有番号の料金は、未配分として表示します。</translation>
-    </message>
-    <message>
-        <source>Call charges use the price Twilio reported for the call, and the tariff&apos;s per-minute estimate for calls Twilio has not priced yet. A number&apos;s monthly fee is charged on the day of the month it was bought.</source>
-        <translation>通話料金には Twilio から報告された通話の料金を使用し、Twilio の料金が未確定の通話には料金表の 1 分あたりの単価による見積額を使用します。番号の月額料金は、毎月その番号を購入した日に請求されます。</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::CostReportModel</name>
-    <message>
-        <source>Unallocated shared rental</source>
-        <translation>未配分の共有番号料金</translation>
+        <source>Inbound calls (%1 calls, %2 minutes)</source>
+        <translation>着信（%1 件、%2 分）</translation>
     </message>
     <message>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <source>Shared</source>
-        <translation>共有</translation>
+        <source>Twilio-billed for %1 priced calls (our estimate for them: %2)</source>
+        <translation>料金確定済みの通話 %1 件の Twilio 請求額（PoolDesk の見積額: %2）</translation>
     </message>
     <message>
-        <source>Number</source>
-        <translation>番号</translation>
-    </message>
-    <message>
-        <source>Environment</source>
-        <translation>環境</translation>
-    </message>
-    <message>
-        <source>Dedicated to</source>
-        <translation>専用先の企業</translation>
-    </message>
-    <message>
-        <source>Rental</source>
-        <translation>月額料金</translation>
-    </message>
-    <message>
-        <source>Calls</source>
-        <translation>通話数</translation>
-    </message>
-    <message>
-        <source>Minutes</source>
-        <translation>通話分数</translation>
-    </message>
-    <message>
-        <source>Call cost</source>
-        <translation>通話料金</translation>
-    </message>
-    <message>
-        <source>Utilization</source>
-        <translation>使用率</translation>
-    </message>
-    <message>
-        <source>Company</source>
-        <translation>企業</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>プラン</translation>
-    </message>
-    <message>
-        <source>Dedicated numbers</source>
-        <translation>専用番号数</translation>
+        <source>This month by category (USD)</source>
+        <translation>今月の項目別内訳（USD）</translation>
     </message>
     <message>
         <source>Dedicated rental</source>
         <translation>専用番号の月額料金</translation>
     </message>
     <message>
-        <source>Shared-pool minutes</source>
-        <translation>共有プールの通話分数</translation>
-    </message>
-    <message>
-        <source>Shared rental share</source>
-        <translation>共有番号料金の負担額</translation>
+        <source>Shared-pool share</source>
+        <translation>共有プールの負担額</translation>
     </message>
     <message>
         <source>Outbound</source>
@@ -1410,16 +349,28 @@ After: %2</source>
         <translation>着信</translation>
     </message>
     <message>
-        <source>Twilio billed</source>
-        <translation>Twilio の請求額</translation>
+        <source>Total per month (USD)</source>
+        <translation>月別の合計（USD）</translation>
     </message>
     <message>
-        <source>Estimated (same calls)</source>
-        <translation>見積額（同じ通話）</translation>
+        <source>PoolDesk · generated %1</source>
+        <translation>PoolDesk · %1 作成</translation>
+    </message>
+    <message>
+        <source>Writing %1 failed.</source>
+        <translation>%1 の書き込みに失敗しました。</translation>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CostReports</name>
+    <name>CostReport</name>
+    <message>
+        <source>Shared numbers&apos; monthly rental is divided between the companies that called from shared numbers of the same environment that month, in proportion to their billed minutes on those numbers. Shares are rounded down to the micro-dollar and the remaining micro-dollars go to the largest remainders, so the shares add up exactly to the rental. Rental of shared numbers in an environment nobody called from is shown as unallocated.</source>
+        <translation>共有番号の月額料金は、その月に同じ環境の共有番号から発信した企業の間で、それらの番号での課金対象分数に比例して配分します。各企業の負担額はマイクロドル単位で切り捨て、残りのマイクロドルは端数の大きい順に割り振るため、負担額の合計は月額料金と正確に一致します。誰も発信しなかった環境の共有番号の料金は、未配分として表示します。</translation>
+    </message>
+    <message>
+        <source>Call charges use the price Twilio reported for the call, and the tariff&apos;s per-minute estimate for calls Twilio has not priced yet. A number&apos;s monthly fee is charged on the day of the month it was bought.</source>
+        <translation>通話料金には Twilio から報告された通話の料金を使用し、Twilio の料金が未確定の通話には料金表の 1 分あたりの単価による見積額を使用します。番号の月額料金は、毎月その番号を購入した日に請求されます。</translation>
+    </message>
     <message>
         <source>&quot;%1&quot; is not a month. Write it as YYYY-MM, for example 2026-03.</source>
         <translation>&quot;%1&quot; は月の指定ではありません。2026-03 のように YYYY-MM の形式で入力してください。</translation>
@@ -1574,53 +525,60 @@ After: %2</source>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CredentialResolver</name>
+    <name>Database</name>
     <message>
-        <source>TWILIO_ACCOUNT_SID: %1</source>
-        <translation>TWILIO_ACCOUNT_SID: %1</translation>
+        <source>The Qt SQLite driver is not installed (package libqt6sql6-sqlite).</source>
+        <translation>Qt の SQLite ドライバーがインストールされていません（パッケージ libqt6sql6-sqlite）。</translation>
     </message>
     <message>
-        <source>POOLDESK_TWILIO_BASE_URL: %1</source>
-        <translation>POOLDESK_TWILIO_BASE_URL: %1</translation>
+        <source>The Qt PostgreSQL driver is not installed (package libqt6sql6-psql).</source>
+        <translation>Qt の PostgreSQL ドライバーがインストールされていません（パッケージ libqt6sql6-psql）。</translation>
     </message>
     <message>
-        <source>TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither.</source>
-        <translation>TWILIO_API_KEY と TWILIO_API_SECRET はセットで使用します。両方を設定するか、どちらも設定しないでください。</translation>
+        <source>Cannot create the folder %1 for the database.</source>
+        <translation>データベース用のフォルダー %1 を作成できません。</translation>
     </message>
     <message>
-        <source>Environment &quot;%1&quot; has no Twilio Account SID. Set it with `pooldeskctl env set %1 --account-sid AC...` or the TWILIO_ACCOUNT_SID variable.</source>
-        <translation>環境 &quot;%1&quot; に Twilio のアカウント SID がありません。`pooldeskctl env set %1 --account-sid AC...` か、環境変数 TWILIO_ACCOUNT_SID で設定してください。</translation>
-    </message>
-    <message>
-        <source>TWILIO_API_KEY: %1</source>
-        <translation>TWILIO_API_KEY: %1</translation>
-    </message>
-    <message>
-        <source>No %1 is stored for environment &quot;%2&quot; (account %3). Store it with `pooldeskctl env set-secret %2` (it reads the secret from standard input).</source>
-        <translation>環境 &quot;%2&quot;（アカウント %3）の%1が保存されていません。`pooldeskctl env set-secret %2` で保存してください（シークレットは標準入力から読み取ります）。</translation>
+        <source>Cannot open the database %1: %2</source>
+        <translation>データベース %1 を開けません: %2</translation>
     </message>
 </context>
 <context>
-    <name>PoolDesk::CsvExportJob</name>
+    <name>DatabaseUrl</name>
     <message>
-        <source>The export was cancelled.</source>
-        <translation>エクスポートを取り消しました。</translation>
+        <source>No database given.</source>
+        <translation>データベースが指定されていません。</translation>
     </message>
     <message>
-        <source>Writing the CSV file failed: %1.</source>
-        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+        <source>The PostgreSQL address is not valid. Use postgresql://user:password@host:port/database.</source>
+        <translation>PostgreSQL のアドレスが正しくありません。postgresql://user:password@host:port/database の形式で指定してください。</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2. Choose a folder you can write to.</source>
-        <translation>%1 に書き込めません: %2。書き込み可能なフォルダーを選んでください。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2.</source>
-        <translation>%1 に書き込めません: %2。</translation>
+        <source>The SQLite database path is empty.</source>
+        <translation>SQLite データベースのパスが空です。</translation>
     </message>
 </context>
 <context>
-    <name>PoolDesk::EnvironmentProfile</name>
+    <name>DemoWorkspace</name>
+    <message>
+        <source>The demo covers between 1 and 3650 days.</source>
+        <translation>デモの期間は 1～3650 日の範囲で指定してください。</translation>
+    </message>
+    <message>
+        <source>The demo workspace is only created in an empty database, so it never mixes with real data. Use a new database (--db) for the demo.</source>
+        <translation>デモワークスペースは実データと混ざらないよう、空のデータベースにのみ作成されます。デモには新しいデータベース（--db）を使用してください。</translation>
+    </message>
+    <message>
+        <source>Operator %1</source>
+        <translation>担当者 %1</translation>
+    </message>
+    <message>
+        <source>Creating the demo workspace was cancelled; nothing was kept.</source>
+        <translation>デモワークスペースの作成を取り消しました。何も保存されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentProfile</name>
     <message>
         <source>API key secret</source>
         <translation>API キーのシークレット</translation>
@@ -1655,38 +613,461 @@ After: %2</source>
     </message>
 </context>
 <context>
-    <name>PoolDesk::Fields</name>
+    <name>Environments</name>
     <message>
-        <source>Unknown field &quot;%1&quot;.</source>
-        <translation>不明なフィールド &quot;%1&quot; です。</translation>
+        <source>There is no environment &quot;%1&quot;. Create it with `pooldeskctl env set %1 --account-sid AC...`.</source>
+        <translation>環境 &quot;%1&quot; はありません。`pooldeskctl env set %1 --account-sid AC...` で作成してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message>
+        <source>Export as CSV</source>
+        <translation>CSV にエクスポート</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; is required.</source>
-        <translation>フィールド &quot;%1&quot; は必須です。</translation>
+        <source>&amp;Browse…</source>
+        <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; must be a string.</source>
-        <translation>フィールド &quot;%1&quot; は文字列にしてください。</translation>
+        <source>&amp;File:</source>
+        <translation>ファイル(&amp;F):</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; must not be empty.</source>
-        <translation>フィールド &quot;%1&quot; は空にできません。</translation>
+        <source>Add a byte-order mark (Excel needs it to show Japanese text correctly)</source>
+        <translation>BOM（バイトオーダーマーク）を付ける（Excel で日本語を正しく表示するのに必要です）</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; is longer than %2 characters.</source>
-        <translation>フィールド &quot;%1&quot; が %2 文字を超えています。</translation>
+        <source>Exports the rows the view shows, with its filters and order, as UTF-8 CSV.</source>
+        <translation>ビューに表示中の行を、フィルターと並び順のまま UTF-8 の CSV としてエクスポートします。</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; contains control characters.</source>
-        <translation>フィールド &quot;%1&quot; に制御文字が含まれています。</translation>
+        <source>Export</source>
+        <translation>エクスポート</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; must be a whole number.</source>
-        <translation>フィールド &quot;%1&quot; は整数にしてください。</translation>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; must be between %2 and %3.</source>
-        <translation>フィールド &quot;%1&quot; は %2～%3 の範囲にしてください。</translation>
+        <source>Cannot write %1: %2. Choose another folder or file name.</source>
+        <translation>%1 に書き込めません: %2。別のフォルダーかファイル名を選んでください。</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>エクスポートを取り消しました。ファイルは作成されていません。</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>%1 を保存できません: %2</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt;.</source>
+        <translation>%1 行を &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt; にエクスポートしました。</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>%1 にエクスポートしています…</translation>
+    </message>
+    <message>
+        <source>Writing the file failed (is the disk full?).</source>
+        <translation>ファイルの書き込みに失敗しました（ディスクの空き容量が不足していませんか？）。</translation>
+    </message>
+</context>
+<context>
+    <name>HttpFrontend</name>
+    <message>
+        <source>The request is larger than %1 bytes.</source>
+        <translation>リクエストが %1 バイトを超えています。</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+</context>
+<context>
+    <name>Migrations</name>
+    <message>
+        <source>The database was created by a newer PoolDesk (schema %1; this version knows %2). Update PoolDesk.</source>
+        <translation>このデータベースは新しいバージョンの PoolDesk で作成されています（スキーマ %1。このバージョンが対応しているのは %2 まで）。PoolDesk を更新してください。</translation>
+    </message>
+    <message>
+        <source>Migration %1 (%2) failed: %3</source>
+        <translation>マイグレーション %1（%2）に失敗しました: %3</translation>
+    </message>
+</context>
+<context>
+    <name>Numbers</name>
+    <message>
+        <source>The number %1 is not in the %2 pool.</source>
+        <translation>番号 %1 は %2 プールにありません。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form. Write it with the country code, like +16076956082.</source>
+        <translation>&quot;%1&quot; は E.164 形式の電話番号ではありません。+16076956082 のように国番号を付けて入力してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment name (use lower-case letters, digits, - or _).</source>
+        <translation>&quot;%1&quot; は有効な環境名ではありません（英小文字、数字、- または _ を使用してください）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).</source>
+        <translation>&quot;%1&quot; は Twilio の電話番号 SID ではありません（PN に続く 16 進数 32 桁）。</translation>
+    </message>
+    <message>
+        <source>The monthly price cannot be negative.</source>
+        <translation>月額料金に負の値は指定できません。</translation>
+    </message>
+    <message>
+        <source>The number %1 is already in the %2 pool.</source>
+        <translation>番号 %1 はすでに %2 プールにあります。</translation>
+    </message>
+    <message>
+        <source>%1 is holding a call. Remove it after the call ends.</source>
+        <translation>%1 は通話中です。通話が終わってから削除してください。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。</translation>
+    </message>
+    <message>
+        <source>%1 is holding a call. Change its assignment after the call ends.</source>
+        <translation>%1 は通話中です。通話が終わってから割り当てを変更してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk</name>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>スタンダード</translation>
+    </message>
+    <message>
+        <source>Enterprise</source>
+        <translation>エンタープライズ</translation>
+    </message>
+    <message>
+        <source>Hybrid</source>
+        <translation>ハイブリッド</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>利用可能</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>予約済み</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>使用中</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::AuditTableModel</name>
+    <message>
+        <source>Before: %1
+After: %2</source>
+        <translation>変更前: %1
+変更後: %2</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>実行者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>変更内容</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>日時（UTC）</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>変更前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>変更後</translation>
+    </message>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CallsTableModel</name>
+    <message>
+        <source>Twilio&apos;s billed price.</source>
+        <translation>Twilio の請求額です。</translation>
+    </message>
+    <message>
+        <source>Estimated from the tariff: Twilio has not reported this call&apos;s price yet.</source>
+        <translation>料金表からの見積額です。Twilio からこの通話の料金がまだ報告されていません。</translation>
+    </message>
+    <message>
+        <source>Ended %1; session %2</source>
+        <translation>終了 %1、セッション %2</translation>
+    </message>
+    <message>
+        <source>The company was deleted.</source>
+        <translation>この企業は削除されました。</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>（削除済み）</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>通話時間</translation>
+    </message>
+    <message>
+        <source>Billed minutes</source>
+        <translation>課金対象分数</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>コスト</translation>
+    </message>
+    <message>
+        <source>Twilio price</source>
+        <translation>Twilio の料金</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CompaniesTableModel</name>
+    <message>
+        <source>Calls from the shared pool.</source>
+        <translation>共有プールから発信します。</translation>
+    </message>
+    <message>
+        <source>Calls only from its dedicated numbers.</source>
+        <translation>企業専用番号からのみ発信します。</translation>
+    </message>
+    <message>
+        <source>Calls from its dedicated numbers first, then from the shared pool.</source>
+        <translation>まず企業専用番号から発信し、使用中なら共有プールから発信します。</translation>
+    </message>
+    <message>
+        <source>Call charges this month (Twilio&apos;s price where reported, the tariff otherwise); number rental is in the Costs view.</source>
+        <translation>今月の通話料金です（Twilio から報告された料金、未報告の通話は料金表による見積額）。番号の月額料金はコストビューで確認できます。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 minutes used this month.</source>
+        <translation>今月は %2 分のうち %1 分を使用しました。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 spent this month.</source>
+        <translation>今月は %2 のうち %1 を使用しました。</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号数</translation>
+    </message>
+    <message>
+        <source>Numbers in use</source>
+        <translation>使用中の番号</translation>
+    </message>
+    <message>
+        <source>Max concurrent calls</source>
+        <translation>最大同時通話数</translation>
+    </message>
+    <message>
+        <source>Monthly minutes limit</source>
+        <translation>月間通話分数の上限</translation>
+    </message>
+    <message>
+        <source>Monthly budget</source>
+        <translation>月間予算</translation>
+    </message>
+    <message>
+        <source>Calls this month</source>
+        <translation>今月の通話数</translation>
+    </message>
+    <message>
+        <source>Minutes this month</source>
+        <translation>今月の通話分数</translation>
+    </message>
+    <message>
+        <source>Call cost this month</source>
+        <translation>今月の通話料金</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CostReportModel</name>
+    <message>
+        <source>Unallocated shared rental</source>
+        <translation>未配分の共有番号料金</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Shared</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境</translation>
+    </message>
+    <message>
+        <source>Dedicated to</source>
+        <translation>専用先の企業</translation>
+    </message>
+    <message>
+        <source>Rental</source>
+        <translation>月額料金</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通話数</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>通話分数</translation>
+    </message>
+    <message>
+        <source>Call cost</source>
+        <translation>通話料金</translation>
+    </message>
+    <message>
+        <source>Utilization</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>プラン</translation>
+    </message>
+    <message>
+        <source>Dedicated numbers</source>
+        <translation>専用番号数</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared-pool minutes</source>
+        <translation>共有プールの通話分数</translation>
+    </message>
+    <message>
+        <source>Shared rental share</source>
+        <translation>共有番号料金の負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Twilio billed</source>
+        <translation>Twilio の請求額</translation>
+    </message>
+    <message>
+        <source>Estimated (same calls)</source>
+        <translation>見積額（同じ通話）</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CsvExportJob</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>Writing the CSV file failed: %1.</source>
+        <translation>CSV ファイルの書き込みに失敗しました: %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose a folder you can write to.</source>
+        <translation>%1 に書き込めません: %2。書き込み可能なフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>%1 に書き込めません: %2。</translation>
     </message>
 </context>
 <context>
@@ -1833,137 +1214,6 @@ Expected: %2</source>
     <message>
         <source>Not set</source>
         <translation>未設定</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::ServiceApi</name>
-    <message>
-        <source>This path does not accept that method.</source>
-        <translation>このパスはそのメソッドを受け付けません。</translation>
-    </message>
-    <message>
-        <source>There is no such API path. The API lives under /v1/.</source>
-        <translation>そのような API パスはありません。API は /v1/ 以下にあります。</translation>
-    </message>
-    <message>
-        <source>The session ID in the path must be 1 to 200 characters without control characters or surrounding spaces.</source>
-        <translation>パス内のセッション ID は、制御文字や前後の空白を含まない 1～200 文字にしてください。</translation>
-    </message>
-    <message>
-        <source>There is no such API path.</source>
-        <translation>そのような API パスはありません。</translation>
-    </message>
-    <message>
-        <source>Send an API key as &quot;Authorization: Bearer KEY&quot;. Create one with: pooldeskctl service key create</source>
-        <translation>API キーを &quot;Authorization: Bearer KEY&quot; の形式で送信してください。キーは pooldeskctl service key create で作成できます。</translation>
-    </message>
-    <message>
-        <source>The API key is not valid or was revoked.</source>
-        <translation>API キーが無効か、失効しています。</translation>
-    </message>
-    <message>
-        <source>Too many requests with this API key. Retry after %1 second(s).</source>
-        <translation>この API キーによるリクエストが多すぎます。%1 秒後に再試行してください。</translation>
-    </message>
-    <message>
-        <source>No number is held by the session &quot;%1&quot; (unknown session, or its lease expired).</source>
-        <translation>セッション &quot;%1&quot; が保持している番号はありません（不明なセッションか、リースの期限が切れています）。</translation>
-    </message>
-    <message>
-        <source>This API key may allocate only for %1.</source>
-        <translation>この API キーで番号を割り当てられるのは %1 だけです。</translation>
-    </message>
-    <message>
-        <source>The field &quot;direction&quot; must be &quot;outbound&quot; or &quot;inbound&quot;.</source>
-        <translation>フィールド &quot;direction&quot; は &quot;outbound&quot; または &quot;inbound&quot; にしてください。</translation>
-    </message>
-    <message>
-        <source>The field &quot;call_sid&quot; must be a Twilio call SID such as CA0123....</source>
-        <translation>フィールド &quot;call_sid&quot; は CA0123... のような Twilio の通話 SID にしてください。</translation>
-    </message>
-    <message>
-        <source>This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public webhook URL (--public-url or POOLDESK_PUBLIC_URL).</source>
-        <translation>このサービスは Twilio の署名を検証できません。TWILIO_AUTH_TOKEN と公開 Webhook URL（--public-url または POOLDESK_PUBLIC_URL）を設定してください。</translation>
-    </message>
-    <message>
-        <source>The X-Twilio-Signature header is missing or does not match this request.</source>
-        <translation>X-Twilio-Signature ヘッダーがないか、このリクエストと一致しません。</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::Twilio::Api</name>
-    <message>
-        <source>The purchase of %1 may or may not have gone through (%2), and checking the account failed too (%3). Check the Twilio console before trying again.</source>
-        <translation>%1 の購入が完了したかどうか不明です（%2）。アカウントの確認にも失敗しました（%3）。再試行する前に Twilio コンソールを確認してください。</translation>
-    </message>
-    <message>
-        <source>Buying %1 failed twice without a clear answer (%2); the number is not on the account. Try again later.</source>
-        <translation>%1 の購入が明確な応答のないまま 2 回失敗しました（%2）。番号はアカウントにありません。しばらくしてからもう一度お試しください。</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::Twilio::ApiError</name>
-    <message>
-        <source>Check the Account SID and secret of this environment (and that they belong to this region and account, not a subaccount).</source>
-        <translation>この環境のアカウント SID とシークレットを確認してください（サブアカウントではなく、このリージョンとアカウントのものであることも確認してください）。</translation>
-    </message>
-    <message>
-        <source>Twilio does not know this resource: it may have been released or belong to another account.</source>
-        <translation>Twilio にこのリソースがありません。解放済みか、別のアカウントのものである可能性があります。</translation>
-    </message>
-    <message>
-        <source>The number was taken by someone else after the search: search again and pick another one.</source>
-        <translation>検索後にこの番号が他のユーザーに取得されました。再度検索して別の番号を選んでください。</translation>
-    </message>
-    <message>
-        <source>Twilio is rate limiting this account: wait a moment and try again.</source>
-        <translation>Twilio がこのアカウントのリクエストを制限しています。しばらく待ってからもう一度お試しください。</translation>
-    </message>
-    <message>
-        <source>Twilio error %1 (HTTP %2): %3</source>
-        <translation>Twilio エラー %1（HTTP %2）: %3</translation>
-    </message>
-    <message>
-        <source>Twilio answered HTTP %1: %2</source>
-        <translation>Twilio の応答 HTTP %1: %2</translation>
-    </message>
-    <message>
-        <source>More: %1</source>
-        <translation>詳細: %1</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::Twilio::AutoScaleOperation</name>
-    <message>
-        <source>No more numbers are available in %1 to buy; bought %2 of %3.</source>
-        <translation>%1 で購入できる番号がもうありません。%3 件中 %2 件を購入しました。</translation>
-    </message>
-    <message>
-        <source>Buying %1…</source>
-        <translation>%1 を購入しています…</translation>
-    </message>
-    <message>
-        <source>autoscale: %1 free shared numbers, threshold %2</source>
-        <translation>autoscale: 空いている共有番号 %1 個、しきい値 %2</translation>
-    </message>
-    <message>
-        <source>autoscale: idle %1+ days, billing on %2</source>
-        <translation>autoscale: %1 日以上アイドル、請求日 %2</translation>
-    </message>
-    <message>
-        <source>idle for %1 days or more</source>
-        <translation>%1 日以上アイドル</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::Twilio::AutoScaler</name>
-    <message>
-        <source>the maximum pool size of %1 numbers</source>
-        <translation>プールの最大サイズ（%1 個）</translation>
-    </message>
-    <message>
-        <source>the monthly budget cap of %1 (rental now %2)</source>
-        <translation>月間予算の上限 %1（現在の月額料金 %2）</translation>
     </message>
 </context>
 <context>
@@ -2152,21 +1402,6 @@ Expected: %2</source>
     <message>
         <source>Updated %1</source>
         <translation>%1 を更新しました</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::TwilioCredentials</name>
-    <message>
-        <source>account %1 via API key %2</source>
-        <translation>アカウント %1（API キー %2 経由）</translation>
-    </message>
-    <message>
-        <source>account %1 with its auth token</source>
-        <translation>アカウント %1（認証トークン）</translation>
-    </message>
-    <message>
-        <source>%1 (%2, %3)</source>
-        <translation>%1（%2、%3）</translation>
     </message>
 </context>
 <context>
@@ -2640,85 +1875,6 @@ After:
     <message>
         <source>Companies</source>
         <translation>企業</translation>
-    </message>
-</context>
-<context>
-    <name>PoolDesk::Ui::CompanyReportPdf</name>
-    <message>
-        <source>%1 — costs %2</source>
-        <translation>%1 — コスト %2</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: choose another folder or file name.</source>
-        <translation>%1 に書き込めません。別のフォルダーかファイル名を選んでください。</translation>
-    </message>
-    <message>
-        <source>Monthly cost report</source>
-        <translation>月次コストレポート</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>プラン</translation>
-    </message>
-    <message>
-        <source>Dedicated numbers</source>
-        <translation>専用番号数</translation>
-    </message>
-    <message>
-        <source>Dedicated number rental</source>
-        <translation>専用番号の月額料金</translation>
-    </message>
-    <message>
-        <source>Share of the shared-pool rental (%1 billed minutes on shared numbers)</source>
-        <translation>共有プール料金の負担額（共有番号での課金対象 %1 分）</translation>
-    </message>
-    <message>
-        <source>Outbound calls (%1 calls, %2 minutes)</source>
-        <translation>発信（%1 件、%2 分）</translation>
-    </message>
-    <message>
-        <source>Inbound calls (%1 calls, %2 minutes)</source>
-        <translation>着信（%1 件、%2 分）</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>合計</translation>
-    </message>
-    <message>
-        <source>Twilio-billed for %1 priced calls (our estimate for them: %2)</source>
-        <translation>料金確定済みの通話 %1 件の Twilio 請求額（PoolDesk の見積額: %2）</translation>
-    </message>
-    <message>
-        <source>This month by category (USD)</source>
-        <translation>今月の項目別内訳（USD）</translation>
-    </message>
-    <message>
-        <source>Dedicated rental</source>
-        <translation>専用番号の月額料金</translation>
-    </message>
-    <message>
-        <source>Shared-pool share</source>
-        <translation>共有プールの負担額</translation>
-    </message>
-    <message>
-        <source>Outbound</source>
-        <translation>発信</translation>
-    </message>
-    <message>
-        <source>Inbound</source>
-        <translation>着信</translation>
-    </message>
-    <message>
-        <source>Total per month (USD)</source>
-        <translation>月別の合計（USD）</translation>
-    </message>
-    <message>
-        <source>PoolDesk · generated %1</source>
-        <translation>PoolDesk · %1 作成</translation>
-    </message>
-    <message>
-        <source>Writing %1 failed.</source>
-        <translation>%1 の書き込みに失敗しました。</translation>
     </message>
 </context>
 <context>
@@ -3902,6 +3058,128 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>SecretStore</name>
+    <message>
+        <source>No secret is stored in the system keychain under &quot;%1&quot;. Store it with `pooldeskctl env set-secret ENV` or in the console&apos;s environment settings.</source>
+        <translation>システムのキーチェーンに &quot;%1&quot; のシークレットが保存されていません。`pooldeskctl env set-secret ENV` か、コンソールの環境設定で保存してください。</translation>
+    </message>
+    <message>
+        <source>No system keychain is available (on Linux: a Secret Service such as GNOME Keyring or KWallet, reached over the D-Bus session bus). Start one and log in to it, or for automation set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET). Details: %1</source>
+        <translation>システムのキーチェーンを利用できません（Linux では D-Bus セッションバス経由の GNOME Keyring や KWallet などの Secret Service）。キーチェーンを起動してログインするか、自動処理では TWILIO_ACCOUNT_SID と TWILIO_AUTH_TOKEN（または TWILIO_API_KEY と TWILIO_API_SECRET）を設定してください。詳細: %1</translation>
+    </message>
+    <message>
+        <source>The system keychain refused access (it may be locked, or the unlock was cancelled). Unlock it and try again. Details: %1</source>
+        <translation>システムのキーチェーンがアクセスを拒否しました（ロックされているか、ロック解除が取り消された可能性があります）。ロックを解除してからもう一度お試しください。詳細: %1</translation>
+    </message>
+    <message>
+        <source>The system keychain failed: %1. Check that it is running and unlocked.</source>
+        <translation>システムのキーチェーンでエラーが発生しました: %1。キーチェーンが起動していて、ロックが解除されているか確認してください。</translation>
+    </message>
+    <message>
+        <source>The system keychain did not answer within %1 seconds. It is probably locked and waiting for its password: unlock it (for example by logging in to the desktop session) and try again.</source>
+        <translation>システムのキーチェーンが %1 秒以内に応答しませんでした。ロックされていてパスワードの入力を待っている可能性があります。ロックを解除して（デスクトップセッションにログインするなど）、もう一度お試しください。</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceApi</name>
+    <message>
+        <source>Unknown field &quot;%1&quot;.</source>
+        <translation>不明なフィールド &quot;%1&quot; です。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; is required.</source>
+        <translation>フィールド &quot;%1&quot; は必須です。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be a string.</source>
+        <translation>フィールド &quot;%1&quot; は文字列にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must not be empty.</source>
+        <translation>フィールド &quot;%1&quot; は空にできません。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; is longer than %2 characters.</source>
+        <translation>フィールド &quot;%1&quot; が %2 文字を超えています。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; contains control characters.</source>
+        <translation>フィールド &quot;%1&quot; に制御文字が含まれています。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be a whole number.</source>
+        <translation>フィールド &quot;%1&quot; は整数にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be between %2 and %3.</source>
+        <translation>フィールド &quot;%1&quot; は %2～%3 の範囲にしてください。</translation>
+    </message>
+    <message>
+        <source>The request needs a JSON object body.</source>
+        <translation>リクエストの本文には JSON オブジェクトが必要です。</translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON (%1 at byte %2).</source>
+        <translation>本文が正しい JSON ではありません（%2 バイト目: %1）。</translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object.</source>
+        <translation>本文は JSON オブジェクトにしてください。</translation>
+    </message>
+    <message>
+        <source>This path does not accept that method.</source>
+        <translation>このパスはそのメソッドを受け付けません。</translation>
+    </message>
+    <message>
+        <source>There is no such API path. The API lives under /v1/.</source>
+        <translation>そのような API パスはありません。API は /v1/ 以下にあります。</translation>
+    </message>
+    <message>
+        <source>The session ID in the path must be 1 to 200 characters without control characters or surrounding spaces.</source>
+        <translation>パス内のセッション ID は、制御文字や前後の空白を含まない 1～200 文字にしてください。</translation>
+    </message>
+    <message>
+        <source>There is no such API path.</source>
+        <translation>そのような API パスはありません。</translation>
+    </message>
+    <message>
+        <source>Send an API key as &quot;Authorization: Bearer KEY&quot;. Create one with: pooldeskctl service key create</source>
+        <translation>API キーを &quot;Authorization: Bearer KEY&quot; の形式で送信してください。キーは pooldeskctl service key create で作成できます。</translation>
+    </message>
+    <message>
+        <source>The API key is not valid or was revoked.</source>
+        <translation>API キーが無効か、失効しています。</translation>
+    </message>
+    <message>
+        <source>Too many requests with this API key. Retry after %1 second(s).</source>
+        <translation>この API キーによるリクエストが多すぎます。%1 秒後に再試行してください。</translation>
+    </message>
+    <message>
+        <source>No number is held by the session &quot;%1&quot; (unknown session, or its lease expired).</source>
+        <translation>セッション &quot;%1&quot; が保持している番号はありません（不明なセッションか、リースの期限が切れています）。</translation>
+    </message>
+    <message>
+        <source>This API key may allocate only for %1.</source>
+        <translation>この API キーで番号を割り当てられるのは %1 だけです。</translation>
+    </message>
+    <message>
+        <source>The field &quot;direction&quot; must be &quot;outbound&quot; or &quot;inbound&quot;.</source>
+        <translation>フィールド &quot;direction&quot; は &quot;outbound&quot; または &quot;inbound&quot; にしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;call_sid&quot; must be a Twilio call SID such as CA0123....</source>
+        <translation>フィールド &quot;call_sid&quot; は CA0123... のような Twilio の通話 SID にしてください。</translation>
+    </message>
+    <message>
+        <source>This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public webhook URL (--public-url or POOLDESK_PUBLIC_URL).</source>
+        <translation>このサービスは Twilio の署名を検証できません。TWILIO_AUTH_TOKEN と公開 Webhook URL（--public-url または POOLDESK_PUBLIC_URL）を設定してください。</translation>
+    </message>
+    <message>
+        <source>The X-Twilio-Signature header is missing or does not match this request.</source>
+        <translation>X-Twilio-Signature ヘッダーがないか、このリクエストと一致しません。</translation>
+    </message>
+</context>
+<context>
     <name>ServiceConfig</name>
     <message>
         <source>&quot;%1&quot; is not a listen address. Use ADDRESS:PORT, for example 127.0.0.1:8736 or [::1]:8736.</source>
@@ -3939,6 +3217,81 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>%1 is %2: release it after its call ends and it is available again.</source>
         <translation>%1 は%2です。通話が終わって利用可能に戻ってから解放してください。</translation>
     </message>
+    <message>
+        <source>The purchase of %1 may or may not have gone through (%2), and checking the account failed too (%3). Check the Twilio console before trying again.</source>
+        <translation>%1 の購入が完了したかどうか不明です（%2）。アカウントの確認にも失敗しました（%3）。再試行する前に Twilio コンソールを確認してください。</translation>
+    </message>
+    <message>
+        <source>Buying %1 failed twice without a clear answer (%2); the number is not on the account. Try again later.</source>
+        <translation>%1 の購入が明確な応答のないまま 2 回失敗しました（%2）。番号はアカウントにありません。しばらくしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Check the Account SID and secret of this environment (and that they belong to this region and account, not a subaccount).</source>
+        <translation>この環境のアカウント SID とシークレットを確認してください（サブアカウントではなく、このリージョンとアカウントのものであることも確認してください）。</translation>
+    </message>
+    <message>
+        <source>Twilio does not know this resource: it may have been released or belong to another account.</source>
+        <translation>Twilio にこのリソースがありません。解放済みか、別のアカウントのものである可能性があります。</translation>
+    </message>
+    <message>
+        <source>The number was taken by someone else after the search: search again and pick another one.</source>
+        <translation>検索後にこの番号が他のユーザーに取得されました。再度検索して別の番号を選んでください。</translation>
+    </message>
+    <message>
+        <source>Twilio is rate limiting this account: wait a moment and try again.</source>
+        <translation>Twilio がこのアカウントのリクエストを制限しています。しばらく待ってからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Twilio error %1 (HTTP %2): %3</source>
+        <translation>Twilio エラー %1（HTTP %2）: %3</translation>
+    </message>
+    <message>
+        <source>Twilio answered HTTP %1: %2</source>
+        <translation>Twilio の応答 HTTP %1: %2</translation>
+    </message>
+    <message>
+        <source>More: %1</source>
+        <translation>詳細: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TwilioCredentials</name>
+    <message>
+        <source>account %1 via API key %2</source>
+        <translation>アカウント %1（API キー %2 経由）</translation>
+    </message>
+    <message>
+        <source>account %1 with its auth token</source>
+        <translation>アカウント %1（認証トークン）</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1（%2、%3）</translation>
+    </message>
+    <message>
+        <source>TWILIO_ACCOUNT_SID: %1</source>
+        <translation>TWILIO_ACCOUNT_SID: %1</translation>
+    </message>
+    <message>
+        <source>POOLDESK_TWILIO_BASE_URL: %1</source>
+        <translation>POOLDESK_TWILIO_BASE_URL: %1</translation>
+    </message>
+    <message>
+        <source>TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither.</source>
+        <translation>TWILIO_API_KEY と TWILIO_API_SECRET はセットで使用します。両方を設定するか、どちらも設定しないでください。</translation>
+    </message>
+    <message>
+        <source>Environment &quot;%1&quot; has no Twilio Account SID. Set it with `pooldeskctl env set %1 --account-sid AC...` or the TWILIO_ACCOUNT_SID variable.</source>
+        <translation>環境 &quot;%1&quot; に Twilio のアカウント SID がありません。`pooldeskctl env set %1 --account-sid AC...` か、環境変数 TWILIO_ACCOUNT_SID で設定してください。</translation>
+    </message>
+    <message>
+        <source>TWILIO_API_KEY: %1</source>
+        <translation>TWILIO_API_KEY: %1</translation>
+    </message>
+    <message>
+        <source>No %1 is stored for environment &quot;%2&quot; (account %3). Store it with `pooldeskctl env set-secret %2` (it reads the secret from standard input).</source>
+        <translation>環境 &quot;%2&quot;（アカウント %3）の%1が保存されていません。`pooldeskctl env set-secret %2` で保存してください（シークレットは標準入力から読み取ります）。</translation>
+    </message>
 </context>
 <context>
     <name>UsageSeries</name>
@@ -3972,6 +3325,121 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>プールのデータベースを開けませんでした。
 
 %1</translation>
+    </message>
+</context>
+<context>
+    <name>pooldesk-service</name>
+    <message>
+        <source>usage error: --%1 takes a whole number from %2 to %3 (got &quot;%4&quot;).</source>
+        <translation>使い方の誤り: --%1 には %2～%3 の整数を指定してください（指定値 &quot;%4&quot;）。</translation>
+    </message>
+    <message>
+        <source>PoolDesk pool service: call backends get and return phone numbers over HTTP (Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio&apos;s status callbacks (POST /twilio/status, signature-checked) release numbers when calls end.
+
+Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, POOLDESK_ENV.</source>
+        <translation>PoolDesk プールサービス: 通話バックエンドは HTTP で電話番号の割り当てと解放を行い（Authorization: Bearer KEY。キーは pooldeskctl service key create で作成）、Twilio のステータスコールバック（POST /twilio/status、署名を検証）によって通話終了時に番号を解放します。
+
+環境変数: TWILIO_AUTH_TOKEN（X-Twilio-Signature を検証）、POOLDESK_PUBLIC_URL、POOLDESK_DB、POOLDESK_ENV。</translation>
+    </message>
+    <message>
+        <source>A path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default %1).</source>
+        <translation>パス、sqlite:PATH、または postgresql://user:pass@host:port/db（環境変数 POOLDESK_DB。既定 %1）。</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>The environment whose pool this serves (env POOLDESK_ENV; default development).</source>
+        <translation>このサービスが扱うプールの環境（環境変数 POOLDESK_ENV。既定 development）。</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Address and port to listen on (default 127.0.0.1:%1; port 0 picks a free one).</source>
+        <translation>待ち受けるアドレスとポート（既定 127.0.0.1:%1。ポート 0 で空きポートを自動選択）。</translation>
+    </message>
+    <message>
+        <source>ADDR:PORT</source>
+        <translation>ADDR:PORT</translation>
+    </message>
+    <message>
+        <source>The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs &lt;URL&gt;/twilio/status (env POOLDESK_PUBLIC_URL).</source>
+        <translation>Twilio が呼び出す Webhook のベース URL（例: https://example.ngrok-free.app）。Twilio は &lt;URL&gt;/twilio/status に署名します（環境変数 POOLDESK_PUBLIC_URL）。</translation>
+    </message>
+    <message>
+        <source>Worker threads (default 1 on SQLite, 4 on PostgreSQL).</source>
+        <translation>ワーカースレッド数（既定: SQLite では 1、PostgreSQL では 4）。</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>Requests per second per API key, unless the key sets its own (default %1).</source>
+        <translation>API キーごとの 1 秒あたりのリクエスト数（キーに個別の設定がない場合。既定 %1）。</translation>
+    </message>
+    <message>
+        <source>Requests a key may send at once after a quiet spell (default %1).</source>
+        <translation>しばらく利用がなかった後に 1 つのキーが一度に送信できるリクエスト数（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>Largest request body in bytes (default %1).</source>
+        <translation>リクエスト本文の最大サイズ（バイト）（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>BYTES</source>
+        <translation>BYTES</translation>
+    </message>
+    <message>
+        <source>Seconds between sweeps that free numbers whose lease ran out (default %1).</source>
+        <translation>リースの期限が切れた番号を解放する処理の間隔（秒）（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>SECONDS</source>
+        <translation>SECONDS</translation>
+    </message>
+    <message>
+        <source>Where the access log goes: - (standard error, default), off, or a file.</source>
+        <translation>アクセスログの出力先: -（標準エラー出力、既定）、off、またはファイル。</translation>
+    </message>
+    <message>
+        <source>TARGET</source>
+        <translation>TARGET</translation>
+    </message>
+    <message>
+        <source>Seconds to let requests under way finish after SIGTERM (default %1).</source>
+        <translation>SIGTERM 受信後、処理中のリクエストの完了を待つ秒数（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>usage error: unexpected argument &quot;%1&quot;. Run pooldesk-service --help.</source>
+        <translation>使い方の誤り: 予期しない引数 &quot;%1&quot; です。pooldesk-service --help を実行してください。</translation>
+    </message>
+    <message>
+        <source>usage error: &quot;%1&quot; is not a valid environment name.</source>
+        <translation>使い方の誤り: &quot;%1&quot; は有効な環境名ではありません。</translation>
+    </message>
+    <message>
+        <source>usage error: %1</source>
+        <translation>使い方の誤り: %1</translation>
+    </message>
+    <message>
+        <source>usage error: --public-url must start with https:// (got &quot;%1&quot;).</source>
+        <translation>使い方の誤り: --public-url は https:// で始めてください（指定値 &quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <source>warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be refused (503) until both are.</source>
+        <translation>警告: TWILIO_AUTH_TOKEN または公開 URL が設定されていません。両方を設定するまで、Twilio のステータスコールバックは拒否されます（503）。</translation>
+    </message>
+    <message>
+        <source>signal %1: finishing requests under way, then stopping</source>
+        <translation>シグナル %1: 処理中のリクエストを完了してから停止します</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>エラー: %1</translation>
     </message>
 </context>
 <context>
@@ -4457,6 +3925,606 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Twilio: import, search, buy, release, webhooks, sync-calls, prices</source>
         <translation>Twilio: import、search、buy、release、webhooks、sync-calls、prices</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>（未設定）</translation>
+    </message>
+    <message>
+        <source>API key %1</source>
+        <translation>API キー %1</translation>
+    </message>
+    <message>
+        <source>auth token</source>
+        <translation>認証トークン</translation>
+    </message>
+    <message>
+        <source>ACCOUNT SID</source>
+        <translation>アカウント SID</translation>
+    </message>
+    <message>
+        <source>CREDENTIAL</source>
+        <translation>認証情報</translation>
+    </message>
+    <message>
+        <source>API BASE URL</source>
+        <translation>API ベース URL</translation>
+    </message>
+    <message>
+        <source>WEBHOOK BASE URL</source>
+        <translation>Webhook ベース URL</translation>
+    </message>
+    <message>
+        <source>* active (--env or POOLDESK_ENV). Secrets are in the system keychain, service &quot;%1&quot;.</source>
+        <translation>* は使用中の環境です（--env または POOLDESK_ENV）。シークレットはシステムのキーチェーン（サービス &quot;%1&quot;）に保存されています。</translation>
+    </message>
+    <message>
+        <source>The environment, e.g. development or production.</source>
+        <translation>環境（development、production など）。</translation>
+    </message>
+    <message>
+        <source>The Twilio Account SID (AC...).</source>
+        <translation>Twilio のアカウント SID（AC...）。</translation>
+    </message>
+    <message>
+        <source>Authenticate with this API key (SK...), as Twilio recommends; &quot;none&quot; switches back to the auth token.</source>
+        <translation>Twilio の推奨どおり、この API キー（SK...）で認証します。&quot;none&quot; を指定すると認証トークンに戻します。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s API address (default https://api.twilio.com; regional hosts allowed).</source>
+        <translation>Twilio API のアドレス（既定 https://api.twilio.com。リージョンのホストも指定可）。</translation>
+    </message>
+    <message>
+        <source>The public address Twilio calls back (ngrok in development, the deployed app in production).</source>
+        <translation>Twilio がコールバックする公開アドレス（開発環境では ngrok、本番環境ではデプロイ済みのアプリ）。</translation>
+    </message>
+    <message>
+        <source>Path of the voice webhook (default /twilio/voice).</source>
+        <translation>音声 Webhook のパス（既定 /twilio/voice）。</translation>
+    </message>
+    <message>
+        <source>Path of the status callback (default /twilio/status).</source>
+        <translation>ステータスコールバックのパス（既定 /twilio/status）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</source>
+        <translation>pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] [--api-base-url URL] [--webhook-base-url URL]</translation>
+    </message>
+    <message>
+        <source>Environment %1 saved.</source>
+        <translation>環境 %1 を保存しました。</translation>
+    </message>
+    <message>
+        <source>The environment.</source>
+        <translation>環境。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env forget-secret NAME</source>
+        <translation>pooldeskctl env forget-secret NAME</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env set-secret NAME   (the secret is read from standard input, never from an argument)</source>
+        <translation>pooldeskctl env set-secret NAME   （シークレットは引数ではなく標準入力から読み取ります）</translation>
+    </message>
+    <message>
+        <source>Set the Account SID first: pooldeskctl env set %1 --account-sid AC...</source>
+        <translation>先にアカウント SID を設定してください: pooldeskctl env set %1 --account-sid AC...</translation>
+    </message>
+    <message>
+        <source>%1 for %2 (%3): </source>
+        <translation>%2（%3）の%1: </translation>
+    </message>
+    <message>
+        <source>No secret was given on standard input; nothing was stored.</source>
+        <translation>標準入力からシークレットが渡されなかったため、何も保存していません。</translation>
+    </message>
+    <message>
+        <source>The %1 of %2 was removed from the system keychain.</source>
+        <translation>%2 の%1をシステムのキーチェーンから削除しました。</translation>
+    </message>
+    <message>
+        <source>The %1 of %2 is stored in the system keychain (service &quot;%3&quot;, key &quot;%4&quot;).</source>
+        <translation>%2 の%1をシステムのキーチェーンに保存しました（サービス &quot;%3&quot;、キー &quot;%4&quot;）。</translation>
+    </message>
+    <message>
+        <source>The environment (default: --env).</source>
+        <translation>環境（既定: --env）。</translation>
+    </message>
+    <message>
+        <source>Connection OK: %1 &quot;%2&quot; (%3, %4) using %5</source>
+        <translation>接続に成功しました: %1 &quot;%2&quot;（%3、%4）、%5 を使用</translation>
+    </message>
+    <message>
+        <source>pooldeskctl env list | set NAME [options] | set-secret NAME | forget-secret NAME | test [NAME]</source>
+        <translation>pooldeskctl env list | set NAME [オプション] | set-secret NAME | forget-secret NAME | test [NAME]</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output.</source>
+        <translation>標準出力に書き込めません。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Check the folder exists and is writable.</source>
+        <translation>%1 に書き込めません: %2。フォルダーが存在し、書き込み可能か確認してください。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>%1 に書き込めません: %2。</translation>
+    </message>
+    <message>
+        <source>The month, YYYY-MM (UTC). Default: this month.</source>
+        <translation>対象月、YYYY-MM（UTC）。既定: 今月。</translation>
+    </message>
+    <message>
+        <source>YYYY-MM</source>
+        <translation>YYYY-MM</translation>
+    </message>
+    <message>
+        <source>Also write the per-company table as CSV to FILE (- for stdout).</source>
+        <translation>企業別の表を CSV として FILE にも書き出します（- で標準出力）。</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FILE</translation>
+    </message>
+    <message>
+        <source>Write the per-number table as CSV to FILE.</source>
+        <translation>番号別の表を CSV として FILE に書き出します。</translation>
+    </message>
+    <message>
+        <source>Start CSV files with a byte-order mark (for Excel).</source>
+        <translation>CSV ファイルの先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
+    </message>
+    <message>
+        <source>Blocking target for the pool-size advice (default 0.01).</source>
+        <translation>プールサイズの提案に使う目標呼損率（既定 0.01）。</translation>
+    </message>
+    <message>
+        <source>--blocking takes a probability between 0 and 1, for example 0.01.</source>
+        <translation>--blocking には 0～1 の確率を指定してください（例: 0.01）。</translation>
+    </message>
+    <message>
+        <source>Costs for %1 (USD)</source>
+        <translation>%1 のコスト（USD）</translation>
+    </message>
+    <message>
+        <source>(unallocated shared rental)</source>
+        <translation>（未配分の共有番号料金）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Dedicated rental</source>
+        <translation>専用番号の月額料金</translation>
+    </message>
+    <message>
+        <source>Shared rental share</source>
+        <translation>共有番号料金の負担額</translation>
+    </message>
+    <message>
+        <source>Outbound</source>
+        <translation>発信</translation>
+    </message>
+    <message>
+        <source>Inbound</source>
+        <translation>着信</translation>
+    </message>
+    <message>
+        <source>Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.</source>
+        <translation>%2 件中 %1 件の通話に Twilio の料金が確定しています: 請求額 %3（見積額 %4）。</translation>
+    </message>
+    <message>
+        <source>Savings advice:</source>
+        <translation>コスト削減の提案:</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 を書き出しました</translation>
+    </message>
+    <message>
+        <source>Only this company&apos;s calls.</source>
+        <translation>この企業の通話のみ。</translation>
+    </message>
+    <message>
+        <source>Only calls of this number (E.164).</source>
+        <translation>この番号（E.164）の通話のみ。</translation>
+    </message>
+    <message>
+        <source>E164</source>
+        <translation>E164</translation>
+    </message>
+    <message>
+        <source>Only this operator&apos;s calls.</source>
+        <translation>この担当者の通話のみ。</translation>
+    </message>
+    <message>
+        <source>outbound or inbound.</source>
+        <translation>outbound（発信）または inbound（着信）。</translation>
+    </message>
+    <message>
+        <source>Calls started on or after DATE (YYYY-MM-DD, local time).</source>
+        <translation>DATE 以降に開始した通話（YYYY-MM-DD、現地時刻）。</translation>
+    </message>
+    <message>
+        <source>DATE</source>
+        <translation>DATE</translation>
+    </message>
+    <message>
+        <source>Calls started on or before DATE (YYYY-MM-DD, the whole day).</source>
+        <translation>DATE 以前に開始した通話（YYYY-MM-DD、その日を含む）。</translation>
+    </message>
+    <message>
+        <source>Include every environment, not only --env&apos;s.</source>
+        <translation>--env の環境だけでなく、すべての環境を含めます。</translation>
+    </message>
+    <message>
+        <source>Write every matching call as CSV to FILE (- for stdout).</source>
+        <translation>条件に合うすべての通話を CSV として FILE に書き出します（- で標準出力）。</translation>
+    </message>
+    <message>
+        <source>Start the CSV with a byte-order mark (for Excel).</source>
+        <translation>CSV の先頭に BOM（バイトオーダーマーク）を付けます（Excel 用）。</translation>
+    </message>
+    <message>
+        <source>How many of the newest calls to list (default 20).</source>
+        <translation>表示する最新の通話の件数（既定 20）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
+        <translation>&quot;%1&quot; は +16076956082 のような E.164 形式の電話番号ではありません。</translation>
+    </message>
+    <message>
+        <source>--direction is outbound or inbound.</source>
+        <translation>--direction には outbound または inbound を指定してください。</translation>
+    </message>
+    <message>
+        <source>--%1 takes a date like 2026-03-01.</source>
+        <translation>--%1 には 2026-03-01 のような日付を指定してください。</translation>
+    </message>
+    <message>
+        <source>--from must be before --to.</source>
+        <translation>--from は --to より前の日付にしてください。</translation>
+    </message>
+    <message>
+        <source>--limit takes a number from 0 to 100000.</source>
+        <translation>--limit には 0～100000 の数値を指定してください。</translation>
+    </message>
+    <message>
+        <source>%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).</source>
+        <translation>通話 %1 件、課金対象 %2 分、コスト %3（%4 件は Twilio の確定料金、残りは見積もり）。</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>番号</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>担当者</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>コスト</translation>
+    </message>
+    <message>
+        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</source>
+        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</translation>
+    </message>
+    <message>
+        <source>Scope the key to this company: it may allocate only for it.</source>
+        <translation>キーをこの企業に限定します。この企業の番号割り当てにのみ使用できます。</translation>
+    </message>
+    <message>
+        <source>A name to recognise the key by (default: the company, or &quot;backend&quot;).</source>
+        <translation>キーを識別するための名前（既定: 企業名、または &quot;backend&quot;）。</translation>
+    </message>
+    <message>
+        <source>Requests per second for this key (default: the service&apos;s limit).</source>
+        <translation>このキーの 1 秒あたりのリクエスト数（既定: サービスの上限）。</translation>
+    </message>
+    <message>
+        <source>Requests at once after a quiet spell (default: the service&apos;s).</source>
+        <translation>しばらく利用がなかった後に一度に受け付けるリクエスト数（既定: サービスの設定）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</source>
+        <translation>pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]</translation>
+    </message>
+    <message>
+        <source>Created API key %1 (%2%3). This is the only time the key is shown: store it in the call backend&apos;s secrets now. Send it as &quot;Authorization: Bearer KEY&quot;.</source>
+        <translation>API キー %1（%2%3）を作成しました。キーが表示されるのはこの 1 回だけです。今すぐ通話バックエンドのシークレットに保存してください。&quot;Authorization: Bearer KEY&quot; の形式で送信します。</translation>
+    </message>
+    <message>
+        <source>, only for %1</source>
+        <translation>、%1 専用</translation>
+    </message>
+    <message>
+        <source>Include revoked keys.</source>
+        <translation>失効したキーも含めます。</translation>
+    </message>
+    <message>
+        <source>(any)</source>
+        <translation>（すべて）</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>既定</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>未使用</translation>
+    </message>
+    <message>
+        <source>revoked %1</source>
+        <translation>失効（%1）</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>KEY</source>
+        <translation>キー</translation>
+    </message>
+    <message>
+        <source>RATE/S</source>
+        <translation>レート/秒</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>LAST USED</source>
+        <translation>最終使用日時</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>The key&apos;s ID (see pooldeskctl service key list).</source>
+        <translation>キーの ID（pooldeskctl service key list で確認できます）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key revoke ID (a number from pooldeskctl service key list)</source>
+        <translation>pooldeskctl service key revoke ID（pooldeskctl service key list に表示される番号）</translation>
+    </message>
+    <message>
+        <source>Revoked API key %1 (%2). Requests with it are refused from now on.</source>
+        <translation>API キー %1（%2）を失効させました。今後このキーによるリクエストは拒否されます。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</source>
+        <translation>pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID</translation>
+    </message>
+    <message>
+        <source>Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 missing from Twilio.</source>
+        <translation>%1 の番号をインポートしました: 追加 %2 件、更新 %3 件、変更なし %4 件、アカウントに復帰 %5 件、Twilio に存在しない番号 %6 件。</translation>
+    </message>
+    <message>
+        <source>(no longer on the Twilio account: flagged, not deleted)</source>
+        <translation>（Twilio アカウントに存在しません。削除せずにマークしています）</translation>
+    </message>
+    <message>
+        <source>ISO country code (default: the pool&apos;s country, US).</source>
+        <translation>ISO 国コード（既定: プールの国、US）。</translation>
+    </message>
+    <message>
+        <source>Area code to search in.</source>
+        <translation>検索する市外局番。</translation>
+    </message>
+    <message>
+        <source>Digits the number contains.</source>
+        <translation>番号に含まれる数字。</translation>
+    </message>
+    <message>
+        <source>Toll-free numbers instead of local ones.</source>
+        <translation>地域番号ではなくフリーダイヤル番号を検索します。</translation>
+    </message>
+    <message>
+        <source>At most this many results (default 20).</source>
+        <translation>結果の最大件数（既定 20）。</translation>
+    </message>
+    <message>
+        <source>--country takes a two-letter code such as US or JP.</source>
+        <translation>--country には US や JP のような 2 文字のコードを指定してください。</translation>
+    </message>
+    <message>
+        <source>--area-code takes digits only, like 607.</source>
+        <translation>--area-code には 607 のように数字のみを指定してください。</translation>
+    </message>
+    <message>
+        <source>--contains takes digits (and * as a wildcard).</source>
+        <translation>--contains には数字を指定してください（* はワイルドカード）。</translation>
+    </message>
+    <message>
+        <source>--limit takes a number from 1 to 1000.</source>
+        <translation>--limit には 1～1000 の数値を指定してください。</translation>
+    </message>
+    <message>
+        <source>LOCALITY</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>REGION</source>
+        <translation>州・地方</translation>
+    </message>
+    <message>
+        <source>No numbers match; try another area code or drop --contains.</source>
+        <translation>条件に合う番号がありません。別の市外局番を試すか、--contains を外してください。</translation>
+    </message>
+    <message>
+        <source>The number to buy, in E.164 form.</source>
+        <translation>購入する番号（E.164 形式）。</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation of the price.</source>
+        <translation>料金の確認を求めません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</source>
+        <translation>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</translation>
+    </message>
+    <message>
+        <source>No number is available for that search; try another area code.</source>
+        <translation>この検索条件で購入できる番号がありません。別の市外局番を試してください。</translation>
+    </message>
+    <message>
+        <source>Buy %1 for the %2 environment at %3 a month (%4 prices)?</source>
+        <translation>%1 を %2 環境用に月額 %3 で購入しますか？（料金: %4）</translation>
+    </message>
+    <message>
+        <source>Not bought: not confirmed.</source>
+        <translation>確認されなかったため、購入していません。</translation>
+    </message>
+    <message>
+        <source>%1 was taken by someone else meanwhile.</source>
+        <translation>%1 はその間に他のユーザーに取得されました。</translation>
+    </message>
+    <message>
+        <source>Bought %1 (%2) for the %3 pool at %4 a month.</source>
+        <translation>%1（%2）を %3 プール用に月額 %4 で購入しました。</translation>
+    </message>
+    <message>
+        <source>Every candidate was taken meanwhile; search again later.</source>
+        <translation>候補の番号はすべてその間に取得されました。しばらくしてから再度検索してください。</translation>
+    </message>
+    <message>
+        <source>The number to release, in E.164 form.</source>
+        <translation>解放する番号（E.164 形式）。</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation.</source>
+        <translation>確認を求めません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl twilio release E164 [--yes]</source>
+        <translation>pooldeskctl twilio release E164 [--yes]</translation>
+    </message>
+    <message>
+        <source>Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio may give it to someone else.</source>
+        <translation>%1 を %2 の Twilio アカウントから解放しますか？解放した番号は元に戻せません。Twilio が他のユーザーに割り当てる可能性があります。</translation>
+    </message>
+    <message>
+        <source>Not released: not confirmed.</source>
+        <translation>確認されなかったため、解放していません。</translation>
+    </message>
+    <message>
+        <source>%1 was no longer on the Twilio account; removed it from the pool.</source>
+        <translation>%1 はすでに Twilio アカウントにありませんでした。プールから削除しました。</translation>
+    </message>
+    <message>
+        <source>Released %1 and removed it from the pool. This cannot be undone.</source>
+        <translation>%1 を解放し、プールから削除しました。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Only show what would change.</source>
+        <translation>変更内容の表示のみ行います。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>DRIFT: points at %1</source>
+        <translation>不一致: %1 を指しています</translation>
+    </message>
+    <message>
+        <source>VOICE URL NOW</source>
+        <translation>現在の音声 URL</translation>
+    </message>
+    <message>
+        <source>WANTED</source>
+        <translation>設定すべき URL</translation>
+    </message>
+    <message>
+        <source>Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was changed.</source>
+        <translation>ドライラン: %2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).</source>
+        <translation>%2 件中 %1 件の番号を %3 に更新しました（うち %4 件は別の環境を指していました）。</translation>
+    </message>
+    <message>
+        <source>First day to sync (YYYY-MM-DD; default: since the last sync).</source>
+        <translation>同期を開始する日（YYYY-MM-DD。既定: 前回の同期以降）。</translation>
+    </message>
+    <message>
+        <source>--since takes a date like 2026-11-01.</source>
+        <translation>--since には 2026-11-01 のような日付を指定してください。</translation>
+    </message>
+    <message>
+        <source>Synced %1 calls: %2 new, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
+        <translation>%1 件の通話を同期しました: 新規 %2 件、Twilio の料金を反映 %3 件、変更なし %4 件、通話中 %5 件（次回取り込み）。通話録音 %6 件。</translation>
+    </message>
+    <message>
+        <source>ISO country code (default US).</source>
+        <translation>ISO 国コード（既定 US）。</translation>
+    </message>
+    <message>
+        <source>%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.</source>
+        <translation>Twilio の %1 の料金: 番号 %2/月、発信 %3/分、着信 %4/分。</translation>
+    </message>
+    <message>
+        <source>Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) and release idle numbers that are due, or record them as proposals when the policy only proposes (twilio.autoscale.release_idle = 0).</source>
+        <translation>計画を実行します: しきい値まで番号を購入し（プールの最大サイズと予算の上限の範囲内）、解放時期を迎えたアイドル番号を解放します。ポリシーが提案のみの場合（twilio.autoscale.release_idle = 0）は、解放の提案として記録します。</translation>
+    </message>
+    <message>
+        <source>%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.</source>
+        <translation>%1 プール: 番号 %2 個、空いている共有番号 %3 個（しきい値 %4）、月額料金 %5/月。</translation>
+    </message>
+    <message>
+        <source>To buy: %1</source>
+        <translation>購入数: %1</translation>
+    </message>
+    <message>
+        <source>limited by %1</source>
+        <translation>%1による制限</translation>
+    </message>
+    <message>
+        <source>Idle %1 days or more: %2, next billed %3%4</source>
+        <translation>%1 日以上のアイドル番号: %2、次回請求日 %3%4</translation>
+    </message>
+    <message>
+        <source> (due for release now)</source>
+        <translation> (今すぐ解放対象)</translation>
+    </message>
+    <message>
+        <source>Apply the plan? Released numbers cannot be recovered.</source>
+        <translation>計画を実行しますか？解放した番号は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Apply the plan?</source>
+        <translation>計画を実行しますか？</translation>
+    </message>
+    <message>
+        <source>Nothing changed: not confirmed.</source>
+        <translation>確認されなかったため、何も変更していません。</translation>
+    </message>
+    <message>
+        <source>Bought %1, released %2, proposed for release %3.</source>
+        <translation>購入 %1 件、解放 %2 件、解放の提案 %3 件。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</source>
+        <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</translation>
     </message>
 </context>
 </TS>

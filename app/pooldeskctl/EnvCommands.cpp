@@ -96,10 +96,6 @@ Status run(CliContext &context, Twilio::Operation &operation) {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("pooldeskctl", text);
-}
-
 QJsonObject toJson(const EnvironmentProfile &p, bool active) {
     return {
         {QStringLiteral("name"), p.name},
@@ -153,17 +149,25 @@ int listEnvironments(CliContext &context) {
     }
     QList<QStringList> rows;
     for (const EnvironmentProfile &p : list.value())
-        rows.append({(p.name == context.environment() ? QStringLiteral("* ") : QStringLiteral("  ")) + p.name,
-                     p.accountSid.isEmpty() ? tr("(not set)") : p.accountSid,
-                     p.usesApiKey() ? tr("API key %1").arg(p.apiKeySid) : tr("auth token"),
-                     p.apiBaseUrl.toString(),
-                     p.webhookBaseUrl.isEmpty() ? tr("(not set)") : p.webhookBaseUrl.toString()});
-    Cli::printTable(
-        context.out(),
-        {tr("ENVIRONMENT"), tr("ACCOUNT SID"), tr("CREDENTIAL"), tr("API BASE URL"), tr("WEBHOOK BASE URL")},
-        rows);
+        rows.append(
+            {(p.name == context.environment() ? QStringLiteral("* ") : QStringLiteral("  ")) + p.name,
+             p.accountSid.isEmpty() ? QCoreApplication::translate("pooldeskctl", "(not set)") : p.accountSid,
+             p.usesApiKey() ? QCoreApplication::translate("pooldeskctl", "API key %1").arg(p.apiKeySid)
+                            : QCoreApplication::translate("pooldeskctl", "auth token"),
+             p.apiBaseUrl.toString(),
+             p.webhookBaseUrl.isEmpty() ? QCoreApplication::translate("pooldeskctl", "(not set)")
+                                        : p.webhookBaseUrl.toString()});
+    Cli::printTable(context.out(),
+                    {QCoreApplication::translate("pooldeskctl", "ENVIRONMENT"),
+                     QCoreApplication::translate("pooldeskctl", "ACCOUNT SID"),
+                     QCoreApplication::translate("pooldeskctl", "CREDENTIAL"),
+                     QCoreApplication::translate("pooldeskctl", "API BASE URL"),
+                     QCoreApplication::translate("pooldeskctl", "WEBHOOK BASE URL")},
+                    rows);
     context.out()
-        << tr("* active (--env or POOLDESK_ENV). Secrets are in the system keychain, service \"%1\".")
+        << QCoreApplication::translate(
+               "pooldeskctl",
+               "* active (--env or POOLDESK_ENV). Secrets are in the system keychain, service \"%1\".")
                .arg(SecretStore::serviceName())
         << Qt::endl;
     return ExitCode::Success;
@@ -171,31 +175,44 @@ int listEnvironments(CliContext &context) {
 
 int setEnvironment(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("name"),
-                                 tr("The environment, e.g. development or production."));
-    parser.addOption(
-        {QStringLiteral("account-sid"), tr("The Twilio Account SID (AC...)."), QStringLiteral("AC...")});
+    parser.addPositionalArgument(
+        QStringLiteral("name"),
+        QCoreApplication::translate("pooldeskctl", "The environment, e.g. development or production."));
+    parser.addOption({QStringLiteral("account-sid"),
+                      QCoreApplication::translate("pooldeskctl", "The Twilio Account SID (AC...)."),
+                      QStringLiteral("AC...")});
     parser.addOption(
         {QStringLiteral("api-key-sid"),
-         tr("Authenticate with this API key (SK...), as Twilio recommends; \"none\" switches back to "
-            "the auth token."),
+         QCoreApplication::translate(
+             "pooldeskctl",
+             "Authenticate with this API key (SK...), as Twilio recommends; \"none\" switches back to "
+             "the auth token."),
          QStringLiteral("SK...")});
-    parser.addOption({QStringLiteral("api-base-url"),
-                      tr("Twilio's API address (default https://api.twilio.com; regional hosts allowed)."),
-                      QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("webhook-base-url"),
-                      tr("The public address Twilio calls back (ngrok in development, the deployed app in "
-                         "production)."),
-                      QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("voice-path"), tr("Path of the voice webhook (default /twilio/voice)."),
-                      QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("status-callback-path"),
-                      tr("Path of the status callback (default /twilio/status)."), QStringLiteral("PATH")});
+    parser.addOption(
+        {QStringLiteral("api-base-url"),
+         QCoreApplication::translate(
+             "pooldeskctl", "Twilio's API address (default https://api.twilio.com; regional hosts allowed)."),
+         QStringLiteral("URL")});
+    parser.addOption(
+        {QStringLiteral("webhook-base-url"),
+         QCoreApplication::translate(
+             "pooldeskctl", "The public address Twilio calls back (ngrok in development, the deployed app in "
+                            "production)."),
+         QStringLiteral("URL")});
+    parser.addOption(
+        {QStringLiteral("voice-path"),
+         QCoreApplication::translate("pooldeskctl", "Path of the voice webhook (default /twilio/voice)."),
+         QStringLiteral("PATH")});
+    parser.addOption(
+        {QStringLiteral("status-callback-path"),
+         QCoreApplication::translate("pooldeskctl", "Path of the status callback (default /twilio/status)."),
+         QStringLiteral("PATH")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("env set"), args))
         return *done;
     if (parser.positionalArguments().size() != 1)
-        return context.usage(tr("pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] "
-                                "[--api-base-url URL] [--webhook-base-url URL]"));
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl", "pooldeskctl env set NAME [--account-sid AC...] [--api-key-sid SK...] "
+                           "[--api-base-url URL] [--webhook-base-url URL]"));
     EnvironmentChange change;
     if (parser.isSet(QStringLiteral("account-sid")))
         change.accountSid = parser.value(QStringLiteral("account-sid"));
@@ -221,35 +238,41 @@ int setEnvironment(CliContext &context, const QStringList &args) {
     if (context.json())
         context.printJson(toJson(saved.value(), saved->name == context.environment()));
     else
-        context.out() << tr("Environment %1 saved.").arg(saved->name) << Qt::endl;
+        context.out() << QCoreApplication::translate("pooldeskctl", "Environment %1 saved.").arg(saved->name)
+                      << Qt::endl;
     return ExitCode::Success;
 }
 
 int setSecret(CliContext &context, const QStringList &args, bool forget) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("name"), tr("The environment."));
+    parser.addPositionalArgument(QStringLiteral("name"),
+                                 QCoreApplication::translate("pooldeskctl", "The environment."));
     if (auto done =
             Cli::parse(context, parser,
                        forget ? QStringLiteral("env forget-secret") : QStringLiteral("env set-secret"), args))
         return *done;
     if (parser.positionalArguments().size() != 1)
-        return context.usage(forget
-                                 ? tr("pooldeskctl env forget-secret NAME")
-                                 : tr("pooldeskctl env set-secret NAME   (the secret is read from standard "
-                                      "input, never from an argument)"));
+        return context.usage(
+            forget ? QCoreApplication::translate("pooldeskctl", "pooldeskctl env forget-secret NAME")
+                   : QCoreApplication::translate(
+                         "pooldeskctl", "pooldeskctl env set-secret NAME   (the secret is read from standard "
+                                        "input, never from an argument)"));
     auto profile = EnvCli::loadProfile(context, parser.positionalArguments().first());
     if (!profile)
         return context.fail(profile.error());
     if (profile->accountSid.isEmpty())
         return context.fail(makeError(
             Error::Code::InvalidInput,
-            tr("Set the Account SID first: pooldeskctl env set %1 --account-sid AC...").arg(profile->name)));
+            QCoreApplication::translate(
+                "pooldeskctl", "Set the Account SID first: pooldeskctl env set %1 --account-sid AC...")
+                .arg(profile->name)));
     QString secret;
     if (!forget) {
-        secret = readSecret(
-            context, tr("%1 for %2 (%3): ").arg(profile->secretKind(), profile->name, profile->accountSid));
+        secret = readSecret(context, QCoreApplication::translate("pooldeskctl", "%1 for %2 (%3): ")
+                                         .arg(profile->secretKind(), profile->name, profile->accountSid));
         if (secret.isEmpty())
-            return context.usage(tr("No secret was given on standard input; nothing was stored."));
+            return context.usage(QCoreApplication::translate(
+                "pooldeskctl", "No secret was given on standard input; nothing was stored."));
     }
     SecretStore store;
     store.setTimeout(EnvCli::keychainTimeoutMs());
@@ -261,7 +284,8 @@ int setSecret(CliContext &context, const QStringList &args, bool forget) {
             else
                 store.write(profile->secretKey(), secret, ctx, done);
         },
-        makeError(Error::Code::Unavailable, tr("The system keychain did not answer in time.")));
+        makeError(Error::Code::Unavailable,
+                  QCoreApplication::translate("pooldeskctl", "The system keychain did not answer in time.")));
     secret.fill(QLatin1Char(' '));
     if (!stored)
         return context.fail(stored.error());
@@ -271,8 +295,11 @@ int setSecret(CliContext &context, const QStringList &args, bool forget) {
                                       {QStringLiteral("stored"), !forget}});
     else
         context.out()
-            << (forget ? tr("The %1 of %2 was removed from the system keychain.")
-                       : tr("The %1 of %2 is stored in the system keychain (service \"%3\", key \"%4\")."))
+            << (forget ? QCoreApplication::translate("pooldeskctl",
+                                                     "The %1 of %2 was removed from the system keychain.")
+                       : QCoreApplication::translate(
+                             "pooldeskctl",
+                             "The %1 of %2 is stored in the system keychain (service \"%3\", key \"%4\")."))
                    .arg(profile->secretKind(), profile->name, SecretStore::serviceName(),
                         profile->secretKey())
             << Qt::endl;
@@ -281,7 +308,9 @@ int setSecret(CliContext &context, const QStringList &args, bool forget) {
 
 int testEnvironment(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("name"), tr("The environment (default: --env)."));
+    parser.addPositionalArgument(
+        QStringLiteral("name"),
+        QCoreApplication::translate("pooldeskctl", "The environment (default: --env)."));
     if (auto done = Cli::parse(context, parser, QStringLiteral("env test"), args))
         return *done;
     const QString name = parser.positionalArguments().value(0, context.environment());
@@ -310,7 +339,8 @@ int testEnvironment(CliContext &context, const QStringList &args) {
                                       {QStringLiteral("type"), account.type},
                                       {QStringLiteral("credentials"), credentials->describe()}});
     else
-        context.out() << tr("Connection OK: %1 \"%2\" (%3, %4) using %5")
+        context.out() << QCoreApplication::translate("pooldeskctl",
+                                                     "Connection OK: %1 \"%2\" (%3, %4) using %5")
                              .arg(account.sid, account.friendlyName, account.status, account.type,
                                   credentials->describe())
                       << Qt::endl;
@@ -330,9 +360,9 @@ int runEnv(CliContext &context, const QStringList &args) {
         return setSecret(context, rest, true);
     if (sub == QLatin1String("test"))
         return testEnvironment(context, rest);
-    return context.usage(
-        tr("pooldeskctl env list | set NAME [options] | set-secret NAME | forget-secret NAME | "
-           "test [NAME]"));
+    return context.usage(QCoreApplication::translate(
+        "pooldeskctl", "pooldeskctl env list | set NAME [options] | set-secret NAME | forget-secret NAME | "
+                       "test [NAME]"));
 }
 
 const bool registered = CommandRegistry::add(

@@ -20,10 +20,6 @@
 namespace PoolDesk {
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("pooldeskctl", text);
-}
-
 // Writes through a QSaveFile so a failed or interrupted export never leaves half a file behind.
 // "-" writes to standard output.
 template <typename Writer>
@@ -31,7 +27,8 @@ Result<QString> writeCsvFile(const QString &path, Writer write) {
     if (path == QLatin1String("-")) {
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly))
-            return makeError(Error::Code::Storage, tr("Cannot write to standard output."));
+            return makeError(Error::Code::Storage,
+                             QCoreApplication::translate("pooldeskctl", "Cannot write to standard output."));
         if (auto done = write(static_cast<QIODevice &>(out)); !done)
             return done.error();
         out.flush();
@@ -40,14 +37,17 @@ Result<QString> writeCsvFile(const QString &path, Writer write) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(Error::Code::Storage,
-                         tr("Cannot write %1: %2. Check the folder exists and is writable.")
+                         QCoreApplication::translate(
+                             "pooldeskctl", "Cannot write %1: %2. Check the folder exists and is writable.")
                              .arg(path, file.errorString()));
     if (auto done = write(static_cast<QIODevice &>(file)); !done) {
         file.cancelWriting();
         return done.error();
     }
     if (!file.commit())
-        return makeError(Error::Code::Storage, tr("Cannot write %1: %2.").arg(path, file.errorString()));
+        return makeError(
+            Error::Code::Storage,
+            QCoreApplication::translate("pooldeskctl", "Cannot write %1: %2.").arg(path, file.errorString()));
     return path;
 }
 
@@ -69,14 +69,24 @@ QString money(Micros amount) {
 int runCosts(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     parser.addOption(
-        {QStringLiteral("month"), tr("The month, YYYY-MM (UTC). Default: this month."), tr("YYYY-MM")});
+        {QStringLiteral("month"),
+         QCoreApplication::translate("pooldeskctl", "The month, YYYY-MM (UTC). Default: this month."),
+         QCoreApplication::translate("pooldeskctl", "YYYY-MM")});
     parser.addOption({QStringLiteral("csv"),
-                      tr("Also write the per-company table as CSV to FILE (- for stdout)."), tr("FILE")});
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Also write the per-company table as CSV to FILE (- for stdout)."),
+                      QCoreApplication::translate("pooldeskctl", "FILE")});
     parser.addOption(
-        {QStringLiteral("numbers-csv"), tr("Write the per-number table as CSV to FILE."), tr("FILE")});
-    parser.addOption({QStringLiteral("bom"), tr("Start CSV files with a byte-order mark (for Excel).")});
+        {QStringLiteral("numbers-csv"),
+         QCoreApplication::translate("pooldeskctl", "Write the per-number table as CSV to FILE."),
+         QCoreApplication::translate("pooldeskctl", "FILE")});
+    parser.addOption(
+        {QStringLiteral("bom"),
+         QCoreApplication::translate("pooldeskctl", "Start CSV files with a byte-order mark (for Excel).")});
     parser.addOption({QStringLiteral("blocking"),
-                      tr("Blocking target for the pool-size advice (default 0.01)."), tr("P")});
+                      QCoreApplication::translate("pooldeskctl",
+                                                  "Blocking target for the pool-size advice (default 0.01)."),
+                      QCoreApplication::translate("pooldeskctl", "P")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("report costs"), args))
         return *done;
     const QString month = parser.isSet(QStringLiteral("month"))
@@ -89,7 +99,8 @@ int runCosts(CliContext &context, const QStringList &args) {
         bool ok = false;
         options.blockingTarget = parser.value(QStringLiteral("blocking")).toDouble(&ok);
         if (!ok || options.blockingTarget <= 0.0 || options.blockingTarget >= 1.0)
-            return context.usage(tr("--blocking takes a probability between 0 and 1, for example 0.01."));
+            return context.usage(QCoreApplication::translate(
+                "pooldeskctl", "--blocking takes a probability between 0 and 1, for example 0.01."));
     }
     auto db = context.database();
     if (!db)
@@ -119,7 +130,7 @@ int runCosts(CliContext &context, const QStringList &args) {
     if (parser.value(QStringLiteral("csv")) == QLatin1String("-"))
         return ExitCode::Success; // stdout carries the CSV
     QTextStream &out = context.out();
-    out << tr("Costs for %1 (USD)").arg(report.month) << Qt::endl;
+    out << QCoreApplication::translate("pooldeskctl", "Costs for %1 (USD)").arg(report.month) << Qt::endl;
     QList<QStringList> rows;
     for (const CompanyCost &c : report.companies)
         rows << QStringList{c.name,
@@ -129,56 +140,80 @@ int runCosts(CliContext &context, const QStringList &args) {
                             money(c.inbound),
                             money(c.total)};
     if (report.unallocatedSharedRental != 0)
-        rows << QStringList{tr("(unallocated shared rental)"),
+        rows << QStringList{QCoreApplication::translate("pooldeskctl", "(unallocated shared rental)"),
                             QString(),
                             money(report.unallocatedSharedRental),
                             QString(),
                             QString(),
                             money(report.unallocatedSharedRental)};
-    rows << QStringList{tr("Total"),
+    rows << QStringList{QCoreApplication::translate("pooldeskctl", "Total"),
                         money(report.dedicatedRental),
                         money(report.sharedRental),
                         money(report.outbound),
                         money(report.inbound),
                         money(report.total)};
     Cli::printTable(out,
-                    {tr("Company"), tr("Dedicated rental"), tr("Shared rental share"), tr("Outbound"),
-                     tr("Inbound"), tr("Total")},
+                    {QCoreApplication::translate("pooldeskctl", "Company"),
+                     QCoreApplication::translate("pooldeskctl", "Dedicated rental"),
+                     QCoreApplication::translate("pooldeskctl", "Shared rental share"),
+                     QCoreApplication::translate("pooldeskctl", "Outbound"),
+                     QCoreApplication::translate("pooldeskctl", "Inbound"),
+                     QCoreApplication::translate("pooldeskctl", "Total")},
                     rows);
     if (report.twilioPricedCalls > 0)
-        out << tr("Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.")
+        out << QCoreApplication::translate(
+                   "pooldeskctl", "Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.")
                    .arg(report.twilioPricedCalls)
                    .arg(report.calls)
                    .arg(money(report.twilioBilled), money(report.estimateOfTwilioPriced))
             << Qt::endl;
     out << Qt::endl << CostReport::sharingRule() << Qt::endl << CostReport::pricingRule() << Qt::endl;
     if (!report.advice.isEmpty()) {
-        out << Qt::endl << tr("Savings advice:") << Qt::endl;
+        out << Qt::endl << QCoreApplication::translate("pooldeskctl", "Savings advice:") << Qt::endl;
         for (const CostAdvice &advice : report.advice)
             out << QStringLiteral("  - ") << advice.message << Qt::endl;
     }
     for (const QString &file : written)
-        out << tr("Wrote %1").arg(file) << Qt::endl;
+        out << QCoreApplication::translate("pooldeskctl", "Wrote %1").arg(file) << Qt::endl;
     return ExitCode::Success;
 }
 
 int runCalls(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("company"), tr("Only this company's calls."), tr("NAME")});
-    parser.addOption({QStringLiteral("number"), tr("Only calls of this number (E.164)."), tr("E164")});
-    parser.addOption({QStringLiteral("operator"), tr("Only this operator's calls."), tr("ID")});
-    parser.addOption({QStringLiteral("direction"), tr("outbound or inbound."), tr("DIRECTION")});
-    parser.addOption(
-        {QStringLiteral("from"), tr("Calls started on or after DATE (YYYY-MM-DD, local time)."), tr("DATE")});
+    parser.addOption({QStringLiteral("company"),
+                      QCoreApplication::translate("pooldeskctl", "Only this company's calls."),
+                      QCoreApplication::translate("pooldeskctl", "NAME")});
+    parser.addOption({QStringLiteral("number"),
+                      QCoreApplication::translate("pooldeskctl", "Only calls of this number (E.164)."),
+                      QCoreApplication::translate("pooldeskctl", "E164")});
+    parser.addOption({QStringLiteral("operator"),
+                      QCoreApplication::translate("pooldeskctl", "Only this operator's calls."),
+                      QCoreApplication::translate("pooldeskctl", "ID")});
+    parser.addOption({QStringLiteral("direction"),
+                      QCoreApplication::translate("pooldeskctl", "outbound or inbound."),
+                      QCoreApplication::translate("pooldeskctl", "DIRECTION")});
+    parser.addOption({QStringLiteral("from"),
+                      QCoreApplication::translate("pooldeskctl",
+                                                  "Calls started on or after DATE (YYYY-MM-DD, local time)."),
+                      QCoreApplication::translate("pooldeskctl", "DATE")});
     parser.addOption({QStringLiteral("to"),
-                      tr("Calls started on or before DATE (YYYY-MM-DD, the whole day)."), tr("DATE")});
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Calls started on or before DATE (YYYY-MM-DD, the whole day)."),
+                      QCoreApplication::translate("pooldeskctl", "DATE")});
     parser.addOption(
-        {QStringLiteral("all-environments"), tr("Include every environment, not only --env's.")});
+        {QStringLiteral("all-environments"),
+         QCoreApplication::translate("pooldeskctl", "Include every environment, not only --env's.")});
+    parser.addOption({QStringLiteral("csv"),
+                      QCoreApplication::translate("pooldeskctl",
+                                                  "Write every matching call as CSV to FILE (- for stdout)."),
+                      QCoreApplication::translate("pooldeskctl", "FILE")});
     parser.addOption(
-        {QStringLiteral("csv"), tr("Write every matching call as CSV to FILE (- for stdout)."), tr("FILE")});
-    parser.addOption({QStringLiteral("bom"), tr("Start the CSV with a byte-order mark (for Excel).")});
+        {QStringLiteral("bom"),
+         QCoreApplication::translate("pooldeskctl", "Start the CSV with a byte-order mark (for Excel).")});
     parser.addOption(
-        {QStringLiteral("limit"), tr("How many of the newest calls to list (default 20)."), tr("N")});
+        {QStringLiteral("limit"),
+         QCoreApplication::translate("pooldeskctl", "How many of the newest calls to list (default 20)."),
+         QCoreApplication::translate("pooldeskctl", "N")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("report calls"), args))
         return *done;
     auto db = context.database();
@@ -196,15 +231,18 @@ int runCalls(CliContext &context, const QStringList &args) {
     if (parser.isSet(QStringLiteral("number"))) {
         const auto e164 = PhoneNumber::normalize(parser.value(QStringLiteral("number")));
         if (!e164)
-            return context.usage(tr("\"%1\" is not a phone number in E.164 form, like +16076956082.")
-                                     .arg(parser.value(QStringLiteral("number"))));
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl",
+                                            "\"%1\" is not a phone number in E.164 form, like +16076956082.")
+                    .arg(parser.value(QStringLiteral("number"))));
         filter.e164 = *e164;
     }
     filter.operatorId = parser.value(QStringLiteral("operator"));
     if (parser.isSet(QStringLiteral("direction"))) {
         filter.direction = directionFromString(parser.value(QStringLiteral("direction")));
         if (!filter.direction)
-            return context.usage(tr("--direction is outbound or inbound."));
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "--direction is outbound or inbound."));
     }
     for (const auto &[option, endOfDay] :
          {std::make_pair(QStringLiteral("from"), false), std::make_pair(QStringLiteral("to"), true)}) {
@@ -212,17 +250,19 @@ int runCalls(CliContext &context, const QStringList &args) {
             continue;
         const auto secs = parseDate(parser.value(option), endOfDay);
         if (!secs)
-            return context.usage(tr("--%1 takes a date like 2026-03-01.").arg(option));
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "--%1 takes a date like 2026-03-01.").arg(option));
         (endOfDay ? filter.toSecs : filter.fromSecs) = *secs;
     }
     if (filter.fromSecs && filter.toSecs && *filter.fromSecs >= *filter.toSecs)
-        return context.usage(tr("--from must be before --to."));
+        return context.usage(QCoreApplication::translate("pooldeskctl", "--from must be before --to."));
     int limit = 20;
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
         limit = parser.value(QStringLiteral("limit")).toInt(&ok);
         if (!ok || limit < 0 || limit > 100000)
-            return context.usage(tr("--limit takes a number from 0 to 100000."));
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "--limit takes a number from 0 to 100000."));
     }
 
     auto summary = CallHistory::summary(*db.value(), filter);
@@ -281,7 +321,9 @@ int runCalls(CliContext &context, const QStringList &args) {
     }
     QTextStream &out = context.out();
     const QLocale locale;
-    out << tr("%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).")
+    out << QCoreApplication::translate(
+               "pooldeskctl",
+               "%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).")
                .arg(locale.toString(s.calls), locale.toString(s.billedMinutes),
                     Money::format(s.cost, locale, 2), locale.toString(s.twilioPricedCalls))
         << Qt::endl;
@@ -297,12 +339,18 @@ int runCalls(CliContext &context, const QStringList &args) {
                 QString::number(row.durationSeconds),
                 Money::format(row.twilioPrice.value_or(row.estimatedCost), locale, 4)};
         Cli::printTable(out,
-                        {tr("Started"), tr("Company"), tr("Number"), tr("Operator"), tr("Direction"),
-                         tr("Seconds"), tr("Cost")},
+                        {QCoreApplication::translate("pooldeskctl", "Started"),
+                         QCoreApplication::translate("pooldeskctl", "Company"),
+                         QCoreApplication::translate("pooldeskctl", "Number"),
+                         QCoreApplication::translate("pooldeskctl", "Operator"),
+                         QCoreApplication::translate("pooldeskctl", "Direction"),
+                         QCoreApplication::translate("pooldeskctl", "Seconds"),
+                         QCoreApplication::translate("pooldeskctl", "Cost")},
                         table);
     }
     if (parser.isSet(QStringLiteral("csv")))
-        out << tr("Wrote %1").arg(parser.value(QStringLiteral("csv"))) << Qt::endl;
+        out << QCoreApplication::translate("pooldeskctl", "Wrote %1").arg(parser.value(QStringLiteral("csv")))
+            << Qt::endl;
     return ExitCode::Success;
 }
 
@@ -312,8 +360,9 @@ int runReport(CliContext &context, const QStringList &args) {
         return runCosts(context, args.mid(1));
     if (sub == QLatin1String("calls"))
         return runCalls(context, args.mid(1));
-    return context.usage(tr("pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | "
-                            "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]"));
+    return context.usage(QCoreApplication::translate(
+        "pooldeskctl", "pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | "
+                       "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]"));
 }
 
 const bool registered = CommandRegistry::add(

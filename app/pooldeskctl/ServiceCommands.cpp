@@ -13,10 +13,6 @@
 namespace PoolDesk {
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("pooldeskctl", text);
-}
-
 QString timeText(const QDateTime &at) {
     return at.isValid() ? at.toLocalTime().toString(Qt::ISODate) : QString();
 }
@@ -44,19 +40,28 @@ QJsonObject toJson(const ApiKey &key) {
 int createKey(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("company"),
-                      tr("Scope the key to this company: it may allocate only for it."), tr("NAME")});
-    parser.addOption({QStringLiteral("name"),
-                      tr("A name to recognise the key by (default: the company, or \"backend\")."),
-                      tr("NAME")});
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Scope the key to this company: it may allocate only for it."),
+                      QCoreApplication::translate("pooldeskctl", "NAME")});
+    parser.addOption(
+        {QStringLiteral("name"),
+         QCoreApplication::translate(
+             "pooldeskctl", "A name to recognise the key by (default: the company, or \"backend\")."),
+         QCoreApplication::translate("pooldeskctl", "NAME")});
     parser.addOption({QStringLiteral("rate"),
-                      tr("Requests per second for this key (default: the service's limit)."), tr("N")});
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Requests per second for this key (default: the service's limit)."),
+                      QCoreApplication::translate("pooldeskctl", "N")});
     parser.addOption({QStringLiteral("burst"),
-                      tr("Requests at once after a quiet spell (default: the service's)."), tr("N")});
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Requests at once after a quiet spell (default: the service's)."),
+                      QCoreApplication::translate("pooldeskctl", "N")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("service key create"), args))
         return *done;
     if (!parser.positionalArguments().isEmpty())
-        return context.usage(
-            tr("pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]"));
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl",
+            "pooldeskctl service key create [--company NAME] [--name NAME] [--rate N] [--burst N]"));
     const auto rate = Cli::integerOption(parser, QStringLiteral("rate"), 1);
     const auto burst = Cli::integerOption(parser, QStringLiteral("burst"), 1);
     for (const auto *option : {&rate, &burst}) {
@@ -93,18 +98,23 @@ int createKey(CliContext &context, const QStringList &args) {
     }
     context.out() << created->secret << Qt::endl;
     context.err()
-        << tr("Created API key %1 (%2%3). This is the only time the key is shown: store it in the call "
-              "backend's secrets now. Send it as \"Authorization: Bearer KEY\".")
+        << QCoreApplication::translate(
+               "pooldeskctl",
+               "Created API key %1 (%2%3). This is the only time the key is shown: store it in the call "
+               "backend's secrets now. Send it as \"Authorization: Bearer KEY\".")
                .arg(created->key.id)
-               .arg(created->key.name,
-                    created->key.companyId ? tr(", only for %1").arg(created->key.companyName) : QString())
+               .arg(created->key.name, created->key.companyId
+                                           ? QCoreApplication::translate("pooldeskctl", ", only for %1")
+                                                 .arg(created->key.companyName)
+                                           : QString())
         << Qt::endl;
     return ExitCode::Success;
 }
 
 int listKeys(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("all"), tr("Include revoked keys.")});
+    parser.addOption(
+        {QStringLiteral("all"), QCoreApplication::translate("pooldeskctl", "Include revoked keys.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("service key list"), args))
         return *done;
     auto db = context.database();
@@ -126,31 +136,43 @@ int listKeys(CliContext &context, const QStringList &args) {
     for (const ApiKey &key : keys.value()) {
         if (!all && key.isRevoked())
             continue;
-        rows.append({QString::number(key.id), key.name, key.prefix + QStringLiteral("…"),
-                     key.companyId ? key.companyName : tr("(any)"),
-                     key.ratePerSecond ? QString::number(*key.ratePerSecond) : tr("default"),
-                     timeText(key.createdAt),
-                     key.lastUsedAt.isValid() ? timeText(key.lastUsedAt) : tr("never"),
-                     key.isRevoked() ? tr("revoked %1").arg(timeText(key.revokedAt)) : tr("active")});
+        rows.append(
+            {QString::number(key.id), key.name, key.prefix + QStringLiteral("…"),
+             key.companyId ? key.companyName : QCoreApplication::translate("pooldeskctl", "(any)"),
+             key.ratePerSecond ? QString::number(*key.ratePerSecond)
+                               : QCoreApplication::translate("pooldeskctl", "default"),
+             timeText(key.createdAt),
+             key.lastUsedAt.isValid() ? timeText(key.lastUsedAt)
+                                      : QCoreApplication::translate("pooldeskctl", "never"),
+             key.isRevoked()
+                 ? QCoreApplication::translate("pooldeskctl", "revoked %1").arg(timeText(key.revokedAt))
+                 : QCoreApplication::translate("pooldeskctl", "active")});
     }
     Cli::printTable(context.out(),
-                    {tr("ID"), tr("NAME"), tr("KEY"), tr("COMPANY"), tr("RATE/S"), tr("CREATED"),
-                     tr("LAST USED"), tr("STATE")},
+                    {QCoreApplication::translate("pooldeskctl", "ID"),
+                     QCoreApplication::translate("pooldeskctl", "NAME"),
+                     QCoreApplication::translate("pooldeskctl", "KEY"),
+                     QCoreApplication::translate("pooldeskctl", "COMPANY"),
+                     QCoreApplication::translate("pooldeskctl", "RATE/S"),
+                     QCoreApplication::translate("pooldeskctl", "CREATED"),
+                     QCoreApplication::translate("pooldeskctl", "LAST USED"),
+                     QCoreApplication::translate("pooldeskctl", "STATE")},
                     rows);
     return ExitCode::Success;
 }
 
 int revokeKey(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("id"),
-                                 tr("The key's ID (see pooldeskctl service key list)."));
+    parser.addPositionalArgument(
+        QStringLiteral("id"),
+        QCoreApplication::translate("pooldeskctl", "The key's ID (see pooldeskctl service key list)."));
     if (auto done = Cli::parse(context, parser, QStringLiteral("service key revoke"), args))
         return *done;
     bool ok = false;
     const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
     if (parser.positionalArguments().size() != 1 || !ok || id < 1)
-        return context.usage(
-            tr("pooldeskctl service key revoke ID (a number from pooldeskctl service key list)"));
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl", "pooldeskctl service key revoke ID (a number from pooldeskctl service key list)"));
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
@@ -160,7 +182,9 @@ int revokeKey(CliContext &context, const QStringList &args) {
     if (context.json())
         context.printJson(toJson(revoked.value()));
     else
-        context.out() << tr("Revoked API key %1 (%2). Requests with it are refused from now on.")
+        context.out() << QCoreApplication::translate(
+                             "pooldeskctl",
+                             "Revoked API key %1 (%2). Requests with it are refused from now on.")
                              .arg(revoked->id)
                              .arg(revoked->name)
                       << Qt::endl;
@@ -177,8 +201,8 @@ int runService(CliContext &context, const QStringList &args) {
         if (sub == QLatin1String("revoke"))
             return revokeKey(context, args.mid(2));
     }
-    return context.usage(
-        tr("pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID"));
+    return context.usage(QCoreApplication::translate(
+        "pooldeskctl", "pooldeskctl service key create [--company NAME] | key list [--all] | key revoke ID"));
 }
 
 const bool registered = CommandRegistry::add(

@@ -28,10 +28,6 @@
 namespace PoolDesk {
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("pooldeskctl", text);
-}
-
 QJsonArray toArray(const QStringList &list) {
     return QJsonArray::fromStringList(list);
 }
@@ -92,9 +88,11 @@ int importNumbers(CliContext &context, const QStringList &args) {
         return ExitCode::Success;
     }
     QTextStream &out = context.out();
-    out << tr("Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 "
-              "missing from "
-              "Twilio.")
+    out << QCoreApplication::translate(
+               "pooldeskctl",
+               "Imported the %1 numbers: %2 added, %3 updated, %4 unchanged, %5 back on the account, %6 "
+               "missing from "
+               "Twilio.")
                .arg(session->profile.name)
                .arg(s.added.size())
                .arg(s.updated.size())
@@ -108,19 +106,29 @@ int importNumbers(CliContext &context, const QStringList &args) {
         out << QStringLiteral("  ~ ") << n << Qt::endl;
     for (const QString &n : s.missing)
         out << QStringLiteral("  ! ") << n << QLatin1Char(' ')
-            << tr("(no longer on the Twilio account: flagged, not deleted)") << Qt::endl;
+            << QCoreApplication::translate("pooldeskctl",
+                                           "(no longer on the Twilio account: flagged, not deleted)")
+            << Qt::endl;
     return ExitCode::Success;
 }
 
 void addSearchOptions(QCommandLineParser &parser) {
-    parser.addOption({QStringLiteral("country"), tr("ISO country code (default: the pool's country, US)."),
-                      QStringLiteral("CC")});
-    parser.addOption({QStringLiteral("area-code"), tr("Area code to search in."), QStringLiteral("N")});
     parser.addOption(
-        {QStringLiteral("contains"), tr("Digits the number contains."), QStringLiteral("DIGITS")});
-    parser.addOption({QStringLiteral("toll-free"), tr("Toll-free numbers instead of local ones.")});
+        {QStringLiteral("country"),
+         QCoreApplication::translate("pooldeskctl", "ISO country code (default: the pool's country, US)."),
+         QStringLiteral("CC")});
+    parser.addOption({QStringLiteral("area-code"),
+                      QCoreApplication::translate("pooldeskctl", "Area code to search in."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("contains"),
+                      QCoreApplication::translate("pooldeskctl", "Digits the number contains."),
+                      QStringLiteral("DIGITS")});
     parser.addOption(
-        {QStringLiteral("limit"), tr("At most this many results (default 20)."), QStringLiteral("N")});
+        {QStringLiteral("toll-free"),
+         QCoreApplication::translate("pooldeskctl", "Toll-free numbers instead of local ones.")});
+    parser.addOption({QStringLiteral("limit"),
+                      QCoreApplication::translate("pooldeskctl", "At most this many results (default 20)."),
+                      QStringLiteral("N")});
 }
 
 Result<Twilio::SearchQuery> searchQuery(Database &db, const QCommandLineParser &parser) {
@@ -134,16 +142,23 @@ Result<Twilio::SearchQuery> searchQuery(Database &db, const QCommandLineParser &
     static const QRegularExpression country(QStringLiteral("^[A-Z]{2}$"));
     if (!country.match(query.country).hasMatch())
         return makeError(Error::Code::InvalidInput,
-                         tr("--country takes a two-letter code such as US or JP."));
+                         QCoreApplication::translate("pooldeskctl",
+                                                     "--country takes a two-letter code such as US or JP."));
     if (!digits.match(query.areaCode).hasMatch())
-        return makeError(Error::Code::InvalidInput, tr("--area-code takes digits only, like 607."));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("pooldeskctl", "--area-code takes digits only, like 607."));
     if (!pattern.match(query.contains).hasMatch())
-        return makeError(Error::Code::InvalidInput, tr("--contains takes digits (and * as a wildcard)."));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("pooldeskctl", "--contains takes digits (and * as a wildcard)."));
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
         query.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
         if (!ok || query.limit < 1 || query.limit > 1000)
-            return makeError(Error::Code::InvalidInput, tr("--limit takes a number from 1 to 1000."));
+            return makeError(
+                Error::Code::InvalidInput,
+                QCoreApplication::translate("pooldeskctl", "--limit takes a number from 1 to 1000."));
     }
     return query;
 }
@@ -189,23 +204,35 @@ int searchNumbers(CliContext &context, const QStringList &args) {
     QList<QStringList> rows;
     for (const auto &n : found.value())
         rows.append({n.e164, n.friendlyName, n.locality, n.region, Money::format(monthly)});
-    Cli::printTable(context.out(), {tr("NUMBER"), tr("NAME"), tr("LOCALITY"), tr("REGION"), tr("MONTHLY")},
+    Cli::printTable(context.out(),
+                    {QCoreApplication::translate("pooldeskctl", "NUMBER"),
+                     QCoreApplication::translate("pooldeskctl", "NAME"),
+                     QCoreApplication::translate("pooldeskctl", "LOCALITY"),
+                     QCoreApplication::translate("pooldeskctl", "REGION"),
+                     QCoreApplication::translate("pooldeskctl", "MONTHLY")},
                     rows);
     if (rows.isEmpty())
-        context.out() << tr("No numbers match; try another area code or drop --contains.") << Qt::endl;
+        context.out() << QCoreApplication::translate(
+                             "pooldeskctl", "No numbers match; try another area code or drop --contains.")
+                      << Qt::endl;
     return ExitCode::Success;
 }
 
 int buyNumber(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("number"), tr("The number to buy, in E.164 form."));
+    parser.addPositionalArgument(
+        QStringLiteral("number"),
+        QCoreApplication::translate("pooldeskctl", "The number to buy, in E.164 form."));
     addSearchOptions(parser);
-    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation of the price.")});
+    parser.addOption(
+        {QStringLiteral("yes"),
+         QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation of the price.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio buy"), args))
         return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1 || (positional.isEmpty() && !parser.isSet(QStringLiteral("area-code"))))
-        return context.usage(tr("pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]"));
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl", "pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]"));
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
@@ -217,7 +244,9 @@ int buyNumber(CliContext &context, const QStringList &args) {
         const auto e164 = PhoneNumber::normalize(positional.first());
         if (!e164)
             return context.usage(
-                tr("\"%1\" is not a phone number in E.164 form, like +16076956082.").arg(positional.first()));
+                QCoreApplication::translate("pooldeskctl",
+                                            "\"%1\" is not a phone number in E.164 form, like +16076956082.")
+                    .arg(positional.first()));
         candidates.append(*e164);
         // For a North American number the area code lets us offer a neighbour if it is taken.
         if (query->areaCode.isEmpty() && e164->startsWith(QLatin1String("+1")))
@@ -241,21 +270,28 @@ int buyNumber(CliContext &context, const QStringList &args) {
                 if (!candidates.contains(n.e164))
                     candidates.append(n.e164);
             if (candidates.isEmpty())
-                return context.fail(
-                    makeError(Error::Code::NotFound,
-                              tr("No number is available for that search; try another area code.")));
+                return context.fail(makeError(
+                    Error::Code::NotFound,
+                    QCoreApplication::translate(
+                        "pooldeskctl", "No number is available for that search; try another area code.")));
         }
         const QString e164 = candidates.takeFirst();
         if (!parser.isSet(QStringLiteral("yes")) &&
-            !context.confirm(tr("Buy %1 for the %2 environment at %3 a month (%4 prices)?")
+            !context.confirm(QCoreApplication::translate(
+                                 "pooldeskctl", "Buy %1 for the %2 environment at %3 a month (%4 prices)?")
                                  .arg(e164, session->profile.name, Money::format(monthly),
                                       tariff ? tariff->source : QStringLiteral("default"))))
-            return context.fail(makeError(Error::Code::Refused, tr("Not bought: not confirmed."),
-                                          QStringLiteral("not_confirmed")));
+            return context.fail(
+                makeError(Error::Code::Refused,
+                          QCoreApplication::translate("pooldeskctl", "Not bought: not confirmed."),
+                          QStringLiteral("not_confirmed")));
         Twilio::BuyNumberOperation op(session->context(), e164, QStringLiteral("manual (pooldeskctl)"));
         const Status bought = EnvCli::run(context, op);
         if (!bought && bought.error().reason == Twilio::Reason::NumberTaken) {
-            context.err() << tr("%1 was taken by someone else meanwhile.").arg(e164) << Qt::endl;
+            context.err() << QCoreApplication::translate("pooldeskctl",
+                                                         "%1 was taken by someone else meanwhile.")
+                                 .arg(e164)
+                          << Qt::endl;
             if (candidates.isEmpty() && searched)
                 return context.fail(bought.error());
             continue; // offer the next candidate (searching once if needed)
@@ -272,24 +308,31 @@ int buyNumber(CliContext &context, const QStringList &args) {
                 {QStringLiteral("voice_url"), n.voiceUrl},
                 {QStringLiteral("confirmed_after_unclear_failure"), op.confirmedAfterUnclearFailure()}});
         else
-            context.out() << tr("Bought %1 (%2) for the %3 pool at %4 a month.")
+            context.out() << QCoreApplication::translate("pooldeskctl",
+                                                         "Bought %1 (%2) for the %3 pool at %4 a month.")
                                  .arg(n.e164, n.twilioSid, n.environment, Money::format(n.monthlyPrice))
                           << Qt::endl;
         return ExitCode::Success;
     }
-    return context.fail(makeError(Error::Code::Conflict,
-                                  tr("Every candidate was taken meanwhile; search again later."),
-                                  Twilio::Reason::NumberTaken));
+    return context.fail(
+        makeError(Error::Code::Conflict,
+                  QCoreApplication::translate("pooldeskctl",
+                                              "Every candidate was taken meanwhile; search again later."),
+                  Twilio::Reason::NumberTaken));
 }
 
 int releaseNumber(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("number"), tr("The number to release, in E.164 form."));
-    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
+    parser.addPositionalArgument(
+        QStringLiteral("number"),
+        QCoreApplication::translate("pooldeskctl", "The number to release, in E.164 form."));
+    parser.addOption(
+        {QStringLiteral("yes"), QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio release"), args))
         return *done;
     if (parser.positionalArguments().size() != 1)
-        return context.usage(tr("pooldeskctl twilio release E164 [--yes]"));
+        return context.usage(
+            QCoreApplication::translate("pooldeskctl", "pooldeskctl twilio release E164 [--yes]"));
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
@@ -300,11 +343,14 @@ int releaseNumber(CliContext &context, const QStringList &args) {
         return context.fail(number.error());
     if (!parser.isSet(QStringLiteral("yes")) &&
         !context.confirm(
-            tr("Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio "
-               "may give it to someone else.")
+            QCoreApplication::translate(
+                "pooldeskctl",
+                "Release %1 from the %2 Twilio account? A released number cannot be recovered: Twilio "
+                "may give it to someone else.")
                 .arg(number->e164, context.environment())))
-        return context.fail(makeError(Error::Code::Refused, tr("Not released: not confirmed."),
-                                      QStringLiteral("not_confirmed")));
+        return context.fail(makeError(
+            Error::Code::Refused, QCoreApplication::translate("pooldeskctl", "Not released: not confirmed."),
+            QStringLiteral("not_confirmed")));
     auto session = openSession(context);
     if (!session)
         return context.fail(session.error());
@@ -317,17 +363,21 @@ int releaseNumber(CliContext &context, const QStringList &args) {
                                       {QStringLiteral("released"), true},
                                       {QStringLiteral("already_gone_at_twilio"), op.wasAlreadyGone()}});
     else
-        context.out() << (op.wasAlreadyGone()
-                              ? tr("%1 was no longer on the Twilio account; removed it from the pool.")
-                              : tr("Released %1 and removed it from the pool. This cannot be undone."))
-                             .arg(number->e164)
-                      << Qt::endl;
+        context.out()
+            << (op.wasAlreadyGone()
+                    ? QCoreApplication::translate(
+                          "pooldeskctl", "%1 was no longer on the Twilio account; removed it from the pool.")
+                    : QCoreApplication::translate(
+                          "pooldeskctl", "Released %1 and removed it from the pool. This cannot be undone."))
+                   .arg(number->e164)
+            << Qt::endl;
     return ExitCode::Success;
 }
 
 int webhooks(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("dry-run"), tr("Only show what would change.")});
+    parser.addOption({QStringLiteral("dry-run"),
+                      QCoreApplication::translate("pooldeskctl", "Only show what would change.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio webhooks"), args))
         return *done;
     auto session = openSession(context);
@@ -359,9 +409,14 @@ int webhooks(CliContext &context, const QStringList &args) {
             {QStringLiteral("change"), c.needsUpdate()},
             {QStringLiteral("drift_from"), c.driftFrom.isEmpty() ? QJsonValue() : QJsonValue(c.driftFrom)}});
         if (c.needsUpdate())
-            rows.append({c.e164, c.currentVoiceUrl.isEmpty() ? tr("(none)") : c.currentVoiceUrl,
-                         QStringLiteral("->"), c.desiredVoiceUrl,
-                         c.driftFrom.isEmpty() ? QString() : tr("DRIFT: points at %1").arg(c.driftFrom)});
+            rows.append(
+                {c.e164,
+                 c.currentVoiceUrl.isEmpty() ? QCoreApplication::translate("pooldeskctl", "(none)")
+                                             : c.currentVoiceUrl,
+                 QStringLiteral("->"), c.desiredVoiceUrl,
+                 c.driftFrom.isEmpty()
+                     ? QString()
+                     : QCoreApplication::translate("pooldeskctl", "DRIFT: points at %1").arg(c.driftFrom)});
     }
     if (context.json()) {
         context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
@@ -373,17 +428,24 @@ int webhooks(CliContext &context, const QStringList &args) {
     }
     if (!rows.isEmpty())
         Cli::printTable(context.out(),
-                        {tr("NUMBER"), tr("VOICE URL NOW"), QString(), tr("WANTED"), QString()}, rows);
+                        {QCoreApplication::translate("pooldeskctl", "NUMBER"),
+                         QCoreApplication::translate("pooldeskctl", "VOICE URL NOW"), QString(),
+                         QCoreApplication::translate("pooldeskctl", "WANTED"), QString()},
+                        rows);
     if (op.dryRun())
         context.out()
-            << tr("Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was "
-                  "changed.")
+            << QCoreApplication::translate(
+                   "pooldeskctl",
+                   "Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was "
+                   "changed.")
                    .arg(pending)
                    .arg(op.changes().size())
                    .arg(drift)
             << Qt::endl;
     else
-        context.out() << tr("Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).")
+        context.out() << QCoreApplication::translate(
+                             "pooldeskctl",
+                             "Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).")
                              .arg(op.updated())
                              .arg(op.changes().size())
                              .arg(session->profile.voiceUrl().toString())
@@ -395,7 +457,8 @@ int webhooks(CliContext &context, const QStringList &args) {
 int syncCalls(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("since"),
-                      tr("First day to sync (YYYY-MM-DD; default: since the last sync)."),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "First day to sync (YYYY-MM-DD; default: since the last sync)."),
                       QStringLiteral("DATE")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio sync-calls"), args))
         return *done;
@@ -403,7 +466,8 @@ int syncCalls(CliContext &context, const QStringList &args) {
     if (parser.isSet(QStringLiteral("since"))) {
         const QDate date = QDate::fromString(parser.value(QStringLiteral("since")), Qt::ISODate);
         if (!date.isValid())
-            return context.usage(tr("--since takes a date like 2026-11-01."));
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "--since takes a date like 2026-11-01."));
         since = date;
     }
     auto session = openSession(context);
@@ -425,8 +489,10 @@ int syncCalls(CliContext &context, const QStringList &args) {
         return ExitCode::Success;
     }
     context.out()
-        << tr("Synced %1 calls: %2 new, %3 got Twilio's price, %4 unchanged, %5 still under way (taken "
-              "next time); %6 recordings.")
+        << QCoreApplication::translate(
+               "pooldeskctl",
+               "Synced %1 calls: %2 new, %3 got Twilio's price, %4 unchanged, %5 still under way (taken "
+               "next time); %6 recordings.")
                .arg(s.calls.added + s.calls.priced + s.calls.unchanged + s.calls.pending)
                .arg(s.calls.added)
                .arg(s.calls.priced)
@@ -439,7 +505,9 @@ int syncCalls(CliContext &context, const QStringList &args) {
 
 int prices(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("country"), tr("ISO country code (default US)."), QStringLiteral("CC")});
+    parser.addOption({QStringLiteral("country"),
+                      QCoreApplication::translate("pooldeskctl", "ISO country code (default US)."),
+                      QStringLiteral("CC")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio prices"), args))
         return *done;
     auto db = context.database();
@@ -462,7 +530,9 @@ int prices(CliContext &context, const QStringList &args) {
                         {QStringLiteral("source"), t.source}});
         return ExitCode::Success;
     }
-    context.out() << tr("%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.")
+    context.out() << QCoreApplication::translate(
+                         "pooldeskctl",
+                         "%1 prices from Twilio: number %2/month, outbound %3/min, inbound %4/min.")
                          .arg(t.country, Money::format(t.numberMonthly),
                               Money::format(t.outboundPerMinute, QLocale(), 4),
                               Money::format(t.inboundPerMinute, QLocale(), 4))
@@ -474,10 +544,13 @@ int autoscale(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     parser.addOption(
         {QStringLiteral("apply"),
-         tr("Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) "
-            "and release idle numbers that are due, or record them as proposals when the policy only "
-            "proposes (twilio.autoscale.release_idle = 0).")});
-    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
+         QCoreApplication::translate(
+             "pooldeskctl",
+             "Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) "
+             "and release idle numbers that are due, or record them as proposals when the policy only "
+             "proposes (twilio.autoscale.release_idle = 0).")});
+    parser.addOption(
+        {QStringLiteral("yes"), QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio autoscale"), args))
         return *done;
     auto db = context.database();
@@ -504,24 +577,30 @@ int autoscale(CliContext &context, const QStringList &args) {
                        {QStringLiteral("limits"), QJsonArray::fromStringList(plan->limits)},
                        {QStringLiteral("idle"), idle}};
     if (!context.json()) {
-        context.out() << tr("%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.")
+        context.out() << QCoreApplication::translate(
+                             "pooldeskctl",
+                             "%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.")
                              .arg(plan->environment)
                              .arg(plan->total)
                              .arg(plan->availableShared)
                              .arg(policy.minAvailable)
                              .arg(Money::format(plan->monthlyRental))
                       << Qt::endl;
-        context.out() << tr("To buy: %1").arg(plan->toBuy);
+        context.out() << QCoreApplication::translate("pooldeskctl", "To buy: %1").arg(plan->toBuy);
         if (!plan->limits.isEmpty())
             context.out() << QStringLiteral(" (")
-                          << tr("limited by %1").arg(plan->limits.join(QStringLiteral(", ")))
+                          << QCoreApplication::translate("pooldeskctl", "limited by %1")
+                                 .arg(plan->limits.join(QStringLiteral(", ")))
                           << QLatin1Char(')');
         context.out() << Qt::endl;
         for (const auto &n : plan->idle)
-            context.out() << tr("Idle %1 days or more: %2, next billed %3%4")
+            context.out() << QCoreApplication::translate("pooldeskctl",
+                                                         "Idle %1 days or more: %2, next billed %3%4")
                                  .arg(policy.idleReleaseDays)
                                  .arg(n.e164, n.nextBillingAt.date().toString(Qt::ISODate),
-                                      n.due ? tr(" (due for release now)") : QString())
+                                      n.due ? QCoreApplication::translate("pooldeskctl",
+                                                                          " (due for release now)")
+                                            : QString())
                           << Qt::endl;
     }
     if (!parser.isSet(QStringLiteral("apply"))) {
@@ -533,10 +612,14 @@ int autoscale(CliContext &context, const QStringList &args) {
     for (const auto &n : plan->idle)
         releases = releases || (n.due && policy.releaseIdle);
     if ((plan->toBuy > 0 || releases) && !parser.isSet(QStringLiteral("yes")) &&
-        !context.confirm(releases ? tr("Apply the plan? Released numbers cannot be recovered.")
-                                  : tr("Apply the plan?")))
-        return context.fail(makeError(Error::Code::Refused, tr("Nothing changed: not confirmed."),
-                                      QStringLiteral("not_confirmed")));
+        !context.confirm(releases
+                             ? QCoreApplication::translate(
+                                   "pooldeskctl", "Apply the plan? Released numbers cannot be recovered.")
+                             : QCoreApplication::translate("pooldeskctl", "Apply the plan?")))
+        return context.fail(
+            makeError(Error::Code::Refused,
+                      QCoreApplication::translate("pooldeskctl", "Nothing changed: not confirmed."),
+                      QStringLiteral("not_confirmed")));
     auto session = openSession(context);
     if (!session)
         return context.fail(session.error());
@@ -550,7 +633,8 @@ int autoscale(CliContext &context, const QStringList &args) {
     if (context.json())
         context.printJson(report);
     else
-        context.out() << tr("Bought %1, released %2, proposed for release %3.")
+        context.out() << QCoreApplication::translate("pooldeskctl",
+                                                     "Bought %1, released %2, proposed for release %3.")
                              .arg(op.bought().join(QStringLiteral(", ")),
                                   op.released().join(QStringLiteral(", ")),
                                   op.proposed().join(QStringLiteral(", ")))
@@ -577,9 +661,10 @@ int runTwilio(CliContext &context, const QStringList &args) {
         return prices(context, rest);
     if (sub == QLatin1String("autoscale"))
         return autoscale(context, rest);
-    return context.usage(
-        tr("pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | "
-           "sync-calls [--since DATE] | prices --country CC | autoscale [--apply]"));
+    return context.usage(QCoreApplication::translate(
+        "pooldeskctl",
+        "pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | "
+        "sync-calls [--since DATE] | prices --country CC | autoscale [--apply]"));
 }
 
 const bool registered = CommandRegistry::add(

@@ -17,10 +17,6 @@ using namespace PoolDesk;
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("pooldesk-service", text);
-}
-
 constexpr int ExitSuccess = 0;
 constexpr int ExitFailure = 1;
 constexpr int ExitUsage = 2;
@@ -32,7 +28,8 @@ bool readInt(const QCommandLineParser &parser, const QString &name, int minimum,
     bool ok = false;
     const int value = parser.value(name).toInt(&ok);
     if (!ok || value < minimum || value > maximum) {
-        err << tr("usage error: --%1 takes a whole number from %2 to %3 (got \"%4\").")
+        err << QCoreApplication::translate(
+                   "pooldesk-service", "usage error: --%1 takes a whole number from %2 to %3 (got \"%4\").")
                    .arg(name)
                    .arg(minimum)
                    .arg(maximum)
@@ -57,7 +54,8 @@ int main(int argc, char *argv[]) {
     QTextStream err(stderr);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr(
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "pooldesk-service",
         "PoolDesk pool service: call backends get and return phone numbers over HTTP "
         "(Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio's status "
         "callbacks (POST /twilio/status, signature-checked) release numbers when calls end.\n\n"
@@ -68,44 +66,66 @@ int main(int argc, char *argv[]) {
     const ServiceConfig defaults;
     parser.addOptions({
         {QStringLiteral("db"),
-         tr("A path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default %1).")
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "A path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default %1).")
              .arg(DatabaseUrl::defaultSqlitePath()),
-         tr("URL")},
+         QCoreApplication::translate("pooldesk-service", "URL")},
         {QStringLiteral("env"),
-         tr("The environment whose pool this serves (env POOLDESK_ENV; default development)."), tr("NAME")},
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "The environment whose pool this serves (env POOLDESK_ENV; default development)."),
+         QCoreApplication::translate("pooldesk-service", "NAME")},
         {QStringLiteral("listen"),
-         tr("Address and port to listen on (default 127.0.0.1:%1; port 0 picks a free one).")
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Address and port to listen on (default 127.0.0.1:%1; port 0 picks a free one).")
              .arg(defaults.port),
-         tr("ADDR:PORT")},
+         QCoreApplication::translate("pooldesk-service", "ADDR:PORT")},
         {QStringLiteral("public-url"),
-         tr("The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs "
-            "<URL>/twilio/status (env POOLDESK_PUBLIC_URL)."),
-         tr("URL")},
-        {QStringLiteral("threads"), tr("Worker threads (default 1 on SQLite, 4 on PostgreSQL)."), tr("N")},
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs "
+             "<URL>/twilio/status (env POOLDESK_PUBLIC_URL)."),
+         QCoreApplication::translate("pooldesk-service", "URL")},
+        {QStringLiteral("threads"),
+         QCoreApplication::translate("pooldesk-service",
+                                     "Worker threads (default 1 on SQLite, 4 on PostgreSQL)."),
+         QCoreApplication::translate("pooldesk-service", "N")},
         {QStringLiteral("rate-limit"),
-         tr("Requests per second per API key, unless the key sets its own (default %1).")
+         QCoreApplication::translate(
+             "pooldesk-service", "Requests per second per API key, unless the key sets its own (default %1).")
              .arg(defaults.rateLimit.ratePerSecond),
-         tr("N")},
+         QCoreApplication::translate("pooldesk-service", "N")},
         {QStringLiteral("burst"),
-         tr("Requests a key may send at once after a quiet spell (default %1).")
+         QCoreApplication::translate("pooldesk-service",
+                                     "Requests a key may send at once after a quiet spell (default %1).")
              .arg(defaults.rateLimit.burst),
-         tr("N")},
+         QCoreApplication::translate("pooldesk-service", "N")},
         {QStringLiteral("max-body"),
-         tr("Largest request body in bytes (default %1).").arg(defaults.maxBodyBytes), tr("BYTES")},
+         QCoreApplication::translate("pooldesk-service", "Largest request body in bytes (default %1).")
+             .arg(defaults.maxBodyBytes),
+         QCoreApplication::translate("pooldesk-service", "BYTES")},
         {QStringLiteral("reap-interval"),
-         tr("Seconds between sweeps that free numbers whose lease ran out (default %1).")
+         QCoreApplication::translate(
+             "pooldesk-service", "Seconds between sweeps that free numbers whose lease ran out (default %1).")
              .arg(defaults.reapIntervalMs / 1000),
-         tr("SECONDS")},
+         QCoreApplication::translate("pooldesk-service", "SECONDS")},
         {QStringLiteral("access-log"),
-         tr("Where the access log goes: - (standard error, default), off, or a file."), tr("TARGET")},
+         QCoreApplication::translate(
+             "pooldesk-service", "Where the access log goes: - (standard error, default), off, or a file."),
+         QCoreApplication::translate("pooldesk-service", "TARGET")},
         {QStringLiteral("shutdown-timeout"),
-         tr("Seconds to let requests under way finish after SIGTERM (default %1).")
+         QCoreApplication::translate("pooldesk-service",
+                                     "Seconds to let requests under way finish after SIGTERM (default %1).")
              .arg(defaults.shutdownTimeoutMs / 1000),
-         tr("SECONDS")},
+         QCoreApplication::translate("pooldesk-service", "SECONDS")},
     });
     parser.process(app);
     if (!parser.positionalArguments().isEmpty()) {
-        err << tr("usage error: unexpected argument \"%1\". Run pooldesk-service --help.")
+        err << QCoreApplication::translate(
+                   "pooldesk-service",
+                   "usage error: unexpected argument \"%1\". Run pooldesk-service --help.")
                    .arg(parser.positionalArguments().first())
             << Qt::endl;
         return ExitUsage;
@@ -118,14 +138,19 @@ int main(int argc, char *argv[]) {
                              ? parser.value(QStringLiteral("env"))
                              : qEnvironmentVariable("POOLDESK_ENV", DevelopmentEnvironment);
     if (!isValidEnvironmentName(config.environment)) {
-        err << tr("usage error: \"%1\" is not a valid environment name.").arg(config.environment) << Qt::endl;
+        err << QCoreApplication::translate("pooldesk-service",
+                                           "usage error: \"%1\" is not a valid environment name.")
+                   .arg(config.environment)
+            << Qt::endl;
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("listen"))) {
         if (auto parsed = ServiceConfig::parseListen(parser.value(QStringLiteral("listen")), &config.address,
                                                      &config.port);
             !parsed) {
-            err << tr("usage error: %1").arg(parsed.error().message) << Qt::endl;
+            err << QCoreApplication::translate("pooldesk-service", "usage error: %1")
+                       .arg(parsed.error().message)
+                << Qt::endl;
             return ExitUsage;
         }
     }
@@ -148,7 +173,9 @@ int main(int argc, char *argv[]) {
     const QString publicUrl = parser.value(QStringLiteral("public-url"));
     if (!publicUrl.isEmpty() && !publicUrl.startsWith(QLatin1String("https://")) &&
         !publicUrl.startsWith(QLatin1String("http://"))) {
-        err << tr("usage error: --public-url must start with https:// (got \"%1\").").arg(publicUrl)
+        err << QCoreApplication::translate("pooldesk-service",
+                                           "usage error: --public-url must start with https:// (got \"%1\").")
+                   .arg(publicUrl)
             << Qt::endl;
         return ExitUsage;
     }
@@ -156,20 +183,26 @@ int main(int argc, char *argv[]) {
     const FixedWebhookCredentials webhooks = FixedWebhookCredentials::fromEnvironment(publicUrl);
     if (webhooks.authToken(config.environment).isEmpty() ||
         webhooks.webhookBaseUrl(config.environment).isEmpty())
-        err << tr("warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be "
-                  "refused "
-                  "(503) until both are.")
+        err << QCoreApplication::translate(
+                   "pooldesk-service",
+                   "warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be "
+                   "refused "
+                   "(503) until both are.")
             << Qt::endl;
 
     PoolService service(config, &webhooks);
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &service, [&service, &err](int number) {
-        err << tr("signal %1: finishing requests under way, then stopping").arg(number) << Qt::endl;
+        err << QCoreApplication::translate("pooldesk-service",
+                                           "signal %1: finishing requests under way, then stopping")
+                   .arg(number)
+            << Qt::endl;
         service.shutdown();
     });
     QObject::connect(&service, &PoolService::stopped, &app, &QCoreApplication::quit);
     if (auto started = service.start(); !started) {
-        err << tr("error: %1").arg(started.error().message) << Qt::endl;
+        err << QCoreApplication::translate("pooldesk-service", "error: %1").arg(started.error().message)
+            << Qt::endl;
         return started.error().code == Error::Code::InvalidInput ? ExitUsage : ExitFailure;
     }
     // Scripts and tests wait for this line (and read the port from it when --listen ...:0).

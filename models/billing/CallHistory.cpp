@@ -15,10 +15,6 @@ namespace PoolDesk::CallHistory {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("CallHistory", text);
-}
-
 const QString SelectColumns = QStringLiteral(
     "SELECT cr.id, cr.started_at, cr.ended_at, cr.company_id, c.name, cr.number_id, cr.e164, cr.operator, "
     "cr.direction, cr.duration_seconds, cr.billed_minutes, cr.estimated_cost_micros, cr.twilio_price_micros, "
@@ -310,10 +306,21 @@ Result<CallSummary> summary(Database &db, const CallFilter &filter) {
 }
 
 QStringList csvHeader() {
-    return {tr("Started"),     tr("Ended"),        tr("Company"),        tr("Number"),
-            tr("Operator"),    tr("Direction"),    tr("Duration (s)"),   tr("Billed minutes"),
-            tr("Cost (USD)"),  tr("Price source"), tr("Estimate (USD)"), tr("Twilio price (USD)"),
-            tr("Environment"), tr("Session"),      tr("Call SID")};
+    return {QCoreApplication::translate("CallHistory", "Started"),
+            QCoreApplication::translate("CallHistory", "Ended"),
+            QCoreApplication::translate("CallHistory", "Company"),
+            QCoreApplication::translate("CallHistory", "Number"),
+            QCoreApplication::translate("CallHistory", "Operator"),
+            QCoreApplication::translate("CallHistory", "Direction"),
+            QCoreApplication::translate("CallHistory", "Duration (s)"),
+            QCoreApplication::translate("CallHistory", "Billed minutes"),
+            QCoreApplication::translate("CallHistory", "Cost (USD)"),
+            QCoreApplication::translate("CallHistory", "Price source"),
+            QCoreApplication::translate("CallHistory", "Estimate (USD)"),
+            QCoreApplication::translate("CallHistory", "Twilio price (USD)"),
+            QCoreApplication::translate("CallHistory", "Environment"),
+            QCoreApplication::translate("CallHistory", "Session"),
+            QCoreApplication::translate("CallHistory", "Call SID")};
 }
 
 namespace {
@@ -373,7 +380,8 @@ Result<qint64> exportCsv(Database &db, const CallFilter &filter, QIODevice &devi
     const QString sourceEstimate = QStringLiteral("estimate");
     for (;;) {
         if (cancel && cancel->load())
-            return makeError(Error::Code::Cancelled, tr("The export was cancelled."));
+            return makeError(Error::Code::Cancelled,
+                             QCoreApplication::translate("CallHistory", "The export was cancelled."));
         auto next = page(db, filter, options.sort, options.order, cursor, options.pageSize);
         if (!next)
             return next.error();
@@ -408,7 +416,9 @@ Result<qint64> exportCsv(Database &db, const CallFilter &filter, QIODevice &devi
     if (!writer.flush())
         return makeError(
             Error::Code::Storage,
-            tr("Writing the CSV file failed: %1. Check the free space and that the file is writable.")
+            QCoreApplication::translate(
+                "CallHistory",
+                "Writing the CSV file failed: %1. Check the free space and that the file is writable.")
                 .arg(device.errorString()));
     return written;
 }

@@ -21,10 +21,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("CostReport", text);
-}
-
 struct NumberInfo {
     qint64 id = 0;
     QString e164;
@@ -38,7 +34,8 @@ struct NumberInfo {
 } // namespace
 
 QString CostReport::sharingRule() {
-    return tr(
+    return QCoreApplication::translate(
+        "CostReport",
         "Shared numbers' monthly rental is divided between the companies that called from shared numbers "
         "of the same environment that month, in proportion to their billed minutes on those numbers. "
         "Shares are rounded down to the micro-dollar and the remaining micro-dollars go to the largest "
@@ -47,7 +44,8 @@ QString CostReport::sharingRule() {
 }
 
 QString CostReport::pricingRule() {
-    return tr(
+    return QCoreApplication::translate(
+        "CostReport",
         "Call charges use the price Twilio reported for the call, and the tariff's per-minute estimate "
         "for calls Twilio has not priced yet. A number's monthly fee is charged on the day of the month it "
         "was bought.");
@@ -62,7 +60,9 @@ Result<std::pair<qint64, qint64>> monthRange(const QString &month) {
     const int number = match.hasMatch() ? match.captured(2).toInt() : 0;
     if (!match.hasMatch() || year < 2000 || year > 2999 || number < 1 || number > 12)
         return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a month. Write it as YYYY-MM, for example 2026-03.").arg(month));
+                         QCoreApplication::translate(
+                             "CostReport", "\"%1\" is not a month. Write it as YYYY-MM, for example 2026-03.")
+                             .arg(month));
     const QDateTime from(QDate(year, number, 1), QTime(0, 0), Qt::UTC);
     return std::make_pair(from.toSecsSinceEpoch(), from.addMonths(1).toSecsSinceEpoch());
 }
@@ -176,7 +176,7 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             return companyRow.value(*id);
         if (deletedRow < 0) {
             CompanyCost deleted;
-            deleted.name = tr("(deleted company)");
+            deleted.name = QCoreApplication::translate("CostReport", "(deleted company)");
             deletedRow = static_cast<int>(report.companies.size());
             report.companies.append(deleted);
         }
@@ -303,10 +303,13 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             advice.monthlyChange = info.price;
             advice.message =
                 info.dedicatedTo
-                    ? tr("%1 (dedicated to %2) had no calls in %3. Release it to save %4 a month.")
+                    ? QCoreApplication::translate(
+                          "CostReport",
+                          "%1 (dedicated to %2) had no calls in %3. Release it to save %4 a month.")
                           .arg(info.e164, number.dedicatedCompanyName, report.month,
                                Money::format(info.price, locale))
-                    : tr("%1 (shared, %2) had no calls in %3. Release it to save %4 a month.")
+                    : QCoreApplication::translate(
+                          "CostReport", "%1 (shared, %2) had no calls in %3. Release it to save %4 a month.")
                           .arg(info.e164, info.environment, report.month, Money::format(info.price, locale));
             report.advice.append(advice);
         } else if (info.dedicatedTo && number.calls > 0 &&
@@ -318,8 +321,10 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             advice.numbers = 1;
             advice.monthlyChange = info.price;
             advice.message =
-                tr("%1, dedicated to %2, was in calls %3% of the time in %4 (%5 calls). Moving %2 to "
-                   "the hybrid or standard plan and releasing it would save %6 a month.")
+                QCoreApplication::translate(
+                    "CostReport",
+                    "%1, dedicated to %2, was in calls %3% of the time in %4 (%5 calls). Moving %2 to "
+                    "the hybrid or standard plan and releasing it would save %6 a month.")
                     .arg(info.e164, number.dedicatedCompanyName,
                          locale.toString(number.utilization * 100.0, 'f', 2), report.month,
                          locale.toString(number.calls), Money::format(info.price, locale));
@@ -363,15 +368,18 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             advice.environment = env.key();
             advice.numbers = sizing.sharedNumbers - sizing.recommended;
             advice.monthlyChange = averagePrice * advice.numbers;
-            advice.message = tr("The %1 shared pool has %2 numbers; Erlang B says %3 keep blocking under %4% "
-                                "at the busiest hour "
-                                "(%5, %6 erlangs). Releasing %7 would save about %8 a month.")
-                                 .arg(env.key())
-                                 .arg(sizing.sharedNumbers)
-                                 .arg(sizing.recommended)
-                                 .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
-                                 .arg(advice.numbers)
-                                 .arg(Money::format(advice.monthlyChange, locale));
+            advice.message =
+                QCoreApplication::translate(
+                    "CostReport",
+                    "The %1 shared pool has %2 numbers; Erlang B says %3 keep blocking under %4% "
+                    "at the busiest hour "
+                    "(%5, %6 erlangs). Releasing %7 would save about %8 a month.")
+                    .arg(env.key())
+                    .arg(sizing.sharedNumbers)
+                    .arg(sizing.recommended)
+                    .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
+                    .arg(advice.numbers)
+                    .arg(Money::format(advice.monthlyChange, locale));
             report.advice.append(advice);
         } else if (sizing.sharedNumbers < sizing.recommended) {
             CostAdvice advice;
@@ -379,15 +387,18 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             advice.environment = env.key();
             advice.numbers = sizing.recommended - sizing.sharedNumbers;
             advice.monthlyChange = -averagePrice * advice.numbers;
-            advice.message = tr("The %1 shared pool has %2 numbers; Erlang B needs %3 to keep blocking under "
-                                "%4% at the busiest "
-                                "hour (%5, %6 erlangs). Adding %7 would cost about %8 a month.")
-                                 .arg(env.key())
-                                 .arg(sizing.sharedNumbers)
-                                 .arg(sizing.recommended)
-                                 .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
-                                 .arg(advice.numbers)
-                                 .arg(Money::format(-advice.monthlyChange, locale));
+            advice.message =
+                QCoreApplication::translate(
+                    "CostReport",
+                    "The %1 shared pool has %2 numbers; Erlang B needs %3 to keep blocking under "
+                    "%4% at the busiest "
+                    "hour (%5, %6 erlangs). Adding %7 would cost about %8 a month.")
+                    .arg(env.key())
+                    .arg(sizing.sharedNumbers)
+                    .arg(sizing.recommended)
+                    .arg(target, hour, locale.toString(sizing.erlangs, 'f', 2))
+                    .arg(advice.numbers)
+                    .arg(Money::format(-advice.monthlyChange, locale));
             report.advice.append(advice);
         }
     }
@@ -488,12 +499,23 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
     CsvWriter writer(device, options);
     switch (section) {
     case CsvSection::Companies:
-        writer.writeRow({tr("Month"), tr("Company"), tr("Plan"), tr("Dedicated numbers"),
-                         tr("Dedicated rental (USD)"), tr("Shared minutes"), tr("Shared rental share (USD)"),
-                         tr("Outbound calls"), tr("Outbound minutes"), tr("Outbound (USD)"),
-                         tr("Inbound calls"), tr("Inbound minutes"), tr("Inbound (USD)"), tr("Total (USD)"),
-                         tr("Twilio-priced calls"), tr("Twilio billed (USD)"),
-                         tr("Estimate of those calls (USD)")});
+        writer.writeRow({QCoreApplication::translate("CostReport", "Month"),
+                         QCoreApplication::translate("CostReport", "Company"),
+                         QCoreApplication::translate("CostReport", "Plan"),
+                         QCoreApplication::translate("CostReport", "Dedicated numbers"),
+                         QCoreApplication::translate("CostReport", "Dedicated rental (USD)"),
+                         QCoreApplication::translate("CostReport", "Shared minutes"),
+                         QCoreApplication::translate("CostReport", "Shared rental share (USD)"),
+                         QCoreApplication::translate("CostReport", "Outbound calls"),
+                         QCoreApplication::translate("CostReport", "Outbound minutes"),
+                         QCoreApplication::translate("CostReport", "Outbound (USD)"),
+                         QCoreApplication::translate("CostReport", "Inbound calls"),
+                         QCoreApplication::translate("CostReport", "Inbound minutes"),
+                         QCoreApplication::translate("CostReport", "Inbound (USD)"),
+                         QCoreApplication::translate("CostReport", "Total (USD)"),
+                         QCoreApplication::translate("CostReport", "Twilio-priced calls"),
+                         QCoreApplication::translate("CostReport", "Twilio billed (USD)"),
+                         QCoreApplication::translate("CostReport", "Estimate of those calls (USD)")});
         for (const CompanyCost &c : report.companies) {
             writer.addText(report.month);
             writer.addText(c.name);
@@ -516,7 +538,7 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
         }
         if (report.unallocatedSharedRental != 0) {
             writer.addText(report.month);
-            writer.addText(tr("(unallocated shared rental)"));
+            writer.addText(QCoreApplication::translate("CostReport", "(unallocated shared rental)"));
             for (int i = 0; i < 4; ++i)
                 writer.addText(QString());
             writer.addNumber(usd(report.unallocatedSharedRental));
@@ -528,7 +550,7 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
             writer.endRow();
         }
         writer.addText(report.month);
-        writer.addText(tr("Total"));
+        writer.addText(QCoreApplication::translate("CostReport", "Total"));
         writer.addText(QString());
         writer.addText(QString());
         writer.addNumber(usd(report.dedicatedRental));
@@ -547,8 +569,15 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
         writer.endRow();
         break;
     case CsvSection::Numbers:
-        writer.writeRow({tr("Month"), tr("Number"), tr("Environment"), tr("Dedicated to"), tr("Rental (USD)"),
-                         tr("Calls"), tr("Minutes"), tr("Call cost (USD)"), tr("Utilization")});
+        writer.writeRow({QCoreApplication::translate("CostReport", "Month"),
+                         QCoreApplication::translate("CostReport", "Number"),
+                         QCoreApplication::translate("CostReport", "Environment"),
+                         QCoreApplication::translate("CostReport", "Dedicated to"),
+                         QCoreApplication::translate("CostReport", "Rental (USD)"),
+                         QCoreApplication::translate("CostReport", "Calls"),
+                         QCoreApplication::translate("CostReport", "Minutes"),
+                         QCoreApplication::translate("CostReport", "Call cost (USD)"),
+                         QCoreApplication::translate("CostReport", "Utilization")});
         for (const NumberCost &n : report.numbers) {
             writer.addText(report.month);
             writer.addText(n.e164);
@@ -563,8 +592,12 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
         }
         break;
     case CsvSection::Advice:
-        writer.writeRow({tr("Month"), tr("Environment"), tr("Number"), tr("Numbers"),
-                         tr("Monthly saving (USD)"), tr("Advice")});
+        writer.writeRow({QCoreApplication::translate("CostReport", "Month"),
+                         QCoreApplication::translate("CostReport", "Environment"),
+                         QCoreApplication::translate("CostReport", "Number"),
+                         QCoreApplication::translate("CostReport", "Numbers"),
+                         QCoreApplication::translate("CostReport", "Monthly saving (USD)"),
+                         QCoreApplication::translate("CostReport", "Advice")});
         for (const CostAdvice &a : report.advice) {
             writer.addText(report.month);
             writer.addText(a.environment);
@@ -579,7 +612,9 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
     if (!writer.flush())
         return makeError(
             Error::Code::Storage,
-            tr("Writing the CSV file failed: %1. Check the free space and that the file is writable.")
+            QCoreApplication::translate(
+                "CostReport",
+                "Writing the CSV file failed: %1. Check the free space and that the file is writable.")
                 .arg(device.errorString()));
     return success();
 }

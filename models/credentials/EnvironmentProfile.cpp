@@ -9,10 +9,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("EnvironmentProfile", text);
-}
-
 bool isSid(const QString &sid, QLatin1String prefix) {
     static const QRegularExpression hex(QStringLiteral("^[0-9a-fA-F]{32}$"));
     return sid.size() == 34 && sid.startsWith(prefix) && hex.match(sid.mid(2)).hasMatch();
@@ -52,15 +48,18 @@ QString EnvironmentProfile::secretKey() const {
 }
 
 QString EnvironmentProfile::secretKind() const {
-    return usesApiKey() ? tr("API key secret") : tr("auth token");
+    return usesApiKey() ? QCoreApplication::translate("EnvironmentProfile", "API key secret")
+                        : QCoreApplication::translate("EnvironmentProfile", "auth token");
 }
 
 Status EnvironmentProfile::validateAccountSid(const QString &sid) {
     if (!isSid(sid, QLatin1String("AC")))
         return makeError(
             Error::Code::InvalidInput,
-            tr("\"%1\" is not a Twilio Account SID: it starts with AC followed by 32 hexadecimal "
-               "digits (see the Twilio console's account dashboard).")
+            QCoreApplication::translate(
+                "EnvironmentProfile",
+                "\"%1\" is not a Twilio Account SID: it starts with AC followed by 32 hexadecimal "
+                "digits (see the Twilio console's account dashboard).")
                 .arg(sid));
     return success();
 }
@@ -69,8 +68,10 @@ Status EnvironmentProfile::validateApiKeySid(const QString &sid) {
     if (!isSid(sid, QLatin1String("SK")))
         return makeError(
             Error::Code::InvalidInput,
-            tr("\"%1\" is not a Twilio API key SID: it starts with SK followed by 32 hexadecimal "
-               "digits.")
+            QCoreApplication::translate(
+                "EnvironmentProfile",
+                "\"%1\" is not a Twilio API key SID: it starts with SK followed by 32 hexadecimal "
+                "digits.")
                 .arg(sid));
     return success();
 }
@@ -82,9 +83,11 @@ Status EnvironmentProfile::validateApiBaseUrl(const QUrl &url) {
         (!url.path().isEmpty() && url.path() != QLatin1String("/")) || url.hasQuery() ||
         !url.userInfo().isEmpty())
         return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a usable Twilio API base URL: give an https address such as "
-                            "https://api.twilio.com or https://api.dublin.ie1.twilio.com (http only on this "
-                            "computer, for a mock server).")
+                         QCoreApplication::translate(
+                             "EnvironmentProfile",
+                             "\"%1\" is not a usable Twilio API base URL: give an https address such as "
+                             "https://api.twilio.com or https://api.dublin.ie1.twilio.com (http only on this "
+                             "computer, for a mock server).")
                              .arg(url.toString()));
     return success();
 }
@@ -93,10 +96,13 @@ Status EnvironmentProfile::validateWebhookBaseUrl(const QUrl &url) {
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) || url.hasQuery() ||
         !url.userInfo().isEmpty())
-        return makeError(Error::Code::InvalidInput,
-                         tr("\"%1\" is not a usable webhook base URL: give the public http(s) address Twilio "
-                            "should call, such as https://example.ngrok-free.app.")
-                             .arg(url.toString()));
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate(
+                "EnvironmentProfile",
+                "\"%1\" is not a usable webhook base URL: give the public http(s) address Twilio "
+                "should call, such as https://example.ngrok-free.app.")
+                .arg(url.toString()));
     return success();
 }
 
@@ -105,7 +111,9 @@ Status EnvironmentProfile::validatePath(const QString &path) {
         path.contains(QLatin1Char('?')))
         return makeError(
             Error::Code::InvalidInput,
-            tr("\"%1\" is not a usable webhook path: it starts with / and has no spaces or query.")
+            QCoreApplication::translate(
+                "EnvironmentProfile",
+                "\"%1\" is not a usable webhook path: it starts with / and has no spaces or query.")
                 .arg(path));
     return success();
 }
@@ -114,7 +122,9 @@ Status EnvironmentProfile::validate() const {
     if (!isValidEnvironmentName(name))
         return makeError(
             Error::Code::InvalidInput,
-            tr("\"%1\" is not a valid environment name: use lower-case letters, digits and dashes.")
+            QCoreApplication::translate(
+                "EnvironmentProfile",
+                "\"%1\" is not a valid environment name: use lower-case letters, digits and dashes.")
                 .arg(name));
     if (!accountSid.isEmpty())
         if (auto ok = validateAccountSid(accountSid); !ok)

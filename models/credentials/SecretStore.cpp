@@ -13,39 +13,43 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("SecretStore", text);
-}
-
 Error keychainError(QKeychain::Error code, const QString &detail, const QString &key) {
     switch (code) {
     case QKeychain::EntryNotFound:
         return makeError(Error::Code::NotFound,
-                         tr("No secret is stored in the system keychain under \"%1\". Store it with "
-                            "`pooldeskctl env set-secret ENV` or in the console's environment settings.")
+                         QCoreApplication::translate(
+                             "SecretStore",
+                             "No secret is stored in the system keychain under \"%1\". Store it with "
+                             "`pooldeskctl env set-secret ENV` or in the console's environment settings.")
                              .arg(key),
                          QStringLiteral("secret_not_found"));
     case QKeychain::NoBackendAvailable:
     case QKeychain::NotImplemented:
         return makeError(
             Error::Code::Unavailable,
-            tr("No system keychain is available (on Linux: a Secret Service such as GNOME Keyring "
-               "or KWallet, reached over the D-Bus session bus). Start one and log in to it, or for "
-               "automation set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
-               "TWILIO_API_SECRET). Details: %1")
+            QCoreApplication::translate(
+                "SecretStore",
+                "No system keychain is available (on Linux: a Secret Service such as GNOME Keyring "
+                "or KWallet, reached over the D-Bus session bus). Start one and log in to it, or for "
+                "automation set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
+                "TWILIO_API_SECRET). Details: %1")
                 .arg(detail),
             QStringLiteral("keychain_unavailable"));
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         return makeError(Error::Code::Unavailable,
-                         tr("The system keychain refused access (it may be locked, or the unlock was "
-                            "cancelled). Unlock it and try again. Details: %1")
+                         QCoreApplication::translate(
+                             "SecretStore",
+                             "The system keychain refused access (it may be locked, or the unlock was "
+                             "cancelled). Unlock it and try again. Details: %1")
                              .arg(detail),
                          QStringLiteral("keychain_denied"));
     default:
         return makeError(
             Error::Code::Unavailable,
-            tr("The system keychain failed: %1. Check that it is running and unlocked.").arg(detail),
+            QCoreApplication::translate(
+                "SecretStore", "The system keychain failed: %1. Check that it is running and unlocked.")
+                .arg(detail),
             QStringLiteral("keychain_failed"));
     }
 }
@@ -80,9 +84,11 @@ void runJob(QKeychain::Job *job, int timeoutMs, QObject *context,
 Error timeoutError(int timeoutMs) {
     return makeError(
         Error::Code::Unavailable,
-        tr("The system keychain did not answer within %1 seconds. It is probably locked and waiting "
-           "for its password: unlock it (for example by logging in to the desktop session) and try "
-           "again.")
+        QCoreApplication::translate(
+            "SecretStore",
+            "The system keychain did not answer within %1 seconds. It is probably locked and waiting "
+            "for its password: unlock it (for example by logging in to the desktop session) and try "
+            "again.")
             .arg(timeoutMs / 1000.0, 0, 'f', 1),
         QStringLiteral("keychain_timeout"));
 }

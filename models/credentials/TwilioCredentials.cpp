@@ -7,19 +7,20 @@
 namespace PoolDesk {
 
 namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("TwilioCredentials", text);
-}
 QString shortSid(const QString &sid) {
     return sid.size() > 8 ? sid.left(8) + QStringLiteral("…") : sid;
 }
 } // namespace
 
 QString TwilioCredentials::describe() const {
-    const QString who = username.startsWith(QLatin1String("SK"))
-                            ? tr("account %1 via API key %2").arg(shortSid(accountSid), shortSid(username))
-                            : tr("account %1 with its auth token").arg(shortSid(accountSid));
-    return tr("%1 (%2, %3)").arg(who, source, apiBaseUrl.toString());
+    const QString who =
+        username.startsWith(QLatin1String("SK"))
+            ? QCoreApplication::translate("TwilioCredentials", "account %1 via API key %2")
+                  .arg(shortSid(accountSid), shortSid(username))
+            : QCoreApplication::translate("TwilioCredentials", "account %1 with its auth token")
+                  .arg(shortSid(accountSid));
+    return QCoreApplication::translate("TwilioCredentials", "%1 (%2, %3)")
+        .arg(who, source, apiBaseUrl.toString());
 }
 
 namespace CredentialResolver {
@@ -34,24 +35,31 @@ Result<Overridden> applyEnvironment(const EnvironmentProfile &profile, const QPr
     const QString baseUrl = env.value(QStringLiteral("POOLDESK_TWILIO_BASE_URL")).trimmed();
     if (!accountSid.isEmpty()) {
         if (auto ok = EnvironmentProfile::validateAccountSid(accountSid); !ok)
-            return makeError(Error::Code::InvalidInput, tr("TWILIO_ACCOUNT_SID: %1").arg(ok.error().message));
+            return makeError(Error::Code::InvalidInput,
+                             QCoreApplication::translate("TwilioCredentials", "TWILIO_ACCOUNT_SID: %1")
+                                 .arg(ok.error().message));
         p.accountSid = accountSid;
     }
     if (!baseUrl.isEmpty()) {
         const QUrl url(baseUrl);
         if (auto ok = EnvironmentProfile::validateApiBaseUrl(url); !ok)
             return makeError(Error::Code::InvalidInput,
-                             tr("POOLDESK_TWILIO_BASE_URL: %1").arg(ok.error().message));
+                             QCoreApplication::translate("TwilioCredentials", "POOLDESK_TWILIO_BASE_URL: %1")
+                                 .arg(ok.error().message));
         p.apiBaseUrl = url;
     }
     if (apiKey.isEmpty() != apiSecret.isEmpty())
         return makeError(Error::Code::InvalidInput,
-                         tr("TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither."));
+                         QCoreApplication::translate(
+                             "TwilioCredentials",
+                             "TWILIO_API_KEY and TWILIO_API_SECRET go together: set both, or neither."));
     if (p.accountSid.isEmpty())
         return makeError(
             Error::Code::InvalidInput,
-            tr("Environment \"%1\" has no Twilio Account SID. Set it with `pooldeskctl env set %1 "
-               "--account-sid AC...` or the TWILIO_ACCOUNT_SID variable.")
+            QCoreApplication::translate(
+                "TwilioCredentials",
+                "Environment \"%1\" has no Twilio Account SID. Set it with `pooldeskctl env set %1 "
+                "--account-sid AC...` or the TWILIO_ACCOUNT_SID variable.")
                 .arg(p.name));
     TwilioCredentials credentials;
     credentials.environment = p.name;
@@ -60,7 +68,9 @@ Result<Overridden> applyEnvironment(const EnvironmentProfile &profile, const QPr
     credentials.source = QStringLiteral("environment");
     if (!apiKey.isEmpty()) {
         if (auto ok = EnvironmentProfile::validateApiKeySid(apiKey); !ok)
-            return makeError(Error::Code::InvalidInput, tr("TWILIO_API_KEY: %1").arg(ok.error().message));
+            return makeError(Error::Code::InvalidInput,
+                             QCoreApplication::translate("TwilioCredentials", "TWILIO_API_KEY: %1")
+                                 .arg(ok.error().message));
         p.apiKeySid = apiKey;
         credentials.username = apiKey;
         credentials.password = apiSecret;
@@ -87,8 +97,10 @@ void resolve(const EnvironmentProfile &profile, SecretStore &store, QObject *con
             Error error = secret.error();
             if (error.code == Error::Code::NotFound)
                 error.message =
-                    tr("No %1 is stored for environment \"%2\" (account %3). Store it with "
-                       "`pooldeskctl env set-secret %2` (it reads the secret from standard input).")
+                    QCoreApplication::translate(
+                        "TwilioCredentials",
+                        "No %1 is stored for environment \"%2\" (account %3). Store it with "
+                        "`pooldeskctl env set-secret %2` (it reads the secret from standard input).")
                         .arg(p.secretKind(), p.name, p.accountSid);
             return done(error);
         }

@@ -14,10 +14,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("ApiKeys", text);
-}
-
 const QString SecretPrefix = QStringLiteral("pdk_");
 constexpr int PrefixLength = 12; // "pdk_" + 8 characters: enough to tell keys apart in a list
 
@@ -83,14 +79,19 @@ QString ApiKeys::hashOf(const QString &secret) {
 Result<CreatedApiKey> ApiKeys::create(const Actor &actor, const NewApiKey &request) {
     const QString name = request.name.trimmed();
     if (name.isEmpty() || name.size() > 100)
-        return makeError(Error::Code::InvalidInput, tr("A key name of 1 to 100 characters is required."));
-    if (request.ratePerSecond && (*request.ratePerSecond < 1 || *request.ratePerSecond > MaxRatePerSecond))
         return makeError(
             Error::Code::InvalidInput,
-            tr("The rate limit must be between 1 and %1 requests per second.").arg(MaxRatePerSecond));
-    if (request.burst && (*request.burst < 1 || *request.burst > MaxRatePerSecond))
+            QCoreApplication::translate("ApiKeys", "A key name of 1 to 100 characters is required."));
+    if (request.ratePerSecond && (*request.ratePerSecond < 1 || *request.ratePerSecond > MaxRatePerSecond))
         return makeError(Error::Code::InvalidInput,
-                         tr("The burst must be between 1 and %1 requests.").arg(MaxRatePerSecond));
+                         QCoreApplication::translate(
+                             "ApiKeys", "The rate limit must be between 1 and %1 requests per second.")
+                             .arg(MaxRatePerSecond));
+    if (request.burst && (*request.burst < 1 || *request.burst > MaxRatePerSecond))
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("ApiKeys", "The burst must be between 1 and %1 requests.")
+                .arg(MaxRatePerSecond));
 
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
@@ -101,7 +102,9 @@ Result<CreatedApiKey> ApiKeys::create(const Actor &actor, const NewApiKey &reque
         if (!company)
             return company.error();
         if (!company.value().next())
-            return makeError(Error::Code::NotFound, tr("The company the key is for no longer exists."));
+            return makeError(
+                Error::Code::NotFound,
+                QCoreApplication::translate("ApiKeys", "The company the key is for no longer exists."));
     }
     const QString secret = newSecret();
     const qint64 now = Clock::nowSecs();
@@ -121,7 +124,8 @@ Result<CreatedApiKey> ApiKeys::create(const Actor &actor, const NewApiKey &reque
     if (!created)
         return created.error();
     if (!created.value().next())
-        return makeError(Error::Code::Storage, tr("The new key could not be read back."));
+        return makeError(Error::Code::Storage,
+                         QCoreApplication::translate("ApiKeys", "The new key could not be read back."));
     const ApiKey key = keyFrom(created.value());
     created.value().finish();
     if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("service.key.create"), key.name,
@@ -143,7 +147,9 @@ Result<ApiKey> ApiKeys::revoke(const Actor &actor, qint64 id) {
     if (!found.value().next())
         return makeError(
             Error::Code::NotFound,
-            tr("There is no API key with the ID %1. List the keys with: pooldeskctl service key list")
+            QCoreApplication::translate(
+                "ApiKeys",
+                "There is no API key with the ID %1. List the keys with: pooldeskctl service key list")
                 .arg(id));
     ApiKey key = keyFrom(found.value());
     found.value().finish();
@@ -180,13 +186,16 @@ Result<ApiKey> ApiKeys::find(qint64 id) {
     if (!query)
         return query.error();
     if (!query.value().next())
-        return makeError(Error::Code::NotFound, tr("There is no API key with the ID %1.").arg(id));
+        return makeError(
+            Error::Code::NotFound,
+            QCoreApplication::translate("ApiKeys", "There is no API key with the ID %1.").arg(id));
     return keyFrom(query.value());
 }
 
 Result<ApiKey> ApiKeys::authenticate(const QString &secret) {
     if (!secret.startsWith(SecretPrefix) || secret.size() > 200)
-        return makeError(Error::Code::NotFound, tr("The API key is not valid."));
+        return makeError(Error::Code::NotFound,
+                         QCoreApplication::translate("ApiKeys", "The API key is not valid."));
     if (!m_authenticate) {
         m_authenticate = std::make_unique<QSqlQuery>(m_db.connection());
         if (!m_authenticate->prepare(SelectColumns +
@@ -201,7 +210,9 @@ Result<ApiKey> ApiKeys::authenticate(const QString &secret) {
         return ran.error();
     if (!query.next()) {
         query.finish();
-        return makeError(Error::Code::NotFound, tr("The API key is not valid or has been revoked."));
+        return makeError(
+            Error::Code::NotFound,
+            QCoreApplication::translate("ApiKeys", "The API key is not valid or has been revoked."));
     }
     ApiKey key = keyFrom(query);
     query.finish();

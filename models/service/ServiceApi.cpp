@@ -26,10 +26,6 @@ namespace PoolDesk {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("ServiceApi", text);
-}
-
 // Routes as the metrics and the access log name them.
 namespace Route {
 const QString Allocate = QStringLiteral("allocate");
@@ -121,7 +117,8 @@ public:
     void allowOnly(std::initializer_list<QLatin1String> names) {
         for (auto it = m_object.constBegin(); it != m_object.constEnd() && m_problem.isEmpty(); ++it) {
             if (std::find(names.begin(), names.end(), it.key()) == names.end())
-                fail(it.key(), tr("Unknown field \"%1\".").arg(it.key()));
+                fail(it.key(),
+                     QCoreApplication::translate("ServiceApi", "Unknown field \"%1\".").arg(it.key()));
         }
     }
 
@@ -129,21 +126,29 @@ public:
         const QJsonValue value = m_object.value(name);
         if (value.isUndefined() || value.isNull()) {
             if (required)
-                fail(name, tr("The field \"%1\" is required.").arg(name));
+                fail(name,
+                     QCoreApplication::translate("ServiceApi", "The field \"%1\" is required.").arg(name));
             return {};
         }
         if (!value.isString()) {
-            fail(name, tr("The field \"%1\" must be a string.").arg(name));
+            fail(name,
+                 QCoreApplication::translate("ServiceApi", "The field \"%1\" must be a string.").arg(name));
             return {};
         }
         const QString result = value.toString().trimmed();
         if (required && result.isEmpty())
-            fail(name, tr("The field \"%1\" must not be empty.").arg(name));
+            fail(name,
+                 QCoreApplication::translate("ServiceApi", "The field \"%1\" must not be empty.").arg(name));
         else if (result.size() > maxLength)
-            fail(name, tr("The field \"%1\" is longer than %2 characters.").arg(name).arg(maxLength));
+            fail(name,
+                 QCoreApplication::translate("ServiceApi", "The field \"%1\" is longer than %2 characters.")
+                     .arg(name)
+                     .arg(maxLength));
         else if (std::any_of(result.cbegin(), result.cend(),
                              [](QChar c) { return c.category() == QChar::Other_Control; }))
-            fail(name, tr("The field \"%1\" contains control characters.").arg(name));
+            fail(name,
+                 QCoreApplication::translate("ServiceApi", "The field \"%1\" contains control characters.")
+                     .arg(name));
         return result;
     }
 
@@ -151,16 +156,22 @@ public:
         const QJsonValue value = m_object.value(name);
         if (value.isUndefined() || value.isNull()) {
             if (required)
-                fail(name, tr("The field \"%1\" is required.").arg(name));
+                fail(name,
+                     QCoreApplication::translate("ServiceApi", "The field \"%1\" is required.").arg(name));
             return std::nullopt;
         }
         const double number = value.toDouble();
         if (!value.isDouble() || std::trunc(number) != number) {
-            fail(name, tr("The field \"%1\" must be a whole number.").arg(name));
+            fail(name, QCoreApplication::translate("ServiceApi", "The field \"%1\" must be a whole number.")
+                           .arg(name));
             return std::nullopt;
         }
         if (number < double(minimum) || number > double(maximum)) {
-            fail(name, tr("The field \"%1\" must be between %2 and %3.").arg(name).arg(minimum).arg(maximum));
+            fail(name,
+                 QCoreApplication::translate("ServiceApi", "The field \"%1\" must be between %2 and %3.")
+                     .arg(name)
+                     .arg(minimum)
+                     .arg(maximum));
             return std::nullopt;
         }
         return qint64(number);
@@ -190,22 +201,25 @@ std::optional<QJsonObject> parseBody(const QByteArray &body, bool emptyAllowed, 
     if (body.trimmed().isEmpty()) {
         if (emptyAllowed)
             return QJsonObject();
-        *problem = ServiceApi::error(400, QStringLiteral("invalid_json"),
-                                     tr("The request needs a JSON object body."));
+        *problem = ServiceApi::error(
+            400, QStringLiteral("invalid_json"),
+            QCoreApplication::translate("ServiceApi", "The request needs a JSON object body."));
         return std::nullopt;
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *problem = ServiceApi::error(400, QStringLiteral("invalid_json"),
-                                     tr("The body is not valid JSON (%1 at byte %2).")
-                                         .arg(parseError.errorString())
-                                         .arg(parseError.offset));
+        *problem = ServiceApi::error(
+            400, QStringLiteral("invalid_json"),
+            QCoreApplication::translate("ServiceApi", "The body is not valid JSON (%1 at byte %2).")
+                .arg(parseError.errorString())
+                .arg(parseError.offset));
         return std::nullopt;
     }
     if (!document.isObject()) {
         *problem =
-            ServiceApi::error(400, QStringLiteral("invalid_json"), tr("The body must be a JSON object."));
+            ServiceApi::error(400, QStringLiteral("invalid_json"),
+                              QCoreApplication::translate("ServiceApi", "The body must be a JSON object."));
         return std::nullopt;
     }
     return document.object();
@@ -288,7 +302,8 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     // parts[0] is the empty text before the leading '/'.
     const auto methodNotAllowed = [](const QString &route, const char *allow) {
         ApiResponse response =
-            error(405, QStringLiteral("method_not_allowed"), tr("This path does not accept that method."));
+            error(405, QStringLiteral("method_not_allowed"),
+                  QCoreApplication::translate("ServiceApi", "This path does not accept that method."));
         response.headers.append({QByteArrayLiteral("Allow"), QByteArray(allow)});
         response.route = route;
         return response;
@@ -308,8 +323,10 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     const bool allocations = parts.size() >= 3 && parts.at(1) == "v1" && parts.at(2) == "allocations";
     const bool poolPath = request.path == "/v1/pool";
     if (!allocations && !poolPath) {
-        ApiResponse response = error(404, QStringLiteral("not_found"),
-                                     tr("There is no such API path. The API lives under /v1/."));
+        ApiResponse response =
+            error(404, QStringLiteral("not_found"),
+                  QCoreApplication::translate("ServiceApi",
+                                              "There is no such API path. The API lives under /v1/."));
         response.route = Route::Unknown;
         return response;
     }
@@ -328,9 +345,11 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     } else if (parts.size() == 4 || parts.size() == 5) {
         const auto parsed = sessionFromSegment(parts.at(3));
         if (!parsed) {
-            ApiResponse response = error(400, QStringLiteral("invalid_session"),
-                                         tr("The session ID in the path must be 1 to 200 characters without "
-                                            "control characters or surrounding spaces."));
+            ApiResponse response =
+                error(400, QStringLiteral("invalid_session"),
+                      QCoreApplication::translate(
+                          "ServiceApi", "The session ID in the path must be 1 to 200 characters without "
+                                        "control characters or surrounding spaces."));
             response.route = Route::Unknown;
             return response;
         }
@@ -350,7 +369,8 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
         }
     }
     if (route.isEmpty()) {
-        ApiResponse response = error(404, QStringLiteral("not_found"), tr("There is no such API path."));
+        ApiResponse response = error(404, QStringLiteral("not_found"),
+                                     QCoreApplication::translate("ServiceApi", "There is no such API path."));
         response.route = Route::Unknown;
         return response;
     }
@@ -381,9 +401,11 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
 std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, Caller *caller) {
     const QByteArray header = request.authorization.trimmed();
     if (header.isEmpty() || !header.toLower().startsWith("bearer ")) {
-        ApiResponse response = error(401, QStringLiteral("unauthorized"),
-                                     tr("Send an API key as \"Authorization: Bearer KEY\". Create one with: "
-                                        "pooldeskctl service key create"));
+        ApiResponse response =
+            error(401, QStringLiteral("unauthorized"),
+                  QCoreApplication::translate(
+                      "ServiceApi", "Send an API key as \"Authorization: Bearer KEY\". Create one with: "
+                                    "pooldeskctl service key create"));
         response.headers.append(
             {QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"pooldesk\"")});
         return response;
@@ -399,7 +421,8 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
             if (key.error().code != Error::Code::NotFound)
                 return fromError(key.error());
             ApiResponse response =
-                error(401, QStringLiteral("invalid_key"), tr("The API key is not valid or was revoked."));
+                error(401, QStringLiteral("invalid_key"),
+                      QCoreApplication::translate("ServiceApi", "The API key is not valid or was revoked."));
             response.headers.append(
                 {QByteArrayLiteral("WWW-Authenticate"),
                  QByteArrayLiteral("Bearer realm=\"pooldesk\", error=\"invalid_token\"")});
@@ -420,7 +443,9 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
         const qint64 seconds = (waitMs + 999) / 1000;
         ApiResponse response =
             error(429, QStringLiteral("rate_limited"),
-                  tr("Too many requests with this API key. Retry after %1 second(s).").arg(seconds),
+                  QCoreApplication::translate(
+                      "ServiceApi", "Too many requests with this API key. Retry after %1 second(s).")
+                      .arg(seconds),
                   {{QStringLiteral("retry_after_ms"), waitMs}});
         response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
         response.keyId = key.keyId;
@@ -460,7 +485,9 @@ std::optional<ApiResponse> ServiceApi::checkSessionScope(const Caller &caller, c
         // Answer as if the session did not exist: a key learns nothing about other companies.
         m_shared.metrics.recordRefusal(RefusalReason::UnknownSession);
         return error(404, RefusalReason::UnknownSession,
-                     tr("No number is held by the session \"%1\" (unknown session, or its lease expired).")
+                     QCoreApplication::translate(
+                         "ServiceApi",
+                         "No number is held by the session \"%1\" (unknown session, or its lease expired).")
                          .arg(session));
     }
     return std::nullopt;
@@ -486,8 +513,10 @@ ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller
 
     if (caller.companyId && allocation.company != caller.companyName) {
         m_shared.metrics.recordRefusal(QStringLiteral("key_scope"));
-        ApiResponse response = error(403, QStringLiteral("key_scope"),
-                                     tr("This API key may allocate only for %1.").arg(caller.companyName));
+        ApiResponse response =
+            error(403, QStringLiteral("key_scope"),
+                  QCoreApplication::translate("ServiceApi", "This API key may allocate only for %1.")
+                      .arg(caller.companyName));
         response.company = allocation.company;
         return response;
     }
@@ -540,12 +569,14 @@ ApiResponse ServiceApi::release(const ApiRequest &request, const Caller &caller,
     const auto parsedDirection = directionFromString(direction);
     if (!parsedDirection)
         return error(400, QStringLiteral("invalid_field"),
-                     tr("The field \"direction\" must be \"outbound\" or \"inbound\"."),
+                     QCoreApplication::translate(
+                         "ServiceApi", "The field \"direction\" must be \"outbound\" or \"inbound\"."),
                      {{QStringLiteral("field"), QStringLiteral("direction")}});
     release.direction = *parsedDirection;
     if (!release.callSid.isEmpty() && !isCallSid(release.callSid))
         return error(400, QStringLiteral("invalid_field"),
-                     tr("The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
+                     QCoreApplication::translate(
+                         "ServiceApi", "The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
                      {{QStringLiteral("field"), QStringLiteral("call_sid")}});
     if (auto refused = checkSessionScope(caller, session))
         return *refused;
@@ -599,7 +630,8 @@ ApiResponse ServiceApi::attachCall(const ApiRequest &request, const Caller &call
         return fields.problem();
     if (!isCallSid(callSid))
         return error(400, QStringLiteral("invalid_field"),
-                     tr("The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
+                     QCoreApplication::translate(
+                         "ServiceApi", "The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
                      {{QStringLiteral("field"), QStringLiteral("call_sid")}});
     if (auto refused = checkSessionScope(caller, session))
         return *refused;
@@ -671,14 +703,18 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
     if (token.isEmpty() || base.isEmpty())
         return finish(
             error(503, QStringLiteral("webhook_not_configured"),
-                  tr("This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public "
-                     "webhook URL (--public-url or POOLDESK_PUBLIC_URL).")),
+                  QCoreApplication::translate(
+                      "ServiceApi",
+                      "This service cannot check Twilio signatures: set TWILIO_AUTH_TOKEN and the public "
+                      "webhook URL (--public-url or POOLDESK_PUBLIC_URL).")),
             QStringLiteral("not_configured"));
 
     // Nothing in the request is trusted until the signature matches.
     const auto forbidden = [&] {
         return finish(error(403, QStringLiteral("invalid_signature"),
-                            tr("The X-Twilio-Signature header is missing or does not match this request.")),
+                            QCoreApplication::translate(
+                                "ServiceApi",
+                                "The X-Twilio-Signature header is missing or does not match this request.")),
                       QStringLiteral("forbidden"));
     };
     if (request.twilioSignature.isEmpty())

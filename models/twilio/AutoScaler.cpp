@@ -13,9 +13,6 @@
 namespace PoolDesk::Twilio {
 
 namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("AutoScaler", text);
-}
 
 // The next time the number's monthly fee is charged: the day of the month it was bought (clamped
 // to the month's length), at or after `now`.
@@ -63,13 +60,15 @@ Result<int> AutoScaler::allowedPurchases(Database &db, const QString &environmen
     if (policy.maxPoolSize > 0 && total + allowed > policy.maxPoolSize) {
         allowed = std::max(0, policy.maxPoolSize - total);
         if (limits)
-            limits->append(tr("the maximum pool size of %1 numbers").arg(policy.maxPoolSize));
+            limits->append(QCoreApplication::translate("AutoScaler", "the maximum pool size of %1 numbers")
+                               .arg(policy.maxPoolSize));
     }
     if (policy.monthlyBudgetCap > 0 && price > 0 && rental + allowed * price > policy.monthlyBudgetCap) {
         allowed = int(std::max<Micros>(0, (policy.monthlyBudgetCap - rental) / price));
         if (limits)
-            limits->append(tr("the monthly budget cap of %1 (rental now %2)")
-                               .arg(Money::format(policy.monthlyBudgetCap), Money::format(rental)));
+            limits->append(
+                QCoreApplication::translate("AutoScaler", "the monthly budget cap of %1 (rental now %2)")
+                    .arg(Money::format(policy.monthlyBudgetCap), Money::format(rental)));
     }
     return allowed;
 }
@@ -133,11 +132,13 @@ void AutoScaleOperation::buyNext() {
         return releaseNext();
     if (m_candidates.isEmpty()) {
         if (m_searched)
-            return finish(makeError(Error::Code::NotFound,
-                                    tr("No more numbers are available in %1 to buy; bought %2 of %3.")
-                                        .arg(m_policy.country)
-                                        .arg(m_bought.size())
-                                        .arg(m_plan.toBuy)));
+            return finish(
+                makeError(Error::Code::NotFound,
+                          QCoreApplication::translate(
+                              "AutoScaler", "No more numbers are available in %1 to buy; bought %2 of %3.")
+                              .arg(m_policy.country)
+                              .arg(m_bought.size())
+                              .arg(m_plan.toBuy)));
         m_searched = true;
         SearchQuery query;
         query.country = m_policy.country;
@@ -155,11 +156,14 @@ void AutoScaleOperation::buyNext() {
         return;
     }
     const QString e164 = m_candidates.takeFirst();
-    report(int(m_bought.size()), m_plan.toBuy, tr("Buying %1…").arg(e164));
-    const QString trigger = m_trigger.isEmpty() ? tr("autoscale: %1 free shared numbers, threshold %2")
-                                                      .arg(m_plan.availableShared)
-                                                      .arg(m_policy.minAvailable)
-                                                : m_trigger;
+    report(int(m_bought.size()), m_plan.toBuy,
+           QCoreApplication::translate("AutoScaler", "Buying %1…").arg(e164));
+    const QString trigger =
+        m_trigger.isEmpty()
+            ? QCoreApplication::translate("AutoScaler", "autoscale: %1 free shared numbers, threshold %2")
+                  .arg(m_plan.availableShared)
+                  .arg(m_policy.minAvailable)
+            : m_trigger;
     auto buy = new BuyNumberOperation(m_context, e164, trigger, this);
     connect(buy, &Operation::finished, this, [this, buy, e164](bool ok) {
         buy->deleteLater();
@@ -184,11 +188,12 @@ void AutoScaleOperation::releaseNext() {
                 return finish(proposed);
             continue;
         }
-        auto release = new ReleaseNumberOperation(m_context, n.e164,
-                                                  tr("autoscale: idle %1+ days, billing on %2")
-                                                      .arg(m_policy.idleReleaseDays)
-                                                      .arg(n.nextBillingAt.date().toString(Qt::ISODate)),
-                                                  this);
+        auto release = new ReleaseNumberOperation(
+            m_context, n.e164,
+            QCoreApplication::translate("AutoScaler", "autoscale: idle %1+ days, billing on %2")
+                .arg(m_policy.idleReleaseDays)
+                .arg(n.nextBillingAt.date().toString(Qt::ISODate)),
+            this);
         connect(release, &Operation::finished, this, [this, release, n](bool ok) {
             release->deleteLater();
             if (ok)
@@ -212,7 +217,8 @@ Status AutoScaleOperation::propose(const IdleNumber &number) {
         QStringLiteral("INSERT INTO twilio_releases_proposed (environment, e164, reason, due_at, "
                        "proposed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment, e164) DO UPDATE "
                        "SET reason = excluded.reason, due_at = excluded.due_at"),
-        {m_plan.environment, number.e164, tr("idle for %1 days or more").arg(m_policy.idleReleaseDays),
+        {m_plan.environment, number.e164,
+         QCoreApplication::translate("AutoScaler", "idle for %1 days or more").arg(m_policy.idleReleaseDays),
          number.nextBillingAt.toSecsSinceEpoch(), Clock::nowSecs()});
     if (!done)
         return done.error();

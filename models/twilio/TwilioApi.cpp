@@ -13,10 +13,6 @@ namespace PoolDesk::Twilio::Api {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Twilio", text);
-}
-
 FormFields webhookFields(const QUrl &voiceUrl, const QUrl &statusCallback) {
     FormFields fields;
     if (!voiceUrl.isEmpty()) {
@@ -128,8 +124,10 @@ void buyNumber(Client &client, const QString &e164, const QUrl &voiceUrl, const 
                 if (!found)
                     return done(makeError(
                         Error::Code::Network,
-                        tr("The purchase of %1 may or may not have gone through (%2), and checking the "
-                           "account failed too (%3). Check the Twilio console before trying again.")
+                        QCoreApplication::translate(
+                            "Twilio",
+                            "The purchase of %1 may or may not have gone through (%2), and checking the "
+                            "account failed too (%3). Check the Twilio console before trying again.")
                             .arg(e164, why.message, found.error().message),
                         Reason::OutcomeUnknown));
                 if (found.value())
@@ -137,8 +135,10 @@ void buyNumber(Client &client, const QString &e164, const QUrl &voiceUrl, const 
                 if (s->sent >= 2)
                     return done(makeError(
                         Error::Code::Network,
-                        tr("Buying %1 failed twice without a clear answer (%2); the number is not on "
-                           "the account. Try again later.")
+                        QCoreApplication::translate(
+                            "Twilio",
+                            "Buying %1 failed twice without a clear answer (%2); the number is not on "
+                            "the account. Try again later.")
                             .arg(e164, why.message),
                         Reason::OutcomeUnknown));
                 s->post(); // the number is not ours: one more attempt is safe

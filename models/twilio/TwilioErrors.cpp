@@ -6,11 +6,7 @@
 
 namespace PoolDesk::Twilio {
 
-namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("Twilio", text);
-}
-} // namespace
+namespace {} // namespace
 
 QString Reason::forCode(int twilioCode) {
     return QStringLiteral("twilio_%1").arg(twilioCode);
@@ -45,32 +41,42 @@ Error ApiError::toError() const {
     Error::Code kind = Error::Code::Network;
     switch (code) {
     case 20003:
-        hint = tr("Check the Account SID and secret of this environment (and that they belong to this region "
-                  "and account, not a subaccount).");
+        hint = QCoreApplication::translate(
+            "Twilio",
+            "Check the Account SID and secret of this environment (and that they belong to this region "
+            "and account, not a subaccount).");
         kind = Error::Code::Unavailable;
         break;
     case 20404:
-        hint =
-            tr("Twilio does not know this resource: it may have been released or belong to another account.");
+        hint = QCoreApplication::translate(
+            "Twilio",
+            "Twilio does not know this resource: it may have been released or belong to another account.");
         kind = Error::Code::NotFound;
         break;
     case 21422:
-        hint =
-            tr("The number was taken by someone else after the search: search again and pick another one.");
+        hint = QCoreApplication::translate(
+            "Twilio",
+            "The number was taken by someone else after the search: search again and pick another one.");
         kind = Error::Code::Conflict;
         break;
     case 20429:
-        hint = tr("Twilio is rate limiting this account: wait a moment and try again.");
+        hint = QCoreApplication::translate(
+            "Twilio", "Twilio is rate limiting this account: wait a moment and try again.");
         break;
     default:
         if (httpStatus >= 400 && httpStatus < 500)
             kind = Error::Code::InvalidInput;
         break;
     }
-    QString text = code ? tr("Twilio error %1 (HTTP %2): %3").arg(code).arg(httpStatus).arg(message)
-                        : tr("Twilio answered HTTP %1: %2").arg(httpStatus).arg(message);
+    QString text = code ? QCoreApplication::translate("Twilio", "Twilio error %1 (HTTP %2): %3")
+                              .arg(code)
+                              .arg(httpStatus)
+                              .arg(message)
+                        : QCoreApplication::translate("Twilio", "Twilio answered HTTP %1: %2")
+                              .arg(httpStatus)
+                              .arg(message);
     if (!moreInfo.isEmpty())
-        text += QLatin1Char(' ') + tr("More: %1").arg(moreInfo);
+        text += QLatin1Char(' ') + QCoreApplication::translate("Twilio", "More: %1").arg(moreInfo);
     if (!hint.isEmpty())
         text += QLatin1Char(' ') + hint;
     return makeError(kind, text,

@@ -20,10 +20,6 @@
 
 namespace PoolDesk::Ui::CompanyReportPdf {
 
-static QString tr(const char *text) {
-    return QCoreApplication::translate("CompanyReportPdf", text);
-}
-
 static double dollars(Micros micros) {
     return double(micros) / double(MicrosPerDollar);
 }
@@ -48,16 +44,18 @@ static void renderChart(QChart *chart, QPainter &painter, const QRectF &target) 
 Status write(const QString &path, const CostReport &report, const CompanyCost &company,
              const QList<QPair<QString, Micros>> &history) {
     QPdfWriter writer(path);
-    writer.setTitle(tr("%1 — costs %2").arg(company.name, report.month));
+    writer.setTitle(
+        QCoreApplication::translate("CompanyReportPdf", "%1 — costs %2").arg(company.name, report.month));
     writer.setCreator(QStringLiteral("PoolDesk"));
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
     writer.setResolution(300);
     QPainter painter;
     if (!painter.begin(&writer))
-        return makeError(
-            Error::Code::InvalidInput,
-            tr("Cannot write %1: choose another folder or file name.").arg(QDir::toNativeSeparators(path)));
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("CompanyReportPdf",
+                                                     "Cannot write %1: choose another folder or file name.")
+                             .arg(QDir::toNativeSeparators(path)));
     const QRectF page = writer.pageLayout().paintRectPixels(writer.resolution());
     const QRectF area(0, 0, page.width(), page.height());
 
@@ -67,25 +65,32 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
             .arg(label.toHtmlEscaped(),
                  strong ? QStringLiteral("<b>%1</b>").arg(value.toHtmlEscaped()) : value.toHtmlEscaped());
     };
-    QString html = QStringLiteral("<h1 style=\"margin:0\">%1</h1><p style=\"color:#555\">%2 · %3</p>")
-                       .arg(company.name.toHtmlEscaped(), tr("Monthly cost report").toHtmlEscaped(),
-                            Format::month(month).toHtmlEscaped());
+    QString html =
+        QStringLiteral("<h1 style=\"margin:0\">%1</h1><p style=\"color:#555\">%2 · %3</p>")
+            .arg(company.name.toHtmlEscaped(),
+                 QCoreApplication::translate("CompanyReportPdf", "Monthly cost report").toHtmlEscaped(),
+                 Format::month(month).toHtmlEscaped());
     html += QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"6\" border=\"0\">");
-    html += row(tr("Plan"), displayName(company.plan));
-    html += row(tr("Dedicated numbers"), Format::integer(company.dedicatedNumbers));
-    html += row(tr("Dedicated number rental"), Format::money(company.dedicatedRental));
-    html += row(tr("Share of the shared-pool rental (%1 billed minutes on shared numbers)")
-                    .arg(Format::integer(company.sharedMinutes)),
-                Format::money(company.sharedRentalShare));
-    html += row(tr("Outbound calls (%1 calls, %2 minutes)")
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Plan"), displayName(company.plan));
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Dedicated numbers"),
+                Format::integer(company.dedicatedNumbers));
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Dedicated number rental"),
+                Format::money(company.dedicatedRental));
+    html +=
+        row(QCoreApplication::translate(
+                "CompanyReportPdf", "Share of the shared-pool rental (%1 billed minutes on shared numbers)")
+                .arg(Format::integer(company.sharedMinutes)),
+            Format::money(company.sharedRentalShare));
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Outbound calls (%1 calls, %2 minutes)")
                     .arg(Format::integer(company.outboundCalls), Format::integer(company.outboundMinutes)),
                 Format::money(company.outbound));
-    html += row(tr("Inbound calls (%1 calls, %2 minutes)")
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Inbound calls (%1 calls, %2 minutes)")
                     .arg(Format::integer(company.inboundCalls), Format::integer(company.inboundMinutes)),
                 Format::money(company.inbound));
-    html += row(tr("Total"), Format::money(company.total), true);
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Total"), Format::money(company.total), true);
     if (company.twilioPricedCalls > 0)
-        html += row(tr("Twilio-billed for %1 priced calls (our estimate for them: %2)")
+        html += row(QCoreApplication::translate(
+                        "CompanyReportPdf", "Twilio-billed for %1 priced calls (our estimate for them: %2)")
                         .arg(Format::integer(company.twilioPricedCalls),
                              Format::money(company.estimateOfTwilioPriced)),
                     Format::money(company.twilioBilled));
@@ -107,12 +112,13 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
 
     // Chart 1: the month by category.
     auto *categories = new QChart;
-    categories->setTitle(tr("This month by category (USD)"));
+    categories->setTitle(QCoreApplication::translate("CompanyReportPdf", "This month by category (USD)"));
     auto *pie = new QPieSeries(categories);
-    const QList<QPair<QString, Micros>> parts{{tr("Dedicated rental"), company.dedicatedRental},
-                                              {tr("Shared-pool share"), company.sharedRentalShare},
-                                              {tr("Outbound"), company.outbound},
-                                              {tr("Inbound"), company.inbound}};
+    const QList<QPair<QString, Micros>> parts{
+        {QCoreApplication::translate("CompanyReportPdf", "Dedicated rental"), company.dedicatedRental},
+        {QCoreApplication::translate("CompanyReportPdf", "Shared-pool share"), company.sharedRentalShare},
+        {QCoreApplication::translate("CompanyReportPdf", "Outbound"), company.outbound},
+        {QCoreApplication::translate("CompanyReportPdf", "Inbound"), company.inbound}};
     for (const auto &[label, amount] : parts)
         if (amount > 0)
             pie->append(QStringLiteral("%1 %2").arg(label, Format::money(amount)), dollars(amount));
@@ -123,7 +129,7 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
 
     // Chart 2: month over month.
     auto *months = new QChart;
-    months->setTitle(tr("Total per month (USD)"));
+    months->setTitle(QCoreApplication::translate("CompanyReportPdf", "Total per month (USD)"));
     auto *bars = new QBarSeries(months);
     auto *set = new QBarSet(company.name, bars);
     QStringList labels;
@@ -158,9 +164,12 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
     painter.setFont(small);
     painter.drawText(QRectF(0, area.height() - area.height() * 0.02, area.width(), area.height() * 0.02),
                      Qt::AlignRight | Qt::AlignVCenter,
-                     tr("PoolDesk · generated %1").arg(Format::dateTime(QDateTime::currentDateTimeUtc())));
+                     QCoreApplication::translate("CompanyReportPdf", "PoolDesk · generated %1")
+                         .arg(Format::dateTime(QDateTime::currentDateTimeUtc())));
     if (!painter.end())
-        return makeError(Error::Code::Storage, tr("Writing %1 failed.").arg(QDir::toNativeSeparators(path)));
+        return makeError(Error::Code::Storage,
+                         QCoreApplication::translate("CompanyReportPdf", "Writing %1 failed.")
+                             .arg(QDir::toNativeSeparators(path)));
     return success();
 }
 
