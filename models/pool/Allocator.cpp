@@ -224,7 +224,7 @@ Status Allocator::prepare() {
     return success();
 }
 
-Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
+Result<Allocation> Allocator::allocateOnce(const AllocationRequest &request) {
     if (m_prepareError)
         return *m_prepareError;
     const QString session = request.session.trimmed();
@@ -427,6 +427,34 @@ Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
     return outcome;
 }
 
+// PostgreSQL breaks a lock cycle between concurrent transactions by aborting one of them; that
+// one has changed nothing and is simply run again.
+static bool isDeadlock(const Error &error) {
+    return error.code == Error::Code::Storage &&
+           (error.message.contains(QLatin1String("40P01")) ||
+            error.message.contains(QLatin1String("deadlock detected"), Qt::CaseInsensitive));
+}
+
+constexpr int DeadlockAttempts = 5;
+
+Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
+    for (int attempt = 1;; ++attempt) {
+        auto outcome = allocateOnce(request);
+        if (outcome || attempt == DeadlockAttempts || !isDeadlock(outcome.error()))
+            return outcome;
+        qCInfo(lcAllocator) << "allocation chosen as a deadlock victim; trying again";
+    }
+}
+
+Result<Release> Allocator::release(const ReleaseRequest &request) {
+    for (int attempt = 1;; ++attempt) {
+        auto outcome = releaseOnce(request);
+        if (outcome || attempt == DeadlockAttempts || !isDeadlock(outcome.error()))
+            return outcome;
+        qCInfo(lcAllocator) << "release chosen as a deadlock victim; trying again";
+    }
+}
+
 static CallRecord callRecordFrom(const QSqlQuery &query) {
     CallRecord record;
     record.id = query.value(0).toLongLong();
@@ -448,7 +476,7 @@ static CallRecord callRecordFrom(const QSqlQuery &query) {
     return record;
 }
 
-Result<Release> Allocator::release(const ReleaseRequest &request) {
+Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     if (m_prepareError)
         return *m_prepareError;
     const QString session = request.session.trimmed();

@@ -91,6 +91,8 @@ public:
 private:
     struct Prepared;
     Status prepare();
+    Result<Allocation> allocateOnce(const AllocationRequest &request);
+    Result<Release> releaseOnce(const ReleaseRequest &request);
     Result<int> reapExpiredLocked(qint64 now);
     Result<Release> releaseInOneStatement(const ReleaseRequest &request);
     Result<Release> alreadyReleased(const QString &session);

@@ -290,13 +290,6 @@ void TestPooldeskctl::badNumberInputChangesNothing() {
         if (!bad.mentions.isEmpty())
             QVERIFY2(run.err.contains(bad.mentions), qPrintable(what));
         // Nothing but the message: no stray driver warnings on stderr.
-        if (engine == QLatin1String("postgresql") && bad.args.value(1) == QLatin1String("add") &&
-            bad.args.value(2) == QLatin1String("+14179224538"))
-            QEXPECT_FAIL(
-                "postgresql",
-                "Known bug, reported to the lead: Numbers::add keeps its QSqlQuery alive past the rollback "
-                "of a refused insert, so Qt prints \"Unable to free statement\" on stderr",
-                Continue);
         QVERIFY2(!run.err.contains(QStringLiteral("Unable to free statement")), qPrintable(what));
         QCOMPARE(ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("list")}).out,
                  before);
