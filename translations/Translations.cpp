@@ -14,10 +14,11 @@ std::unique_ptr<QTranslator> s_pooldesk;
 std::unique_ptr<QTranslator> s_qt;
 } // namespace
 
-QStringList available() { return {QStringLiteral("en"), QStringLiteral("ja")}; }
+QStringList available() {
+    return {QStringLiteral("en"), QStringLiteral("ja")};
+}
 
-void install(const QString &language)
-{
+void install(const QString &language) {
     for (auto *translator : {&s_pooldesk, &s_qt}) {
         if (*translator) {
             QCoreApplication::removeTranslator(translator->get());
