@@ -6,10 +6,12 @@
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 
 Q_LOGGING_CATEGORY(lcDatabase, "pooldesk.storage.database")
 
@@ -94,8 +96,21 @@ Status Database::configure() {
     if (isSqlite()) {
         // WAL lets readers (the console) work while a writer allocates; NORMAL synchronous is
         // durable across application crashes in WAL mode and is what the benchmarks use.
-        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                                   "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+        // Switching a new file to WAL needs a moment alone with it, and SQLite answers "locked" at
+        // once rather than waiting when another process (a second console, pooldeskctl) opens it
+        // at the same time. Ask again for up to 10 s.
+        QElapsedTimer waited;
+        waited.start();
+        for (;;) {
+            QSqlQuery query(m_db);
+            if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
+                break;
+            if (waited.elapsed() > 10'000)
+                return Sql::storageError(query);
+            QThread::msleep(20);
+        }
+        for (const char *pragma :
+             {"PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
             if (auto done = Sql::exec(m_db, QString::fromLatin1(pragma)); !done)
                 return done.error();
         }
