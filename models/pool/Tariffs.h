@@ -3,6 +3,9 @@
 #include "domain/Money.h"
 #include "domain/Result.h"
 #include "domain/Types.h"
+#include "storage/AuditLog.h"
+
+#include <functional>
 
 namespace PoolDesk {
 
@@ -25,9 +28,17 @@ struct Tariff {
     }
 };
 
+struct TariffChange {
+    Tariff before;
+    Tariff after;
+};
+
 namespace Tariffs {
 Result<Tariff> load(Database &db, const QString &country = QStringLiteral("US"));
-Status store(Database &db, const Tariff &tariff); // caller audits (inside its transaction)
+// Loads the country's tariff, lets `change` edit it, and stores it with its audit entry
+// ("tariffs.update", before and after) in one transaction. Every price change goes through here.
+Result<TariffChange> update(Database &db, const Actor &actor, const QString &country,
+                            const std::function<void(Tariff &)> &change);
 } // namespace Tariffs
 
 } // namespace PoolDesk

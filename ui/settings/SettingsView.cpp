@@ -7,10 +7,7 @@
 #include "common/MessageBox.h"
 #include "pool/Tariffs.h"
 #include "settings/SettingsPages.h"
-#include "storage/AuditLog.h"
-#include "storage/ChangeWatcher.h"
 #include "storage/Settings.h"
-#include "storage/Transaction.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,7 +15,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -380,30 +376,14 @@ bool SettingsView::save() {
         ++saved;
     }
     if (tariffChanged) {
-        // Tariffs::store leaves the audit entry to its caller, in the same transaction.
-        Tariff before;
-        if (auto loaded = Tariffs::load(db, tariff.country))
-            before = loaded.value();
-        tariff.source = QStringLiteral("manual");
-        Transaction transaction(db);
-        auto toJson = [](const Tariff &t) {
-            return QJsonObject{{QStringLiteral("number_monthly_micros"), t.numberMonthly},
-                               {QStringLiteral("outbound_minute_micros"), t.outboundPerMinute},
-                               {QStringLiteral("inbound_minute_micros"), t.inboundPerMinute},
-                               {QStringLiteral("source"), t.source}};
-        };
-        Status done = transaction.begin();
-        if (done)
-            done = Tariffs::store(db, tariff);
-        if (done)
-            done = AuditLog::write(db, m_workspace.actor(), QStringLiteral("tariffs.update"), tariff.country,
-                                   std::nullopt, toJson(before), toJson(tariff));
-        if (done) {
-            ChangeWatcher::notify(db);
-            done = transaction.commit();
-        }
-        if (!done) {
-            m_error->showError(done.error().message);
+        auto changed = Tariffs::update(db, m_workspace.actor(), tariff.country, [&tariff](Tariff &stored) {
+            stored.numberMonthly = tariff.numberMonthly;
+            stored.outboundPerMinute = tariff.outboundPerMinute;
+            stored.inboundPerMinute = tariff.inboundPerMinute;
+            stored.source = QStringLiteral("manual");
+        });
+        if (!changed) {
+            m_error->showError(changed.error().message);
             return false;
         }
         ++saved;
