@@ -1,6 +1,7 @@
 #include "audit/AuditView.h"
 
 #include "Workspace.h"
+#include "common/CompanyFilter.h"
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/Tables.h"
@@ -48,7 +49,7 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("auditCompanyComboBox"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_period = new QComboBox(this);
     m_period->setObjectName(QStringLiteral("auditPeriodComboBox"));
     m_period->addItem(tr("Last 24 hours"), 1);
@@ -117,24 +118,13 @@ void AuditView::activated() {
 }
 
 void AuditView::refresh() {
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_model->refresh();
 }
 
 void AuditView::focusFilter() {
     m_actor->setFocus(Qt::ShortcutFocusReason);
     m_actor->selectAll();
-}
-
-void AuditView::reloadCompanies() {
-    const QVariant current = m_company->currentData();
-    const QSignalBlocker blocker(m_company);
-    m_company->clear();
-    m_company->addItem(tr("All companies"), QVariant());
-    if (auto companies = Companies(m_workspace.database()).list())
-        for (const Company &company : companies.value())
-            m_company->addItem(company.name, company.id);
-    m_company->setCurrentIndex(std::max(0, m_company->findData(current)));
 }
 
 void AuditView::applyFilter() {

@@ -38,7 +38,6 @@ public:
 
 private:
     void applyFilter();
-    void reloadCompanies();
     void showDetails();
 
     QLineEdit *m_actor = nullptr;

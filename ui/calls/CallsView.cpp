@@ -1,6 +1,7 @@
 #include "calls/CallsView.h"
 
 #include "Workspace.h"
+#include "common/CompanyFilter.h"
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/InlineError.h"
@@ -34,7 +35,7 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     m_company->setObjectName(QStringLiteral("callsCompanyComboBox"));
     m_company->setToolTip(tr("Company"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_number = new QLineEdit(this);
     m_number->setObjectName(QStringLiteral("callsNumberLineEdit"));
     m_number->setPlaceholderText(tr("Number (+1 607 695 6082)"));
@@ -140,7 +141,7 @@ void CallsView::activated() {
 }
 
 void CallsView::refresh() {
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_model->reload();
 }
 
@@ -149,19 +150,8 @@ void CallsView::focusFilter() {
     m_number->selectAll();
 }
 
-void CallsView::reloadCompanies() {
-    const QVariant current = m_company->currentData();
-    const QSignalBlocker blocker(m_company);
-    m_company->clear();
-    m_company->addItem(tr("All companies"), QVariant());
-    if (auto companies = Companies(m_workspace.database()).list())
-        for (const Company &company : companies.value())
-            m_company->addItem(company.name, company.id);
-    m_company->setCurrentIndex(std::max(0, m_company->findData(current)));
-}
-
 void CallsView::showCompany(qint64 companyId) {
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     const int index = m_company->findData(companyId);
     if (index >= 0)
         m_company->setCurrentIndex(index);

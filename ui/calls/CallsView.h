@@ -45,7 +45,6 @@ private:
     enum class Range { Today, Last7Days, ThisMonth, LastMonth, Last90Days, AllTime, Custom };
     void applyRange();
     void applyFilter();
-    void reloadCompanies();
     void updateCount();
 
     QComboBox *m_company = nullptr;

@@ -1,6 +1,7 @@
 #include "pool/PoolView.h"
 
 #include "Workspace.h"
+#include "common/CompanyFilter.h"
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/MessageBox.h"
@@ -70,7 +71,7 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     m_company->setObjectName(QStringLiteral("poolCompanyComboBox"));
     m_company->setToolTip(tr("Numbers dedicated to a company"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("poolCountLabel"));
     filters->addWidget(m_text, 1);
@@ -190,7 +191,7 @@ void PoolView::activated() {
 }
 
 void PoolView::refresh() {
-    reloadCompanies();
+    CompanyFilter::reload(m_company, m_workspace.database());
     m_model->refresh();
     m_strip->reload();
 }
@@ -202,17 +203,6 @@ void PoolView::focusFilter() {
 
 void PoolView::exportCsv() {
     ExportFlow::exportModel(this, m_workspace, m_model, QStringLiteral("pool"));
-}
-
-void PoolView::reloadCompanies() {
-    const QVariant current = m_company ? m_company->currentData() : QVariant();
-    const QSignalBlocker blocker(m_company);
-    m_company->clear();
-    m_company->addItem(tr("All companies"), QVariant());
-    if (auto companies = Companies(m_workspace.database()).list())
-        for (const Company &company : companies.value())
-            m_company->addItem(company.name, company.id);
-    m_company->setCurrentIndex(std::max(0, m_company->findData(current)));
 }
 
 void PoolView::applyFilter() {

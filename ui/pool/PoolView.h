@@ -49,7 +49,6 @@ public slots:
 
 private:
     void applyFilter();
-    void reloadCompanies();
     void updateActions();
     void updateCount();
 

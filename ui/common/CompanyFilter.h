@@ -1,0 +1,15 @@
+#pragma once
+
+class QComboBox;
+
+namespace PoolDesk {
+class Database;
+}
+
+namespace PoolDesk::Ui::CompanyFilter {
+
+// Fills a view's company filter: "All companies" (no data) then every company (its id), keeping
+// the current choice when that company still exists. Emits no change signal.
+void reload(QComboBox *combo, Database &db);
+
+} // namespace PoolDesk::Ui::CompanyFilter
