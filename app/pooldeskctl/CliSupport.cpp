@@ -66,18 +66,37 @@ OptionalNumber moneyOption(const QCommandLineParser &parser, const QString &name
     return result;
 }
 
+// Columns a string takes in a terminal: East Asian wide and full-width characters take two, so
+// Japanese headers and company names stay aligned.
+static qsizetype displayWidth(const QString &text) {
+    qsizetype width = 0;
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (c.isLowSurrogate())
+            continue;
+        const bool wide = (u >= 0x1100 && u <= 0x115F) || (u >= 0x2E80 && u <= 0xA4CF) ||
+                          (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xF900 && u <= 0xFAFF) ||
+                          (u >= 0xFE30 && u <= 0xFE4F) || (u >= 0xFF00 && u <= 0xFF60) ||
+                          (u >= 0xFFE0 && u <= 0xFFE6);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
 void printTable(QTextStream &out, const QStringList &header, const QList<QStringList> &rows) {
     QList<qsizetype> widths;
     for (const QString &title : header)
-        widths.append(title.size());
+        widths.append(displayWidth(title));
     for (const QStringList &row : rows) {
         for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
-            widths[i] = qMax(widths[i], row[i].size());
+            widths[i] = qMax(widths[i], displayWidth(row[i]));
     }
     auto printRow = [&](const QStringList &row) {
         QString line;
         for (qsizetype i = 0; i < row.size(); ++i) {
-            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+            line += row[i];
+            if (i + 1 < row.size())
+                line += QString(widths[i] + 2 - displayWidth(row[i]), QLatin1Char(' '));
         }
         out << line << Qt::endl;
     };

@@ -121,7 +121,7 @@ int runCompany(CliContext &context, const QStringList &args) {
         QList<QStringList> rows;
         for (const Company &c : companies.value())
             rows.append(
-                {c.name, toString(c.plan),
+                {c.name, displayName(c.plan),
                  limitText(c.limits.maxConcurrentCalls ? std::optional<qint64>(*c.limits.maxConcurrentCalls)
                                                        : std::nullopt),
                  limitText(c.limits.monthlyMinutes),

@@ -134,8 +134,8 @@ int runNumber(CliContext &context, const QStringList &args) {
                              ? QCoreApplication::translate("pooldeskctl", "shared")
                              : QCoreApplication::translate("pooldeskctl", "dedicated: %1")
                                    .arg(n.dedicatedCompanyName),
-                         toString(n.status), QString::number(n.totalCalls), QString::number(n.totalMinutes),
-                         Money::format(n.monthlyPrice, QLocale::c())});
+                         displayName(n.status), QString::number(n.totalCalls),
+                         QString::number(n.totalMinutes), Money::format(n.monthlyPrice, QLocale::c())});
         Cli::printTable(context.out(),
                         {QCoreApplication::translate("pooldeskctl", "NUMBER"),
                          QCoreApplication::translate("pooldeskctl", "ENVIRONMENT"),

@@ -69,7 +69,10 @@ EnvironmentSettingsPage::EnvironmentSettingsPage(Workspace &workspace, TwilioAct
     auto secretRow = new QHBoxLayout;
     secretRow->addWidget(m_secret, 1);
     secretRow->addWidget(m_secretButton);
-    form->addRow(tr("Secre&t:"), secretRow);
+    // A label beside a layout has no buddy of its own; without one the '&' would show.
+    auto secretLabel = new QLabel(tr("Secre&t:"), this);
+    secretLabel->setBuddy(m_secret);
+    form->addRow(secretLabel, secretRow);
     auto buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_testButton);
