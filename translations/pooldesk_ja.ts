@@ -283,6 +283,13 @@
     </message>
 </context>
 <context>
+    <name>CompanyFilter</name>
+    <message>
+        <source>All companies</source>
+        <translation>すべての企業</translation>
+    </message>
+</context>
+<context>
     <name>CompanyReportPdf</name>
     <message>
         <source>%1 — costs %2</source>
@@ -1606,10 +1613,6 @@ Expected: %2</source>
         </translation>
     </message>
     <message>
-        <source>All companies</source>
-        <translation>すべての企業</translation>
-    </message>
-    <message>
         <source>(nothing)</source>
         <translation>（なし）</translation>
     </message>
@@ -1770,10 +1773,6 @@ After:
     <message>
         <source>Loading…</source>
         <translation>読み込んでいます…</translation>
-    </message>
-    <message>
-        <source>All companies</source>
-        <translation>すべての企業</translation>
     </message>
     <message>
         <source>“%1” is not a complete number: type + then the country code and number.</source>
@@ -2467,10 +2466,6 @@ Status: %2</source>
     <message>
         <source>Loading…</source>
         <translation>読み込んでいます…</translation>
-    </message>
-    <message>
-        <source>All companies</source>
-        <translation>すべての企業</translation>
     </message>
     <message numerus="yes">
         <source>%n number(s)</source>
