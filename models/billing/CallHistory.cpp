@@ -1,5 +1,7 @@
 #include "billing/CallHistory.h"
 
+#include "billing/SqliteRows.h"
+
 #include "domain/Money.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -9,6 +11,8 @@
 #include <QHash>
 #include <QSqlQuery>
 
+#include <charconv>
+#include <cstring>
 #include <limits>
 
 namespace PoolDesk::CallHistory {
@@ -22,35 +26,101 @@ const QString SelectColumns = QStringLiteral(
     "cr.company_id "
     "WHERE 1 = 1");
 
-void appendFilter(const CallFilter &filter, QString &sql, QVariantList &bindings) {
+// `steer`: "+" in front of a column keeps SQLite from reading that condition through an index
+// (the condition is then checked on each row the chosen index yields); see walksSortIndex().
+void appendFilter(const CallFilter &filter, QString &sql, QVariantList &bindings,
+                  std::optional<CallSort> steer = std::nullopt) {
+    const auto column = [&](const char *name, bool sortColumn) -> QString {
+        return (steer && !sortColumn ? QStringLiteral(" AND +cr.") : QStringLiteral(" AND cr.")) +
+               QLatin1String(name);
+    };
+    const CallSort sort = steer.value_or(CallSort::StartedAt);
     if (filter.companyId) {
-        sql += QStringLiteral(" AND cr.company_id = ?");
+        sql += column("company_id = ?", false);
         bindings << *filter.companyId;
     }
     if (!filter.e164.isEmpty()) {
-        sql += QStringLiteral(" AND cr.e164 = ?");
+        sql += column("e164 = ?", sort == CallSort::Number);
         bindings << filter.e164;
     }
     if (!filter.operatorId.isEmpty()) {
-        sql += QStringLiteral(" AND COALESCE(cr.operator, '') = ?");
+        sql += steer && sort != CallSort::Operator ? QStringLiteral(" AND +COALESCE(cr.operator, '') = ?")
+                                                   : QStringLiteral(" AND COALESCE(cr.operator, '') = ?");
         bindings << filter.operatorId;
     }
     if (filter.direction) {
-        sql += QStringLiteral(" AND cr.direction = ?");
+        sql += column("direction = ?", sort == CallSort::Direction);
         bindings << toString(*filter.direction);
     }
     if (filter.fromSecs) {
-        sql += QStringLiteral(" AND cr.started_at >= ?");
+        sql += column("started_at >= ?", sort == CallSort::StartedAt);
         bindings << *filter.fromSecs;
     }
     if (filter.toSecs) {
-        sql += QStringLiteral(" AND cr.started_at < ?");
+        sql += column("started_at < ?", sort == CallSort::StartedAt);
         bindings << *filter.toSecs;
     }
     if (!filter.environment.isEmpty()) {
-        sql += QStringLiteral(" AND cr.environment = ?");
+        sql += column("environment = ?", sort == CallSort::Environment);
         bindings << filter.environment;
     }
+}
+
+// True when the index that gives the order also narrows the filter (or there is no filter), so the
+// planner reads a page as one index range in order, whatever the filter.
+bool sortIndexServes(const CallFilter &filter, CallSort sort) {
+    switch (sort) {
+    case CallSort::StartedAt:
+    case CallSort::Company:
+        return true; // every filter's index is (column, started_at, id), or started_at itself
+    case CallSort::Number:
+        if (!filter.e164.isEmpty())
+            return true;
+        break;
+    case CallSort::Operator:
+        if (!filter.operatorId.isEmpty())
+            return true;
+        break;
+    case CallSort::Direction:
+        if (filter.direction)
+            return true;
+        break;
+    case CallSort::Environment:
+        if (!filter.environment.isEmpty())
+            return true;
+        break;
+    case CallSort::Duration:
+    case CallSort::Cost:
+    case CallSort::TwilioPrice:
+        break;
+    }
+    return filter == CallFilter{};
+}
+
+// Otherwise there are two ways to read a page: the filter's index, then sort every matching row;
+// or walk the order's index and check the filter on each row until the page is full. SQLite's
+// planner (no statistics in a console's database) takes the first, which sorts half a million rows
+// for a company's calls at 10 million. The walk reads about limit x (all rows / matching rows)
+// rows, so it wins once the filter keeps many rows: count them, up to WalkThreshold, through the
+// filter's index (a few milliseconds) and steer the planner when they reach it.
+constexpr int WalkThreshold = 50000;
+
+Result<bool> walksSortIndex(Database &db, const CallFilter &filter, CallSort sort) {
+    if (!db.isSqlite() || sortIndexServes(filter, sort))
+        return false; // PostgreSQL's planner has the statistics to choose by itself
+    QString sql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM call_records cr WHERE 1 = 1");
+    QVariantList bindings;
+    appendFilter(filter, sql, bindings);
+    sql += QStringLiteral(" LIMIT ") + QString::number(WalkThreshold) + QStringLiteral(") matching");
+    QSqlQuery query(db.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return Sql::storageError(query);
+    for (const QVariant &value : bindings)
+        query.addBindValue(value);
+    if (!query.exec() || !query.next())
+        return Sql::storageError(query);
+    return query.value(0).toLongLong() >= WalkThreshold;
 }
 
 // The sort key's SQL expressions (the row id follows them) and the same values from a row.
@@ -153,13 +223,14 @@ Result<QList<CallRow>> runRows(Database &db, const QString &sql, const QVariantL
     return rows;
 }
 
-// One keyset step: rows after `key` (empty: from the start) in the order, with an extra condition.
-Result<QList<CallRow>> keysetRows(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
-                                  const QVariantList &key, const QString &extraCondition,
-                                  const QVariantList &extraBindings, int limit) {
-    QString sql = SelectColumns;
-    QVariantList bindings;
-    appendFilter(filter, sql, bindings);
+// One keyset step's SQL: rows after `key` (empty: from the start) in the order, with an extra
+// condition; limit <= 0 reads to the end.
+void keysetSql(const CallFilter &filter, CallSort sort, Qt::SortOrder order, const QVariantList &key,
+               const QString &extraCondition, const QVariantList &extraBindings, int limit, QString &sql,
+               QVariantList &bindings, bool walkSortIndex = false) {
+    sql = SelectColumns;
+    bindings.clear();
+    appendFilter(filter, sql, bindings, walkSortIndex ? std::optional<CallSort>(sort) : std::nullopt);
     sql += extraCondition;
     bindings += extraBindings;
     QStringList keys = keyExpressions(sort);
@@ -175,9 +246,23 @@ Result<QList<CallRow>> keysetRows(Database &db, const CallFilter &filter, CallSo
         bindings += key;
     }
     const QString direction = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
-    sql += QStringLiteral(" ORDER BY ") + keys.join(direction + QStringLiteral(", ")) + direction +
-           QStringLiteral(" LIMIT ") + QString::number(limit);
+    sql += QStringLiteral(" ORDER BY ") + keys.join(direction + QStringLiteral(", ")) + direction;
+    if (limit > 0)
+        sql += QStringLiteral(" LIMIT ") + QString::number(limit);
+}
+
+Result<QList<CallRow>> keysetRows(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
+                                  const QVariantList &key, const QString &extraCondition,
+                                  const QVariantList &extraBindings, int limit, bool walkSortIndex = false) {
+    QString sql;
+    QVariantList bindings;
+    keysetSql(filter, sort, order, key, extraCondition, extraBindings, limit, sql, bindings, walkSortIndex);
     return runRows(db, sql, bindings);
+}
+
+// The extra condition that keeps one company's calls (NULL: calls of deleted companies).
+QString companyCondition(const std::optional<qint64> &company) {
+    return company ? QStringLiteral(" AND cr.company_id = ?") : QStringLiteral(" AND cr.company_id IS NULL");
 }
 
 // Companies in name order for the company sort (a NULL id stands for calls of deleted companies).
@@ -207,13 +292,22 @@ Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt:
     limit = std::max(1, limit);
     CallPage result;
     if (sort != CallSort::Company) {
+        // Decided on the first page, kept by the cursor for the pages that follow.
+        std::optional<bool> walk = cursor.atStart ? std::nullopt : cursor.walkSortIndex;
+        if (!walk) {
+            auto decided = walksSortIndex(db, filter, sort);
+            if (!decided)
+                return decided.error();
+            walk = decided.value();
+        }
         auto rows = keysetRows(db, filter, sort, order, cursor.atStart ? QVariantList() : cursor.key,
-                               QString(), {}, limit);
+                               QString(), {}, limit, *walk);
         if (!rows)
             return rows.error();
         result.rows = std::move(rows).value();
         result.atEnd = result.rows.size() < limit;
         result.next = cursor;
+        result.next.walkSortIndex = walk;
         if (!result.rows.isEmpty()) {
             result.next.atStart = false;
             result.next.key = keyValues(sort, result.rows.constLast());
@@ -231,8 +325,7 @@ Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt:
     next.atStart = false;
     while (result.rows.size() < limit && next.companyIndex < companies->size()) {
         const std::optional<qint64> company = companies->at(next.companyIndex);
-        const QString condition =
-            company ? QStringLiteral(" AND cr.company_id = ?") : QStringLiteral(" AND cr.company_id IS NULL");
+        const QString condition = companyCondition(company);
         const QVariantList bindings = company ? QVariantList{*company} : QVariantList{};
         const int wanted = limit - static_cast<int>(result.rows.size());
         auto rows = keysetRows(db, filter, sort, order, next.key, condition, bindings, wanted);
@@ -325,39 +418,213 @@ QStringList csvHeader() {
 
 namespace {
 // ISO 8601 in local time with its UTC offset ("2026-03-01T09:30:00+09:00"): what the console shows,
-// and unambiguous. The offset is looked up once per hour of timestamps, not per cell.
+// and unambiguous. The offset is looked up once per hour of timestamps and the date once per day,
+// not per cell; the text is UTF-8 bytes, valid until the next call.
 class IsoLocal {
 public:
-    QString operator()(qint64 secs) {
+    QByteArrayView operator()(qint64 secs) {
         const qint64 hour = secs / 3600;
         if (hour != m_hour) {
             m_hour = hour;
             m_offset = QDateTime::fromSecsSinceEpoch(secs).offsetFromUtc();
             m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
                                .toString(Qt::ISODate)
-                               .mid(19); // "Z" or "+09:00"
+                               .mid(19) // "Z" or "+09:00"
+                               .toLatin1();
+            m_day = std::numeric_limits<qint64>::min();
         }
         const qint64 local = secs + m_offset;
         const qint64 day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
         if (day != m_day) {
             m_day = day;
-            m_dayText = QDateTime::fromSecsSinceEpoch(day * 86400, Qt::UTC).date().toString(Qt::ISODate) +
-                        QLatin1Char('T');
+            m_dayText =
+                QDateTime::fromSecsSinceEpoch(day * 86400, Qt::UTC).date().toString(Qt::ISODate).toLatin1() +
+                'T';
         }
         const int seconds = static_cast<int>(local - day * 86400);
-        char clock[9] = {char('0' + seconds / 36000),      char('0' + seconds / 3600 % 10), ':',
-                         char('0' + seconds % 3600 / 600), char('0' + seconds % 600 / 60),  ':',
-                         char('0' + seconds % 60 / 10),    char('0' + seconds % 10),        '\0'};
-        return m_dayText + QLatin1String(clock, 8) + m_offsetText;
+        // Date (with its "T") and offset are short: the text fits the buffer, or is cut.
+        char *p = m_text;
+        char *const end = m_text + sizeof m_text;
+        const auto put = [&](const char *data, qsizetype size) {
+            const qsizetype n = std::min<qsizetype>(size, end - p);
+            std::memcpy(p, data, static_cast<size_t>(n));
+            p += n;
+        };
+        put(m_dayText.constData(), m_dayText.size());
+        const char clock[8] = {char('0' + seconds / 36000),      char('0' + seconds / 3600 % 10), ':',
+                               char('0' + seconds % 3600 / 600), char('0' + seconds % 600 / 60),  ':',
+                               char('0' + seconds % 60 / 10),    char('0' + seconds % 10)};
+        put(clock, 8);
+        put(m_offsetText.constData(), m_offsetText.size());
+        return QByteArrayView(m_text, p - m_text);
     }
 
 private:
     qint64 m_hour = std::numeric_limits<qint64>::min();
     qint64 m_day = std::numeric_limits<qint64>::min();
     int m_offset = 0;
-    QString m_offsetText;
-    QString m_dayText;
+    QByteArray m_offsetText;
+    QByteArray m_dayText;
+    char m_text[64];
 };
+
+// Money::toPlainString(micros, 6) as bytes: "-1.150000".
+QByteArrayView plainMicros(qint64 micros, char (&buffer)[32]) {
+    const bool negative = micros < 0;
+    const quint64 magnitude = negative ? 0 - static_cast<quint64>(micros) : static_cast<quint64>(micros);
+    char *p = buffer;
+    if (negative)
+        *p++ = '-';
+    p = std::to_chars(p, buffer + 24, magnitude / 1000000).ptr;
+    *p++ = '.';
+    quint64 fraction = magnitude % 1000000;
+    for (int i = 5; i >= 0; --i) {
+        p[i] = char('0' + fraction % 10);
+        fraction /= 10;
+    }
+    return QByteArrayView(buffer, p + 6 - buffer);
+}
+
+// One exported call as UTF-8 cells, whichever way it was read.
+struct CsvCells {
+    qint64 startedAt = 0;
+    qint64 endedAt = 0;
+    QByteArrayView company;
+    QByteArrayView e164;
+    QByteArrayView operatorId;
+    bool inbound = false;
+    qint64 durationSeconds = 0;
+    qint64 billedMinutes = 0;
+    qint64 estimatedCost = 0;
+    std::optional<qint64> twilioPrice;
+    QByteArrayView environment;
+    QByteArrayView session;
+    QByteArrayView callSid;
+};
+
+// The columns of csvHeader(), in its order.
+void writeCells(CsvWriter &writer, IsoLocal &isoLocal, const CsvCells &row) {
+    char money[32];
+    writer.addTextUtf8(isoLocal(row.startedAt));
+    writer.addTextUtf8(isoLocal(row.endedAt));
+    writer.addTextUtf8(row.company);
+    writer.addTextUtf8(row.e164);
+    writer.addTextUtf8(row.operatorId);
+    writer.addTextUtf8(row.inbound ? QByteArrayView("inbound") : QByteArrayView("outbound"));
+    writer.addNumber(row.durationSeconds);
+    writer.addNumber(row.billedMinutes);
+    writer.addRawUtf8(plainMicros(row.twilioPrice.value_or(row.estimatedCost), money));
+    writer.addTextUtf8(row.twilioPrice ? QByteArrayView("twilio") : QByteArrayView("estimate"));
+    writer.addRawUtf8(plainMicros(row.estimatedCost, money));
+    writer.addRawUtf8(row.twilioPrice ? plainMicros(*row.twilioPrice, money) : QByteArrayView());
+    writer.addTextUtf8(row.environment);
+    writer.addTextUtf8(row.session);
+    writer.addTextUtf8(row.callSid);
+}
+
+Error cancelled() {
+    return makeError(Error::Code::Cancelled,
+                     QCoreApplication::translate("CallHistory", "The export was cancelled."));
+}
+
+// Through Qt's SQL layer (any engine), page by page.
+Status exportPages(Database &db, const CallFilter &filter, CsvWriter &writer, const ExportOptions &options,
+                   const std::function<void(qint64, qint64)> &progress, const std::atomic<bool> *cancel,
+                   qint64 total, qint64 &written) {
+    CallCursor cursor;
+    IsoLocal isoLocal;
+    for (;;) {
+        if (cancel && cancel->load())
+            return cancelled();
+        auto next = page(db, filter, options.sort, options.order, cursor, options.pageSize);
+        if (!next)
+            return next.error();
+        for (const CallRow &row : next->rows) {
+            const QByteArray company = row.companyName.toUtf8();
+            const QByteArray e164 = row.e164.toUtf8();
+            const QByteArray operatorId = row.operatorId.toUtf8();
+            const QByteArray environment = row.environment.toUtf8();
+            const QByteArray session = row.session.toUtf8();
+            const QByteArray callSid = row.callSid.toUtf8();
+            writeCells(writer, isoLocal,
+                       {row.startedAt, row.endedAt, company, e164, operatorId,
+                        row.direction == Direction::Inbound, row.durationSeconds, row.billedMinutes,
+                        row.estimatedCost, row.twilioPrice, environment, session, callSid});
+            if (!writer.endRow())
+                break;
+        }
+        written += next->rows.size();
+        if (writer.failed())
+            return success();
+        if (progress)
+            progress(written, total);
+        if (next->atEnd)
+            return success();
+        cursor = next->next;
+    }
+}
+
+// SQLite: one statement per order segment (the company order walks the companies), read through
+// SQLite's C API straight into the writer's buffer. Same rows, order and bytes as exportPages().
+Status exportNative(Database &db, const CallFilter &filter, CsvWriter &writer, const ExportOptions &options,
+                    const std::function<void(qint64, qint64)> &progress, const std::atomic<bool> *cancel,
+                    qint64 total, qint64 &written) {
+    QList<std::optional<qint64>> segments{std::nullopt};
+    if (options.sort == CallSort::Company) {
+        auto companies = companyOrder(db, filter, options.order);
+        if (!companies)
+            return companies.error();
+        segments = companies.value();
+    }
+    const qint64 step = std::max(1, options.pageSize);
+    IsoLocal isoLocal;
+    if (cancel && cancel->load())
+        return cancelled();
+    for (qsizetype s = 0; s < segments.size(); ++s) {
+        QString sql;
+        QVariantList bindings;
+        const bool bySegment = options.sort == CallSort::Company;
+        keysetSql(filter, options.sort, options.order, {},
+                  bySegment ? companyCondition(segments[s]) : QString(),
+                  bySegment && segments[s] ? QVariantList{*segments[s]} : QVariantList{}, 0, sql, bindings);
+        auto prepared = SqliteRows::prepare(db, sql, bindings);
+        if (!prepared)
+            return prepared.error();
+        SqliteRows &rows = *prepared.value();
+        while (rows.next()) {
+            CsvCells cells;
+            cells.startedAt = rows.integer(1);
+            cells.endedAt = rows.integer(2);
+            if (!rows.isNull(3))
+                cells.company = rows.text(4);
+            cells.e164 = rows.text(6);
+            cells.operatorId = rows.text(7);
+            cells.inbound = rows.text(8) == QByteArrayView("inbound");
+            cells.durationSeconds = rows.integer(9);
+            cells.billedMinutes = rows.integer(10);
+            cells.estimatedCost = rows.integer(11);
+            if (!rows.isNull(12))
+                cells.twilioPrice = rows.integer(12);
+            cells.environment = rows.text(13);
+            cells.session = rows.text(14);
+            cells.callSid = rows.text(15);
+            writeCells(writer, isoLocal, cells);
+            if (!writer.endRow())
+                return success();
+            if (++written % step == 0) {
+                if (progress)
+                    progress(written, total);
+                if (cancel && cancel->load())
+                    return cancelled();
+            }
+        }
+        if (!rows.status())
+            return rows.status();
+    }
+    if (progress)
+        progress(written, total);
+    return success();
+}
 } // namespace
 
 Result<qint64> exportCsv(Database &db, const CallFilter &filter, QIODevice &device,
@@ -373,46 +640,12 @@ Result<qint64> exportCsv(Database &db, const CallFilter &filter, QIODevice &devi
     }
     CsvWriter writer(device, options.csv);
     writer.writeRow(csvHeader());
-    CallCursor cursor;
-    IsoLocal isoLocal;
     qint64 written = 0;
-    const QString sourceTwilio = QStringLiteral("twilio");
-    const QString sourceEstimate = QStringLiteral("estimate");
-    for (;;) {
-        if (cancel && cancel->load())
-            return makeError(Error::Code::Cancelled,
-                             QCoreApplication::translate("CallHistory", "The export was cancelled."));
-        auto next = page(db, filter, options.sort, options.order, cursor, options.pageSize);
-        if (!next)
-            return next.error();
-        for (const CallRow &row : next->rows) {
-            writer.addText(isoLocal(row.startedAt));
-            writer.addText(isoLocal(row.endedAt));
-            writer.addText(row.companyName);
-            writer.addText(row.e164);
-            writer.addText(row.operatorId);
-            writer.addText(toString(row.direction));
-            writer.addNumber(row.durationSeconds);
-            writer.addNumber(row.billedMinutes);
-            writer.addNumber(Money::toPlainString(row.twilioPrice.value_or(row.estimatedCost), 6));
-            writer.addText(row.twilioPrice ? sourceTwilio : sourceEstimate);
-            writer.addNumber(Money::toPlainString(row.estimatedCost, 6));
-            writer.addNumber(row.twilioPrice ? Money::toPlainString(*row.twilioPrice, 6) : QString());
-            writer.addText(row.environment);
-            writer.addText(row.session);
-            writer.addText(row.callSid);
-            if (!writer.endRow())
-                break;
-        }
-        written += next->rows.size();
-        if (writer.failed())
-            break;
-        if (progress)
-            progress(written, total);
-        if (next->atEnd)
-            break;
-        cursor = next->next;
-    }
+    const bool native = options.reader == ExportOptions::Reader::Automatic && SqliteRows::available(db);
+    const Status status = native ? exportNative(db, filter, writer, options, progress, cancel, total, written)
+                                 : exportPages(db, filter, writer, options, progress, cancel, total, written);
+    if (!status)
+        return status.error();
     if (!writer.flush())
         return makeError(
             Error::Code::Storage,

@@ -68,6 +68,7 @@ struct CallCursor {
     bool atStart = true;
     QVariantList key; // the last row's sort key values, then its id
     int companyIndex = 0;
+    std::optional<bool> walkSortIndex; // how the first page was read (CallHistory.cpp), for the next
 };
 
 struct CallPage {
@@ -103,7 +104,11 @@ struct ExportOptions {
     CsvWriter::Options csv;
     CallSort sort = CallSort::StartedAt;
     Qt::SortOrder order = Qt::DescendingOrder;
-    int pageSize = 20000;
+    int pageSize = 20000; // rows per page (Qt path) and between progress reports
+    // Automatic reads SQLite through its C API (several times faster) and other engines through
+    // Qt's SQL layer; Qt forces the latter (tests compare the two).
+    enum class Reader { Automatic, Qt };
+    Reader reader = Reader::Automatic;
 };
 // Writes the filtered history as CSV straight from SQL (never through a view's pages).
 // progress(rowsWritten, totalRows) is called after each page (totalRows -1 when unknown);

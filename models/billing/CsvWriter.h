@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QIODevice>
 #include <QString>
 #include <QStringList>
@@ -23,7 +24,11 @@ public:
 
     void addText(const QString &text);
     void addNumber(const QString &number);
-    void addNumber(qint64 number) { addNumber(QString::number(number)); }
+    void addNumber(qint64 number);
+    // The same for UTF-8 bytes (the fast paths that read SQLite's text as is): addTextUtf8 quotes
+    // and neutralises exactly like addText, addRawUtf8 writes a number's digits as they are.
+    void addTextUtf8(QByteArrayView utf8);
+    void addRawUtf8(QByteArrayView utf8);
     // Ends the record. Returns false when the device refused the data (disk full, closed).
     bool endRow();
     bool writeRow(const QStringList &textCells);
@@ -36,7 +41,11 @@ public:
     static QString neutralise(const QString &text);
 
 private:
-    void addRaw(const QString &field);
+    void separate() {
+        if (!m_firstField)
+            m_buffer.append(',');
+        m_firstField = false;
+    }
 
     QIODevice &m_device;
     QByteArray m_buffer;

@@ -1,5 +1,7 @@
 #include "CostSeed.h"
 #include "billing/CallHistory.h"
+#include "billing/SqliteRows.h"
+#include "pool/Companies.h"
 
 #include <QBuffer>
 
@@ -12,6 +14,8 @@ private slots:
     void exportsTheFilteredRows();
     void cancelStopsTheExport_data() { Test::addEngineRows(); }
     void cancelStopsTheExport();
+    void sqliteReaderWritesTheSameBytes_data();
+    void sqliteReaderWritesTheSameBytes();
 };
 
 void TestCallHistoryExport::exportsTheFilteredRows() {
@@ -66,6 +70,74 @@ void TestCallHistoryExport::cancelStopsTheExport() {
         *f.db, {}, buffer, options, [&](qint64 done, qint64) { cancel = done >= 2; }, &cancel);
     QVERIFY(!written);
     QCOMPARE(written.error().code, Error::Code::Cancelled);
+}
+
+void TestCallHistoryExport::sqliteReaderWritesTheSameBytes_data() {
+    Test::addEngineRows();
+}
+
+// On SQLite the export reads rows through SQLite's C API; it must write exactly what the Qt path
+// writes, in every order, for the awkward cells too (Japanese, quotes, commas, newlines, formulas,
+// NULLs, a deleted company, negative amounts).
+void TestCallHistoryExport::sqliteReaderWritesTheSameBytes() {
+    QFETCH(QString, engine);
+    qputenv("TZ", "Asia/Tokyo"); // offsets in the times (+09:00)
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    Database &db = *f.db;
+    QCOMPARE(SqliteRows::available(db), engine == QLatin1String("sqlite")); // the fast path is the one tested
+    const Actor actor{QStringLiteral("user:test")};
+    const qint64 sakura =
+        Companies(db).add(actor, QStringLiteral("さくら歯科, \"本店\""), Plan::Standard)->id;
+    Test::seedCall(db, f.s2, QStringLiteral("+15550000002"), sakura, QStringLiteral("inbound"),
+                   Test::utc(2026, 3, 20, 14, 59) + 59, 61, -1'500'000, 2'500'001, QStringLiteral("本番"),
+                   QStringLiteral("受付\n2番"));
+    Test::seedCall(db, f.s3, QStringLiteral("+15550000003"), std::nullopt, QStringLiteral("outbound"),
+                   Test::utc(2026, 3, 21, 0, 0), 0, 0, std::nullopt, QStringLiteral("production"),
+                   QStringLiteral("@SUM(A1)"));
+    QVERIFY(
+        Sql::exec(db.connection(),
+                  QStringLiteral("UPDATE call_records SET session = ?, call_sid = ?, operator = NULL WHERE "
+                                 "company_id = ?"), // Cafe's one call
+                  {QStringLiteral("-s,1"), QStringLiteral("CA\"x\""), f.cafe}));
+    QVERIFY(Sql::exec(db.connection(),
+                      QStringLiteral("UPDATE call_records SET session = ? WHERE id = (SELECT MIN(id) FROM "
+                                     "call_records WHERE company_id = ?)"),
+                      {QStringLiteral("+\r\n"), f.acme}));
+
+    const auto exportWith = [&](CallHistory::ExportOptions options) {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        auto written = CallHistory::exportCsv(db, {}, buffer, options);
+        if (!written)
+            qWarning() << written.error().message;
+        return written ? buffer.data() : QByteArray();
+    };
+    for (int s = 0; s <= static_cast<int>(CallSort::Environment); ++s) {
+        for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            CallHistory::ExportOptions options;
+            options.csv.byteOrderMark = true;
+            options.sort = static_cast<CallSort>(s);
+            options.order = order;
+            options.pageSize = 3;
+            options.reader = CallHistory::ExportOptions::Reader::Qt;
+            const QByteArray viaQt = exportWith(options);
+            options.reader = CallHistory::ExportOptions::Reader::Automatic;
+            const QByteArray automatic = exportWith(options);
+            QCOMPARE(viaQt.count("\r\n"), 10); // header, 8 calls, one call with a CRLF in a cell
+            QCOMPARE(automatic, viaQt);
+        }
+    }
+    const QByteArray csv = exportWith({});
+    QVERIFY(csv.contains(
+        "2026-03-20T23:59:59+09:00,2026-03-21T00:01:00+09:00,\"さくら歯科, \"\"本店\"\"\","
+        "'+15550000002,\"受付\n2番\",inbound,61,2,2.500001,twilio,-1.500000,2.500001,本番,,\r\n"));
+    QVERIFY(csv.contains(
+        "2026-03-21T09:00:00+09:00,2026-03-21T09:00:00+09:00,,'+15550000003,'@SUM(A1),outbound,0,"
+        "0,0.000000,estimate,0.000000,,production,,\r\n"));
+    QVERIFY(csv.contains(",Cafe Hybrid,'+15550000001,,outbound,30,1,0.013000,estimate,0.013000,,production,"
+                         "\"'-s,1\",\"CA\"\"x\"\"\"\r\n"));
+    QVERIFY(csv.contains(",production,\"'+\r\n\",\r\n"));
+    qunsetenv("TZ");
 }
 
 QTEST_GUILESS_MAIN(TestCallHistoryExport)

@@ -65,12 +65,25 @@ void TestCsvWriter::quotesPerRfc4180_data() {
     QTest::newRow("crlf") << QStringLiteral("a\r\nb") << QStringLiteral("\"a\r\nb\"");
     QTest::newRow("empty") << QString() << QString();
     QTest::newRow("japanese") << QStringLiteral("さくら歯科") << QStringLiteral("さくら歯科");
+    QTest::newRow("japanese, quoted")
+        << QStringLiteral("さくら歯科, \"本店\"") << QStringLiteral("\"さくら歯科, \"\"本店\"\"\"");
+}
+
+// What the writer puts in the file for one text cell (the byte path every export uses).
+static QByteArray written(const QString &text) {
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    CsvWriter writer(buffer, {});
+    writer.addTextUtf8(text.toUtf8());
+    writer.flush();
+    return buffer.data();
 }
 
 void TestCsvWriter::quotesPerRfc4180() {
     QFETCH(QString, text);
     QFETCH(QString, encoded);
     QCOMPARE(CsvWriter::encodeText(text), encoded);
+    QCOMPARE(written(text), encoded.toUtf8());
 }
 
 void TestCsvWriter::neutralisesFormulas_data() {
@@ -91,6 +104,7 @@ void TestCsvWriter::neutralisesFormulas() {
     QFETCH(QString, text);
     QFETCH(QString, encoded);
     QCOMPARE(CsvWriter::encodeText(text), encoded);
+    QCOMPARE(written(text), encoded.toUtf8());
 }
 
 void TestCsvWriter::numbersAreNotNeutralised() {
