@@ -1,5 +1,6 @@
 #include "billing/CostReport.h"
 
+#include "billing/SqliteRows.h"
 #include "pool/ErlangB.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
@@ -15,6 +16,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace PoolDesk {
@@ -30,6 +32,29 @@ struct NumberInfo {
     qint64 boughtAt = 0;
     std::optional<qint64> lastUsedAt;
 };
+
+// What the month's calls add up to, for one company, number and direction (and hour).
+struct CallSums {
+    qint64 calls = 0;
+    qint64 minutes = 0;
+    qint64 seconds = 0;
+    Micros estimate = 0;
+    Micros cost = 0; // Twilio's price where reported, the estimate otherwise
+    qint64 twilioPricedCalls = 0;
+    Micros twilioBilled = 0;
+    Micros estimateOfTwilioPriced = 0;
+};
+
+struct GroupKey {
+    qint64 company; // min() for NULL
+    qint64 number;  // min() for NULL
+    bool inbound;
+    bool operator==(const GroupKey &other) const = default;
+};
+
+size_t qHash(const GroupKey &key, size_t seed = 0) {
+    return qHashMulti(seed, key.company, key.number, key.inbound);
+}
 
 } // namespace
 
@@ -186,7 +211,101 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
     QMap<QString, QMap<int, qint64>> sharedMinutes;
     // environment -> hour -> (call seconds, calls) on shared numbers
     QHash<QString, QHash<qint64, std::pair<qint64, qint64>>> sharedHours;
-    {
+    const auto addCalls = [&](const std::optional<qint64> &companyId, const std::optional<qint64> &numberId,
+                              bool inbound, const CallSums &sums) {
+        const int c = companyIndex(companyId);
+        CompanyCost &company = report.companies[c];
+        if (inbound) {
+            company.inboundCalls += sums.calls;
+            company.inboundMinutes += sums.minutes;
+            company.inbound += sums.cost;
+        } else {
+            company.outboundCalls += sums.calls;
+            company.outboundMinutes += sums.minutes;
+            company.outbound += sums.cost;
+        }
+        company.estimatedCalls += sums.estimate;
+        company.twilioPricedCalls += sums.twilioPricedCalls;
+        company.twilioBilled += sums.twilioBilled;
+        company.estimateOfTwilioPriced += sums.estimateOfTwilioPriced;
+        report.calls += sums.calls;
+        if (numberId && numberRow.contains(*numberId)) {
+            const int n = numberRow.value(*numberId);
+            NumberCost &number = report.numbers[n];
+            number.calls += sums.calls;
+            number.minutes += sums.minutes;
+            number.busySeconds += sums.seconds;
+            number.callCost += sums.cost;
+            if (!numbers[n].dedicatedTo)
+                sharedMinutes[numbers[n].environment][c] += sums.minutes;
+        }
+    };
+    const auto addSharedHour = [&](const std::optional<qint64> &numberId, qint64 hour, qint64 seconds,
+                                   qint64 calls) {
+        if (!numberId)
+            return;
+        const auto n = numberRow.constFind(*numberId);
+        if (n == numberRow.cend() || numbers[n.value()].dedicatedTo)
+            return;
+        auto &slot = sharedHours[numbers[n.value()].environment][hour];
+        slot.first += seconds;
+        slot.second += calls;
+    };
+    if (SqliteRows::available(db)) {
+        // SQLite: read the month's calls through SQLite's C API and add them up here. A GROUP BY
+        // by hour sorts every call and yields nearly as many groups as calls (about 3 times the raw
+        // per-company GROUP BY at 10 million calls); a hash by company, number and direction, and
+        // one by number and hour, do the same sums in one pass. Same figures as the SQL below.
+        auto prepared = SqliteRows::prepare(
+            db,
+            QStringLiteral("SELECT company_id, number_id, direction, started_at, billed_minutes, "
+                           "duration_seconds, estimated_cost_micros, twilio_price_micros FROM call_records "
+                           "WHERE started_at >= ? AND started_at < ?"),
+            {report.fromSecs, report.toSecs});
+        if (!prepared)
+            return prepared.error();
+        SqliteRows &rows = *prepared.value();
+        QHash<GroupKey, CallSums> groups;
+        QHash<std::pair<qint64, qint64>, std::pair<qint64, qint64>>
+            hours; // (number, hour) -> (seconds, calls)
+        constexpr qint64 Null = std::numeric_limits<qint64>::min();
+        while (rows.next()) {
+            const GroupKey key{rows.isNull(0) ? Null : rows.integer(0),
+                               rows.isNull(1) ? Null : rows.integer(1),
+                               rows.text(2) == QByteArrayView("inbound")};
+            const qint64 minutes = rows.integer(4);
+            const qint64 seconds = rows.integer(5);
+            const Micros estimate = rows.integer(6);
+            const bool priced = !rows.isNull(7);
+            const Micros twilio = rows.integer(7);
+            CallSums &sums = groups[key];
+            ++sums.calls;
+            sums.minutes += minutes;
+            sums.seconds += seconds;
+            sums.estimate += estimate;
+            sums.cost += priced ? twilio : estimate;
+            if (priced) {
+                ++sums.twilioPricedCalls;
+                sums.twilioBilled += twilio;
+                sums.estimateOfTwilioPriced += estimate;
+            }
+            if (key.number != Null) {
+                auto &hour = hours[{key.number, rows.integer(3) / 3600}];
+                hour.first += seconds;
+                ++hour.second;
+            }
+        }
+        if (!rows.status())
+            return rows.status().error();
+        for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+            const GroupKey &key = it.key();
+            addCalls(key.company == Null ? std::nullopt : std::optional<qint64>(key.company),
+                     key.number == Null ? std::nullopt : std::optional<qint64>(key.number), key.inbound,
+                     it.value());
+        }
+        for (auto it = hours.cbegin(); it != hours.cend(); ++it)
+            addSharedHour(it.key().first, it.key().second, it.value().first, it.value().second);
+    } else {
         QSqlQuery query(db.connection());
         query.setForwardOnly(true);
         query.prepare(QStringLiteral(
@@ -201,44 +320,19 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
         if (!query.exec())
             return Sql::storageError(query);
         while (query.next()) {
-            const int c = companyIndex(Sql::optionalInt(query.value(0)));
             const std::optional<qint64> numberId = Sql::optionalInt(query.value(1));
-            const bool inbound = query.value(2).toString() == QLatin1String("inbound");
-            const qint64 hour = query.value(3).toLongLong();
-            const qint64 calls = query.value(4).toLongLong();
-            const qint64 minutes = query.value(5).toLongLong();
-            const qint64 seconds = query.value(6).toLongLong();
-            const Micros estimate = query.value(7).toLongLong();
-            const Micros cost = query.value(8).toLongLong();
-            CompanyCost &company = report.companies[c];
-            if (inbound) {
-                company.inboundCalls += calls;
-                company.inboundMinutes += minutes;
-                company.inbound += cost;
-            } else {
-                company.outboundCalls += calls;
-                company.outboundMinutes += minutes;
-                company.outbound += cost;
-            }
-            company.estimatedCalls += estimate;
-            company.twilioPricedCalls += query.value(9).toLongLong();
-            company.twilioBilled += query.value(10).toLongLong();
-            company.estimateOfTwilioPriced += query.value(11).toLongLong();
-            report.calls += calls;
-            if (numberId && numberRow.contains(*numberId)) {
-                const int n = numberRow.value(*numberId);
-                NumberCost &number = report.numbers[n];
-                number.calls += calls;
-                number.minutes += minutes;
-                number.busySeconds += seconds;
-                number.callCost += cost;
-                if (!numbers[n].dedicatedTo) {
-                    sharedMinutes[numbers[n].environment][c] += minutes;
-                    auto &slot = sharedHours[numbers[n].environment][hour];
-                    slot.first += seconds;
-                    slot.second += calls;
-                }
-            }
+            CallSums sums;
+            sums.calls = query.value(4).toLongLong();
+            sums.minutes = query.value(5).toLongLong();
+            sums.seconds = query.value(6).toLongLong();
+            sums.estimate = query.value(7).toLongLong();
+            sums.cost = query.value(8).toLongLong();
+            sums.twilioPricedCalls = query.value(9).toLongLong();
+            sums.twilioBilled = query.value(10).toLongLong();
+            sums.estimateOfTwilioPriced = query.value(11).toLongLong();
+            addCalls(Sql::optionalInt(query.value(0)), numberId,
+                     query.value(2).toString() == QLatin1String("inbound"), sums);
+            addSharedHour(numberId, query.value(3).toLongLong(), sums.seconds, sums.calls);
         }
     }
 
