@@ -6,14 +6,75 @@
 #include "storage/SqlHelpers.h"
 #include "twilio/TwilioTypes.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
-#include <QMap>
+#include <QLoggingCategory>
+#include <QSqlDriver>
+
+#include <sqlite3.h>
+
+Q_LOGGING_CATEGORY(lcCallIngest, "pooldesk.twilio.callingest")
 
 namespace PoolDesk::Twilio {
+
+namespace {
+
+const QLatin1String SidKey("sid"), StatusKey("status"), DirectionKey("direction"), FromKey("from"),
+    ToKey("to"), StartKey("start_time"), EndKey("end_time"), DurationKey("duration"), PriceKey("price");
+
+// Completed, busy, failed, no-answer or canceled: nothing about the call will change.
+bool isFinalStatus(const QString &status) {
+    return status == QLatin1String("completed") || status == QLatin1String("busy") ||
+           status == QLatin1String("failed") || status == QLatin1String("no-answer") ||
+           status == QLatin1String("canceled");
+}
+
+constexpr int Columns = 12;
+const QString InsertColumns = QStringLiteral(
+    "INSERT INTO call_records (call_sid, number_id, e164, company_id, direction, started_at, ended_at, "
+    "duration_seconds, billed_minutes, estimated_cost_micros, twilio_price_micros, environment) VALUES ");
+const QString InsertTuple = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+const QString OnConflict = QStringLiteral(" ON CONFLICT (call_sid) WHERE call_sid IS NOT NULL DO NOTHING");
+
+// The connection's sqlite3 handle; Qt's SQLite driver uses the same system library we link.
+sqlite3 *sqliteHandle(Database &db) {
+    if (!db.isSqlite() || !db.connection().driver())
+        return nullptr;
+    const QVariant handle = db.connection().driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+Error sqliteError(sqlite3 *handle) {
+    const QString detail = QString::fromUtf8(sqlite3_errmsg(handle));
+    qCWarning(lcCallIngest) << "storing calls failed:" << detail;
+    return makeError(Error::Code::Storage,
+                     QCoreApplication::translate("Sql", "The database reported an error: %1").arg(detail));
+}
+
+int bindText(sqlite3_stmt *statement, int index, const QString &text) {
+    // UTF-16 straight from the QString, which outlives the step (SQLITE_STATIC).
+    return sqlite3_bind_text16(statement, index, text.utf16(), int(text.size() * sizeof(char16_t)),
+                               SQLITE_STATIC);
+}
+
+} // namespace
+
+void CallIngest::StatementDeleter::operator()(sqlite3_stmt *statement) const {
+    sqlite3_finalize(statement);
+}
 
 CallIngest::CallIngest(Database &db, QString environment)
     : m_db(db)
     , m_environment(std::move(environment)) {}
+
+CallIngest::~CallIngest() {
+    m_sqliteInserts.clear();
+    if (m_savedAutoCheckpoint >= 0)
+        (void)Sql::exec(m_db.connection(),
+                        QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(m_savedAutoCheckpoint));
+}
 
 Status CallIngest::prepare() {
     auto tariff = Tariffs::load(m_db);
@@ -33,22 +94,38 @@ Status CallIngest::prepare() {
 
     QSqlDatabase &c = m_db.connection();
     if (m_db.isSqlite()) {
-        // A sync writes call_records and its five indexes at once: a 64 MB page cache keeps the
+        // A sync writes call_records and its indexes at once: a 64 MB page cache keeps the
         // transaction from spilling pages to the WAL half-way (3x faster on large syncs).
         if (auto sized = Sql::exec(c, QStringLiteral("PRAGMA cache_size = -65536")); !sized)
             return sized.error();
+        // Each batch rewrites pages spread over every index of call_records; copying them from the
+        // WAL into the database after every batch (the default checkpoint at 4 MB of WAL, with its
+        // fsyncs) costs as much again as storing them. Checkpoint every 64 MB while this sync runs.
+        if (m_savedAutoCheckpoint < 0) {
+            auto current = Sql::exec(c, QStringLiteral("PRAGMA wal_autocheckpoint"));
+            if (!current)
+                return current.error();
+            const int saved = current.value().next() ? current.value().value(0).toInt() : 1000;
+            if (auto set =
+                    Sql::exec(c, QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(AutoCheckpointPages));
+                !set)
+                return set.error();
+            m_savedAutoCheckpoint = saved;
+        }
     }
-    m_insert = QSqlQuery(c);
+    m_inserts.clear();
+    m_sqliteInserts.clear();
+    m_useSqliteApi = sqliteHandle(m_db) != nullptr;
+    if (m_useSqliteApi) {
+        m_environmentUtf8 = m_environment.toUtf8();
+        if (auto full = sqliteStatement(RowsPerStatement); !full)
+            return full.error();
+    } else if (auto full = insertStatement(RowsPerStatement); !full) {
+        return full.error();
+    }
     m_price = QSqlQuery(c);
     m_numberUsage = QSqlQuery(c);
     m_companyUsage = QSqlQuery(c);
-    if (!m_insert.prepare(QStringLiteral(
-            "INSERT INTO call_records (call_sid, number_id, e164, company_id, direction, started_at, "
-            "ended_at, "
-            "duration_seconds, billed_minutes, estimated_cost_micros, twilio_price_micros, environment) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (call_sid) WHERE call_sid IS NOT NULL DO NOTHING")))
-        return Sql::storageError(m_insert);
     if (!m_price.prepare(
             QStringLiteral("UPDATE call_records SET twilio_price_micros = ? WHERE call_sid = ? AND "
                            "twilio_price_micros IS NULL")))
@@ -69,72 +146,232 @@ Status CallIngest::prepare() {
     return success();
 }
 
-Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
-    IngestStats stats;
-    struct NumberTotals {
-        qint64 calls = 0, seconds = 0, minutes = 0, lastUsed = 0;
-    };
-    struct CompanyTotals {
-        qint64 calls = 0, minutes = 0, cost = 0;
-    };
-    QHash<qint64, NumberTotals> numberTotals;
-    QMap<std::pair<qint64, QString>, CompanyTotals> companyTotals;
-    const QVariant nullInt(QMetaType(QMetaType::LongLong));
+QString CallIngest::insertSql(int rows) {
+    QString sql = InsertColumns;
+    sql.reserve(sql.size() + rows * (InsertTuple.size() + 2) + 100);
+    for (int i = 0; i < rows; ++i) {
+        if (i)
+            sql += QLatin1String(", ");
+        sql += InsertTuple;
+    }
+    // RETURNING lists the calls this statement added: the others were stored before.
+    return sql + OnConflict + QLatin1String(" RETURNING call_sid");
+}
 
-    for (const QJsonValue &value : calls) {
-        const CallInfo call = Json::call(value.toObject());
-        if (call.sid.isEmpty() || !call.startTime.isValid())
-            continue;
-        const qint64 start = call.startTime.toSecsSinceEpoch();
-        if (!call.isFinal()) {
-            ++stats.pending;
-            if (!stats.oldestPendingStart || start < stats.oldestPendingStart)
-                stats.oldestPendingStart = start;
+Result<QSqlQuery *> CallIngest::insertStatement(int rows) {
+    auto found = m_inserts.find(rows);
+    if (found != m_inserts.end())
+        return found->second.get();
+    const QString sql = insertSql(rows);
+    auto query = std::make_unique<QSqlQuery>(m_db.connection());
+    if (!query->prepare(sql))
+        return Sql::storageError(*query);
+    QSqlQuery *raw = query.get();
+    m_inserts.emplace(rows, std::move(query));
+    return raw;
+}
+
+Result<sqlite3_stmt *> CallIngest::sqliteStatement(int rows) {
+    auto &slot = m_sqliteInserts[rows];
+    if (slot)
+        return slot.get();
+    sqlite3 *handle = sqliteHandle(m_db);
+    const QByteArray sql = insertSql(rows).toUtf8();
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_prepare_v3(handle, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
+                           nullptr) != SQLITE_OK) {
+        sqlite3_finalize(statement);
+        m_sqliteInserts.erase(rows);
+        return sqliteError(handle);
+    }
+    slot.reset(statement);
+    return statement;
+}
+
+Status CallIngest::insertRowsSqlite(const Row *rows, int count, QList<bool> &inserted) {
+    auto prepared = sqliteStatement(count);
+    if (!prepared)
+        return prepared.error();
+    sqlite3_stmt *statement = prepared.value();
+    sqlite3 *handle = sqlite3_db_handle(statement);
+    int rc = SQLITE_OK;
+    for (int i = 0; i < count && rc == SQLITE_OK; ++i) {
+        const Row &r = rows[i];
+        const int p = i * Columns;
+        rc = bindText(statement, p + 1, r.sid);
+        if (rc == SQLITE_OK)
+            rc = r.number ? sqlite3_bind_int64(statement, p + 2, r.number->id)
+                          : sqlite3_bind_null(statement, p + 2);
+        if (rc == SQLITE_OK)
+            rc = bindText(statement, p + 3, r.ours);
+        if (rc == SQLITE_OK)
+            rc = r.number && r.number->companyId ? sqlite3_bind_int64(statement, p + 4, r.number->companyId)
+                                                 : sqlite3_bind_null(statement, p + 4);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(statement, p + 5, r.outbound ? "outbound" : "inbound", -1, SQLITE_STATIC);
+        const qint64 integers[] = {r.start, r.end, r.duration, r.minutes, r.estimate};
+        for (int c = 0; c < 5 && rc == SQLITE_OK; ++c)
+            rc = sqlite3_bind_int64(statement, p + 6 + c, integers[c]);
+        if (rc == SQLITE_OK)
+            rc = r.price ? sqlite3_bind_int64(statement, p + 11, *r.price)
+                         : sqlite3_bind_null(statement, p + 11);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(statement, p + 12, m_environmentUtf8.constData(),
+                                   int(m_environmentUtf8.size()), SQLITE_STATIC);
+    }
+    inserted.fill(false, count);
+    // RETURNING gives the calls this statement added, in the order of the rows.
+    int next = 0;
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(statement);
+        if (rc != SQLITE_ROW)
+            break;
+        const QUtf8StringView sid(reinterpret_cast<const char *>(sqlite3_column_text(statement, 0)),
+                                  sqlite3_column_bytes(statement, 0));
+        int at = next;
+        while (at < count && !QAnyStringView::equal(rows[at].sid, sid))
+            ++at;
+        if (at == count) { // not in row order: look from the start
+            at = 0;
+            while (at < count && (inserted.at(at) || !QAnyStringView::equal(rows[at].sid, sid)))
+                ++at;
+        }
+        if (at < count) {
+            inserted[at] = true;
+            next = at + 1;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        const Error error = sqliteError(handle);
+        sqlite3_reset(statement);
+        return error;
+    }
+    sqlite3_reset(statement);
+    return success();
+}
+
+Status CallIngest::insertRows(const Row *rows, int count, QList<bool> &inserted) {
+    if (m_useSqliteApi)
+        return insertRowsSqlite(rows, count, inserted);
+    auto statement = insertStatement(count);
+    if (!statement)
+        return statement.error();
+    QSqlQuery &q = *statement.value();
+    const QVariant nullInt(QMetaType(QMetaType::LongLong));
+    const QVariant environment(m_environment);
+    const QVariant outbound(QStringLiteral("outbound")), inbound(QStringLiteral("inbound"));
+    int p = 0;
+    for (int i = 0; i < count; ++i) {
+        const Row &r = rows[i];
+        q.bindValue(p++, r.sid);
+        q.bindValue(p++, r.number ? QVariant(r.number->id) : nullInt);
+        q.bindValue(p++, r.ours);
+        q.bindValue(p++, r.number && r.number->companyId ? QVariant(r.number->companyId) : nullInt);
+        q.bindValue(p++, r.outbound ? outbound : inbound);
+        q.bindValue(p++, r.start);
+        q.bindValue(p++, r.end);
+        q.bindValue(p++, r.duration);
+        q.bindValue(p++, r.minutes);
+        q.bindValue(p++, r.estimate);
+        q.bindValue(p++, r.price ? QVariant(*r.price) : nullInt);
+        q.bindValue(p++, environment);
+    }
+    if (!q.exec())
+        return Sql::storageError(q);
+    inserted.fill(false, count);
+    // The returned SIDs come in the order of the rows (both engines insert VALUES in order); a
+    // lookup covers any other order.
+    int next = 0;
+    QHash<QString, int> bySid;
+    while (q.next()) {
+        const QString sid = q.value(0).toString();
+        while (next < count && rows[next].sid != sid)
+            ++next;
+        if (next < count) {
+            inserted[next++] = true;
             continue;
         }
-        stats.newestFinalStart = std::max(stats.newestFinalStart, start);
-        const bool outbound = call.isOutbound();
-        const QString &ours = outbound ? call.from : call.to;
-        const auto number = m_numbers.constFind(ours);
-        const bool known = number != m_numbers.constEnd();
-        const qint64 minutes = billedMinutesFor(call.durationSeconds);
-        const Micros estimate =
-            m_tariff.callCost(outbound ? Direction::Outbound : Direction::Inbound, minutes);
-        const qint64 end =
-            call.endTime.isValid() ? call.endTime.toSecsSinceEpoch() : start + call.durationSeconds;
-        const qint64 companyId = known ? number->companyId : 0; // 0: shared or unknown number
-        if (auto ran = Sql::run(m_insert, {call.sid, known ? QVariant(number->id) : nullInt, ours,
-                                           companyId ? QVariant(companyId) : nullInt,
-                                           outbound ? QStringLiteral("outbound") : QStringLiteral("inbound"),
-                                           start, end, call.durationSeconds, minutes, estimate,
-                                           Sql::nullable(call.price), m_environment});
-            !ran)
-            return ran.error();
-        if (m_insert.numRowsAffected() > 0) {
-            ++stats.added;
-            if (known) {
-                NumberTotals &t = numberTotals[number->id];
+        if (bySid.isEmpty())
+            for (int i = count - 1; i >= 0; --i)
+                bySid.insert(rows[i].sid, i);
+        if (const auto it = bySid.constFind(sid); it != bySid.constEnd())
+            inserted[*it] = true;
+    }
+    q.finish();
+    return success();
+}
+
+Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
+    IngestStats stats;
+    QList<Row> rows;
+    rows.reserve(calls.size());
+    for (const QJsonValue &value : calls) {
+        const QJsonObject o = value.toObject();
+        Row row;
+        row.sid = o.value(SidKey).toString();
+        const QDateTime startTime = Json::parseDate(o.value(StartKey).toString());
+        if (row.sid.isEmpty() || !startTime.isValid())
+            continue;
+        row.start = startTime.toSecsSinceEpoch();
+        if (!isFinalStatus(o.value(StatusKey).toString())) {
+            ++stats.pending;
+            if (!stats.oldestPendingStart || row.start < stats.oldestPendingStart)
+                stats.oldestPendingStart = row.start;
+            continue;
+        }
+        stats.newestFinalStart = std::max(stats.newestFinalStart, row.start);
+        row.outbound = o.value(DirectionKey).toString().startsWith(QLatin1String("outbound"));
+        row.ours = o.value(row.outbound ? FromKey : ToKey).toString();
+        const auto number = m_numbers.constFind(row.ours);
+        row.number = number != m_numbers.constEnd() ? &number.value() : nullptr;
+        row.duration = Json::parseInt(o.value(DurationKey));
+        row.minutes = billedMinutesFor(row.duration);
+        row.estimate =
+            m_tariff.callCost(row.outbound ? Direction::Outbound : Direction::Inbound, row.minutes);
+        const QDateTime endTime = Json::parseDate(o.value(EndKey).toString());
+        row.end = endTime.isValid() ? endTime.toSecsSinceEpoch() : row.start + row.duration;
+        row.price = Json::parsePrice(o.value(PriceKey));
+        if (row.number && row.number->companyId) {
+            const QDate day = startTime.date();
+            row.month = day.year() * 100 + day.month();
+        }
+        rows.append(std::move(row));
+    }
+
+    QHash<qint64, NumberTotals> numberTotals;
+    std::map<std::pair<qint64, int>, CompanyTotals> companyTotals;
+    QList<bool> inserted;
+    for (qsizetype first = 0; first < rows.size(); first += RowsPerStatement) {
+        const int count = int(std::min<qsizetype>(RowsPerStatement, rows.size() - first));
+        if (auto stored = insertRows(rows.constData() + first, count, inserted); !stored)
+            return stored.error();
+        for (int i = 0; i < count; ++i) {
+            const Row &r = rows.at(first + i);
+            if (inserted.at(i)) {
+                ++stats.added;
+                if (!r.number)
+                    continue;
+                NumberTotals &t = numberTotals[r.number->id];
                 ++t.calls;
-                t.seconds += call.durationSeconds;
-                t.minutes += minutes;
-                t.lastUsed = std::max(t.lastUsed, end);
-                if (companyId) {
-                    CompanyTotals &c =
-                        companyTotals[{companyId, call.startTime.toString(QStringLiteral("yyyy-MM"))}];
+                t.seconds += r.duration;
+                t.minutes += r.minutes;
+                t.lastUsed = std::max(t.lastUsed, r.end);
+                if (r.number->companyId) {
+                    CompanyTotals &c = companyTotals[{r.number->companyId, r.month}];
                     ++c.calls;
-                    c.minutes += minutes;
-                    c.cost += call.price.value_or(estimate);
+                    c.minutes += r.minutes;
+                    c.cost += r.price.value_or(r.estimate);
                 }
-            }
-        } else if (call.price) {
-            if (auto ran = Sql::run(m_price, {*call.price, call.sid}); !ran)
-                return ran.error();
-            if (m_price.numRowsAffected() > 0)
-                ++stats.priced;
-            else
+            } else if (r.price) {
+                if (auto ran = Sql::run(m_price, {*r.price, r.sid}); !ran)
+                    return ran.error();
+                if (m_price.numRowsAffected() > 0)
+                    ++stats.priced;
+                else
+                    ++stats.unchanged;
+            } else {
                 ++stats.unchanged;
-        } else {
-            ++stats.unchanged;
+            }
         }
     }
     for (auto it = numberTotals.cbegin(); it != numberTotals.cend(); ++it)
@@ -142,11 +379,15 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
                                 {it->calls, it->seconds, it->minutes, it->lastUsed, it->lastUsed, it.key()});
             !ran)
             return ran.error();
-    for (auto it = companyTotals.cbegin(); it != companyTotals.cend(); ++it)
+    for (const auto &[key, totals] : companyTotals) {
+        const QString month = QStringLiteral("%1-%2")
+                                  .arg(key.second / 100, 4, 10, QLatin1Char('0'))
+                                  .arg(key.second % 100, 2, 10, QLatin1Char('0'));
         if (auto ran =
-                Sql::run(m_companyUsage, {it.key().first, it.key().second, it->calls, it->minutes, it->cost});
+                Sql::run(m_companyUsage, {key.first, month, totals.calls, totals.minutes, totals.cost});
             !ran)
             return ran.error();
+    }
     return stats;
 }
 
