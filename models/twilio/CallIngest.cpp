@@ -106,11 +106,15 @@ Status CallIngest::prepare() {
             if (!current)
                 return current.error();
             const int saved = current.value().next() ? current.value().value(0).toInt() : 1000;
-            if (auto set =
-                    Sql::exec(c, QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(AutoCheckpointPages));
-                !set)
-                return set.error();
-            m_savedAutoCheckpoint = saved;
+            // Only ever later: a connection that checkpoints elsewhere (0, or a larger threshold set
+            // by a busy writer) keeps its setting.
+            if (saved > 0 && saved < AutoCheckpointPages) {
+                if (auto set = Sql::exec(
+                        c, QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(AutoCheckpointPages));
+                    !set)
+                    return set.error();
+                m_savedAutoCheckpoint = saved;
+            }
         }
     }
     m_inserts.clear();

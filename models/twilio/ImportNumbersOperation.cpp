@@ -1,9 +1,11 @@
 #include "twilio/ImportNumbersOperation.h"
 
+#include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
 #include "pool/Numbers.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
+#include "twilio/ReleaseMarks.h"
 #include "twilio/TwilioApi.h"
 
 #include <QLoggingCategory>
@@ -33,6 +35,21 @@ void ImportNumbersOperation::run() {
 
 Status ImportNumbersOperation::apply() {
     const QString env = m_context.profile.name;
+    // Numbers whose release is under way are left to it. A release interrupted long ago is undone
+    // first: the list just fetched then says whether the number is still at Twilio (kept) or not
+    // (flagged missing, like any number gone from the account).
+    auto marks = ReleaseMarks::list(db(), env);
+    if (!marks)
+        return marks.error();
+    QSet<QString> releasing;
+    const qint64 now = Clock::nowSecs();
+    for (const ReleaseMarks::Mark &mark : marks.value()) {
+        if (!mark.isStale(now)) {
+            releasing.insert(mark.e164);
+        } else if (auto undone = ReleaseMarks::undo(db(), mark.numberId); !undone) {
+            return undone;
+        }
+    }
     Numbers numbers(db());
     auto existing = numbers.list(NumberFilter{env, std::nullopt, std::nullopt, {}});
     if (!existing)
@@ -55,6 +72,11 @@ Status ImportNumbersOperation::apply() {
             continue;
         }
         onTwilio.insert(*e164);
+        if (releasing.contains(*e164)) {
+            m_summary.unchanged.append(*e164);
+            report(++done, int(m_fetched.size()), tr("Importing %1").arg(*e164));
+            continue;
+        }
         const auto it = known.constFind(*e164);
         if (it == known.constEnd()) {
             NewNumber input;
@@ -88,7 +110,7 @@ Status ImportNumbersOperation::apply() {
         report(++done, int(m_fetched.size()), tr("Importing %1").arg(*e164));
     }
     for (const PoolNumber &local : std::as_const(known)) {
-        if (onTwilio.contains(local.e164) || local.missingFromTwilio)
+        if (onTwilio.contains(local.e164) || local.missingFromTwilio || releasing.contains(local.e164))
             continue;
         // Keep what PoolNumber does not carry (friendly name, status callback) as stored.
         QString friendlyName, statusCallback;

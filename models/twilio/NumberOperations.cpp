@@ -1,9 +1,11 @@
 #include "twilio/NumberOperations.h"
 
+#include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
 #include "pool/Numbers.h"
 #include "storage/Database.h"
 #include "storage/Transaction.h"
+#include "twilio/TwilioErrors.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -111,18 +113,38 @@ Result<PoolNumber> ReleaseNumberOperation::checkReleasable(Database &db, const Q
     return number;
 }
 
+namespace {
+
+// Did Twilio possibly act on a request that failed? Only a clear refusal (a 4xx with Twilio's error
+// body) says it did not.
+bool outcomeUnclear(const Error &error) {
+    if (error.code == Error::Code::Cancelled)
+        return true;
+    const QString &r = error.reason;
+    if (r == Reason::Timeout || r == Reason::Unreachable || r == Reason::BadResponse ||
+        r == Reason::OutcomeUnknown || r == Reason::Busy)
+        return true;
+    const int code = Reason::codeOf(error);
+    return code == 0 || (code >= 20500 && code < 20600);
+}
+
+} // namespace
+
 void ReleaseNumberOperation::run() {
     auto number = checkReleasable(db(), m_e164, m_context.profile.name);
     if (!number)
         return finish(number.error());
     const PoolNumber local = number.value();
+    // From here on no allocation can take the number (and none holds it).
+    if (auto marked = ReleaseMarks::mark(db(), local.id, m_context.actor, m_trigger); !marked)
+        return finish(marked.error());
     if (!local.twilioSid.isEmpty())
         return release(local, local.twilioSid);
     report(0, 2, tr("Looking up %1 at Twilio…").arg(local.e164));
     Api::findIncomingNumber(client(), local.e164, this,
                             [this, local](Result<std::optional<IncomingNumber>> found) {
-                                if (!found)
-                                    return finish(found.error());
+                                if (!found) // nothing was released: the number is available again
+                                    return fail(local, found.error());
                                 if (!found.value()) {
                                     m_alreadyGone = true;
                                     return finish(record(local, {}));
@@ -134,11 +156,51 @@ void ReleaseNumberOperation::run() {
 void ReleaseNumberOperation::release(const PoolNumber &number, const QString &sid) {
     report(1, 2, tr("Releasing %1 at Twilio…").arg(number.e164));
     Api::releaseNumber(client(), sid, this, [this, number, sid](Result<bool> released) {
-        if (!released)
-            return finish(released.error());
-        m_alreadyGone = released.value();
-        finish(record(number, sid));
+        if (released) {
+            m_alreadyGone = released.value();
+            return finish(record(number, sid));
+        }
+        if (!outcomeUnclear(released.error()))
+            return fail(number, released.error());
+        if (isCancelled())
+            return finish(makeError(
+                Error::Code::Cancelled,
+                tr("Cancelled while Twilio was releasing %1: whether it was released is not known yet. The "
+                   "number stays out of use until PoolDesk checks at Twilio (the next import, or the pool "
+                   "service within %n minute(s)).",
+                   nullptr, int(ReleaseMarks::StaleAfterSecs / 60))
+                    .arg(number.e164)));
+        verifyAfterUnclearFailure(number, sid, released.error());
     });
+}
+
+void ReleaseNumberOperation::verifyAfterUnclearFailure(const PoolNumber &number, const QString &sid,
+                                                       const Error &failure) {
+    report(1, 2, tr("Checking whether Twilio released %1…").arg(number.e164));
+    Api::findIncomingNumber(
+        client(), number.e164, this,
+        [this, number, sid, failure](Result<std::optional<IncomingNumber>> found) {
+            if (!found)
+                return finish(makeError(
+                    failure.code,
+                    tr("%1 It is not known whether Twilio released %2: the number stays out of use until "
+                       "PoolDesk checks again (the next import, or the pool service within %n minute(s)).",
+                       nullptr, int(ReleaseMarks::StaleAfterSecs / 60))
+                        .arg(failure.message, number.e164),
+                    failure.reason));
+            if (!found.value())
+                return finish(record(number, sid)); // released after all
+            fail(number, failure);
+        });
+}
+
+void ReleaseNumberOperation::fail(const PoolNumber &number, const Error &error) {
+    if (auto undone = ReleaseMarks::undo(db(), number.id); !undone)
+        return finish(makeError(error.code,
+                                tr("%1 (%2 could not be marked available again: %3)")
+                                    .arg(error.message, number.e164, undone.error().message),
+                                error.reason));
+    finish(error);
 }
 
 Status ReleaseNumberOperation::record(const PoolNumber &number, const QString &sid) {
@@ -158,6 +220,67 @@ Status ReleaseNumberOperation::record(const PoolNumber &number, const QString &s
         !audited)
         return audited;
     return transaction.commit();
+}
+
+} // namespace PoolDesk::Twilio
+
+namespace PoolDesk::Twilio {
+
+void RecoverReleasesOperation::run() {
+    auto marks = ReleaseMarks::list(db(), m_context.profile.name);
+    if (!marks)
+        return finish(marks.error());
+    const qint64 now = Clock::nowSecs();
+    for (const ReleaseMarks::Mark &mark : marks.value())
+        if (mark.isStale(now))
+            m_stale.append(mark);
+    next();
+}
+
+void RecoverReleasesOperation::next() {
+    if (stopIfCancelled())
+        return;
+    if (m_stale.isEmpty())
+        return finish(success());
+    const ReleaseMarks::Mark mark = m_stale.takeFirst();
+    report(m_completed + m_undone, 0, tr("Checking the interrupted release of %1…").arg(mark.e164));
+    Api::findIncomingNumber(
+        client(), mark.e164, this, [this, mark](Result<std::optional<IncomingNumber>> found) {
+            if (!found) // try again on the next sweep
+                return finish(found.error());
+            const Actor actor{mark.actor};
+            if (found.value()) {
+                if (auto undone = ReleaseMarks::undo(db(), mark.numberId); !undone)
+                    return finish(undone);
+                if (auto audited =
+                        AuditLog::write(db(), m_context.actor, QStringLiteral("twilio.release_undone"),
+                                        mark.e164, std::nullopt, {},
+                                        {{QStringLiteral("environment"), mark.environment},
+                                         {QStringLiteral("started_by"), mark.actor},
+                                         {QStringLiteral("trigger"), mark.trigger}});
+                    !audited)
+                    return finish(audited);
+                ++m_undone;
+                return next();
+            }
+            auto number = Numbers(db()).find(mark.e164, mark.environment);
+            if (number) {
+                if (auto removed = Numbers(db()).remove(actor, mark.e164, mark.environment); !removed)
+                    return finish(removed);
+                if (auto audited = AuditLog::write(
+                        db(), actor, QStringLiteral("twilio.release"), mark.e164, number->dedicatedCompanyId,
+                        {{QStringLiteral("sid"), number->twilioSid},
+                         {QStringLiteral("environment"), mark.environment},
+                         {QStringLiteral("monthly_price"), Money::toPlainString(number->monthlyPrice)}},
+                        {{QStringLiteral("trigger"), mark.trigger},
+                         {QStringLiteral("completed_after_interruption"), true},
+                         {QStringLiteral("settled_by"), m_context.actor.name}});
+                    !audited)
+                    return finish(audited);
+            }
+            ++m_completed;
+            next();
+        });
 }
 
 } // namespace PoolDesk::Twilio

@@ -2,6 +2,7 @@
 
 #include "domain/Types.h"
 #include "twilio/Operation.h"
+#include "twilio/ReleaseMarks.h"
 #include "twilio/TwilioApi.h"
 
 namespace PoolDesk::Twilio {
@@ -64,7 +65,13 @@ private:
 };
 
 // Releases a number at Twilio (irreversible: Twilio does not give released numbers back) and
-// removes it from the pool. Refuses while the number is reserved or in use.
+// removes it from the pool. Refuses while the number is reserved or in use. From the first step the
+// number is marked as being released (ReleaseMarks), in the statement that checks it is free, so the
+// allocator cannot hand it out meanwhile. When Twilio refuses, the mark is undone; when the outcome
+// is unclear (timeout, connection lost, 5xx), Twilio is asked whether the number is still there and
+// the release is recorded or undone accordingly; if even that cannot be known (cancelled while the
+// DELETE was in flight, Twilio unreachable) the number stays out of use until RecoverReleasesOperation
+// or the next import settles it.
 class ReleaseNumberOperation final : public Operation {
     Q_OBJECT
 public:
@@ -82,11 +89,37 @@ protected:
 
 private:
     void release(const PoolNumber &number, const QString &sid);
+    void verifyAfterUnclearFailure(const PoolNumber &number, const QString &sid, const Error &failure);
+    void fail(const PoolNumber &number, const Error &error);
     Status record(const PoolNumber &number, const QString &sid);
 
     QString m_e164;
     QString m_trigger;
     bool m_alreadyGone = false;
+};
+
+// Settles releases that were interrupted (the process died or Twilio could not be reached while a
+// release was under way, see ReleaseMarks): for each mark older than ReleaseMarks::StaleAfterSecs,
+// asks Twilio whether the number is still there. Gone: the release is recorded and the number
+// leaves the pool. Still there: the number is available again (nobody is releasing it any more).
+// The pool service runs it on its timer (AutoscaleScheduler); `pooldeskctl twilio import` does the
+// same for the numbers it lists.
+class RecoverReleasesOperation final : public Operation {
+    Q_OBJECT
+public:
+    using Operation::Operation;
+    int completed() const { return m_completed; }
+    int undone() const { return m_undone; }
+
+protected:
+    void run() override;
+
+private:
+    void next();
+
+    QList<ReleaseMarks::Mark> m_stale;
+    int m_completed = 0;
+    int m_undone = 0;
 };
 
 } // namespace PoolDesk::Twilio

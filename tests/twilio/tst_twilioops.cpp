@@ -15,6 +15,7 @@
 #include "twilio/ImportNumbersOperation.h"
 #include "twilio/NumberOperations.h"
 #include "twilio/PricesOperation.h"
+#include "twilio/ReleaseMarks.h"
 #include "twilio/SyncCallsOperation.h"
 #include "twilio/WebhooksOperation.h"
 
@@ -281,6 +282,133 @@ private slots:
         QVERIFY(!Numbers(*m_db).find(freeNumber, QStringLiteral("development")));
         QCOMPARE(
             scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.release'")),
+            1);
+    }
+
+    // The release race: from the moment a release begins until Twilio answers, the allocator must not
+    // hand the number out; a failed release puts it back; an interrupted one is settled later.
+    void releasingNumberIsNotAllocatedAndNeverStuck_data() { addEngineRows(); }
+    void releasingNumberIsNotAllocatedAndNeverStuck() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QString one = QStringLiteral("+16076956082"), two = QStringLiteral("+14179224538");
+        m_account.numbers.append(incomingNumberJson(pnSid(1), one));
+        m_account.numbers.append(incomingNumberJson(pnSid(2), two));
+        Twilio::ImportNumbersOperation import(context());
+        QVERIFY(runOp(import));
+        QVERIFY(
+            Companies(*m_db).add(Actor{QStringLiteral("user:test")}, QStringLiteral("Acme"), Plan::Standard));
+        Allocator allocator(*m_db);
+        int session = 0;
+        auto free = [&](const QString &s) {
+            ReleaseRequest request;
+            request.session = s;
+            return allocator.release(request).ok();
+        };
+        auto allocate = [&] {
+            return allocator.allocate({QStringLiteral("Acme"),
+                                       QStringLiteral("op1"),
+                                       QStringLiteral("s%1").arg(++session),
+                                       {},
+                                       QStringLiteral("development")});
+        };
+
+        // 1. While Twilio is releasing `one`, allocations get only `two`.
+        const QByteArray numbersPath = accountPath("IncomingPhoneNumbers/");
+        QStringList allocatedDuringRelease;
+        m_server->on("DELETE", numbersPath + pnSid(1).toLatin1(), [&](const Server::Request &) {
+            for (int i = 0; i < 2; ++i)
+                if (auto held = allocate())
+                    allocatedDuringRelease.append(held->e164);
+            m_account.numbers.removeFirst();
+            Server::Response gone;
+            gone.status = 204;
+            return gone;
+        });
+        Twilio::ReleaseNumberOperation release(context(), one, QStringLiteral("manual"));
+        QVERIFY(runOp(release));
+        QCOMPARE(allocatedDuringRelease, QStringList{two});
+        QVERIFY(!Numbers(*m_db).find(one, QStringLiteral("development")));
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM twilio_releases_in_flight")), 0);
+        QVERIFY(free(QStringLiteral("s1")));
+
+        // 2. Twilio refuses the release: the number is available again at once.
+        m_server->queue("DELETE", numbersPath,
+                        Server::Response::error(403, 20403, QStringLiteral("Forbidden")));
+        Twilio::ReleaseNumberOperation refused(context(), two, QStringLiteral("manual"));
+        QVERIFY(!runOp(refused));
+        QVERIFY(refused.error()->message.contains(QLatin1String("20403")));
+        QVERIFY(!Numbers(*m_db).find(two, QStringLiteral("development"))->missingFromTwilio);
+        auto again = allocate();
+        QVERIFY(again);
+        QCOMPARE(again->e164, two);
+        QVERIFY(free(QStringLiteral("s%1").arg(session)));
+
+        // 3. Twilio keeps failing (500s, retried): it is asked whether the number is still there,
+        // it is, so the number is available again.
+        m_server->queue("DELETE", numbersPath,
+                        Server::Response::error(500, 20500, QStringLiteral("Internal")), 5);
+        Twilio::ReleaseNumberOperation failing(context(), two, QStringLiteral("manual"));
+        QVERIFY(!runOp(failing));
+        QVERIFY(!Numbers(*m_db).find(two, QStringLiteral("development"))->missingFromTwilio);
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM twilio_releases_in_flight")), 0);
+
+        // 4. A second release while one is under way is refused.
+        auto number = Numbers(*m_db).find(two, QStringLiteral("development"));
+        auto mark = Twilio::ReleaseMarks::mark(*m_db, number->id, Actor{QStringLiteral("user:other")},
+                                               QStringLiteral("manual"));
+        QVERIFY(mark);
+        QVERIFY(!allocate()); // the only number left is being released
+        Twilio::ReleaseNumberOperation twice(context(), two, QStringLiteral("manual"));
+        QVERIFY(!runOp(twice));
+        QCOMPARE(twice.error()->reason, QStringLiteral("release_under_way"));
+        QCOMPARE(m_server->requestsTo("DELETE", numbersPath + pnSid(2).toLatin1()).size(), 1 + 5);
+
+        // 5. That release is interrupted (its process died): after a while the sweep asks Twilio,
+        // finds the number still there and makes it available again.
+        Twilio::RecoverReleasesOperation early(context());
+        QVERIFY(runOp(early));
+        QCOMPARE(early.undone(), 0); // not stale yet: the release may still be under way
+        QVERIFY(Sql::exec(m_db->connection(),
+                          QStringLiteral("UPDATE twilio_releases_in_flight SET started_at = started_at - ?"),
+                          {Twilio::ReleaseMarks::StaleAfterSecs + 1}));
+        Twilio::RecoverReleasesOperation sweep(context());
+        QVERIFY(runOp(sweep));
+        QCOMPARE(sweep.undone(), 1);
+        QVERIFY(allocate());
+        QCOMPARE(scalar(*m_db, QStringLiteral(
+                                   "SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.release_undone'")),
+                 1);
+    }
+
+    void interruptedReleaseOfAGoneNumberIsCompleted_data() { addEngineRows(); }
+    void interruptedReleaseOfAGoneNumberIsCompleted() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QString one = QStringLiteral("+16076956082");
+        m_account.numbers.append(incomingNumberJson(pnSid(1), one));
+        Twilio::ImportNumbersOperation import(context());
+        QVERIFY(runOp(import));
+        auto number = Numbers(*m_db).find(one, QStringLiteral("development"));
+        QVERIFY(Twilio::ReleaseMarks::mark(*m_db, number->id, Actor::policy(QStringLiteral("autoscale")),
+                                           QStringLiteral("autoscale: idle")));
+        // An import meanwhile leaves the release alone (the number is still listed at Twilio).
+        Twilio::ImportNumbersOperation during(context());
+        QVERIFY(runOp(during));
+        QVERIFY(Twilio::ReleaseMarks::find(*m_db, number->id).value());
+        // Twilio did release it before the process died.
+        m_account.numbers.clear();
+        QVERIFY(Sql::exec(m_db->connection(),
+                          QStringLiteral("UPDATE twilio_releases_in_flight SET started_at = started_at - ?"),
+                          {Twilio::ReleaseMarks::StaleAfterSecs + 1}));
+        Twilio::RecoverReleasesOperation sweep(context());
+        QVERIFY(runOp(sweep));
+        QCOMPARE(sweep.completed(), 1);
+        QVERIFY(!Numbers(*m_db).find(one, QStringLiteral("development")));
+        QCOMPARE(
+            scalar(*m_db, QStringLiteral(
+                              "SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.release' AND actor = "
+                              "'policy:autoscale'")),
             1);
     }
 
