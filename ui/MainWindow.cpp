@@ -4,6 +4,7 @@
 #include "audit/AuditView.h"
 #include "calls/CallsView.h"
 #include "common/Icons.h"
+#include "common/Retranslate.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "common/View.h"
@@ -38,7 +39,6 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace) {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("PoolDesk"));
     setWindowIcon(Icons::application());
 
     auto *central = new QWidget(this);
@@ -49,7 +49,6 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
 
     m_navigation = new QListWidget(central);
     m_navigation->setObjectName(QStringLiteral("navigationListWidget"));
-    m_navigation->setAccessibleName(tr("Views"));
     m_navigation->setIconSize(QSize(22, 22));
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
@@ -90,18 +89,26 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
         pool->actionBar()->addAction(action);
     settings->setEnvironmentsPage(twilio->createSettingsPage(settings));
 
-    int widest = 0;
-    for (int i = 0; i < m_navigation->count(); ++i)
-        widest =
-            std::max(widest, m_navigation->fontMetrics().horizontalAdvance(m_navigation->item(i)->text()));
-    m_navigation->setFixedWidth(widest + 22 + 48);
+    // The page names, the window title and the navigation's width follow the language.
+    retranslate(this, [this] {
+        m_navigation->setAccessibleName(tr("Views"));
+        int widest = 0;
+        for (int i = 0; i < m_navigation->count() && i < m_views.size(); ++i) {
+            QListWidgetItem *item = m_navigation->item(i);
+            item->setText(m_views.at(i)->title());
+            item->setToolTip(tr("%1 (Ctrl+%2)").arg(m_views.at(i)->title()).arg(i + 1));
+            widest = std::max(widest, m_navigation->fontMetrics().horizontalAdvance(item->text()));
+        }
+        m_navigation->setFixedWidth(widest + 22 + 48);
+        updateWindowTitle();
+    });
 
     connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0 || row >= m_views.size())
             return;
         m_pages->setCurrentIndex(row);
         m_views.at(row)->activated();
-        setWindowTitle(tr("%1 — PoolDesk").arg(m_views.at(row)->title()));
+        updateWindowTitle();
     });
 
     connect(companies, &CompaniesView::callHistoryRequested, this, [this, calls](qint64 companyId) {
@@ -113,8 +120,8 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     updateStatusBar();
     connect(&m_workspace, &Workspace::environmentChanged, this, &MainWindow::updateEnvironmentIndicator);
     connect(&m_workspace, &Workspace::dataChanged, this, [this] {
-        m_liveLabel->setText(
-            tr("Updated %1").arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
+        m_lastUpdate = QTime::currentTime();
+        updateLiveLabel();
     });
     connect(&m_workspace.tasks(), &TaskRunner::busyChanged, this, [this](bool busy) {
         m_busyLabel->setVisible(busy);
@@ -135,19 +142,22 @@ void MainWindow::addPage(View *view) {
     m_pages->addWidget(view);
     auto *item = new QListWidgetItem(view->icon(), view->title(), m_navigation);
     item->setSizeHint(QSize(0, 34));
-    item->setToolTip(tr("%1 (Ctrl+%2)").arg(view->title()).arg(m_views.size()));
     connect(view, &View::message, this, &MainWindow::showMessage);
 }
 
 void MainWindow::buildActions() {
     // File
-    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *file = menuBar()->addMenu(QString());
     file->setObjectName(QStringLiteral("fileMenu"));
-    auto *exportAction = file->addAction(
-        Icons::get(QStringLiteral("export"), QStringLiteral("document-save-as")), tr("&Export as CSV…"));
+    auto *exportAction =
+        file->addAction(Icons::get(QStringLiteral("export"), QStringLiteral("document-save-as")), QString());
     exportAction->setObjectName(QStringLiteral("exportCsvAction"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    exportAction->setToolTip(tr("Export the table on screen, with its filters, as CSV (Ctrl+E)"));
+    retranslate(this, [file, exportAction] {
+        file->setTitle(tr("&File"));
+        exportAction->setText(tr("&Export as CSV…"));
+        exportAction->setToolTip(tr("Export the table on screen, with its filters, as CSV (Ctrl+E)"));
+    });
     connect(exportAction, &QAction::triggered, this, [this] {
         View *view = m_views.value(m_pages->currentIndex());
         if (view && view->canExport())
@@ -156,52 +166,64 @@ void MainWindow::buildActions() {
             showMessage(tr("This view has no table to export."), MessageWidget::Type::Information);
     });
     file->addSeparator();
-    auto *quit = file->addAction(tr("&Quit"));
+    auto *quit = file->addAction(QString());
     quit->setObjectName(QStringLiteral("quitAction"));
+    retranslate(this, [quit] { quit->setText(tr("&Quit")); });
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     // View
-    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu *viewMenu = menuBar()->addMenu(QString());
     viewMenu->setObjectName(QStringLiteral("viewMenu"));
-    auto *refresh = viewMenu->addAction(Icons::get(QStringLiteral("refresh"), QStringLiteral("view-refresh")),
-                                        tr("&Refresh"));
+    auto *refresh =
+        viewMenu->addAction(Icons::get(QStringLiteral("refresh"), QStringLiteral("view-refresh")), QString());
     refresh->setObjectName(QStringLiteral("refreshAction"));
     refresh->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence::Refresh});
-    refresh->setToolTip(tr("Reload the current view from the database (F5)"));
     connect(refresh, &QAction::triggered, this, [this] {
         if (View *view = m_views.value(m_pages->currentIndex()))
             view->refresh();
     });
-    auto *find = viewMenu->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")),
-                                     tr("&Filter…"));
+    auto *find =
+        viewMenu->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")), QString());
     find->setObjectName(QStringLiteral("filterAction"));
     find->setShortcut(QKeySequence::Find);
-    find->setToolTip(tr("Filter the current view (Ctrl+F)"));
+    retranslate(this, [viewMenu, refresh, find] {
+        viewMenu->setTitle(tr("&View"));
+        refresh->setText(tr("&Refresh"));
+        refresh->setToolTip(tr("Reload the current view from the database (F5)"));
+        find->setText(tr("&Filter…"));
+        find->setToolTip(tr("Filter the current view (Ctrl+F)"));
+    });
     connect(find, &QAction::triggered, this, [this] {
         if (View *view = m_views.value(m_pages->currentIndex()))
             view->focusFilter();
     });
     viewMenu->addSeparator();
     for (int i = 0; i < m_views.size(); ++i) {
-        auto *go = viewMenu->addAction(m_views.at(i)->icon(), m_views.at(i)->title());
+        auto *go = viewMenu->addAction(m_views.at(i)->icon(), QString());
         go->setObjectName(QStringLiteral("showPage%1Action").arg(i + 1));
+        retranslate(this, [this, go, i] { go->setText(m_views.at(i)->title()); });
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
         connect(go, &QAction::triggered, this, [this, i] { m_navigation->setCurrentRow(i); });
     }
 
     // Twilio
     if (auto *twilio = findChild<TwilioActions *>(QStringLiteral("twilioActions"))) {
-        QMenu *menu = menuBar()->addMenu(tr("&Twilio"));
+        QMenu *menu = menuBar()->addMenu(QString());
         menu->setObjectName(QStringLiteral("twilioMenu"));
+        retranslate(this, [menu] { menu->setTitle(tr("&Twilio")); });
         menu->addActions(twilio->actions());
     }
 
     // Help
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QMenu *help = menuBar()->addMenu(QString());
     help->setObjectName(QStringLiteral("helpMenu"));
-    auto *about = help->addAction(tr("&About PoolDesk"));
+    auto *about = help->addAction(QString());
+    retranslate(this, [help, about] {
+        help->setTitle(tr("&Help"));
+        about->setText(tr("&About PoolDesk"));
+    });
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, [this] {
         showMessage(tr("PoolDesk %1 — phone-number pool console. Database: %2")
@@ -210,7 +232,7 @@ void MainWindow::buildActions() {
     });
 
     // Tool bar: the common commands and the environment indicator.
-    QToolBar *bar = addToolBar(tr("Main"));
+    QToolBar *bar = addToolBar(QString());
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -221,13 +243,17 @@ void MainWindow::buildActions() {
     auto *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
-    auto *envLabel = new QLabel(tr("Environment:"), bar);
+    auto *envLabel = new QLabel(bar);
     bar->addWidget(envLabel);
     m_environment = new QComboBox(bar);
     m_environment->setObjectName(QStringLiteral("environmentComboBox"));
-    m_environment->setToolTip(
-        tr("The Twilio environment this console works on: new numbers are added to it and "
-           "the pool status shows it"));
+    retranslate(this, [this, bar, envLabel] {
+        bar->setWindowTitle(tr("Main"));
+        envLabel->setText(tr("Environment:"));
+        m_environment->setToolTip(
+            tr("The Twilio environment this console works on: new numbers are added to it and "
+               "the pool status shows it"));
+    });
     envLabel->setBuddy(m_environment);
     bar->addWidget(m_environment);
     m_environmentBadge = new QLabel(bar);
@@ -241,6 +267,10 @@ void MainWindow::buildActions() {
             m_workspace.setEnvironment(m_environment->itemData(index).toString());
     });
     updateEnvironmentIndicator();
+    onLanguageChange(this, [this] {
+        reloadEnvironments();
+        updateEnvironmentIndicator();
+    });
 }
 
 void MainWindow::reloadEnvironments() {
@@ -288,21 +318,37 @@ void MainWindow::updateEnvironmentIndicator() {
 void MainWindow::updateStatusBar() {
     m_databaseLabel = new QLabel(statusBar());
     m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
-    const DatabaseUrl &url = m_workspace.url();
-    m_databaseLabel->setText(url.engine == DatabaseUrl::Engine::PostgreSql
-                                 ? tr("PostgreSQL: %1").arg(url.redacted())
-                                 : tr("SQLite: %1").arg(url.path));
-    m_databaseLabel->setToolTip(tr("The pool database every console, pooldeskctl and the service share"));
     statusBar()->addWidget(m_databaseLabel, 1);
-    m_busyLabel = new QLabel(tr("Working…"), statusBar());
+    m_busyLabel = new QLabel(statusBar());
     m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
     m_busyLabel->hide();
     statusBar()->addPermanentWidget(m_busyLabel);
-    m_liveLabel = new QLabel(tr("Live"), statusBar());
+    m_liveLabel = new QLabel(statusBar());
     m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
-    m_liveLabel->setToolTip(tr("Views refresh by themselves when another console, pooldeskctl or the service "
-                               "changes the pool"));
     statusBar()->addPermanentWidget(m_liveLabel);
+    retranslate(this, [this] {
+        const DatabaseUrl &url = m_workspace.url();
+        m_databaseLabel->setText(url.engine == DatabaseUrl::Engine::PostgreSql
+                                     ? tr("PostgreSQL: %1").arg(url.redacted())
+                                     : tr("SQLite: %1").arg(url.path));
+        m_databaseLabel->setToolTip(tr("The pool database every console, pooldeskctl and the service share"));
+        m_busyLabel->setText(tr("Working…"));
+        m_liveLabel->setToolTip(tr("Views refresh by themselves when another console, pooldeskctl or the "
+                                   "service changes the pool"));
+        updateLiveLabel();
+    });
+}
+
+void MainWindow::updateLiveLabel() {
+    m_liveLabel->setText(m_lastUpdate.isValid()
+                             ? tr("Updated %1").arg(QLocale().toString(m_lastUpdate, QLocale::ShortFormat))
+                             : tr("Live"));
+}
+
+void MainWindow::updateWindowTitle() {
+    const int row = m_pages->currentIndex();
+    setWindowTitle(row >= 0 && row < m_views.size() ? tr("%1 — PoolDesk").arg(m_views.at(row)->title())
+                                                    : tr("PoolDesk"));
 }
 
 void MainWindow::showPage(Page page) {

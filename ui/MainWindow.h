@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QTime>
 
 class QComboBox;
 class QLabel;
@@ -47,6 +48,8 @@ private:
     void reloadEnvironments();
     void updateEnvironmentIndicator();
     void updateStatusBar();
+    void updateLiveLabel();
+    void updateWindowTitle();
     void restoreState();
     void saveState();
 
@@ -60,6 +63,7 @@ private:
     QLabel *m_liveLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
     QList<View *> m_views;
+    QTime m_lastUpdate; // of the data shown, for the status bar
 };
 
 } // namespace PoolDesk::Ui

@@ -30,7 +30,6 @@ inline void initUiTests() {
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
     Ui::MessageBox::setNonInteractive(true);
     Ui::initResources();
-    qputenv("POOLDESK_NO_RESTART", "1");
 }
 
 // A migrated, empty database on the engine; aborts the test on failure.

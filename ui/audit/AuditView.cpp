@@ -4,9 +4,11 @@
 #include "common/CompanyFilter.h"
 #include "common/Format.h"
 #include "common/Icons.h"
+#include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/AuditTableModel.h"
+#include "itemmodels/Retranslation.h"
 #include "pool/Companies.h"
 
 #include <QComboBox>
@@ -33,30 +35,20 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     auto *filters = new QHBoxLayout;
     m_actor = new QLineEdit(this);
     m_actor->setObjectName(QStringLiteral("auditActorLineEdit"));
-    m_actor->setPlaceholderText(tr("Who (user, service key or policy) (Ctrl+F)"));
     m_actor->setClearButtonEnabled(true);
     m_action = new QComboBox(this);
     m_action->setObjectName(QStringLiteral("auditActionComboBox"));
-    m_action->addItem(tr("All actions"), QString());
-    m_action->addItem(tr("Companies"), QStringLiteral("company."));
-    m_action->addItem(tr("Numbers"), QStringLiteral("number."));
-    m_action->addItem(tr("Settings"), QStringLiteral("settings."));
-    m_action->addItem(tr("Tariffs"), QStringLiteral("tariffs."));
-    m_action->addItem(tr("Environments"), QStringLiteral("environment."));
-    m_action->addItem(tr("Twilio purchases and releases"), QStringLiteral("twilio."));
-    m_action->addItem(tr("Expired leases"), QStringLiteral("allocation."));
-    m_action->addItem(tr("Service keys"), QStringLiteral("service."));
+    for (const char *prefix : {"", "company.", "number.", "settings.", "tariffs.", "environment.", "twilio.",
+                               "allocation.", "service."})
+        m_action->addItem(QString(), QString::fromLatin1(prefix));
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("auditCompanyComboBox"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     CompanyFilter::reload(m_company, m_workspace.database());
     m_period = new QComboBox(this);
     m_period->setObjectName(QStringLiteral("auditPeriodComboBox"));
-    m_period->addItem(tr("Last 24 hours"), 1);
-    m_period->addItem(tr("Last 7 days"), 7);
-    m_period->addItem(tr("Last 30 days"), 30);
-    m_period->addItem(tr("Last 365 days"), 365);
-    m_period->addItem(tr("All time"), 0);
+    for (int days : {1, 7, 30, 365, 0})
+        m_period->addItem(QString(), days);
     m_period->setCurrentIndex(2);
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("auditCountLabel"));
@@ -79,7 +71,6 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     m_details = new QPlainTextEdit(splitter);
     m_details->setObjectName(QStringLiteral("auditDetailsTextEdit"));
     m_details->setReadOnly(true);
-    m_details->setPlaceholderText(tr("Select an entry to see the values before and after the change."));
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     splitter->addWidget(m_table);
     splitter->addWidget(m_details);
@@ -87,11 +78,27 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
 
+    retranslate(this, [this] {
+        m_actor->setPlaceholderText(tr("Who (user, service key or policy) (Ctrl+F)"));
+        setItemTexts(m_action, 0,
+                     {tr("All actions"), tr("Companies"), tr("Numbers"), tr("Settings"), tr("Tariffs"),
+                      tr("Environments"), tr("Twilio purchases and releases"), tr("Expired leases"),
+                      tr("Service keys")});
+        CompanyFilter::retranslate(m_company);
+        setItemTexts(m_period, 0,
+                     {tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Last 365 days"),
+                      tr("All time")});
+        m_details->setPlaceholderText(tr("Select an entry to see the values before and after the change."));
+    });
+    onLanguageChange(this, [this] {
+        ItemModels::announceRetranslation(*m_model);
+        if (!m_count->text().isEmpty())
+            updateCount();
+        showDetails();
+    });
     connect(m_model, &AuditTableModel::loaded, this, [this] {
         Tables::fitColumnsOnce(m_table);
-        m_count->setText(m_model->canFetchMore({})
-                             ? tr("%1+ entries").arg(Format::integer(m_model->rowCount()))
-                             : tr("%n entry(ies)", nullptr, m_model->rowCount()));
+        updateCount();
     });
     connect(m_model, &AuditTableModel::loadFailed, this, [this](const QString &message) { error(message); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AuditView::showDetails);
@@ -138,6 +145,11 @@ void AuditView::applyFilter() {
     if (days > 0)
         filter.fromSecs = QDateTime::currentSecsSinceEpoch() - qint64(days) * 86400;
     m_model->setFilter(filter);
+}
+
+void AuditView::updateCount() {
+    m_count->setText(m_model->canFetchMore({}) ? tr("%1+ entries").arg(Format::integer(m_model->rowCount()))
+                                               : tr("%n entry(ies)", nullptr, m_model->rowCount()));
 }
 
 void AuditView::showDetails() {

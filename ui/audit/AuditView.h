@@ -39,6 +39,7 @@ public:
 private:
     void applyFilter();
     void showDetails();
+    void updateCount();
 
     QLineEdit *m_actor = nullptr;
     QComboBox *m_action = nullptr;

@@ -5,10 +5,12 @@
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/InlineError.h"
+#include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "domain/PhoneNumber.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/CallsTableModel.h"
+#include "itemmodels/Retranslation.h"
 #include "pool/Companies.h"
 
 #include <QComboBox>
@@ -33,22 +35,19 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     auto *row1 = new QHBoxLayout;
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("callsCompanyComboBox"));
-    m_company->setToolTip(tr("Company"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     CompanyFilter::reload(m_company, m_workspace.database());
     m_number = new QLineEdit(this);
     m_number->setObjectName(QStringLiteral("callsNumberLineEdit"));
-    m_number->setPlaceholderText(tr("Number (+1 607 695 6082)"));
     m_number->setClearButtonEnabled(true);
     m_operator = new QLineEdit(this);
     m_operator->setObjectName(QStringLiteral("callsOperatorLineEdit"));
-    m_operator->setPlaceholderText(tr("Operator"));
     m_operator->setClearButtonEnabled(true);
     m_direction = new QComboBox(this);
     m_direction->setObjectName(QStringLiteral("callsDirectionComboBox"));
-    m_direction->addItem(tr("Both directions"), QString());
-    m_direction->addItem(displayName(Direction::Outbound), toString(Direction::Outbound));
-    m_direction->addItem(displayName(Direction::Inbound), toString(Direction::Inbound));
+    m_direction->addItem(QString(), QString());
+    m_direction->addItem(QString(), toString(Direction::Outbound));
+    m_direction->addItem(QString(), toString(Direction::Inbound));
     row1->addWidget(m_company);
     row1->addWidget(m_number, 1);
     row1->addWidget(m_operator, 1);
@@ -58,24 +57,18 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     auto *row2 = new QHBoxLayout;
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("callsRangeComboBox"));
-    m_range->addItem(tr("Today"), int(Range::Today));
-    m_range->addItem(tr("Last 7 days"), int(Range::Last7Days));
-    m_range->addItem(tr("This month"), int(Range::ThisMonth));
-    m_range->addItem(tr("Last month"), int(Range::LastMonth));
-    m_range->addItem(tr("Last 90 days"), int(Range::Last90Days));
-    m_range->addItem(tr("All time"), int(Range::AllTime));
-    m_range->addItem(tr("Custom dates"), int(Range::Custom));
+    for (Range range : {Range::Today, Range::Last7Days, Range::ThisMonth, Range::LastMonth, Range::Last90Days,
+                        Range::AllTime, Range::Custom})
+        m_range->addItem(QString(), int(range));
     m_from = new QDateEdit(this);
     m_from->setObjectName(QStringLiteral("callsFromDateEdit"));
     m_from->setCalendarPopup(true);
-    m_from->setToolTip(tr("From (inclusive, local time)"));
     m_to = new QDateEdit(this);
     m_to->setObjectName(QStringLiteral("callsToDateEdit"));
     m_to->setCalendarPopup(true);
-    m_to->setToolTip(tr("To (inclusive, local time)"));
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("callsCountLabel"));
-    auto *rangeLabel = new QLabel(tr("&Period:"), this);
+    auto *rangeLabel = new QLabel(this);
     rangeLabel->setBuddy(m_range);
     row2->addWidget(rangeLabel);
     row2->addWidget(m_range);
@@ -97,6 +90,29 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     m_table->setModel(m_model);
     m_table->horizontalHeader()->setSortIndicator(int(Column::Started), Qt::DescendingOrder);
     layout->addWidget(m_table, 1);
+
+    retranslate(this, [this, rangeLabel] {
+        m_company->setToolTip(tr("Company"));
+        CompanyFilter::retranslate(m_company);
+        m_number->setPlaceholderText(tr("Number (+1 607 695 6082)"));
+        m_operator->setPlaceholderText(tr("Operator"));
+        setItemTexts(
+            m_direction, 0,
+            {tr("Both directions"), displayName(Direction::Outbound), displayName(Direction::Inbound)});
+        setItemTexts(m_range, 0,
+                     {tr("Today"), tr("Last 7 days"), tr("This month"), tr("Last month"), tr("Last 90 days"),
+                      tr("All time"), tr("Custom dates")});
+        m_from->setToolTip(tr("From (inclusive, local time)"));
+        m_to->setToolTip(tr("To (inclusive, local time)"));
+        rangeLabel->setText(tr("&Period:"));
+    });
+    onLanguageChange(this, [this] {
+        ItemModels::announceRetranslation(*m_model);
+        if (m_model->isLoading())
+            m_count->setText(tr("Loading…"));
+        else
+            updateCount();
+    });
 
     connect(m_model, &CallsTableModel::loaded, this, [this] { Tables::fitColumnsOnce(m_table); });
     connect(m_model, &CallsTableModel::totalCountChanged, this, &CallsView::updateCount);

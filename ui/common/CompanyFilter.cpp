@@ -21,4 +21,9 @@ void reload(QComboBox *combo, Database &db) {
     combo->setCurrentIndex(std::max(0, combo->findData(current)));
 }
 
+void retranslate(QComboBox *combo) {
+    if (combo->count() > 0 && !combo->itemData(0).isValid())
+        combo->setItemText(0, QCoreApplication::translate("CompanyFilter", "All companies"));
+}
+
 } // namespace PoolDesk::Ui::CompanyFilter

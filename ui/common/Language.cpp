@@ -1,5 +1,9 @@
 #include "common/Language.h"
 
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+#include "Translations.h"
+#endif
+
 #include <QCoreApplication>
 #include <QLocale>
 #include <QSettings>
@@ -35,6 +39,13 @@ QString effective() {
     if (code.isEmpty())
         code = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
     return available().contains(code) ? code : QStringLiteral("en");
+}
+
+void apply() {
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+    // Installing catalogues makes Qt send QEvent::LanguageChange to every window.
+    Translations::install(effective());
+#endif
 }
 
 } // namespace PoolDesk::Ui::Language

@@ -14,5 +14,7 @@ QString displayName(const QString &code);
 // The language to load: the user's choice, else the system's when PoolDesk has it, else English.
 // (app/pooldesk installs the catalogues of translations/ for it.)
 QString effective();
+// Loads the catalogues of effective() now (translations/); the open windows retranslate at once.
+void apply();
 
 } // namespace PoolDesk::Ui::Language

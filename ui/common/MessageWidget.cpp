@@ -1,5 +1,6 @@
 #include "common/MessageWidget.h"
 
+#include "common/Retranslate.h"
 #include "common/Theme.h"
 
 #include <QEvent>
@@ -33,8 +34,10 @@ MessageWidget::MessageWidget(QWidget *parent)
     m_close->setObjectName(QStringLiteral("messageCloseButton"));
     m_close->setAutoRaise(true);
     m_close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
-    m_close->setToolTip(tr("Close this message"));
-    m_close->setAccessibleName(tr("Close message"));
+    retranslate(this, [this] {
+        m_close->setToolTip(tr("Close this message"));
+        m_close->setAccessibleName(tr("Close message"));
+    });
     layout->addWidget(m_icon);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_action);

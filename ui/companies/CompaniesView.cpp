@@ -4,11 +4,13 @@
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/InlineError.h"
+#include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "companies/AddCompanyDialog.h"
 #include "companies/LimitsForm.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/CompaniesTableModel.h"
+#include "itemmodels/Retranslation.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 
@@ -39,7 +41,6 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     auto *top = new QHBoxLayout;
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("companiesFilterLineEdit"));
-    m_filter->setPlaceholderText(tr("Filter companies by name (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")),
                         QLineEdit::LeadingPosition);
@@ -48,11 +49,10 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     auto *add = new QToolButton(this);
     add->setObjectName(QStringLiteral("addCompanyButton"));
     add->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *newCompany = new QAction(Icons::get(QStringLiteral("company-add"), QStringLiteral("list-add")),
-                                   tr("&Add Company…"), this);
+    auto *newCompany =
+        new QAction(Icons::get(QStringLiteral("company-add"), QStringLiteral("list-add")), QString(), this);
     newCompany->setShortcut(QKeySequence::New);
     newCompany->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    newCompany->setToolTip(tr("Add a company (Ctrl+N)"));
     add->setDefaultAction(newCompany);
     newCompany->setObjectName(QStringLiteral("addCompanyAction"));
     addAction(newCompany);
@@ -94,8 +94,9 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     m_plan = new QComboBox(m_panel);
     m_plan->setObjectName(QStringLiteral("companyPlanComboBox"));
     for (Plan plan : allPlans())
-        m_plan->addItem(displayName(plan), toString(plan));
-    planForm->addRow(tr("&Plan:"), m_plan);
+        m_plan->addItem(QString(), toString(plan));
+    addFormRow(
+        planForm, this, [] { return tr("&Plan:"); }, m_plan);
     panel->addLayout(planForm);
     m_limits = new LimitsForm(m_panel);
     panel->addWidget(m_limits);
@@ -104,17 +105,15 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     panel->addWidget(m_error);
     auto *buttons = new QHBoxLayout;
     m_history = new QPushButton(Icons::get(QStringLiteral("history"), QStringLiteral("view-history")),
-                                tr("Call &History"), m_panel);
+                                QString(), m_panel);
     m_history->setObjectName(QStringLiteral("companyCallHistoryButton"));
-    m_history->setToolTip(tr("Open this company's calls in the Calls view"));
-    m_save = new QPushButton(tr("&Save Changes"), m_panel);
+    m_save = new QPushButton(m_panel);
     m_save->setObjectName(QStringLiteral("saveLimitsButton"));
-    m_save->setToolTip(tr("Save the plan and limits (checked first; nothing changes if a value is refused)"));
     buttons->addWidget(m_history);
     buttons->addStretch(1);
     buttons->addWidget(m_save);
     panel->addLayout(buttons);
-    auto *numbersLabel = new QLabel(tr("Dedicated numbers:"), m_panel);
+    auto *numbersLabel = new QLabel(m_panel);
     panel->addWidget(numbersLabel);
     m_numbers = new QListWidget(m_panel);
     m_numbers->setObjectName(QStringLiteral("companyNumbersListWidget"));
@@ -125,6 +124,26 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
+
+    retranslate(this, [this, newCompany, numbersLabel] {
+        m_filter->setPlaceholderText(tr("Filter companies by name (Ctrl+F)"));
+        newCompany->setText(tr("&Add Company…"));
+        newCompany->setToolTip(tr("Add a company (Ctrl+N)"));
+        const QList<Plan> plans = allPlans();
+        for (int i = 0; i < m_plan->count() && i < plans.size(); ++i)
+            m_plan->setItemText(i, displayName(plans.at(i)));
+        m_history->setText(tr("Call &History"));
+        m_history->setToolTip(tr("Open this company's calls in the Calls view"));
+        m_save->setText(tr("&Save Changes"));
+        m_save->setToolTip(
+            tr("Save the plan and limits (checked first; nothing changes if a value is refused)"));
+        numbersLabel->setText(tr("Dedicated numbers:"));
+    });
+    onLanguageChange(this, [this] {
+        ItemModels::announceRetranslation(*m_model);
+        m_count->setText(tr("%n company(ies)", nullptr, m_model->rowCount()));
+        describeSelected();
+    });
 
     connect(newCompany, &QAction::triggered, this, &CompaniesView::addCompany);
     connect(m_save, &QPushButton::clicked, this, &CompaniesView::saveSelected);
@@ -207,19 +226,29 @@ void CompaniesView::showSelected() {
     const CompaniesTableModel::Row *r = row >= 0 ? m_model->rowAt(row) : nullptr;
     m_panel->setEnabled(r != nullptr);
     m_error->clearMessage();
+    if (!r) {
+        m_limits->setLimits({});
+    } else {
+        m_plan->setCurrentIndex(std::max(0, m_plan->findData(toString(r->company.plan))));
+        m_limits->setLimits(r->company.limits);
+    }
+    describeSelected();
+}
+
+// The panel's texts (not the values being edited): again after a language switch.
+void CompaniesView::describeSelected() {
+    const int row = m_selectedId ? m_model->rowOfId(m_selectedId) : -1;
+    const CompaniesTableModel::Row *r = row >= 0 ? m_model->rowAt(row) : nullptr;
     m_numbers->clear();
     if (!r) {
         m_name->setText(tr("No company selected"));
         m_usage->setText(tr("Select a company to edit its plan and limits."));
-        m_limits->setLimits({});
         return;
     }
     m_name->setText(r->company.name);
     m_usage->setText(tr("This month: %1 calls, %2 billed minutes, %3 in call charges. %4 numbers in use now.")
                          .arg(Format::integer(r->callsThisMonth), Format::integer(r->minutesThisMonth),
                               Format::money(r->costThisMonth), Format::integer(r->inUse)));
-    m_plan->setCurrentIndex(std::max(0, m_plan->findData(toString(r->company.plan))));
-    m_limits->setLimits(r->company.limits);
     NumberFilter filter;
     filter.companyId = r->company.id;
     if (auto numbers = Numbers(m_workspace.database()).list(filter)) {

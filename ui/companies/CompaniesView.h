@@ -54,6 +54,7 @@ signals:
 
 private:
     void showSelected();
+    void describeSelected();
     const Company *selected() const;
 
     QLineEdit *m_filter = nullptr;

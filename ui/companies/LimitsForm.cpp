@@ -1,6 +1,7 @@
 #include "companies/LimitsForm.h"
 
 #include "common/Format.h"
+#include "common/Retranslate.h"
 
 #include <QFormLayout>
 #include <QLineEdit>
@@ -16,26 +17,32 @@ LimitsForm::LimitsForm(QWidget *parent)
     : QWidget(parent) {
     m_layout = new QFormLayout(this);
     m_layout->setContentsMargins(0, 0, 0, 0);
-    auto make = [this](const QString &objectName, const QString &tip) {
+    auto make = [this](const QString &objectName) {
         auto *edit = new QLineEdit(this);
         edit->setObjectName(objectName);
-        edit->setPlaceholderText(tr("No limit"));
         edit->setClearButtonEnabled(true);
-        edit->setToolTip(tip);
         connect(edit, &QLineEdit::textEdited, this, &LimitsForm::edited);
         return edit;
     };
-    m_maxConcurrent = make(QStringLiteral("maxConcurrentLineEdit"),
-                           tr("How many calls the company may have at the same time. Empty: no limit."));
-    m_monthlyMinutes = make(QStringLiteral("monthlyMinutesLineEdit"),
-                            tr("Billed minutes per calendar month (UTC). Empty: no limit."));
-    m_monthlyBudget =
-        make(QStringLiteral("monthlyBudgetLineEdit"),
-             tr("Call charges per calendar month, in US dollars (for example 250.00). Empty: no "
-                "limit."));
-    m_layout->addRow(tr("Max concurrent &calls:"), m_maxConcurrent);
-    m_layout->addRow(tr("Monthly &minutes:"), m_monthlyMinutes);
-    m_layout->addRow(tr("Monthly &budget (USD):"), m_monthlyBudget);
+    m_maxConcurrent = make(QStringLiteral("maxConcurrentLineEdit"));
+    m_monthlyMinutes = make(QStringLiteral("monthlyMinutesLineEdit"));
+    m_monthlyBudget = make(QStringLiteral("monthlyBudgetLineEdit"));
+    retranslate(this, [this] {
+        for (QLineEdit *edit : {m_maxConcurrent, m_monthlyMinutes, m_monthlyBudget})
+            edit->setPlaceholderText(tr("No limit"));
+        m_maxConcurrent->setToolTip(
+            tr("How many calls the company may have at the same time. Empty: no limit."));
+        m_monthlyMinutes->setToolTip(tr("Billed minutes per calendar month (UTC). Empty: no limit."));
+        m_monthlyBudget->setToolTip(
+            tr("Call charges per calendar month, in US dollars (for example 250.00). Empty: no "
+               "limit."));
+    });
+    addFormRow(
+        m_layout, this, [] { return tr("Max concurrent &calls:"); }, m_maxConcurrent);
+    addFormRow(
+        m_layout, this, [] { return tr("Monthly &minutes:"); }, m_monthlyMinutes);
+    addFormRow(
+        m_layout, this, [] { return tr("Monthly &budget (USD):"); }, m_monthlyBudget);
 }
 
 void LimitsForm::setLimits(const CompanyLimits &limits) {

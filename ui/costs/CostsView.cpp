@@ -4,12 +4,14 @@
 #include "charts/ChartHelpers.h"
 #include "common/Format.h"
 #include "common/Icons.h"
+#include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "costs/CompanyReportPdf.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/CostReportModel.h"
+#include "itemmodels/Retranslation.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -70,22 +72,18 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_month->setObjectName(QStringLiteral("costsMonthComboBox"));
     const QDate now = QDate::currentDate();
     const QDate first(now.year(), now.month(), 1);
-    for (int i = 0; i < 13; ++i) {
-        const QDate month = first.addMonths(-i);
-        m_month->addItem(i == 0 ? tr("%1 (so far)").arg(Format::month(month)) : Format::month(month),
-                         month.toString(QStringLiteral("yyyy-MM")));
-    }
-    auto *monthLabel = new QLabel(tr("&Month:"), this);
+    for (int i = 0; i < 13; ++i)
+        m_month->addItem(QString(), first.addMonths(-i).toString(QStringLiteral("yyyy-MM")));
+    auto *monthLabel = new QLabel(this);
     monthLabel->setBuddy(m_month);
     m_mode = new QComboBox(this);
     m_mode->setObjectName(QStringLiteral("costsModeComboBox"));
-    m_mode->addItem(tr("Per company"));
-    m_mode->addItem(tr("Per number"));
-    m_pdf = new QPushButton(Icons::get(QStringLiteral("print"), QStringLiteral("document-print")),
-                            tr("Company &Report (PDF)…"), this);
+    m_mode->addItem(QString());
+    m_mode->addItem(QString());
+    m_pdf = new QPushButton(Icons::get(QStringLiteral("print"), QStringLiteral("document-print")), QString(),
+                            this);
     m_pdf->setObjectName(QStringLiteral("costsPdfButton"));
     m_pdf->setShortcut(QKeySequence::Print);
-    m_pdf->setToolTip(tr("A printable monthly cost report, with charts, for the selected company (Ctrl+P)"));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("costsStatusLabel"));
     bar->addWidget(monthLabel);
@@ -105,7 +103,6 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_rule->setObjectName(QStringLiteral("costsRuleLabel"));
     m_rule->setWordWrap(true);
     m_rule->setForegroundRole(QPalette::PlaceholderText);
-    m_rule->setText(CostReport::sharingRule() + QLatin1Char(' ') + CostReport::pricingRule());
     layout->addWidget(m_rule);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
@@ -125,7 +122,7 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     auto *adviceBox = new QWidget(left);
     auto *adviceLayout = new QVBoxLayout(adviceBox);
     adviceLayout->setContentsMargins(0, 0, 0, 0);
-    auto *adviceLabel = new QLabel(tr("<b>Savings advice</b>"), adviceBox);
+    auto *adviceLabel = new QLabel(adviceBox);
     m_advice = new QListWidget(adviceBox);
     m_advice->setObjectName(QStringLiteral("costsAdviceListWidget"));
     m_advice->setWordWrap(true);
@@ -139,18 +136,47 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     left->setStretchFactor(1, 1);
     m_tabs = new QTabWidget(splitter);
     m_tabs->setObjectName(QStringLiteral("costsChartsTabWidget"));
-    m_byCompany = Charts::makeView(QStringLiteral("costsByCompanyChartView"), tr("Cost by company"), m_tabs);
-    m_byCategory =
-        Charts::makeView(QStringLiteral("costsByCategoryChartView"), tr("Cost by category"), m_tabs);
-    m_history = Charts::makeView(QStringLiteral("costsHistoryChartView"), tr("Month over month"), m_tabs);
-    m_tabs->addTab(m_byCompany, tr("By company"));
-    m_tabs->addTab(m_byCategory, tr("By category"));
-    m_tabs->addTab(m_history, tr("Month over month"));
+    m_byCompany = Charts::makeView(QStringLiteral("costsByCompanyChartView"), QString(), m_tabs);
+    m_byCategory = Charts::makeView(QStringLiteral("costsByCategoryChartView"), QString(), m_tabs);
+    m_history = Charts::makeView(QStringLiteral("costsHistoryChartView"), QString(), m_tabs);
+    m_tabs->addTab(m_byCompany, QString());
+    m_tabs->addTab(m_byCategory, QString());
+    m_tabs->addTab(m_history, QString());
     splitter->addWidget(left);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     layout->addWidget(splitter, 1);
+
+    retranslate(this, [this, monthLabel, adviceLabel] {
+        for (int i = 0; i < m_month->count(); ++i) {
+            const QDate month = QDate::fromString(m_month->itemData(i).toString(), QStringLiteral("yyyy-MM"));
+            m_month->setItemText(i,
+                                 i == 0 ? tr("%1 (so far)").arg(Format::month(month)) : Format::month(month));
+        }
+        monthLabel->setText(tr("&Month:"));
+        setItemTexts(m_mode, 0, {tr("Per company"), tr("Per number")});
+        m_pdf->setText(tr("Company &Report (PDF)…"));
+        m_pdf->setToolTip(
+            tr("A printable monthly cost report, with charts, for the selected company (Ctrl+P)"));
+        m_rule->setText(CostReport::sharingRule() + QLatin1Char(' ') + CostReport::pricingRule());
+        adviceLabel->setText(tr("<b>Savings advice</b>"));
+        // Titles until a report is drawn (showReport() and showHistory() name them with figures).
+        if (!m_loaded) {
+            m_byCompany->chart()->setTitle(tr("Cost by company"));
+            m_byCategory->chart()->setTitle(tr("Cost by category"));
+            m_history->chart()->setTitle(tr("Month over month"));
+        }
+        m_tabs->setTabText(0, tr("By company"));
+        m_tabs->setTabText(1, tr("By category"));
+        m_tabs->setTabText(2, tr("Month over month"));
+    });
+    // The report's advice, summary and charts are worded when built: build them again.
+    onLanguageChange(this, [this] {
+        ItemModels::announceRetranslation(*m_model);
+        if (m_loaded)
+            refresh();
+    });
 
     connect(m_month, &QComboBox::currentIndexChanged, this,
             [this] { m_model->setMonth(m_month->currentData().toString()); });

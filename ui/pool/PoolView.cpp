@@ -5,10 +5,12 @@
 #include "common/Format.h"
 #include "common/Icons.h"
 #include "common/MessageBox.h"
+#include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "credentials/Environments.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/PoolTableModel.h"
+#include "itemmodels/Retranslation.h"
 #include "pool/AddNumberDialog.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
@@ -42,34 +44,27 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     auto *filters = new QHBoxLayout;
     m_text = new QLineEdit(this);
     m_text->setObjectName(QStringLiteral("poolFilterLineEdit"));
-    m_text->setPlaceholderText(tr("Filter by number, company, operator or session (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
     m_text->addAction(Icons::get(QStringLiteral("filter"), QStringLiteral("edit-find")),
                       QLineEdit::LeadingPosition);
     m_environment = new QComboBox(this);
     m_environment->setObjectName(QStringLiteral("poolEnvironmentComboBox"));
-    m_environment->setToolTip(tr("Environment"));
-    m_environment->addItem(tr("All environments"), QString());
+    m_environment->addItem(QString(), QString());
     QStringList envs{DevelopmentEnvironment, ProductionEnvironment};
     if (auto profiles = Environments(workspace.database()).list())
         for (const auto &profile : profiles.value())
             if (!envs.contains(profile.name))
                 envs.append(profile.name);
     for (const QString &env : envs)
-        m_environment->addItem(env == DevelopmentEnvironment  ? tr("Development")
-                               : env == ProductionEnvironment ? tr("Production")
-                                                              : env,
-                               env);
+        m_environment->addItem(env, env);
     m_environment->setCurrentIndex(std::max(0, m_environment->findData(workspace.environment())));
     m_status = new QComboBox(this);
     m_status->setObjectName(QStringLiteral("poolStatusComboBox"));
-    m_status->setToolTip(tr("Status"));
-    m_status->addItem(tr("Any status"), QString());
+    m_status->addItem(QString(), QString());
     for (NumberStatus status : {NumberStatus::Available, NumberStatus::Reserved, NumberStatus::InUse})
-        m_status->addItem(displayName(status), toString(status));
+        m_status->addItem(QString(), toString(status));
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("poolCompanyComboBox"));
-    m_company->setToolTip(tr("Numbers dedicated to a company"));
     m_company->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     CompanyFilter::reload(m_company, m_workspace.database());
     m_count = new QLabel(this);
@@ -86,26 +81,21 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     m_actions->setObjectName(QStringLiteral("poolActionsToolBar"));
     m_actions->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_actions->setIconSize(QSize(16, 16));
-    m_add = m_actions->addAction(Icons::get(QStringLiteral("add"), QStringLiteral("list-add")),
-                                 tr("&Add Number…"));
+    m_add = m_actions->addAction(Icons::get(QStringLiteral("add"), QStringLiteral("list-add")), QString());
     m_add->setObjectName(QStringLiteral("addNumberAction"));
     m_add->setShortcut(QKeySequence::New);
     m_add->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_add->setToolTip(tr("Add a number you own at Twilio to the pool (Ctrl+N)"));
-    m_assign = m_actions->addAction(Icons::get(QStringLiteral("assign"), QStringLiteral("insert-link")),
-                                    tr("&Dedicate to Company…"));
+    m_assign =
+        m_actions->addAction(Icons::get(QStringLiteral("assign"), QStringLiteral("insert-link")), QString());
     m_assign->setObjectName(QStringLiteral("assignNumberAction"));
-    m_assign->setToolTip(tr("Reserve the selected number for one company's calls"));
     m_unassign = m_actions->addAction(Icons::get(QStringLiteral("unassign"), QStringLiteral("remove-link")),
-                                      tr("Make &Shared"));
+                                      QString());
     m_unassign->setObjectName(QStringLiteral("unassignNumberAction"));
-    m_unassign->setToolTip(tr("Return the selected dedicated number to the shared pool"));
-    m_remove = m_actions->addAction(Icons::get(QStringLiteral("remove"), QStringLiteral("list-remove")),
-                                    tr("&Remove…"));
+    m_remove =
+        m_actions->addAction(Icons::get(QStringLiteral("remove"), QStringLiteral("list-remove")), QString());
     m_remove->setObjectName(QStringLiteral("removeNumberAction"));
     m_remove->setShortcut(QKeySequence::Delete);
     m_remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
     m_actions->addSeparator();
     layout->addWidget(m_actions);
     addActions({m_add, m_remove});
@@ -175,6 +165,38 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
         const int index = m_environment->findData(env);
         if (index >= 0)
             m_environment->setCurrentIndex(index);
+        m_strip->reload();
+    });
+    retranslate(this, [this] {
+        m_text->setPlaceholderText(tr("Filter by number, company, operator or session (Ctrl+F)"));
+        m_environment->setToolTip(tr("Environment"));
+        m_environment->setItemText(0, tr("All environments"));
+        for (int i = 1; i < m_environment->count(); ++i) {
+            const QString env = m_environment->itemData(i).toString();
+            if (env == DevelopmentEnvironment)
+                m_environment->setItemText(i, tr("Development"));
+            else if (env == ProductionEnvironment)
+                m_environment->setItemText(i, tr("Production"));
+        }
+        m_status->setToolTip(tr("Status"));
+        m_status->setItemText(0, tr("Any status"));
+        for (int i = 1; i < m_status->count(); ++i)
+            m_status->setItemText(i, displayName(numberStatusFromString(m_status->itemData(i).toString())
+                                                     .value_or(NumberStatus::Available)));
+        m_company->setToolTip(tr("Numbers dedicated to a company"));
+        CompanyFilter::retranslate(m_company);
+        m_add->setText(tr("&Add Number…"));
+        m_add->setToolTip(tr("Add a number you own at Twilio to the pool (Ctrl+N)"));
+        m_assign->setText(tr("&Dedicate to Company…"));
+        m_assign->setToolTip(tr("Reserve the selected number for one company's calls"));
+        m_unassign->setText(tr("Make &Shared"));
+        m_unassign->setToolTip(tr("Return the selected dedicated number to the shared pool"));
+        m_remove->setText(tr("&Remove…"));
+        m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
+    });
+    onLanguageChange(this, [this] {
+        ItemModels::announceRetranslation(*m_model);
+        updateCount();
         m_strip->reload();
     });
     applyFilter();

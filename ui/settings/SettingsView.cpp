@@ -4,7 +4,7 @@
 #include "common/Icons.h"
 #include "common/InlineError.h"
 #include "common/Language.h"
-#include "common/MessageBox.h"
+#include "common/Retranslate.h"
 #include "pool/Tariffs.h"
 #include "settings/SettingsPages.h"
 #include "storage/Settings.h"
@@ -18,7 +18,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -39,10 +38,12 @@ std::optional<Micros> parseMoney(QString text) {
     return Money::parseUsd(text);
 }
 
-QLabel *help(const QString &text, QWidget *parent) {
-    auto *label = new QLabel(text, parent);
+// A hint under a form: `text` gives it in the current language (again after a switch).
+QLabel *help(std::function<QString()> text, QWidget *parent) {
+    auto *label = new QLabel(parent);
     label->setWordWrap(true);
     label->setForegroundRole(QPalette::PlaceholderText);
+    retranslate(label, [label, text = std::move(text)] { label->setText(text()); });
     return label;
 }
 } // namespace
@@ -70,7 +71,10 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
                             {60, buildLanguageSection()}};
     const auto extra = SettingsPages::all();
     for (const SettingsPage &page : extra) {
-        auto *box = new QGroupBox(QCoreApplication::translate("SettingsPages", page.title), content);
+        auto *box = new QGroupBox(content);
+        retranslate(this, [box, title = page.title] {
+            box->setTitle(QCoreApplication::translate("SettingsPages", title));
+        });
         box->setObjectName(page.id + QStringLiteral("SettingsGroupBox"));
         auto *layout = new QVBoxLayout(box);
         layout->addWidget(page.create(m_workspace, box));
@@ -94,14 +98,21 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     m_error->setObjectName(QStringLiteral("settingsErrorLabel"));
     bar->addWidget(m_error, 1);
     bar->addStretch(1);
-    m_revert = new QPushButton(tr("&Revert"), this);
+    m_revert = new QPushButton(this);
     m_revert->setObjectName(QStringLiteral("revertSettingsButton"));
-    m_revert->setToolTip(tr("Discard the changes and show the stored settings"));
-    m_save = new QPushButton(tr("&Save Settings"), this);
+    m_save = new QPushButton(this);
     m_save->setObjectName(QStringLiteral("saveSettingsButton"));
     m_save->setDefault(true);
     m_save->setShortcut(QKeySequence::Save);
-    m_save->setToolTip(tr("Save the changed settings for every console and pooldeskctl (Ctrl+S)"));
+    retranslate(this, [this] {
+        m_revert->setText(tr("&Revert"));
+        retranslate(this,
+                    [this] { m_revert->setToolTip(tr("Discard the changes and show the stored settings")); });
+        m_save->setText(tr("&Save Settings"));
+        retranslate(this, [this] {
+            m_save->setToolTip(tr("Save the changed settings for every console and pooldeskctl (Ctrl+S)"));
+        });
+    });
     m_save->setEnabled(false);
     m_revert->setEnabled(false);
     bar->addWidget(m_revert);
@@ -116,64 +127,83 @@ QIcon SettingsView::icon() const {
 }
 
 QWidget *SettingsView::buildPoolSection() {
-    auto *box = new QGroupBox(tr("Pool"), this);
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Pool")); });
     box->setObjectName(QStringLiteral("poolSettingsGroupBox"));
     auto *form = new QFormLayout(box);
     m_threshold = new QSpinBox(box);
     m_threshold->setObjectName(QStringLiteral("thresholdSpinBox"));
     m_threshold->setRange(0, 10000);
-    m_threshold->setToolTip(
-        tr("The pool view warns (and the scaling policy buys) when fewer shared numbers than "
-           "this are available"));
+    retranslate(this, [this] {
+        m_threshold->setToolTip(
+            tr("The pool view warns (and the scaling policy buys) when fewer shared numbers than "
+               "this are available"));
+    });
     m_concurrency = new QSpinBox(box);
     m_concurrency->setObjectName(QStringLiteral("concurrencySpinBox"));
     m_concurrency->setRange(1, 1000);
-    m_concurrency->setToolTip(
-        tr("Calls one number may carry at the same time. Twilio allows more, but one call "
-           "per number keeps caller ID reputation and status callbacks clean."));
+    retranslate(this, [this] {
+        m_concurrency->setToolTip(
+            tr("Calls one number may carry at the same time. Twilio allows more, but one call "
+               "per number keeps caller ID reputation and status callbacks clean."));
+    });
     m_lease = new QSpinBox(box);
     m_lease->setObjectName(QStringLiteral("leaseSpinBox"));
     m_lease->setRange(10, 86400);
     m_lease->setSingleStep(60);
-    m_lease->setSuffix(tr(" s"));
-    m_lease->setToolTip(
-        tr("How long a reservation lasts without renewal; a caller that crashes frees its number "
-           "after this"));
-    form->addRow(tr("Minimum available &shared numbers:"), m_threshold);
-    form->addRow(tr("Calls per &number at once:"), m_concurrency);
-    form->addRow(tr("Default &lease:"), m_lease);
+    retranslate(this, [this] { m_lease->setSuffix(tr(" s")); });
+    retranslate(this, [this] {
+        m_lease->setToolTip(
+            tr("How long a reservation lasts without renewal; a caller that crashes frees its number "
+               "after this"));
+    });
+    addFormRow(
+        form, this, [] { return tr("Minimum available &shared numbers:"); }, m_threshold);
+    addFormRow(
+        form, this, [] { return tr("Calls per &number at once:"); }, m_concurrency);
+    addFormRow(
+        form, this, [] { return tr("Default &lease:"); }, m_lease);
     form->addRow(QString(),
-                 help(tr("The seed's rule is one call per number; raise it only if your Twilio account "
-                         "and callers are set up for it."),
-                      box));
+                 help(
+                     [] {
+                         return tr(
+                             "The seed's rule is one call per number; raise it only if your Twilio account "
+                             "and callers are set up for it.");
+                     },
+                     box));
     for (QSpinBox *spin : {m_threshold, m_concurrency, m_lease})
         connect(spin, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
     return box;
 }
 
 QWidget *SettingsView::buildPolicySection() {
-    auto *box = new QGroupBox(tr("Scaling Policy"), this);
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Scaling Policy")); });
     box->setObjectName(QStringLiteral("policySettingsGroupBox"));
     auto *form = new QFormLayout(box);
-    m_buyWhenExhausted = new QCheckBox(tr("Buy a number when the pool is exhausted"), box);
+    m_buyWhenExhausted = new QCheckBox(box);
+    retranslate(this, [this] { m_buyWhenExhausted->setText(tr("Buy a number when the pool is exhausted")); });
     m_buyWhenExhausted->setObjectName(QStringLiteral("buyWhenExhaustedCheckBox"));
     m_maxPoolSize = new QSpinBox(box);
     m_maxPoolSize->setObjectName(QStringLiteral("maxPoolSizeSpinBox"));
     m_maxPoolSize->setRange(0, 100000);
-    m_maxPoolSize->setSpecialValueText(tr("No maximum"));
+    retranslate(this, [this] { m_maxPoolSize->setSpecialValueText(tr("No maximum")); });
     m_idleDays = new QSpinBox(box);
     m_idleDays->setObjectName(QStringLiteral("idleDaysSpinBox"));
     m_idleDays->setRange(0, 3650);
-    m_idleDays->setSpecialValueText(tr("Never"));
-    m_idleDays->setSuffix(tr(" days"));
+    retranslate(this, [this] { m_idleDays->setSpecialValueText(tr("Never")); });
+    retranslate(this, [this] { m_idleDays->setSuffix(tr(" days")); });
     m_budgetCap = new QLineEdit(box);
     m_budgetCap->setObjectName(QStringLiteral("budgetCapLineEdit"));
-    m_budgetCap->setPlaceholderText(tr("No cap"));
+    retranslate(this, [this] { m_budgetCap->setPlaceholderText(tr("No cap")); });
     m_budgetCap->setClearButtonEnabled(true);
     form->addRow(QString(), m_buyWhenExhausted);
-    form->addRow(tr("Maximum pool &size:"), m_maxPoolSize);
-    form->addRow(tr("Suggest releasing numbers idle for:"), m_idleDays);
-    form->addRow(tr("Monthly purchase &budget cap (USD):"), m_budgetCap);
+    addFormRow(
+        form, this, [] { return tr("Maximum pool &size:"); }, m_maxPoolSize);
+    addFormRow(
+        form, this, [] { return tr("Suggest releasing numbers idle for:"); }, m_idleDays);
+    addFormRow(
+        form, this, [] { return tr("Monthly purchase &budget cap (USD):"); }, m_budgetCap);
     connect(m_buyWhenExhausted, &QCheckBox::toggled, this, &SettingsView::markDirty);
     connect(m_maxPoolSize, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
     connect(m_idleDays, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
@@ -182,7 +212,8 @@ QWidget *SettingsView::buildPolicySection() {
 }
 
 QWidget *SettingsView::buildTariffSection() {
-    auto *box = new QGroupBox(tr("Tariffs"), this);
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Tariffs")); });
     box->setObjectName(QStringLiteral("tariffSettingsGroupBox"));
     auto *form = new QFormLayout(box);
     m_country = new QLineEdit(box);
@@ -196,22 +227,32 @@ QWidget *SettingsView::buildTariffSection() {
     m_inbound->setObjectName(QStringLiteral("inboundPerMinuteLineEdit"));
     m_tariffSource = new QLabel(box);
     m_tariffSource->setObjectName(QStringLiteral("tariffSourceLabel"));
-    form->addRow(tr("Country:"), m_country);
-    form->addRow(tr("Number rental per &month (USD):"), m_numberMonthly);
-    form->addRow(tr("&Outbound per minute (USD):"), m_outbound);
-    form->addRow(tr("&Inbound per minute (USD):"), m_inbound);
-    form->addRow(tr("Source:"), m_tariffSource);
-    form->addRow(QString(),
-                 help(tr("Used to estimate costs until Twilio reports a call's own price. Twilio bills each "
-                         "call per started minute."),
-                      box));
+    addFormRow(
+        form, this, [] { return tr("Country:"); }, m_country);
+    addFormRow(
+        form, this, [] { return tr("Number rental per &month (USD):"); }, m_numberMonthly);
+    addFormRow(
+        form, this, [] { return tr("&Outbound per minute (USD):"); }, m_outbound);
+    addFormRow(
+        form, this, [] { return tr("&Inbound per minute (USD):"); }, m_inbound);
+    addFormRow(
+        form, this, [] { return tr("Source:"); }, m_tariffSource);
+    form->addRow(
+        QString(),
+        help(
+            [] {
+                return tr("Used to estimate costs until Twilio reports a call's own price. Twilio bills each "
+                          "call per started minute.");
+            },
+            box));
     for (QLineEdit *edit : {m_numberMonthly, m_outbound, m_inbound})
         connect(edit, &QLineEdit::textEdited, this, &SettingsView::markDirty);
     return box;
 }
 
 QWidget *SettingsView::buildLanguageSection() {
-    auto *box = new QGroupBox(tr("Language"), this);
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Language")); });
     box->setObjectName(QStringLiteral("languageSettingsGroupBox"));
     auto *form = new QFormLayout(box);
     m_language = new QComboBox(box);
@@ -219,37 +260,50 @@ QWidget *SettingsView::buildLanguageSection() {
     for (const QString &code : Language::available())
         m_language->addItem(Language::displayName(code), code);
     m_language->setCurrentIndex(std::max(0, m_language->findData(Language::chosen())));
-    form->addRow(tr("&Language:"), m_language);
+    addFormRow(
+        form, this, [] { return tr("&Language:"); }, m_language);
     form->addRow(QString(),
-                 help(tr("Your own choice on this computer. Dates, numbers and amounts follow your "
-                         "system's regional format."),
-                      box));
+                 help(
+                     [] {
+                         return tr("Your own choice on this computer. Dates, numbers and amounts follow your "
+                                   "system's regional format.");
+                     },
+                     box));
+    // Applies at once: every window receives QEvent::LanguageChange and words itself again.
     connect(m_language, &QComboBox::currentIndexChanged, this, [this] {
         Language::setChosen(m_language->currentData().toString());
-        info(tr("The language changes when PoolDesk starts again."));
-        if (!qEnvironmentVariableIsSet("POOLDESK_NO_RESTART") &&
-            MessageBox::confirm(this, tr("Change Language"),
-                                tr("Restart PoolDesk now to use %1?").arg(m_language->currentText()),
-                                tr("Restart Now"))) {
-            QProcess::startDetached(QCoreApplication::applicationFilePath(),
-                                    QCoreApplication::arguments().mid(1));
-            QCoreApplication::quit();
-        }
+        Language::apply();
+    });
+    onLanguageChange(this, [this] {
+        const QSignalBlocker blocker(m_language);
+        for (int i = 0; i < m_language->count(); ++i)
+            m_language->setItemText(i, Language::displayName(m_language->itemData(i).toString()));
+        showTariffSource();
     });
     return box;
+}
+
+void SettingsView::showTariffSource() {
+    m_tariffSource->setText(m_tariffSourceKey == QLatin1String("twilio") ? tr("Twilio's live prices")
+                            : m_tariffSourceKey == QLatin1String("manual")
+                                ? tr("Entered here")
+                                : tr("Twilio's published US prices (defaults)"));
 }
 
 QWidget *SettingsView::buildEnvironmentsSection() {
     // The console puts the Twilio environments page here (setEnvironmentsPage); without it, say
     // where environments are managed.
-    auto *box = new QGroupBox(tr("Environments"), this);
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Environments")); });
     box->setObjectName(QStringLiteral("environmentsSettingsGroupBox"));
     m_environmentsBox = box;
     auto *layout = new QVBoxLayout(box);
-    layout->addWidget(
-        help(tr("Twilio environments (account, API key, webhook addresses) are set with "
-                "“pooldeskctl env”. Secrets stay in your system's keychain, never in the database."),
-             box));
+    layout->addWidget(help(
+        [] {
+            return tr("Twilio environments (account, API key, webhook addresses) are set with "
+                      "“pooldeskctl env”. Secrets stay in your system's keychain, never in the database.");
+        },
+        box));
     return box;
 }
 
@@ -292,11 +346,8 @@ void SettingsView::refresh() {
         m_numberMonthly->setText(plainMoney(tariff.value().numberMonthly, 2));
         m_outbound->setText(plainMoney(tariff.value().outboundPerMinute, 4));
         m_inbound->setText(plainMoney(tariff.value().inboundPerMinute, 4));
-        const QString source = tariff.value().source;
-        m_tariffSource->setText(source == QLatin1String("twilio") ? tr("Twilio's live prices")
-                                : source == QLatin1String("manual")
-                                    ? tr("Entered here")
-                                    : tr("Twilio's published US prices (defaults)"));
+        m_tariffSourceKey = tariff.value().source;
+        showTariffSource();
     } else {
         m_error->showError(tariff.error().message);
     }

@@ -41,6 +41,7 @@ private:
     QWidget *buildLanguageSection();
     QWidget *buildEnvironmentsSection();
     void markDirty();
+    void showTariffSource();
 
     bool m_loaded = false;
     bool m_loading = false;
@@ -58,6 +59,7 @@ private:
     QLineEdit *m_outbound = nullptr;
     QLineEdit *m_inbound = nullptr;
     QLabel *m_tariffSource = nullptr;
+    QString m_tariffSourceKey; // "twilio", "manual" or the defaults
     QComboBox *m_language = nullptr;
     InlineError *m_error = nullptr;
     QPushButton *m_save = nullptr;

@@ -4,6 +4,7 @@
 #include "charts/ChartHelpers.h"
 #include "common/Format.h"
 #include "common/Icons.h"
+#include "common/Retranslate.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "pool/ErlangB.h"
@@ -36,12 +37,10 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
     auto *bar = new QHBoxLayout;
     m_period = new QComboBox(this);
     m_period->setObjectName(QStringLiteral("usagePeriodComboBox"));
-    m_period->addItem(tr("Last 24 hours"), 1);
-    m_period->addItem(tr("Last 7 days"), 7);
-    m_period->addItem(tr("Last 30 days"), 30);
-    m_period->addItem(tr("Last 90 days"), 90);
+    for (int days : {1, 7, 30, 90})
+        m_period->addItem(QString(), days);
     m_period->setCurrentIndex(1);
-    auto *periodLabel = new QLabel(tr("&Period:"), this);
+    auto *periodLabel = new QLabel(this);
     periodLabel->setBuddy(m_period);
     m_blocking = new QDoubleSpinBox(this);
     m_blocking->setObjectName(QStringLiteral("blockingTargetSpinBox"));
@@ -50,8 +49,7 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
     m_blocking->setSingleStep(0.5);
     m_blocking->setValue(1.0);
     m_blocking->setSuffix(QLocale().percent());
-    m_blocking->setToolTip(tr("The share of calls you accept to find no free number in the busiest hour"));
-    auto *blockingLabel = new QLabel(tr("&Blocking target:"), this);
+    auto *blockingLabel = new QLabel(this);
     blockingLabel->setBuddy(m_blocking);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("usageStatusLabel"));
@@ -74,19 +72,17 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
 
     auto *grid = new QGridLayout;
     grid->setSpacing(6);
-    m_concurrency = Charts::makeView(QStringLiteral("concurrencyChartView"),
-                                     tr("Concurrent calls (peak per hour)"), this);
-    m_daily = Charts::makeView(QStringLiteral("dailyChartView"), tr("Calls per day by company"), this);
-    m_numbers = Charts::makeView(QStringLiteral("utilizationChartView"), tr("Utilization per number"), this);
-    m_availability = Charts::makeView(QStringLiteral("availabilityChartView"),
-                                      tr("Shared numbers free at the busiest moment"), this);
+    m_concurrency = Charts::makeView(QStringLiteral("concurrencyChartView"), QString(), this);
+    m_daily = Charts::makeView(QStringLiteral("dailyChartView"), QString(), this);
+    m_numbers = Charts::makeView(QStringLiteral("utilizationChartView"), QString(), this);
+    m_availability = Charts::makeView(QStringLiteral("availabilityChartView"), QString(), this);
     auto *dailyBox = new QWidget(this);
     auto *dailyLayout = new QVBoxLayout(dailyBox);
     dailyLayout->setContentsMargins(0, 0, 0, 0);
     m_dailyMeasure = new QComboBox(dailyBox);
     m_dailyMeasure->setObjectName(QStringLiteral("dailyMeasureComboBox"));
-    m_dailyMeasure->addItem(tr("Calls"));
-    m_dailyMeasure->addItem(tr("Billed minutes"));
+    m_dailyMeasure->addItem(QString());
+    m_dailyMeasure->addItem(QString());
     auto *measureRow = new QHBoxLayout;
     measureRow->addStretch(1);
     measureRow->addWidget(m_dailyMeasure);
@@ -97,6 +93,27 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
     grid->addWidget(m_availability, 1, 0);
     grid->addWidget(m_numbers, 1, 1);
     layout->addLayout(grid, 1);
+
+    retranslate(this, [this, periodLabel, blockingLabel] {
+        setItemTexts(m_period, 0,
+                     {tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Last 90 days")});
+        periodLabel->setText(tr("&Period:"));
+        m_blocking->setToolTip(
+            tr("The share of calls you accept to find no free number in the busiest hour"));
+        blockingLabel->setText(tr("&Blocking target:"));
+        m_concurrency->chart()->setTitle(tr("Concurrent calls (peak per hour)"));
+        m_daily->chart()->setTitle(tr("Calls per day by company"));
+        m_numbers->chart()->setTitle(tr("Utilization per number"));
+        m_availability->chart()->setTitle(tr("Shared numbers free at the busiest moment"));
+        setItemTexts(m_dailyMeasure, 0, {tr("Calls"), tr("Billed minutes")});
+    });
+    // The charts' series and axes are named when drawn: draw them again (from the database).
+    onLanguageChange(this, [this] {
+        if (m_loaded)
+            refresh();
+        else
+            showSizing();
+    });
 
     connect(m_period, &QComboBox::currentIndexChanged, this, &UsageView::refresh);
     connect(m_blocking, &QDoubleSpinBox::valueChanged, this, &UsageView::showSizing);
