@@ -14,6 +14,7 @@
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 #include "twilio/AutoScaler.h"
+#include "twilio/AutoscaleScheduler.h"
 #include "twilio/TwilioProvisioner.h"
 
 #include <QJsonArray>
@@ -49,7 +50,10 @@ class TestAutoScaler : public QObject {
     }
 
 private slots:
-    void cleanup() { m_db.reset(); }
+    void cleanup() {
+        m_db.reset();
+        Clock::setOffsetForTesting(0);
+    }
 
     void buysUpToThresholdWithinLimits_data() { addEngineRows(); }
     void buysUpToThresholdWithinLimits() {
@@ -172,6 +176,133 @@ private slots:
         QVERIFY(!capped);
         QCOMPARE(capped.error().reason, RefusalReason::PoolExhausted);
         QVERIFY(!provisioner.isPurchasing(QStringLiteral("development")));
+    }
+
+    // The pool service's timer: buys under the threshold, then releases an idle number shortly
+    // before its billing day, each audited as policy:autoscale with the scheduler as the trigger.
+    void schedulerBuysAndReleasesOnItsTimer_data() { addEngineRows(); }
+    void schedulerBuysAndReleasesOnItsTimer() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        // Today is 2026-11-24 09:00 UTC for the policy.
+        const QDateTime today(QDate(2026, 11, 24), QTime(9, 0), Qt::UTC);
+        Clock::setOffsetForTesting(QDateTime::currentDateTimeUtc().secsTo(today));
+        const QDateTime now = Clock::nowUtc();
+        // Bought on the 26th (billed in 2 days), idle for 40 days.
+        addNumber(QStringLiteral("+16076956081"), QDateTime(QDate(2026, 5, 26), QTime(8, 0), Qt::UTC),
+                  now.addDays(-40));
+        QNetworkAccessManager network;
+        Server server;
+        QList<QJsonObject> owned{incomingNumberJson(pnSid(1), QStringLiteral("+16076956081"))};
+        server.on("GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const Server::Request &) {
+            QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550000")}},
+                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}},
+                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550007")}}};
+            return Server::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
+        });
+        server.on("POST", accountPath("IncomingPhoneNumbers.json"), [&](const Server::Request &request) {
+            if (request.field("PhoneNumber") == QLatin1String("+15005550000"))
+                return Server::Response::error(400, 21422,
+                                               QStringLiteral("PhoneNumber requested is not available"));
+            QJsonObject n = incomingNumberJson(pnSid(10 + int(owned.size())), request.field("PhoneNumber"));
+            n.insert(QStringLiteral("date_created"),
+                     QString(QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss")) +
+                             QStringLiteral(" +0000")));
+            owned.append(n);
+            return Server::Response::json(201, n);
+        });
+        server.on("GET", accountPath("IncomingPhoneNumbers.json"), [&](const Server::Request &request) {
+            QJsonArray list;
+            for (const QJsonObject &n : std::as_const(owned))
+                if (n.value(QStringLiteral("phone_number")).toString() == request.queryField("PhoneNumber"))
+                    list.append(n);
+            return Server::Response::json(200, {{QStringLiteral("incoming_phone_numbers"), list}});
+        });
+        server.on("DELETE", accountPath("IncomingPhoneNumbers/"), [&](const Server::Request &) {
+            Server::Response gone;
+            gone.status = 204;
+            return gone;
+        });
+        Twilio::Client client(&network);
+        client.setCredentials(testCredentials(server.baseUrl()));
+        auto provider = [&](const QString &environment) -> std::optional<Twilio::OperationContext> {
+            auto profile = Environments(*m_db).find(environment);
+            if (!profile || environment != QLatin1String("development")) // no credentials elsewhere
+                return std::nullopt;
+            return Twilio::OperationContext{m_db.get(), &client, profile.value(), Actor{}};
+        };
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::MinAvailableThreshold, QStringLiteral("3")));
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::MaxPoolSize, QStringLiteral("3")));
+
+        Twilio::AutoscaleScheduler::Options options;
+        options.interval = std::chrono::milliseconds(50);
+        options.environments = {QStringLiteral("development"), QStringLiteral("production")};
+        options.runAtStart = false;
+        Twilio::AutoscaleScheduler scheduler(provider, options);
+        QSignalSpy passes(&scheduler, &Twilio::AutoscaleScheduler::passFinished);
+        scheduler.start();
+        QVERIFY(scheduler.isActive());
+        auto passIn = [&](const QString &environment) -> std::optional<Twilio::AutoscalePass> {
+            for (int waited = 0; waited < 200; ++waited) {
+                for (const QList<QVariant> &args : std::as_const(passes)) {
+                    auto pass = args.at(0).value<Twilio::AutoscalePass>();
+                    if (pass.environment == environment)
+                        return pass;
+                }
+                passes.wait(100);
+            }
+            return std::nullopt;
+        };
+        // Pass 1: one free shared number, threshold 3, room for two more: buys two (the first
+        // candidate was taken meanwhile), releases nothing (that would go under the threshold).
+        auto first = passIn(QStringLiteral("development"));
+        QVERIFY(first);
+        QVERIFY2(first->ok, qPrintable(first->error));
+        QCOMPARE(first->bought,
+                 (QStringList{QStringLiteral("+15005550006"), QStringLiteral("+15005550007")}));
+        QVERIFY(first->released.isEmpty());
+        // The production environment has no credentials: said so, nothing else happens.
+        auto production = passIn(QStringLiteral("production"));
+        QVERIFY(production);
+        QVERIFY(!production->ok);
+        QVERIFY(production->error.contains(QLatin1String("credentials")));
+
+        auto buys =
+            Sql::exec(m_db->connection(),
+                      QStringLiteral("SELECT actor, after_json FROM audit_log WHERE action = 'twilio.buy'"));
+        QVERIFY(buys);
+        int audited = 0;
+        while (buys.value().next()) {
+            ++audited;
+            QCOMPARE(buys.value().value(0).toString(), QStringLiteral("policy:autoscale"));
+            QVERIFY(buys.value().value(1).toString().contains(QLatin1String("pool service")));
+        }
+        QCOMPARE(audited, 2);
+
+        // Pass 2 (a later tick): threshold 2 now, releasing allowed: the idle number due for billing
+        // goes; the new ones stay; nothing more is bought (the pool is at its maximum size).
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::MinAvailableThreshold, QStringLiteral("2")));
+        QVERIFY(Settings::set(*m_db, m_actor, Twilio::ScalingPolicy::releaseIdleKey(), QStringLiteral("1")));
+        passes.clear();
+        std::optional<Twilio::AutoscalePass> second;
+        for (int tries = 0; tries < 5 && !(second && !second->released.isEmpty()); ++tries)
+            second = passIn(QStringLiteral("development"));
+        QVERIFY(second);
+        QVERIFY2(second->ok, qPrintable(second->error));
+        QCOMPARE(second->released, QStringList{QStringLiteral("+16076956081")});
+        QVERIFY(!Numbers(*m_db).find(QStringLiteral("+16076956081"), QStringLiteral("development")));
+        QCOMPARE(server.requestsTo("DELETE", accountPath("IncomingPhoneNumbers/")).size(), 1);
+        auto release = Sql::exec(m_db->connection(),
+                                 QStringLiteral("SELECT actor, after_json FROM audit_log WHERE action = "
+                                                "'twilio.release'"));
+        QVERIFY(release && release.value().next());
+        QCOMPARE(release.value().value(0).toString(), QStringLiteral("policy:autoscale"));
+        QVERIFY(release.value().value(1).toString().contains(QLatin1String("2026-11-26")));
+        QCOMPARE(Numbers(*m_db).list({QStringLiteral("development"), std::nullopt, std::nullopt, {}})->size(),
+                 2);
+
+        scheduler.stop();
+        QVERIFY(!scheduler.isActive());
     }
 };
 
