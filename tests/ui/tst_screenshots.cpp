@@ -1,8 +1,11 @@
-// Saves a PNG of every view at 1280x800 on the demo workspace, for the README
-// (docs/screenshots/). Not a behaviour test: it fails only when a picture cannot be taken.
-// Output folder: POOLDESK_SCREENSHOT_DIR (default ./screenshots).
+// Saves a PNG of every view at 1280x800 on the demo workspace, in English (01-pool.png ...) and in
+// Japanese (01-pool-ja.png ...), for the README (docs/screenshots/). Not a behaviour test: it fails
+// only when a picture cannot be taken. Output folder: POOLDESK_SCREENSHOT_DIR (default ./screenshots).
+// The Japanese pictures need a CJK font (fonts-ipafont-gothic or fonts-noto-cjk).
 #include "MainWindow.h"
+#include "Translations.h"
 #include "UiTestSupport.h"
+#include "common/Language.h"
 #include "common/View.h"
 #include "companies/CompaniesView.h"
 #include "itemmodels/CompaniesTableModel.h"
@@ -18,8 +21,27 @@ class TestScreenshots : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() { Test::initUiTests(); }
+    void cleanupTestCase() {
+        Translations::install(QStringLiteral("en"));
+        QLocale::setDefault(QLocale::system());
+    }
 
+    void everyView_data() {
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<QString>("suffix");
+        QTest::addColumn<QLocale>("locale");
+        // A Japanese user's system formats dates and numbers the Japanese way too.
+        QTest::newRow("en") << QStringLiteral("en") << QString() << QLocale::system();
+        QTest::newRow("ja") << QStringLiteral("ja") << QStringLiteral("-ja")
+                            << QLocale(QLocale::Japanese, QLocale::Japan);
+    }
     void everyView() {
+        QFETCH(QString, language);
+        QFETCH(QString, suffix);
+        QFETCH(QLocale, locale);
+        QLocale::setDefault(locale);
+        Ui::Language::setChosen(language);
+        Translations::install(language);
         const QString folder = qEnvironmentVariable("POOLDESK_SCREENSHOT_DIR", QStringLiteral("screenshots"));
         QVERIFY(QDir().mkpath(folder));
         auto workspace = Test::workspaceFor(Test::openDemo(QStringLiteral("sqlite"), 90));
@@ -40,9 +62,9 @@ private slots:
             QTest::qWait(2500);
             workspace->tasks().waitForAll();
             QTest::qWait(300);
-            const QString name = QStringLiteral("%1-%2.png")
+            const QString name = QStringLiteral("%1-%2%3.png")
                                      .arg(i + 1, 2, 10, QLatin1Char('0'))
-                                     .arg(view->objectName().chopped(4).toLower());
+                                     .arg(view->objectName().chopped(4).toLower(), suffix);
             const QPixmap shot = window.grab();
             QVERIFY(!shot.isNull());
             QVERIFY2(shot.save(QDir(folder).filePath(name)), qPrintable(name));
