@@ -291,8 +291,12 @@ int main(int argc, char **argv) {
     filter.companyId = 7;
     report(QStringLiteral("filter company, sorted by duration"),
            timeFirstPage(model, [&] { model.setFilter(filter); }));
-    // A filter whose own index does not give the order: each combination below once read every
-    // matching row and sorted them (hundreds of thousands); the pages now walk the order's index.
+    const double filterWorst = worst;
+    worst = 0;
+    // More filters whose own index does not give the order: each one once read every matching row
+    // and sorted them (hundreds of thousands); the pages now walk the order's index. The generated
+    // data ties operators to durations and companies to numbers (both derive from the row number),
+    // so some walks pass many rows before the first match: worse than real histories.
     const auto sortedBy = [&](CallsTableModel::Column column, const QString &what, const CallFilter &with) {
         model.setFilter({});
         model.sort(static_cast<int>(column), Qt::DescendingOrder);
@@ -322,7 +326,7 @@ int main(int argc, char **argv) {
     filter = {};
     filter.e164 = QStringLiteral("+15550000123");
     sortedBy(CallsTableModel::Column::Duration, QStringLiteral("filter number, sorted by duration"), filter);
-    const double filterWorst = worst;
+    const double pairWorst = worst;
 
     model.sort(0, Qt::DescendingOrder);
     model.setFilter({});
@@ -347,9 +351,10 @@ int main(int argc, char **argv) {
                  .arg(model.rowCount())
                  .arg(rss0)
           << Qt::endl;
-    out() << QStringLiteral("  worst sort %1 ms, worst filter %2 ms")
+    out() << QStringLiteral("  worst sort %1 ms, worst filter %2 ms, worst further filter + order pair %3 ms")
                  .arg(sortWorst, 0, 'f', 1)
                  .arg(filterWorst, 0, 'f', 1)
+                 .arg(pairWorst, 0, 'f', 1)
           << Qt::endl;
 
     // Month cost report beside the raw GROUP BY of the same month.
