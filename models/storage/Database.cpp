@@ -128,6 +128,14 @@ Status Database::migrate() {
     return Migrations::apply(*this);
 }
 
+Status Database::deferCheckpoints() {
+    if (!isSqlite())
+        return success();
+    if (auto done = Sql::exec(m_db, QStringLiteral("PRAGMA wal_autocheckpoint=100000")); !done)
+        return done.error();
+    return success();
+}
+
 int Database::schemaVersion() {
     return Migrations::currentVersion(*this);
 }

@@ -32,13 +32,24 @@ public:
     Status migrate();
     int schemaVersion();
 
+    // SQLite: leave checkpoints to a WalCheckpointer. This connection's commits then checkpoint
+    // only if the log grows far beyond SQLite's usual 1,000 pages (the checkpointer fell behind
+    // or is not running), so the log stays bounded either way. No effect on PostgreSQL.
+    Status deferCheckpoints();
+
+    // How many Transaction objects are open on this connection; the ones inside another are
+    // savepoints (see Transaction).
+    int transactionDepth() const { return m_transactionDepth; }
+
 private:
+    friend class Transaction;
     Database(DatabaseUrl url, QString connectionName);
     Status configure();
 
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
+    int m_transactionDepth = 0;
 };
 
 } // namespace PoolDesk

@@ -15,9 +15,20 @@ Transaction::~Transaction() {
         rollback();
 }
 
+QString Transaction::savepointName() const {
+    return QStringLiteral("pooldesk_%1").arg(m_level);
+}
+
 Status Transaction::begin() {
+    if (m_active)
+        return success();
     QSqlDatabase &connection = m_db.connection();
-    if (m_db.isSqlite()) {
+    m_level = m_db.m_transactionDepth;
+    if (m_level > 0) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("SAVEPOINT ") + savepointName()))
+            return Sql::storageError(query);
+    } else if (m_db.isSqlite()) {
         QSqlQuery query(connection);
         if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return Sql::storageError(query);
@@ -25,29 +36,35 @@ Status Transaction::begin() {
         return Sql::storageError(connection);
     }
     m_active = true;
+    ++m_db.m_transactionDepth;
     return success();
 }
 
 Status Transaction::commit() {
+    if (!m_active)
+        return success();
     QSqlDatabase &connection = m_db.connection();
-    bool committed = false;
-    if (m_db.isSqlite()) {
+    if (m_level > 0) {
         QSqlQuery query(connection);
-        committed = query.exec(QStringLiteral("COMMIT"));
-        if (!committed) {
+        if (!query.exec(QStringLiteral("RELEASE SAVEPOINT ") + savepointName())) {
             auto error = Sql::storageError(query);
             rollback();
             return error;
         }
-    } else {
-        committed = connection.commit();
-        if (!committed) {
-            auto error = Sql::storageError(connection);
+    } else if (m_db.isSqlite()) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("COMMIT"))) {
+            auto error = Sql::storageError(query);
             rollback();
             return error;
         }
+    } else if (!connection.commit()) {
+        auto error = Sql::storageError(connection);
+        rollback();
+        return error;
     }
     m_active = false;
+    --m_db.m_transactionDepth;
     return success();
 }
 
@@ -55,13 +72,19 @@ void Transaction::rollback() {
     if (!m_active)
         return;
     QSqlDatabase &connection = m_db.connection();
-    if (m_db.isSqlite()) {
+    if (m_level > 0) {
+        // Undo this savepoint's changes, then drop it; the outer transaction goes on.
+        QSqlQuery query(connection);
+        query.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ") + savepointName());
+        query.exec(QStringLiteral("RELEASE SAVEPOINT ") + savepointName());
+    } else if (m_db.isSqlite()) {
         QSqlQuery query(connection);
         query.exec(QStringLiteral("ROLLBACK"));
     } else {
         connection.rollback();
     }
     m_active = false;
+    --m_db.m_transactionDepth;
 }
 
 } // namespace PoolDesk
