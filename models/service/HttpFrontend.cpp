@@ -1,6 +1,7 @@
 #include "service/HttpFrontend.h"
 
 #include "service/AccessLog.h"
+#include "service/ApiExecutor.h"
 #include "service/ServiceApi.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <chrono>
 
 Q_LOGGING_CATEGORY(lcHttpFrontend, "pooldesk.service.http")
@@ -75,6 +77,9 @@ protected:
             delete socket;
             return;
         }
+        // Answers go out at once: with Nagle's algorithm a small answer can wait for the
+        // client's delayed acknowledgement of the previous one, tens of milliseconds.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         m_frontend->track(socket);
         addPendingConnection(socket);
     }
@@ -83,10 +88,10 @@ private:
     HttpFrontend *m_frontend;
 };
 
-HttpFrontend::HttpFrontend(ServiceApi &api, ServiceShared &shared, AccessLog *accessLog,
+HttpFrontend::HttpFrontend(ApiExecutor &executor, ServiceShared &shared, AccessLog *accessLog,
                            qsizetype maxBodyBytes, QObject *parent)
     : QAbstractHttpServer(parent)
-    , m_api(api)
+    , m_executor(executor)
     , m_shared(shared)
     , m_accessLog(accessLog)
     , m_maxBodyBytes(maxBodyBytes) {}
@@ -157,15 +162,19 @@ void HttpFrontend::guardRead(QTcpSocket *socket) {
 }
 
 bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
-    const qint64 started = monotonicNs();
     auto connection = m_connections.find(socket);
     if (connection != m_connections.end()) {
         if (connection->rejected)
             return true;
         connection->unanswered = 0;
+        ++connection->awaiting;
     }
     const QUrl url = request.url();
-    ApiRequest apiRequest;
+    Pending pending;
+    pending.socket = socket;
+    pending.startedNs = monotonicNs();
+    pending.closeAfter = request.value(QByteArrayLiteral("connection")).trimmed().toLower() == "close";
+    ApiRequest &apiRequest = pending.request;
     apiRequest.method = methodName(request.method());
     apiRequest.path = url.path(QUrl::FullyEncoded).toUtf8();
     apiRequest.query = url.query(QUrl::FullyEncoded).toUtf8();
@@ -173,31 +182,108 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     apiRequest.twilioSignature = request.value(QByteArrayLiteral("x-twilio-signature"));
     apiRequest.contentType = request.value(QByteArrayLiteral("content-type"));
     apiRequest.body = request.body();
+    m_pending.append(std::move(pending));
+    if (!m_answerScheduled) {
+        m_answerScheduled = true;
+        QMetaObject::invokeMethod(this, &HttpFrontend::answerPending, Qt::QueuedConnection);
+    }
+    return true;
+}
 
-    const ApiResponse response = m_api.handle(apiRequest);
+void HttpFrontend::answerPending() {
+    m_answerScheduled = false;
+    if (!m_inFlight.isEmpty() || m_pending.isEmpty())
+        return; // batchAnswered() sends what waits
+    const qsizetype count = std::min<qsizetype>(m_pending.size(), ServiceApi::MaxBatch);
+    m_inFlight = QList<Pending>(std::make_move_iterator(m_pending.begin()),
+                                std::make_move_iterator(m_pending.begin() + count));
+    m_pending.remove(0, count);
+    QList<ApiRequest> requests;
+    requests.reserve(m_inFlight.size());
+    for (const Pending &pending : std::as_const(m_inFlight))
+        requests.append(pending.request);
+    m_executor.submit(std::move(requests), this,
+                      [this](const QList<ApiResponse> &responses) { batchAnswered(responses); });
+}
 
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
-    responder.writeHeader(QByteArrayLiteral("Content-Type"), response.contentType);
-    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(response.body.size()));
-    for (const auto &[name, value] : response.headers)
-        responder.writeHeader(name, value);
-    if (m_shuttingDown)
-        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
-    if (apiRequest.method == "HEAD")
-        responder.writeBody(QByteArray());
-    else
-        responder.writeBody(response.body);
+void HttpFrontend::batchAnswered(const QList<ApiResponse> &responses) {
+    const QList<Pending> answered = std::exchange(m_inFlight, {});
+    for (qsizetype i = 0; i < answered.size() && i < responses.size(); ++i)
+        respond(answered.at(i), responses.at(i));
+    answerPending();
+}
 
-    const qint64 elapsed = monotonicNs() - started;
+namespace {
+
+QByteArray reasonPhrase(int status) {
+    switch (status) {
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
+    case 204:
+        return QByteArrayLiteral("No Content");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 409:
+        return QByteArrayLiteral("Conflict");
+    case 413:
+        return QByteArrayLiteral("Payload Too Large");
+    case 415:
+        return QByteArrayLiteral("Unsupported Media Type");
+    case 422:
+        return QByteArrayLiteral("Unprocessable Entity");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    default:
+        return status < 400 ? QByteArrayLiteral("OK") : QByteArrayLiteral("Error");
+    }
+}
+
+} // namespace
+
+void HttpFrontend::respond(const Pending &pending, const ApiResponse &response) {
+    QTcpSocket *socket = pending.socket;
+    const qint64 elapsed = monotonicNs() - pending.startedNs;
     m_shared.metrics.recordRequest(response.route, response.status, elapsed);
     if (m_accessLog && m_accessLog->enabled())
-        m_accessLog->write({remoteOf(socket), apiRequest.method, apiRequest.path, response.status,
-                            elapsed / 1000, qint64(response.body.size()), response.keyId, response.company,
-                            response.reason});
-    if (m_shuttingDown)
+        m_accessLog->write({socket ? remoteOf(socket) : QByteArrayLiteral("?"), pending.request.method,
+                            pending.request.path, response.status, elapsed / 1000,
+                            qint64(response.body.size()), response.keyId, response.company, response.reason});
+    if (!socket)
+        return; // the client went away; the work was done all the same
+    auto connection = m_connections.find(socket);
+    if (connection != m_connections.end() && connection->awaiting > 0)
+        --connection->awaiting;
+    const bool close = m_shuttingDown || pending.closeAfter;
+    QByteArray bytes;
+    bytes.reserve(160 + response.body.size());
+    bytes += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(response.status) + ' ' +
+             reasonPhrase(response.status) + QByteArrayLiteral("\r\nContent-Type: ") + response.contentType +
+             QByteArrayLiteral("\r\nContent-Length: ") + QByteArray::number(response.body.size()) +
+             QByteArrayLiteral("\r\n");
+    for (const auto &[name, value] : response.headers)
+        bytes += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
+    if (close)
+        bytes += QByteArrayLiteral("Connection: close\r\n");
+    bytes += QByteArrayLiteral("\r\n");
+    if (pending.request.method != "HEAD")
+        bytes += response.body;
+    socket->write(bytes);
+    if (close)
         QTimer::singleShot(0, socket, [socket] { socket->disconnectFromHost(); });
-    return true;
 }
 
 void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) {
@@ -233,7 +319,8 @@ void HttpFrontend::closeIdle() {
     const QList<QTcpSocket *> sockets = m_connections.keys();
     for (QTcpSocket *socket : sockets) {
         const Connection &connection = m_connections.value(socket);
-        if ((connection.unanswered == 0 && socket->bytesAvailable() == 0) || connection.rejected)
+        if ((connection.unanswered == 0 && connection.awaiting == 0 && socket->bytesAvailable() == 0) ||
+            connection.rejected)
             socket->disconnectFromHost();
     }
 }

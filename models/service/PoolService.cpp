@@ -2,9 +2,11 @@
 
 #include "domain/Types.h"
 #include "service/AccessLog.h"
+#include "service/ApiExecutor.h"
 #include "service/HttpFrontend.h"
 #include "service/WebhookCredentials.h"
 #include "storage/Database.h"
+#include "storage/WalCheckpointer.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -17,25 +19,23 @@ Q_LOGGING_CATEGORY(lcPoolService, "pooldesk.service")
 
 namespace PoolDesk {
 
-// Lives in its own thread: a database connection, the API on it and an HTTP front.
+// Lives in its own thread with an HTTP front; the API and its database connection run on a second
+// thread (ApiExecutor), so reading and answering connections overlaps with committing.
 class PoolService::Worker final : public QObject {
 public:
     Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, qsizetype maxBodyBytes)
-        : m_url(url)
+        : m_executor(url, shared)
         , m_shared(shared)
         , m_accessLog(accessLog)
         , m_maxBodyBytes(maxBodyBytes) {}
 
     // Runs in the worker's thread.
-    Status init(qintptr listeningDescriptor) {
-        auto opened = Database::open(m_url, Database::Migrate::No);
-        if (!opened) {
+    Status init(qintptr listeningDescriptor, const QString &name) {
+        if (auto started = m_executor.start(name + QStringLiteral("-db")); !started) {
             ::close(int(listeningDescriptor));
-            return opened.error();
+            return started.error();
         }
-        m_db = std::move(opened.value());
-        m_api = std::make_unique<ServiceApi>(*m_db, m_shared);
-        m_frontend = std::make_unique<HttpFrontend>(*m_api, m_shared, m_accessLog, m_maxBodyBytes);
+        m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_maxBodyBytes);
         if (!m_frontend->adopt(listeningDescriptor)) {
             ::close(int(listeningDescriptor));
             return makeError(Error::Code::Unavailable,
@@ -45,20 +45,18 @@ public:
         return success();
     }
     HttpFrontend *frontend() { return m_frontend.get(); }
-    // Runs in the worker's thread, before it ends.
+    // Runs in the worker's thread, before it ends. The executor stops first: a batch still under
+    // way finishes, and its answers are dropped with the front.
     void teardown() {
+        m_executor.stop();
         m_frontend.reset();
-        m_api.reset();
-        m_db.reset();
     }
 
 private:
-    DatabaseUrl m_url;
+    ApiExecutor m_executor;
     ServiceShared &m_shared;
     AccessLog *m_accessLog;
     qsizetype m_maxBodyBytes;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ServiceApi> m_api;
     std::unique_ptr<HttpFrontend> m_frontend;
 };
 
@@ -97,6 +95,10 @@ Status PoolService::start() {
         return opened.error();
     m_db = std::move(opened.value());
     m_reaperApi = std::make_unique<ServiceApi>(*m_db, *m_shared);
+    if (m_db->isSqlite()) {
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_db->url(), &m_shared->sqliteWriteGate);
+        m_checkpointer->start();
+    }
 
     m_listener = new QTcpServer(this);
     if (!m_listener->listen(m_config.address, m_config.port))
@@ -123,7 +125,10 @@ Status PoolService::start() {
         m_workers.append(worker);
         Status initialised = success();
         QMetaObject::invokeMethod(
-            worker, [worker, descriptor, &initialised] { initialised = worker->init(descriptor); },
+            worker,
+            [worker, descriptor, name = thread->objectName(), &initialised] {
+                initialised = worker->init(descriptor, name);
+            },
             Qt::BlockingQueuedConnection);
         if (!initialised)
             return initialised.error();
@@ -193,6 +198,7 @@ void PoolService::finishShutdown() {
     m_workers.clear();
     m_threads.clear();
     m_reaperApi.reset();
+    m_checkpointer.reset(); // a last checkpoint, after the last commit
     m_db.reset();
     qCInfo(lcPoolService) << "stopped";
     emit stopped();

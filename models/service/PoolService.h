@@ -18,6 +18,7 @@ namespace PoolDesk {
 
 class AccessLog;
 class Database;
+class WalCheckpointer;
 class WebhookCredentials;
 
 // pooldesk-service, minus argument parsing: opens (and migrates) the database, listens, answers
@@ -54,6 +55,7 @@ private:
     std::unique_ptr<AccessLog> m_accessLog;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<ServiceApi> m_reaperApi;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
     QTcpServer *m_listener = nullptr;
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;

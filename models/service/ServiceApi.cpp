@@ -9,6 +9,7 @@
 #include "service/WebhookCredentials.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
+#include "storage/Transaction.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -44,7 +45,7 @@ constexpr int MaxLeaseSeconds = 7 * 24 * 3600;
 // Holds the SQLite write gate, or nothing on PostgreSQL (QMutexLocker cannot unlock a null mutex).
 class WriteGate {
 public:
-    explicit WriteGate(QMutex *mutex)
+    explicit WriteGate(QRecursiveMutex *mutex)
         : m_mutex(mutex) {
         if (m_mutex)
             m_mutex->lock();
@@ -59,7 +60,7 @@ public:
     }
 
 private:
-    QMutex *m_mutex;
+    QRecursiveMutex *m_mutex;
 };
 constexpr qint64 TouchIntervalSecs = 60;
 // How much later than a call's start its number may have been reserved (clocks, setup time).
@@ -251,7 +252,7 @@ ServiceApi::ServiceApi(Database &db, ServiceShared &shared)
 
 ServiceApi::~ServiceApi() = default;
 
-QMutex *ServiceApi::writeGate() {
+QRecursiveMutex *ServiceApi::writeGate() {
     return m_db.isSqlite() ? &m_shared.sqliteWriteGate : nullptr;
 }
 
@@ -396,6 +397,52 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     if (response.company.isEmpty())
         response.company = caller.companyName;
     return response;
+}
+
+namespace {
+
+// Requests that may change the pool; the others (health, metrics, pool status) stay out of a
+// group commit so they never wait for, or take, the write lock.
+bool changesPool(const ApiRequest &request) {
+    return request.method != "GET" && request.method != "HEAD" &&
+           (request.path.startsWith("/v1/allocations") || request.path == "/twilio/status");
+}
+
+} // namespace
+
+QList<ApiResponse> ServiceApi::handleBatch(const QList<ApiRequest> &requests) {
+    QList<ApiResponse> responses(requests.size());
+    QList<qsizetype> writers;
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        if (m_db.isSqlite() && changesPool(requests.at(i)))
+            writers.append(i);
+        else
+            responses[i] = handle(requests.at(i));
+    }
+    if (writers.size() < 2) {
+        for (const qsizetype i : std::as_const(writers))
+            responses[i] = handle(requests.at(i));
+        return responses;
+    }
+    WriteGate gate(writeGate());
+    Transaction batch(m_db);
+    if (auto begun = batch.begin(); !begun) {
+        for (const qsizetype i : std::as_const(writers))
+            responses[i] = fromError(begun.error());
+        return responses;
+    }
+    for (const qsizetype i : std::as_const(writers))
+        responses[i] = handle(requests.at(i));
+    if (auto committed = batch.commit(); !committed) {
+        qCWarning(lcServiceApi) << "a group commit of" << writers.size()
+                                << "requests failed:" << committed.error().message;
+        for (const qsizetype i : std::as_const(writers)) {
+            const QString route = responses.at(i).route;
+            responses[i] = fromError(committed.error());
+            responses[i].route = route;
+        }
+    }
+    return responses;
 }
 
 std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, Caller *caller) {

@@ -9,8 +9,8 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QMutex>
 #include <QPair>
+#include <QRecursiveMutex>
 #include <QSqlQuery>
 #include <QString>
 
@@ -30,8 +30,9 @@ struct ServiceShared {
     RateLimiter rateLimiter;
     ServiceMetrics metrics;
     // On SQLite, writers in this process take turns here instead of meeting SQLite's busy
-    // handler, which sleeps for milliseconds at a time.
-    QMutex sqliteWriteGate;
+    // handler, which sleeps for milliseconds at a time. Recursive: a group commit holds it for
+    // the whole batch while each request in it takes it again.
+    QRecursiveMutex sqliteWriteGate;
     QDateTime startedAt = QDateTime::currentDateTimeUtc();
 };
 
@@ -67,6 +68,14 @@ public:
     ServiceApi &operator=(const ServiceApi &) = delete;
 
     ApiResponse handle(const ApiRequest &request);
+    // Answers several requests that arrived together. On SQLite, whose writers take turns anyway,
+    // they share one transaction and so one commit (group commit): each request's changes are a
+    // savepoint of it, so a refused request takes back only its own. Nothing is answered as done
+    // before the commit; if the commit fails, every request that changed the pool is answered 503
+    // and nothing of the batch remains.
+    QList<ApiResponse> handleBatch(const QList<ApiRequest> &requests);
+    // The most requests one group commit takes: bounds the wait of the first one.
+    static constexpr int MaxBatch = 64;
     // How long a successful key check is reused before the database is asked again: revoking a
     // key takes effect within this time.
     static constexpr qint64 KeyCacheMs = 1000;
@@ -95,7 +104,7 @@ private:
     // Scoped keys may act only on their company's sessions: an answer when this one is not theirs.
     std::optional<ApiResponse> checkSessionScope(const Caller &caller, const QString &session);
     ApiResponse fromError(const Error &error);
-    QMutex *writeGate();
+    QRecursiveMutex *writeGate();
 
     Database &m_db;
     ServiceShared &m_shared;

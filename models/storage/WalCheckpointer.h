@@ -19,10 +19,11 @@ class Database;
 // milliseconds while the log is flushed to disk. A busy writer such as the pool service hands the
 // work here instead (see Database::deferCheckpoints).
 //
-// Every interval a passive checkpoint copies what the log holds, alongside the writers. A log
-// copied while writers go on never starts over, so once it passes restartFrames the checkpointer
-// briefly holds the writers' gate (the in-process lock they take turns on) and restarts it: by
-// then nearly everything is copied, so the pause is short.
+// Every interval a passive checkpoint copies what the log holds, alongside the writers. The log
+// starts over only at a commit that finds it wholly copied, which never happens while writers go
+// on; so once it passes restartFrames, the checkpointer copies the rest while briefly holding the
+// writers' gate (the in-process lock they take turns on). That pause includes two disk flushes,
+// which is why it happens only every restartFrames frames (4 KiB each).
 class WalCheckpointer final : public QObject {
     Q_OBJECT
 public:

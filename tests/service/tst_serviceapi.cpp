@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +23,7 @@
 #include <QUrl>
 
 #include <csignal>
+#include <thread>
 
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
@@ -143,6 +145,8 @@ private slots:
     void metricsLogAndGracefulShutdown();
     void shutdownFinishesRequestsUnderWay_data() { addEngineRows(); }
     void shutdownFinishesRequestsUnderWay();
+    void concurrentRequestsKeepThePoolExact_data() { addEngineRows(); }
+    void concurrentRequestsKeepThePoolExact();
 };
 
 void TestServiceApi::allocateAndRelease() {
@@ -671,6 +675,82 @@ void TestServiceApi::shutdownFinishesRequestsUnderWay() {
     QCOMPARE(service.process().exitStatus(), QProcess::NormalExit);
     QCOMPARE(service.process().exitCode(), 0);
     QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'late'")), 1);
+}
+
+// Many backends at once: on SQLite the requests that arrive together share one commit, each a
+// savepoint of it. A refused request must take back only its own changes, and nothing may be
+// handed out twice or counted twice.
+void TestServiceApi::concurrentRequestsKeepThePoolExact() {
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 8);
+    ServiceProcess service;
+    QVERIFY2(service.start(f->url), service.output().constData());
+    const quint16 port = service.port();
+
+    // 12 sessions for Acme and 4 for Beta (at most one call at a time), all sent at once: more
+    // than the 8 numbers.
+    QList<QPair<QString, QString>> wanted; // company, session
+    for (int i = 0; i < 12; ++i)
+        wanted.append({QStringLiteral("Acme"), QStringLiteral("acme-%1").arg(i)});
+    for (int i = 0; i < 4; ++i)
+        wanted.append({QStringLiteral("Beta"), QStringLiteral("beta-%1").arg(i)});
+    const QByteArray key = f->key;
+    QList<HttpReply> replies(wanted.size());
+    {
+        std::vector<std::thread> senders;
+        for (qsizetype i = 0; i < wanted.size(); ++i)
+            senders.emplace_back([&, i] {
+                replies[i] = httpJson(port, "POST", "/v1/allocations",
+                                      allocation(wanted.at(i).first, wanted.at(i).second), key);
+            });
+        for (std::thread &sender : senders)
+            sender.join();
+    }
+    QSet<QString> numbers;
+    QStringList held;
+    int betaCalls = 0;
+    for (qsizetype i = 0; i < replies.size(); ++i) {
+        const HttpReply &reply = replies.at(i);
+        const bool beta = wanted.at(i).first == QLatin1String("Beta");
+        if (reply.status == 201) {
+            numbers.insert(reply.json().value(QStringLiteral("number")).toString());
+            held.append(wanted.at(i).second);
+            betaCalls += beta ? 1 : 0;
+            continue;
+        }
+        const QString reason = reply.errorCode();
+        QVERIFY2(
+            (reply.status == 409 && reason == QLatin1String("pool_exhausted")) ||
+                (beta && reply.status == 403 && reason == QLatin1String("max_concurrent_calls")),
+            qPrintable(QStringLiteral("%1: %2 %3").arg(wanted.at(i).second).arg(reply.status).arg(reason)));
+    }
+    QCOMPARE(held.size(), 8);    // the whole pool, and no more
+    QCOMPARE(numbers.size(), 8); // never one number twice
+    QVERIFY(betaCalls <= 1);     // Beta's limit held
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations")), 8);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE status = 'available'")), 0);
+
+    // All of them end at once; each call lasted 61 s or more (2 billed minutes each).
+    QList<HttpReply> endings(held.size());
+    {
+        std::vector<std::thread> senders;
+        for (qsizetype i = 0; i < held.size(); ++i)
+            senders.emplace_back([&, i] {
+                endings[i] = httpJson(port, "DELETE", "/v1/allocations/" + held.at(i).toUtf8(),
+                                      ending(61 + int(i)), key);
+            });
+        for (std::thread &sender : senders)
+            sender.join();
+    }
+    for (const HttpReply &reply : std::as_const(endings))
+        QCOMPARE(reply.status, 200);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM call_records")), 8);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COALESCE(SUM(calls), 0) FROM company_usage_months")), 8);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COALESCE(SUM(billed_minutes), 0) FROM company_usage_months")),
+             16);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT SUM(total_calls) FROM phone_numbers")), 8);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations")), 0);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE status = 'available'")), 8);
 }
 
 QTEST_GUILESS_MAIN(TestServiceApi)
