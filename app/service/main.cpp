@@ -2,13 +2,17 @@
 
 #include "SignalWatcher.h"
 
+#include "credentials/Environments.h"
+#include "credentials/SecretStore.h"
 #include "domain/Types.h"
 #include "service/PoolService.h"
 #include "service/WebhookCredentials.h"
+#include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QLocale>
 #include <QTextStream>
 #include <QTranslator>
@@ -41,6 +45,60 @@ bool readInt(const QCommandLineParser &parser, const QString &name, int minimum,
     return true;
 }
 
+// What status callbacks are verified with: TWILIO_AUTH_TOKEN and --public-url (or
+// POOLDESK_PUBLIC_URL) when given, else the environment's stored profile: its webhook base URL and,
+// when it authenticates with the auth token, that token from the OS keychain (a bounded wait: a
+// service without a keychain, under systemd, says so and goes on).
+FixedWebhookCredentials resolveWebhookCredentials(const ServiceConfig &config, const QString &publicUrl,
+                                                  QTextStream &err) {
+    QByteArray token = qgetenv("TWILIO_AUTH_TOKEN").trimmed();
+    QString base = publicUrl.isEmpty() ? qEnvironmentVariable("POOLDESK_PUBLIC_URL").trimmed() : publicUrl;
+    if (!token.isEmpty() && !base.isEmpty())
+        return FixedWebhookCredentials(token, base);
+    auto db = Database::open(config.databaseUrl);
+    if (!db)
+        return FixedWebhookCredentials(token, base); // start() reports the database problem
+    auto profile = Environments(*db.value()).find(config.environment);
+    if (!profile)
+        return FixedWebhookCredentials(token, base);
+    if (base.isEmpty())
+        base = profile->webhookBaseUrl.toString();
+    if (profile->statusCallbackPath != QLatin1String("/twilio/status"))
+        err << QCoreApplication::translate(
+                   "pooldesk-service",
+                   "warning: the %1 environment's status callbacks go to %2; this service "
+                   "answers them at /twilio/status, so route that path here.")
+                   .arg(config.environment, profile->statusCallbackPath)
+            << Qt::endl;
+    if (!token.isEmpty() || profile->accountSid.isEmpty())
+        return FixedWebhookCredentials(token, base);
+    if (profile->usesApiKey()) {
+        err << QCoreApplication::translate(
+                   "pooldesk-service",
+                   "warning: the %1 environment authenticates with an API key, but Twilio signs status "
+                   "callbacks with the account's auth token: set TWILIO_AUTH_TOKEN for the service.")
+                   .arg(config.environment)
+            << Qt::endl;
+        return FixedWebhookCredentials(token, base);
+    }
+    SecretStore store;
+    store.setTimeout(5000);
+    QEventLoop loop;
+    store.read(profile->secretKey(), &loop, [&](Result<QString> secret) {
+        if (secret)
+            token = secret.value().toUtf8();
+        else
+            err << QCoreApplication::translate(
+                       "pooldesk-service", "warning: cannot read the %1 environment's auth token from the "
+                                           "keychain (%2). Set TWILIO_AUTH_TOKEN for the service.")
+                       .arg(config.environment, secret.error().message)
+                << Qt::endl;
+        loop.quit();
+    });
+    loop.exec();
+    return FixedWebhookCredentials(token, base);
+}
+
 } // namespace
 
 int main(int argc, char *argv[]) {
@@ -60,7 +118,8 @@ int main(int argc, char *argv[]) {
         "(Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio's status "
         "callbacks (POST /twilio/status, signature-checked) release numbers when calls end.\n\n"
         "Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, "
-        "POOLDESK_ENV."));
+        "POOLDESK_ENV. Without TWILIO_AUTH_TOKEN and a public URL, the environment's stored webhook base "
+        "URL and auth token (OS keychain) are used."));
     parser.addHelpOption();
     parser.addVersionOption();
     const ServiceConfig defaults;
@@ -86,7 +145,8 @@ int main(int argc, char *argv[]) {
          QCoreApplication::translate(
              "pooldesk-service",
              "The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs "
-             "<URL>/twilio/status (env POOLDESK_PUBLIC_URL)."),
+             "<URL>/twilio/status (env POOLDESK_PUBLIC_URL; default the environment's stored webhook base "
+             "URL)."),
          QCoreApplication::translate("pooldesk-service", "URL")},
         {QStringLiteral("threads"),
          QCoreApplication::translate("pooldesk-service",
@@ -179,15 +239,15 @@ int main(int argc, char *argv[]) {
             << Qt::endl;
         return ExitUsage;
     }
-    // The auth token comes from the environment for now; see WebhookCredentials.h.
-    const FixedWebhookCredentials webhooks = FixedWebhookCredentials::fromEnvironment(publicUrl);
+    const FixedWebhookCredentials webhooks = resolveWebhookCredentials(config, publicUrl, err);
     if (webhooks.authToken(config.environment).isEmpty() ||
         webhooks.webhookBaseUrl(config.environment).isEmpty())
         err << QCoreApplication::translate(
                    "pooldesk-service",
-                   "warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be "
-                   "refused "
-                   "(503) until both are.")
+                   "warning: no auth token or public URL for Twilio's status callbacks (set "
+                   "TWILIO_AUTH_TOKEN "
+                   "and --public-url, or store them with pooldeskctl env set / set-secret): they will be "
+                   "refused (503) until both are known.")
             << Qt::endl;
 
     PoolService service(config, &webhooks);

@@ -4,6 +4,7 @@
 #include "ServiceTestSupport.h"
 #include "TestDatabases.h"
 
+#include "credentials/Environments.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "security/ApiKeys.h"
@@ -145,6 +146,8 @@ private slots:
     void metricsLogAndGracefulShutdown();
     void shutdownFinishesRequestsUnderWay_data() { addEngineRows(); }
     void shutdownFinishesRequestsUnderWay();
+    void storedWebhookBaseUrl_data() { addEngineRows(); }
+    void storedWebhookBaseUrl();
     void concurrentRequestsKeepThePoolExact_data() { addEngineRows(); }
     void concurrentRequestsKeepThePoolExact();
 };
@@ -675,6 +678,37 @@ void TestServiceApi::shutdownFinishesRequestsUnderWay() {
     QCOMPARE(service.process().exitStatus(), QProcess::NormalExit);
     QCOMPARE(service.process().exitCode(), 0);
     QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'late'")), 1);
+}
+
+// Without --public-url the service verifies callbacks against the environment's stored webhook
+// base URL (what `pooldeskctl env set --webhook-base-url` and the console's Settings store).
+void TestServiceApi::storedWebhookBaseUrl() {
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 2);
+    EnvironmentChange change;
+    change.webhookBaseUrl = QUrl(PublicUrl);
+    QVERIFY(Environments(*f->db).set(TestActor, DevelopmentEnvironment, change));
+    ServiceProcess service;
+    QVERIFY2(
+        service.start(f->url, {}, {QStringLiteral("TWILIO_AUTH_TOKEN=") + QString::fromLatin1(AuthToken)}),
+        service.output().constData());
+    const quint16 port = service.port();
+    QCOMPARE(httpJson(port, "POST", "/v1/allocations",
+                      allocation(QStringLiteral("Acme"), QStringLiteral("s1")), f->key)
+                 .status,
+             201);
+    QCOMPARE(httpJson(port, "POST", "/v1/allocations/s1/call", {{QStringLiteral("call_sid"), sid(7)}}, f->key)
+                 .status,
+             200);
+    const FormFields completed{{QStringLiteral("CallSid"), sid(7)},
+                               {QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                               {QStringLiteral("CallDuration"), QStringLiteral("30")},
+                               {QStringLiteral("Direction"), QStringLiteral("outbound-api")}};
+    QCOMPARE(twilioCallback(port, completed, "forged").status, 403);
+    const HttpReply released = twilioCallback(port, completed, sign(completed));
+    QCOMPARE(released.status, 200);
+    QCOMPARE(released.json().value(QStringLiteral("result")).toString(), QStringLiteral("released"));
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations")), 0);
 }
 
 // Many backends at once: on SQLite the requests that arrive together share one commit, each a
