@@ -175,6 +175,13 @@ int main(int argc, char *argv[]) {
          QCoreApplication::translate(
              "pooldesk-service", "Where the access log goes: - (standard error, default), off, or a file."),
          QCoreApplication::translate("pooldesk-service", "TARGET")},
+        {QStringLiteral("autoscale-every"),
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Run the auto-scaling policy (buy under the threshold, release idle numbers; see "
+             "the settings) for the environment every SECONDS, with its Twilio credentials. "
+             "Off by default."),
+         QCoreApplication::translate("pooldesk-service", "SECONDS")},
         {QStringLiteral("shutdown-timeout"),
          QCoreApplication::translate("pooldesk-service",
                                      "Seconds to let requests under way finish after SIGTERM (default %1).")
@@ -217,16 +224,19 @@ int main(int argc, char *argv[]) {
     int maxBody = int(config.maxBodyBytes);
     int reapSeconds = config.reapIntervalMs / 1000;
     int shutdownSeconds = config.shutdownTimeoutMs / 1000;
+    int autoscaleSeconds = 0;
     if (!readInt(parser, QStringLiteral("threads"), 1, 64, &config.threads, err) ||
         !readInt(parser, QStringLiteral("rate-limit"), 1, 1'000'000, &config.rateLimit.ratePerSecond, err) ||
         !readInt(parser, QStringLiteral("burst"), 1, 1'000'000, &config.rateLimit.burst, err) ||
         !readInt(parser, QStringLiteral("max-body"), 1024, 64 * 1024 * 1024, &maxBody, err) ||
         !readInt(parser, QStringLiteral("reap-interval"), 1, 86400, &reapSeconds, err) ||
-        !readInt(parser, QStringLiteral("shutdown-timeout"), 0, 3600, &shutdownSeconds, err))
+        !readInt(parser, QStringLiteral("shutdown-timeout"), 0, 3600, &shutdownSeconds, err) ||
+        !readInt(parser, QStringLiteral("autoscale-every"), 1, 86400, &autoscaleSeconds, err))
         return ExitUsage;
     config.maxBodyBytes = maxBody;
     config.reapIntervalMs = reapSeconds * 1000;
     config.shutdownTimeoutMs = shutdownSeconds * 1000;
+    config.autoscaleIntervalMs = autoscaleSeconds * 1000;
     if (parser.isSet(QStringLiteral("access-log")))
         config.accessLog = parser.value(QStringLiteral("access-log"));
 

@@ -1,15 +1,22 @@
 #include "service/PoolService.h"
 
+#include "credentials/Environments.h"
+#include "credentials/SecretStore.h"
+#include "credentials/TwilioCredentials.h"
 #include "domain/Types.h"
 #include "service/AccessLog.h"
 #include "service/ApiExecutor.h"
 #include "service/HttpFrontend.h"
 #include "service/WebhookCredentials.h"
+#include "storage/AuditLog.h"
 #include "storage/Database.h"
 #include "storage/WalCheckpointer.h"
+#include "twilio/AutoscaleScheduler.h"
+#include "twilio/TwilioClient.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QNetworkAccessManager>
 #include <QTcpServer>
 #include <QThread>
 
@@ -139,6 +146,8 @@ Status PoolService::start() {
         m_reapTimer.start(m_config.reapIntervalMs);
         reap(); // leases that ran out while no service was running
     }
+    if (m_config.autoscaleIntervalMs > 0)
+        startAutoscale();
     qCInfo(lcPoolService).noquote() << "listening on" << address().toString() << port() << "with" << threads
                                     << "thread(s), environment" << m_config.environment << "database"
                                     << m_db->url().redacted();
@@ -161,11 +170,65 @@ void PoolService::reap() {
         qCWarning(lcPoolService) << "cannot free expired leases:" << reaped.error().message;
 }
 
+void PoolService::startAutoscale() {
+    auto profile = Environments(*m_db).find(m_config.environment);
+    if (!profile) {
+        qCWarning(lcPoolService).noquote() << "auto-scaling is off:" << profile.error().message;
+        return;
+    }
+    m_secrets = new SecretStore(this);
+    m_secrets->setTimeout(5000);
+    m_network = new QNetworkAccessManager(this);
+    CredentialResolver::resolve(
+        profile.value(), *m_secrets, this, [this, profile](Result<TwilioCredentials> credentials) {
+            if (!credentials) {
+                qCWarning(lcPoolService).noquote() << "auto-scaling is off:" << credentials.error().message;
+                return;
+            }
+            if (m_stopping)
+                return;
+            m_twilio = new Twilio::Client(m_network, this);
+            m_twilio->setCredentials(credentials.value());
+            auto overridden = CredentialResolver::applyEnvironment(profile.value());
+            const EnvironmentProfile effective = overridden ? overridden->profile : profile.value();
+            Twilio::AutoscaleScheduler::Options options;
+            options.interval = std::chrono::milliseconds(m_config.autoscaleIntervalMs);
+            options.environments = {m_config.environment};
+            m_autoscale = new Twilio::AutoscaleScheduler(
+                [this, effective](const QString &environment) -> std::optional<Twilio::OperationContext> {
+                    if (environment != m_config.environment || !m_db)
+                        return std::nullopt;
+                    return Twilio::OperationContext{m_db.get(), m_twilio, effective,
+                                                    Actor::policy(QStringLiteral("autoscale"))};
+                },
+                options, nullptr, this);
+            connect(
+                m_autoscale, &Twilio::AutoscaleScheduler::passFinished, this,
+                [](const Twilio::AutoscalePass &pass) {
+                    if (!pass.ok)
+                        qCWarning(lcPoolService).noquote()
+                            << "auto-scaling" << pass.environment << "failed:" << pass.error;
+                    else if (!pass.bought.isEmpty() || !pass.released.isEmpty() || !pass.proposed.isEmpty())
+                        qCInfo(lcPoolService).noquote()
+                            << "auto-scaling" << pass.environment << "bought"
+                            << pass.bought.join(QLatin1Char(' ')) << "released"
+                            << pass.released.join(QLatin1Char(' ')) << "proposed"
+                            << pass.proposed.join(QLatin1Char(' ')) << pass.limits.join(QStringLiteral("; "));
+                });
+            m_autoscale->start();
+            qCInfo(lcPoolService).noquote()
+                << "auto-scaling" << m_config.environment << "every" << m_config.autoscaleIntervalMs / 1000
+                << "s with" << credentials->describe();
+        });
+}
+
 void PoolService::shutdown() {
     if (m_stopping)
         return;
     m_stopping = true;
     m_reapTimer.stop();
+    if (m_autoscale)
+        m_autoscale->stop();
     if (m_listener)
         m_listener->close();
     qCInfo(lcPoolService) << "shutting down: finishing requests under way";

@@ -11,6 +11,7 @@
 
 #include <memory>
 
+class QNetworkAccessManager;
 class QTcpServer;
 class QThread;
 
@@ -18,7 +19,12 @@ namespace PoolDesk {
 
 class AccessLog;
 class Database;
+class SecretStore;
 class WalCheckpointer;
+namespace Twilio {
+class AutoscaleScheduler;
+class Client;
+} // namespace Twilio
 class WebhookCredentials;
 
 // pooldesk-service, minus argument parsing: opens (and migrates) the database, listens, answers
@@ -47,6 +53,7 @@ signals:
 private:
     class Worker;
     void reap();
+    void startAutoscale();
     void workerDrained();
     void finishShutdown();
 
@@ -60,6 +67,11 @@ private:
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;
     QTimer m_reapTimer;
+    // Auto-scaling (when configured), on this thread and its database connection.
+    SecretStore *m_secrets = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
+    Twilio::Client *m_twilio = nullptr;
+    Twilio::AutoscaleScheduler *m_autoscale = nullptr;
     QTimer m_shutdownTimer;
     int m_drained = 0;
     bool m_stopping = false;

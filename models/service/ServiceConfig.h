@@ -19,6 +19,10 @@ struct ServiceConfig {
     RateLimit rateLimit;
     int reapIntervalMs = 15'000;
     int shutdownTimeoutMs = 10'000;
+    // Runs the auto-scaling policy (the settings' threshold, maximum pool size, budget cap and idle
+    // release) for the environment this often; 0: not in this process. Needs the environment's
+    // Twilio credentials (the keychain or TWILIO_* variables).
+    int autoscaleIntervalMs = 0;
     QString accessLog = QStringLiteral("-"); // "-": standard error; "off"; else a file path
 
     // Parses "ADDR:PORT", "[v6]:PORT", ":PORT" or "PORT".
