@@ -55,8 +55,12 @@ private slots:
         auto *maxCalls = window.findChild<QLineEdit *>(QStringLiteral("maxConcurrentLineEdit"));
         auto *poolTable = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
         auto *language = window.findChild<QComboBox *>(QStringLiteral("languageComboBox"));
+        // The Costs page words its summary when the month's report arrives (built before it is shown).
+        auto *costsSummary = window.findChild<QLabel *>(QStringLiteral("costsSummaryLabel"));
         QVERIFY(file && exportAction && navigation && poolFilter && live && range && maxCalls && poolTable &&
-                language);
+                language && costsSummary);
+        const char *summarySource = "<b>Total %1</b> for %2 calls — dedicated rental %3, shared rental %4, "
+                                    "outbound %5, inbound %6.";
         QTRY_VERIFY_WITH_TIMEOUT(poolTable->model()->rowCount() > 0, 30000);
         auto *limits = qobject_cast<QFormLayout *>(maxCalls->parentWidget()->layout());
         QVERIFY(limits);
@@ -72,6 +76,7 @@ private slots:
         QCOMPARE(live->text(), QStringLiteral("Live"));
         QCOMPARE(range->itemText(range->findData(1)), QStringLiteral("Last 7 days"));
         QCOMPARE(maxCallsLabel->text(), QStringLiteral("Max concurrent &calls:"));
+        QTRY_VERIFY_WITH_TIMEOUT(costsSummary->text().startsWith(QStringLiteral("<b>Total ")), 30000);
         const QString englishHeader = poolTable->model()->headerData(0, Qt::Horizontal).toString();
 
         // Japanese, chosen in Settings: no restart.
@@ -92,6 +97,10 @@ private slots:
         QCOMPARE(range->itemText(range->findData(1)), ui("PoolDesk::Ui::CallsView", "Last 7 days"));
         QCOMPARE(maxCallsLabel->text(), ui("PoolDesk::Ui::LimitsForm", "Max concurrent &calls:"));
         QVERIFY(window.windowTitle() != englishTitle);
+        const QString japaneseSummary =
+            ui("PoolDesk::Ui::CostsView", summarySource).section(QStringLiteral("%1"), 0, 0);
+        QVERIFY(!japaneseSummary.startsWith(QStringLiteral("<b>Total ")));
+        QTRY_VERIFY_WITH_TIMEOUT(costsSummary->text().startsWith(japaneseSummary), 30000);
         // The table's header is asked again, and reads Japanese.
         QVERIFY(!headers.isEmpty());
         QVERIFY(poolTable->model()->headerData(0, Qt::Horizontal).toString() != englishHeader);

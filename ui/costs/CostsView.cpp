@@ -171,11 +171,13 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
         m_tabs->setTabText(1, tr("By category"));
         m_tabs->setTabText(2, tr("Month over month"));
     });
-    // The report's advice, summary and charts are worded when built: build them again.
+    // The report's advice, summary and charts are worded when built (the model builds the current
+    // month's as soon as it exists, before the page is shown): build them again.
     onLanguageChange(this, [this] {
         ItemModels::announceRetranslation(*m_model);
+        m_model->refresh();
         if (m_loaded)
-            refresh();
+            loadHistory();
     });
 
     connect(m_month, &QComboBox::currentIndexChanged, this,
