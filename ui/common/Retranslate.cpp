@@ -52,6 +52,8 @@ void retranslate(QWidget *owner, std::function<void()> apply) {
 }
 
 void setItemTexts(QComboBox *combo, int first, const QStringList &texts) {
+    // Sized to its texts in every language, not only to those it first showed.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     for (int i = 0; i < texts.size() && first + i < combo->count(); ++i)
         combo->setItemText(first + i, texts.at(i));
 }

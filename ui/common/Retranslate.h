@@ -24,7 +24,8 @@ void retranslate(QWidget *owner, std::function<void()> apply);
 void onLanguageChange(QWidget *owner, std::function<void()> apply);
 
 // A form row whose label follows the language (QFormLayout::addRow(QString, ...) would not).
-// Sets the texts of a combo box's items, from `first` on, in order (within a retranslate()).
+// Sets the texts of a combo box's items, from `first` on, in order (within a retranslate()); the
+// box then sizes itself to its texts in whatever language.
 void setItemTexts(QComboBox *combo, int first, const QStringList &texts);
 
 QLabel *addFormRow(QFormLayout *form, QWidget *owner, std::function<QString()> label, QWidget *field);

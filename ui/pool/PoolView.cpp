@@ -49,6 +49,7 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
                       QLineEdit::LeadingPosition);
     m_environment = new QComboBox(this);
     m_environment->setObjectName(QStringLiteral("poolEnvironmentComboBox"));
+    m_environment->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_environment->addItem(QString(), QString());
     QStringList envs{DevelopmentEnvironment, ProductionEnvironment};
     if (auto profiles = Environments(workspace.database()).list())
@@ -60,6 +61,7 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     m_environment->setCurrentIndex(std::max(0, m_environment->findData(workspace.environment())));
     m_status = new QComboBox(this);
     m_status->setObjectName(QStringLiteral("poolStatusComboBox"));
+    m_status->setSizeAdjustPolicy(QComboBox::AdjustToContents); // its texts follow the language
     m_status->addItem(QString(), QString());
     for (NumberStatus status : {NumberStatus::Available, NumberStatus::Reserved, NumberStatus::InUse})
         m_status->addItem(QString(), toString(status));
