@@ -5,22 +5,41 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSqlDriver>
+#include <QSqlQuery>
 
+#ifdef POOLDESK_SQLITE_C_API
 #include <sqlite3.h>
+#endif
 
 Q_LOGGING_CATEGORY(lcSqliteRows, "pooldesk.billing.sqliterows")
 
 namespace PoolDesk {
 
+#ifdef POOLDESK_SQLITE_C_API
 namespace {
 
+// The driver's handle, when this library may use it: Qt's SQLite driver must run the same SQLite
+// as the one linked here. Distributions build Qt on the system library; Qt's own builds bundle a
+// copy, whose version then differs from the system's (checked once per connection).
 sqlite3 *handleOf(Database &db) {
     if (!db.isSqlite() || !db.connection().driver())
         return nullptr;
     const QVariant handle = db.connection().driver()->handle();
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return nullptr;
-    return *static_cast<sqlite3 *const *>(handle.constData());
+    const QVariant checked = db.connection().driver()->property("pooldeskSameSqlite");
+    if (!checked.isValid()) {
+        QSqlQuery query(db.connection());
+        const bool same = query.exec(QStringLiteral("SELECT sqlite_version(), sqlite_source_id()")) &&
+                          query.next() && query.value(0).toString() == QLatin1String(sqlite3_libversion()) &&
+                          query.value(1).toString() == QLatin1String(sqlite3_sourceid());
+        db.connection().driver()->setProperty("pooldeskSameSqlite", same);
+        if (!same)
+            qCInfo(lcSqliteRows) << "Qt's SQLite driver runs another SQLite than" << sqlite3_libversion()
+                                 << "- long reads go through Qt";
+        return same ? *static_cast<sqlite3 *const *>(handle.constData()) : nullptr;
+    }
+    return checked.toBool() ? *static_cast<sqlite3 *const *>(handle.constData()) : nullptr;
 }
 
 Error sqliteError(const QString &detail) {
@@ -117,5 +136,42 @@ QByteArrayView SqliteRows::text(int column) const {
         return {};
     return QByteArrayView(data, sqlite3_column_bytes(m_statement, column));
 }
+
+#else // without SQLite's development files: never available, callers use QSqlQuery.
+
+bool SqliteRows::available(Database &) {
+    return false;
+}
+
+Result<std::unique_ptr<SqliteRows>> SqliteRows::prepare(Database &, const QString &, const QVariantList &) {
+    return makeError(Error::Code::Storage, QStringLiteral("SQLite's C API is not built in"));
+}
+
+SqliteRows::SqliteRows(sqlite3_stmt *statement)
+    : m_statement(statement) {}
+
+SqliteRows::~SqliteRows() = default;
+
+bool SqliteRows::next() {
+    return false;
+}
+
+Status SqliteRows::status() const {
+    return success();
+}
+
+bool SqliteRows::isNull(int) const {
+    return true;
+}
+
+qint64 SqliteRows::integer(int) const {
+    return 0;
+}
+
+QByteArrayView SqliteRows::text(int) const {
+    return {};
+}
+
+#endif
 
 } // namespace PoolDesk
