@@ -8,11 +8,12 @@ namespace PoolDesk::Twilio {
 
 Operation::Operation(OperationContext context, QObject *parent)
     : QObject(parent)
-    , m_context(std::move(context)) {}
+    , m_context(std::move(context))
+    , m_client(m_context.client) {}
 
 Operation::~Operation() {
-    if (m_context.client)
-        m_context.client->cancel(this);
+    if (m_client)
+        m_client->cancel(this);
 }
 
 void Operation::start() {
@@ -26,8 +27,8 @@ void Operation::cancel() {
     if (m_finished)
         return;
     m_cancelled = true;
-    if (m_context.client)
-        m_context.client->cancel(this);
+    if (m_client)
+        m_client->cancel(this);
     if (!m_running)
         finish(makeError(Error::Code::Cancelled, tr("Cancelled.")));
 }

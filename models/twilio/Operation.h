@@ -5,6 +5,7 @@
 #include "storage/AuditLog.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <optional>
 
@@ -64,6 +65,8 @@ protected:
     OperationContext m_context;
 
 private:
+    // The client may go first (a window closing deletes its children in creation order).
+    QPointer<Client> m_client;
     bool m_running = false;
     bool m_finished = false;
     bool m_cancelled = false;

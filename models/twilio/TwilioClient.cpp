@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -68,9 +69,9 @@ struct Client::Pending {
     QObject *contextKey = nullptr;
     QPointer<QObject> context;
     std::function<void(Result<HttpResponse>)> done;
-    int attempt = 0; // attempts started
-    QNetworkReply *reply = nullptr;
-    QTimer *timer = nullptr; // timeout while in flight, backoff while delayed
+    int attempt = 0;               // attempts started
+    QPointer<QNetworkReply> reply; // the network manager may be deleted first (it owns its replies)
+    QTimer *timer = nullptr;       // timeout while in flight, backoff while delayed
     bool timedOut = false;
     bool cancelled = false;
     bool finished = false;
