@@ -1,6 +1,7 @@
 #include "twilio/WebhooksOperation.h"
 
 #include "pool/Numbers.h"
+#include "twilio/ReleaseMarks.h"
 #include "twilio/TwilioApi.h"
 #include "twilio/TwilioClient.h"
 
@@ -64,7 +65,12 @@ void WebhooksOperation::updateNext() {
                                 } else {
                                     ++m_updated;
                                     Numbers numbers(db());
-                                    if (numbers.find(change.e164, m_context.profile.name)) {
+                                    auto local = numbers.find(change.e164, m_context.profile.name);
+                                    // A number being released keeps its mark (ReleaseMarks).
+                                    auto releasing = local ? ReleaseMarks::find(db(), local->id)
+                                                           : Result<std::optional<ReleaseMarks::Mark>>(
+                                                                 std::optional<ReleaseMarks::Mark>());
+                                    if (local && releasing && !releasing.value()) {
                                         const IncomingNumber &n = updated.value();
                                         if (auto stored = numbers.updateTwilioFacts(
                                                 m_context.actor, change.e164, m_context.profile.name, n.sid,

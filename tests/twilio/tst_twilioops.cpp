@@ -396,6 +396,12 @@ private slots:
         Twilio::ImportNumbersOperation during(context());
         QVERIFY(runOp(during));
         QVERIFY(Twilio::ReleaseMarks::find(*m_db, number->id).value());
+        // So does a webhook update (it changes the number at Twilio, not its release).
+        Twilio::WebhooksOperation webhooks(context(), false, {});
+        QVERIFY(runOp(webhooks));
+        QCOMPARE(webhooks.updated(), 1);
+        QVERIFY(Twilio::ReleaseMarks::find(*m_db, number->id).value());
+        QVERIFY(Numbers(*m_db).find(one, QStringLiteral("development"))->missingFromTwilio); // out of use
         // Twilio did release it before the process died.
         m_account.numbers.clear();
         QVERIFY(Sql::exec(m_db->connection(),
