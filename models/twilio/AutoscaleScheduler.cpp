@@ -99,11 +99,14 @@ void AutoscaleScheduler::plan(const QString &environment, OperationContext conte
     if (planned->toBuy == 0 && !releaseDue)
         return done(pass);
     auto op = new AutoScaleOperation(context, planned.value(), policy, this);
+    // Computed apart: lupdate 6.4 never finishes parsing a division inside the translate() call.
+    const int intervalMinutes =
+        int(std::chrono::duration_cast<std::chrono::minutes>(m_options.interval).count());
     op->setTrigger(
         QCoreApplication::translate("AutoScaler",
                                     "autoscale: %1 free shared numbers, threshold %2 (pool service "
                                     "check every %n minute(s))",
-                                    nullptr, int(m_options.interval.count() / 60000))
+                                    nullptr, intervalMinutes)
             .arg(planned->availableShared)
             .arg(policy.minAvailable));
     m_running.insert(environment, op);
