@@ -9,8 +9,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$src/translations/pooldesk_ja.ts" "$src/translations/pooldesk_en.ts" "$tmp/"
 cd "$src"
-"$lupdate" -silent -no-obsolete -locations none -extensions cpp,h app models ui -ts "$tmp/pooldesk_ja.ts" >/dev/null
-"$lupdate" -silent -no-obsolete -locations none -pluralonly -extensions cpp,h app models ui -ts "$tmp/pooldesk_en.ts" >/dev/null
+# Bounded: lupdate 6.4 has been seen never to return on some C++ expressions; say so rather than hang.
+run_lupdate() {
+  timeout 300 "$lupdate" "$@" >/dev/null || {
+    echo "lupdate failed or did not finish within 300 s (a C++ construct it cannot parse?)" >&2
+    exit 1
+  }
+}
+run_lupdate -silent -no-obsolete -locations none -extensions cpp,h app models ui -ts "$tmp/pooldesk_ja.ts"
+run_lupdate -silent -no-obsolete -locations none -pluralonly -extensions cpp,h app models ui -ts "$tmp/pooldesk_en.ts"
 status=0
 for lang in ja en; do
   count=$(grep -c 'type="unfinished"' "$tmp/pooldesk_$lang.ts" || true)
