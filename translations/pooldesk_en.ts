@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AutoScaler</name>
+    <message numerus="yes">
+        <source>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minute(s))</source>
+        <translation>
+            <numerusform>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minute)</numerusform>
+            <numerusform>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minutes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::PoolTableModel</name>
     <message numerus="yes">
         <source>in %n day(s)</source>
@@ -25,6 +35,23 @@
         <translation>
             <numerusform>Cancelled after %n number; run the import again to finish (it is safe to repeat).</numerusform>
             <numerusform>Cancelled after %n numbers; run the import again to finish (it is safe to repeat).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::ReleaseNumberOperation</name>
+    <message numerus="yes">
+        <source>Cancelled while Twilio was releasing %1: whether it was released is not known yet. The number stays out of use until PoolDesk checks at Twilio (the next import, or the pool service within %n minute(s)).</source>
+        <translation>
+            <numerusform>Cancelled while Twilio was releasing %1: whether it was released is not known yet. The number stays out of use until PoolDesk checks at Twilio (the next import, or the pool service within %n minute).</numerusform>
+            <numerusform>Cancelled while Twilio was releasing %1: whether it was released is not known yet. The number stays out of use until PoolDesk checks at Twilio (the next import, or the pool service within %n minutes).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 It is not known whether Twilio released %2: the number stays out of use until PoolDesk checks again (the next import, or the pool service within %n minute(s)).</source>
+        <translation>
+            <numerusform>%1 It is not known whether Twilio released %2: the number stays out of use until PoolDesk checks again (the next import, or the pool service within %n minute).</numerusform>
+            <numerusform>%1 It is not known whether Twilio released %2: the number stays out of use until PoolDesk checks again (the next import, or the pool service within %n minutes).</numerusform>
         </translation>
     </message>
 </context>

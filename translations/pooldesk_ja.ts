@@ -107,6 +107,13 @@
     </message>
 </context>
 <context>
+    <name>ApiExecutor</name>
+    <message>
+        <source>The service is stopping. Try again.</source>
+        <translation>サービスを停止しています。もう一度お試しください。</translation>
+    </message>
+</context>
+<context>
     <name>ApiKeys</name>
     <message>
         <source>A key name of 1 to 100 characters is required.</source>
@@ -174,6 +181,16 @@
     <message>
         <source>idle for %1 days or more</source>
         <translation>%1 日以上アイドル</translation>
+    </message>
+    <message>
+        <source>The %1 environment has no usable Twilio credentials: set them with `pooldeskctl env set-secret %1`.</source>
+        <translation>%1 環境には使用できる Twilio 認証情報がありません。`pooldeskctl env set-secret %1` で設定してください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minute(s))</source>
+        <translation>
+            <numerusform>自動スケーリング: 空き共有番号 %1 件、しきい値 %2（プールサービスが %n 分ごとに確認）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1343,6 +1360,13 @@ Expected: %2</source>
     </message>
 </context>
 <context>
+    <name>PoolDesk::Twilio::RecoverReleasesOperation</name>
+    <message>
+        <source>Checking the interrupted release of %1…</source>
+        <translation>中断された %1 の解約を確認しています…</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Twilio::ReleaseNumberOperation</name>
     <message>
         <source>Looking up %1 at Twilio…</source>
@@ -1355,6 +1379,26 @@ Expected: %2</source>
     <message>
         <source>%1 was released at Twilio but is still in the pool: %2</source>
         <translation>%1 は Twilio で解放されましたが、プールに残っています: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled while Twilio was releasing %1: whether it was released is not known yet. The number stays out of use until PoolDesk checks at Twilio (the next import, or the pool service within %n minute(s)).</source>
+        <translation>
+            <numerusform>Twilio が %1 を解約している途中でキャンセルされました。解約されたかどうかはまだわかりません。PoolDesk が Twilio で確認するまで（次回のインポート時、またはプールサービスが %n 分以内に）、この番号は使用されません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking whether Twilio released %1…</source>
+        <translation>Twilio が %1 を解約したか確認しています…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 It is not known whether Twilio released %2: the number stays out of use until PoolDesk checks again (the next import, or the pool service within %n minute(s)).</source>
+        <translation>
+            <numerusform>%1 Twilio が %2 を解約したかどうかわかりません。PoolDesk が再確認するまで（次回のインポート時、またはプールサービスが %n 分以内に）、この番号は使用されません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2 could not be marked available again: %3)</source>
+        <translation>%1（%2 を利用可能に戻せませんでした: %3）</translation>
     </message>
 </context>
 <context>
@@ -2661,22 +2705,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>このコンピューターでのあなたの設定です。日付、数値、金額はシステムの地域の形式に従います。</translation>
     </message>
     <message>
-        <source>The language changes when PoolDesk starts again.</source>
-        <translation>言語は PoolDesk の次回起動時に切り替わります。</translation>
-    </message>
-    <message>
-        <source>Change Language</source>
-        <translation>言語の変更</translation>
-    </message>
-    <message>
-        <source>Restart PoolDesk now to use %1?</source>
-        <translation>%1 を使用するために、今すぐ PoolDesk を再起動しますか？</translation>
-    </message>
-    <message>
-        <source>Restart Now</source>
-        <translation>今すぐ再起動</translation>
-    </message>
-    <message>
         <source>Environments</source>
         <translation>環境</translation>
     </message>
@@ -3248,6 +3276,18 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>More: %1</source>
         <translation>詳細: %1</translation>
     </message>
+    <message>
+        <source>The number is no longer in the pool.</source>
+        <translation>この番号はもうプールにありません。</translation>
+    </message>
+    <message>
+        <source>%1 is already being released (by %2). Wait for that release to finish.</source>
+        <translation>%1 はすでに解約処理中です（%2 による）。その解約が終わるまでお待ちください。</translation>
+    </message>
+    <message>
+        <source>%1 was just taken for a call: release it after the call ends and it is available again.</source>
+        <translation>%1 はたった今通話に割り当てられました。通話が終わって利用可能に戻ってから解約してください。</translation>
+    </message>
 </context>
 <context>
     <name>TwilioCredentials</name>
@@ -3329,14 +3369,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>使い方の誤り: --%1 には %2～%3 の整数を指定してください（指定値 &quot;%4&quot;）。</translation>
     </message>
     <message>
-        <source>PoolDesk pool service: call backends get and return phone numbers over HTTP (Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio&apos;s status callbacks (POST /twilio/status, signature-checked) release numbers when calls end.
-
-Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, POOLDESK_ENV.</source>
-        <translation>PoolDesk プールサービス: 通話バックエンドは HTTP で電話番号の割り当てと解放を行い（Authorization: Bearer KEY。キーは pooldeskctl service key create で作成）、Twilio のステータスコールバック（POST /twilio/status、署名を検証）によって通話終了時に番号を解放します。
-
-環境変数: TWILIO_AUTH_TOKEN（X-Twilio-Signature を検証）、POOLDESK_PUBLIC_URL、POOLDESK_DB、POOLDESK_ENV。</translation>
-    </message>
-    <message>
         <source>A path, sqlite:PATH or postgresql://user:pass@host:port/db (env POOLDESK_DB; default %1).</source>
         <translation>パス、sqlite:PATH、または postgresql://user:pass@host:port/db（環境変数 POOLDESK_DB。既定 %1）。</translation>
     </message>
@@ -3359,10 +3391,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>ADDR:PORT</source>
         <translation>ADDR:PORT</translation>
-    </message>
-    <message>
-        <source>The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs &lt;URL&gt;/twilio/status (env POOLDESK_PUBLIC_URL).</source>
-        <translation>Twilio が呼び出す Webhook のベース URL（例: https://example.ngrok-free.app）。Twilio は &lt;URL&gt;/twilio/status に署名します（環境変数 POOLDESK_PUBLIC_URL）。</translation>
     </message>
     <message>
         <source>Worker threads (default 1 on SQLite, 4 on PostgreSQL).</source>
@@ -3425,16 +3453,44 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>使い方の誤り: --public-url は https:// で始めてください（指定値 &quot;%1&quot;）。</translation>
     </message>
     <message>
-        <source>warning: TWILIO_AUTH_TOKEN or the public URL is not set: Twilio status callbacks will be refused (503) until both are.</source>
-        <translation>警告: TWILIO_AUTH_TOKEN または公開 URL が設定されていません。両方を設定するまで、Twilio のステータスコールバックは拒否されます（503）。</translation>
-    </message>
-    <message>
         <source>signal %1: finishing requests under way, then stopping</source>
         <translation>シグナル %1: 処理中のリクエストを完了してから停止します</translation>
     </message>
     <message>
         <source>error: %1</source>
         <translation>エラー: %1</translation>
+    </message>
+    <message>
+        <source>warning: the %1 environment&apos;s status callbacks go to %2; this service answers them at /twilio/status, so route that path here.</source>
+        <translation>警告: %1 環境のステータスコールバックの送信先は %2 ですが、このサービスは /twilio/status で応答します。そのパスをこのサービスへ転送してください。</translation>
+    </message>
+    <message>
+        <source>warning: the %1 environment authenticates with an API key, but Twilio signs status callbacks with the account&apos;s auth token: set TWILIO_AUTH_TOKEN for the service.</source>
+        <translation>警告: %1 環境は API キーで認証していますが、Twilio はステータスコールバックにアカウントの認証トークンで署名します。サービスに TWILIO_AUTH_TOKEN を設定してください。</translation>
+    </message>
+    <message>
+        <source>warning: cannot read the %1 environment&apos;s auth token from the keychain (%2). Set TWILIO_AUTH_TOKEN for the service.</source>
+        <translation>警告: %1 環境の認証トークンをキーチェーンから読み取れません（%2）。サービスに TWILIO_AUTH_TOKEN を設定してください。</translation>
+    </message>
+    <message>
+        <source>PoolDesk pool service: call backends get and return phone numbers over HTTP (Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio&apos;s status callbacks (POST /twilio/status, signature-checked) release numbers when calls end.
+
+Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, POOLDESK_ENV. Without TWILIO_AUTH_TOKEN and a public URL, the environment&apos;s stored webhook base URL and auth token (OS keychain) are used.</source>
+        <translation>PoolDesk プールサービス: 通話バックエンドは HTTP で電話番号の割り当てと解放を行い（Authorization: Bearer KEY。キーは pooldeskctl service key create で作成）、Twilio のステータスコールバック（POST /twilio/status、署名を検証）によって通話終了時に番号を解放します。
+
+環境変数: TWILIO_AUTH_TOKEN（X-Twilio-Signature を検証）、POOLDESK_PUBLIC_URL、POOLDESK_DB、POOLDESK_ENV。TWILIO_AUTH_TOKEN と公開 URL がない場合は、環境に保存された Webhook のベース URL と認証トークン（OS のキーチェーン）を使います。</translation>
+    </message>
+    <message>
+        <source>The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs &lt;URL&gt;/twilio/status (env POOLDESK_PUBLIC_URL; default the environment&apos;s stored webhook base URL).</source>
+        <translation>Twilio が呼び出す Webhook のベース URL（例: https://example.ngrok-free.app）。Twilio は &lt;URL&gt;/twilio/status に署名します（環境変数 POOLDESK_PUBLIC_URL。既定は環境に保存された Webhook のベース URL）。</translation>
+    </message>
+    <message>
+        <source>Run the auto-scaling policy (buy under the threshold, release idle numbers; see the settings) for the environment every SECONDS, with its Twilio credentials. Off by default.</source>
+        <translation>環境の自動スケーリングポリシー（しきい値を下回ったら購入、使われていない番号を解約。設定を参照）を、その環境の Twilio 認証情報で SECONDS 秒ごとに実行します。既定では無効です。</translation>
+    </message>
+    <message>
+        <source>warning: no auth token or public URL for Twilio&apos;s status callbacks (set TWILIO_AUTH_TOKEN and --public-url, or store them with pooldeskctl env set / set-secret): they will be refused (503) until both are known.</source>
+        <translation>警告: Twilio のステータスコールバック用の認証トークンまたは公開 URL がありません（TWILIO_AUTH_TOKEN と --public-url を設定するか、pooldeskctl env set / set-secret で保存してください）。両方がわかるまで、コールバックは拒否されます（503）。</translation>
     </message>
 </context>
 <context>
