@@ -168,7 +168,7 @@ void ReleaseNumberOperation::release(const PoolNumber &number, const QString &si
                 tr("Cancelled while Twilio was releasing %1: whether it was released is not known yet. The "
                    "number stays out of use until PoolDesk checks at Twilio (the next import, or the pool "
                    "service within %n minute(s)).",
-                   nullptr, int(ReleaseMarks::StaleAfterSecs / 60))
+                   nullptr, ReleaseMarks::StaleAfterMinutes)
                     .arg(number.e164)));
         verifyAfterUnclearFailure(number, sid, released.error());
     });
@@ -185,7 +185,7 @@ void ReleaseNumberOperation::verifyAfterUnclearFailure(const PoolNumber &number,
                     failure.code,
                     tr("%1 It is not known whether Twilio released %2: the number stays out of use until "
                        "PoolDesk checks again (the next import, or the pool service within %n minute(s)).",
-                       nullptr, int(ReleaseMarks::StaleAfterSecs / 60))
+                       nullptr, ReleaseMarks::StaleAfterMinutes)
                         .arg(failure.message, number.e164),
                     failure.reason));
             if (!found.value())

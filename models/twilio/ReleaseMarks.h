@@ -22,6 +22,8 @@ namespace PoolDesk::Twilio {
 class ReleaseMarks final {
 public:
     static constexpr qint64 StaleAfterSecs = 600;
+    static constexpr int StaleAfterMinutes = 10; // the same, for messages
+    static_assert(StaleAfterMinutes * 60 == StaleAfterSecs);
     static constexpr int Releasing = 2; // the value of missing_from_twilio while releasing
 
     struct Mark {
