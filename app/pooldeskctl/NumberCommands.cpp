@@ -27,7 +27,8 @@ QJsonObject toJson(const PoolNumber &n) {
             {QStringLiteral("total_calls"), n.totalCalls},
             {QStringLiteral("total_minutes"), n.totalMinutes},
             {QStringLiteral("monthly_price"), Money::toPlainString(n.monthlyPrice)},
-            {QStringLiteral("missing_from_twilio"), n.missingFromTwilio}};
+            {QStringLiteral("missing_from_twilio"), n.missingFromTwilio},
+            {QStringLiteral("releasing"), n.releasing}};
 }
 
 int printNumber(CliContext &context, const PoolNumber &number, const QString &message) {
@@ -134,8 +135,10 @@ int runNumber(CliContext &context, const QStringList &args) {
                              ? QCoreApplication::translate("pooldeskctl", "shared")
                              : QCoreApplication::translate("pooldeskctl", "dedicated: %1")
                                    .arg(n.dedicatedCompanyName),
-                         displayName(n.status), QString::number(n.totalCalls),
-                         QString::number(n.totalMinutes), Money::format(n.monthlyPrice, QLocale::c())});
+                         n.releasing ? QCoreApplication::translate("pooldeskctl", "being released")
+                                     : displayName(n.status),
+                         QString::number(n.totalCalls), QString::number(n.totalMinutes),
+                         Money::format(n.monthlyPrice, QLocale::c())});
         Cli::printTable(context.out(),
                         {QCoreApplication::translate("pooldeskctl", "NUMBER"),
                          QCoreApplication::translate("pooldeskctl", "ENVIRONMENT"),

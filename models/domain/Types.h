@@ -69,6 +69,7 @@ struct PoolNumber {
     QDateTime boughtAt;
     Micros monthlyPrice = 0;
     bool missingFromTwilio = false;
+    bool releasing = false; // being released to Twilio: not handed out meanwhile
     QString voiceUrl;
 };
 

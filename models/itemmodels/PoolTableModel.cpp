@@ -173,6 +173,8 @@ QVariant PoolTableModel::data(const QModelIndex &index, int role) const {
         case Column::Number:
             if (row.missingFromTwilio)
                 return tr("Twilio no longer lists this number in the account.");
+            if (row.releasing)
+                return tr("Being released to Twilio: calls do not get this number meanwhile.");
             return row.friendlyName.isEmpty() ? QVariant() : QVariant(row.friendlyName);
         case Column::Kind:
             return row.dedicatedCompanyId ? tr("Used only by %1.").arg(row.dedicatedCompanyName)
@@ -218,7 +220,7 @@ QVariant PoolTableModel::display(const Row &row, Column column) const {
     case Column::Kind:
         return row.dedicatedCompanyId ? tr("Dedicated: %1").arg(row.dedicatedCompanyName) : tr("Shared");
     case Column::State:
-        return displayName(row.status);
+        return row.releasing ? tr("Being released") : displayName(row.status);
     case Column::HolderCompany:
         return row.holderCompanyName;
     case Column::Operator:
@@ -491,7 +493,8 @@ static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFil
             row.boughtAt = Clock::fromSecs(query.value(13).toLongLong());
         row.monthlyPrice = query.value(14).toLongLong();
         row.voiceUrl = query.value(15).toString();
-        row.missingFromTwilio = query.value(16).toInt() != 0;
+        row.missingFromTwilio = query.value(16).toInt() == 1;
+        row.releasing = query.value(16).toInt() == 2;
         row.holderCompanyId = Sql::optionalInt(query.value(17));
         row.holderCompanyName = query.value(18).toString();
         row.holderOperator = query.value(19).toString();

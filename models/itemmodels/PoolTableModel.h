@@ -76,6 +76,7 @@ public:
         Micros monthlyPrice = 0;
         QString voiceUrl;
         bool missingFromTwilio = false;
+        bool releasing = false;
         std::optional<qint64> holderCompanyId;
         QString holderCompanyName;
         QString holderOperator;

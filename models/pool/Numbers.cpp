@@ -40,7 +40,9 @@ PoolNumber numberFrom(const QSqlQuery &query) {
     if (!query.value(11).isNull())
         number.boughtAt = Clock::fromSecs(query.value(11).toLongLong());
     number.monthlyPrice = query.value(12).toLongLong();
-    number.missingFromTwilio = query.value(13).toInt() != 0;
+    // 1: Twilio no longer lists it; 2: a release to Twilio is under way (see models/twilio).
+    number.missingFromTwilio = query.value(13).toInt() == 1;
+    number.releasing = query.value(13).toInt() == 2;
     number.voiceUrl = query.value(14).toString();
     return number;
 }
@@ -52,7 +54,8 @@ QJsonObject toJson(const PoolNumber &number) {
             {QStringLiteral("dedicated_to"),
              number.dedicatedCompanyName.isEmpty() ? QJsonValue() : QJsonValue(number.dedicatedCompanyName)},
             {QStringLiteral("monthly_price"), Money::toPlainString(number.monthlyPrice)},
-            {QStringLiteral("missing_from_twilio"), number.missingFromTwilio}};
+            {QStringLiteral("missing_from_twilio"), number.missingFromTwilio},
+            {QStringLiteral("releasing"), number.releasing}};
 }
 
 Error unknownNumber(const QString &e164, const QString &environment) {
@@ -308,7 +311,10 @@ Result<PoolNumber> Numbers::updateTwilioFacts(const Actor &actor, const QString 
     if (auto done = Sql::exec(
             m_db.connection(),
             QStringLiteral("UPDATE phone_numbers SET twilio_sid = ?, friendly_name = ?, voice_url = ?, "
-                           "status_callback_url = ?, missing_from_twilio = ? WHERE id = ?"),
+                           "status_callback_url = ?, "
+                           // A release under way keeps its mark until it settles.
+                           "missing_from_twilio = CASE WHEN missing_from_twilio = 2 THEN 2 ELSE ? END "
+                           "WHERE id = ?"),
             {Sql::nullText(twilioSid), Sql::nullText(friendlyName), Sql::nullText(voiceUrl),
              Sql::nullText(statusCallbackUrl), missingFromTwilio ? 1 : 0, number->id});
         !done)

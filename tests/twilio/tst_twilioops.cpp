@@ -401,7 +401,7 @@ private slots:
         QVERIFY(runOp(webhooks));
         QCOMPARE(webhooks.updated(), 1);
         QVERIFY(Twilio::ReleaseMarks::find(*m_db, number->id).value());
-        QVERIFY(Numbers(*m_db).find(one, QStringLiteral("development"))->missingFromTwilio); // out of use
+        QVERIFY(Numbers(*m_db).find(one, QStringLiteral("development"))->releasing); // out of use
         // Twilio did release it before the process died.
         m_account.numbers.clear();
         QVERIFY(Sql::exec(m_db->connection(),
