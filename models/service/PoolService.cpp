@@ -202,19 +202,7 @@ void PoolService::startAutoscale() {
                                                     Actor::policy(QStringLiteral("autoscale"))};
                 },
                 options, nullptr, this);
-            connect(
-                m_autoscale, &Twilio::AutoscaleScheduler::passFinished, this,
-                [](const Twilio::AutoscalePass &pass) {
-                    if (!pass.ok)
-                        qCWarning(lcPoolService).noquote()
-                            << "auto-scaling" << pass.environment << "failed:" << pass.error;
-                    else if (!pass.bought.isEmpty() || !pass.released.isEmpty() || !pass.proposed.isEmpty())
-                        qCInfo(lcPoolService).noquote()
-                            << "auto-scaling" << pass.environment << "bought"
-                            << pass.bought.join(QLatin1Char(' ')) << "released"
-                            << pass.released.join(QLatin1Char(' ')) << "proposed"
-                            << pass.proposed.join(QLatin1Char(' ')) << pass.limits.join(QStringLiteral("; "));
-                });
+            // The scheduler logs each pass itself (pooldesk.twilio.autoscale).
             m_autoscale->start();
             qCInfo(lcPoolService).noquote()
                 << "auto-scaling" << m_config.environment << "every" << m_config.autoscaleIntervalMs / 1000

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 
@@ -57,6 +58,9 @@ private slots:
         auto *language = window.findChild<QComboBox *>(QStringLiteral("languageComboBox"));
         // The Costs page words its summary when the month's report arrives (built before it is shown).
         auto *costsSummary = window.findChild<QLabel *>(QStringLiteral("costsSummaryLabel"));
+        auto *importAction = window.findChild<QAction *>(QStringLiteral("twilioImportAction"));
+        auto *saveEnvironment = window.findChild<QPushButton *>(QStringLiteral("saveEnvironmentButton"));
+        QVERIFY(importAction && saveEnvironment);
         QVERIFY(file && exportAction && navigation && poolFilter && live && range && maxCalls && poolTable &&
                 language && costsSummary);
         const char *summarySource = "<b>Total %1</b> for %2 calls — dedicated rental %3, shared rental %4, "
@@ -76,6 +80,8 @@ private slots:
         QCOMPARE(live->text(), QStringLiteral("Live"));
         QCOMPARE(range->itemText(range->findData(1)), QStringLiteral("Last 7 days"));
         QCOMPARE(maxCallsLabel->text(), QStringLiteral("Max concurrent &calls:"));
+        QCOMPARE(importAction->text(), QStringLiteral("&Import Numbers from Twilio…"));
+        QCOMPARE(saveEnvironment->text(), QStringLiteral("&Save"));
         QTRY_VERIFY_WITH_TIMEOUT(costsSummary->text().startsWith(QStringLiteral("<b>Total ")), 30000);
         const QString englishHeader = poolTable->model()->headerData(0, Qt::Horizontal).toString();
 
@@ -96,6 +102,10 @@ private slots:
         QCOMPARE(live->text(), ui("PoolDesk::Ui::MainWindow", "Live"));
         QCOMPARE(range->itemText(range->findData(1)), ui("PoolDesk::Ui::CallsView", "Last 7 days"));
         QCOMPARE(maxCallsLabel->text(), ui("PoolDesk::Ui::LimitsForm", "Max concurrent &calls:"));
+        // The Twilio menu and the Environments page too.
+        QCOMPARE(importAction->text(), ui("PoolDesk::Ui::TwilioActions", "&Import Numbers from Twilio…"));
+        QVERIFY(importAction->text() != QStringLiteral("&Import Numbers from Twilio…"));
+        QCOMPARE(saveEnvironment->text(), ui("PoolDesk::Ui::EnvironmentSettingsPage", "&Save"));
         QVERIFY(window.windowTitle() != englishTitle);
         const QString japaneseSummary =
             ui("PoolDesk::Ui::CostsView", summarySource).section(QStringLiteral("%1"), 0, 0);

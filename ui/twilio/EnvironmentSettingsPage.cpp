@@ -2,6 +2,7 @@
 
 #include "Workspace.h"
 #include "common/InlineError.h"
+#include "common/Retranslate.h"
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
 #include "twilio/NumberOperations.h"
@@ -32,9 +33,9 @@ EnvironmentSettingsPage::EnvironmentSettingsPage(Workspace &workspace, TwilioAct
     , m_statusPath(new QLineEdit(this))
     , m_urls(new QLabel(this))
     , m_secret(new QLineEdit(this))
-    , m_saveButton(new QPushButton(tr("&Save"), this))
-    , m_secretButton(new QPushButton(tr("Store in &Keychain"), this))
-    , m_testButton(new QPushButton(tr("&Test Connection"), this))
+    , m_saveButton(new QPushButton(this))
+    , m_secretButton(new QPushButton(this))
+    , m_testButton(new QPushButton(this))
     , m_message(new InlineError(this)) {
     setObjectName(QStringLiteral("twilioEnvironmentsPage"));
     m_environment->setObjectName(QStringLiteral("environmentCombo"));
@@ -42,36 +43,50 @@ EnvironmentSettingsPage::EnvironmentSettingsPage(Workspace &workspace, TwilioAct
     m_accountSid->setObjectName(QStringLiteral("accountSidEdit"));
     m_accountSid->setPlaceholderText(QStringLiteral("AC…"));
     m_apiKeySid->setObjectName(QStringLiteral("apiKeySidEdit"));
-    m_apiKeySid->setPlaceholderText(tr("SK… (recommended; empty: use the auth token)"));
     m_apiBaseUrl->setObjectName(QStringLiteral("apiBaseUrlEdit"));
     m_webhookBaseUrl->setObjectName(QStringLiteral("webhookBaseUrlEdit"));
-    m_webhookBaseUrl->setPlaceholderText(tr("https://example.ngrok-free.app"));
     m_voicePath->setObjectName(QStringLiteral("voicePathEdit"));
     m_statusPath->setObjectName(QStringLiteral("statusCallbackPathEdit"));
     m_urls->setObjectName(QStringLiteral("webhookUrlsLabel"));
     m_urls->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_secret->setObjectName(QStringLiteral("secretEdit"));
     m_secret->setEchoMode(QLineEdit::Password);
-    m_secret->setPlaceholderText(tr("Paste the secret here to store it; it is never shown again"));
     m_saveButton->setObjectName(QStringLiteral("saveEnvironmentButton"));
     m_secretButton->setObjectName(QStringLiteral("storeSecretButton"));
     m_testButton->setObjectName(QStringLiteral("testConnectionButton"));
 
     auto form = new QFormLayout;
-    form->addRow(tr("&Environment:"), m_environment);
-    form->addRow(tr("Account &SID:"), m_accountSid);
-    form->addRow(tr("API &key SID:"), m_apiKeySid);
-    form->addRow(tr("API &base URL:"), m_apiBaseUrl);
-    form->addRow(tr("&Webhook base URL:"), m_webhookBaseUrl);
-    form->addRow(tr("&Voice path:"), m_voicePath);
-    form->addRow(tr("Status &callback path:"), m_statusPath);
+    Ui::addFormRow(
+        form, this, [] { return tr("&Environment:"); }, m_environment);
+    Ui::addFormRow(
+        form, this, [] { return tr("Account &SID:"); }, m_accountSid);
+    Ui::addFormRow(
+        form, this, [] { return tr("API &key SID:"); }, m_apiKeySid);
+    Ui::addFormRow(
+        form, this, [] { return tr("API &base URL:"); }, m_apiBaseUrl);
+    Ui::addFormRow(
+        form, this, [] { return tr("&Webhook base URL:"); }, m_webhookBaseUrl);
+    Ui::addFormRow(
+        form, this, [] { return tr("&Voice path:"); }, m_voicePath);
+    Ui::addFormRow(
+        form, this, [] { return tr("Status &callback path:"); }, m_statusPath);
     form->addRow(QString(), m_urls);
     auto secretRow = new QHBoxLayout;
     secretRow->addWidget(m_secret, 1);
     secretRow->addWidget(m_secretButton);
     // A label beside a layout has no buddy of its own; without one the '&' would show.
-    auto secretLabel = new QLabel(tr("Secre&t:"), this);
+    auto secretLabel = new QLabel(this);
     secretLabel->setBuddy(m_secret);
+    // Set now and again whenever the language changes.
+    Ui::retranslate(this, [this, secretLabel] {
+        secretLabel->setText(tr("Secre&t:"));
+        m_saveButton->setText(tr("&Save"));
+        m_secretButton->setText(tr("Store in &Keychain"));
+        m_testButton->setText(tr("&Test Connection"));
+        m_apiKeySid->setPlaceholderText(tr("SK… (recommended; empty: use the auth token)"));
+        m_webhookBaseUrl->setPlaceholderText(tr("https://example.ngrok-free.app"));
+        m_secret->setPlaceholderText(tr("Paste the secret here to store it; it is never shown again"));
+    });
     form->addRow(secretLabel, secretRow);
     auto buttons = new QHBoxLayout;
     buttons->addStretch();
@@ -89,6 +104,10 @@ EnvironmentSettingsPage::EnvironmentSettingsPage(Workspace &workspace, TwilioAct
     m_environment->setCurrentText(workspace.environment());
     load(workspace.environment());
     connect(m_environment, &QComboBox::textActivated, this, &EnvironmentSettingsPage::load);
+    Ui::onLanguageChange(this, [this] {
+        auto profile = Environments(m_workspace.database()).find(m_environment->currentText().trimmed());
+        showUrls(profile ? profile.value() : EnvironmentProfile{});
+    });
     connect(m_saveButton, &QPushButton::clicked, this, &EnvironmentSettingsPage::save);
     connect(m_secretButton, &QPushButton::clicked, this, &EnvironmentSettingsPage::storeSecret);
     connect(m_testButton, &QPushButton::clicked, this, &EnvironmentSettingsPage::testConnection);
@@ -103,12 +122,16 @@ void EnvironmentSettingsPage::load(const QString &name) {
     m_webhookBaseUrl->setText(p.webhookBaseUrl.toString());
     m_voicePath->setText(p.voicePath);
     m_statusPath->setText(p.statusCallbackPath);
+    showUrls(p);
+    m_secret->clear();
+    m_message->clearMessage();
+}
+
+void EnvironmentSettingsPage::showUrls(const EnvironmentProfile &p) {
     m_urls->setText(
         p.webhookBaseUrl.isEmpty()
             ? tr("Twilio will be told nothing until a webhook base URL is set.")
             : tr("Voice: %1\nStatus: %2").arg(p.voiceUrl().toString(), p.statusCallbackUrl().toString()));
-    m_secret->clear();
-    m_message->clearMessage();
 }
 
 void EnvironmentSettingsPage::save() {

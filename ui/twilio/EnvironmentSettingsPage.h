@@ -7,6 +7,10 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 
+namespace PoolDesk {
+struct EnvironmentProfile;
+}
+
 namespace PoolDesk::Ui {
 
 class InlineError;
@@ -23,6 +27,7 @@ public:
 
 private:
     void load(const QString &name);
+    void showUrls(const EnvironmentProfile &profile);
     void save();
     void storeSecret();
     void testConnection();

@@ -2,6 +2,7 @@
 
 #include "Workspace.h"
 #include "common/MessageBox.h"
+#include "common/Retranslate.h"
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
@@ -54,6 +55,16 @@ TwilioActions::TwilioActions(Workspace &workspace, QWidget *window)
                     &TwilioActions::fetchPrices);
     m_test = make(tr("&Test Twilio Connection"), QStringLiteral("twilioTestConnectionAction"), QKeySequence(),
                   &TwilioActions::testConnection);
+    // The menu follows a language chosen in Settings at once.
+    Ui::onLanguageChange(window, [this] {
+        m_import->setText(tr("&Import Numbers from Twilio…"));
+        m_buy->setText(tr("Search and &Buy a Number…"));
+        m_release->setText(tr("&Release a Number…"));
+        m_webhooks->setText(tr("Update &Webhooks…"));
+        m_sync->setText(tr("&Sync Calls from Twilio…"));
+        m_prices->setText(tr("Fetch Twilio &Prices…"));
+        m_test->setText(tr("&Test Twilio Connection"));
+    });
 
     // The provisioner can only use credentials already resolved (it must not wait for a keychain).
     m_provisioner = new Twilio::TwilioProvisioner(
@@ -78,7 +89,7 @@ QList<QAction *> TwilioActions::actions() const {
 QComboBox *TwilioActions::createEnvironmentSwitcher(QWidget *parent) {
     auto combo = new QComboBox(parent);
     combo->setObjectName(QStringLiteral("environmentSwitcherCombo"));
-    combo->setToolTip(tr("The Twilio environment the console works on"));
+    Ui::retranslate(combo, [combo] { combo->setToolTip(tr("The Twilio environment the console works on")); });
     auto refill = [this, combo] {
         const QSignalBlocker blocker(combo);
         combo->clear();
