@@ -1239,6 +1239,14 @@ Expected: %2</source>
         <source>Not set</source>
         <translation>未設定</translation>
     </message>
+    <message>
+        <source>Being released to Twilio: calls do not get this number meanwhile.</source>
+        <translation>Twilio で解約処理中です。その間、通話にこの番号は割り当てられません。</translation>
+    </message>
+    <message>
+        <source>Being released</source>
+        <translation>解約処理中</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Twilio::BuyNumberOperation</name>
@@ -4576,6 +4584,10 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</source>
         <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</translation>
+    </message>
+    <message>
+        <source>being released</source>
+        <translation>解約処理中</translation>
     </message>
 </context>
 </TS>
