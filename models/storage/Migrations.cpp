@@ -116,6 +116,8 @@ Status apply(Database &db) {
                              .arg(current)
                              .arg(latestVersion()));
     }
+    // Versions at or below the database's are taken as applied, so a new migration must take the
+    // next number above the latest (005 and 006 were never used: the next one is 008).
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;
