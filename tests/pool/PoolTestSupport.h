@@ -16,13 +16,6 @@
 
 namespace PoolDesk::Test {
 
-inline std::unique_ptr<Database> freshDatabase(const QString &engine) {
-    auto db = Database::open(freshDatabaseUrl(engine));
-    if (!db)
-        qFatal("cannot open a test database: %s", qPrintable(db.error().message));
-    return std::move(db).value();
-}
-
 // One integer from a query; -1 when it fails (so a broken query never looks like "0 rows").
 inline qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings = {}) {
     auto query = Sql::exec(db.connection(), sql, bindings);

@@ -14,13 +14,6 @@ using namespace PoolDesk;
 
 namespace {
 
-std::unique_ptr<Database> freshDatabase(const QString &engine) {
-    auto db = Database::open(Test::freshDatabaseUrl(engine));
-    if (!db)
-        qFatal("cannot open a test database: %s", qPrintable(db.error().message));
-    return std::move(db).value();
-}
-
 // Generous: the bound only matters when the signal never comes.
 constexpr int WaitMs = 15'000;
 
@@ -40,7 +33,7 @@ private slots:
 
 void TestChangeWatcher::signalsAfterAnotherConnectionCommits() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     ChangeWatcher watcher(*db);
     watcher.setInterval(50);
     QSignalSpy spy(&watcher, &ChangeWatcher::changed);
@@ -53,7 +46,7 @@ void TestChangeWatcher::signalsAfterAnotherConnectionCommits() {
 
 void TestChangeWatcher::signalsAgainForEachLaterCommit() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     ChangeWatcher watcher(*db);
     watcher.setInterval(50);
     QSignalSpy spy(&watcher, &ChangeWatcher::changed);
@@ -72,7 +65,7 @@ void TestChangeWatcher::rolledBackChangeIsNotSignalled() {
     // A rolled-back write is followed by a committed one; the watcher reports exactly the committed
     // change on PostgreSQL (notifications are transactional) and at least it on SQLite.
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     ChangeWatcher watcher(*db);
     watcher.setInterval(50);
     QSignalSpy spy(&watcher, &ChangeWatcher::changed);

@@ -15,13 +15,6 @@ using namespace PoolDesk;
 
 namespace {
 
-std::unique_ptr<Database> freshDatabase(const QString &engine) {
-    auto db = Database::open(Test::freshDatabaseUrl(engine));
-    if (!db)
-        qFatal("cannot open a test database: %s", qPrintable(db.error().message));
-    return std::move(db).value();
-}
-
 qint64 auditCount(Database &db, const QString &key) {
     auto query = Sql::exec(
         db.connection(),
@@ -74,7 +67,7 @@ private slots:
 
 void TestSettings::setAndGet() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     QCOMPARE(Settings::value(*db, SettingKeys::Country, QStringLiteral("US")), QStringLiteral("US"));
     QCOMPARE(Settings::intValue(*db, SettingKeys::PerNumberConcurrency, 1), 1);
     QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:test")}, SettingKeys::PerNumberConcurrency,
@@ -93,7 +86,7 @@ void TestSettings::setAndGet() {
 
 void TestSettings::auditedWithBeforeAndAfter() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     const QString key = SettingKeys::MinAvailableThreshold;
     QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:alice")}, key, QStringLiteral("5")));
     QCOMPARE(auditCount(*db, key), 1);
@@ -113,7 +106,7 @@ void TestSettings::auditedWithBeforeAndAfter() {
 
 void TestSettings::rollbackTakesAuditEntryWithIt() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     const QString key = SettingKeys::IdleReleaseDays;
     QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:test")}, key, QStringLiteral("30")));
     {
@@ -137,7 +130,7 @@ void TestSettings::rollbackTakesAuditEntryWithIt() {
 
 void TestSettings::commitInCallersTransaction() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     Transaction transaction(*db);
     QVERIFY(transaction.begin());
     QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:test")}, SettingKeys::BuyWhenExhausted,
@@ -153,7 +146,7 @@ void TestSettings::commitInCallersTransaction() {
 
 void TestSettings::visibleToOtherConnections() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     auto other = db->openAnother();
     QVERIFY(other);
     QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:test")}, SettingKeys::DefaultLeaseSeconds,

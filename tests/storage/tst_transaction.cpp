@@ -12,13 +12,6 @@ using namespace PoolDesk;
 
 namespace {
 
-std::unique_ptr<Database> freshDatabase(const QString &engine) {
-    auto db = Database::open(Test::freshDatabaseUrl(engine));
-    if (!db)
-        qFatal("cannot open a test database: %s", qPrintable(db.error().message));
-    return std::move(db).value();
-}
-
 QStringList companyNames(Database &db) {
     QStringList names;
     auto query = Sql::exec(db.connection(), QStringLiteral("SELECT name FROM companies ORDER BY name"));
@@ -51,7 +44,7 @@ private slots:
 
 void TestTransaction::innerRollbackKeepsOuterWork() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     Transaction outer(*db);
     QVERIFY(outer.begin());
     QVERIFY(!outer.isNested());
@@ -75,7 +68,7 @@ void TestTransaction::innerRollbackKeepsOuterWork() {
 
 void TestTransaction::outerRollbackUndoesCommittedInner() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     {
         Transaction outer(*db);
         QVERIFY(outer.begin());
@@ -90,7 +83,7 @@ void TestTransaction::outerRollbackUndoesCommittedInner() {
 
 void TestTransaction::failedStatementInsideInnerDoesNotSpoilOuter() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     Transaction outer(*db);
     QVERIFY(outer.begin());
     QVERIFY(addCompany(*db, QStringLiteral("Acme")));
@@ -108,7 +101,7 @@ void TestTransaction::failedStatementInsideInnerDoesNotSpoilOuter() {
 
 void TestTransaction::depthReturnsToZero() {
     QFETCH(QString, engine);
-    auto db = freshDatabase(engine);
+    auto db = Test::freshDatabase(engine);
     {
         Transaction outer(*db);
         QVERIFY(outer.begin());

@@ -1,5 +1,7 @@
 #include "TestDatabases.h"
 
+#include "storage/Database.h"
+
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDir>
@@ -62,6 +64,13 @@ QString freshDatabaseUrl(const QString &engine) {
     static QAtomicInteger<int> counter;
     return QStringLiteral("sqlite:") +
            dir.filePath(QStringLiteral("test-%1.sqlite").arg(counter.fetchAndAddRelaxed(1)));
+}
+
+std::unique_ptr<Database> freshDatabase(const QString &engine) {
+    auto db = Database::open(freshDatabaseUrl(engine));
+    if (!db)
+        qFatal("cannot open a test database: %s", qPrintable(db.error().message));
+    return std::move(db).value();
 }
 
 } // namespace PoolDesk::Test

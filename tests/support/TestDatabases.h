@@ -3,6 +3,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
+namespace PoolDesk {
+class Database;
+}
+
 namespace PoolDesk::Test {
 
 // The engines a storage test runs on: always "sqlite"; "postgresql" when the CTest fixture
@@ -16,5 +22,8 @@ void addEngineRows();
 // A new, empty database for the engine: a file in a private temporary folder for SQLite, a
 // freshly created database on the test cluster for PostgreSQL. Migrations are not applied.
 QString freshDatabaseUrl(const QString &engine);
+
+// freshDatabaseUrl() opened, with the migrations applied; the test stops if it cannot be opened.
+std::unique_ptr<Database> freshDatabase(const QString &engine);
 
 } // namespace PoolDesk::Test
