@@ -33,7 +33,6 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
     QVERIFY(Settings::set(db, admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
 
     FakeTwilioServer server;
-    QList<QJsonObject> owned;
     server.on(
         "GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const FakeTwilioServer::Request &) {
             QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}},
@@ -41,20 +40,8 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
                             QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550008")}}};
             return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
         });
-    server.on("POST", accountPath("IncomingPhoneNumbers.json"),
-              [&](const FakeTwilioServer::Request &request) {
-                  QJsonObject number =
-                      incomingNumberJson(pnSid(10 + int(owned.size())), request.field("PhoneNumber"));
-                  owned.append(number);
-                  return FakeTwilioServer::Response::json(201, number);
-              });
-    server.on("GET", accountPath("IncomingPhoneNumbers.json"), [&](const FakeTwilioServer::Request &request) {
-        QJsonArray list;
-        for (const QJsonObject &number : std::as_const(owned))
-            if (number.value(QStringLiteral("phone_number")).toString() == request.queryField("PhoneNumber"))
-                list.append(number);
-        return FakeTwilioServer::Response::json(200, {{QStringLiteral("incoming_phone_numbers"), list}});
-    });
+    FakeTwilioAccount account; // buys, lists and releases the account's numbers
+    account.install(server);
 
     ServiceProcess service;
     QVERIFY2(service.start(url, {QStringLiteral("--autoscale-every"), QStringLiteral("1")},
@@ -77,7 +64,7 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
              2);
     // At the maximum pool size it buys no more on later passes.
     QTest::qWait(2500);
-    QCOMPARE(owned.size(), 2);
+    QCOMPARE(account.numbers.size(), 2);
     QCOMPARE(service.terminate(), 0);
 }
 

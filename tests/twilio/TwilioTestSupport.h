@@ -10,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QTest>
 
+#include <algorithm>
 #include <optional>
 
 namespace PoolDesk::Test {
@@ -52,6 +53,76 @@ inline QString pnSid(int n) {
 inline QString caSid(int n) {
     return QStringLiteral("CA%1").arg(n, 32, 10, QLatin1Char('0'));
 }
+
+// Twilio's state for the fake server: the account's numbers, kept across requests. Lists them
+// `pageSize` per page (or the one asked for with PhoneNumber=), buys (`unavailable` answers
+// 21422, taken meanwhile), updates webhooks and releases.
+struct FakeTwilioAccount {
+    QList<QJsonObject> numbers;
+    int pageSize = 2;
+    QString unavailable = QStringLiteral("+15005550000");
+
+    void install(FakeTwilioServer &server) {
+        using Server = FakeTwilioServer;
+        const QByteArray base = accountPath("IncomingPhoneNumbers");
+        server.on("GET", base + ".json", [this, base](const Server::Request &request) {
+            const QString path = QString::fromLatin1(base) + QStringLiteral(".json");
+            QJsonArray items;
+            const QString wanted = request.queryField("PhoneNumber");
+            if (!wanted.isEmpty()) {
+                for (const QJsonObject &n : std::as_const(numbers))
+                    if (n.value(QStringLiteral("phone_number")).toString() == wanted)
+                        items.append(n);
+                return Server::Response::json(
+                    200, Server::page(QStringLiteral("incoming_phone_numbers"), items, path, {}, 0, 50));
+            }
+            const int page = request.queryField("Page").toInt();
+            for (int i = page * pageSize; i < std::min<int>(int(numbers.size()), (page + 1) * pageSize); ++i)
+                items.append(numbers.at(i));
+            const bool more = (page + 1) * pageSize < numbers.size();
+            return Server::Response::json(
+                200, Server::page(QStringLiteral("incoming_phone_numbers"), items, path,
+                                  more ? path + QStringLiteral("?PageSize=%1&Page=%2&PageToken=PT%2")
+                                                    .arg(pageSize)
+                                                    .arg(page + 1)
+                                       : QString(),
+                                  page, pageSize));
+        });
+        server.on("POST", base + ".json", [this](const Server::Request &request) {
+            const QString e164 = request.field("PhoneNumber");
+            if (e164 == unavailable)
+                return Server::Response::error(400, 21422,
+                                               QStringLiteral("PhoneNumber requested is not available"));
+            QJsonObject n = incomingNumberJson(pnSid(100 + int(numbers.size())), e164,
+                                               request.field("VoiceUrl"), request.field("StatusCallback"));
+            numbers.append(n);
+            return Server::Response::json(201, n);
+        });
+        server.on("POST", base + "/", [this](const Server::Request &request) {
+            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
+            for (QJsonObject &n : numbers) {
+                if (n.value(QStringLiteral("sid")).toString() == sid) {
+                    n.insert(QStringLiteral("voice_url"), request.field("VoiceUrl"));
+                    n.insert(QStringLiteral("status_callback"), request.field("StatusCallback"));
+                    return Server::Response::json(200, n);
+                }
+            }
+            return Server::Response::error(404, 20404, QStringLiteral("not found"));
+        });
+        server.on("DELETE", base + "/", [this](const Server::Request &request) {
+            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
+            for (qsizetype i = 0; i < numbers.size(); ++i) {
+                if (numbers.at(i).value(QStringLiteral("sid")).toString() == sid) {
+                    numbers.removeAt(i);
+                    Server::Response gone;
+                    gone.status = 204;
+                    return gone;
+                }
+            }
+            return Server::Response::error(404, 20404, QStringLiteral("not found"));
+        });
+    }
+};
 
 // Waits for an asynchronous callback's value (bounded: a hang fails the test, it does not block it).
 template <typename T>

@@ -30,64 +30,6 @@ using Server = FakeTwilioServer;
 
 namespace {
 
-// Twilio's state for the fake: the account's numbers, kept across requests.
-struct FakeAccount {
-    QList<QJsonObject> numbers;
-    int pageSize = 2;
-
-    void install(Server &server) {
-        const QByteArray base = accountPath("IncomingPhoneNumbers");
-        server.on("GET", base + ".json", [this, base](const Server::Request &request) {
-            const QString path = QString::fromLatin1(base) + QStringLiteral(".json");
-            const int page = request.queryField("Page").toInt();
-            QJsonArray items;
-            for (int i = page * pageSize; i < std::min<int>(numbers.size(), (page + 1) * pageSize); ++i)
-                items.append(numbers.at(i));
-            const bool more = (page + 1) * pageSize < numbers.size();
-            return Server::Response::json(
-                200, Server::page(QStringLiteral("incoming_phone_numbers"), items, path,
-                                  more ? path + QStringLiteral("?PageSize=%1&Page=%2&PageToken=PT%2")
-                                                    .arg(pageSize)
-                                                    .arg(page + 1)
-                                       : QString(),
-                                  page, pageSize));
-        });
-        server.on("POST", base + "/", [this](const Server::Request &request) {
-            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
-            for (QJsonObject &n : numbers) {
-                if (n.value(QStringLiteral("sid")).toString() == sid) {
-                    n.insert(QStringLiteral("voice_url"), request.field("VoiceUrl"));
-                    n.insert(QStringLiteral("status_callback"), request.field("StatusCallback"));
-                    return Server::Response::json(200, n);
-                }
-            }
-            return Server::Response::error(404, 20404, QStringLiteral("not found"));
-        });
-        server.on("DELETE", base + "/", [this](const Server::Request &request) {
-            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
-            for (qsizetype i = 0; i < numbers.size(); ++i) {
-                if (numbers.at(i).value(QStringLiteral("sid")).toString() == sid) {
-                    numbers.removeAt(i);
-                    Server::Response gone;
-                    gone.status = 204;
-                    return gone;
-                }
-            }
-            return Server::Response::error(404, 20404, QStringLiteral("not found"));
-        });
-        server.on("POST", base + ".json", [this](const Server::Request &request) {
-            const QString e164 = request.field("PhoneNumber");
-            if (e164 == QLatin1String("+15005550000"))
-                return Server::Response::error(400, 21422,
-                                               QStringLiteral("PhoneNumber requested is not available"));
-            QJsonObject n = incomingNumberJson(pnSid(100 + int(numbers.size())), e164,
-                                               request.field("VoiceUrl"), request.field("StatusCallback"));
-            numbers.append(n);
-            return Server::Response::json(201, n);
-        });
-    }
-};
-
 QJsonObject callJson(int n, const QString &from, const QString &to, const QString &status, int duration,
                      const QJsonValue &price,
                      const QString &start = QStringLiteral("Mon, 02 Nov 2026 10:00:00 +0000")) {
@@ -119,7 +61,7 @@ class TestTwilioOps : public QObject {
     QNetworkAccessManager *m_network = nullptr;
     Server *m_server = nullptr;
     Twilio::Client *m_client = nullptr;
-    FakeAccount m_account;
+    FakeTwilioAccount m_account;
 
     Twilio::OperationContext context() {
         EnvironmentProfile profile = Environments(*m_db).find(QStringLiteral("development")).value();

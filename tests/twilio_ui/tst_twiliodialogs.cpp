@@ -34,67 +34,12 @@ namespace {
 
 const QString Dev = QStringLiteral("development");
 
-// Twilio's numbers for the fake: listed two per page, bought, updated and released.
-struct Account {
-    QList<QJsonObject> numbers;
+// Twilio's numbers for the fake (two per page), and the numbers on offer in Ithaca, NY.
+struct Account : FakeTwilioAccount {
+    Account() { unavailable = QStringLiteral("+16075550100"); }
 
     void install(Server &server) {
-        const QByteArray base = accountPath("IncomingPhoneNumbers");
-        server.on("GET", base + ".json", [this, base](const Server::Request &request) {
-            const QString path = QString::fromLatin1(base) + QStringLiteral(".json");
-            QJsonArray items;
-            const QString wanted = request.queryField("PhoneNumber");
-            const int page = request.queryField("Page").toInt();
-            if (!wanted.isEmpty()) {
-                for (const QJsonObject &n : std::as_const(numbers))
-                    if (n.value(QStringLiteral("phone_number")).toString() == wanted)
-                        items.append(n);
-                return Server::Response::json(
-                    200, Server::page(QStringLiteral("incoming_phone_numbers"), items, path, {}, 0, 50));
-            }
-            for (int i = page * 2; i < std::min<int>(int(numbers.size()), page * 2 + 2); ++i)
-                items.append(numbers.at(i));
-            const bool more = page * 2 + 2 < numbers.size();
-            return Server::Response::json(
-                200,
-                Server::page(QStringLiteral("incoming_phone_numbers"), items, path,
-                             more ? path + QStringLiteral("?PageSize=2&Page=%1&PageToken=PT%1").arg(page + 1)
-                                  : QString(),
-                             page, 2));
-        });
-        server.on("POST", base + ".json", [this](const Server::Request &request) {
-            const QString e164 = request.field("PhoneNumber");
-            if (e164 == QLatin1String("+16075550100"))
-                return Server::Response::error(400, 21422,
-                                               QStringLiteral("PhoneNumber requested is not available"));
-            QJsonObject n = incomingNumberJson(pnSid(100 + int(numbers.size())), e164,
-                                               request.field("VoiceUrl"), request.field("StatusCallback"));
-            numbers.append(n);
-            return Server::Response::json(201, n);
-        });
-        server.on("POST", base + "/", [this](const Server::Request &request) {
-            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
-            for (QJsonObject &n : numbers) {
-                if (n.value(QStringLiteral("sid")).toString() == sid) {
-                    n.insert(QStringLiteral("voice_url"), request.field("VoiceUrl"));
-                    n.insert(QStringLiteral("status_callback"), request.field("StatusCallback"));
-                    return Server::Response::json(200, n);
-                }
-            }
-            return Server::Response::error(404, 20404, QStringLiteral("not found"));
-        });
-        server.on("DELETE", base + "/", [this](const Server::Request &request) {
-            const QString sid = QString::fromLatin1(request.path().split('/').last()).chopped(5);
-            for (qsizetype i = 0; i < numbers.size(); ++i) {
-                if (numbers.at(i).value(QStringLiteral("sid")).toString() == sid) {
-                    numbers.removeAt(i);
-                    Server::Response gone;
-                    gone.status = 204;
-                    return gone;
-                }
-            }
-            return Server::Response::error(404, 20404, QStringLiteral("not found"));
-        });
+        FakeTwilioAccount::install(server);
         server.on("GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const Server::Request &) {
             QJsonArray list;
             for (const char *n : {"+16075550100", "+16075550101", "+16075550102"})
