@@ -138,7 +138,10 @@ Status Allocator::prepare() {
              // Listeners hear of the change when (and only if) the transaction commits.
              (pg ? QStringLiteral(", pg_notify('pooldesk_changes', '')") : QString()) +
              QStringLiteral(" FROM companies c WHERE c.name = ?")},
-        {&m_q->pgLockCompany, pg ? QStringLiteral("SELECT id FROM companies WHERE name = ? FOR UPDATE")
+        // NO KEY UPDATE: serialises the company's allocations without blocking the key-share
+        // locks that a release's inserts take on the company row (their foreign keys); FOR UPDATE
+        // blocked them and made allocations and releases deadlock under load.
+        {&m_q->pgLockCompany, pg ? QStringLiteral("SELECT id FROM companies WHERE name = ? FOR NO KEY UPDATE")
                                  : QStringLiteral("SELECT 1")},
         {&m_q->existing,
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
