@@ -25,22 +25,26 @@ struct Migration {
     int version = 0;
     QString name;
     QString sql;
+    bool postgresqlOnly = false;
 };
 
 // Migrations are the files NNN_name.sql under :/pooldesk/migrations, applied in number order.
 // Each module adds its own file (and its line in migrations.qrc) rather than editing this one.
+// NNN_name.postgresql.sql runs on PostgreSQL only (server-side functions); SQLite records its
+// version with nothing to run, so both engines count versions alike.
 const QList<Migration> &all() {
     static const QList<Migration> migrations = [] {
         initMigrationResources();
         QList<Migration> list;
-        static const QRegularExpression pattern(QStringLiteral("^(\\d{3})_(.+)\\.sql$"));
+        static const QRegularExpression pattern(QStringLiteral("^(\\d{3})_(.+?)(\\.postgresql)?\\.sql$"));
         const QDir dir(QStringLiteral(":/pooldesk/migrations"));
         for (const QString &file : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
             const auto match = pattern.match(file);
             QFile source(dir.filePath(file));
             if (!match.hasMatch() || !source.open(QIODevice::ReadOnly))
                 continue;
-            list.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(source.readAll())});
+            list.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(source.readAll()),
+                         !match.captured(3).isEmpty()});
         }
         return list;
     }();
@@ -52,14 +56,18 @@ QString idColumn(Database &db) {
                              : QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT");
 }
 
+// Statements end with ';' at a line end, except inside a $$-quoted function body.
 QStringList statementsOf(const QString &sql) {
     QStringList statements;
     QString current;
+    bool inBody = false;
     for (const QString &line : sql.split(QLatin1Char('\n'))) {
         if (line.trimmed().startsWith(QLatin1String("--")))
             continue;
         current += line + QLatin1Char('\n');
-        if (line.trimmed().endsWith(QLatin1Char(';'))) {
+        if (line.count(QLatin1String("$$")) % 2 == 1)
+            inBody = !inBody;
+        if (!inBody && line.trimmed().endsWith(QLatin1Char(';'))) {
             statements.append(current.trimmed().chopped(1));
             current.clear();
         }
@@ -121,10 +129,12 @@ Status apply(Database &db) {
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;
-        const QString sql = QString(migration.sql)
-                                .replace(QStringLiteral("{{ID}}"), idColumn(db))
-                                .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
-                                         db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString());
+        const QString sql = migration.postgresqlOnly && !db.isPostgreSql()
+                                ? QString()
+                                : QString(migration.sql)
+                                      .replace(QStringLiteral("{{ID}}"), idColumn(db))
+                                      .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
+                                               db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString());
         for (const QString &statement : statementsOf(sql)) {
             if (auto done = Sql::exec(db.connection(), statement); !done)
                 return makeError(Error::Code::Storage,
