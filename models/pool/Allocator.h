@@ -59,7 +59,8 @@ struct Release {
 
 // Hands out numbers and takes them back. Each call is one short transaction that is correct
 // with any number of processes allocating at once: SQLite serialises writers with
-// BEGIN IMMEDIATE, PostgreSQL locks the company row and skips number rows locked by others.
+// BEGIN IMMEDIATE, PostgreSQL locks the company row and skips number rows locked by others (in
+// one server-side call, pooldesk_allocate, so an allocation costs one network round trip).
 // One Allocator per connection and thread; it keeps its statements prepared.
 class Allocator final {
 public:
@@ -92,6 +93,9 @@ private:
     struct Prepared;
     Status prepare();
     Result<Allocation> allocateOnce(const AllocationRequest &request);
+    // The request is validated and trimmed; each engine's way to decide and take.
+    Result<Allocation> allocateInTransaction(const AllocationRequest &request);
+    Result<Allocation> allocateInOneCall(const AllocationRequest &request);
     Result<Release> releaseOnce(const ReleaseRequest &request);
     Result<int> reapExpiredLocked(qint64 now);
     Result<Release> releaseInOneStatement(const ReleaseRequest &request);
