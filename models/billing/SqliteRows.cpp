@@ -1,10 +1,10 @@
 #include "billing/SqliteRows.h"
 
 #include "storage/Database.h"
+#include "storage/SqliteHandle.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
-#include <QSqlDriver>
 #include <QSqlQuery>
 
 #ifdef POOLDESK_SQLITE_C_API
@@ -18,30 +18,6 @@ namespace PoolDesk {
 #ifdef POOLDESK_SQLITE_C_API
 namespace {
 
-// The driver's handle, when this library may use it: Qt's SQLite driver must run the same SQLite
-// as the one linked here. Distributions build Qt on the system library; Qt's own builds bundle a
-// copy, whose version then differs from the system's (checked once per connection).
-sqlite3 *handleOf(Database &db) {
-    if (!db.isSqlite() || !db.connection().driver())
-        return nullptr;
-    const QVariant handle = db.connection().driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    const QVariant checked = db.connection().driver()->property("pooldeskSameSqlite");
-    if (!checked.isValid()) {
-        QSqlQuery query(db.connection());
-        const bool same = query.exec(QStringLiteral("SELECT sqlite_version(), sqlite_source_id()")) &&
-                          query.next() && query.value(0).toString() == QLatin1String(sqlite3_libversion()) &&
-                          query.value(1).toString() == QLatin1String(sqlite3_sourceid());
-        db.connection().driver()->setProperty("pooldeskSameSqlite", same);
-        if (!same)
-            qCInfo(lcSqliteRows) << "Qt's SQLite driver runs another SQLite than" << sqlite3_libversion()
-                                 << "- long reads go through Qt";
-        return same ? *static_cast<sqlite3 *const *>(handle.constData()) : nullptr;
-    }
-    return checked.toBool() ? *static_cast<sqlite3 *const *>(handle.constData()) : nullptr;
-}
-
 Error sqliteError(const QString &detail) {
     return makeError(Error::Code::Storage,
                      QCoreApplication::translate("Sql", "The database reported an error: %1").arg(detail));
@@ -50,12 +26,12 @@ Error sqliteError(const QString &detail) {
 } // namespace
 
 bool SqliteRows::available(Database &db) {
-    return handleOf(db) != nullptr;
+    return sqliteHandleOf(db) != nullptr;
 }
 
 Result<std::unique_ptr<SqliteRows>> SqliteRows::prepare(Database &db, const QString &sql,
                                                         const QVariantList &bindings) {
-    sqlite3 *handle = handleOf(db);
+    sqlite3 *handle = sqliteHandleOf(db);
     if (!handle)
         return sqliteError(QStringLiteral("not an SQLite connection"));
     const QByteArray utf8 = sql.toUtf8();

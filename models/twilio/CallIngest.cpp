@@ -4,12 +4,12 @@
 #include "domain/Types.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
+#include "storage/SqliteHandle.h"
 #include "twilio/TwilioTypes.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QSqlDriver>
 
 #include <sqlite3.h>
 
@@ -35,16 +35,6 @@ const QString InsertColumns = QStringLiteral(
     "duration_seconds, billed_minutes, estimated_cost_micros, twilio_price_micros, environment) VALUES ");
 const QString InsertTuple = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const QString OnConflict = QStringLiteral(" ON CONFLICT (call_sid) WHERE call_sid IS NOT NULL DO NOTHING");
-
-// The connection's sqlite3 handle; Qt's SQLite driver uses the same system library we link.
-sqlite3 *sqliteHandle(Database &db) {
-    if (!db.isSqlite() || !db.connection().driver())
-        return nullptr;
-    const QVariant handle = db.connection().driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3 *const *>(handle.constData());
-}
 
 Error sqliteError(sqlite3 *handle) {
     const QString detail = QString::fromUtf8(sqlite3_errmsg(handle));
@@ -119,7 +109,7 @@ Status CallIngest::prepare() {
     }
     m_inserts.clear();
     m_sqliteInserts.clear();
-    m_useSqliteApi = sqliteHandle(m_db) != nullptr;
+    m_useSqliteApi = sqliteHandleOf(m_db) != nullptr;
     if (m_useSqliteApi) {
         m_environmentUtf8 = m_environment.toUtf8();
         if (auto full = sqliteStatement(RowsPerStatement); !full)
@@ -179,7 +169,7 @@ Result<sqlite3_stmt *> CallIngest::sqliteStatement(int rows) {
     auto &slot = m_sqliteInserts[rows];
     if (slot)
         return slot.get();
-    sqlite3 *handle = sqliteHandle(m_db);
+    sqlite3 *handle = sqliteHandleOf(m_db);
     const QByteArray sql = insertSql(rows).toUtf8();
     sqlite3_stmt *statement = nullptr;
     if (sqlite3_prepare_v3(handle, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
