@@ -14,6 +14,7 @@
 #include "twilio/ImportNumbersOperation.h"
 #include "twilio/NumberOperations.h"
 #include "twilio/PricesOperation.h"
+#include "twilio/ReleaseMarks.h"
 #include "twilio/SyncCallsOperation.h"
 #include "twilio/TwilioClient.h"
 #include "twilio/WebhooksOperation.h"
@@ -23,6 +24,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 
+#include <algorithm>
 #include <memory>
 
 namespace PoolDesk {
@@ -642,6 +644,70 @@ int autoscale(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+// Releases interrupted mid-way (the process died, Twilio could not be reached) leave their number
+// out of use until they are settled. The pool service settles them on its timer and `twilio import`
+// for the numbers it lists; this settles them now, for an administrator who runs neither.
+int settleReleases(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    if (auto done = Cli::parse(context, parser, QStringLiteral("twilio settle-releases"), args))
+        return *done;
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    auto marks = Twilio::ReleaseMarks::list(*db.value(), context.environment());
+    if (!marks)
+        return context.fail(marks.error());
+    const qint64 now = Clock::nowSecs();
+    const auto interrupted =
+        std::count_if(marks->cbegin(), marks->cend(),
+                      [now](const Twilio::ReleaseMarks::Mark &m) { return m.isStale(now); });
+    const int underWay = int(marks->size() - interrupted);
+    int finished = 0;
+    int undone = 0;
+    if (interrupted > 0) {
+        auto session = openSession(context);
+        if (!session)
+            return context.fail(session.error());
+        Twilio::RecoverReleasesOperation op(session->context());
+        if (auto ran = EnvCli::run(context, op); !ran)
+            return context.fail(ran.error());
+        finished = op.completed();
+        undone = op.undone();
+    }
+    if (context.json()) {
+        context.printJson(QJsonObject{{QStringLiteral("environment"), context.environment()},
+                                      {QStringLiteral("finished"), finished},
+                                      {QStringLiteral("undone"), undone},
+                                      {QStringLiteral("still_under_way"), underWay}});
+        return ExitCode::Success;
+    }
+    QTextStream &out = context.out();
+    if (interrupted == 0)
+        out << QCoreApplication::translate("pooldeskctl", "No interrupted release among the %1 numbers.")
+                   .arg(context.environment())
+            << Qt::endl;
+    else
+        out << QCoreApplication::translate(
+                   "pooldeskctl",
+                   "Settled %n interrupted release(s) of %1 numbers: %2 finished (gone "
+                   "from Twilio, removed from the pool), %3 undone (still on the "
+                   "account, available again).",
+                   nullptr, int(interrupted))
+                   .arg(context.environment())
+                   .arg(finished)
+                   .arg(undone)
+            << Qt::endl;
+    if (underWay > 0)
+        out << QCoreApplication::translate(
+                   "pooldeskctl",
+                   "%n release(s) began less than %1 minutes ago and may still be under "
+                   "way; settle them later.",
+                   nullptr, underWay)
+                   .arg(Twilio::ReleaseMarks::StaleAfterMinutes)
+            << Qt::endl;
+    return ExitCode::Success;
+}
+
 int runTwilio(CliContext &context, const QStringList &args) {
     const QString sub = args.value(0);
     const QStringList rest = args.mid(1);
@@ -661,15 +727,19 @@ int runTwilio(CliContext &context, const QStringList &args) {
         return prices(context, rest);
     if (sub == QLatin1String("autoscale"))
         return autoscale(context, rest);
+    if (sub == QLatin1String("settle-releases"))
+        return settleReleases(context, rest);
     return context.usage(QCoreApplication::translate(
         "pooldeskctl",
         "pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | "
-        "sync-calls [--since DATE] | prices --country CC | autoscale [--apply]"));
+        "sync-calls [--since DATE] | prices --country CC | autoscale [--apply] | settle-releases"));
 }
 
 const bool registered = CommandRegistry::add(
     {"twilio",
-     QT_TRANSLATE_NOOP("pooldeskctl", "Twilio: import, search, buy, release, webhooks, sync-calls, prices"),
+     QT_TRANSLATE_NOOP("pooldeskctl",
+                       "Twilio: import, search, buy, release, webhooks, sync-calls, prices, autoscale, "
+                       "settle-releases"),
      &runTwilio});
 
 } // namespace

@@ -1,13 +1,15 @@
 // pooldeskctl env end to end with a real keychain (run under run-with-keyring.sh): set an
 // environment, store its secret from standard input, test the connection against the fake Twilio
 // server. The secret must reach Twilio, and appear nowhere else: not in the database file, not in
-// any output.
+// any output. Then `twilio settle-releases` with those credentials.
 #include "FakeTwilioServer.h"
 #include "TwilioTestSupport.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -116,6 +118,73 @@ private slots:
             if (f.open(QIODevice::ReadOnly))
                 QVERIFY2(!f.readAll().contains(Secret), "the secret must not be stored in the database");
         }
+    }
+
+    void interruptedReleasesAreSettledByHand() {
+        // Three numbers whose releases began and never ended (their process died): two long ago,
+        // one a minute ago. Twilio still has the first and no longer the second.
+        m_db = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("settle.sqlite"));
+        Server server;
+        FakeTwilioAccount account;
+        const QString kept = QStringLiteral("+16076956082");
+        const QString gone = QStringLiteral("+16076956083");
+        const QString recent = QStringLiteral("+16076956084");
+        account.numbers = {incomingNumberJson(pnSid(1), kept), incomingNumberJson(pnSid(3), recent)};
+        account.install(server);
+        const QString dev = QStringLiteral("development");
+        QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set"), dev, QStringLiteral("--account-sid"),
+                      TestAccountSid, QStringLiteral("--api-base-url"), server.baseUrl().toString()})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set-secret"), dev}, Secret + '\n').exitCode, 0);
+        int sid = 0;
+        for (const QString &e164 : {kept, gone, recent})
+            QCOMPARE(ctl({QStringLiteral("--env"), dev, QStringLiteral("number"), QStringLiteral("add"), e164,
+                          QStringLiteral("--sid"), pnSid(++sid)})
+                         .exitCode,
+                     0);
+        {
+            auto sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("settle"));
+            sql.setDatabaseName(m_db.mid(7));
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            for (const auto &[e164, ageSecs] : {std::pair{kept, 3600}, {gone, 3600}, {recent, 60}}) {
+                QVERIFY(q.exec(
+                    QStringLiteral("UPDATE phone_numbers SET missing_from_twilio = 2 WHERE e164 = '%1'")
+                        .arg(e164)));
+                QVERIFY(q.exec(
+                    QStringLiteral("INSERT INTO twilio_releases_in_flight (number_id, environment, e164, "
+                                   "previous_missing, started_at, actor, trigger_reason) SELECT id, "
+                                   "environment, e164, 0, CAST(strftime('%s', 'now') AS INTEGER) - %1, "
+                                   "'user:test', 'manual' FROM phone_numbers WHERE e164 = '%2'")
+                        .arg(ageSecs)
+                        .arg(e164)));
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("settle"));
+
+        const Run settled = ctl({QStringLiteral("--env"), dev, QStringLiteral("--json"),
+                                 QStringLiteral("twilio"), QStringLiteral("settle-releases")});
+        QVERIFY2(settled.exitCode == 0, settled.err.constData());
+        QVERIFY2(settled.out.contains("\"finished\": 1"), settled.out.constData());
+        QVERIFY(settled.out.contains("\"undone\": 1"));
+        QVERIFY(settled.out.contains("\"still_under_way\": 1"));
+        // Nothing was deleted at Twilio: settling only asks.
+        QVERIFY(server.requestsTo("DELETE", accountPath("IncomingPhoneNumbers/")).isEmpty());
+
+        // The number Twilio kept is available again; the gone one left the pool; the recent release
+        // is left alone, and a second run says so in words.
+        const Run listed =
+            ctl({QStringLiteral("--env"), dev, QStringLiteral("number"), QStringLiteral("list")});
+        QVERIFY(listed.out.contains(kept.toLatin1()));
+        QVERIFY(!listed.out.contains(gone.toLatin1()));
+        const Run again =
+            ctl({QStringLiteral("--env"), dev, QStringLiteral("twilio"), QStringLiteral("settle-releases")});
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QVERIFY2(again.out.contains("No interrupted release"), again.out.constData());
+        QVERIFY2(again.out.contains("began less than 10 minutes ago"), again.out.constData());
+        QVERIFY(!again.out.contains(Secret) && !settled.out.contains(Secret) &&
+                !settled.err.contains(Secret));
     }
 };
 
