@@ -76,6 +76,26 @@ int runWorker(const QCommandLineParser &parser) {
     if (db->isPostgreSql() && !notify.prepare(QStringLiteral("SELECT pg_notify('pooldesk_changes', '')")))
         die(Sql::storageError(notify).message);
 
+    // For the analysis (SQLite): the writes an allocation and a release cannot do without, as bare
+    // statements on tables without foreign keys or secondary indexes (see floorTables()).
+    const auto prepareOrDie = [&](QSqlQuery &query, const char *sql) {
+        if (!query.prepare(QString::fromLatin1(sql)))
+            die(Sql::storageError(query).message);
+    };
+    QSqlQuery takeNumber(db->connection()), holdNumber(db->connection()), dropHold(db->connection()),
+        returnNumber(db->connection()), countUsage(db->connection()), recordCall(db->connection());
+    if (workload == QLatin1String("floor")) {
+        prepareOrDie(takeNumber,
+                     "UPDATE bench_floor_numbers SET active_calls = active_calls + 1 WHERE id = ?");
+        prepareOrDie(holdNumber, "INSERT INTO bench_floor_reservations (session, number_id) VALUES (?, ?)");
+        prepareOrDie(dropHold, "DELETE FROM bench_floor_reservations WHERE session = ?");
+        prepareOrDie(returnNumber, "UPDATE bench_floor_numbers SET active_calls = active_calls - 1, "
+                                   "total_calls = total_calls + 1 WHERE id = ?");
+        prepareOrDie(countUsage, "UPDATE bench_floor_usage SET calls = calls + 1 WHERE company_id = ?");
+        prepareOrDie(recordCall, "INSERT INTO bench_floor_calls (session, number_id, company_id, duration) "
+                                 "VALUES (?, ?, ?, ?)");
+    }
+
     const QString go = parser.value(QStringLiteral("go"));
     while (!QFile::exists(go))
         QThread::usleep(200);
@@ -106,6 +126,26 @@ int runWorker(const QCommandLineParser &parser) {
         }
         const QString name =
             QStringLiteral("b%1-%2-%3").arg(QCoreApplication::applicationPid()).arg(id).arg(++session);
+        if (workload == QLatin1String("floor")) {
+            const int number = id % Numbers_;
+            const int companyId = 1 + id % Companies_;
+            Transaction take(*db);
+            if (!take.begin() || !Sql::run(takeNumber, {number}) || !Sql::run(holdNumber, {name, number}) ||
+                !take.commit()) {
+                ++failures;
+                continue;
+            }
+            ++ops;
+            Transaction give(*db);
+            if (!give.begin() || !Sql::run(dropHold, {name}) || !Sql::run(returnNumber, {number}) ||
+                !Sql::run(countUsage, {companyId}) ||
+                !Sql::run(recordCall, {name, number, companyId, duration(random)}) || !give.commit()) {
+                ++failures;
+                continue;
+            }
+            ++ops;
+            continue;
+        }
         QElapsedTimer one;
         one.start();
         auto allocation = allocator.allocate(
@@ -237,6 +277,42 @@ void setUp(Database &db, int processes) {
     }
 }
 
+// The least an allocation and a release write when a number, its reservation, the month's usage and
+// the call record are rows of their own: one row each, no foreign keys, no index beyond the primary
+// key. SQLite writes one page per row touched, so this bounds what any such design can reach.
+void floorTables(Database &db, int processes) {
+    const bool sqlite = db.isSqlite();
+    const QStringList statements{
+        QStringLiteral(
+            "CREATE TABLE bench_floor_numbers (id BIGINT PRIMARY KEY, active_calls BIGINT NOT NULL, "
+            "total_calls BIGINT NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE bench_floor_reservations (session TEXT PRIMARY KEY, number_id BIGINT NOT "
+            "NULL)") +
+            (sqlite ? QStringLiteral(" WITHOUT ROWID") : QString()),
+        QStringLiteral(
+            "CREATE TABLE bench_floor_usage (company_id BIGINT PRIMARY KEY, calls BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE bench_floor_calls (id ") +
+            (sqlite ? QStringLiteral("INTEGER PRIMARY KEY") : QStringLiteral("BIGSERIAL PRIMARY KEY")) +
+            QStringLiteral(", session TEXT NOT NULL, number_id BIGINT NOT NULL, company_id BIGINT NOT NULL, "
+                           "duration BIGINT NOT NULL)")};
+    for (const QString &statement : statements)
+        if (!Sql::exec(db.connection(), statement))
+            die(QStringLiteral("cannot create the floor tables"));
+    for (int i = 0; i < std::max(processes, Numbers_); ++i)
+        if (!Sql::exec(
+                db.connection(),
+                QStringLiteral(
+                    "INSERT INTO bench_floor_numbers (id, active_calls, total_calls) VALUES (?, 0, 0)"),
+                {i}))
+            die(QStringLiteral("cannot fill the floor tables"));
+    for (int i = 1; i <= Companies_; ++i)
+        if (!Sql::exec(db.connection(),
+                       QStringLiteral("INSERT INTO bench_floor_usage (company_id, calls) VALUES (?, 0)"),
+                       {i}))
+            die(QStringLiteral("cannot fill the floor tables"));
+}
+
 QString durability(Database &db) {
     QStringList parts;
     const QStringList settings =
@@ -303,14 +379,18 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         Phase raw;
         Phase allocator;
         QString durability;
+        Phase floor; // SQLite only
     };
     QList<Row> rows;
     for (const Engine &engine : engines) {
         auto db = openOrDie(engine.url, Database::Migrate::Yes);
         setUp(*db, processes);
+        const bool withFloor = db->isSqlite();
+        if (withFloor)
+            floorTables(*db, processes);
         const QString settings = durability(*db);
         for (const int n : {1, processes}) {
-            Row row{engine.name, n, {}, {}, settings};
+            Row row{engine.name, n, {}, {}, settings, {}};
             // Alternating rounds, best of each: other load on the machine comes and goes, and the
             // best round is the one least disturbed by it.
             for (int round = 0; round < rounds; ++round) {
@@ -320,6 +400,11 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
                     row.raw = raw;
                 if (allocator.opsPerSecond > row.allocator.opsPerSecond)
                     row.allocator = allocator;
+                if (withFloor) {
+                    const Phase floor = runPhase(self, engine.url, QStringLiteral("floor"), n, seconds);
+                    if (floor.opsPerSecond > row.floor.opsPerSecond)
+                        row.floor = floor;
+                }
             }
             rows.append(row);
             out << "  measured " << engine.name << " x" << n << '\n';
@@ -362,6 +447,22 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         if (!row.allocator.failure.isEmpty())
             out << "    first refusal: " << row.allocator.failure.left(160) << '\n';
     }
+    out << "\nAnalysis (SQLite writes a page per row touched): a number, its reservation, the month's usage "
+           "and "
+           "a call record, written as bare rows without foreign keys or history indexes, one allocate and "
+           "one "
+           "release per cycle:\n";
+    for (const Row &row : rows) {
+        if (row.floor.opsPerSecond <= 0)
+            continue;
+        out << QStringLiteral("  %1 x%2: %3 op/s, %4 of the raw rate: the most any design with these rows "
+                              "reaches\n")
+                   .arg(row.engine)
+                   .arg(row.processes)
+                   .arg(row.floor.opsPerSecond, 0, 'f', 0)
+                   .arg(QString::number(row.floor.opsPerSecond / row.raw.opsPerSecond * 100, 'f', 0) +
+                        QLatin1Char('%'));
+    }
     out << "\nDurability (what both the raw and the allocator transactions ran with):\n";
     QString last;
     for (const Row &row : rows) {
@@ -380,7 +481,7 @@ int main(int argc, char **argv) {
     parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("run | worker"));
     for (const auto &[name, description] : std::initializer_list<std::pair<const char *, const char *>>{
              {"db", "Database URL (worker)."},
-             {"workload", "raw | alloc (worker)."},
+             {"workload", "raw | alloc | floor (worker)."},
              {"id", "Worker number (worker)."},
              {"go", "Start when this file exists (worker)."},
              {"out", "Result file (worker)."},
