@@ -28,12 +28,13 @@ const QString SelectColumns = QStringLiteral(
     "WHERE 1 = 1");
 
 // `steer`: "+" in front of a column keeps SQLite from reading that condition through an index
-// (the condition is then checked on each row the chosen index yields); see walksSortIndex().
+// (the condition is then checked on each row the chosen index yields): a walk along the order's
+// index (see page()). `alias` names the call_records table in the statement.
 void appendFilter(const CallFilter &filter, QString &sql, QVariantList &bindings,
-                  std::optional<CallSort> steer = std::nullopt) {
+                  std::optional<CallSort> steer = std::nullopt, QLatin1String alias = QLatin1String("cr")) {
     const auto column = [&](const char *name, bool sortColumn) -> QString {
-        return (steer && !sortColumn ? QStringLiteral(" AND +cr.") : QStringLiteral(" AND cr.")) +
-               QLatin1String(name);
+        return (steer && !sortColumn ? QStringLiteral(" AND +") : QStringLiteral(" AND ")) + alias +
+               QLatin1Char('.') + QLatin1String(name);
     };
     const CallSort sort = steer.value_or(CallSort::StartedAt);
     if (filter.companyId) {
@@ -45,8 +46,9 @@ void appendFilter(const CallFilter &filter, QString &sql, QVariantList &bindings
         bindings << filter.e164;
     }
     if (!filter.operatorId.isEmpty()) {
-        sql += steer && sort != CallSort::Operator ? QStringLiteral(" AND +COALESCE(cr.operator, '') = ?")
-                                                   : QStringLiteral(" AND COALESCE(cr.operator, '') = ?");
+        sql += (steer && sort != CallSort::Operator ? QStringLiteral(" AND +COALESCE(")
+                                                    : QStringLiteral(" AND COALESCE(")) +
+               alias + QStringLiteral(".operator, '') = ?");
         bindings << filter.operatorId;
     }
     if (filter.direction) {
@@ -98,59 +100,32 @@ bool sortIndexServes(const CallFilter &filter, CallSort sort) {
     return filter == CallFilter{};
 }
 
-// Otherwise there are two ways to read a page: the filter's index, then sort every matching row
-// (cost ~ matching rows); or walk the order's index and check the filter on each row until the page
-// is full (cost ~ limit x all rows / matching rows). SQLite's planner (no statistics in a console's
-// database) takes the first, which sorts half a million rows for a company's calls at 10 million.
-// The two cost the same at sqrt(limit x all rows) matching rows (about 70,000 for 500-row pages at
-// 10 million, measured per row within 10% of each other): count the matching rows up to that many
-// through the filter's index (milliseconds; MAX(id) stands for the table's size) and steer the
-// planner onto the order's index when they reach it.
-Result<bool> walksSortIndex(Database &db, const CallFilter &filter, CallSort sort, int limit) {
-    if (!db.isSqlite() || sortIndexServes(filter, sort))
-        return false; // PostgreSQL's planner has the statistics to choose by itself
-    QSqlQuery query(db.connection());
-    query.setForwardOnly(true);
-    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM call_records")) || !query.next())
-        return Sql::storageError(query);
-    const qint64 threshold = std::max<qint64>(
-        1000, static_cast<qint64>(
-                  std::sqrt(static_cast<double>(limit) * static_cast<double>(query.value(0).toLongLong()))));
-    QString sql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM call_records cr WHERE 1 = 1");
-    QVariantList bindings;
-    appendFilter(filter, sql, bindings);
-    sql += QStringLiteral(" LIMIT ") + QString::number(threshold) + QStringLiteral(") matching");
-    if (!query.prepare(sql))
-        return Sql::storageError(query);
-    for (const QVariant &value : bindings)
-        query.addBindValue(value);
-    if (!query.exec() || !query.next())
-        return Sql::storageError(query);
-    return query.value(0).toLongLong() >= threshold;
-}
-
-// The sort key's SQL expressions (the row id follows them) and the same values from a row.
-QStringList keyExpressions(CallSort sort) {
+// The sort key's SQL expressions on the table named `alias` (the row id follows them), and the same
+// values from a row.
+QStringList keyExpressions(CallSort sort, QLatin1String alias = QLatin1String("cr")) {
+    const auto on = [&](const char *column) -> QString {
+        return QString(alias) + QLatin1Char('.') + QLatin1String(column);
+    };
     switch (sort) {
     case CallSort::StartedAt:
     case CallSort::Company:
-        return {QStringLiteral("cr.started_at")};
+        return {on("started_at")};
     case CallSort::Number:
-        return {QStringLiteral("cr.e164"), QStringLiteral("cr.started_at")};
+        return {on("e164"), on("started_at")};
     case CallSort::Operator:
-        return {QStringLiteral("COALESCE(cr.operator, '')"), QStringLiteral("cr.started_at")};
+        return {QStringLiteral("COALESCE(") + on("operator") + QStringLiteral(", '')"), on("started_at")};
     case CallSort::Direction:
-        return {QStringLiteral("cr.direction"), QStringLiteral("cr.started_at")};
+        return {on("direction"), on("started_at")};
     case CallSort::Duration:
-        return {QStringLiteral("cr.duration_seconds")};
+        return {on("duration_seconds")};
     case CallSort::Cost:
-        return {QStringLiteral("cr.estimated_cost_micros")};
+        return {on("estimated_cost_micros")};
     case CallSort::TwilioPrice:
-        return {QStringLiteral("COALESCE(cr.twilio_price_micros, -1)")};
+        return {QStringLiteral("COALESCE(") + on("twilio_price_micros") + QStringLiteral(", -1)")};
     case CallSort::Environment:
-        return {QStringLiteral("cr.environment"), QStringLiteral("cr.started_at")};
+        return {on("environment"), on("started_at")};
     }
-    return {QStringLiteral("cr.started_at")};
+    return {on("started_at")};
 }
 
 QVariantList keyValues(CallSort sort, const CallRow &row) {
@@ -164,7 +139,9 @@ QVariantList keyValues(CallSort sort, const CallRow &row) {
         values = {row.e164, row.startedAt};
         break;
     case CallSort::Operator:
-        values = {row.operatorId, row.startedAt};
+        // A call without an operator sorts as '' (COALESCE): bound as '' rather than as NULL, which
+        // would compare as unknown and end the pages there.
+        values = {row.operatorId.isNull() ? QStringLiteral("") : row.operatorId, row.startedAt};
         break;
     case CallSort::Direction:
         values = {toString(row.direction), row.startedAt};
@@ -229,8 +206,29 @@ Result<QList<CallRow>> runRows(Database &db, const QString &sql, const QVariantL
     return rows;
 }
 
+// " AND (keys) < (?, ...)" (or another comparison) for keys with the row id last.
+QString keyComparison(const QStringList &keys, const QString &comparison) {
+    QStringList marks;
+    for (int i = 0; i < keys.size(); ++i)
+        marks << QStringLiteral("?");
+    return QStringLiteral(" AND (") + keys.join(QStringLiteral(", ")) + QStringLiteral(") ") + comparison +
+           QStringLiteral(" (") + marks.join(QStringLiteral(", ")) + QStringLiteral(")");
+}
+
+// " ORDER BY k1 DESC, ..., id DESC"
+QString orderBy(const QStringList &keys, bool descending) {
+    const QString direction = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    return QStringLiteral(" ORDER BY ") + keys.join(direction + QStringLiteral(", ")) + direction;
+}
+
+QStringList keysWithId(CallSort sort, QLatin1String alias) {
+    QStringList keys = keyExpressions(sort, alias);
+    keys << QString(alias) + QStringLiteral(".id");
+    return keys;
+}
+
 // One keyset step's SQL: rows after `key` (empty: from the start) in the order, with an extra
-// condition; limit <= 0 reads to the end.
+// condition; limit <= 0 reads to the end. `walkSortIndex` steers SQLite onto the order's index.
 void keysetSql(const CallFilter &filter, CallSort sort, Qt::SortOrder order, const QVariantList &key,
                const QString &extraCondition, const QVariantList &extraBindings, int limit, QString &sql,
                QVariantList &bindings, bool walkSortIndex = false) {
@@ -239,20 +237,13 @@ void keysetSql(const CallFilter &filter, CallSort sort, Qt::SortOrder order, con
     appendFilter(filter, sql, bindings, walkSortIndex ? std::optional<CallSort>(sort) : std::nullopt);
     sql += extraCondition;
     bindings += extraBindings;
-    QStringList keys = keyExpressions(sort);
-    keys << QStringLiteral("cr.id");
+    const QStringList keys = keysWithId(sort, QLatin1String("cr"));
     const bool descending = order == Qt::DescendingOrder;
     if (!key.isEmpty()) {
-        QStringList marks;
-        for (int i = 0; i < keys.size(); ++i)
-            marks << QStringLiteral("?");
-        sql += QStringLiteral(" AND (") + keys.join(QStringLiteral(", ")) +
-               (descending ? QStringLiteral(") < (") : QStringLiteral(") > (")) +
-               marks.join(QStringLiteral(", ")) + QStringLiteral(")");
+        sql += keyComparison(keys, descending ? QStringLiteral("<") : QStringLiteral(">"));
         bindings += key;
     }
-    const QString direction = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
-    sql += QStringLiteral(" ORDER BY ") + keys.join(direction + QStringLiteral(", ")) + direction;
+    sql += orderBy(keys, descending);
     if (limit > 0)
         sql += QStringLiteral(" LIMIT ") + QString::number(limit);
 }
@@ -263,6 +254,138 @@ Result<QList<CallRow>> keysetRows(Database &db, const CallFilter &filter, CallSo
     QString sql;
     QVariantList bindings;
     keysetSql(filter, sort, order, key, extraCondition, extraBindings, limit, sql, bindings, walkSortIndex);
+    return runRows(db, sql, bindings);
+}
+
+Result<qint64> scalar(Database &db, const QString &sql, const QVariantList &bindings) {
+    QSqlQuery query(db.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return Sql::storageError(query);
+    for (const QVariant &value : bindings)
+        query.addBindValue(value);
+    if (!query.exec() || !query.next())
+        return Sql::storageError(query);
+    return query.value(0).toLongLong();
+}
+
+// A filtered page in an order whose index does not narrow the filter, on SQLite (PostgreSQL's
+// planner has the statistics to choose by itself; SQLite's has none in a console's database).
+// Three ways, with their costs measured at 10 million calls (warm cache; per row: a table lookup
+// ~3.5 us, an index entry ~0.09 us, an id put in a set ~0.25 us), for M matching rows:
+// - Sort: the filter's index, a table lookup per matching row, then the sort: ~M lookups.
+// - Walk: the order's index, a table lookup per row to check the filter, until the page is full:
+//   ~limit x all / M lookups while the filter's rows are spread along the order. Data where they
+//   sit far along it (an operator whose calls are all short, a company whose numbers are all at
+//   the end) would pass millions, so a walk has a budget of rows: it stops at the key `budget`
+//   rows along the index (found index only) and, when those hold less than a page, gives up.
+// - Intersect: the ids of the matching rows from the filter's index (index only), then the order's
+//   index read index only, keeping the rows whose id is among them, then a lookup per row of the
+//   page: ~M set entries plus the index entries passed (the whole index, ~0.9 s at 10 million, at
+//   worst).
+// Sort wins below about sqrt(limit x all rows x index entry / lookup) matching rows (~12,000 for
+// 500-row pages at 10 million). Above, a walk is tried first when the filter is broad enough for
+// it to fill a page within half its budget if spread evenly, and Intersect reads the page when the
+// walk gives up or the filter is narrower.
+struct Shape {
+    qint64 sortBelow = 0;
+    qint64 walkFrom = 0;
+};
+
+Shape shapeFor(qint64 rows, int limit, qint64 walkBudget) {
+    constexpr double LookupPerEntry = 37; // (table lookup - set entry) / index entry, as measured
+    Shape shape;
+    shape.sortBelow =
+        std::max<qint64>(limit, static_cast<qint64>(std::sqrt(static_cast<double>(limit) *
+                                                              static_cast<double>(rows) / LookupPerEntry)));
+    shape.walkFrom = std::max<qint64>(
+        shape.sortBelow, static_cast<qint64>(2.0 * limit * static_cast<double>(rows) /
+                                             static_cast<double>(std::max<qint64>(1, walkBudget))));
+    return shape;
+}
+
+Result<PageRead> chooseRead(Database &db, const CallFilter &filter, int limit, qint64 walkBudget) {
+    auto size = scalar(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM call_records"), {});
+    if (!size)
+        return size.error();
+    const Shape shape = shapeFor(size.value(), limit, walkBudget);
+    // Counted through the filter's index, index only: milliseconds up to the largest cap.
+    QString sql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM call_records cr WHERE 1 = 1");
+    QVariantList bindings;
+    appendFilter(filter, sql, bindings);
+    sql += QStringLiteral(" LIMIT ") + QString::number(shape.walkFrom) + QStringLiteral(") matching");
+    auto matching = scalar(db, sql, bindings);
+    if (!matching)
+        return matching.error();
+    if (matching.value() < shape.sortBelow)
+        return PageRead::Sort;
+    return matching.value() >= shape.walkFrom ? PageRead::Walk : PageRead::Intersect;
+}
+
+// The walk: rows after `key` along the order's index, looking at `budget` rows at most. Nothing
+// when those hold fewer than a page of matches and the index goes on.
+Result<std::optional<QList<CallRow>>> walkRows(Database &db, const CallFilter &filter, CallSort sort,
+                                               Qt::SortOrder order, const QVariantList &key, int limit,
+                                               qint64 budget) {
+    const bool descending = order == Qt::DescendingOrder;
+    // The key `budget` rows along (index only where the order's key is a plain column).
+    const QStringList walked = keysWithId(sort, QLatin1String("d"));
+    QString sql = QStringLiteral("SELECT ") + walked.join(QStringLiteral(", ")) +
+                  QStringLiteral(" FROM call_records d WHERE 1 = 1");
+    QVariantList bindings;
+    if (!key.isEmpty()) {
+        sql += keyComparison(walked, descending ? QStringLiteral("<") : QStringLiteral(">"));
+        bindings += key;
+    }
+    sql += orderBy(walked, descending) + QStringLiteral(" LIMIT 1 OFFSET ") +
+           QString::number(std::max<qint64>(1, budget) - 1);
+    QVariantList boundary;
+    {
+        QSqlQuery query(db.connection());
+        query.setForwardOnly(true);
+        if (!query.prepare(sql))
+            return Sql::storageError(query);
+        for (const QVariant &value : bindings)
+            query.addBindValue(value);
+        if (!query.exec())
+            return Sql::storageError(query);
+        if (query.next()) {
+            for (int i = 0; i < walked.size(); ++i)
+                boundary << query.value(i);
+        }
+    }
+    QString condition;
+    if (!boundary.isEmpty())
+        condition = keyComparison(keysWithId(sort, QLatin1String("cr")),
+                                  descending ? QStringLiteral(">=") : QStringLiteral("<="));
+    keysetSql(filter, sort, order, key, condition, boundary, limit, sql, bindings, true);
+    auto rows = runRows(db, sql, bindings);
+    if (!rows)
+        return rows.error();
+    if (rows->size() < limit && !boundary.isEmpty())
+        return std::optional<QList<CallRow>>();
+    return std::optional<QList<CallRow>>(std::move(rows).value());
+}
+
+// Intersect: the order's index read index only, kept to the ids the filter's index gives; then the
+// page's rows by id.
+Result<QList<CallRow>> intersectRows(Database &db, const CallFilter &filter, CallSort sort,
+                                     Qt::SortOrder order, const QVariantList &key, int limit) {
+    const bool descending = order == Qt::DescendingOrder;
+    const QStringList walked = keysWithId(sort, QLatin1String("d"));
+    QVariantList bindings;
+    QString inner = QStringLiteral("SELECT d.id FROM call_records d WHERE 1 = 1");
+    if (!key.isEmpty()) {
+        inner += keyComparison(walked, descending ? QStringLiteral("<") : QStringLiteral(">"));
+        bindings += key;
+    }
+    // "+d.id": the ids are a set to check each index entry against, not a list to read rows by.
+    inner += QStringLiteral(" AND +d.id IN (SELECT m.id FROM call_records m WHERE 1 = 1");
+    appendFilter(filter, inner, bindings, std::nullopt, QLatin1String("m"));
+    inner += QStringLiteral(")") + orderBy(walked, descending) + QStringLiteral(" LIMIT ") +
+             QString::number(limit);
+    const QString sql = SelectColumns + QStringLiteral(" AND cr.id IN (") + inner + QStringLiteral(")") +
+                        orderBy(keysWithId(sort, QLatin1String("cr")), descending);
     return runRows(db, sql, bindings);
 }
 
@@ -294,26 +417,45 @@ Result<QList<std::optional<qint64>>> companyOrder(Database &db, const CallFilter
 } // namespace
 
 Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
-                      const CallCursor &cursor, int limit) {
+                      const CallCursor &cursor, int limit, const PagePlan &plan) {
     limit = std::max(1, limit);
     CallPage result;
     if (sort != CallSort::Company) {
-        // Decided on the first page, kept by the cursor for the pages that follow.
-        std::optional<bool> walk = cursor.atStart ? std::nullopt : cursor.walkSortIndex;
-        if (!walk) {
-            auto decided = walksSortIndex(db, filter, sort, limit);
-            if (!decided)
-                return decided.error();
-            walk = decided.value();
+        const QVariantList key = cursor.atStart ? QVariantList() : cursor.key;
+        Result<QList<CallRow>> rows = QList<CallRow>();
+        if (!db.isSqlite() || sortIndexServes(filter, sort)) {
+            rows = keysetRows(db, filter, sort, order, key, QString(), {}, limit);
+        } else {
+            // Chosen for every page: the rows after a page may be denser or sparser than before it.
+            PageRead read = PageRead::Sort;
+            if (plan.force && *plan.force != PageRead::Planner) {
+                read = *plan.force;
+            } else {
+                auto chosen = chooseRead(db, filter, limit, plan.walkBudget);
+                if (!chosen)
+                    return chosen.error();
+                read = chosen.value();
+            }
+            if (read == PageRead::Walk) {
+                auto walked = walkRows(db, filter, sort, order, key, limit, plan.walkBudget);
+                if (!walked)
+                    return walked.error();
+                if (walked->has_value())
+                    rows = std::move(**walked);
+                else
+                    read = PageRead::Intersect; // the walk ran out of budget
+            }
+            if (read == PageRead::Intersect)
+                rows = intersectRows(db, filter, sort, order, key, limit);
+            else if (read == PageRead::Sort)
+                rows = keysetRows(db, filter, sort, order, key, QString(), {}, limit);
+            result.readBy = read;
         }
-        auto rows = keysetRows(db, filter, sort, order, cursor.atStart ? QVariantList() : cursor.key,
-                               QString(), {}, limit, *walk);
         if (!rows)
             return rows.error();
         result.rows = std::move(rows).value();
         result.atEnd = result.rows.size() < limit;
         result.next = cursor;
-        result.next.walkSortIndex = walk;
         if (!result.rows.isEmpty()) {
             result.next.atStart = false;
             result.next.key = keyValues(sort, result.rows.constLast());

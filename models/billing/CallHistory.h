@@ -68,20 +68,36 @@ struct CallCursor {
     bool atStart = true;
     QVariantList key; // the last row's sort key values, then its id
     int companyIndex = 0;
-    std::optional<bool> walkSortIndex; // how the first page was read (CallHistory.cpp), for the next
+};
+
+// How a page was read (CallHistory.cpp explains the costs). A filtered page whose order's index does
+// not narrow the filter has three ways on SQLite; everything else is one query the planner reads.
+enum class PageRead {
+    Planner,   // one query (PostgreSQL, or the order's index narrows the filter, or the company order)
+    Sort,      // the filter's index, then every matching row sorted
+    Walk,      // the order's index, each row checked against the filter, for a bounded number of rows
+    Intersect, // the matching ids from the filter's index, then the order's index (index only) kept to them
 };
 
 struct CallPage {
     QList<CallRow> rows;
     CallCursor next;
     bool atEnd = false;
+    PageRead readBy = PageRead::Planner;
+};
+
+// Leave the default to page(): it chooses per page. Tests force a way (a walk that runs out of
+// rows continues by Intersect) and a small walk budget so that every way returns the same pages.
+struct PagePlan {
+    std::optional<PageRead> force;
+    qint64 walkBudget = 20'000; // rows of the order's index a walk may pass before giving up
 };
 
 namespace CallHistory {
 
 // Reads up to `limit` rows after `cursor` in the given order.
 Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
-                      const CallCursor &cursor, int limit);
+                      const CallCursor &cursor, int limit, const PagePlan &plan = {});
 // Rows newer than (startedAt, id) in started_at order, newest first (live refresh of the default view).
 Result<QList<CallRow>> newerThan(Database &db, const CallFilter &filter, qint64 startedAt, qint64 id,
                                  int limit);
