@@ -90,7 +90,9 @@ struct CallPage {
 // rows continues by Intersect) and a small walk budget so that every way returns the same pages.
 struct PagePlan {
     std::optional<PageRead> force;
-    qint64 walkBudget = 20'000; // rows of the order's index a walk may pass before giving up
+    qint64 walkBudget = 0; // rows of the order's index a walk may pass; 0: chosen from the filter
+    // Intersect through SQLite's C API where it is available (CallHistory.cpp); false: in SQL.
+    bool native = true;
 };
 
 namespace CallHistory {

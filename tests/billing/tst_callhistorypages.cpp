@@ -1,5 +1,6 @@
 #include "TestDatabases.h"
 #include "billing/CallHistory.h"
+#include "billing/SqliteRows.h"
 #include "pool/Companies.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -56,8 +57,9 @@ Fixture seed(const QString &engine) {
         const int number = i % 3 == 0 ? 0 : 1 + i % 5;
         const qint64 company = number == 0 ? f.companies[2] : f.companies[i % 2];
         // Operators own a band of durations each (op0 the shortest calls); one call in 11 has none.
+        // The development environment's calls (one in 7) are the longest of all.
         const int op = i % 5;
-        const qint64 duration = op * 100 + (i * 7) % 13;
+        const qint64 duration = (i % 7 == 0 ? 1000 : 0) + op * 100 + (i * 7) % 13;
         const qint64 minutes = (duration + 59) / 60;
         const qint64 cost = minutes * 13'000;
         QVariant price = i % 3 == 0 ? QVariant(QMetaType(QMetaType::LongLong)) : QVariant(cost + i % 2);
@@ -219,11 +221,13 @@ void TestCallHistoryPages::everyWayReadsTheSamePages() {
         PagePlan plan;
     };
     QList<Way> ways{{"automatic", {}}};
+    QCOMPARE(SqliteRows::available(*f.db), sqlite); // Intersect through SQLite's C API is tested too
     if (sqlite) {
-        ways << Way{"sort", {PageRead::Sort, 20'000}} << Way{"intersect", {PageRead::Intersect, 20'000}}
-             << Way{"walk", {PageRead::Walk, 20'000}}
-             << Way{"walk with a budget of 9 rows", {PageRead::Walk, 9}}
-             << Way{"walk with a budget of 1 row", {PageRead::Walk, 1}};
+        ways << Way{"sort", {PageRead::Sort, 0, true}} << Way{"intersect", {PageRead::Intersect, 0, true}}
+             << Way{"intersect in SQL", {PageRead::Intersect, 0, false}}
+             << Way{"walk", {PageRead::Walk, 20'000, true}}
+             << Way{"walk with a budget of 9 rows", {PageRead::Walk, 9, true}}
+             << Way{"walk with a budget of 1 row, then intersect in SQL", {PageRead::Walk, 1, false}};
     }
     QSet<int> seen; // the ways pages were read by, over the whole test
     int walksGivenUp = 0;
@@ -273,7 +277,7 @@ void TestCallHistoryPages::automaticChoiceFollowsTheFilter() {
     Fixture f = seed(engine);
     const bool sqlite = engine == QLatin1String("sqlite");
     const auto firstRead = [&](const CallFilter &filter, CallSort sort, Qt::SortOrder order, int limit,
-                               qint64 budget) {
+                               qint64 budget = 0) {
         PagePlan plan;
         plan.walkBudget = budget;
         auto first = CallHistory::page(*f.db, filter, sort, order, {}, limit, plan);
@@ -281,26 +285,25 @@ void TestCallHistoryPages::automaticChoiceFollowsTheFilter() {
     };
     CallFilter number;
     number.e164 = numberOf(3); // 32 calls
-    CallFilter outbound;
-    outbound.direction = Direction::Outbound; // 180 calls
+    CallFilter production;
+    production.environment = QStringLiteral("production"); // 205 calls, the development ones longer
     CallFilter gamma;
-    gamma.companyId = f.companies[2]; // 80 calls, all on the first number
+    gamma.companyId = f.companies[2]; // 80 calls
     // The order's index narrows the filter: one query.
-    QCOMPARE(firstRead(number, CallSort::Number, Qt::DescendingOrder, 5, 20'000), PageRead::Planner);
+    QCOMPARE(firstRead(number, CallSort::Number, Qt::DescendingOrder, 5), PageRead::Planner);
     if (!sqlite) {
-        QCOMPARE(firstRead(outbound, CallSort::Duration, Qt::DescendingOrder, 5, 20'000), PageRead::Planner);
+        QCOMPARE(firstRead(production, CallSort::Duration, Qt::DescendingOrder, 1), PageRead::Planner);
         return;
     }
     // Fewer matching rows than sqrt(page size x 240 / 37), or than a page: sorted.
-    QCOMPARE(firstRead(number, CallSort::Duration, Qt::DescendingOrder, 40, 20'000), PageRead::Sort);
-    // A broad filter walks: 180 of 240 rows, 5-row pages, a budget of 100 rows (walk from 24).
-    QCOMPARE(firstRead(outbound, CallSort::Duration, Qt::DescendingOrder, 5, 100), PageRead::Walk);
-    // Between the two (walks from 2 x 5 x 240 / 20 = 120 matching rows): Intersect.
-    QCOMPARE(firstRead(gamma, CallSort::Duration, Qt::DescendingOrder, 5, 20), PageRead::Intersect);
-    // Gamma's 80 calls are all on the first number: walking the numbers from the last one passes
-    // the other 160 calls first, beyond a budget of 100 rows, so the walk gives up for Intersect.
-    QCOMPARE(firstRead(gamma, CallSort::Number, Qt::DescendingOrder, 5, 100), PageRead::Intersect);
-    QCOMPARE(firstRead(gamma, CallSort::Number, Qt::AscendingOrder, 5, 100), PageRead::Walk);
+    QCOMPARE(firstRead(number, CallSort::Duration, Qt::DescendingOrder, 40), PageRead::Sort);
+    // From sqrt(40 x page size x 240) matching rows (98 for 1-row pages) a walk goes first...
+    QCOMPARE(firstRead(production, CallSort::Duration, Qt::AscendingOrder, 1), PageRead::Walk);
+    // ... and gives up for Intersect when its budget passes only development calls.
+    QCOMPARE(firstRead(production, CallSort::Duration, Qt::DescendingOrder, 1, 20), PageRead::Intersect);
+    QCOMPARE(firstRead(production, CallSort::Duration, Qt::DescendingOrder, 1, 100), PageRead::Walk);
+    // In between: Intersect.
+    QCOMPARE(firstRead(gamma, CallSort::Duration, Qt::DescendingOrder, 1), PageRead::Intersect);
 }
 
 QTEST_GUILESS_MAIN(TestCallHistoryPages)
