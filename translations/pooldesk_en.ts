@@ -131,5 +131,19 @@
             <numerusform>%n expired leases freed.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Settled %n interrupted release(s) of %1 numbers: %2 finished (gone from Twilio, removed from the pool), %3 undone (still on the account, available again).</source>
+        <translation>
+            <numerusform>Settled %n interrupted release of %1 numbers: %2 finished (gone from Twilio, removed from the pool), %3 undone (still on the account, available again).</numerusform>
+            <numerusform>Settled %n interrupted releases of %1 numbers: %2 finished (gone from Twilio, removed from the pool), %3 undone (still on the account, available again).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n release(s) began less than %1 minutes ago and may still be under way; settle them later.</source>
+        <translation>
+            <numerusform>%n release began less than %1 minutes ago and may still be under way; settle it later.</numerusform>
+            <numerusform>%n releases began less than %1 minutes ago and may still be under way; settle them later.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

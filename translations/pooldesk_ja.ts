@@ -105,6 +105,10 @@
         <source>No session holds the call %1.</source>
         <translation>通話 %1 を保持しているセッションはありません。</translation>
     </message>
+    <message>
+        <source>The session &quot;%1&quot; ended while it was being resumed. Use a new session ID for each call.</source>
+        <translation>セッション &quot;%1&quot; は再開の途中で終了しました。通話ごとに新しいセッション ID を使用してください。</translation>
+    </message>
 </context>
 <context>
     <name>ApiExecutor</name>
@@ -3982,10 +3986,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>プールサービス（pooldesk-service）の API キー</translation>
     </message>
     <message>
-        <source>Twilio: import, search, buy, release, webhooks, sync-calls, prices</source>
-        <translation>Twilio: import、search、buy、release、webhooks、sync-calls、prices</translation>
-    </message>
-    <message>
         <source>(not set)</source>
         <translation>（未設定）</translation>
     </message>
@@ -4582,12 +4582,32 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>購入 %1 件、解放 %2 件、解放の提案 %3 件。</translation>
     </message>
     <message>
-        <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</source>
-        <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply]</translation>
-    </message>
-    <message>
         <source>being released</source>
         <translation>解約処理中</translation>
+    </message>
+    <message>
+        <source>No interrupted release among the %1 numbers.</source>
+        <translation>%1 の番号に中断された解約はありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Settled %n interrupted release(s) of %1 numbers: %2 finished (gone from Twilio, removed from the pool), %3 undone (still on the account, available again).</source>
+        <translation>
+            <numerusform>%1 の番号で中断された解約 %n 件を処理しました: %2 件は完了（Twilio から削除済み、プールから除外）、%3 件は取り消し（アカウントに残っており、再び利用可能）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n release(s) began less than %1 minutes ago and may still be under way; settle them later.</source>
+        <translation>
+            <numerusform>%n 件の解約は開始から %1 分未満で、まだ処理中の可能性があります。後でもう一度実行してください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply] | settle-releases</source>
+        <translation>pooldeskctl [--env NAME] twilio import | search | buy | release | webhooks [--dry-run] | sync-calls [--since DATE] | prices --country CC | autoscale [--apply] | settle-releases</translation>
+    </message>
+    <message>
+        <source>Twilio: import, search, buy, release, webhooks, sync-calls, prices, autoscale, settle-releases</source>
+        <translation>Twilio: import、search、buy、release、webhooks、sync-calls、prices、autoscale、settle-releases</translation>
     </message>
 </context>
 </TS>
