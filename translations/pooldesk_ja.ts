@@ -726,6 +726,10 @@
         <source>Migration %1 (%2) failed: %3</source>
         <translation>マイグレーション %1（%2）に失敗しました: %3</translation>
     </message>
+    <message>
+        <source>Two migrations share the number %1 (%2 and %3). Give one of them the next free number.</source>
+        <translation>2 つのマイグレーションが同じ番号 %1 を使っています（%2 と %3）。どちらかに次の空き番号を付けてください。</translation>
+    </message>
 </context>
 <context>
     <name>Numbers</name>

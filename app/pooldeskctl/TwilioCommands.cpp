@@ -24,7 +24,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 
-#include <algorithm>
 #include <memory>
 
 namespace PoolDesk {
@@ -651,58 +650,44 @@ int settleReleases(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio settle-releases"), args))
         return *done;
-    auto db = context.database();
-    if (!db)
-        return context.fail(db.error());
-    auto marks = Twilio::ReleaseMarks::list(*db.value(), context.environment());
-    if (!marks)
-        return context.fail(marks.error());
-    const qint64 now = Clock::nowSecs();
-    const auto interrupted =
-        std::count_if(marks->cbegin(), marks->cend(),
-                      [now](const Twilio::ReleaseMarks::Mark &m) { return m.isStale(now); });
-    const int underWay = int(marks->size() - interrupted);
-    int finished = 0;
-    int undone = 0;
-    if (interrupted > 0) {
-        auto session = openSession(context);
-        if (!session)
-            return context.fail(session.error());
-        Twilio::RecoverReleasesOperation op(session->context());
-        if (auto ran = EnvCli::run(context, op); !ran)
-            return context.fail(ran.error());
-        finished = op.completed();
-        undone = op.undone();
-    }
-    if (context.json()) {
-        context.printJson(QJsonObject{{QStringLiteral("environment"), context.environment()},
-                                      {QStringLiteral("finished"), finished},
-                                      {QStringLiteral("undone"), undone},
-                                      {QStringLiteral("still_under_way"), underWay}});
+    auto session = openSession(context);
+    if (!session)
+        return context.fail(session.error());
+    Twilio::RecoverReleasesOperation op(session->context());
+    const auto ran = EnvCli::run(context, op);
+    const int settled = op.completed() + op.undone();
+    if (context.json() && ran) {
+        context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
+                                      {QStringLiteral("finished"), op.completed()},
+                                      {QStringLiteral("undone"), op.undone()},
+                                      {QStringLiteral("still_under_way"), op.stillUnderWay()}});
         return ExitCode::Success;
     }
     QTextStream &out = context.out();
-    if (interrupted == 0)
-        out << QCoreApplication::translate("pooldeskctl", "No interrupted release among the %1 numbers.")
-                   .arg(context.environment())
-            << Qt::endl;
-    else
+    // Said even when Twilio failed half-way: what was settled stays settled.
+    if (settled > 0 || !ran)
         out << QCoreApplication::translate(
                    "pooldeskctl",
                    "Settled %n interrupted release(s) of %1 numbers: %2 finished (gone "
                    "from Twilio, removed from the pool), %3 undone (still on the "
                    "account, available again).",
-                   nullptr, int(interrupted))
-                   .arg(context.environment())
-                   .arg(finished)
-                   .arg(undone)
+                   nullptr, settled)
+                   .arg(session->profile.name)
+                   .arg(op.completed())
+                   .arg(op.undone())
             << Qt::endl;
-    if (underWay > 0)
+    else
+        out << QCoreApplication::translate("pooldeskctl", "No interrupted release among the %1 numbers.")
+                   .arg(session->profile.name)
+            << Qt::endl;
+    if (!ran)
+        return context.fail(ran.error());
+    if (op.stillUnderWay() > 0)
         out << QCoreApplication::translate(
                    "pooldeskctl",
                    "%n release(s) began less than %1 minutes ago and may still be under "
                    "way; settle them later.",
-                   nullptr, underWay)
+                   nullptr, op.stillUnderWay())
                    .arg(Twilio::ReleaseMarks::StaleAfterMinutes)
             << Qt::endl;
     return ExitCode::Success;

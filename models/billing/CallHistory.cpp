@@ -4,12 +4,12 @@
 
 #include "domain/Money.h"
 #include "storage/Database.h"
+#include "storage/ReadSnapshot.h"
 #include "storage/SqlHelpers.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
-#include <QScopeGuard>
 #include <QSqlQuery>
 
 #include <charconv>
@@ -260,15 +260,12 @@ Result<QList<CallRow>> keysetRows(Database &db, const CallFilter &filter, CallSo
 }
 
 Result<qint64> scalar(Database &db, const QString &sql, const QVariantList &bindings) {
-    QSqlQuery query(db.connection());
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return Sql::storageError(query);
-    for (const QVariant &value : bindings)
-        query.addBindValue(value);
-    if (!query.exec() || !query.next())
-        return Sql::storageError(query);
-    return query.value(0).toLongLong();
+    auto query = Sql::exec(db.connection(), sql, bindings);
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return Sql::storageError(*query);
+    return query->value(0).toLongLong();
 }
 
 // A filtered page in an order whose index does not narrow the filter, on SQLite (PostgreSQL's
@@ -346,17 +343,12 @@ Result<std::optional<QList<CallRow>>> walkRows(Database &db, const CallFilter &f
            QString::number(std::max<qint64>(1, budget) - 1);
     QVariantList boundary;
     {
-        QSqlQuery query(db.connection());
-        query.setForwardOnly(true);
-        if (!query.prepare(sql))
-            return Sql::storageError(query);
-        for (const QVariant &value : bindings)
-            query.addBindValue(value);
-        if (!query.exec())
-            return Sql::storageError(query);
-        if (query.next()) {
+        auto query = Sql::exec(db.connection(), sql, bindings);
+        if (!query)
+            return query.error();
+        if (query.value().next()) {
             for (int i = 0; i < walked.size(); ++i)
-                boundary << query.value(i);
+                boundary << query->value(i);
         }
     }
     QString condition;
@@ -403,17 +395,9 @@ Result<std::optional<QList<CallRow>>> nativeIntersectRows(Database &db, const Ca
                                                           const QVariantList &key, int limit) {
     constexpr qint64 MaxBitmapIds = qint64(1) << 28; // 32 MB
     const bool descending = order == Qt::DescendingOrder;
-    bool began = false;
-    if (db.transactionDepth() == 0) {
-        QSqlQuery begin(db.connection());
-        began = begin.exec(QStringLiteral("BEGIN"));
-    }
-    const auto end = qScopeGuard([&] {
-        if (began) {
-            QSqlQuery commit(db.connection());
-            commit.exec(QStringLiteral("COMMIT"));
-        }
-    });
+    ReadSnapshot snapshot(db);
+    if (auto begun = snapshot.begin(); !begun)
+        return begun.error();
     qint64 first = 0;
     qint64 span = 0;
     {
@@ -616,15 +600,7 @@ Result<qint64> count(Database &db, const CallFilter &filter) {
     QString sql = QStringLiteral("SELECT COUNT(*) FROM call_records cr WHERE 1 = 1");
     QVariantList bindings;
     appendFilter(filter, sql, bindings);
-    QSqlQuery query(db.connection());
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return Sql::storageError(query);
-    for (const QVariant &value : bindings)
-        query.addBindValue(value);
-    if (!query.exec() || !query.next())
-        return Sql::storageError(query);
-    return query.value(0).toLongLong();
+    return scalar(db, sql, bindings);
 }
 
 Result<CallSummary> summary(Database &db, const CallFilter &filter) {

@@ -7,15 +7,12 @@
 #include <QLoggingCategory>
 #include <QSqlQuery>
 
-#ifdef POOLDESK_SQLITE_C_API
 #include <sqlite3.h>
-#endif
 
 Q_LOGGING_CATEGORY(lcSqliteRows, "pooldesk.billing.sqliterows")
 
 namespace PoolDesk {
 
-#ifdef POOLDESK_SQLITE_C_API
 namespace {
 
 Error sqliteError(const QString &detail) {
@@ -112,42 +109,5 @@ QByteArrayView SqliteRows::text(int column) const {
         return {};
     return QByteArrayView(data, sqlite3_column_bytes(m_statement, column));
 }
-
-#else // without SQLite's development files: never available, callers use QSqlQuery.
-
-bool SqliteRows::available(Database &) {
-    return false;
-}
-
-Result<std::unique_ptr<SqliteRows>> SqliteRows::prepare(Database &, const QString &, const QVariantList &) {
-    return makeError(Error::Code::Storage, QStringLiteral("SQLite's C API is not built in"));
-}
-
-SqliteRows::SqliteRows(sqlite3_stmt *statement)
-    : m_statement(statement) {}
-
-SqliteRows::~SqliteRows() = default;
-
-bool SqliteRows::next() {
-    return false;
-}
-
-Status SqliteRows::status() const {
-    return success();
-}
-
-bool SqliteRows::isNull(int) const {
-    return true;
-}
-
-qint64 SqliteRows::integer(int) const {
-    return 0;
-}
-
-QByteArrayView SqliteRows::text(int) const {
-    return {};
-}
-
-#endif
 
 } // namespace PoolDesk

@@ -115,8 +115,12 @@ Status Database::configure() {
                 return done.error();
         }
     } else {
-        // Notices (such as "already exists, skipping") would land on the CLI's stderr.
-        for (const char *statement : {"SET TIME ZONE 'UTC'", "SET client_min_messages = warning"}) {
+        // Notices (such as "already exists, skipping") would land on the CLI's stderr. READ
+        // COMMITTED whatever the server's default: allocation (pooldesk_allocate) relies on each
+        // statement seeing what committed while it waited for the company's row lock.
+        for (const char *statement :
+             {"SET TIME ZONE 'UTC'", "SET client_min_messages = warning",
+              "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED"}) {
             if (auto done = Sql::exec(m_db, QString::fromLatin1(statement)); !done)
                 return done.error();
         }

@@ -100,6 +100,17 @@ Status apply(Database &db) {
             return success();
     }
 
+    // A number used twice (say NNN_x.sql beside NNN_x.postgresql.sql) would be recorded twice.
+    for (qsizetype i = 1; i < all().size(); ++i) {
+        if (all().at(i).version == all().at(i - 1).version)
+            return makeError(Error::Code::Conflict,
+                             QCoreApplication::translate(
+                                 "Migrations",
+                                 "Two migrations share the number %1 (%2 and %3). Give one of them "
+                                 "the next free number.")
+                                 .arg(all().at(i).version)
+                                 .arg(all().at(i - 1).name, all().at(i).name));
+    }
     Transaction transaction(db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
@@ -125,7 +136,7 @@ Status apply(Database &db) {
                              .arg(latestVersion()));
     }
     // Versions at or below the database's are taken as applied, so a new migration must take the
-    // next number above the latest (005 and 006 were never used: the next one is 008).
+    // next number above the latest (005 and 006 were never used: the next one is 009).
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;

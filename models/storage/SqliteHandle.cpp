@@ -6,16 +6,13 @@
 #include <QSqlDriver>
 #include <QSqlQuery>
 
-#ifdef POOLDESK_SQLITE_C_API
 #include <sqlite3.h>
-#endif
 
 Q_LOGGING_CATEGORY(lcSqliteHandle, "pooldesk.storage.sqlitehandle")
 
 namespace PoolDesk {
 
 sqlite3 *sqliteHandleOf(Database &db) {
-#ifdef POOLDESK_SQLITE_C_API
     if (!db.isSqlite() || !db.connection().driver())
         return nullptr;
     QSqlDriver *driver = db.connection().driver();
@@ -34,10 +31,6 @@ sqlite3 *sqliteHandleOf(Database &db) {
                                    << "- PoolDesk goes through Qt's SQL layer only";
     }
     return same.toBool() ? *static_cast<sqlite3 *const *>(handle.constData()) : nullptr;
-#else
-    Q_UNUSED(db);
-    return nullptr;
-#endif
 }
 
 } // namespace PoolDesk

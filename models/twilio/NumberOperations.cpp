@@ -231,9 +231,12 @@ void RecoverReleasesOperation::run() {
     if (!marks)
         return finish(marks.error());
     const qint64 now = Clock::nowSecs();
-    for (const ReleaseMarks::Mark &mark : marks.value())
+    for (const ReleaseMarks::Mark &mark : marks.value()) {
         if (mark.isStale(now))
             m_stale.append(mark);
+        else
+            ++m_stillUnderWay;
+    }
     next();
 }
 

@@ -110,6 +110,8 @@ public:
     using Operation::Operation;
     int completed() const { return m_completed; }
     int undone() const { return m_undone; }
+    // Releases younger than StaleAfterSecs, left alone: they may still be running.
+    int stillUnderWay() const { return m_stillUnderWay; }
 
 protected:
     void run() override;
@@ -120,6 +122,7 @@ private:
     QList<ReleaseMarks::Mark> m_stale;
     int m_completed = 0;
     int m_undone = 0;
+    int m_stillUnderWay = 0;
 };
 
 } // namespace PoolDesk::Twilio

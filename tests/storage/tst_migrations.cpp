@@ -55,6 +55,7 @@ private slots:
     void concurrentFirstOpenFromConnections_data() { Test::addEngineRows(); }
     void concurrentFirstOpenFromConnections();
     void sqliteSettings();
+    void postgresqlSessionsReadCommitted();
     void engineOnlyMigrationsKeepVersionsAlike_data() { Test::addEngineRows(); }
     void engineOnlyMigrationsKeepVersionsAlike();
 };
@@ -75,6 +76,24 @@ void TestMigrations::appliesOnEmptyDatabase() {
     QVERIFY(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")) >= 1);
     QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
              count(*db, QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")));
+}
+
+void TestMigrations::postgresqlSessionsReadCommitted() {
+    // A company's limits hold on PostgreSQL because each statement of pooldesk_allocate sees what
+    // committed while it waited for the company's row lock: READ COMMITTED, even where the
+    // database's default says otherwise.
+    const QString url = Test::freshDatabaseUrl(QStringLiteral("postgresql"));
+    {
+        auto db = openOrFail(url);
+        QVERIFY(
+            Sql::exec(db->connection(), QStringLiteral("ALTER DATABASE %1 SET default_transaction_isolation "
+                                                       "= 'repeatable read'")
+                                            .arg(db->connection().databaseName())));
+    }
+    auto db = openOrFail(url);
+    auto level = Sql::exec(db->connection(), QStringLiteral("SHOW transaction_isolation"));
+    QVERIFY(level && level.value().next());
+    QCOMPARE(level.value().value(0).toString(), QStringLiteral("read committed"));
 }
 
 void TestMigrations::engineOnlyMigrationsKeepVersionsAlike() {

@@ -163,6 +163,11 @@ private slots:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("settle"));
 
+        // A mistyped environment is an error, as for every twilio command, not "nothing to settle".
+        const Run mistyped = ctl({QStringLiteral("--env"), QStringLiteral("developmnt"),
+                                  QStringLiteral("twilio"), QStringLiteral("settle-releases")});
+        QVERIFY2(mistyped.exitCode != 0, mistyped.out.constData());
+
         const Run settled = ctl({QStringLiteral("--env"), dev, QStringLiteral("--json"),
                                  QStringLiteral("twilio"), QStringLiteral("settle-releases")});
         QVERIFY2(settled.exitCode == 0, settled.err.constData());
@@ -172,12 +177,25 @@ private slots:
         // Nothing was deleted at Twilio: settling only asks.
         QVERIFY(server.requestsTo("DELETE", accountPath("IncomingPhoneNumbers/")).isEmpty());
 
-        // The number Twilio kept is available again; the gone one left the pool; the recent release
-        // is left alone, and a second run says so in words.
-        const Run listed =
-            ctl({QStringLiteral("--env"), dev, QStringLiteral("number"), QStringLiteral("list")});
-        QVERIFY(listed.out.contains(kept.toLatin1()));
-        QVERIFY(!listed.out.contains(gone.toLatin1()));
+        // The number Twilio kept is usable again, the gone one left the pool, and the recent release
+        // is left alone (its number still out of use); a second run says so in words.
+        {
+            auto sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+            sql.setDatabaseName(m_db.mid(7));
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            QVERIFY(
+                q.exec(QStringLiteral("SELECT e164, missing_from_twilio FROM phone_numbers ORDER BY e164")));
+            QStringList state;
+            while (q.next())
+                state << q.value(0).toString() + QLatin1Char('=') + q.value(1).toString();
+            QCOMPARE(state, (QStringList{kept + QStringLiteral("=0"), recent + QStringLiteral("=2")}));
+            QVERIFY(q.exec(QStringLiteral("SELECT e164 FROM twilio_releases_in_flight")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), recent);
+            QVERIFY(!q.next());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
         const Run again =
             ctl({QStringLiteral("--env"), dev, QStringLiteral("twilio"), QStringLiteral("settle-releases")});
         QVERIFY2(again.exitCode == 0, again.err.constData());

@@ -5,7 +5,8 @@
 -- whose pool has no expired lease. Then it takes a number and returns it with the context. In every
 -- other case it returns the context (or no row for an unknown company) and takes nothing, and
 -- Allocator.cpp says why (which limit, a resumed session, a busy pool) or reaps the expired leases
--- and calls again with p_check_leases false. The pick order must match SQLite's in Allocator.cpp.
+-- and calls again with p_check_leases false. The pick order must match SQLite's in Allocator.cpp
+-- (tests/pool/tst_allocator.cpp checks it on both engines).
 CREATE OR REPLACE FUNCTION pooldesk_allocate(
     p_company TEXT, p_session TEXT, p_operator TEXT, p_environment TEXT, p_per_number INTEGER,
     p_day BIGINT, p_month TEXT, p_now BIGINT, p_lease_expires BIGINT, p_check_leases BOOLEAN,
