@@ -16,14 +16,6 @@
 
 namespace PoolDesk::Test {
 
-// One integer from a query; -1 when it fails (so a broken query never looks like "0 rows").
-inline qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings = {}) {
-    auto query = Sql::exec(db.connection(), sql, bindings);
-    if (!query || !query.value().next())
-        return -1;
-    return query.value().value(0).toLongLong();
-}
-
 inline QString text(Database &db, const QString &sql, const QVariantList &bindings = {}) {
     auto query = Sql::exec(db.connection(), sql, bindings);
     if (!query || !query.value().next())

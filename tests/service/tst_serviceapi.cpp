@@ -47,10 +47,7 @@ struct Fixture {
     qint64 keyId = 0;
 
     qint64 scalar(const QString &sql, const QVariantList &bindings = {}) {
-        auto query = Sql::exec(db->connection(), sql, bindings);
-        if (!query || !query.value().next())
-            return -1;
-        return query.value().value(0).toLongLong();
+        return Test::scalar(*db, sql, bindings);
     }
     void addNumbers(int count, int first = 1) {
         for (int i = 0; i < count; ++i) {

@@ -25,13 +25,6 @@ std::unique_ptr<Database> openOrFail(const QString &url, Database::Migrate migra
     return std::move(db).value();
 }
 
-qint64 count(Database &db, const QString &sql) {
-    auto query = Sql::exec(db.connection(), sql);
-    if (!query || !query.value().next())
-        return -1;
-    return query.value().value(0).toLongLong();
-}
-
 const QStringList CoreTables = {QStringLiteral("companies"),     QStringLiteral("operators"),
                                 QStringLiteral("phone_numbers"), QStringLiteral("reservations"),
                                 QStringLiteral("call_records"),  QStringLiteral("company_usage_months"),
@@ -68,14 +61,14 @@ void TestMigrations::appliesOnEmptyDatabase() {
     for (const QString &table : CoreTables)
         QVERIFY2(db->connection().tables().contains(table), qPrintable(table));
     // The seed's US prices are there to estimate costs before Twilio's are fetched.
-    QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs WHERE country = 'US'")), 3);
-    QCOMPARE(count(*db, QStringLiteral("SELECT price_micros FROM tariffs WHERE country = 'US' AND "
-                                       "category = 'outbound_minute'")),
+    QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs WHERE country = 'US'")), 3);
+    QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT price_micros FROM tariffs WHERE country = 'US' AND "
+                                              "category = 'outbound_minute'")),
              13'000);
     // Every migration is recorded once.
-    QVERIFY(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")) >= 1);
-    QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
-             count(*db, QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")));
+    QVERIFY(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")) >= 1);
+    QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
+             Test::scalar(*db, QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")));
 }
 
 void TestMigrations::postgresqlSessionsReadCommitted() {
@@ -102,19 +95,22 @@ void TestMigrations::engineOnlyMigrationsKeepVersionsAlike() {
     // report the same schema version.
     QFETCH(QString, engine);
     auto db = openOrFail(Test::freshDatabaseUrl(engine));
-    QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = 8")), 1);
+    QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations WHERE version = 8")),
+             1);
     if (db->isPostgreSql()) {
+        QCOMPARE(Test::scalar(
+                     *db, QStringLiteral("SELECT COUNT(*) FROM pg_proc WHERE proname = 'pooldesk_allocate'")),
+                 1);
         QCOMPARE(
-            count(*db, QStringLiteral("SELECT COUNT(*) FROM pg_proc WHERE proname = 'pooldesk_allocate'")),
-            1);
-        QCOMPARE(count(*db, QStringLiteral(
-                                "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'reservations' "
-                                "AND indexname IN ('ix_reservations_company', 'ix_reservations_lease')")),
-                 2);
+            Test::scalar(
+                *db, QStringLiteral("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'reservations' "
+                                    "AND indexname IN ('ix_reservations_company', 'ix_reservations_lease')")),
+            2);
     } else {
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                                           "tbl_name = 'reservations' AND name LIKE 'ix_%'")),
-                 0);
+        QCOMPARE(
+            Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                                             "tbl_name = 'reservations' AND name LIKE 'ix_%'")),
+            0);
     }
 }
 
@@ -124,20 +120,22 @@ void TestMigrations::secondOpenChangesNothing() {
     qint64 migrationsBefore = 0;
     {
         auto db = openOrFail(url);
-        migrationsBefore = count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations"));
+        migrationsBefore = Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations"));
         QVERIFY(Sql::exec(db->connection(),
                           QStringLiteral("INSERT INTO settings (key, value) VALUES ('k', 'v')")));
     }
     for (int i = 0; i < 2; ++i) {
         auto db = openOrFail(url);
         QCOMPARE(db->schemaVersion(), Migrations::latestVersion());
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")), migrationsBefore);
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM settings WHERE key = 'k'")), 1);
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
+                 migrationsBefore);
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM settings WHERE key = 'k'")), 1);
         // Applying explicitly again is also a no-op.
         const auto again = Migrations::apply(*db);
         QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")), migrationsBefore);
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
+                 migrationsBefore);
     }
 }
 
@@ -190,9 +188,9 @@ void TestMigrations::concurrentFirstOpenFromProcesses() {
         }
         auto db = openOrFail(url, Database::Migrate::No);
         QCOMPARE(db->schemaVersion(), Migrations::latestVersion());
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
-        QCOMPARE(count(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
-                 count(*db, QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")));
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
+        QCOMPARE(Test::scalar(*db, QStringLiteral("SELECT COUNT(*) FROM schema_migrations")),
+                 Test::scalar(*db, QStringLiteral("SELECT COUNT(DISTINCT version) FROM schema_migrations")));
     }
 }
 
@@ -208,7 +206,7 @@ void TestMigrations::concurrentFirstOpenFromConnections() {
     QVERIFY2(b.ok(), b.ok() ? "" : qPrintable(b.error().message));
     QCOMPARE(first->schemaVersion(), Migrations::latestVersion());
     QCOMPARE(second->schemaVersion(), Migrations::latestVersion());
-    QCOMPARE(count(*second, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
+    QCOMPARE(Test::scalar(*second, QStringLiteral("SELECT COUNT(*) FROM tariffs")), 3);
 }
 
 void TestMigrations::sqliteSettings() {
@@ -217,7 +215,7 @@ void TestMigrations::sqliteSettings() {
     auto mode = Sql::exec(db->connection(), QStringLiteral("PRAGMA journal_mode"));
     QVERIFY(mode && mode.value().next());
     QCOMPARE(mode.value().value(0).toString().toLower(), QStringLiteral("wal"));
-    QCOMPARE(count(*db, QStringLiteral("PRAGMA foreign_keys")), 1);
+    QCOMPARE(Test::scalar(*db, QStringLiteral("PRAGMA foreign_keys")), 1);
     // A row pointing nowhere is refused.
     QVERIFY(!Sql::exec(db->connection(), QStringLiteral("INSERT INTO operators (company_id, operator_key, "
                                                         "first_seen_at) VALUES (424242, 'x', 0)")));

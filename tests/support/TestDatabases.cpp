@@ -1,6 +1,7 @@
 #include "TestDatabases.h"
 
 #include "storage/Database.h"
+#include "storage/SqlHelpers.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -71,6 +72,13 @@ std::unique_ptr<Database> freshDatabase(const QString &engine) {
     if (!db)
         qFatal("cannot open a test database: %s", qPrintable(db.error().message));
     return std::move(db).value();
+}
+
+qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings) {
+    auto query = Sql::exec(db.connection(), sql, bindings);
+    if (!query || !query.value().next())
+        return -1;
+    return query.value().value(0).toLongLong();
 }
 
 } // namespace PoolDesk::Test

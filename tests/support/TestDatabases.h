@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
 
 #include <memory>
 
@@ -25,5 +26,8 @@ QString freshDatabaseUrl(const QString &engine);
 
 // freshDatabaseUrl() opened, with the migrations applied; the test stops if it cannot be opened.
 std::unique_ptr<Database> freshDatabase(const QString &engine);
+
+// One integer from a query; -1 when it fails (so a broken query never looks like "0 rows").
+qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings = {});
 
 } // namespace PoolDesk::Test

@@ -41,13 +41,6 @@ QJsonObject call(int n, bool priced, const QString &status = QStringLiteral("com
         {QStringLiteral("price_unit"), QStringLiteral("USD")}};
 }
 
-qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings = {}) {
-    auto q = Sql::exec(db.connection(), sql, bindings);
-    if (!q || !q.value().next())
-        return -1;
-    return q.value().value(0).toLongLong();
-}
-
 } // namespace
 
 class TestCallIngest : public QObject {

@@ -45,13 +45,6 @@ QJsonObject callJson(int n, const QString &from, const QString &to, const QStrin
             {QStringLiteral("price_unit"), QStringLiteral("USD")}};
 }
 
-qint64 scalar(Database &db, const QString &sql, const QVariantList &bindings = {}) {
-    auto q = Sql::exec(db.connection(), sql, bindings);
-    if (!q || !q.value().next())
-        return -1;
-    return q.value().value(0).toLongLong();
-}
-
 } // namespace
 
 class TestTwilioOps : public QObject {
