@@ -135,36 +135,37 @@ Status Allocator::prepare() {
         {&m_q->insertReservation,
          sqliteOnly(QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
                                    "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)"))},
+        // SQLite's release, one statement at a time (PostgreSQL's is pgRelease).
         {&m_q->deleteReservation,
-         QStringLiteral(
+         sqliteOnly(QStringLiteral(
              "DELETE FROM reservations WHERE session = ? RETURNING number_id, company_id, operator, "
-             "call_sid")},
+             "call_sid"))},
         {&m_q->updateNumberOnRelease,
-         QStringLiteral(
+         sqliteOnly(QStringLiteral(
              "UPDATE phone_numbers SET active_calls = CASE WHEN active_calls > 0 THEN active_calls - 1 "
              "ELSE 0 END, status = CASE WHEN active_calls <= 1 THEN 'available' ELSE status END, "
              "total_calls = total_calls + 1, total_seconds = total_seconds + ?, "
              "total_minutes = total_minutes + ?, "
              "calls_today = CASE WHEN calls_today_day = ? THEN calls_today + 1 ELSE 1 END, "
-             "calls_today_day = ?, last_used_at = ? WHERE id = ? RETURNING e164, environment")},
+             "calls_today_day = ?, last_used_at = ? WHERE id = ? RETURNING e164, environment"))},
         {&m_q->insertCallRecord,
-         QStringLiteral(
+         sqliteOnly(QStringLiteral(
              "INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
              "direction, started_at, ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
              "twilio_price_micros, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "RETURNING id")},
+             "RETURNING id"))},
         {&m_q->upsertUsage,
-         QStringLiteral(
+         sqliteOnly(QStringLiteral(
              "INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, cost_micros) "
              "VALUES (?, ?, 1, ?, ?) ON CONFLICT (company_id, month) DO UPDATE SET "
              "calls = company_usage_months.calls + 1, "
              "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
              "cost_micros = company_usage_months.cost_micros + excluded.cost_micros "
-             "RETURNING (SELECT name FROM companies WHERE id = company_usage_months.company_id)")},
+             "RETURNING (SELECT name FROM companies WHERE id = company_usage_months.company_id)"))},
         // Operators become known to the console (filters, history) by their first call.
         {&m_q->upsertOperator,
-         QStringLiteral("INSERT INTO operators (company_id, operator_key, first_seen_at) "
-                        "VALUES (?, ?, ?) ON CONFLICT (company_id, operator_key) DO NOTHING")},
+         sqliteOnly(QStringLiteral("INSERT INTO operators (company_id, operator_key, first_seen_at) "
+                                   "VALUES (?, ?, ?) ON CONFLICT (company_id, operator_key) DO NOTHING"))},
         {&m_q->endedRecord,
          QStringLiteral(
              "SELECT cr.id, cr.session, cr.call_sid, cr.number_id, cr.e164, cr.company_id, c.name, "
