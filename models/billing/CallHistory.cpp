@@ -498,21 +498,24 @@ Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt:
                       const CallCursor &cursor, int limit, const PagePlan &plan) {
     limit = std::max(1, limit);
     CallPage result;
+    std::optional<Choice> chosenForNext;
     if (sort != CallSort::Company) {
         const QVariantList key = cursor.atStart ? QVariantList() : cursor.key;
         Result<QList<CallRow>> rows = QList<CallRow>();
         if (!db.isSqlite() || sortIndexServes(filter, sort)) {
             rows = keysetRows(db, filter, sort, order, key, QString(), {}, limit);
         } else {
-            // Chosen for every page: the rows after a page may be denser or sparser than before it.
             Choice choice;
             if (plan.force && *plan.force != PageRead::Planner) {
                 choice.read = *plan.force;
+            } else if (cursor.chosenRead) {
+                choice = {*cursor.chosenRead, cursor.chosenWalkBudget};
             } else {
                 auto chosen = chooseRead(db, filter, limit);
                 if (!chosen)
                     return chosen.error();
                 choice = chosen.value();
+                chosenForNext = choice;
             }
             if (plan.walkBudget > 0)
                 choice.walkBudget = plan.walkBudget;
@@ -548,6 +551,10 @@ Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt:
         result.rows = std::move(rows).value();
         result.atEnd = result.rows.size() < limit;
         result.next = cursor;
+        if (chosenForNext) {
+            result.next.chosenRead = chosenForNext->read;
+            result.next.chosenWalkBudget = chosenForNext->walkBudget;
+        }
         if (!result.rows.isEmpty()) {
             result.next.atStart = false;
             result.next.key = keyValues(sort, result.rows.constLast());

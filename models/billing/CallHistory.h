@@ -62,14 +62,6 @@ struct CallRow {
     QString callSid;
 };
 
-// Where the next page starts: the sort key of the last row read, and for the company order the
-// position in the list of companies.
-struct CallCursor {
-    bool atStart = true;
-    QVariantList key; // the last row's sort key values, then its id
-    int companyIndex = 0;
-};
-
 // How a page was read (CallHistory.cpp explains the costs). A filtered page whose order's index does
 // not narrow the filter has three ways on SQLite; everything else is one query the planner reads.
 enum class PageRead {
@@ -77,6 +69,17 @@ enum class PageRead {
     Sort,      // the filter's index, then every matching row sorted
     Walk,      // the order's index, each row checked against the filter, for a bounded number of rows
     Intersect, // the matching ids from the filter's index, then the order's index (index only) kept to them
+};
+
+// Where the next page starts: the sort key of the last row read, and for the company order the
+// position in the list of companies. The way the first page chose to read a filtered order is kept
+// for the next ones: it depends only on how many calls match, which the first page counted.
+struct CallCursor {
+    bool atStart = true;
+    QVariantList key; // the last row's sort key values, then its id
+    int companyIndex = 0;
+    std::optional<PageRead> chosenRead;
+    qint64 chosenWalkBudget = 0;
 };
 
 struct CallPage {
