@@ -25,6 +25,9 @@ struct Error {
     // For refusals: a stable machine-readable key ("pool_exhausted", "max_concurrent_calls", ...)
     // that the CLI's --json output and the service's JSON errors carry.
     QString reason = {};
+    // For database failures: the engine's own code (PostgreSQL's SQLSTATE, SQLite's result code),
+    // so callers branch on it rather than on message text, which follows the server's language.
+    QString nativeCode = {};
 };
 
 // Expected-style return value: either a T or an Error (C++23's std::expected is not yet available).

@@ -41,6 +41,20 @@ Result<std::unique_ptr<Database>> Database::open(const QString &url, Migrate mig
 }
 
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate migrate) {
+    return openWith(url, migrate, Mode::Fresh);
+}
+
+Result<std::unique_ptr<Database>> Database::reopen(const DatabaseUrl &url) {
+    auto opened = openWith(url, Migrate::No, Mode::Reopen);
+    if (!opened) {
+        qCInfo(lcDatabase).noquote() << "the database is still unreachable:" << opened.error().message;
+        if (!Sql::isConnectionLost(opened.error()))
+            return Sql::unavailableError(opened.error().nativeCode);
+    }
+    return opened;
+}
+
+Result<std::unique_ptr<Database>> Database::openWith(const DatabaseUrl &url, Migrate migrate, Mode mode) {
     const bool sqlite = url.engine == DatabaseUrl::Engine::Sqlite;
     const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
     if (!QSqlDatabase::isDriverAvailable(driver)) {
@@ -54,6 +68,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate
     std::unique_ptr<Database> db(new Database(url, nextConnectionName()));
     db->m_db = QSqlDatabase::addDatabase(driver, db->m_connectionName);
     if (sqlite) {
+        if (mode == Mode::Reopen && url.path != QLatin1String(":memory:") && !QFileInfo::exists(url.path))
+            return Sql::unavailableError();
         if (url.path != QLatin1String(":memory:")) {
             const QFileInfo file(url.path);
             if (!QDir().mkpath(file.absolutePath()))
@@ -71,15 +87,19 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate
         db->m_db.setUserName(url.user);
         db->m_db.setPassword(url.password);
         db->m_db.setDatabaseName(url.databaseName);
-        db->m_db.setConnectOptions(QStringLiteral("connect_timeout=10"));
+        // libpq counts the timeout per address tried; 2 s is its minimum.
+        db->m_db.setConnectOptions(mode == Mode::Reopen ? QStringLiteral("connect_timeout=2")
+                                                        : QStringLiteral("connect_timeout=10"));
     }
     if (!db->m_db.open()) {
-        const QString detail = db->m_db.lastError().text();
-        return makeError(Error::Code::Unavailable,
-                         QCoreApplication::translate("Database", "Cannot open the database %1: %2")
-                             .arg(url.redacted(), detail));
+        const QSqlError failure = db->m_db.lastError();
+        Error error = makeError(Error::Code::Unavailable,
+                                QCoreApplication::translate("Database", "Cannot open the database %1: %2")
+                                    .arg(url.redacted(), failure.text()));
+        error.nativeCode = failure.nativeErrorCode();
+        return error;
     }
-    if (auto configured = db->configure(); !configured)
+    if (auto configured = db->configure(mode); !configured)
         return configured.error();
     if (migrate == Migrate::Yes) {
         if (auto migrated = db->migrate(); !migrated)
@@ -92,20 +112,23 @@ Result<std::unique_ptr<Database>> Database::openAnother() const {
     return open(m_url, Migrate::No);
 }
 
-Status Database::configure() {
+Status Database::configure(Mode mode) {
     if (isSqlite()) {
         // WAL lets readers (the console) work while a writer allocates; NORMAL synchronous is
         // durable across application crashes in WAL mode and is what the benchmarks use.
         // Switching a new file to WAL needs a moment alone with it, and SQLite answers "locked" at
         // once rather than waiting when another process (a second console, pooldeskctl) opens it
-        // at the same time. Ask again for up to 10 s.
+        // at the same time. Ask again for up to 10 s; when reopening a lost connection, only while
+        // SQLite says busy, so an unreadable file is reported at once.
         QElapsedTimer waited;
         waited.start();
         for (;;) {
             QSqlQuery query(m_db);
             if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
                 break;
-            if (waited.elapsed() > 10'000)
+            const int primary = query.lastError().nativeErrorCode().toInt() & 0xff;
+            const bool busy = primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
+            if ((mode == Mode::Reopen && !busy) || waited.elapsed() > 10'000)
                 return Sql::storageError(query);
             QThread::msleep(20);
         }

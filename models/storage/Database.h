@@ -18,6 +18,11 @@ public:
 
     static Result<std::unique_ptr<Database>> open(const QString &url, Migrate migrate = Migrate::Yes);
     static Result<std::unique_ptr<Database>> open(const DatabaseUrl &url, Migrate migrate = Migrate::Yes);
+    // Opens a database that was open before and whose connection was lost: no migrations, a SQLite
+    // file that is missing is not created again (the disk may be unmounted; an empty pool in its
+    // place would hand out nothing), and a PostgreSQL server that does not answer is given up on
+    // sooner. Fails with Sql::unavailableError() while the database cannot be reached.
+    static Result<std::unique_ptr<Database>> reopen(const DatabaseUrl &url);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -44,7 +49,9 @@ public:
 private:
     friend class Transaction;
     Database(DatabaseUrl url, QString connectionName);
-    Status configure();
+    enum class Mode { Fresh, Reopen };
+    static Result<std::unique_ptr<Database>> openWith(const DatabaseUrl &url, Migrate migrate, Mode mode);
+    Status configure(Mode mode);
 
     DatabaseUrl m_url;
     QString m_connectionName;

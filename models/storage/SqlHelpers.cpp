@@ -2,24 +2,81 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlError>
 
 Q_LOGGING_CATEGORY(lcSql, "pooldesk.storage.sql")
 
 namespace PoolDesk::Sql {
 
+namespace {
+
+Error fromSqlError(const QSqlError &error, const QSqlDriver *driver, const QString &statement) {
+    if (isConnectionLost(error, driver)) {
+        qCWarning(lcSql).noquote() << "database connection lost:" << error.nativeErrorCode() << error.text();
+        return unavailableError(error.nativeErrorCode());
+    }
+    if (!statement.isEmpty())
+        qCWarning(lcSql) << "statement failed:" << statement << error.text();
+    Error failure =
+        makeError(Error::Code::Storage,
+                  QCoreApplication::translate("Sql", "The database reported an error: %1").arg(error.text()));
+    failure.nativeCode = error.nativeErrorCode();
+    return failure;
+}
+
+// SQLite's primary result codes (the low byte of an extended code) that mean the file itself
+// cannot be used: SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB.
+bool isSqliteFileError(const QString &code) {
+    bool ok = false;
+    const int primary = code.toInt(&ok) & 0xff;
+    return ok && (primary == 10 || primary == 14 || primary == 26);
+}
+
+} // namespace
+
+Error unavailableError(const QString &nativeCode) {
+    Error failure =
+        makeError(Error::Code::Unavailable,
+                  QCoreApplication::translate("Sql", "The pool database cannot be reached right now. Try "
+                                                     "again in a few seconds; if this goes on, check that "
+                                                     "the database server is running and reachable."),
+                  DatabaseUnavailable);
+    failure.nativeCode = nativeCode;
+    return failure;
+}
+
+bool isConnectionLost(const QSqlError &error, const QSqlDriver *driver) {
+    if (!driver)
+        return false;
+    // Once the driver has seen the connection break it refuses statements itself ("database not
+    // open"), with no error of the server's to go by.
+    if (!driver->isOpen())
+        return true;
+    if (error.type() == QSqlError::NoError)
+        return false;
+    const QString code = error.nativeErrorCode();
+    switch (driver->dbmsType()) {
+    case QSqlDriver::PostgreSQL:
+        if (code.startsWith(QLatin1String("08")) || code == QLatin1String("57P01") ||
+            code == QLatin1String("57P02") || code == QLatin1String("57P03"))
+            return true;
+        // libpq reports a dead connection in its own words, without a SQLSTATE; the driver's
+        // isOpen() is libpq's connection status.
+        return code.isEmpty() && !driver->isOpen();
+    case QSqlDriver::SQLite:
+        return isSqliteFileError(code);
+    default:
+        return false;
+    }
+}
+
 Error storageError(const QSqlQuery &query) {
-    const QSqlError error = query.lastError();
-    qCWarning(lcSql) << "statement failed:" << query.lastQuery() << error.text();
-    return makeError(
-        Error::Code::Storage,
-        QCoreApplication::translate("Sql", "The database reported an error: %1").arg(error.text()));
+    return fromSqlError(query.lastError(), query.driver(), query.lastQuery());
 }
 
 Error storageError(const QSqlDatabase &db) {
-    return makeError(
-        Error::Code::Storage,
-        QCoreApplication::translate("Sql", "The database reported an error: %1").arg(db.lastError().text()));
+    return fromSqlError(db.lastError(), db.driver(), {});
 }
 
 bool isUniqueViolation(const QSqlQuery &query) {

@@ -1,6 +1,7 @@
 #include "storage/WalCheckpointer.h"
 
 #include "storage/Database.h"
+#include "storage/ReconnectingDatabase.h"
 #include "storage/SqlHelpers.h"
 
 #include <QLoggingCategory>
@@ -30,12 +31,12 @@ public:
             qCWarning(lcCheckpoint) << "cannot open the database for checkpoints:" << opened.error().message;
             return;
         }
-        m_db = std::move(opened).value();
+        m_db = std::make_unique<ReconnectingDatabase>(std::move(opened).value());
         m_timer.start();
     }
     void end() {
         m_timer.stop();
-        if (m_db)
+        if (m_db && !m_db->isLost())
             checkpoint();
         m_db.reset();
     }
@@ -43,10 +44,14 @@ public:
 private:
     // The log's length in frames after the checkpoint, or -1.
     int run(const char *mode) {
-        auto done = Sql::exec(m_db->connection(),
+        // A file that became unreadable: the connection is opened again at a later checkpoint.
+        if (!m_db->tryReopen())
+            return -1;
+        auto done = Sql::exec(m_db->get()->connection(),
                               QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(QLatin1String(mode)));
         if (!done) {
-            qCWarning(lcCheckpoint) << "checkpoint failed:" << done.error().message;
+            if (!m_db->noteFailure(done.error()))
+                qCWarning(lcCheckpoint) << "checkpoint failed:" << done.error().message;
             return -1;
         }
         return done.value().next() ? done.value().value(1).toInt() : -1;
@@ -69,7 +74,7 @@ private:
     QRecursiveMutex *m_writersGate;
     int m_restartFrames;
     QTimer m_timer;
-    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ReconnectingDatabase> m_db;
 };
 
 WalCheckpointer::WalCheckpointer(DatabaseUrl url, QRecursiveMutex *writersGate, int intervalMs,

@@ -2,6 +2,8 @@
 # Starts or stops a throwaway PostgreSQL cluster on 127.0.0.1 for the test suite.
 #   pg-cluster.sh start PORT     prints nothing; ready when it returns 0
 #   pg-cluster.sh stop PORT
+#   pg-cluster.sh pause PORT     a fast shutdown that keeps the data (a database restart, in tests)
+#   pg-cluster.sh resume PORT    starts the paused cluster again
 # The cluster lives in /tmp/pooldesk-pg-PORT and is wiped on every start. As root it runs as the
 # 'postgres' user (initdb refuses root). Durability is off: these databases are disposable.
 set -euo pipefail
@@ -16,6 +18,11 @@ fi
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+server_options="-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+run_server() {
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$server_options" start >/dev/null ||
+    { cat "$dir/server.log" >&2; exit 1; }
+}
 stop() {
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
@@ -29,9 +36,14 @@ case "$action" in
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    run_server
+    ;;
+  pause)
+    # "fast": sessions are ended with SQLSTATE 57P01, as in a real restart.
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null
+    ;;
+  resume)
+    run_server
     ;;
   stop)
     stop
@@ -44,7 +56,7 @@ case "$action" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop PORT" >&2
+    echo "usage: $0 start|stop|pause|resume PORT" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,98 @@
+#include "storage/ReconnectingDatabase.h"
+
+#include "storage/SqlHelpers.h"
+
+#include <QLoggingCategory>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <chrono>
+
+Q_LOGGING_CATEGORY(lcReconnect, "pooldesk.storage.reconnect")
+
+namespace PoolDesk {
+
+namespace {
+
+qint64 monotonicMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+ReconnectingDatabase::ReconnectingDatabase(std::unique_ptr<Database> opened, Setup setup)
+    : m_url(opened->url())
+    , m_setup(std::move(setup))
+    , m_db(std::move(opened)) {}
+
+ReconnectingDatabase::~ReconnectingDatabase() = default;
+
+bool ReconnectingDatabase::noteFailure(const Error &error) {
+    if (!m_db || !Sql::isConnectionLost(error))
+        return false;
+    markLost();
+    return true;
+}
+
+void ReconnectingDatabase::markLost() {
+    if (!m_db)
+        return;
+    qCWarning(lcReconnect).noquote() << "lost the connection to" << m_url.redacted() << "; opening it again";
+    m_db.reset();
+    m_lostSince = QDateTime::currentDateTimeUtc();
+    // The first attempt at once: a server that restarted (or dropped an idle connection) is
+    // usually back already.
+    m_backoffMs = FirstBackoffMs;
+    m_nextAttemptMs = 0;
+}
+
+bool ReconnectingDatabase::probe() {
+    if (!m_db)
+        return false;
+    // On SQLite the schema read starts a read transaction, which touches the file's locks.
+    const QString sql =
+        m_db->isSqlite() ? QStringLiteral("SELECT count(*) FROM sqlite_schema") : QStringLiteral("SELECT 1");
+    QSqlQuery query(m_db->connection());
+    if (query.exec(sql) && query.next())
+        return true;
+    const Error failure = Sql::storageError(query);
+    // A probe that fails for any reason means the connection cannot serve: open a new one.
+    if (!noteFailure(failure))
+        markLost();
+    return false;
+}
+
+bool ReconnectingDatabase::tryReopen() {
+    if (m_db)
+        return true;
+    const qint64 now = monotonicMs();
+    if (now < m_nextAttemptMs)
+        return false;
+    auto opened = Database::reopen(m_url);
+    if (opened && m_setup) {
+        if (auto prepared = m_setup(*opened.value()); !prepared)
+            opened = prepared.error();
+    }
+    if (!opened) {
+        m_nextAttemptMs = now + m_backoffMs;
+        m_backoffMs = std::min(m_backoffMs * 2, MaxBackoffMs);
+        return false;
+    }
+    m_db = std::move(opened).value();
+    ++m_generation;
+    qCInfo(lcReconnect).noquote() << "connected again to" << m_url.redacted() << "after"
+                                  << m_lostSince.msecsTo(QDateTime::currentDateTimeUtc()) << "ms";
+    m_lostSince = QDateTime();
+    m_backoffMs = FirstBackoffMs;
+    return true;
+}
+
+qint64 ReconnectingDatabase::msUntilNextAttempt() const {
+    if (m_db)
+        return 0;
+    return std::max<qint64>(0, m_nextAttemptMs - monotonicMs());
+}
+
+} // namespace PoolDesk
