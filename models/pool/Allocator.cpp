@@ -1,6 +1,7 @@
 #include "pool/Allocator.h"
 
 #include "domain/Clock.h"
+#include "domain/Identifiers.h"
 #include "pool/NumberProvisioner.h"
 #include "pool/Tariffs.h"
 #include "storage/AuditLog.h"
@@ -344,14 +345,16 @@ Result<Allocation> Allocator::allocateOnce(const AllocationRequest &request) {
     normalized.session = request.session.trimmed();
     normalized.operatorId = request.operatorId.trimmed();
     normalized.company = request.company.trimmed();
-    if (normalized.session.isEmpty() || normalized.session.size() > 200)
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate("Allocator", "A session ID of 1 to 200 characters is required."));
-    if (normalized.operatorId.isEmpty() || normalized.operatorId.size() > 200)
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate("Allocator", "An operator ID of 1 to 200 characters is required."));
+    if (!Identifiers::isValidSession(normalized.session))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "Allocator", "A session ID must be 1 to 200 characters, each an ASCII "
+                                          "letter or digit or one of - _ . : @ + = ~"));
+    if (!Identifiers::isValidName(normalized.operatorId))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Allocator",
+                                                     "An operator ID must be 1 to 200 characters of text "
+                                                     "without control or invisible formatting characters."));
     if (normalized.company.isEmpty())
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate("Allocator", "A company name is required."));
@@ -501,9 +504,7 @@ Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request
 // PostgreSQL breaks a lock cycle between concurrent transactions by aborting one of them; that
 // one has changed nothing and is simply run again.
 static bool isDeadlock(const Error &error) {
-    return error.code == Error::Code::Storage &&
-           (error.message.contains(QLatin1String("40P01")) ||
-            error.message.contains(QLatin1String("deadlock detected"), Qt::CaseInsensitive));
+    return error.code == Error::Code::Storage && error.nativeCode == QLatin1String("40P01");
 }
 
 constexpr int DeadlockAttempts = 5;
