@@ -1,8 +1,12 @@
 #include "service/ApiExecutor.h"
 
 #include "storage/Database.h"
+#include "storage/ReconnectingDatabase.h"
 
 #include <QCoreApplication>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace PoolDesk {
 
@@ -17,19 +21,25 @@ public:
         auto opened = Database::open(m_url, Database::Migrate::No);
         if (!opened)
             return opened.error();
-        m_db = std::move(opened).value();
-        // Commits stay short: the log is copied back by the service's checkpointer thread.
-        if (auto deferred = m_db->deferCheckpoints(); !deferred)
-            return deferred.error();
-        m_api = std::make_unique<ServiceApi>(*m_db, m_shared);
+        if (auto prepared = prepareConnection(*opened.value()); !prepared)
+            return prepared.error();
+        m_link = std::make_unique<ReconnectingDatabase>(std::move(opened).value(), &prepareConnection);
+        m_api = std::make_unique<ServiceApi>(*m_link->get(), m_shared);
+        m_restoreTimer = new QTimer(this);
+        m_restoreTimer->setSingleShot(true);
+        connect(m_restoreTimer, &QTimer::timeout, this, [this] { restore(); });
         return success();
     }
     void close() {
+        if (m_restoreTimer)
+            m_restoreTimer->stop();
+        if (!m_api && m_link)
+            m_shared.databaseHealth.restored(objectName()); // a stopped thread is not one without
         m_api.reset();
-        m_db.reset();
+        m_link.reset();
     }
     QList<ApiResponse> run(const QList<ApiRequest> &requests) {
-        if (!m_api) {
+        if (!m_link) {
             QList<ApiResponse> refused;
             for (qsizetype i = 0; i < requests.size(); ++i)
                 refused.append(ServiceApi::error(
@@ -37,14 +47,75 @@ public:
                     QCoreApplication::translate("ApiExecutor", "The service is stopping. Try again.")));
             return refused;
         }
-        return m_api->handleBatch(requests);
+        if (!restore())
+            return answerWithoutDatabase(requests);
+        QList<ApiResponse> responses = m_api->handleBatch(requests);
+        QList<qsizetype> failed;
+        for (qsizetype i = 0; i < responses.size(); ++i) {
+            if (responses.at(i).databaseLost)
+                failed.append(i);
+        }
+        if (failed.isEmpty())
+            return responses;
+        connectionLost();
+        // Often only this connection is gone (the server restarted, or dropped it while idle) and a
+        // new one works at once: answer the failed requests on it. Every request of the API is
+        // idempotent by its session, so one that did commit before the connection broke is
+        // answered as resumed or already released, and nothing is counted twice.
+        if (!restore())
+            return responses;
+        QList<ApiRequest> again;
+        for (const qsizetype i : std::as_const(failed))
+            again.append(requests.at(i));
+        const QList<ApiResponse> retried = m_api->handleBatch(again);
+        for (qsizetype k = 0; k < failed.size() && k < retried.size(); ++k)
+            responses[failed.at(k)] = retried.at(k);
+        if (std::any_of(retried.cbegin(), retried.cend(),
+                        [](const ApiResponse &r) { return r.databaseLost; }))
+            connectionLost();
+        return responses;
     }
 
 private:
+    // Commits stay short: the log is copied back by the service's checkpointer thread.
+    static Status prepareConnection(Database &db) { return db.deferCheckpoints(); }
+
+    void connectionLost() {
+        m_api.reset(); // before the connection it was built on
+        m_link->markLost();
+        m_shared.databaseHealth.lost(objectName());
+        scheduleRestore();
+    }
+    // Reopens a lost connection when the backoff allows; true when there is an API to answer with.
+    bool restore() {
+        if (m_api)
+            return true;
+        if (!m_link || !m_link->tryReopen()) {
+            scheduleRestore();
+            return false;
+        }
+        m_api = std::make_unique<ServiceApi>(*m_link->get(), m_shared);
+        m_shared.databaseHealth.restored(objectName());
+        return true;
+    }
+    // Also without requests: /readyz turns ready again as soon as the database is back.
+    void scheduleRestore() {
+        if (m_link && m_restoreTimer && !m_restoreTimer->isActive())
+            m_restoreTimer->start(int(std::max<qint64>(1, m_link->msUntilNextAttempt())));
+    }
+    QList<ApiResponse> answerWithoutDatabase(const QList<ApiRequest> &requests) {
+        QList<ApiResponse> responses;
+        responses.reserve(requests.size());
+        for (const ApiRequest &request : requests)
+            responses.append(ServiceApi::withoutDatabase(request, m_shared));
+        return responses;
+    }
+
     DatabaseUrl m_url;
     ServiceShared &m_shared;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ServiceApi> m_api;
+    std::unique_ptr<ReconnectingDatabase> m_link;
+    std::unique_ptr<ServiceApi> m_api; // null while the connection is lost
+    QTimer *m_restoreTimer = nullptr;  // child: lives in the executor's thread
 };
 
 ApiExecutor::ApiExecutor(DatabaseUrl url, ServiceShared &shared, QObject *parent)
@@ -60,6 +131,7 @@ Status ApiExecutor::start(const QString &name) {
     if (m_engine)
         return success();
     m_engine = new Engine(m_url, m_shared);
+    m_engine->setObjectName(name); // how DatabaseHealth names this thread's connection
     m_engine->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_engine, &QObject::deleteLater);
     m_thread.setObjectName(name);

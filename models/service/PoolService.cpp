@@ -10,6 +10,7 @@
 #include "service/WebhookCredentials.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
+#include "storage/ReconnectingDatabase.h"
 #include "storage/WalCheckpointer.h"
 #include "twilio/AutoscaleScheduler.h"
 #include "twilio/TwilioClient.h"
@@ -19,6 +20,8 @@
 #include <QNetworkAccessManager>
 #include <QTcpServer>
 #include <QThread>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -75,6 +78,11 @@ PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhook
     m_shared->webhooks = webhooks;
     m_shared->rateLimiter.setDefaults(m_config.rateLimit);
     connect(&m_reapTimer, &QTimer::timeout, this, &PoolService::reap);
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+        if (restoreReaper())
+            reap(); // leases that ran out while the database was away
+    });
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcPoolService) << "connections still busy after" << m_config.shutdownTimeoutMs
@@ -100,9 +108,9 @@ Status PoolService::start() {
     auto opened = Database::open(m_config.databaseUrl, Database::Migrate::Yes);
     if (!opened)
         return opened.error();
-    m_db = std::move(opened.value());
-    m_reaperApi = std::make_unique<ServiceApi>(*m_db, *m_shared);
-    if (m_db->isSqlite()) {
+    m_db = std::make_unique<ReconnectingDatabase>(std::move(opened.value()));
+    m_reaperApi = std::make_unique<ServiceApi>(*m_db->get(), *m_shared);
+    if (m_db->get()->isSqlite()) {
         m_checkpointer = std::make_unique<WalCheckpointer>(m_db->url(), &m_shared->sqliteWriteGate);
         m_checkpointer->start();
     }
@@ -116,7 +124,8 @@ Status PoolService::start() {
     // The workers accept on their own copies of the socket; this one only holds the address.
     m_listener->pauseAccepting();
 
-    const int threads = m_config.threads > 0 ? m_config.threads : (m_db->isSqlite() ? 1 : 4);
+    const bool sqlite = m_db->url().engine == DatabaseUrl::Engine::Sqlite;
+    const int threads = m_config.threads > 0 ? m_config.threads : (sqlite ? 1 : 4);
     for (int i = 0; i < threads; ++i) {
         const int descriptor = ::dup(int(m_listener->socketDescriptor()));
         if (descriptor < 0)
@@ -163,19 +172,65 @@ quint16 PoolService::port() const {
 }
 
 void PoolService::reap() {
-    if (!m_reaperApi)
+    if (!restoreReaper())
         return;
     auto reaped = m_reaperApi->reapExpired();
-    if (!reaped)
+    if (reaped)
+        return;
+    if (m_db->noteFailure(reaped.error()))
+        reaperConnectionLost();
+    else
         qCWarning(lcPoolService) << "cannot free expired leases:" << reaped.error().message;
 }
 
+namespace {
+const QString ReaperPart = QStringLiteral("reaper");
+} // namespace
+
+void PoolService::reaperConnectionLost() {
+    m_reaperApi.reset();
+    m_shared->databaseHealth.lost(ReaperPart);
+    restoreReaper(); // at once (a restarted server is often back), else on the timer
+}
+
+bool PoolService::restoreReaper() {
+    if (m_reaperApi)
+        return true;
+    if (!m_db || m_stopping)
+        return false;
+    if (!m_db->tryReopen()) {
+        if (!m_reconnectTimer.isActive())
+            m_reconnectTimer.start(int(std::max<qint64>(1, m_db->msUntilNextAttempt())));
+        return false;
+    }
+    m_reaperApi = std::make_unique<ServiceApi>(*m_db->get(), *m_shared);
+    m_shared->databaseHealth.restored(ReaperPart);
+    return true;
+}
+
+Database *PoolService::autoscaleDatabase() {
+    if (!m_autoscaleDb)
+        return nullptr;
+    // Not part of the readiness: requests are served without it, and it is looked at only every
+    // few minutes.
+    if (!m_autoscaleDb->isLost())
+        m_autoscaleDb->probe();
+    m_autoscaleDb->tryReopen();
+    return m_autoscaleDb->get();
+}
+
 void PoolService::startAutoscale() {
-    auto profile = Environments(*m_db).find(m_config.environment);
+    auto profile = Environments(*m_db->get()).find(m_config.environment);
     if (!profile) {
         qCWarning(lcPoolService).noquote() << "auto-scaling is off:" << profile.error().message;
         return;
     }
+    auto opened = Database::open(m_db->url(), Database::Migrate::No);
+    if (!opened) {
+        qCWarning(lcPoolService).noquote() << "auto-scaling is off:" << opened.error().message;
+        return;
+    }
+    m_autoscaleDb = std::make_unique<ReconnectingDatabase>(std::move(opened).value());
     m_secrets = new SecretStore(this);
     m_secrets->setTimeout(5000);
     m_network = new QNetworkAccessManager(this);
@@ -196,9 +251,9 @@ void PoolService::startAutoscale() {
             options.environments = {m_config.environment};
             m_autoscale = new Twilio::AutoscaleScheduler(
                 [this, effective](const QString &environment) -> std::optional<Twilio::OperationContext> {
-                    if (environment != m_config.environment || !m_db)
+                    if (environment != m_config.environment)
                         return std::nullopt;
-                    return Twilio::OperationContext{m_db.get(), m_twilio, effective,
+                    return Twilio::OperationContext{autoscaleDatabase(), m_twilio, effective,
                                                     Actor::policy(QStringLiteral("autoscale"))};
                 },
                 options, nullptr, this);
@@ -215,6 +270,7 @@ void PoolService::shutdown() {
         return;
     m_stopping = true;
     m_reapTimer.stop();
+    m_reconnectTimer.stop();
     if (m_autoscale)
         m_autoscale->stop();
     if (m_listener)
@@ -250,6 +306,7 @@ void PoolService::finishShutdown() {
     m_threads.clear();
     m_reaperApi.reset();
     m_checkpointer.reset(); // a last checkpoint, after the last commit
+    m_autoscaleDb.reset();
     m_db.reset();
     qCInfo(lcPoolService) << "stopped";
     emit stopped();

@@ -19,6 +19,7 @@ namespace PoolDesk {
 
 class AccessLog;
 class Database;
+class ReconnectingDatabase;
 class SecretStore;
 class WalCheckpointer;
 namespace Twilio {
@@ -53,6 +54,12 @@ signals:
 private:
     class Worker;
     void reap();
+    // The reaper's connection (this thread's): true when it is open and the reaper built on it.
+    bool restoreReaper();
+    void reaperConnectionLost();
+    // The auto-scaler's connection, checked (and opened again) only between its passes, when no
+    // operation holds it.
+    Database *autoscaleDatabase();
     void startAutoscale();
     void workerDrained();
     void finishShutdown();
@@ -60,8 +67,10 @@ private:
     ServiceConfig m_config;
     std::unique_ptr<ServiceShared> m_shared;
     std::unique_ptr<AccessLog> m_accessLog;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ServiceApi> m_reaperApi;
+    std::unique_ptr<ReconnectingDatabase> m_db; // the reaper's
+    std::unique_ptr<ServiceApi> m_reaperApi;    // null while m_db is lost
+    QTimer m_reconnectTimer;
+    std::unique_ptr<ReconnectingDatabase> m_autoscaleDb;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
     QTcpServer *m_listener = nullptr;
     QList<Worker *> m_workers;

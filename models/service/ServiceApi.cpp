@@ -1,6 +1,7 @@
 #include "service/ServiceApi.h"
 
 #include "domain/Clock.h"
+#include "domain/Identifiers.h"
 #include "domain/PhoneNumber.h"
 #include "pool/Allocator.h"
 #include "pool/PoolStatus.h"
@@ -17,6 +18,7 @@
 #include <QJsonParseError>
 #include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QStringDecoder>
 #include <QUrl>
 
 #include <cmath>
@@ -35,6 +37,7 @@ const QString Renew = QStringLiteral("renew");
 const QString Call = QStringLiteral("call");
 const QString Pool = QStringLiteral("pool");
 const QString Health = QStringLiteral("healthz");
+const QString Ready = QStringLiteral("readyz");
 const QString Metrics = QStringLiteral("metrics");
 const QString TwilioStatus = QStringLiteral("twilio_status");
 const QString Unknown = QStringLiteral("unknown");
@@ -137,7 +140,12 @@ public:
             return {};
         }
         const QString result = value.toString().trimmed();
-        if (required && result.isEmpty())
+        if (!Identifiers::isCleanText(result))
+            fail(name,
+                 QCoreApplication::translate(
+                     "ServiceApi", "The field \"%1\" must be valid UTF-8 text without control characters.")
+                     .arg(name));
+        else if (required && result.isEmpty())
             fail(name,
                  QCoreApplication::translate("ServiceApi", "The field \"%1\" must not be empty.").arg(name));
         else if (result.size() > maxLength)
@@ -145,12 +153,35 @@ public:
                  QCoreApplication::translate("ServiceApi", "The field \"%1\" is longer than %2 characters.")
                      .arg(name)
                      .arg(maxLength));
-        else if (std::any_of(result.cbegin(), result.cend(),
-                             [](QChar c) { return c.category() == QChar::Other_Control; }))
-            fail(name,
-                 QCoreApplication::translate("ServiceApi", "The field \"%1\" contains control characters.")
-                     .arg(name));
         return result;
+    }
+
+    // A session ID (Identifiers::isValidSession).
+    QString session(QLatin1String name) {
+        const QString result = text(name, true, Identifiers::MaxLength);
+        if (m_problem.isEmpty() && !Identifiers::isValidSession(result))
+            fail(name, sessionRule(name));
+        return result;
+    }
+
+    // An operator ID or another chosen name (Identifiers::isValidName).
+    QString name(QLatin1String name) {
+        const QString result = text(name, true, Identifiers::MaxLength);
+        if (m_problem.isEmpty() && !Identifiers::isValidName(result))
+            fail(name, QCoreApplication::translate(
+                           "ServiceApi", "The field \"%1\" must be 1 to %2 characters of text without "
+                                         "control or invisible formatting characters.")
+                           .arg(name)
+                           .arg(Identifiers::MaxLength));
+        return result;
+    }
+
+    static QString sessionRule(const QString &name) {
+        return QCoreApplication::translate(
+                   "ServiceApi", "The field \"%1\" must be 1 to %2 characters, each an ASCII letter or "
+                                 "digit or one of - _ . : @ + = ~")
+            .arg(name)
+            .arg(Identifiers::MaxLength);
     }
 
     std::optional<qint64> integer(QLatin1String name, bool required, qint64 minimum, qint64 maximum) {
@@ -226,12 +257,12 @@ std::optional<QJsonObject> parseBody(const QByteArray &body, bool emptyAllowed, 
     return document.object();
 }
 
-// A session ID taken from the path: percent-decoded, 1 to 200 characters, no control characters.
+// A session ID taken from the path: percent-decoded bytes that are valid UTF-8 and a valid session
+// ID (Identifiers::isValidSession).
 std::optional<QString> sessionFromSegment(const QByteArray &segment) {
-    const QString session = QUrl::fromPercentEncoding(segment);
-    if (session.isEmpty() || session.size() > 200 || session.trimmed() != session ||
-        std::any_of(session.cbegin(), session.cend(),
-                    [](QChar c) { return c.category() == QChar::Other_Control; }))
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString session = utf8(QByteArray::fromPercentEncoding(segment));
+    if (utf8.hasError() || !Identifiers::isValidSession(session))
         return std::nullopt;
     return session;
 }
@@ -267,7 +298,20 @@ ApiResponse ServiceApi::error(int status, const QString &code, const QString &me
     return response;
 }
 
+ApiResponse ServiceApi::databaseUnavailable() {
+    ApiResponse response = error(503, QString(Sql::DatabaseUnavailable), Sql::unavailableError().message,
+                                 {{QStringLiteral("retry_after_seconds"), RetryAfterUnavailableSecs}});
+    response.headers.append(
+        {QByteArrayLiteral("Retry-After"), QByteArray::number(RetryAfterUnavailableSecs)});
+    return response;
+}
+
 ApiResponse ServiceApi::fromError(const Error &failure) {
+    if (Sql::isConnectionLost(failure)) {
+        ApiResponse response = databaseUnavailable();
+        response.databaseLost = true;
+        return response;
+    }
     switch (failure.code) {
     case Error::Code::Refused: {
         m_shared.metrics.recordRefusal(failure.reason);
@@ -294,8 +338,14 @@ ApiResponse ServiceApi::fromError(const Error &failure) {
     case Error::Code::Unavailable:
         break;
     }
+    // The driver's words stay in the log: a client learns nothing about the service's insides.
     qCWarning(lcServiceApi) << "request failed:" << failure.message;
-    return error(503, QStringLiteral("unavailable"), failure.message);
+    ApiResponse response = error(
+        503, QStringLiteral("unavailable"),
+        QCoreApplication::translate("ServiceApi", "The pool service could not complete the request. Try "
+                                                  "again; if it keeps failing, its log says why."));
+    response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+    return response;
 }
 
 ApiResponse ServiceApi::handle(const ApiRequest &request) {
@@ -313,7 +363,10 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     const bool post = request.method == "POST";
 
     if (request.path == "/healthz") {
-        return get ? healthz() : methodNotAllowed(Route::Health, "GET");
+        return get ? healthz(m_shared) : methodNotAllowed(Route::Health, "GET");
+    }
+    if (request.path == "/readyz") {
+        return get ? readyz() : methodNotAllowed(Route::Ready, "GET");
     }
     if (request.path == "/metrics") {
         return get ? metrics() : methodNotAllowed(Route::Metrics, "GET");
@@ -347,10 +400,8 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
         const auto parsed = sessionFromSegment(parts.at(3));
         if (!parsed) {
             ApiResponse response =
-                error(400, QStringLiteral("invalid_session"),
-                      QCoreApplication::translate(
-                          "ServiceApi", "The session ID in the path must be 1 to 200 characters without "
-                                        "control characters or surrounding spaces."));
+                error(400, QStringLiteral("invalid_field"), Fields::sessionRule(QStringLiteral("session")),
+                      {{QStringLiteral("field"), QStringLiteral("session")}});
             response.route = Route::Unknown;
             return response;
         }
@@ -550,8 +601,8 @@ ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller
                       QLatin1String("ttl_seconds")});
     AllocationRequest allocation;
     allocation.company = fields.text(QLatin1String("company"), true, 200);
-    allocation.operatorId = fields.text(QLatin1String("operator"), true, 200);
-    allocation.session = fields.text(QLatin1String("session"), true, 200);
+    allocation.operatorId = fields.name(QLatin1String("operator"));
+    allocation.session = fields.session(QLatin1String("session"));
     if (const auto ttl = fields.integer(QLatin1String("ttl_seconds"), false, 1, MaxLeaseSeconds))
         allocation.ttlSeconds = int(*ttl);
     if (!fields.ok())
@@ -717,12 +768,59 @@ ApiResponse ServiceApi::pool(const Caller &caller) {
                       {QStringLiteral("companies"), companies}});
 }
 
-ApiResponse ServiceApi::healthz() {
+ApiResponse ServiceApi::healthz(const ServiceShared &shared) {
     ApiResponse response;
     response.route = Route::Health;
-    response.body = QByteArrayLiteral("{\"status\":\"ok\",\"environment\":\"") +
-                    m_shared.environment.toUtf8() + QByteArrayLiteral("\",\"uptime_seconds\":") +
-                    QByteArray::number(m_shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())) + '}';
+    response.body = QByteArrayLiteral("{\"status\":\"ok\",\"environment\":\"") + shared.environment.toUtf8() +
+                    QByteArrayLiteral("\",\"uptime_seconds\":") +
+                    QByteArray::number(shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())) + '}';
+    return response;
+}
+
+ApiResponse ServiceApi::readiness(const ServiceShared &shared) {
+    ApiResponse response;
+    if (shared.databaseHealth.ready()) {
+        response = json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
+                              {QStringLiteral("environment"), shared.environment}});
+    } else {
+        response = databaseUnavailable();
+        QJsonObject body = QJsonDocument::fromJson(response.body).object();
+        body.insert(QStringLiteral("status"), QStringLiteral("unavailable"));
+        const QDateTime since = shared.databaseHealth.unavailableSince();
+        if (since.isValid())
+            body.insert(QStringLiteral("database_unavailable_since"), isoUtc(since));
+        response.body = toJson(body);
+    }
+    response.route = Route::Ready;
+    return response;
+}
+
+ApiResponse ServiceApi::readyz() {
+    // Ready means this thread's connection answers now, not only that nobody noticed a loss yet.
+    auto answered = Sql::exec(m_db.connection(), QStringLiteral("SELECT 1"));
+    if (!answered) {
+        ApiResponse response = fromError(answered.error());
+        response.route = Route::Ready;
+        return response;
+    }
+    return readiness(m_shared);
+}
+
+ApiResponse ServiceApi::withoutDatabase(const ApiRequest &request, ServiceShared &shared) {
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    if (get && request.path == "/healthz")
+        return healthz(shared);
+    if (get && request.path == "/readyz")
+        return readiness(shared);
+    if (get && request.path == "/metrics") {
+        ApiResponse response;
+        response.route = Route::Metrics;
+        response.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+        response.body = shared.metrics.render(nullptr) + shared.databaseHealth.renderMetrics();
+        return response;
+    }
+    ApiResponse response = databaseUnavailable();
+    response.route = Route::Unknown;
     return response;
 }
 
@@ -732,8 +830,10 @@ ApiResponse ServiceApi::metrics() {
         qCWarning(lcServiceApi) << "cannot read the pool for the metrics:" << snapshot.error().message;
     ApiResponse response;
     response.route = Route::Metrics;
+    response.databaseLost = !snapshot && Sql::isConnectionLost(snapshot.error());
     response.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
-    response.body = m_shared.metrics.render(snapshot ? &snapshot.value() : nullptr);
+    response.body = m_shared.metrics.render(snapshot ? &snapshot.value() : nullptr) +
+                    m_shared.databaseHealth.renderMetrics();
     return response;
 }
 

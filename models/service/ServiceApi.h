@@ -2,6 +2,7 @@
 
 #include "domain/Result.h"
 #include "security/RateLimiter.h"
+#include "service/DatabaseHealth.h"
 #include "service/ServiceMetrics.h"
 
 #include <QByteArray>
@@ -29,6 +30,7 @@ struct ServiceShared {
     const WebhookCredentials *webhooks = nullptr; // not owned; may be null (callbacks refused)
     RateLimiter rateLimiter;
     ServiceMetrics metrics;
+    DatabaseHealth databaseHealth;
     // On SQLite, writers in this process take turns here instead of meeting SQLite's busy
     // handler, which sleeps for milliseconds at a time. Recursive: a group commit holds it for
     // the whole batch while each request in it takes it again.
@@ -57,6 +59,9 @@ struct ApiResponse {
     qint64 keyId = 0;
     QString company;
     QString reason;
+    // The request failed because the database connection is lost: the thread's connection is to
+    // be opened again (see ApiExecutor).
+    bool databaseLost = false;
 };
 
 // The pool service's HTTP API, transport aside: one object per thread and database connection.
@@ -84,6 +89,11 @@ public:
 
     static ApiResponse error(int status, const QString &code, const QString &message,
                              const QJsonObject &extra = {});
+    // How requests are answered while this thread has no database connection: /healthz and
+    // /metrics as usual, /readyz and everything else 503 with Retry-After.
+    static ApiResponse withoutDatabase(const ApiRequest &request, ServiceShared &shared);
+    // Seconds a client is told to wait (Retry-After) while the database is unreachable.
+    static constexpr int RetryAfterUnavailableSecs = 2;
 
 private:
     struct Caller {
@@ -98,7 +108,10 @@ private:
     ApiResponse renew(const ApiRequest &request, const Caller &caller, const QString &session);
     ApiResponse attachCall(const ApiRequest &request, const Caller &caller, const QString &session);
     ApiResponse pool(const Caller &caller);
-    ApiResponse healthz();
+    static ApiResponse healthz(const ServiceShared &shared);
+    static ApiResponse readiness(const ServiceShared &shared);
+    static ApiResponse databaseUnavailable();
+    ApiResponse readyz();
     ApiResponse metrics();
     ApiResponse twilioStatus(const ApiRequest &request);
     // Scoped keys may act only on their company's sessions: an answer when this one is not theirs.

@@ -53,7 +53,13 @@ void AutoscaleScheduler::runEnvironment(const QString &environment) {
     AutoscalePass pass;
     pass.environment = environment;
     auto context = m_provider(environment);
-    if (!context || !context->db || !context->client) {
+    if (context && !context->db) {
+        pass.ok = false;
+        pass.error = QCoreApplication::translate(
+            "AutoScaler", "The pool database cannot be reached; auto-scaling tries again at the next check.");
+        return done(pass);
+    }
+    if (!context || !context->client) {
         pass.ok = false;
         pass.error =
             QCoreApplication::translate("AutoScaler", "The %1 environment has no usable Twilio credentials: "

@@ -291,7 +291,10 @@ void TestServiceApi::badInputChangesNothing() {
         Headers headers;
         int status;
         QString code;
+        QString field = {}; // the field an invalid_field error names
     };
+    const QByteArray longSession =
+        "{\"company\":\"Acme\",\"operator\":\"o\",\"session\":\"" + QByteArray(201, 's') + "\"}";
     const QList<Case> cases = {
         {"malformed JSON", "POST", "/v1/allocations", "{\"company\": \"Acme\",", json, 400,
          QStringLiteral("invalid_json")},
@@ -331,7 +334,28 @@ void TestServiceApi::badInputChangesNothing() {
         {"wrong method", "GET", "/v1/allocations", "", json, 405, QStringLiteral("method_not_allowed")},
         {"unknown path", "GET", "/v2/things", "", json, 404, QStringLiteral("not_found")},
         {"control character in session", "DELETE", "/v1/allocations/a%01b",
-         "{\"duration_seconds\":5,\"direction\":\"outbound\"}", json, 400, QStringLiteral("invalid_session")},
+         "{\"duration_seconds\":5,\"direction\":\"outbound\"}", json, 400, QStringLiteral("invalid_field"),
+         QStringLiteral("session")},
+        {"invalid UTF-8 in the path's session", "DELETE", "/v1/allocations/%ff%fe",
+         "{\"duration_seconds\":5,\"direction\":\"outbound\"}", json, 400, QStringLiteral("invalid_field"),
+         QStringLiteral("session")},
+        {"lone surrogate in session", "POST", "/v1/allocations",
+         "{\"company\":\"Acme\",\"operator\":\"o\",\"session\":\"\\udfff\"}", json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("session")},
+        {"space inside session", "POST", "/v1/allocations",
+         "{\"company\":\"Acme\",\"operator\":\"o\",\"session\":\"a b\"}", json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("session")},
+        {"session of 201 characters", "POST", "/v1/allocations", longSession, json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("session")},
+        {"lone surrogate in operator", "POST", "/v1/allocations",
+         "{\"company\":\"Acme\",\"operator\":\"\\ud800x\",\"session\":\"x1\"}", json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("operator")},
+        {"right-to-left override in operator", "POST", "/v1/allocations",
+         "{\"company\":\"Acme\",\"operator\":\"op\\u202e1\",\"session\":\"x1\"}", json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("operator")},
+        {"lone surrogate in company", "POST", "/v1/allocations",
+         "{\"company\":\"\\udc00\",\"operator\":\"o\",\"session\":\"x1\"}", json, 400,
+         QStringLiteral("invalid_field"), QStringLiteral("company")},
     };
     for (const Case &c : cases) {
         const HttpReply reply = http(port, c.method, c.path, c.body, c.headers);
@@ -340,6 +364,10 @@ void TestServiceApi::badInputChangesNothing() {
                                                           .arg(reply.status)
                                                           .arg(QString::fromUtf8(reply.body))));
         QVERIFY2(reply.errorCode() == c.code, c.name);
+        if (!c.field.isEmpty())
+            QVERIFY2(reply.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("field")) ==
+                         c.field,
+                     c.name);
         QVERIFY2(!reply.json()
                       .value(QStringLiteral("error"))
                       .toObject()

@@ -1,5 +1,6 @@
 // pooldesk-service --autoscale-every: the real service buys numbers under the threshold on its own,
 // through Twilio (an in-process fake server here), with the credentials from TWILIO_* variables.
+#include "PrivatePostgres.h"
 #include "ServiceTestSupport.h"
 #include "TestDatabases.h"
 #include "TwilioTestSupport.h"
@@ -20,7 +21,34 @@ class TestServiceAutoscale : public QObject {
 private slots:
     void buysUnderTheThreshold_data() { addEngineRows(); }
     void buysUnderTheThreshold();
+    void goesOnAfterTheDatabaseRestarted();
 };
+
+namespace {
+
+void offerNumbers(FakeTwilioServer &server) {
+    server.on(
+        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const FakeTwilioServer::Request &) {
+            QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}},
+                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550007")}},
+                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550008")}}};
+            return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
+        });
+}
+
+QStringList twilioEnvironment(const FakeTwilioServer &server) {
+    return {QStringLiteral("TWILIO_ACCOUNT_SID=") + TestAccountSid,
+            QStringLiteral("TWILIO_API_KEY=") + TestApiKey,
+            QStringLiteral("TWILIO_API_SECRET=") + TestApiSecret,
+            QStringLiteral("POOLDESK_TWILIO_BASE_URL=") + server.baseUrl().toString()};
+}
+
+int count(Database &db, const QString &sql) {
+    auto query = Sql::exec(db.connection(), sql);
+    return query && query.value().next() ? query.value().value(0).toInt() : -1;
+}
+
+} // namespace
 
 void TestServiceAutoscale::buysUnderTheThreshold() {
     QFETCH(QString, engine);
@@ -33,39 +61,66 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
     QVERIFY(Settings::set(db, admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
 
     FakeTwilioServer server;
-    server.on(
-        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const FakeTwilioServer::Request &) {
-            QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}},
-                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550007")}},
-                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550008")}}};
-            return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
-        });
+    offerNumbers(server);
     FakeTwilioAccount account; // buys, lists and releases the account's numbers
     account.install(server);
 
     ServiceProcess service;
     QVERIFY2(service.start(url, {QStringLiteral("--autoscale-every"), QStringLiteral("1")},
-                           {QStringLiteral("TWILIO_ACCOUNT_SID=") + TestAccountSid,
-                            QStringLiteral("TWILIO_API_KEY=") + TestApiKey,
-                            QStringLiteral("TWILIO_API_SECRET=") + TestApiSecret,
-                            QStringLiteral("POOLDESK_TWILIO_BASE_URL=") + server.baseUrl().toString()}),
+                           twilioEnvironment(server)),
              service.output().constData());
 
-    const auto count = [&](const QString &sql) {
-        auto query = Sql::exec(db.connection(), sql);
-        return query && query.value().next() ? query.value().value(0).toInt() : -1;
-    };
     // The test's event loop serves the fake Twilio while it waits.
     QTRY_COMPARE_WITH_TIMEOUT(
-        count(QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE environment = 'development'")), 2,
+        count(db, QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE environment = 'development'")), 2,
         30000);
-    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' AND actor = "
-                                  "'policy:autoscale'")),
-             2);
+    QCOMPARE(
+        count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' AND actor = "
+                                 "'policy:autoscale'")),
+        2);
     // At the maximum pool size it buys no more on later passes.
     QTest::qWait(2500);
     QCOMPARE(account.numbers.size(), 2);
     QCOMPARE(service.terminate(), 0);
+}
+
+// The auto-scaler's connection is checked before each pass: after PostgreSQL restarted, the next
+// pass buys again with no restart of the service.
+void TestServiceAutoscale::goesOnAfterTheDatabaseRestarted() {
+    PrivatePostgres postgres;
+    QVERIFY2(postgres.start(), qPrintable(postgres.error()));
+    const QString url = postgres.freshDatabaseUrl();
+    const Actor admin{QStringLiteral("user:test")};
+    {
+        auto opened = Database::open(url);
+        QVERIFY(opened);
+        QVERIFY(
+            Settings::set(*opened.value(), admin, SettingKeys::MinAvailableThreshold, QStringLiteral("2")));
+        QVERIFY(Settings::set(*opened.value(), admin, SettingKeys::MaxPoolSize, QStringLiteral("1")));
+    }
+    FakeTwilioServer server;
+    offerNumbers(server);
+    FakeTwilioAccount account;
+    account.install(server);
+    ServiceProcess service;
+    QVERIFY2(service.start(url, {QStringLiteral("--autoscale-every"), QStringLiteral("1")},
+                           twilioEnvironment(server)),
+             service.output().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(account.numbers.size(), 1, 30000);
+
+    QVERIFY2(postgres.pause(), qPrintable(postgres.error()));
+    QTest::qWait(3000); // passes fail meanwhile, and say why
+    QVERIFY2(postgres.resume(), qPrintable(postgres.error()));
+    auto opened = Database::open(url, Database::Migrate::No);
+    QVERIFY(opened);
+    QVERIFY(Settings::set(*opened.value(), admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
+    QTRY_COMPARE_WITH_TIMEOUT(account.numbers.size(), 2, 30000);
+    QCOMPARE(count(*opened.value(),
+                   QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' AND "
+                                  "actor = 'policy:autoscale'")),
+             2);
+    QCOMPARE(service.terminate(), 0);
+    QVERIFY2(service.output().contains("The pool database cannot be reached"), service.output().constData());
 }
 
 QTEST_GUILESS_MAIN(TestServiceAutoscale)
