@@ -61,6 +61,7 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(8, 8, 8, 4);
     m_banner = new MessageWidget(right);
+    m_banner->setObjectName(QStringLiteral("bannerMessageWidget"));
     rightLayout->addWidget(m_banner);
     m_pages = new QStackedWidget(right);
     m_pages->setObjectName(QStringLiteral("pagesStackedWidget"));
@@ -121,6 +122,16 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     connect(&m_workspace, &Workspace::environmentChanged, this, &MainWindow::updateEnvironmentIndicator);
     connect(&m_workspace, &Workspace::dataChanged, this, [this] {
         m_lastUpdate = QTime::currentTime();
+        updateLiveLabel();
+    });
+    connect(&m_workspace, &Workspace::databaseReachableChanged, this, [this](bool reachable) {
+        if (reachable)
+            showMessage(tr("Connected to the database again. The views show the pool as it is now."),
+                        MessageWidget::Type::Positive);
+        else
+            showMessage(tr("The connection to the database was lost. PoolDesk reconnects by itself; until "
+                           "then the views may be out of date and changes cannot be saved."),
+                        MessageWidget::Type::Warning);
         updateLiveLabel();
     });
     connect(&m_workspace.tasks(), &TaskRunner::busyChanged, this, [this](bool busy) {
@@ -340,6 +351,10 @@ void MainWindow::updateStatusBar() {
 }
 
 void MainWindow::updateLiveLabel() {
+    if (!m_workspace.isDatabaseReachable()) {
+        m_liveLabel->setText(tr("Reconnecting…"));
+        return;
+    }
     m_liveLabel->setText(m_lastUpdate.isValid()
                              ? tr("Updated %1").arg(QLocale().toString(m_lastUpdate, QLocale::ShortFormat))
                              : tr("Live"));

@@ -10,7 +10,8 @@
 
 namespace PoolDesk {
 class ChangeWatcher;
-}
+class ReconnectingDatabase;
+} // namespace PoolDesk
 
 namespace PoolDesk::Ui {
 
@@ -25,8 +26,10 @@ public:
     explicit Workspace(std::unique_ptr<Database> database, QString environment, QObject *parent = nullptr);
     ~Workspace() override;
 
-    Database &database() { return *m_database; }
-    const DatabaseUrl &url() const { return m_database->url(); }
+    Database &database();
+    const DatabaseUrl &url() const;
+    // False from the moment the database is found unreachable until the connections are back.
+    bool isDatabaseReachable() const { return m_reachable; }
     TaskRunner &tasks() { return *m_tasks; }
     const Actor &actor() const { return m_actor; }
     void setActor(const Actor &actor) { m_actor = actor; }
@@ -45,9 +48,16 @@ signals:
     void environmentChanged(const QString &environment);
     // Something in the database changed (here or in another process); coalesced.
     void dataChanged();
+    // The database went away (a server restart, an unreadable file) or came back; after coming
+    // back, dataChanged() follows.
+    void databaseReachableChanged(bool reachable);
 
 private:
-    std::unique_ptr<Database> m_database;
+    void databaseLost();
+    void databaseBack();
+
+    std::unique_ptr<ReconnectingDatabase> m_database;
+    bool m_reachable = true;
     std::unique_ptr<TaskRunner> m_tasks;
     ChangeWatcher *m_watcher = nullptr;
     Actor m_actor;

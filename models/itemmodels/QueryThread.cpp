@@ -1,6 +1,8 @@
 #include "itemmodels/QueryThread.h"
 
 #include "storage/Database.h"
+#include "storage/ReconnectingDatabase.h"
+#include "storage/SqlHelpers.h"
 
 #include <QLoggingCategory>
 
@@ -15,24 +17,40 @@ public:
     explicit Worker(DatabaseUrl url)
         : m_url(std::move(url)) {}
 
-    void execute(const std::function<void(Database *, const Error *)> &work) {
+    void execute(const std::function<bool(Database *, const Error *)> &work) {
         if (!m_db && !m_openError) {
             auto opened = Database::open(m_url, Database::Migrate::No);
             if (opened) {
-                m_db = std::move(opened).value();
+                m_db = std::make_unique<ReconnectingDatabase>(std::move(opened).value());
             } else {
                 qCWarning(lcQueryThread) << "worker cannot open the database:" << opened.error().message;
                 m_openError = opened.error();
             }
         }
-        work(m_db.get(), m_openError ? &*m_openError : nullptr);
+        if (!m_db) {
+            work(nullptr, &*m_openError);
+            return;
+        }
+        // A connection lost by an earlier job is opened again (with backoff) before this one.
+        if (!m_db->tryReopen()) {
+            const Error unreachable = Sql::unavailableError();
+            work(nullptr, &unreachable);
+            return;
+        }
+        if (!work(m_db->get(), nullptr))
+            return;
+        // The connection broke since the last job (a server restart ends idle connections too):
+        // a read is safe to run again, on a new connection if one can be had now.
+        m_db->markLost();
+        if (m_db->tryReopen() && work(m_db->get(), nullptr))
+            m_db->markLost();
     }
 
     void close() { m_db.reset(); }
 
 private:
     DatabaseUrl m_url;
-    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ReconnectingDatabase> m_db;
     std::optional<Error> m_openError;
 };
 
@@ -57,7 +75,7 @@ QueryThread::~QueryThread() {
     delete m_worker;
 }
 
-void QueryThread::post(std::function<void(Database *, const Error *)> work, std::function<void()> deliver) {
+void QueryThread::post(std::function<bool(Database *, const Error *)> work, std::function<void()> deliver) {
     ++m_pending;
     QMetaObject::invokeMethod(
         m_worker,

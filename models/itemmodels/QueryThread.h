@@ -2,6 +2,7 @@
 
 #include "domain/Result.h"
 #include "storage/DatabaseUrl.h"
+#include "storage/SqlHelpers.h"
 
 #include <QObject>
 #include <QPointer>
@@ -21,6 +22,9 @@ class Database;
 // owns the QueryThread through its event loop. Destroying the QueryThread waits for the running job
 // and drops pending ones and their results, so a model that owns one can never get a late callback.
 //
+// Jobs are reads: one that meets a lost connection (a database restart) runs once more on a new
+// connection, and later jobs reopen it with backoff while the database stays away.
+//
 // Note: an SQLite ":memory:" database cannot be shared with a worker: use a file.
 class QueryThread final : public QObject {
     Q_OBJECT
@@ -39,6 +43,8 @@ public:
                     slot->emplace(job(*db));
                 else
                     slot->emplace(*openError);
+                // Tells the worker that its connection is lost.
+                return db && !**slot && (*slot)->error().reason == Sql::DatabaseUnavailable;
             },
             [done = std::move(done), slot] {
                 if (slot->has_value())
@@ -50,7 +56,8 @@ public:
     int pending() const { return m_pending.load(); }
 
 private:
-    void post(std::function<void(Database *, const Error *)> work, std::function<void()> deliver);
+    // work returns true when it found the worker's connection lost.
+    void post(std::function<bool(Database *, const Error *)> work, std::function<void()> deliver);
 
     class Worker;
     DatabaseUrl m_url;

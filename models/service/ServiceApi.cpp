@@ -777,18 +777,19 @@ ApiResponse ServiceApi::healthz(const ServiceShared &shared) {
     return response;
 }
 
-ApiResponse ServiceApi::readiness(const ServiceShared &shared) {
+ApiResponse ServiceApi::readiness(const ServiceShared &shared, bool answered) {
     ApiResponse response;
-    if (shared.databaseHealth.ready()) {
+    if (answered && shared.databaseHealth.ready()) {
         response = json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
                               {QStringLiteral("environment"), shared.environment}});
     } else {
         response = databaseUnavailable();
         QJsonObject body = QJsonDocument::fromJson(response.body).object();
         body.insert(QStringLiteral("status"), QStringLiteral("unavailable"));
+        // This thread may be the first to find the database gone: then it is gone since now.
         const QDateTime since = shared.databaseHealth.unavailableSince();
-        if (since.isValid())
-            body.insert(QStringLiteral("database_unavailable_since"), isoUtc(since));
+        body.insert(QStringLiteral("database_unavailable_since"),
+                    isoUtc(since.isValid() ? since : QDateTime::currentDateTimeUtc()));
         response.body = toJson(body);
     }
     response.route = Route::Ready;
@@ -798,12 +799,10 @@ ApiResponse ServiceApi::readiness(const ServiceShared &shared) {
 ApiResponse ServiceApi::readyz() {
     // Ready means this thread's connection answers now, not only that nobody noticed a loss yet.
     auto answered = Sql::exec(m_db.connection(), QStringLiteral("SELECT 1"));
-    if (!answered) {
-        ApiResponse response = fromError(answered.error());
-        response.route = Route::Ready;
-        return response;
-    }
-    return readiness(m_shared);
+    ApiResponse response = readiness(m_shared, bool(answered));
+    // The executor opens this thread's connection again.
+    response.databaseLost = !answered && Sql::isConnectionLost(answered.error());
+    return response;
 }
 
 ApiResponse ServiceApi::withoutDatabase(const ApiRequest &request, ServiceShared &shared) {
@@ -811,7 +810,7 @@ ApiResponse ServiceApi::withoutDatabase(const ApiRequest &request, ServiceShared
     if (get && request.path == "/healthz")
         return healthz(shared);
     if (get && request.path == "/readyz")
-        return readiness(shared);
+        return readiness(shared, false);
     if (get && request.path == "/metrics") {
         ApiResponse response;
         response.route = Route::Metrics;

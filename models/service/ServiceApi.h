@@ -109,7 +109,8 @@ private:
     ApiResponse attachCall(const ApiRequest &request, const Caller &caller, const QString &session);
     ApiResponse pool(const Caller &caller);
     static ApiResponse healthz(const ServiceShared &shared);
-    static ApiResponse readiness(const ServiceShared &shared);
+    // Ready when this thread's connection answered and no other part of the service is without.
+    static ApiResponse readiness(const ServiceShared &shared, bool answered);
     static ApiResponse databaseUnavailable();
     ApiResponse readyz();
     ApiResponse metrics();

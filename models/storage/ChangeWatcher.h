@@ -9,9 +9,15 @@
 
 namespace PoolDesk {
 
+class ReconnectingDatabase;
+
 // Tells views that another connection (another console, pooldeskctl, the service) changed the
 // pool, without re-reading tables on a timer. SQLite: PRAGMA data_version moves when another
 // connection commits. PostgreSQL: writers NOTIFY the "pooldesk_changes" channel.
+//
+// It also notices when the database goes away (a PostgreSQL restart, an unreadable SQLite file):
+// its own connection is asked on every tick, reopened with backoff while lost, and listens again
+// once back.
 class ChangeWatcher final : public QObject {
     Q_OBJECT
 public:
@@ -25,13 +31,19 @@ public:
 
 signals:
     void changed();
+    // The database cannot be reached (once per outage), and it can again (then changed() follows:
+    // others may have written meanwhile).
+    void connectionLost();
+    void connectionRestored();
 
 private:
     void poll();
+    bool listen();
 
-    std::unique_ptr<Database> m_own;
+    std::unique_ptr<ReconnectingDatabase> m_own;
     QTimer m_timer;
     qint64 m_lastVersion = -1;
+    bool m_listening = false;
 };
 
 } // namespace PoolDesk

@@ -41,20 +41,6 @@ Result<std::unique_ptr<Database>> Database::open(const QString &url, Migrate mig
 }
 
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, Migrate migrate) {
-    return openWith(url, migrate, Mode::Fresh);
-}
-
-Result<std::unique_ptr<Database>> Database::reopen(const DatabaseUrl &url) {
-    auto opened = openWith(url, Migrate::No, Mode::Reopen);
-    if (!opened) {
-        qCInfo(lcDatabase).noquote() << "the database is still unreachable:" << opened.error().message;
-        if (!Sql::isConnectionLost(opened.error()))
-            return Sql::unavailableError(opened.error().nativeCode);
-    }
-    return opened;
-}
-
-Result<std::unique_ptr<Database>> Database::openWith(const DatabaseUrl &url, Migrate migrate, Mode mode) {
     const bool sqlite = url.engine == DatabaseUrl::Engine::Sqlite;
     const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
     if (!QSqlDatabase::isDriverAvailable(driver)) {
@@ -67,45 +53,67 @@ Result<std::unique_ptr<Database>> Database::openWith(const DatabaseUrl &url, Mig
     }
     std::unique_ptr<Database> db(new Database(url, nextConnectionName()));
     db->m_db = QSqlDatabase::addDatabase(driver, db->m_connectionName);
-    if (sqlite) {
-        if (mode == Mode::Reopen && url.path != QLatin1String(":memory:") && !QFileInfo::exists(url.path))
-            return Sql::unavailableError();
-        if (url.path != QLatin1String(":memory:")) {
-            const QFileInfo file(url.path);
-            if (!QDir().mkpath(file.absolutePath()))
-                return makeError(
-                    Error::Code::Storage,
-                    QCoreApplication::translate("Database", "Cannot create the folder %1 for the database.")
-                        .arg(file.absolutePath()));
-        }
-        db->m_db.setDatabaseName(url.path);
-        // Writers wait for each other rather than failing at once.
-        db->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
-    } else {
-        db->m_db.setHostName(url.host);
-        db->m_db.setPort(url.port);
-        db->m_db.setUserName(url.user);
-        db->m_db.setPassword(url.password);
-        db->m_db.setDatabaseName(url.databaseName);
-        // libpq counts the timeout per address tried; 2 s is its minimum.
-        db->m_db.setConnectOptions(mode == Mode::Reopen ? QStringLiteral("connect_timeout=2")
-                                                        : QStringLiteral("connect_timeout=10"));
+    if (sqlite && url.path != QLatin1String(":memory:")) {
+        const QFileInfo file(url.path);
+        if (!QDir().mkpath(file.absolutePath()))
+            return makeError(
+                Error::Code::Storage,
+                QCoreApplication::translate("Database", "Cannot create the folder %1 for the database.")
+                    .arg(file.absolutePath()));
     }
-    if (!db->m_db.open()) {
-        const QSqlError failure = db->m_db.lastError();
-        Error error = makeError(Error::Code::Unavailable,
-                                QCoreApplication::translate("Database", "Cannot open the database %1: %2")
-                                    .arg(url.redacted(), failure.text()));
-        error.nativeCode = failure.nativeErrorCode();
-        return error;
-    }
-    if (auto configured = db->configure(mode); !configured)
-        return configured.error();
+    if (auto connected = db->connect(Mode::Fresh); !connected)
+        return connected.error();
     if (migrate == Migrate::Yes) {
         if (auto migrated = db->migrate(); !migrated)
             return migrated.error();
     }
     return db;
+}
+
+Status Database::reconnect() {
+    // A new driver, not close() and open() on the old one: Qt's PostgreSQL driver keeps the
+    // notification subscriptions and socket notifier of a connection that broke.
+    const QString driver = m_db.driverName();
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_db = QSqlDatabase::addDatabase(driver, m_connectionName);
+    m_transactionDepth = 0; // the server rolled back whatever was open
+    auto connected = connect(Mode::Reopen);
+    if (!connected) {
+        qCInfo(lcDatabase).noquote() << "the database is still unreachable:" << connected.error().message;
+        if (!Sql::isConnectionLost(connected.error()))
+            return Sql::unavailableError(connected.error().nativeCode);
+    }
+    return connected;
+}
+
+Status Database::connect(Mode mode) {
+    if (isSqlite()) {
+        if (mode == Mode::Reopen && m_url.path != QLatin1String(":memory:") && !QFileInfo::exists(m_url.path))
+            return Sql::unavailableError();
+        m_db.setDatabaseName(m_url.path);
+        // Writers wait for each other rather than failing at once.
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+    } else {
+        m_db.setHostName(m_url.host);
+        m_db.setPort(m_url.port);
+        m_db.setUserName(m_url.user);
+        m_db.setPassword(m_url.password);
+        m_db.setDatabaseName(m_url.databaseName);
+        // libpq counts the timeout per address tried; 2 s is its minimum.
+        m_db.setConnectOptions(mode == Mode::Reopen ? QStringLiteral("connect_timeout=2")
+                                                    : QStringLiteral("connect_timeout=10"));
+    }
+    if (!m_db.open()) {
+        const QSqlError failure = m_db.lastError();
+        Error error = makeError(Error::Code::Unavailable,
+                                QCoreApplication::translate("Database", "Cannot open the database %1: %2")
+                                    .arg(m_url.redacted(), failure.text()));
+        error.nativeCode = failure.nativeErrorCode();
+        return error;
+    }
+    return configure(mode);
 }
 
 Result<std::unique_ptr<Database>> Database::openAnother() const {

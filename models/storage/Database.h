@@ -18,16 +18,19 @@ public:
 
     static Result<std::unique_ptr<Database>> open(const QString &url, Migrate migrate = Migrate::Yes);
     static Result<std::unique_ptr<Database>> open(const DatabaseUrl &url, Migrate migrate = Migrate::Yes);
-    // Opens a database that was open before and whose connection was lost: no migrations, a SQLite
-    // file that is missing is not created again (the disk may be unmounted; an empty pool in its
-    // place would hand out nothing), and a PostgreSQL server that does not answer is given up on
-    // sooner. Fails with Sql::unavailableError() while the database cannot be reached.
-    static Result<std::unique_ptr<Database>> reopen(const DatabaseUrl &url);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
     Result<std::unique_ptr<Database>> openAnother() const;
+
+    // Closes this connection and opens it again, for one that was lost (ReconnectingDatabase says
+    // when): no migrations, a SQLite file that is missing is not created again (the disk may be
+    // unmounted; an empty pool in its place would hand out nothing), and a PostgreSQL server that
+    // does not answer is given up on sooner. Statements prepared on the old connection are dead
+    // and must be prepared again. Fails with Sql::unavailableError() while the database cannot be
+    // reached.
+    Status reconnect();
 
     QSqlDatabase &connection() { return m_db; }
     const DatabaseUrl &url() const { return m_url; }
@@ -50,7 +53,7 @@ private:
     friend class Transaction;
     Database(DatabaseUrl url, QString connectionName);
     enum class Mode { Fresh, Reopen };
-    static Result<std::unique_ptr<Database>> openWith(const DatabaseUrl &url, Migrate migrate, Mode mode);
+    Status connect(Mode mode);
     Status configure(Mode mode);
 
     DatabaseUrl m_url;

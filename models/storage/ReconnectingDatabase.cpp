@@ -23,24 +23,23 @@ qint64 monotonicMs() {
 } // namespace
 
 ReconnectingDatabase::ReconnectingDatabase(std::unique_ptr<Database> opened, Setup setup)
-    : m_url(opened->url())
-    , m_setup(std::move(setup))
+    : m_setup(std::move(setup))
     , m_db(std::move(opened)) {}
 
 ReconnectingDatabase::~ReconnectingDatabase() = default;
 
 bool ReconnectingDatabase::noteFailure(const Error &error) {
-    if (!m_db || !Sql::isConnectionLost(error))
+    if (m_lost || !Sql::isConnectionLost(error))
         return false;
     markLost();
     return true;
 }
 
 void ReconnectingDatabase::markLost() {
-    if (!m_db)
+    if (m_lost)
         return;
-    qCWarning(lcReconnect).noquote() << "lost the connection to" << m_url.redacted() << "; opening it again";
-    m_db.reset();
+    qCWarning(lcReconnect).noquote() << "lost the connection to" << url().redacted() << "; opening it again";
+    m_lost = true;
     m_lostSince = QDateTime::currentDateTimeUtc();
     // The first attempt at once: a server that restarted (or dropped an idle connection) is
     // usually back already.
@@ -49,7 +48,7 @@ void ReconnectingDatabase::markLost() {
 }
 
 bool ReconnectingDatabase::probe() {
-    if (!m_db)
+    if (m_lost)
         return false;
     // On SQLite the schema read starts a read transaction, which touches the file's locks.
     const QString sql =
@@ -65,24 +64,22 @@ bool ReconnectingDatabase::probe() {
 }
 
 bool ReconnectingDatabase::tryReopen() {
-    if (m_db)
+    if (!m_lost)
         return true;
     const qint64 now = monotonicMs();
     if (now < m_nextAttemptMs)
         return false;
-    auto opened = Database::reopen(m_url);
-    if (opened && m_setup) {
-        if (auto prepared = m_setup(*opened.value()); !prepared)
-            opened = prepared.error();
-    }
+    Status opened = m_db->reconnect();
+    if (opened && m_setup)
+        opened = m_setup(*m_db);
     if (!opened) {
         m_nextAttemptMs = now + m_backoffMs;
         m_backoffMs = std::min(m_backoffMs * 2, MaxBackoffMs);
         return false;
     }
-    m_db = std::move(opened).value();
+    m_lost = false;
     ++m_generation;
-    qCInfo(lcReconnect).noquote() << "connected again to" << m_url.redacted() << "after"
+    qCInfo(lcReconnect).noquote() << "connected again to" << url().redacted() << "after"
                                   << m_lostSince.msecsTo(QDateTime::currentDateTimeUtc()) << "ms";
     m_lostSince = QDateTime();
     m_backoffMs = FirstBackoffMs;
@@ -90,7 +87,7 @@ bool ReconnectingDatabase::tryReopen() {
 }
 
 qint64 ReconnectingDatabase::msUntilNextAttempt() const {
-    if (m_db)
+    if (!m_lost)
         return 0;
     return std::max<qint64>(0, m_nextAttemptMs - monotonicMs());
 }

@@ -10,12 +10,13 @@
 
 namespace PoolDesk {
 
-// A connection for a process that runs for months (the pool service): when an operation reports
-// that the connection was lost (Sql::isConnectionLost), the connection is dropped, and tryReopen()
-// opens it again, no sooner than a backoff allows (from 100 ms, doubling, at most MaxBackoffMs),
-// so a database that is down is not hammered and one that is back is used within a second or two.
-// Whatever was built on the old connection (prepared statements, allocators) must be built again
-// on the new one: the owner checks generation().
+// A connection for a program that runs for months (the pool service, the console): when an
+// operation reports that the connection was lost (Sql::isConnectionLost), it is marked lost, and
+// tryReopen() opens it again in place (Database::reconnect), no sooner than a backoff allows (from
+// 100 ms, doubling, at most MaxBackoffMs), so a database that is down is not hammered and one that
+// is back is used within a second or two. Whatever was prepared on the old connection (statements,
+// allocators) must be built again: the owner rebuilds it after a successful tryReopen() (or checks
+// generation()).
 //
 // Used from one thread, like Database.
 class ReconnectingDatabase final {
@@ -32,9 +33,11 @@ public:
     ReconnectingDatabase &operator=(const ReconnectingDatabase &) = delete;
 
     // The open connection; null while it is lost.
-    Database *get() const { return m_db.get(); }
-    bool isLost() const { return !m_db; }
-    const DatabaseUrl &url() const { return m_url; }
+    Database *get() const { return m_lost ? nullptr : m_db.get(); }
+    // The connection whatever its state, for those who hold on to it (views keep a reference).
+    Database &database() const { return *m_db; }
+    bool isLost() const { return m_lost; }
+    const DatabaseUrl &url() const { return m_db->url(); }
     // Since when the connection is lost (invalid while open).
     QDateTime lostSince() const { return m_lostSince; }
     // Grows by one with every successful reopen.
@@ -43,7 +46,7 @@ public:
     // After an operation failed: when the error says the connection is lost, drops it and returns
     // true. Other errors leave it alone.
     bool noteFailure(const Error &error);
-    // Drops the connection as lost (a failed probe, say).
+    // Marks the connection lost (a failed probe, say): it is closed and opened again.
     void markLost();
     // Asks the database a trivial question; a lost connection is dropped. Returns whether it is open.
     bool probe();
@@ -54,9 +57,9 @@ public:
     qint64 msUntilNextAttempt() const;
 
 private:
-    DatabaseUrl m_url;
     Setup m_setup;
     std::unique_ptr<Database> m_db;
+    bool m_lost = false;
     QDateTime m_lostSince;
     qint64 m_nextAttemptMs = 0; // monotonic
     qint64 m_backoffMs = FirstBackoffMs;

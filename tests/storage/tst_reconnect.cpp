@@ -159,7 +159,7 @@ void TestReconnect::sqliteFileMissingIsNotCreatedAgain() {
     QVERIFY(QFile::rename(path, path + QStringLiteral(".away")));
     QVERIFY(!link.tryReopen());
     QVERIFY2(!QFileInfo::exists(path), "reopening created an empty database in place of the missing one");
-    auto again = Database::reopen(link.url());
+    const Status again = link.database().reconnect();
     QVERIFY(!again);
     QVERIFY(Sql::isConnectionLost(again.error()));
     QVERIFY(QFile::rename(path + QStringLiteral(".away"), path));
