@@ -30,11 +30,13 @@ namespace PoolDesk {
 // thread (ApiExecutor), so reading and answering connections overlaps with committing.
 class PoolService::Worker final : public QObject {
 public:
-    Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, qsizetype maxBodyBytes)
+    Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, HttpLimits limits,
+           std::shared_ptr<ConnectionGate> gate)
         : m_executor(url, shared)
         , m_shared(shared)
         , m_accessLog(accessLog)
-        , m_maxBodyBytes(maxBodyBytes) {}
+        , m_limits(limits)
+        , m_gate(std::move(gate)) {}
 
     // Runs in the worker's thread.
     Status init(qintptr listeningDescriptor, const QString &name) {
@@ -42,7 +44,7 @@ public:
             ::close(int(listeningDescriptor));
             return started.error();
         }
-        m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_maxBodyBytes);
+        m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_limits, m_gate);
         if (!m_frontend->adopt(listeningDescriptor)) {
             ::close(int(listeningDescriptor));
             return makeError(Error::Code::Unavailable,
@@ -63,7 +65,8 @@ private:
     ApiExecutor m_executor;
     ServiceShared &m_shared;
     AccessLog *m_accessLog;
-    qsizetype m_maxBodyBytes;
+    HttpLimits m_limits;
+    std::shared_ptr<ConnectionGate> m_gate; // one for all workers
     std::unique_ptr<HttpFrontend> m_frontend;
 };
 
@@ -117,6 +120,11 @@ Status PoolService::start() {
     m_listener->pauseAccepting();
 
     const int threads = m_config.threads > 0 ? m_config.threads : (m_db->isSqlite() ? 1 : 4);
+    HttpLimits limits;
+    limits.maxBodyBytes = m_config.maxBodyBytes;
+    limits.requestTimeoutMs = m_config.requestTimeoutMs;
+    limits.idleTimeoutMs = m_config.idleTimeoutMs;
+    const auto gate = std::make_shared<ConnectionGate>(m_config.maxConnections);
     for (int i = 0; i < threads; ++i) {
         const int descriptor = ::dup(int(m_listener->socketDescriptor()));
         if (descriptor < 0)
@@ -124,7 +132,7 @@ Status PoolService::start() {
                              tr("Cannot share the listening socket with a worker thread."));
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("pooldesk-http-%1").arg(i));
-        auto *worker = new Worker(m_db->url(), *m_shared, m_accessLog.get(), m_config.maxBodyBytes);
+        auto *worker = new Worker(m_db->url(), *m_shared, m_accessLog.get(), limits, gate);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
