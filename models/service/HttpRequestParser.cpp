@@ -88,9 +88,10 @@ std::optional<qint64> parseContentLength(QByteArrayView text) {
     for (char c : text) {
         if (c < '0' || c > '9')
             return std::nullopt;
-        if (value > (std::numeric_limits<qint64>::max() - 9) / 10)
+        const int digit = c - '0';
+        if (value > (std::numeric_limits<qint64>::max() - digit) / 10)
             return std::nullopt;
-        value = value * 10 + (c - '0');
+        value = value * 10 + digit;
     }
     return value;
 }

@@ -26,6 +26,10 @@ Q_LOGGING_CATEGORY(lcPoolService, "pooldesk.service")
 
 namespace PoolDesk {
 
+namespace {
+constexpr int ListenBacklog = 4096;
+} // namespace
+
 // Lives in its own thread with an HTTP front; the API and its database connection run on a second
 // thread (ApiExecutor), so reading and answering connections overlaps with committing.
 class PoolService::Worker final : public QObject {
@@ -111,6 +115,9 @@ Status PoolService::start() {
     }
 
     m_listener = new QTcpServer(this);
+    // Qt's default backlog (50) overflows when many clients connect at once, and each connection
+    // beyond it waits for a SYN retransmission (a second or more); the kernel caps this at somaxconn.
+    m_listener->setListenBacklogSize(ListenBacklog);
     if (!m_listener->listen(m_config.address, m_config.port))
         return makeError(Error::Code::Unavailable, tr("Cannot listen on %1:%2: %3")
                                                        .arg(m_config.address.toString())
