@@ -29,6 +29,9 @@ constexpr qint64 NsPerMs = 1'000'000;
 // reading (it has MaxPipelined requests unanswered): beyond that, TCP pushes back on the client.
 constexpr qint64 ReadChunkBytes = 16 * 1024;
 constexpr qint64 SocketReadBufferBytes = 64 * 1024;
+// Answers a client has not read yet: beyond this the front reads no more of its requests, so a
+// client that pipelines without reading cannot make the service buffer answers without end.
+constexpr qint64 MaxUnsentBytes = 256 * 1024;
 // Connections taken per wake-up, so that a flood of connections does not starve the open ones.
 constexpr int AcceptBurst = 64;
 // Out of descriptors (or memory), accept() fails at once while the listening socket stays
@@ -122,6 +125,7 @@ public:
     bool finished = false;     // the last answer is written; the write side closes once it is sent
     bool writeShut = false;
     bool continueSent = false; // "100 Continue" for the request under way
+    bool readBlocked = false;  // waits for the client to read its answers
     bool dropped = false;
     QByteArray lastAnswer; // a refusal owed after the answers to the requests before it
 };
@@ -251,11 +255,17 @@ void HttpFrontend::open(int descriptor) {
         if (connection->socket->state() == QAbstractSocket::UnconnectedState)
             drop(connection);
     });
-    connect(socket, &QTcpSocket::bytesWritten, connection, [connection] {
-        if (connection->finished && !connection->writeShut && connection->socket->bytesToWrite() == 0) {
-            connection->writeShut = true;
-            ::shutdown(int(connection->socket->socketDescriptor()), SHUT_WR);
-            connection->lingerUntilNs = monotonicNs() + LingerNs;
+    connect(socket, &QTcpSocket::bytesWritten, connection, [this, connection] {
+        const qint64 unsent = connection->socket->bytesToWrite();
+        if (connection->finished) {
+            if (!connection->writeShut && unsent == 0) {
+                connection->writeShut = true;
+                ::shutdown(int(connection->socket->socketDescriptor()), SHUT_WR);
+                connection->lingerUntilNs = monotonicNs() + LingerNs;
+            }
+        } else if (connection->readBlocked && unsent < MaxUnsentBytes) {
+            connection->readBlocked = false;
+            readFrom(connection);
         }
     });
     if (socket->bytesAvailable() > 0)
@@ -288,6 +298,10 @@ void HttpFrontend::readFrom(Connection *connection) {
         }
         if (connection->closing || connection->awaiting >= MaxPipelined || socket->bytesAvailable() <= 0)
             break;
+        if (socket->bytesToWrite() >= MaxUnsentBytes) {
+            connection->readBlocked = true; // resumed once the client reads its answers
+            break;
+        }
         connection->parser.feed(socket->read(ReadChunkBytes));
     }
     // A request's clock runs while the client owes the rest of it, not while it waits for us.
