@@ -166,6 +166,26 @@ int main(int argc, char *argv[]) {
          QCoreApplication::translate("pooldesk-service", "Largest request body in bytes (default %1).")
              .arg(defaults.maxBodyBytes),
          QCoreApplication::translate("pooldesk-service", "BYTES")},
+        {QStringLiteral("request-timeout"),
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Seconds a client has to send a whole request, from its first byte (for a connection's first "
+             "request, from connecting); then it is answered 408 and closed (default %1).")
+             .arg(defaults.requestTimeoutMs / 1000),
+         QCoreApplication::translate("pooldesk-service", "SECONDS")},
+        {QStringLiteral("idle-timeout"),
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Seconds a keep-alive connection may wait for its next request (default %1).")
+             .arg(defaults.idleTimeoutMs / 1000),
+         QCoreApplication::translate("pooldesk-service", "SECONDS")},
+        {QStringLiteral("max-connections"),
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Most client connections open at once; above it new ones are closed at once (default %1). "
+             "Lowered at start-up when it does not fit below the open-file limit.")
+             .arg(defaults.maxConnections),
+         QCoreApplication::translate("pooldesk-service", "N")},
         {QStringLiteral("reap-interval"),
          QCoreApplication::translate(
              "pooldesk-service", "Seconds between sweeps that free numbers whose lease ran out (default %1).")
@@ -225,18 +245,25 @@ int main(int argc, char *argv[]) {
     int reapSeconds = config.reapIntervalMs / 1000;
     int shutdownSeconds = config.shutdownTimeoutMs / 1000;
     int autoscaleSeconds = 0;
+    int requestTimeoutSeconds = config.requestTimeoutMs / 1000;
+    int idleTimeoutSeconds = config.idleTimeoutMs / 1000;
     if (!readInt(parser, QStringLiteral("threads"), 1, 64, &config.threads, err) ||
         !readInt(parser, QStringLiteral("rate-limit"), 1, 1'000'000, &config.rateLimit.ratePerSecond, err) ||
         !readInt(parser, QStringLiteral("burst"), 1, 1'000'000, &config.rateLimit.burst, err) ||
         !readInt(parser, QStringLiteral("max-body"), 1024, 64 * 1024 * 1024, &maxBody, err) ||
         !readInt(parser, QStringLiteral("reap-interval"), 1, 86400, &reapSeconds, err) ||
         !readInt(parser, QStringLiteral("shutdown-timeout"), 0, 3600, &shutdownSeconds, err) ||
-        !readInt(parser, QStringLiteral("autoscale-every"), 1, 86400, &autoscaleSeconds, err))
+        !readInt(parser, QStringLiteral("autoscale-every"), 1, 86400, &autoscaleSeconds, err) ||
+        !readInt(parser, QStringLiteral("request-timeout"), 1, 3600, &requestTimeoutSeconds, err) ||
+        !readInt(parser, QStringLiteral("idle-timeout"), 1, 86400, &idleTimeoutSeconds, err) ||
+        !readInt(parser, QStringLiteral("max-connections"), 1, 1'000'000, &config.maxConnections, err))
         return ExitUsage;
     config.maxBodyBytes = maxBody;
     config.reapIntervalMs = reapSeconds * 1000;
     config.shutdownTimeoutMs = shutdownSeconds * 1000;
     config.autoscaleIntervalMs = autoscaleSeconds * 1000;
+    config.requestTimeoutMs = requestTimeoutSeconds * 1000;
+    config.idleTimeoutMs = idleTimeoutSeconds * 1000;
     if (parser.isSet(QStringLiteral("access-log")))
         config.accessLog = parser.value(QStringLiteral("access-log"));
 
@@ -259,6 +286,9 @@ int main(int argc, char *argv[]) {
                    "and --public-url, or store them with pooldeskctl env set / set-secret): they will be "
                    "refused (503) until both are known.")
             << Qt::endl;
+
+    if (const QString clamped = config.fitConnectionsToFileLimit(); !clamped.isEmpty())
+        err << QCoreApplication::translate("pooldesk-service", "warning: %1").arg(clamped) << Qt::endl;
 
     PoolService service(config, &webhooks);
     SignalWatcher watcher;

@@ -5,16 +5,18 @@
 #include "service/ServiceApi.h"
 
 #include <QCoreApplication>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QLoggingCategory>
-#include <QTcpServer>
+#include <QSocketNotifier>
 #include <QTcpSocket>
-#include <QTimer>
-#include <QUrl>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHttpFrontend, "pooldesk.service.http")
 
@@ -22,8 +24,24 @@ namespace PoolDesk {
 
 namespace {
 
-// Room for the request line and headers on top of the body limit.
-constexpr qsizetype HeaderAllowance = 16 * 1024;
+constexpr qint64 NsPerMs = 1'000'000;
+// What one read takes from a socket, and what Qt may buffer of a connection the front is not
+// reading (it has MaxPipelined requests unanswered): beyond that, TCP pushes back on the client.
+constexpr qint64 ReadChunkBytes = 16 * 1024;
+constexpr qint64 SocketReadBufferBytes = 64 * 1024;
+// Answers a client has not read yet: beyond this the front reads no more of its requests, so a
+// client that pipelines without reading cannot make the service buffer answers without end.
+constexpr qint64 MaxUnsentBytes = 256 * 1024;
+// Connections taken per wake-up, so that a flood of connections does not starve the open ones.
+constexpr int AcceptBurst = 64;
+// Out of descriptors (or memory), accept() fails at once while the listening socket stays
+// readable: accepting pauses this long instead of spinning, and the backlog waits meanwhile.
+constexpr int AcceptPauseMs = 100;
+constexpr qint64 AcceptWarningIntervalNs = 10'000 * NsPerMs;
+// After the last answer the connection stays open this long for the client to read it and
+// close: closing with unread bytes from the client would reset the connection, and a reset can
+// destroy the answer before the client reads it.
+constexpr qint64 LingerNs = 2'000 * NsPerMs;
 
 qint64 monotonicNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -31,163 +49,328 @@ qint64 monotonicNs() {
         .count();
 }
 
-QByteArray methodName(QHttpServerRequest::Method method) {
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Put:
-        return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Post:
-        return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    case QHttpServerRequest::Method::Connect:
-        return QByteArrayLiteral("CONNECT");
-    case QHttpServerRequest::Method::Trace:
-        return QByteArrayLiteral("TRACE");
-    default:
-        return QByteArrayLiteral("UNKNOWN");
-    }
+QByteArray responseBytes(int status, const QByteArray &contentType, const QByteArray &body,
+                         const QList<QPair<QByteArray, QByteArray>> &headers, bool close, bool keepAlive,
+                         bool withBody) {
+    QByteArray bytes;
+    bytes.reserve(160 + (withBody ? body.size() : 0));
+    bytes += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' +
+             HttpRequestParser::reasonPhrase(status) + QByteArrayLiteral("\r\nContent-Type: ") + contentType +
+             QByteArrayLiteral("\r\nContent-Length: ") + QByteArray::number(body.size()) +
+             QByteArrayLiteral("\r\n");
+    for (const auto &[name, value] : headers)
+        bytes += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
+    if (close)
+        bytes += QByteArrayLiteral("Connection: close\r\n");
+    else if (keepAlive)
+        bytes += QByteArrayLiteral("Connection: keep-alive\r\n");
+    bytes += QByteArrayLiteral("\r\n");
+    if (withBody)
+        bytes += body;
+    return bytes;
 }
 
-QByteArray remoteOf(const QTcpSocket *socket) {
-    return socket->peerAddress().toString().toLatin1();
+int acceptConnection(int listeningDescriptor) {
+#ifdef __linux__
+    return ::accept4(listeningDescriptor, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    const int descriptor = ::accept(listeningDescriptor, nullptr, nullptr);
+    if (descriptor >= 0) {
+        ::fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+        ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
+    }
+    return descriptor;
+#endif
+}
+
+// accept() reports some errors of the connection it was about to hand over (the client gave up,
+// its network went away): those concern that connection only, and the next one may be fine.
+bool isConnectionError(int error) {
+    switch (error) {
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM: // a firewall rule refused it
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+    case ENOPROTOOPT:
+    case EOPNOTSUPP:
+#ifdef ENONET
+    case ENONET:
+#endif
+        return true;
+    default:
+        return false;
+    }
 }
 
 } // namespace
 
-// Creates the sockets itself so the frontend can watch their bytes before Qt HTTP Server reads them.
-class HttpFrontend::Listener final : public QTcpServer {
+class HttpFrontend::Connection final : public QObject {
 public:
-    explicit Listener(HttpFrontend *frontend)
-        : QTcpServer(frontend)
-        , m_frontend(frontend) {}
+    Connection(HttpFrontend *frontend, const HttpRequestParser::Limits &limits)
+        : QObject(frontend)
+        , parser(limits) {}
 
-protected:
-    void incomingConnection(qintptr descriptor) override {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcHttpFrontend) << "cannot take a connection:" << socket->errorString();
-            delete socket;
-            return;
-        }
-        // Answers go out at once: with Nagle's algorithm a small answer can wait for the
-        // client's delayed acknowledgement of the previous one, tens of milliseconds.
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        m_frontend->track(socket);
-        addPendingConnection(socket);
-    }
-
-private:
-    HttpFrontend *m_frontend;
+    QTcpSocket *socket = nullptr; // child
+    QByteArray remote;
+    HttpRequestParser parser;
+    int awaiting = 0;          // requests handed over, not yet answered
+    qint64 requestStartNs = 0; // the running request deadline's start (the first request's: accept); 0: none
+    qint64 idleSinceNs = 0;    // when the last answer left with nothing else under way
+    qint64 lingerUntilNs = 0;  // once finished: when to give up waiting for the client to close
+    bool closing = false;      // reads nothing more: the last request was refused, or asked to close
+    bool finished = false;     // the last answer is written; the write side closes once it is sent
+    bool writeShut = false;
+    bool continueSent = false; // "100 Continue" for the request under way
+    bool readBlocked = false;  // waits for the client to read its answers
+    bool dropped = false;
+    QByteArray lastAnswer; // a refusal owed after the answers to the requests before it
 };
 
 HttpFrontend::HttpFrontend(ApiExecutor &executor, ServiceShared &shared, AccessLog *accessLog,
-                           qsizetype maxBodyBytes, QObject *parent)
-    : QAbstractHttpServer(parent)
+                           HttpLimits limits, std::shared_ptr<ConnectionGate> gate, QObject *parent)
+    : QObject(parent)
     , m_executor(executor)
     , m_shared(shared)
     , m_accessLog(accessLog)
-    , m_maxBodyBytes(maxBodyBytes) {}
+    , m_limits(limits)
+    , m_gate(std::move(gate)) {
+    m_resumeAccepting.setSingleShot(true);
+    connect(&m_resumeAccepting, &QTimer::timeout, this, [this] {
+        if (m_acceptNotifier && !m_shuttingDown) {
+            m_acceptNotifier->setEnabled(true);
+            acceptPending();
+        }
+    });
+    // Deadlines are checked by one sweep rather than a timer per connection: a request then costs
+    // no timer restart, and thousands of stalled connections cost one pass a tick.
+    const int shortest = std::min(m_limits.requestTimeoutMs, m_limits.idleTimeoutMs);
+    m_sweep.setInterval(std::clamp(shortest / 8, 25, 500));
+    connect(&m_sweep, &QTimer::timeout, this, &HttpFrontend::sweep);
+}
 
-HttpFrontend::~HttpFrontend() = default;
+HttpFrontend::~HttpFrontend() {
+    stopAccepting();
+    const QSet<Connection *> connections = std::exchange(m_connections, {});
+    for (Connection *connection : connections) {
+        m_gate->close();
+        m_shared.metrics.recordConnectionClosed();
+        delete connection; // its signals are disconnected before its socket goes
+    }
+}
 
 bool HttpFrontend::adopt(qintptr listeningDescriptor) {
-    auto *listener = new Listener(this);
-    if (!listener->setSocketDescriptor(listeningDescriptor)) {
-        qCWarning(lcHttpFrontend) << "cannot listen:" << listener->errorString();
-        delete listener;
+    const int descriptor = int(listeningDescriptor);
+    const int flags = ::fcntl(descriptor, F_GETFL);
+    if (flags < 0 || ::fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) < 0) {
+        qCWarning(lcHttpFrontend) << "cannot listen:" << std::strerror(errno);
         return false;
     }
-    m_listener = listener;
-    bind(listener);
+    m_listeningDescriptor = descriptor;
+    m_acceptNotifier = new QSocketNotifier(qintptr(descriptor), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &HttpFrontend::acceptPending);
+    m_sweep.start();
     return true;
 }
 
-void HttpFrontend::track(QTcpSocket *socket) {
-    m_connections.insert(socket, {});
-    // Connected before Qt HTTP Server connects its own reader, so this runs first on every read.
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guardRead(socket); });
-    connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { forget(socket); });
+void HttpFrontend::stopAccepting() {
+    m_resumeAccepting.stop();
+    if (m_acceptNotifier) {
+        m_acceptNotifier->setEnabled(false);
+        delete m_acceptNotifier;
+        m_acceptNotifier = nullptr;
+    }
+    if (m_listeningDescriptor >= 0) {
+        ::close(m_listeningDescriptor);
+        m_listeningDescriptor = -1;
+    }
 }
 
-void HttpFrontend::forget(QTcpSocket *socket) {
-    if (m_connections.remove(socket) && m_shuttingDown && m_connections.isEmpty())
-        announceDrained();
-}
-
-void HttpFrontend::guardRead(QTcpSocket *socket) {
-    auto it = m_connections.find(socket);
-    if (it == m_connections.end())
+void HttpFrontend::acceptPending() {
+    if (m_listeningDescriptor < 0 || m_shuttingDown)
         return;
-    if (it->rejected) {
-        socket->readAll(); // the connection is closing: drop whatever else arrives
+    for (int i = 0; i < AcceptBurst; ++i) {
+        const int descriptor = acceptConnection(m_listeningDescriptor);
+        if (descriptor < 0) {
+            const int error = errno;
+            if (error == EAGAIN || error == EWOULDBLOCK)
+                return; // none left (or another thread took it)
+            if (isConnectionError(error))
+                continue;
+            pauseAccepting();
+            const qint64 now = monotonicNs();
+            if (now - m_lastAcceptWarningNs >= AcceptWarningIntervalNs) {
+                m_lastAcceptWarningNs = now;
+                qCWarning(lcHttpFrontend).noquote()
+                    << QCoreApplication::translate("HttpFrontend",
+                                                   "Cannot accept connections (%1): pausing for %2 ms. Raise "
+                                                   "the open-file limit or lower --max-connections.")
+                           .arg(QString::fromLocal8Bit(std::strerror(error)))
+                           .arg(AcceptPauseMs);
+            }
+            return;
+        }
+        if (!m_gate->tryOpen()) {
+            ::close(descriptor);
+            m_shared.metrics.recordConnectionRefused();
+            continue;
+        }
+        open(descriptor);
+    }
+}
+
+void HttpFrontend::pauseAccepting() {
+    if (m_acceptNotifier)
+        m_acceptNotifier->setEnabled(false);
+    m_resumeAccepting.start(AcceptPauseMs);
+    m_shared.metrics.recordAcceptPaused();
+}
+
+void HttpFrontend::open(int descriptor) {
+    auto *connection =
+        new Connection(this, {m_limits.maxHeadBytes, m_limits.maxHeaders, m_limits.maxBodyBytes});
+    auto *socket = new QTcpSocket(connection);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttpFrontend) << "cannot take a connection:" << socket->errorString();
+        ::close(descriptor);
+        delete connection;
+        m_gate->close();
         return;
     }
-    it->unanswered += socket->bytesAvailable();
-    if (it->unanswered <= m_maxBodyBytes + HeaderAllowance)
-        return;
-    it->rejected = true;
-    socket->readAll();
-    const qint64 started = monotonicNs();
-    ApiResponse response =
-        ServiceApi::error(413, QStringLiteral("payload_too_large"),
-                          QCoreApplication::translate("HttpFrontend", "The request is larger than %1 bytes.")
-                              .arg(m_maxBodyBytes));
-    response.route = QStringLiteral("unknown");
-    QByteArray bytes =
-        QByteArrayLiteral("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
-                          "Connection: close\r\nContent-Length: ") +
-        QByteArray::number(response.body.size()) + "\r\n\r\n" + response.body;
-    socket->write(bytes);
-    socket->disconnectFromHost();
-    m_shared.metrics.recordRequest(response.route, response.status, monotonicNs() - started);
-    if (m_accessLog && m_accessLog->enabled())
-        m_accessLog->write({remoteOf(socket),
-                            QByteArrayLiteral("?"),
-                            QByteArrayLiteral("?"),
-                            413,
-                            0,
-                            qint64(response.body.size()),
-                            0,
-                            {},
-                            response.reason});
+    // Answers go out at once: with Nagle's algorithm a small answer can wait for the client's
+    // delayed acknowledgement of the previous one, tens of milliseconds.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setReadBufferSize(SocketReadBufferBytes);
+    connection->socket = socket;
+    connection->remote = socket->peerAddress().toString().toLatin1();
+    connection->requestStartNs = monotonicNs();
+    m_connections.insert(connection);
+    m_shared.metrics.recordConnectionOpened();
+    connect(socket, &QTcpSocket::readyRead, connection, [this, connection] { readFrom(connection); });
+    connect(socket, &QTcpSocket::disconnected, connection, [this, connection] { drop(connection); });
+    connect(socket, &QTcpSocket::errorOccurred, connection, [this, connection] {
+        if (connection->socket->state() == QAbstractSocket::UnconnectedState)
+            drop(connection);
+    });
+    connect(socket, &QTcpSocket::bytesWritten, connection, [this, connection] {
+        const qint64 unsent = connection->socket->bytesToWrite();
+        if (connection->finished) {
+            if (!connection->writeShut && unsent == 0) {
+                connection->writeShut = true;
+                ::shutdown(int(connection->socket->socketDescriptor()), SHUT_WR);
+                connection->lingerUntilNs = monotonicNs() + LingerNs;
+            }
+        } else if (connection->readBlocked && unsent < MaxUnsentBytes) {
+            connection->readBlocked = false;
+            readFrom(connection);
+        }
+    });
+    if (socket->bytesAvailable() > 0)
+        readFrom(connection);
 }
 
-bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
-    auto connection = m_connections.find(socket);
-    if (connection != m_connections.end()) {
-        if (connection->rejected)
-            return true;
-        connection->unanswered = 0;
-        ++connection->awaiting;
+void HttpFrontend::readFrom(Connection *connection) {
+    if (connection->dropped)
+        return;
+    QTcpSocket *socket = connection->socket;
+    if (connection->finished) {
+        socket->readAll(); // the last answer is out: whatever else comes is dropped unread
+        return;
     }
-    const QUrl url = request.url();
+    if (connection->closing)
+        return; // nothing after a refused request, or one that asked to close, is read
+    for (;;) {
+        while (connection->awaiting < MaxPipelined && !connection->closing) {
+            HttpRequest request;
+            const HttpRequestParser::Result result = connection->parser.next(&request);
+            if (result == HttpRequestParser::Result::Request) {
+                dispatch(connection, std::move(request));
+                continue;
+            }
+            if (result == HttpRequestParser::Result::Error) {
+                refuseFraming(connection);
+                return;
+            }
+            break;
+        }
+        if (connection->closing || connection->awaiting >= MaxPipelined || socket->bytesAvailable() <= 0)
+            break;
+        if (socket->bytesToWrite() >= MaxUnsentBytes) {
+            connection->readBlocked = true; // resumed once the client reads its answers
+            break;
+        }
+        connection->parser.feed(socket->read(ReadChunkBytes));
+    }
+    // A request's clock runs while the client owes the rest of it, not while it waits for us.
+    if (connection->closing || connection->awaiting > 0 || !connection->parser.hasPartialRequest())
+        return;
+    if (connection->requestStartNs == 0)
+        connection->requestStartNs = monotonicNs();
+    if (connection->parser.awaitsContinue() && !connection->continueSent) {
+        connection->continueSent = true;
+        socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+    }
+}
+
+void HttpFrontend::dispatch(Connection *connection, HttpRequest &&request) {
     Pending pending;
-    pending.socket = socket;
+    pending.connection = connection;
     pending.startedNs = monotonicNs();
-    pending.closeAfter = request.value(QByteArrayLiteral("connection")).trimmed().toLower() == "close";
+    pending.closeAfter = !request.keepAlive;
+    pending.keepAliveHeader = request.keepAlive && request.minorVersion == 0;
     ApiRequest &apiRequest = pending.request;
-    apiRequest.method = methodName(request.method());
-    apiRequest.path = url.path(QUrl::FullyEncoded).toUtf8();
-    apiRequest.query = url.query(QUrl::FullyEncoded).toUtf8();
-    apiRequest.authorization = request.value(QByteArrayLiteral("authorization"));
-    apiRequest.twilioSignature = request.value(QByteArrayLiteral("x-twilio-signature"));
-    apiRequest.contentType = request.value(QByteArrayLiteral("content-type"));
-    apiRequest.body = request.body();
+    apiRequest.path = request.path();
+    apiRequest.query = request.query();
+    apiRequest.authorization = request.value("authorization");
+    apiRequest.twilioSignature = request.value("x-twilio-signature");
+    apiRequest.contentType = request.value("content-type");
+    apiRequest.method = std::move(request.method);
+    apiRequest.body = std::move(request.body);
+    ++connection->awaiting;
+    connection->requestStartNs = 0;
+    connection->continueSent = false;
+    // Shutting down, a request under way is the connection's last.
+    if (pending.closeAfter || m_shuttingDown)
+        connection->closing = true;
     m_pending.append(std::move(pending));
     if (!m_answerScheduled) {
         m_answerScheduled = true;
         QMetaObject::invokeMethod(this, &HttpFrontend::answerPending, Qt::QueuedConnection);
     }
-    return true;
+}
+
+void HttpFrontend::refuseFraming(Connection *connection) {
+    const HttpRequestParser &parser = connection->parser;
+    const HttpFramingError error = parser.error();
+    const int status = HttpRequestParser::status(error);
+    ApiResponse response = ServiceApi::error(status, HttpRequestParser::code(error),
+                                             HttpRequestParser::message(error, parser.limits()));
+    response.route = QStringLiteral("unknown");
+    m_shared.metrics.recordRequest(response.route, status, 0);
+    m_shared.metrics.recordFramingError(HttpRequestParser::kind(error));
+    if (m_accessLog && m_accessLog->enabled()) {
+        const QByteArray method = parser.partialMethod();
+        const QByteArray path = parser.partialPath();
+        m_accessLog->write({connection->remote,
+                            method.isEmpty() ? QByteArrayLiteral("?") : method,
+                            path.isEmpty() ? QByteArrayLiteral("?") : path,
+                            status,
+                            0,
+                            qint64(response.body.size()),
+                            0,
+                            {},
+                            response.reason});
+    }
+    connection->closing = true;
+    QByteArray bytes =
+        responseBytes(status, response.contentType, response.body, response.headers, true, false, true);
+    if (connection->awaiting == 0)
+        finish(connection, bytes);
+    else
+        connection->lastAnswer = std::move(bytes);
 }
 
 void HttpFrontend::answerPending() {
@@ -213,89 +396,121 @@ void HttpFrontend::batchAnswered(const QList<ApiResponse> &responses) {
     answerPending();
 }
 
-namespace {
-
-QByteArray reasonPhrase(int status) {
-    switch (status) {
-    case 200:
-        return QByteArrayLiteral("OK");
-    case 201:
-        return QByteArrayLiteral("Created");
-    case 204:
-        return QByteArrayLiteral("No Content");
-    case 400:
-        return QByteArrayLiteral("Bad Request");
-    case 401:
-        return QByteArrayLiteral("Unauthorized");
-    case 403:
-        return QByteArrayLiteral("Forbidden");
-    case 404:
-        return QByteArrayLiteral("Not Found");
-    case 405:
-        return QByteArrayLiteral("Method Not Allowed");
-    case 409:
-        return QByteArrayLiteral("Conflict");
-    case 413:
-        return QByteArrayLiteral("Payload Too Large");
-    case 415:
-        return QByteArrayLiteral("Unsupported Media Type");
-    case 422:
-        return QByteArrayLiteral("Unprocessable Entity");
-    case 429:
-        return QByteArrayLiteral("Too Many Requests");
-    case 500:
-        return QByteArrayLiteral("Internal Server Error");
-    case 503:
-        return QByteArrayLiteral("Service Unavailable");
-    default:
-        return status < 400 ? QByteArrayLiteral("OK") : QByteArrayLiteral("Error");
-    }
-}
-
-} // namespace
-
 void HttpFrontend::respond(const Pending &pending, const ApiResponse &response) {
-    QTcpSocket *socket = pending.socket;
+    Connection *connection = pending.connection;
     const qint64 elapsed = monotonicNs() - pending.startedNs;
     m_shared.metrics.recordRequest(response.route, response.status, elapsed);
     if (m_accessLog && m_accessLog->enabled())
-        m_accessLog->write({socket ? remoteOf(socket) : QByteArrayLiteral("?"), pending.request.method,
+        m_accessLog->write({connection ? connection->remote : QByteArrayLiteral("?"), pending.request.method,
                             pending.request.path, response.status, elapsed / 1000,
                             qint64(response.body.size()), response.keyId, response.company, response.reason});
-    if (!socket)
+    if (!connection || connection->dropped)
         return; // the client went away; the work was done all the same
-    auto connection = m_connections.find(socket);
-    if (connection != m_connections.end() && connection->awaiting > 0)
-        --connection->awaiting;
-    const bool close = m_shuttingDown || pending.closeAfter;
-    QByteArray bytes;
-    bytes.reserve(160 + response.body.size());
-    bytes += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(response.status) + ' ' +
-             reasonPhrase(response.status) + QByteArrayLiteral("\r\nContent-Type: ") + response.contentType +
-             QByteArrayLiteral("\r\nContent-Length: ") + QByteArray::number(response.body.size()) +
-             QByteArrayLiteral("\r\n");
-    for (const auto &[name, value] : response.headers)
-        bytes += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
-    if (close)
-        bytes += QByteArrayLiteral("Connection: close\r\n");
-    bytes += QByteArrayLiteral("\r\n");
-    if (pending.request.method != "HEAD")
-        bytes += response.body;
-    socket->write(bytes);
-    if (close)
-        QTimer::singleShot(0, socket, [socket] { socket->disconnectFromHost(); });
+    --connection->awaiting;
+    const bool last = connection->awaiting == 0 &&
+                      (connection->closing || (m_shuttingDown && !connection->parser.hasPartialRequest()));
+    const bool close = pending.closeAfter || (last && connection->lastAnswer.isEmpty());
+    connection->socket->write(responseBytes(response.status, response.contentType, response.body,
+                                            response.headers, close, pending.keepAliveHeader,
+                                            pending.request.method != "HEAD"));
+    if (last) {
+        finish(connection, std::exchange(connection->lastAnswer, {}));
+        return;
+    }
+    if (connection->awaiting == 0)
+        connection->idleSinceNs = monotonicNs();
+    readFrom(connection); // requests that waited for answers to go out
 }
 
-void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) {
-    // handleRequest answers every request; this is only reached if Qt asks anyway.
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.write(QHttpServerResponder::StatusCode::NotFound);
+void HttpFrontend::finish(Connection *connection, const QByteArray &lastAnswer) {
+    QTcpSocket *socket = connection->socket;
+    connection->closing = true;
+    connection->finished = true;
+    if (!lastAnswer.isEmpty())
+        socket->write(lastAnswer);
+    socket->flush();
+    // A client slow to read its answer gets the request timeout for it.
+    connection->lingerUntilNs = monotonicNs() + m_limits.requestTimeoutMs * NsPerMs;
+    if (socket->bytesToWrite() == 0) {
+        connection->writeShut = true;
+        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        connection->lingerUntilNs = monotonicNs() + LingerNs;
+    }
+    socket->readAll();
+}
+
+void HttpFrontend::drop(Connection *connection) {
+    if (connection->dropped)
+        return;
+    connection->dropped = true;
+    m_connections.remove(connection);
+    m_gate->close();
+    m_shared.metrics.recordConnectionClosed();
+    if (connection->socket->state() != QAbstractSocket::UnconnectedState)
+        connection->socket->abort();
+    connection->deleteLater();
+    if (m_shuttingDown && m_connections.isEmpty())
+        announceDrained();
+}
+
+void HttpFrontend::sweep() {
+    const qint64 now = monotonicNs();
+    const qint64 requestTimeoutNs = m_limits.requestTimeoutMs * NsPerMs;
+    const qint64 idleTimeoutNs = m_limits.idleTimeoutMs * NsPerMs;
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections) {
+        if (connection->dropped)
+            continue;
+        if (connection->finished) {
+            if (now >= connection->lingerUntilNs)
+                drop(connection);
+            continue;
+        }
+        if (connection->closing || connection->awaiting > 0)
+            continue; // answers are owed: the front is the one taking its time
+        if (connection->requestStartNs != 0) {
+            if (now - connection->requestStartNs < requestTimeoutNs)
+                continue;
+            if (!connection->parser.hasPartialRequest()) {
+                // Connected and never said a word: nobody to answer.
+                m_shared.metrics.recordIdleClosed();
+                connection->socket->disconnectFromHost();
+                drop(connection);
+                continue;
+            }
+            ApiResponse response = ServiceApi::error(
+                408, QStringLiteral("request_timeout"),
+                QCoreApplication::translate("HttpFrontend", "The request did not arrive whole within %1 ms.")
+                    .arg(m_limits.requestTimeoutMs));
+            response.route = QStringLiteral("unknown");
+            m_shared.metrics.recordRequest(response.route, 408, now - connection->requestStartNs);
+            m_shared.metrics.recordRequestTimeout();
+            if (m_accessLog && m_accessLog->enabled()) {
+                const QByteArray method = connection->parser.partialMethod();
+                const QByteArray path = connection->parser.partialPath();
+                m_accessLog->write({connection->remote,
+                                    method.isEmpty() ? QByteArrayLiteral("?") : method,
+                                    path.isEmpty() ? QByteArrayLiteral("?") : path,
+                                    408,
+                                    (now - connection->requestStartNs) / 1000,
+                                    qint64(response.body.size()),
+                                    0,
+                                    {},
+                                    response.reason});
+            }
+            finish(connection, responseBytes(408, response.contentType, response.body, response.headers, true,
+                                             false, true));
+        } else if (connection->idleSinceNs != 0 && now - connection->idleSinceNs >= idleTimeoutNs) {
+            m_shared.metrics.recordIdleClosed();
+            connection->socket->disconnectFromHost();
+            drop(connection);
+        }
+    }
 }
 
 void HttpFrontend::beginShutdown() {
     m_shuttingDown = true;
-    if (m_listener)
-        m_listener->close();
+    stopAccepting();
     closeIdle();
     if (m_connections.isEmpty()) {
         announceDrained();
@@ -316,12 +531,13 @@ void HttpFrontend::announceDrained() {
 }
 
 void HttpFrontend::closeIdle() {
-    const QList<QTcpSocket *> sockets = m_connections.keys();
-    for (QTcpSocket *socket : sockets) {
-        const Connection &connection = m_connections.value(socket);
-        if ((connection.unanswered == 0 && connection.awaiting == 0 && socket->bytesAvailable() == 0) ||
-            connection.rejected)
-            socket->disconnectFromHost();
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections) {
+        if (connection->dropped || connection->closing || connection->awaiting > 0 ||
+            connection->parser.hasPartialRequest() || connection->socket->bytesAvailable() > 0)
+            continue;
+        connection->socket->disconnectFromHost();
+        drop(connection);
     }
 }
 

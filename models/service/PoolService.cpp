@@ -29,15 +29,21 @@ Q_LOGGING_CATEGORY(lcPoolService, "pooldesk.service")
 
 namespace PoolDesk {
 
+namespace {
+constexpr int ListenBacklog = 4096;
+} // namespace
+
 // Lives in its own thread with an HTTP front; the API and its database connection run on a second
 // thread (ApiExecutor), so reading and answering connections overlaps with committing.
 class PoolService::Worker final : public QObject {
 public:
-    Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, qsizetype maxBodyBytes)
+    Worker(const DatabaseUrl &url, ServiceShared &shared, AccessLog *accessLog, HttpLimits limits,
+           std::shared_ptr<ConnectionGate> gate)
         : m_executor(url, shared)
         , m_shared(shared)
         , m_accessLog(accessLog)
-        , m_maxBodyBytes(maxBodyBytes) {}
+        , m_limits(limits)
+        , m_gate(std::move(gate)) {}
 
     // Runs in the worker's thread.
     Status init(qintptr listeningDescriptor, const QString &name) {
@@ -45,7 +51,7 @@ public:
             ::close(int(listeningDescriptor));
             return started.error();
         }
-        m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_maxBodyBytes);
+        m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_limits, m_gate);
         if (!m_frontend->adopt(listeningDescriptor)) {
             ::close(int(listeningDescriptor));
             return makeError(Error::Code::Unavailable,
@@ -66,7 +72,8 @@ private:
     ApiExecutor m_executor;
     ServiceShared &m_shared;
     AccessLog *m_accessLog;
-    qsizetype m_maxBodyBytes;
+    HttpLimits m_limits;
+    std::shared_ptr<ConnectionGate> m_gate; // one for all workers
     std::unique_ptr<HttpFrontend> m_frontend;
 };
 
@@ -116,6 +123,9 @@ Status PoolService::start() {
     }
 
     m_listener = new QTcpServer(this);
+    // Qt's default backlog (50) overflows when many clients connect at once, and each connection
+    // beyond it waits for a SYN retransmission (a second or more); the kernel caps this at somaxconn.
+    m_listener->setListenBacklogSize(ListenBacklog);
     if (!m_listener->listen(m_config.address, m_config.port))
         return makeError(Error::Code::Unavailable, tr("Cannot listen on %1:%2: %3")
                                                        .arg(m_config.address.toString())
@@ -126,6 +136,11 @@ Status PoolService::start() {
 
     const bool sqlite = m_db->url().engine == DatabaseUrl::Engine::Sqlite;
     const int threads = m_config.threads > 0 ? m_config.threads : (sqlite ? 1 : 4);
+    HttpLimits limits;
+    limits.maxBodyBytes = m_config.maxBodyBytes;
+    limits.requestTimeoutMs = m_config.requestTimeoutMs;
+    limits.idleTimeoutMs = m_config.idleTimeoutMs;
+    const auto gate = std::make_shared<ConnectionGate>(m_config.maxConnections);
     for (int i = 0; i < threads; ++i) {
         const int descriptor = ::dup(int(m_listener->socketDescriptor()));
         if (descriptor < 0)
@@ -133,7 +148,7 @@ Status PoolService::start() {
                              tr("Cannot share the listening socket with a worker thread."));
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("pooldesk-http-%1").arg(i));
-        auto *worker = new Worker(m_db->url(), *m_shared, m_accessLog.get(), m_config.maxBodyBytes);
+        auto *worker = new Worker(m_db->url(), *m_shared, m_accessLog.get(), limits, gate);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();

@@ -2,7 +2,39 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
+#include <sys/resource.h>
+
 namespace PoolDesk {
+
+QString ServiceConfig::fitConnectionsToFileLimit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return {};
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY)
+        return {};
+    const qint64 available = qint64(limit.rlim_cur) - ReservedDescriptors;
+    if (available >= maxConnections)
+        return {};
+    const int wanted = maxConnections;
+    maxConnections = int(std::max<qint64>(1, available));
+    return QCoreApplication::translate(
+               "ServiceConfig",
+               "The open-file limit is %1 descriptors: serving at most %2 connections instead of %3 (%4 are "
+               "kept for database connections and log files). Raise the limit (LimitNOFILE= in the systemd "
+               "unit, ulimit -n) to serve more.")
+        .arg(qint64(limit.rlim_cur))
+        .arg(maxConnections)
+        .arg(wanted)
+        .arg(ReservedDescriptors);
+}
 
 Status ServiceConfig::parseListen(const QString &text, QHostAddress *address, quint16 *port) {
     const auto invalid = [&] {

@@ -52,6 +52,41 @@ void ServiceMetrics::recordReaped(int count) {
     m_reaped += quint64(count);
 }
 
+void ServiceMetrics::recordConnectionOpened() {
+    QMutexLocker locker(&m_mutex);
+    ++m_openConnections;
+}
+
+void ServiceMetrics::recordConnectionClosed() {
+    QMutexLocker locker(&m_mutex);
+    --m_openConnections;
+}
+
+void ServiceMetrics::recordConnectionRefused() {
+    QMutexLocker locker(&m_mutex);
+    ++m_connectionsRefused;
+}
+
+void ServiceMetrics::recordAcceptPaused() {
+    QMutexLocker locker(&m_mutex);
+    ++m_acceptPauses;
+}
+
+void ServiceMetrics::recordRequestTimeout() {
+    QMutexLocker locker(&m_mutex);
+    ++m_requestTimeouts;
+}
+
+void ServiceMetrics::recordIdleClosed() {
+    QMutexLocker locker(&m_mutex);
+    ++m_idleClosed;
+}
+
+void ServiceMetrics::recordFramingError(const QString &kind) {
+    QMutexLocker locker(&m_mutex);
+    ++m_framingErrors[kind];
+}
+
 quint64 ServiceMetrics::refusals(const QString &reason) const {
     QMutexLocker locker(&m_mutex);
     return m_refusals.value(reason);
@@ -121,6 +156,26 @@ QByteArray ServiceMetrics::render(const PoolSnapshot *pool) const {
                "route=\"" + escapeLabel(it.key().first) + "\",code=\"" + QByteArray::number(it.key().second) +
                    '"',
                it.value());
+
+    header("pooldesk_http_open_connections", "gauge", "Client connections open now.");
+    sample("pooldesk_http_open_connections", {}, m_openConnections);
+    header("pooldesk_http_connections_refused_total", "counter",
+           "Connections closed at once because --max-connections were open.");
+    sample("pooldesk_http_connections_refused_total", {}, m_connectionsRefused);
+    header("pooldesk_http_accept_pauses_total", "counter",
+           "Times accepting paused for lack of file descriptors or memory.");
+    sample("pooldesk_http_accept_pauses_total", {}, m_acceptPauses);
+    header("pooldesk_http_request_timeouts_total", "counter",
+           "Requests not complete within --request-timeout (answered 408).");
+    sample("pooldesk_http_request_timeouts_total", {}, m_requestTimeouts);
+    header("pooldesk_http_idle_closed_total", "counter",
+           "Connections closed after --idle-timeout (or --request-timeout before a first byte) without a "
+           "request.");
+    sample("pooldesk_http_idle_closed_total", {}, m_idleClosed);
+    header("pooldesk_http_framing_errors_total", "counter",
+           "Requests refused for their HTTP framing, by kind; each closed its connection.");
+    for (auto it = m_framingErrors.cbegin(); it != m_framingErrors.cend(); ++it)
+        sample("pooldesk_http_framing_errors_total", "kind=\"" + escapeLabel(it.key()) + '"', it.value());
 
     header("pooldesk_http_request_duration_seconds", "histogram", "Time to handle a request, by route.");
     for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {

@@ -26,6 +26,14 @@ public:
     void recordRefusal(const QString &reason);
     void recordCallback(const QString &result);
     void recordReaped(int count);
+    // The HTTP front's connections.
+    void recordConnectionOpened();
+    void recordConnectionClosed();
+    void recordConnectionRefused(); // closed at once: the service had --max-connections open
+    void recordAcceptPaused();      // accepting paused: out of file descriptors or memory
+    void recordRequestTimeout();    // a request not complete within --request-timeout (408)
+    void recordIdleClosed();        // closed after --idle-timeout without a request
+    void recordFramingError(const QString &kind);
 
     // Everything, followed by the pool gauges of the given snapshot (when one could be taken).
     QByteArray render(const PoolSnapshot *pool) const;
@@ -50,6 +58,12 @@ private:
     QMap<QString, quint64> m_refusals;
     QMap<QString, quint64> m_callbacks;
     quint64 m_reaped = 0;
+    qint64 m_openConnections = 0;
+    quint64 m_connectionsRefused = 0;
+    quint64 m_acceptPauses = 0;
+    quint64 m_requestTimeouts = 0;
+    quint64 m_idleClosed = 0;
+    QMap<QString, quint64> m_framingErrors;
 };
 
 } // namespace PoolDesk
