@@ -18,14 +18,6 @@
 <context>
     <name>Allocator</name>
     <message>
-        <source>A session ID of 1 to 200 characters is required.</source>
-        <translation>1～200 文字のセッション ID が必要です。</translation>
-    </message>
-    <message>
-        <source>An operator ID of 1 to 200 characters is required.</source>
-        <translation>1～200 文字の担当者 ID が必要です。</translation>
-    </message>
-    <message>
         <source>A company name is required.</source>
         <translation>企業名が必要です。</translation>
     </message>
@@ -108,6 +100,14 @@
     <message>
         <source>The session &quot;%1&quot; ended while it was being resumed. Use a new session ID for each call.</source>
         <translation>セッション &quot;%1&quot; は再開の途中で終了しました。通話ごとに新しいセッション ID を使用してください。</translation>
+    </message>
+    <message>
+        <source>A session ID must be 1 to 200 characters, each an ASCII letter or digit or one of - _ . : @ + = ~</source>
+        <translation>セッション ID は 1〜200 文字で、各文字は ASCII の英字・数字、または - _ . : @ + = ~ のいずれかにしてください</translation>
+    </message>
+    <message>
+        <source>An operator ID must be 1 to 200 characters of text without control or invisible formatting characters.</source>
+        <translation>オペレーター ID は制御文字や不可視の書式文字を含まない 1〜200 文字のテキストにしてください。</translation>
     </message>
 </context>
 <context>
@@ -195,6 +195,10 @@
         <translation>
             <numerusform>自動スケーリング: 空き共有番号 %1 件、しきい値 %2（プールサービスが %n 分ごとに確認）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The pool database cannot be reached; auto-scaling tries again at the next check.</source>
+        <translation>プールのデータベースに接続できません。自動スケーリングは次回のチェックで再試行します。</translation>
     </message>
 </context>
 <context>
@@ -705,8 +709,55 @@
 <context>
     <name>HttpFrontend</name>
     <message>
-        <source>The request is larger than %1 bytes.</source>
-        <translation>リクエストが %1 バイトを超えています。</translation>
+        <source>Cannot accept connections (%1): pausing for %2 ms. Raise the open-file limit or lower --max-connections.</source>
+        <translation>接続を受け付けられません（%1）。%2 ミリ秒待機します。オープンファイル数の上限を上げるか、--max-connections を下げてください。</translation>
+    </message>
+    <message>
+        <source>The request did not arrive whole within %1 ms.</source>
+        <translation>リクエストが %1 ミリ秒以内に最後まで届きませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>HttpRequestParser</name>
+    <message>
+        <source>The request line is not METHOD /path HTTP/1.1 ending in CRLF.</source>
+        <translation>リクエスト行が「METHOD /path HTTP/1.1」＋CRLF の形式ではありません。</translation>
+    </message>
+    <message>
+        <source>A header line is malformed: lines must end in CRLF, must not be folded, and a header name must be followed by its colon directly.</source>
+        <translation>ヘッダー行の形式が不正です。各行は CRLF で終わり、折り返しは不可で、ヘッダー名の直後にコロンが必要です。</translation>
+    </message>
+    <message>
+        <source>An HTTP/1.1 request needs exactly one Host header.</source>
+        <translation>HTTP/1.1 のリクエストには Host ヘッダーがちょうど 1 つ必要です。</translation>
+    </message>
+    <message>
+        <source>Authorization, Content-Type and X-Twilio-Signature may each be sent once.</source>
+        <translation>Authorization、Content-Type、X-Twilio-Signature はそれぞれ 1 回だけ送信できます。</translation>
+    </message>
+    <message>
+        <source>Content-Length must be one non-negative decimal number, sent once, and not together with Transfer-Encoding.</source>
+        <translation>Content-Length は 0 以上の 10 進数 1 つを 1 回だけ送信し、Transfer-Encoding と併用しないでください。</translation>
+    </message>
+    <message>
+        <source>Transfer-Encoding (chunked) is not supported: send the body with Content-Length.</source>
+        <translation>Transfer-Encoding（chunked）には対応していません。本文は Content-Length 付きで送信してください。</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>リクエスト本文が %1 バイトを超えています。</translation>
+    </message>
+    <message>
+        <source>The request line is longer than %1 bytes.</source>
+        <translation>リクエスト行が %1 バイトを超えています。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s headers are larger than %1 bytes or more than %2 fields.</source>
+        <translation>リクエストヘッダーが %1 バイトを超えているか、%2 個を超えています。</translation>
+    </message>
+    <message>
+        <source>Only HTTP/1.1 and HTTP/1.0 are supported.</source>
+        <translation>対応しているのは HTTP/1.1 と HTTP/1.0 のみです。</translation>
     </message>
 </context>
 <context>
@@ -2384,6 +2435,18 @@ Status: %2</source>
         <source>&amp;Twilio</source>
         <translation>Twilio(&amp;T)</translation>
     </message>
+    <message>
+        <source>Connected to the database again. The views show the pool as it is now.</source>
+        <translation>データベースに再接続しました。各ビューは現在のプールを表示しています。</translation>
+    </message>
+    <message>
+        <source>The connection to the database was lost. PoolDesk reconnects by itself; until then the views may be out of date and changes cannot be saved.</source>
+        <translation>データベースへの接続が切れました。PoolDesk は自動的に再接続します。それまでは表示が古い可能性があり、変更は保存できません。</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>再接続中…</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::MessageWidget</name>
@@ -3142,10 +3205,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>フィールド &quot;%1&quot; が %2 文字を超えています。</translation>
     </message>
     <message>
-        <source>The field &quot;%1&quot; contains control characters.</source>
-        <translation>フィールド &quot;%1&quot; に制御文字が含まれています。</translation>
-    </message>
-    <message>
         <source>The field &quot;%1&quot; must be a whole number.</source>
         <translation>フィールド &quot;%1&quot; は整数にしてください。</translation>
     </message>
@@ -3172,10 +3231,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>There is no such API path. The API lives under /v1/.</source>
         <translation>そのような API パスはありません。API は /v1/ 以下にあります。</translation>
-    </message>
-    <message>
-        <source>The session ID in the path must be 1 to 200 characters without control characters or surrounding spaces.</source>
-        <translation>パス内のセッション ID は、制御文字や前後の空白を含まない 1～200 文字にしてください。</translation>
     </message>
     <message>
         <source>There is no such API path.</source>
@@ -3217,6 +3272,22 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>The X-Twilio-Signature header is missing or does not match this request.</source>
         <translation>X-Twilio-Signature ヘッダーがないか、このリクエストと一致しません。</translation>
     </message>
+    <message>
+        <source>The field &quot;%1&quot; must be valid UTF-8 text without control characters.</source>
+        <translation>フィールド「%1」は制御文字を含まない正しい UTF-8 テキストにしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be 1 to %2 characters of text without control or invisible formatting characters.</source>
+        <translation>フィールド「%1」は制御文字や不可視の書式文字を含まない 1〜%2 文字のテキストにしてください。</translation>
+    </message>
+    <message>
+        <source>The field &quot;%1&quot; must be 1 to %2 characters, each an ASCII letter or digit or one of - _ . : @ + = ~</source>
+        <translation>フィールド「%1」は 1〜%2 文字で、各文字は ASCII の英字・数字、または - _ . : @ + = ~ のいずれかにしてください</translation>
+    </message>
+    <message>
+        <source>The pool service could not complete the request. Try again; if it keeps failing, its log says why.</source>
+        <translation>プールサービスはリクエストを完了できませんでした。再試行してください。失敗が続く場合は、サービスのログに理由が記録されています。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceConfig</name>
@@ -3224,12 +3295,20 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>&quot;%1&quot; is not a listen address. Use ADDRESS:PORT, for example 127.0.0.1:8736 or [::1]:8736.</source>
         <translation>&quot;%1&quot; は待ち受けアドレスではありません。127.0.0.1:8736 や [::1]:8736 のように ADDRESS:PORT の形式で指定してください。</translation>
     </message>
+    <message>
+        <source>The open-file limit is %1 descriptors: serving at most %2 connections instead of %3 (%4 are kept for database connections and log files). Raise the limit (LimitNOFILE= in the systemd unit, ulimit -n) to serve more.</source>
+        <translation>オープンファイル数の上限が %1 のため、同時接続は %3 ではなく最大 %2 とします（%4 はデータベース接続とログファイル用に確保）。より多く扱うには上限を上げてください（systemd ユニットの LimitNOFILE=、ulimit -n）。</translation>
+    </message>
 </context>
 <context>
     <name>Sql</name>
     <message>
         <source>The database reported an error: %1</source>
         <translation>データベースでエラーが発生しました: %1</translation>
+    </message>
+    <message>
+        <source>The pool database cannot be reached right now. Try again in a few seconds; if this goes on, check that the database server is running and reachable.</source>
+        <translation>現在プールのデータベースに接続できません。数秒後に再試行してください。続く場合は、データベースサーバーが稼働していて接続できるか確認してください。</translation>
     </message>
 </context>
 <context>
@@ -3507,6 +3586,22 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>warning: no auth token or public URL for Twilio&apos;s status callbacks (set TWILIO_AUTH_TOKEN and --public-url, or store them with pooldeskctl env set / set-secret): they will be refused (503) until both are known.</source>
         <translation>警告: Twilio のステータスコールバック用の認証トークンまたは公開 URL がありません（TWILIO_AUTH_TOKEN と --public-url を設定するか、pooldeskctl env set / set-secret で保存してください）。両方がわかるまで、コールバックは拒否されます（503）。</translation>
+    </message>
+    <message>
+        <source>Seconds a client has to send a whole request, from its first byte (for a connection&apos;s first request, from connecting); then it is answered 408 and closed (default %1).</source>
+        <translation>クライアントがリクエスト全体を送るまでの秒数（最初のバイトから。接続の最初のリクエストは接続時から）。超えると 408 を返して切断します（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>Seconds a keep-alive connection may wait for its next request (default %1).</source>
+        <translation>キープアライブ接続が次のリクエストを待てる秒数（既定 %1）。</translation>
+    </message>
+    <message>
+        <source>Most client connections open at once; above it new ones are closed at once (default %1). Lowered at start-up when it does not fit below the open-file limit.</source>
+        <translation>同時に開けるクライアント接続の最大数。超えた新しい接続はすぐに閉じます（既定 %1）。オープンファイル数の上限に収まらない場合は起動時に下げます。</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告: %1</translation>
     </message>
 </context>
 <context>
