@@ -77,6 +77,23 @@ Status EnvironmentProfile::validateApiKeySid(const QString &sid) {
 }
 
 Status EnvironmentProfile::validateApiBaseUrl(const QUrl &url) {
+    static const QRegularExpression twilioHost(
+        QStringLiteral("^api(\\.[a-z0-9-]+\\.[a-z0-9-]+)?\\.twilio\\.com$"));
+    if (!url.isValid() || url.scheme() != QLatin1String("https") ||
+        !twilioHost.match(url.host()).hasMatch() || (url.port() != -1 && url.port() != 443) ||
+        (!url.path().isEmpty() && url.path() != QLatin1String("/")) || url.hasQuery() || url.hasFragment() ||
+        !url.userInfo().isEmpty())
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "EnvironmentProfile",
+                             "\"%1\" is not Twilio's API address: give https://api.twilio.com or a regional "
+                             "one such as https://api.dublin.ie1.twilio.com. Credentials are sent only to "
+                             "Twilio; for a mock server, start PoolDesk with POOLDESK_TWILIO_BASE_URL set.")
+                             .arg(url.toString()));
+    return success();
+}
+
+Status EnvironmentProfile::validateApiBaseUrlOverride(const QUrl &url) {
     const bool https = url.scheme() == QLatin1String("https");
     const bool localHttp = url.scheme() == QLatin1String("http") && isLoopback(url.host());
     if (!url.isValid() || url.host().isEmpty() || !(https || localHttp) ||
@@ -85,9 +102,8 @@ Status EnvironmentProfile::validateApiBaseUrl(const QUrl &url) {
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate(
                              "EnvironmentProfile",
-                             "\"%1\" is not a usable Twilio API base URL: give an https address such as "
-                             "https://api.twilio.com or https://api.dublin.ie1.twilio.com (http only on this "
-                             "computer, for a mock server).")
+                             "\"%1\" is not a usable Twilio API base URL: give an https address, or http "
+                             "only on this computer, for a mock server.")
                              .arg(url.toString()));
     return success();
 }

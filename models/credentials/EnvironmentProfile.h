@@ -33,8 +33,13 @@ struct EnvironmentProfile {
 
     static Status validateAccountSid(const QString &sid);
     static Status validateApiKeySid(const QString &sid);
-    // https, or http on a loopback host (a local mock server); no path beyond "/", no query.
+    // What an environment may store: Twilio's own HTTPS API host (api.twilio.com or a regional
+    // api.EDGE.REGION.twilio.com), no path beyond "/", no query. The profile lives in the shared
+    // database and the keychain's credentials go wherever it points, so nothing else is stored.
     static Status validateApiBaseUrl(const QUrl &url);
+    // POOLDESK_TWILIO_BASE_URL, set by whoever starts the process (tests, a mock server): any
+    // https host, or http on a loopback host.
+    static Status validateApiBaseUrlOverride(const QUrl &url);
     // http or https with a host.
     static Status validateWebhookBaseUrl(const QUrl &url);
     static Status validatePath(const QString &path);

@@ -42,11 +42,21 @@ Result<Overridden> applyEnvironment(const EnvironmentProfile &profile, const QPr
     }
     if (!baseUrl.isEmpty()) {
         const QUrl url(baseUrl);
-        if (auto ok = EnvironmentProfile::validateApiBaseUrl(url); !ok)
+        if (auto ok = EnvironmentProfile::validateApiBaseUrlOverride(url); !ok)
             return makeError(Error::Code::InvalidInput,
                              QCoreApplication::translate("TwilioCredentials", "POOLDESK_TWILIO_BASE_URL: %1")
                                  .arg(ok.error().message));
         p.apiBaseUrl = url;
+    } else if (auto ok = EnvironmentProfile::validateApiBaseUrl(p.apiBaseUrl); !ok) {
+        // Checked again here, not only when the profile is saved: anyone who can write the
+        // shared database could point it elsewhere and collect the keychain's secret.
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "TwilioCredentials",
+                             "Environment \"%1\" points at %2, which is not Twilio's API, so its credentials "
+                             "are not sent. Set it back with `pooldeskctl env set %1 --api-base-url "
+                             "https://api.twilio.com`.")
+                             .arg(p.name, p.apiBaseUrl.toString()));
     }
     if (apiKey.isEmpty() != apiSecret.isEmpty())
         return makeError(Error::Code::InvalidInput,

@@ -31,6 +31,7 @@ class TestEnvCli : public QObject {
 
     QTemporaryDir m_dir;
     QString m_db;
+    QString m_twilioBaseUrl; // POOLDESK_TWILIO_BASE_URL for the runs: the fake server
 
     // Runs pooldeskctl without blocking the event loop (the fake server answers meanwhile).
     Run ctl(const QStringList &args, const QByteArray &input = {}) {
@@ -39,6 +40,8 @@ class TestEnvCli : public QObject {
         for (const char *name : {"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY",
                                  "TWILIO_API_SECRET", "POOLDESK_TWILIO_BASE_URL"})
             env.remove(QString::fromLatin1(name));
+        if (!m_twilioBaseUrl.isEmpty())
+            env.insert(QStringLiteral("POOLDESK_TWILIO_BASE_URL"), m_twilioBaseUrl);
         env.insert(QStringLiteral("POOLDESK_KEYCHAIN_TIMEOUT_MS"), QStringLiteral("15000"));
         p.setProcessEnvironment(env);
         p.start(qEnvironmentVariable("POOLDESK_CTL"), QStringList{QStringLiteral("--db"), m_db} + args);
@@ -75,9 +78,9 @@ private slots:
                                            {QStringLiteral("type"), QStringLiteral("Full")}});
         });
         QList<Run> runs;
+        m_twilioBaseUrl = server.baseUrl().toString();
         runs.append(ctl({QStringLiteral("env"), QStringLiteral("set"), QStringLiteral("development"),
-                         QStringLiteral("--account-sid"), TestAccountSid, QStringLiteral("--api-base-url"),
-                         server.baseUrl().toString()}));
+                         QStringLiteral("--account-sid"), TestAccountSid}));
         QCOMPARE(runs.last().exitCode, 0);
 
         // Before the secret is stored, the test says what to do.
@@ -120,6 +123,48 @@ private slots:
         }
     }
 
+    void credentialsGoOnlyToTwilio() {
+        // The environment's API address lives in the shared database; the keychain's secret must
+        // not follow it anywhere but Twilio, whoever edited it.
+        m_db = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("redirect.sqlite"));
+        m_twilioBaseUrl.clear();
+        Server server;
+        const QString dev = QStringLiteral("development");
+        const Run local =
+            ctl({QStringLiteral("env"), QStringLiteral("set"), dev, QStringLiteral("--account-sid"),
+                 TestAccountSid, QStringLiteral("--api-base-url"), server.baseUrl().toString()});
+        QCOMPARE(local.exitCode, 2);
+        QVERIFY2(local.err.contains("POOLDESK_TWILIO_BASE_URL"), local.err.constData());
+        for (const QString &foreign : {QStringLiteral("https://api.twilio.com.example.net"),
+                                       QStringLiteral("https://evil.example/api.twilio.com"),
+                                       QStringLiteral("https://api.twilio.com:8443")})
+            QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set"), dev, QStringLiteral("--api-base-url"),
+                          foreign})
+                         .exitCode,
+                     2);
+        QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set"), dev, QStringLiteral("--account-sid"),
+                      TestAccountSid, QStringLiteral("--api-base-url"),
+                      QStringLiteral("https://api.dublin.ie1.twilio.com")})
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set-secret"), dev}, Secret + '\n').exitCode, 0);
+        {
+            auto sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("redirect"));
+            sql.setDatabaseName(m_db.mid(7));
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            QVERIFY(
+                q.exec(QStringLiteral("UPDATE twilio_environments SET api_base_url = '%1' WHERE name = '%2'")
+                           .arg(server.baseUrl().toString(), dev)));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("redirect"));
+        const Run redirected = ctl({QStringLiteral("env"), QStringLiteral("test"), dev});
+        QCOMPARE(redirected.exitCode, 2);
+        QVERIFY2(redirected.err.contains("not Twilio's API"), redirected.err.constData());
+        QVERIFY2(server.requests().isEmpty(), "no request may reach a host the database names");
+        QVERIFY(!redirected.out.contains(Secret) && !redirected.err.contains(Secret));
+    }
+
     void interruptedReleasesAreSettledByHand() {
         // Three numbers whose releases began and never ended (their process died): two long ago,
         // one a minute ago. Twilio still has the first and no longer the second.
@@ -132,8 +177,9 @@ private slots:
         account.numbers = {incomingNumberJson(pnSid(1), kept), incomingNumberJson(pnSid(3), recent)};
         account.install(server);
         const QString dev = QStringLiteral("development");
+        m_twilioBaseUrl = server.baseUrl().toString();
         QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set"), dev, QStringLiteral("--account-sid"),
-                      TestAccountSid, QStringLiteral("--api-base-url"), server.baseUrl().toString()})
+                      TestAccountSid})
                      .exitCode,
                  0);
         QCOMPARE(ctl({QStringLiteral("env"), QStringLiteral("set-secret"), dev}, Secret + '\n').exitCode, 0);
