@@ -628,10 +628,6 @@
         <translation>&quot;%1&quot; は Twilio の API キー SID ではありません。API キー SID は SK に続く 16 進数 32 桁です。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a usable Twilio API base URL: give an https address such as https://api.twilio.com or https://api.dublin.ie1.twilio.com (http only on this computer, for a mock server).</source>
-        <translation>&quot;%1&quot; は Twilio API のベース URL として使用できません。https://api.twilio.com や https://api.dublin.ie1.twilio.com のような https のアドレスを指定してください（http はこのコンピューター上のモックサーバー用にのみ使用できます）。</translation>
-    </message>
-    <message>
         <source>&quot;%1&quot; is not a usable webhook base URL: give the public http(s) address Twilio should call, such as https://example.ngrok-free.app.</source>
         <translation>&quot;%1&quot; は Webhook のベース URL として使用できません。https://example.ngrok-free.app のような、Twilio が呼び出す公開 http(s) アドレスを指定してください。</translation>
     </message>
@@ -642,6 +638,14 @@
     <message>
         <source>&quot;%1&quot; is not a valid environment name: use lower-case letters, digits and dashes.</source>
         <translation>&quot;%1&quot; は有効な環境名ではありません。英小文字、数字、ハイフンを使用してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not Twilio&apos;s API address: give https://api.twilio.com or a regional one such as https://api.dublin.ie1.twilio.com. Credentials are sent only to Twilio; for a mock server, start PoolDesk with POOLDESK_TWILIO_BASE_URL set.</source>
+        <translation>「%1」は Twilio の API アドレスではありません。https://api.twilio.com か、https://api.dublin.ie1.twilio.com のようなリージョンのアドレスを指定してください。認証情報は Twilio にだけ送ります。モックサーバーを使うときは、POOLDESK_TWILIO_BASE_URL を設定して PoolDesk を起動してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a usable Twilio API base URL: give an https address, or http only on this computer, for a mock server.</source>
+        <translation>「%1」は Twilio API のベース URL として使えません。https のアドレスを指定してください（http はこのコンピューター上のモックサーバーに限ります）。</translation>
     </message>
 </context>
 <context>
@@ -3421,6 +3425,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>No %1 is stored for environment &quot;%2&quot; (account %3). Store it with `pooldeskctl env set-secret %2` (it reads the secret from standard input).</source>
         <translation>環境 &quot;%2&quot;（アカウント %3）の%1が保存されていません。`pooldeskctl env set-secret %2` で保存してください（シークレットは標準入力から読み取ります）。</translation>
+    </message>
+    <message>
+        <source>Environment &quot;%1&quot; points at %2, which is not Twilio&apos;s API, so its credentials are not sent. Set it back with `pooldeskctl env set %1 --api-base-url https://api.twilio.com`.</source>
+        <translation>環境「%1」の API アドレス %2 は Twilio の API ではないため、認証情報を送りません。`pooldeskctl env set %1 --api-base-url https://api.twilio.com` で元に戻してください。</translation>
     </message>
 </context>
 <context>

@@ -775,7 +775,7 @@ Status Allocator::attachCall(const QString &session, const QString &callSid) {
 }
 
 Result<QString> Allocator::sessionForCall(const QString &callSid, const QString &fromE164,
-                                          const QString &environment) {
+                                          std::optional<qint64> callStartedAt, const QString &environment) {
     if (!callSid.isEmpty()) {
         for (const QString &sql : {QStringLiteral("SELECT session FROM reservations WHERE call_sid = ?"),
                                    QStringLiteral("SELECT session FROM call_records WHERE call_sid = ?")}) {
@@ -786,19 +786,22 @@ Result<QString> Allocator::sessionForCall(const QString &callSid, const QString 
                 return query.value().value(0).toString();
         }
     }
-    if (!fromE164.isEmpty()) {
-        // An outbound call whose backend never attached the CallSid: the oldest unattached
-        // session on the calling number is the one this call belongs to.
+    if (!fromE164.isEmpty() && callStartedAt) {
+        // Reserved strictly before the call started: a session that took the number once the
+        // earlier call ended was reserved at or after that call's start.
         auto query =
             Sql::exec(m_db.connection(),
                       QStringLiteral("SELECT r.session FROM reservations r JOIN phone_numbers n ON n.id = "
                                      "r.number_id WHERE n.e164 = ? AND n.environment = ? AND r.call_sid IS "
-                                     "NULL ORDER BY r.reserved_at, r.session LIMIT 1"),
-                      {fromE164, environment});
+                                     "NULL AND r.reserved_at < ? ORDER BY r.reserved_at, r.session LIMIT 2"),
+                      {fromE164, environment, *callStartedAt});
         if (!query)
             return query.error();
-        if (query.value().next())
-            return query.value().value(0).toString();
+        if (query.value().next()) {
+            const QString session = query.value().value(0).toString();
+            if (!query.value().next())
+                return session;
+        }
     }
     return refusal(RefusalReason::UnknownSession,
                    QCoreApplication::translate("Allocator", "No session holds the call %1.").arg(callSid));

@@ -83,9 +83,12 @@ public:
     Result<QDateTime> renew(const QString &session, std::optional<int> ttlSeconds);
     // Links Twilio's CallSid to the session (status callbacks find it by this) and marks in use.
     Status attachCall(const QString &session, const QString &callSid);
-    // The session holding a number by CallSid, or by the number of an outbound call's From.
+    // The session a call provably belongs to: the one its CallSid is attached to; else, for an
+    // outbound call whose start is known, the only reservation on its From number without a
+    // CallSid that began before the call did. A callback that arrives after the number passed to
+    // the next session (another company's, perhaps) so matches nothing, and nor does a tie.
     Result<QString> sessionForCall(const QString &callSid, const QString &fromE164,
-                                   const QString &environment);
+                                   std::optional<qint64> callStartedAt, const QString &environment);
     // Frees numbers whose lease ran out (a caller that crashed). Returns how many.
     Result<int> reapExpired();
 

@@ -2,11 +2,11 @@
 
 #include "domain/Clock.h"
 #include "domain/Identifiers.h"
-#include "domain/PhoneNumber.h"
 #include "pool/Allocator.h"
 #include "pool/PoolStatus.h"
 #include "security/ApiKeys.h"
 #include "security/TwilioSignature.h"
+#include "service/StatusCallback.h"
 #include "service/WebhookCredentials.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -66,8 +66,6 @@ private:
     QRecursiveMutex *m_mutex;
 };
 constexpr qint64 TouchIntervalSecs = 60;
-// How much later than a call's start its number may have been reserved (clocks, setup time).
-constexpr qint64 FromMatchSlackSecs = 60;
 
 QByteArray toJson(const QJsonObject &object) {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -877,54 +875,36 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
     QHash<QString, QString> fields;
     for (const auto &[name, value] : *form)
         fields.insert(name, value);
-    const QString callSid = fields.value(QStringLiteral("CallSid"));
-    const QString status = fields.value(QStringLiteral("CallStatus"));
-    const QString twilioDirection = fields.value(QStringLiteral("Direction"));
-    static const QStringList finalStatuses{QStringLiteral("completed"), QStringLiteral("busy"),
-                                           QStringLiteral("no-answer"), QStringLiteral("failed"),
-                                           QStringLiteral("canceled")};
+    const StatusCallback callback = StatusCallback::fromFields(fields);
     const auto ignored = [&](const QString &why) {
         return finish(json(200, {{QStringLiteral("result"), QStringLiteral("ignored")},
                                  {QStringLiteral("reason"), why}}),
                       QStringLiteral("ignored"));
     };
-    if (!finalStatuses.contains(status))
+    if (!callback.isFinal())
         return ignored(QStringLiteral("call_not_ended"));
 
-    const bool outbound = twilioDirection.startsWith(QLatin1String("outbound"));
-    const QString from =
-        outbound ? PhoneNumber::normalize(fields.value(QStringLiteral("From"))).value_or(QString())
-                 : QString();
-    auto session = m_allocator->sessionForCall(callSid, from, m_shared.environment);
+    // The From number alone proves nothing about inbound calls, nor about outbound ones whose
+    // start Twilio's Timestamp does not give.
+    auto session =
+        m_allocator->sessionForCall(callback.callSid, callback.isOutbound() ? callback.from : QString(),
+                                    callback.startedAt(), m_shared.environment);
     if (!session) {
-        if (session.error().code == Error::Code::Refused)
-            return ignored(QStringLiteral("unknown_call"));
-        return finish(fromError(session.error()), QStringLiteral("error"));
+        if (session.error().code != Error::Code::Refused)
+            return finish(fromError(session.error()), QStringLiteral("error"));
+        if (isCallSid(callback.callSid)) {
+            WriteGate gate(writeGate());
+            if (auto kept = callback.recordUnmatched(m_db, m_shared.environment); !kept)
+                return finish(fromError(kept.error()), QStringLiteral("error"));
+        }
+        return ignored(QStringLiteral("unknown_call"));
     }
     ReleaseRequest release;
     release.session = session.value();
-    bool durationOk = false;
-    release.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
-    if (!durationOk || release.durationSeconds < 0)
-        release.durationSeconds = 0;
-    // Matched by the From number only: a session reserved after this call began (the number
-    // went to the next call once the backend released it) is not this call's.
-    auto reservation = Sql::exec(
-        m_db.connection(), QStringLiteral("SELECT reserved_at, call_sid FROM reservations WHERE session = ?"),
-        {release.session});
-    if (!reservation)
-        return finish(fromError(reservation.error()), QStringLiteral("error"));
-    if (reservation.value().next() && reservation.value().value(1).toString() != callSid) {
-        QDateTime endedAt = QDateTime::fromString(fields.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
-        if (!endedAt.isValid())
-            endedAt = Clock::nowUtc();
-        const qint64 callStarted = endedAt.toSecsSinceEpoch() - release.durationSeconds;
-        if (reservation.value().value(0).toLongLong() > callStarted + FromMatchSlackSecs)
-            return ignored(QStringLiteral("unknown_call"));
-    }
-    reservation.value().finish();
-    release.direction = outbound || twilioDirection.isEmpty() ? Direction::Outbound : Direction::Inbound;
-    release.callSid = isCallSid(callSid) ? callSid : QString();
+    release.durationSeconds = callback.durationSeconds;
+    release.direction =
+        callback.isOutbound() || callback.direction.isEmpty() ? Direction::Outbound : Direction::Inbound;
+    release.callSid = isCallSid(callback.callSid) ? callback.callSid : QString();
     WriteGate gate(writeGate());
     auto released = m_allocator->release(release);
     gate.unlock();

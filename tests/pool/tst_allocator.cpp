@@ -840,13 +840,21 @@ void TestAllocator::attachCallAndFindSession() {
     POOL_VERIFY_OK(f.allocator->attachCall(QStringLiteral("session-a"), sid));
     QCOMPARE(f.status(a->e164), QStringLiteral("in_use"));
     QCOMPARE(f.status(b->e164), QStringLiteral("reserved"));
-    auto found = f.allocator->sessionForCall(sid, QString(), ProductionEnvironment);
+    auto found = f.allocator->sessionForCall(sid, QString(), std::nullopt, ProductionEnvironment);
     POOL_VERIFY_OK(found);
     QCOMPARE(found.value(), QStringLiteral("session-a"));
-    // Without a CallSid, an outbound call is found by its From number.
-    auto byNumber = f.allocator->sessionForCall(QString(), b->e164, ProductionEnvironment);
+    // Without a CallSid, an outbound call is found by its From number, when the session was
+    // reserved before the call started: not when the start is unknown, nor when the session
+    // began with the call or after it (the number went to it once the call ended).
+    const qint64 reservedAt =
+        scalar(*f.db, QStringLiteral("SELECT reserved_at FROM reservations WHERE session = 'session-b'"));
+    auto byNumber = f.allocator->sessionForCall(QString(), b->e164, reservedAt + 1, ProductionEnvironment);
     POOL_VERIFY_OK(byNumber);
     QCOMPARE(byNumber.value(), QStringLiteral("session-b"));
+    POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QString(), b->e164, std::nullopt, ProductionEnvironment),
+                        RefusalReason::UnknownSession);
+    POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QString(), b->e164, reservedAt, ProductionEnvironment),
+                        RefusalReason::UnknownSession);
     // One CallSid belongs to one session.
     auto duplicate = f.allocator->attachCall(QStringLiteral("session-b"), sid);
     QVERIFY(!duplicate.ok());
@@ -860,12 +868,12 @@ void TestAllocator::attachCallAndFindSession() {
     auto released = f.release(QStringLiteral("session-a"), 42);
     POOL_VERIFY_OK(released);
     QCOMPARE(released->record.callSid, sid);
-    auto afterwards = f.allocator->sessionForCall(sid, QString(), ProductionEnvironment);
+    auto afterwards = f.allocator->sessionForCall(sid, QString(), std::nullopt, ProductionEnvironment);
     POOL_VERIFY_OK(afterwards);
     QCOMPARE(afterwards.value(), QStringLiteral("session-a"));
-    POOL_VERIFY_REFUSED(
-        f.allocator->sessionForCall(QStringLiteral("CAunknown"), QString(), ProductionEnvironment),
-        RefusalReason::UnknownSession);
+    POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QStringLiteral("CAunknown"), QString(), std::nullopt,
+                                                    ProductionEnvironment),
+                        RefusalReason::UnknownSession);
 }
 
 void TestAllocator::allocatorsOnTwoConnectionsNeverShare() {

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QSet>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -118,6 +119,12 @@ HttpReply twilioCallback(quint16 port, const FormFields &fields, const QByteArra
     return http(port, "POST", "/twilio/status", formBody(fields), headers);
 }
 
+// Twilio's Timestamp field: when the event fired, RFC 2822, UTC.
+QString twilioTimestamp(qint64 secsFromNow = 0) {
+    return QLocale::c().toString(QDateTime::currentDateTimeUtc().addSecs(secsFromNow),
+                                 QStringLiteral("ddd, dd MMM yyyy HH:mm:ss +0000"));
+}
+
 QByteArray sign(const FormFields &fields) {
     return TwilioSignature::compute(AuthToken, PublicUrl + QStringLiteral("/twilio/status"), fields);
 }
@@ -145,6 +152,8 @@ private slots:
     void shutdownFinishesRequestsUnderWay();
     void storedWebhookBaseUrl_data() { addEngineRows(); }
     void storedWebhookBaseUrl();
+    void lateCallbackNeverEndsAnotherCompanysCall_data() { addEngineRows(); }
+    void lateCallbackNeverEndsAnotherCompanysCall();
     void concurrentRequestsKeepThePoolExact_data() { addEngineRows(); }
     void concurrentRequestsKeepThePoolExact();
 };
@@ -580,6 +589,11 @@ void TestServiceApi::twilioStatusCallbacks() {
     FormFields byFrom = ringing;
     byFrom[1].second = QStringLiteral("completed");
     byFrom.append({QStringLiteral("CallDuration"), QStringLiteral("30")});
+    // Without Twilio's Timestamp the call's start is unknown, so the number proves nothing.
+    HttpReply unproven = twilioCallback(port, byFrom, sign(byFrom));
+    QCOMPARE(unproven.json().value(QStringLiteral("result")).toString(), QStringLiteral("ignored"));
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 's2'")), 1);
+    byFrom.append({QStringLiteral("Timestamp"), twilioTimestamp(40)});
     HttpReply matched = twilioCallback(port, byFrom, sign(byFrom));
     QCOMPARE(matched.status, 200);
     QCOMPARE(matched.json().value(QStringLiteral("session")).toString(), QStringLiteral("s2"));
@@ -599,7 +613,8 @@ void TestServiceApi::twilioStatusCallbacks() {
         {QStringLiteral("CallStatus"), QStringLiteral("completed")},
         {QStringLiteral("CallDuration"), QStringLiteral("3600")},
         {QStringLiteral("Direction"), QStringLiteral("outbound-api")},
-        {QStringLiteral("From"), third.json().value(QStringLiteral("number")).toString()}};
+        {QStringLiteral("From"), third.json().value(QStringLiteral("number")).toString()},
+        {QStringLiteral("Timestamp"), twilioTimestamp()}};
     QCOMPARE(twilioCallback(port, earlierCall, sign(earlierCall))
                  .json()
                  .value(QStringLiteral("result"))
@@ -617,6 +632,72 @@ void TestServiceApi::twilioStatusCallbacks() {
              QStringLiteral("ignored"));
     QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM call_records")), 2);
     QCOMPARE(f->scalar(QStringLiteral("SELECT SUM(calls) FROM company_usage_months")), 2);
+}
+
+void TestServiceApi::lateCallbackNeverEndsAnotherCompanysCall() {
+    // One shared number. Acme's call on it ends and its backend releases the session without the
+    // CallSid; the number goes to Beta's next call; then Twilio's callback for Acme's call
+    // arrives (late, or replayed). It must not end or bill Beta's call.
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 1);
+    ServiceProcess service;
+    QVERIFY2(service.start(f->url, {QStringLiteral("--public-url"), PublicUrl},
+                           {QStringLiteral("TWILIO_AUTH_TOKEN=") + QString::fromLatin1(AuthToken)}),
+             service.output().constData());
+    const quint16 port = service.port();
+    HttpReply acme = httpJson(port, "POST", "/v1/allocations",
+                              allocation(QStringLiteral("Acme"), QStringLiteral("acme-call")), f->key);
+    QCOMPARE(acme.status, 201);
+    const QString number = acme.json().value(QStringLiteral("number")).toString();
+    const QString acmeEnded = twilioTimestamp();
+    QCOMPARE(httpJson(port, "DELETE", "/v1/allocations/acme-call", ending(5), f->key).status, 200);
+    HttpReply beta = httpJson(port, "POST", "/v1/allocations",
+                              allocation(QStringLiteral("Beta"), QStringLiteral("beta-call")), f->key);
+    QCOMPARE(beta.status, 201);
+    QCOMPARE(beta.json().value(QStringLiteral("number")).toString(), number);
+
+    const FormFields late{{QStringLiteral("CallSid"), sid(7)},
+                          {QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                          {QStringLiteral("CallDuration"), QStringLiteral("5")},
+                          {QStringLiteral("Direction"), QStringLiteral("outbound-api")},
+                          {QStringLiteral("From"), number},
+                          {QStringLiteral("To"), QStringLiteral("+81312345678")},
+                          {QStringLiteral("Timestamp"), acmeEnded}};
+    for (int attempt = 0; attempt < 3; ++attempt) { // Twilio retries; someone may replay it
+        HttpReply reply = twilioCallback(port, late, sign(late));
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value(QStringLiteral("result")).toString(), QStringLiteral("ignored"));
+        QCOMPARE(reply.json().value(QStringLiteral("reason")).toString(), QStringLiteral("unknown_call"));
+    }
+    // Nor does a callback that gives no time at all.
+    FormFields undated = late;
+    undated.removeLast();
+    undated[0].second = sid(8);
+    QCOMPARE(twilioCallback(port, undated, sign(undated)).json().value(QStringLiteral("result")).toString(),
+             QStringLiteral("ignored"));
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'beta-call'")), 1);
+    const QString betaCalls = QStringLiteral("SELECT COALESCE(SUM(u.calls), 0) FROM company_usage_months u "
+                                             "JOIN companies c ON c.id = u.company_id WHERE c.name = 'Beta'");
+    QCOMPARE(f->scalar(betaCalls), 0);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM call_records")), 1);
+    // Kept, once per call, not lost.
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM twilio_unmatched_callbacks")), 2);
+    QCOMPARE(f->scalar(
+                 QStringLiteral("SELECT duration_seconds FROM twilio_unmatched_callbacks WHERE call_sid = ?"),
+                 {sid(7)}),
+             5);
+
+    // Beta's own call, which began after its reservation, is still ended by its callback.
+    const FormFields own{{QStringLiteral("CallSid"), sid(9)},
+                         {QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                         {QStringLiteral("CallDuration"), QStringLiteral("20")},
+                         {QStringLiteral("Direction"), QStringLiteral("outbound-api")},
+                         {QStringLiteral("From"), number},
+                         {QStringLiteral("Timestamp"), twilioTimestamp(30)}};
+    HttpReply ended = twilioCallback(port, own, sign(own));
+    QCOMPARE(ended.json().value(QStringLiteral("result")).toString(), QStringLiteral("released"));
+    QCOMPARE(ended.json().value(QStringLiteral("session")).toString(), QStringLiteral("beta-call"));
+    QCOMPARE(f->scalar(betaCalls), 1);
 }
 
 void TestServiceApi::metricsLogAndGracefulShutdown() {

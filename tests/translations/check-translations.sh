@@ -22,7 +22,7 @@ status=0
 for lang in ja en; do
   count=$(grep -c 'type="unfinished"' "$tmp/pooldesk_$lang.ts" || true)
   if [ "$count" -gt 0 ]; then
-    echo "pooldesk_$lang.ts: $count untranslated message(s). Run: cmake --build build --target update_translations, then translate:"
+    echo "pooldesk_$lang.ts: $count untranslated message(s). Run the two lupdate lines of this script on translations/*.ts, then translate:"
     python3 - "$tmp/pooldesk_$lang.ts" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
