@@ -34,10 +34,6 @@
         <translation>&quot;%1&quot; という企業はありません。</translation>
     </message>
     <message>
-        <source>The session &quot;%1&quot; belongs to another company. Use a new session ID.</source>
-        <translation>セッション &quot;%1&quot; は別の企業のものです。新しいセッション ID を使用してください。</translation>
-    </message>
-    <message>
         <source>The session &quot;%1&quot; has already ended. Use a new session ID for each call.</source>
         <translation>セッション &quot;%1&quot; はすでに終了しています。通話ごとに新しいセッション ID を使用してください。</translation>
     </message>
@@ -108,6 +104,10 @@
     <message>
         <source>An operator ID must be 1 to 200 characters of text without control or invisible formatting characters.</source>
         <translation>オペレーター ID は制御文字や不可視の書式文字を含まない 1〜200 文字のテキストにしてください。</translation>
+    </message>
+    <message>
+        <source>More than one company has a session named &quot;%1&quot;. Name the company, or use an API key scoped to it.</source>
+        <translation>&quot;%1&quot; という名前のセッションを複数の企業が使っています。企業を指定するか、その企業に限定した API キーを使ってください。</translation>
     </message>
 </context>
 <context>
@@ -3253,10 +3253,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>この API キーによるリクエストが多すぎます。%1 秒後に再試行してください。</translation>
     </message>
     <message>
-        <source>No number is held by the session &quot;%1&quot; (unknown session, or its lease expired).</source>
-        <translation>セッション &quot;%1&quot; が保持している番号はありません（不明なセッションか、リースの期限が切れています）。</translation>
-    </message>
-    <message>
         <source>This API key may allocate only for %1.</source>
         <translation>この API キーで番号を割り当てられるのは %1 だけです。</translation>
     </message>
@@ -3291,6 +3287,14 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>The pool service could not complete the request. Try again; if it keeps failing, its log says why.</source>
         <translation>プールサービスはリクエストを完了できませんでした。再試行してください。失敗が続く場合は、サービスのログに理由が記録されています。</translation>
+    </message>
+    <message>
+        <source>This API key may act only for %1.</source>
+        <translation>この API キーは %1 のためにだけ使えます。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。</translation>
     </message>
 </context>
 <context>
@@ -3675,10 +3679,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>SID</translation>
     </message>
     <message>
-        <source>pooldeskctl release --session ID [--duration SECONDS] [--direction outbound|inbound]</source>
-        <translation>pooldeskctl release --session ID [--duration SECONDS] [--direction outbound|inbound]</translation>
-    </message>
-    <message>
         <source>--duration takes a whole number of seconds, 0 or more (got &quot;%1&quot;).</source>
         <translation>--duration には 0 以上の整数の秒数を指定してください（指定値 &quot;%1&quot;）。</translation>
     </message>
@@ -3697,10 +3697,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>New lease in seconds from now.</source>
         <translation>現在からの新しいリース期間（秒）。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl renew --session ID [--ttl SECONDS]</source>
-        <translation>pooldeskctl renew --session ID [--ttl SECONDS]</translation>
     </message>
     <message>
         <source>Lease extended until %1.</source>
@@ -4715,6 +4711,18 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>Twilio: import, search, buy, release, webhooks, sync-calls, prices, autoscale, settle-releases</source>
         <translation>Twilio: import、search、buy、release、webhooks、sync-calls、prices、autoscale、settle-releases</translation>
+    </message>
+    <message>
+        <source>The company whose session it is (when more than one company uses the name).</source>
+        <translation>セッションが属する企業（同じ名前を複数の企業が使っているとき）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl release --session ID [--company NAME] [--duration SECONDS] [--direction outbound|inbound]</source>
+        <translation>pooldeskctl release --session ID [--company 名前] [--duration 秒] [--direction outbound|inbound]</translation>
+    </message>
+    <message>
+        <source>pooldeskctl renew --session ID [--company NAME] [--ttl SECONDS]</source>
+        <translation>pooldeskctl renew --session ID [--company 名前] [--ttl 秒]</translation>
     </message>
 </context>
 </TS>

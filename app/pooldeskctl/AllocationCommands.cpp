@@ -4,6 +4,7 @@
 #include "CommandRegistry.h"
 
 #include "pool/Allocator.h"
+#include "pool/Companies.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -69,6 +70,25 @@ int runAllocate(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+// --company NAME: the company whose session it is (needed only when two companies use the name).
+const QCommandLineOption &sessionCompanyOption() {
+    static const QCommandLineOption option(
+        QStringLiteral("company"),
+        QCoreApplication::translate(
+            "pooldeskctl", "The company whose session it is (when more than one company uses the name)."),
+        QCoreApplication::translate("pooldeskctl", "NAME"));
+    return option;
+}
+
+Result<std::optional<qint64>> sessionCompany(Database &db, const QCommandLineParser &parser) {
+    if (!parser.isSet(sessionCompanyOption()))
+        return std::optional<qint64>();
+    auto company = Companies(db).find(parser.value(sessionCompanyOption()));
+    if (!company)
+        return company.error();
+    return std::optional<qint64>(company->id);
+}
+
 QJsonObject toJson(const CallRecord &record, bool alreadyReleased) {
     return {
         {QStringLiteral("session"), record.session},
@@ -100,12 +120,13 @@ int runRelease(CliContext &context, const QStringList &args) {
     parser.addOption({QStringLiteral("call-sid"),
                       QCoreApplication::translate("pooldeskctl", "Twilio's CallSid, when known."),
                       QCoreApplication::translate("pooldeskctl", "SID")});
+    parser.addOption(sessionCompanyOption());
     if (auto done = Cli::parse(context, parser, QStringLiteral("release"), args))
         return *done;
     if (!parser.isSet(QStringLiteral("session")))
         return context.usage(QCoreApplication::translate(
-            "pooldeskctl",
-            "pooldeskctl release --session ID [--duration SECONDS] [--direction outbound|inbound]"));
+            "pooldeskctl", "pooldeskctl release --session ID [--company NAME] [--duration SECONDS] "
+                           "[--direction outbound|inbound]"));
     bool ok = false;
     const qint64 duration = parser.value(QStringLiteral("duration")).toLongLong(&ok);
     if (!ok || duration < 0)
@@ -120,12 +141,17 @@ int runRelease(CliContext &context, const QStringList &args) {
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
+    auto company = sessionCompany(*db.value(), parser);
+    if (!company)
+        return context.fail(company.error());
+    ReleaseRequest request;
+    request.session = parser.value(QStringLiteral("session"));
+    request.companyId = company.value();
+    request.durationSeconds = duration;
+    request.direction = *direction;
+    request.callSid = parser.value(QStringLiteral("call-sid"));
     Allocator allocator(*db.value());
-    auto released = allocator.release({parser.value(QStringLiteral("session")),
-                                       duration,
-                                       *direction,
-                                       parser.value(QStringLiteral("call-sid")),
-                                       {}});
+    auto released = allocator.release(request);
     if (!released)
         return context.fail(released.error());
     const CallRecord &record = released->record;
@@ -155,11 +181,12 @@ int runRenew(CliContext &context, const QStringList &args) {
     parser.addOption({QStringLiteral("ttl"),
                       QCoreApplication::translate("pooldeskctl", "New lease in seconds from now."),
                       QCoreApplication::translate("pooldeskctl", "SECONDS")});
+    parser.addOption(sessionCompanyOption());
     if (auto done = Cli::parse(context, parser, QStringLiteral("renew"), args))
         return *done;
     if (!parser.isSet(QStringLiteral("session")))
-        return context.usage(
-            QCoreApplication::translate("pooldeskctl", "pooldeskctl renew --session ID [--ttl SECONDS]"));
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl", "pooldeskctl renew --session ID [--company NAME] [--ttl SECONDS]"));
     std::optional<int> ttl;
     if (parser.isSet(QStringLiteral("ttl"))) {
         bool ok = false;
@@ -171,7 +198,11 @@ int runRenew(CliContext &context, const QStringList &args) {
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
-    auto expires = Allocator(*db.value()).renew(parser.value(QStringLiteral("session")), ttl);
+    auto company = sessionCompany(*db.value(), parser);
+    if (!company)
+        return context.fail(company.error());
+    auto expires =
+        Allocator(*db.value()).renew({parser.value(QStringLiteral("session")), company.value()}, ttl);
     if (!expires)
         return context.fail(expires.error());
     if (context.json())

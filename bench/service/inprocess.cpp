@@ -71,7 +71,8 @@ int main(int argc, char *argv[]) {
         const QString session = QStringLiteral("a-%1").arg(i);
         auto allocated = allocator.allocate({QStringLiteral("bench-%1").arg(i % 4 + 1), QStringLiteral("op"),
                                              session, 120, DevelopmentEnvironment});
-        auto released = allocator.release({session, i % 300, Direction::Outbound, {}, std::nullopt});
+        auto released =
+            allocator.release({session, i % 300, Direction::Outbound, {}, std::nullopt, std::nullopt});
         if (!allocated || !released)
             qFatal("allocator cycle failed");
     };

@@ -422,9 +422,10 @@ static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFil
         "n.missing_from_twilio, "
         "r.company_id, hc.name, r.operator, r.session, r.reserved_at, r.lease_expires_at "
         "FROM phone_numbers n LEFT JOIN companies dc ON dc.id = n.dedicated_company_id "
-        "LEFT JOIN reservations r ON r.session = (SELECT r2.session FROM reservations r2 WHERE r2.number_id "
-        "= n.id "
-        "ORDER BY r2.reserved_at DESC, r2.session LIMIT 1) "
+        // The number's newest reservation; a session is unique only within its company.
+        "LEFT JOIN reservations r ON (r.session, r.company_id) = (SELECT r2.session, r2.company_id FROM "
+        "reservations r2 WHERE r2.number_id = n.id ORDER BY r2.reserved_at DESC, r2.session, r2.company_id "
+        "LIMIT 1) "
         "LEFT JOIN companies hc ON hc.id = r.company_id WHERE 1 = 1");
     QVariantList bindings{today};
     if (!filter.environment.isEmpty()) {

@@ -30,6 +30,13 @@ Error refusal(const QString &reason, const QString &message) {
 }
 
 constexpr int MaxLeaseSeconds = 7 * 24 * 3600;
+
+// The company a session name refers to (see SessionRef): the caller's scope when given, else the
+// only company that has used the name, held or ended; NULL, so nothing matches, when two have.
+// Binds scope, session, session.
+const QString SessionCompanySql = QStringLiteral(
+    "COALESCE(?, (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(u.company_id) END FROM (SELECT company_id FROM "
+    "reservations WHERE session = ? UNION SELECT company_id FROM call_records WHERE session = ?) u))");
 constexpr qint64 SettingsCacheMs = 1000;
 
 QString monthKey(qint64 secs) {
@@ -107,8 +114,8 @@ Status Allocator::prepare() {
         {&m_q->context,
          sqliteOnly(QStringLiteral(
              "SELECT c.id, c.name, c.plan, c.max_concurrent, c.monthly_minutes, c.monthly_budget_micros, "
-             "(SELECT COUNT(*) FROM reservations WHERE session = ?), "
-             "(SELECT COUNT(*) FROM call_records WHERE session = ?), "
+             "(SELECT COUNT(*) FROM reservations WHERE session = ? AND company_id = c.id), "
+             "(SELECT COUNT(*) FROM call_records WHERE session = ? AND company_id = c.id), "
              "(SELECT COUNT(*) FROM reservations r WHERE r.company_id = c.id), "
              "(SELECT u.billed_minutes FROM company_usage_months u WHERE u.company_id = c.id AND u.month = "
              "?), "
@@ -119,7 +126,7 @@ Status Allocator::prepare() {
         {&m_q->existing,
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
-                        "WHERE r.session = ?")},
+                        "WHERE r.session = ? AND r.company_id = ?")},
         // SQLite: picks and takes a number in one statement: dedicated numbers first, then (when
         // the plan allows) shared ones; among equals the number with the fewest calls today, then
         // the one idle longest, spreading calls and caller-ID wear. pooldesk_allocate picks alike.
@@ -138,9 +145,9 @@ Status Allocator::prepare() {
                                    "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)"))},
         // SQLite's release, one statement at a time (PostgreSQL's is pgRelease).
         {&m_q->deleteReservation,
-         sqliteOnly(QStringLiteral(
-             "DELETE FROM reservations WHERE session = ? RETURNING number_id, company_id, operator, "
-             "call_sid"))},
+         sqliteOnly(QStringLiteral("DELETE FROM reservations WHERE session = ? AND company_id = ") +
+                    SessionCompanySql +
+                    QStringLiteral(" RETURNING number_id, company_id, operator, call_sid"))},
         {&m_q->updateNumberOnRelease,
          sqliteOnly(QStringLiteral(
              "UPDATE phone_numbers SET active_calls = CASE WHEN active_calls > 0 THEN active_calls - 1 "
@@ -172,35 +179,45 @@ Status Allocator::prepare() {
              "SELECT cr.id, cr.session, cr.call_sid, cr.number_id, cr.e164, cr.company_id, c.name, "
              "cr.operator, cr.direction, cr.started_at, cr.ended_at, cr.duration_seconds, cr.billed_minutes, "
              "cr.estimated_cost_micros, cr.twilio_price_micros, cr.environment FROM call_records cr "
-             "LEFT JOIN companies c ON c.id = cr.company_id WHERE cr.session = ?")},
+             "LEFT JOIN companies c ON c.id = cr.company_id WHERE cr.session = ? AND cr.company_id = ") +
+             SessionCompanySql},
         {&m_q->pgRelease,
-         pg ? QStringLiteral(
-                  "WITH r AS (DELETE FROM reservations WHERE session = ? "
-                  "RETURNING number_id, company_id, operator, call_sid), "
-                  "n AS (UPDATE phone_numbers p SET active_calls = CASE WHEN p.active_calls > 0 THEN "
-                  "p.active_calls - 1 ELSE 0 END, status = CASE WHEN p.active_calls <= 1 THEN 'available' "
-                  "ELSE "
-                  "p.status END, total_calls = p.total_calls + 1, total_seconds = p.total_seconds + ?, "
-                  "total_minutes = p.total_minutes + ?, calls_today = CASE WHEN p.calls_today_day = ? THEN "
-                  "p.calls_today + 1 ELSE 1 END, calls_today_day = ?, last_used_at = ? FROM r "
-                  "WHERE p.id = r.number_id RETURNING p.id, p.e164, p.environment), "
-                  "c AS (INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
-                  "direction, started_at, ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
-                  "twilio_price_micros, environment) SELECT ?, COALESCE(?, r.call_sid), r.number_id, n.e164, "
-                  "r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, n.environment FROM r JOIN n ON n.id = "
-                  "r.number_id "
-                  "RETURNING id, call_sid), "
-                  "u AS (INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, "
-                  "cost_micros) "
-                  "SELECT company_id, ?, 1, ?, ? FROM r ON CONFLICT (company_id, month) DO UPDATE SET "
-                  "calls = company_usage_months.calls + 1, "
-                  "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
-                  "cost_micros = company_usage_months.cost_micros + excluded.cost_micros), "
-                  "o AS (INSERT INTO operators (company_id, operator_key, first_seen_at) SELECT company_id, "
-                  "operator, ? FROM r ON CONFLICT (company_id, operator_key) DO NOTHING) "
-                  "SELECT c.id, c.call_sid, r.number_id, r.company_id, r.operator, n.e164, n.environment, "
-                  "(SELECT name FROM companies WHERE id = r.company_id), pg_notify('pooldesk_changes', '') "
-                  "FROM r JOIN n ON n.id = r.number_id CROSS JOIN c")
+         pg ? QStringLiteral("WITH r AS (DELETE FROM reservations WHERE session = ? AND company_id = ") +
+                  SessionCompanySql +
+                  QStringLiteral(
+                      " RETURNING number_id, company_id, operator, call_sid), "
+                      "n AS (UPDATE phone_numbers p SET active_calls = CASE WHEN p.active_calls > 0 THEN "
+                      "p.active_calls - 1 ELSE 0 END, status = CASE WHEN p.active_calls <= 1 THEN "
+                      "'available' "
+                      "ELSE "
+                      "p.status END, total_calls = p.total_calls + 1, total_seconds = p.total_seconds + ?, "
+                      "total_minutes = p.total_minutes + ?, calls_today = CASE WHEN p.calls_today_day = ? "
+                      "THEN "
+                      "p.calls_today + 1 ELSE 1 END, calls_today_day = ?, last_used_at = ? FROM r "
+                      "WHERE p.id = r.number_id RETURNING p.id, p.e164, p.environment), "
+                      "c AS (INSERT INTO call_records (session, call_sid, number_id, e164, company_id, "
+                      "operator, "
+                      "direction, started_at, ended_at, duration_seconds, billed_minutes, "
+                      "estimated_cost_micros, "
+                      "twilio_price_micros, environment) SELECT ?, COALESCE(?, r.call_sid), r.number_id, "
+                      "n.e164, "
+                      "r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, n.environment FROM r JOIN n ON n.id = "
+                      "r.number_id "
+                      "RETURNING id, call_sid), "
+                      "u AS (INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, "
+                      "cost_micros) "
+                      "SELECT company_id, ?, 1, ?, ? FROM r ON CONFLICT (company_id, month) DO UPDATE SET "
+                      "calls = company_usage_months.calls + 1, "
+                      "billed_minutes = company_usage_months.billed_minutes + excluded.billed_minutes, "
+                      "cost_micros = company_usage_months.cost_micros + excluded.cost_micros), "
+                      "o AS (INSERT INTO operators (company_id, operator_key, first_seen_at) SELECT "
+                      "company_id, "
+                      "operator, ? FROM r ON CONFLICT (company_id, operator_key) DO NOTHING) "
+                      "SELECT c.id, c.call_sid, r.number_id, r.company_id, r.operator, n.e164, "
+                      "n.environment, "
+                      "(SELECT name FROM companies WHERE id = r.company_id), pg_notify('pooldesk_changes', "
+                      "'') "
+                      "FROM r JOIN n ON n.id = r.number_id CROSS JOIN c")
             : QStringLiteral("SELECT 1")},
     };
     for (const auto &[query, sql] : statements) {
@@ -305,7 +322,7 @@ Error noFreeNumber(const AllocationContext &context, const QString &environment)
 
 // A retried request: hands back what the session already holds.
 Result<Allocation> resumed(QSqlQuery &existing, const QString &session, const AllocationContext &context) {
-    if (auto ran = Sql::run(existing, {session}); !ran)
+    if (auto ran = Sql::run(existing, {session, context.companyId}); !ran)
         return ran.error();
     if (!existing.next()) {
         existing.finish();
@@ -321,14 +338,7 @@ Result<Allocation> resumed(QSqlQuery &existing, const QString &session, const Al
     held.e164 = existing.value(1).toString();
     held.dedicated = !existing.value(2).isNull();
     held.leaseExpiresAt = Clock::fromSecs(existing.value(3).toLongLong());
-    const qint64 holderCompany = existing.value(4).toLongLong();
     existing.finish();
-    if (holderCompany != context.companyId)
-        return makeError(
-            Error::Code::Conflict,
-            QCoreApplication::translate(
-                "Allocator", "The session \"%1\" belongs to another company. Use a new session ID.")
-                .arg(session));
     held.session = session;
     held.company = context.companyName;
     held.companyId = context.companyId;
@@ -572,11 +582,12 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
     const qint64 now = Clock::nowSecs();
-    if (auto ran = Sql::run(q.deleteReservation, {session}); !ran)
+    const QVariant scope = Sql::nullable(request.companyId);
+    if (auto ran = Sql::run(q.deleteReservation, {session, scope, session, session}); !ran)
         return ran.error();
     if (!q.deleteReservation.next()) {
         q.deleteReservation.finish();
-        return alreadyReleased(session);
+        return alreadyReleased({session, request.companyId});
     }
     CallRecord record;
     record.session = session;
@@ -633,9 +644,44 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     return Release{record, false};
 }
 
-Result<Release> Allocator::alreadyReleased(const QString &session) {
+namespace {
+
+Error unknownSession(const QString &session) {
+    return refusal(
+        RefusalReason::UnknownSession,
+        QCoreApplication::translate(
+            "Allocator", "No number is held by the session \"%1\" (unknown session, or its lease expired).")
+            .arg(session));
+}
+
+Error ambiguousSession(const QString &session) {
+    return refusal(RefusalReason::AmbiguousSession,
+                   QCoreApplication::translate("Allocator",
+                                               "More than one company has a session named \"%1\". Name the "
+                                               "company, or use an API key scoped to it.")
+                       .arg(session));
+}
+
+// Unscoped, a name nothing matched may be one two companies use: say so rather than "unknown".
+Result<bool> usedByTwoCompanies(Database &db, const QString &session) {
+    auto query = Sql::exec(
+        db.connection(),
+        QStringLiteral("SELECT COUNT(*) FROM (SELECT company_id FROM reservations WHERE session = ? "
+                       "UNION SELECT company_id FROM call_records WHERE session = ?) u"),
+        {session, session});
+    if (!query)
+        return query.error();
+    query.value().next();
+    return query.value().value(0).toLongLong() > 1;
+}
+
+} // namespace
+
+Result<Release> Allocator::alreadyReleased(const SessionRef &session) {
     Prepared &q = *m_q;
-    if (auto ran = Sql::run(q.endedRecord, {session}); !ran)
+    if (auto ran = Sql::run(q.endedRecord, {session.session, Sql::nullable(session.companyId),
+                                            session.session, session.session});
+        !ran)
         return ran.error();
     if (q.endedRecord.next()) {
         Release repeated{callRecordFrom(q.endedRecord), true};
@@ -643,11 +689,29 @@ Result<Release> Allocator::alreadyReleased(const QString &session) {
         return repeated;
     }
     q.endedRecord.finish();
-    return refusal(
-        RefusalReason::UnknownSession,
-        QCoreApplication::translate(
-            "Allocator", "No number is held by the session \"%1\" (unknown session, or its lease expired).")
-            .arg(session));
+    if (!session.companyId) {
+        auto ambiguous = usedByTwoCompanies(m_db, session.session);
+        if (!ambiguous)
+            return ambiguous.error();
+        if (ambiguous.value())
+            return ambiguousSession(session.session);
+    }
+    return unknownSession(session.session);
+}
+
+Result<qint64> Allocator::heldSessionCompany(const SessionRef &session) {
+    auto query = Sql::exec(m_db.connection(),
+                           QStringLiteral("SELECT company_id FROM reservations WHERE session = ? AND "
+                                          "company_id = COALESCE(?, company_id) ORDER BY company_id LIMIT 2"),
+                           {session.session, Sql::nullable(session.companyId)});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return unknownSession(session.session);
+    const qint64 company = query.value().value(0).toLongLong();
+    if (query.value().next())
+        return ambiguousSession(session.session);
+    return company;
 }
 
 Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) {
@@ -665,12 +729,28 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
     record.endedAt = Clock::fromSecs(now);
     record.startedAt = Clock::fromSecs(now - request.durationSeconds);
     // Autocommit: the statement is its own transaction.
-    if (auto ran = Sql::run(q.pgRelease,
-                            {session, record.durationSeconds, record.billedMinutes, today, today, now,
-                             session, Sql::nullText(request.callSid), toString(record.direction),
-                             now - record.durationSeconds, now, record.durationSeconds, record.billedMinutes,
-                             record.estimatedCost, Sql::nullable(record.twilioPrice), monthKey(now),
-                             record.billedMinutes, record.twilioPrice.value_or(record.estimatedCost), now});
+    if (auto ran = Sql::run(q.pgRelease, {session,
+                                          Sql::nullable(request.companyId),
+                                          session,
+                                          session,
+                                          record.durationSeconds,
+                                          record.billedMinutes,
+                                          today,
+                                          today,
+                                          now,
+                                          session,
+                                          Sql::nullText(request.callSid),
+                                          toString(record.direction),
+                                          now - record.durationSeconds,
+                                          now,
+                                          record.durationSeconds,
+                                          record.billedMinutes,
+                                          record.estimatedCost,
+                                          Sql::nullable(record.twilioPrice),
+                                          monthKey(now),
+                                          record.billedMinutes,
+                                          record.twilioPrice.value_or(record.estimatedCost),
+                                          now});
         !ran) {
         if (Sql::isUniqueViolation(q.pgRelease))
             return makeError(Error::Code::Conflict,
@@ -681,7 +761,7 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
     }
     if (!q.pgRelease.next()) {
         q.pgRelease.finish();
-        return alreadyReleased(session);
+        return alreadyReleased({session, request.companyId});
     }
     record.id = q.pgRelease.value(0).toLongLong();
     record.callSid = q.pgRelease.value(1).toString();
@@ -695,7 +775,7 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
     return Release{record, false};
 }
 
-Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> ttlSeconds) {
+Result<QDateTime> Allocator::renew(const SessionRef &session, std::optional<int> ttlSeconds) {
     Prepared &q = *m_q;
     q.refreshSettings(m_db);
     const int ttl = ttlSeconds.value_or(q.defaultLeaseSeconds);
@@ -707,23 +787,23 @@ Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> tt
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
+    auto company = heldSessionCompany(session);
+    if (!company)
+        return company.error();
     const qint64 expires = Clock::nowSecs() + ttl;
     auto updated = Sql::exec(m_db.connection(),
                              QStringLiteral("UPDATE reservations SET lease_expires_at = ?, state = 'in_use' "
-                                            "WHERE session = ?"),
-                             {expires, session});
+                                            "WHERE session = ? AND company_id = ?"),
+                             {expires, session.session, company.value()});
     if (!updated)
         return updated.error();
     if (updated.value().numRowsAffected() < 1)
-        return refusal(RefusalReason::UnknownSession,
-                       QCoreApplication::translate(
-                           "Allocator",
-                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
-                           .arg(session));
+        return unknownSession(session.session);
     if (auto marked = Sql::exec(m_db.connection(),
                                 QStringLiteral("UPDATE phone_numbers SET status = 'in_use' WHERE id = "
-                                               "(SELECT number_id FROM reservations WHERE session = ?)"),
-                                {session});
+                                               "(SELECT number_id FROM reservations WHERE session = ? AND "
+                                               "company_id = ?)"),
+                                {session.session, company.value()});
         !marked)
         return marked.error();
     ChangeWatcher::notify(m_db);
@@ -732,58 +812,63 @@ Result<QDateTime> Allocator::renew(const QString &session, std::optional<int> tt
     return Clock::fromSecs(expires);
 }
 
-Status Allocator::attachCall(const QString &session, const QString &callSid) {
-    if (callSid.trimmed().isEmpty())
+Status Allocator::attachCall(const SessionRef &session, const QString &callSid) {
+    const QString sid = callSid.trimmed();
+    if (sid.isEmpty())
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate("Allocator", "A Twilio call SID is required."));
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
+    auto company = heldSessionCompany(session);
+    if (!company)
+        return company.error();
     // Checked first rather than caught: on PostgreSQL a failed statement aborts the transaction.
     auto taken =
         Sql::exec(m_db.connection(),
-                  QStringLiteral("SELECT session FROM reservations WHERE call_sid = ? AND session <> ?"),
-                  {callSid.trimmed(), session});
+                  QStringLiteral("SELECT 1 FROM reservations WHERE call_sid = ? AND NOT (session = ? "
+                                 "AND company_id = ?)"),
+                  {sid, session.session, company.value()});
     if (!taken)
         return taken.error();
     if (taken.value().next())
         return makeError(
             Error::Code::Conflict,
             QCoreApplication::translate("Allocator", "The call %1 is already attached to another session.")
-                .arg(callSid.trimmed()));
+                .arg(sid));
     taken.value().finish();
-    auto updated =
-        Sql::exec(m_db.connection(),
-                  QStringLiteral("UPDATE reservations SET call_sid = ?, state = 'in_use' WHERE session = ?"),
-                  {callSid.trimmed(), session});
+    auto updated = Sql::exec(m_db.connection(),
+                             QStringLiteral("UPDATE reservations SET call_sid = ?, state = 'in_use' WHERE "
+                                            "session = ? AND company_id = ?"),
+                             {sid, session.session, company.value()});
     if (!updated)
         return updated.error();
     if (updated.value().numRowsAffected() < 1)
-        return refusal(RefusalReason::UnknownSession,
-                       QCoreApplication::translate(
-                           "Allocator",
-                           "No number is held by the session \"%1\" (unknown session, or its lease expired).")
-                           .arg(session));
+        return unknownSession(session.session);
     if (auto marked = Sql::exec(m_db.connection(),
                                 QStringLiteral("UPDATE phone_numbers SET status = 'in_use' WHERE id = "
-                                               "(SELECT number_id FROM reservations WHERE session = ?)"),
-                                {session});
+                                               "(SELECT number_id FROM reservations WHERE session = ? AND "
+                                               "company_id = ?)"),
+                                {session.session, company.value()});
         !marked)
         return marked.error();
     ChangeWatcher::notify(m_db);
     return transaction.commit();
 }
 
-Result<QString> Allocator::sessionForCall(const QString &callSid, const QString &fromE164,
-                                          std::optional<qint64> callStartedAt, const QString &environment) {
+Result<SessionRef> Allocator::sessionForCall(const QString &callSid, const QString &fromE164,
+                                             std::optional<qint64> callStartedAt,
+                                             const QString &environment) {
     if (!callSid.isEmpty()) {
-        for (const QString &sql : {QStringLiteral("SELECT session FROM reservations WHERE call_sid = ?"),
-                                   QStringLiteral("SELECT session FROM call_records WHERE call_sid = ?")}) {
+        for (const QString &sql :
+             {QStringLiteral("SELECT session, company_id FROM reservations WHERE call_sid = ?"),
+              QStringLiteral("SELECT session, company_id FROM call_records WHERE call_sid = ?")}) {
             auto query = Sql::exec(m_db.connection(), sql, {callSid});
             if (!query)
                 return query.error();
             if (query.value().next() && !query.value().value(0).isNull())
-                return query.value().value(0).toString();
+                return SessionRef{query.value().value(0).toString(),
+                                  Sql::optionalInt(query.value().value(1))};
         }
     }
     if (!fromE164.isEmpty() && callStartedAt) {
@@ -791,14 +876,15 @@ Result<QString> Allocator::sessionForCall(const QString &callSid, const QString 
         // earlier call ended was reserved at or after that call's start.
         auto query =
             Sql::exec(m_db.connection(),
-                      QStringLiteral("SELECT r.session FROM reservations r JOIN phone_numbers n ON n.id = "
-                                     "r.number_id WHERE n.e164 = ? AND n.environment = ? AND r.call_sid IS "
-                                     "NULL AND r.reserved_at < ? ORDER BY r.reserved_at, r.session LIMIT 2"),
+                      QStringLiteral(
+                          "SELECT r.session, r.company_id FROM reservations r JOIN phone_numbers n ON n.id = "
+                          "r.number_id WHERE n.e164 = ? AND n.environment = ? AND r.call_sid IS "
+                          "NULL AND r.reserved_at < ? ORDER BY r.reserved_at, r.session LIMIT 2"),
                       {fromE164, environment, *callStartedAt});
         if (!query)
             return query.error();
         if (query.value().next()) {
-            const QString session = query.value().value(0).toString();
+            const SessionRef session{query.value().value(0).toString(), query.value().value(1).toLongLong()};
             if (!query.value().next())
                 return session;
         }
@@ -843,8 +929,9 @@ Result<int> Allocator::reapExpiredLocked(qint64 now) {
     expired.value().finish();
     for (const Expired &row : rows) {
         if (auto done =
-                Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM reservations WHERE session = ?"),
-                          {row.session});
+                Sql::exec(m_db.connection(),
+                          QStringLiteral("DELETE FROM reservations WHERE session = ? AND company_id = ?"),
+                          {row.session, row.companyId});
             !done)
             return done.error();
         if (auto done =

@@ -23,6 +23,7 @@ inline const QString MonthlyBudget = QStringLiteral("monthly_budget");
 inline const QString UnknownCompany = QStringLiteral("unknown_company");
 inline const QString UnknownSession = QStringLiteral("unknown_session");
 inline const QString SessionEnded = QStringLiteral("session_ended");
+inline const QString AmbiguousSession = QStringLiteral("ambiguous_session");
 } // namespace RefusalReason
 
 struct AllocationRequest {
@@ -44,12 +45,26 @@ struct Allocation {
     bool resumed = false; // the session already held this number (a retried request)
 };
 
+// Backends name their sessions, and a session belongs to its company: two companies may use one
+// name, and neither can end, renew or even detect the other's. A caller scoped to a company (its
+// API key) passes companyId; an unscoped caller leaves it empty and reaches the only company that
+// has used the name, or is refused with ambiguous_session when two have.
+struct SessionRef {
+    // Implicit from a name alone: an unscoped reference.
+    SessionRef(QString name, std::optional<qint64> company = std::nullopt)
+        : session(std::move(name))
+        , companyId(company) {}
+    QString session;
+    std::optional<qint64> companyId;
+};
+
 struct ReleaseRequest {
     QString session;
     qint64 durationSeconds = 0;
     Direction direction = Direction::Outbound;
     QString callSid;
     std::optional<Micros> twilioPrice;
+    std::optional<qint64> companyId; // the session's company, as in SessionRef
 };
 
 struct Release {
@@ -80,15 +95,16 @@ public:
     // A session that was already released returns its record with alreadyReleased set.
     Result<Release> release(const ReleaseRequest &request);
     // Extends a lease; the call is under way, so the number shows as in use.
-    Result<QDateTime> renew(const QString &session, std::optional<int> ttlSeconds);
+    Result<QDateTime> renew(const SessionRef &session, std::optional<int> ttlSeconds);
     // Links Twilio's CallSid to the session (status callbacks find it by this) and marks in use.
-    Status attachCall(const QString &session, const QString &callSid);
+    Status attachCall(const SessionRef &session, const QString &callSid);
     // The session a call provably belongs to: the one its CallSid is attached to; else, for an
     // outbound call whose start is known, the only reservation on its From number without a
     // CallSid that began before the call did. A callback that arrives after the number passed to
     // the next session (another company's, perhaps) so matches nothing, and nor does a tie.
-    Result<QString> sessionForCall(const QString &callSid, const QString &fromE164,
-                                   std::optional<qint64> callStartedAt, const QString &environment);
+    // The answer names the session's company.
+    Result<SessionRef> sessionForCall(const QString &callSid, const QString &fromE164,
+                                      std::optional<qint64> callStartedAt, const QString &environment);
     // Frees numbers whose lease ran out (a caller that crashed). Returns how many.
     Result<int> reapExpired();
 
@@ -102,7 +118,9 @@ private:
     Result<Release> releaseOnce(const ReleaseRequest &request);
     Result<int> reapExpiredLocked(qint64 now);
     Result<Release> releaseInOneStatement(const ReleaseRequest &request);
-    Result<Release> alreadyReleased(const QString &session);
+    Result<Release> alreadyReleased(const SessionRef &session);
+    // The company a session name refers to among the held sessions (see SessionRef).
+    Result<qint64> heldSessionCompany(const SessionRef &session);
 
     Database &m_db;
     NumberProvisioner *m_provisioner = nullptr;

@@ -313,7 +313,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
                                         QStringLiteral("demo-%1").arg(QString::fromUtf8(live[i][2])), 3600,
                                         ProductionEnvironment});
         if (held && i < 2)
-            allocator.attachCall(held->session,
+            allocator.attachCall({held->session, held->companyId},
                                  QStringLiteral("CA%1").arg(
                                      QString::number(0xfeed00 + i, 16).rightJustified(32, QLatin1Char('0'))));
     }

@@ -20,6 +20,7 @@
 #include <QMutexLocker>
 #include <QStringDecoder>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <cmath>
 
@@ -321,7 +322,8 @@ ApiResponse ServiceApi::fromError(const Error &failure) {
             return error(404, reason, failure.message);
         if (reason == RefusalReason::UnknownCompany)
             return error(422, reason, failure.message);
-        // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, session_ended
+        // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, session_ended,
+        // ambiguous_session
         return error(409, reason.isEmpty() ? QStringLiteral("refused") : reason, failure.message);
     }
     case Error::Code::InvalidInput:
@@ -559,33 +561,41 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
     return std::nullopt;
 }
 
-std::optional<ApiResponse> ServiceApi::checkSessionScope(const Caller &caller, const QString &session) {
-    if (!caller.companyId)
+std::optional<ApiResponse> ServiceApi::sessionScope(const ApiRequest &request, const Caller &caller,
+                                                    std::optional<qint64> *scope) {
+    const QString named = QUrlQuery(QString::fromUtf8(request.query))
+                              .queryItemValue(QStringLiteral("company"), QUrl::FullyDecoded)
+                              .trimmed();
+    if (caller.companyId) {
+        if (!named.isEmpty() && named != caller.companyName) {
+            m_shared.metrics.recordRefusal(QStringLiteral("key_scope"));
+            return error(403, QStringLiteral("key_scope"),
+                         QCoreApplication::translate("ServiceApi", "This API key may act only for %1.")
+                             .arg(caller.companyName));
+        }
+        *scope = caller.companyId;
         return std::nullopt;
-    if (!m_sessionCompany) {
-        m_sessionCompany = std::make_unique<QSqlQuery>(m_db.connection());
-        if (!m_sessionCompany->prepare(
-                QStringLiteral("SELECT company_id FROM reservations WHERE session = ? "
-                               "UNION ALL SELECT company_id FROM call_records WHERE session = ?"))) {
-            const Error failure = Sql::storageError(*m_sessionCompany);
-            m_sessionCompany.reset();
+    }
+    if (named.isEmpty())
+        return std::nullopt;
+    if (!m_companyByName) {
+        m_companyByName = std::make_unique<QSqlQuery>(m_db.connection());
+        if (!m_companyByName->prepare(QStringLiteral("SELECT id FROM companies WHERE name = ?"))) {
+            const Error failure = Sql::storageError(*m_companyByName);
+            m_companyByName.reset();
             return fromError(failure);
         }
     }
-    if (auto ran = Sql::run(*m_sessionCompany, {session, session}); !ran)
+    if (auto ran = Sql::run(*m_companyByName, {named}); !ran)
         return fromError(ran.error());
-    const bool found = m_sessionCompany->next();
-    const qint64 owner = found ? m_sessionCompany->value(0).toLongLong() : 0;
-    m_sessionCompany->finish();
-    if (found && owner != *caller.companyId) {
-        // Answer as if the session did not exist: a key learns nothing about other companies.
-        m_shared.metrics.recordRefusal(RefusalReason::UnknownSession);
-        return error(404, RefusalReason::UnknownSession,
-                     QCoreApplication::translate(
-                         "ServiceApi",
-                         "No number is held by the session \"%1\" (unknown session, or its lease expired).")
-                         .arg(session));
-    }
+    const bool found = m_companyByName->next();
+    if (found)
+        *scope = m_companyByName->value(0).toLongLong();
+    m_companyByName->finish();
+    if (!found)
+        return error(
+            422, RefusalReason::UnknownCompany,
+            QCoreApplication::translate("ServiceApi", "There is no company named \"%1\".").arg(named));
     return std::nullopt;
 }
 
@@ -674,7 +684,7 @@ ApiResponse ServiceApi::release(const ApiRequest &request, const Caller &caller,
                      QCoreApplication::translate(
                          "ServiceApi", "The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
                      {{QStringLiteral("field"), QStringLiteral("call_sid")}});
-    if (auto refused = checkSessionScope(caller, session))
+    if (auto refused = sessionScope(request, caller, &release.companyId))
         return *refused;
 
     WriteGate gate(writeGate());
@@ -702,10 +712,11 @@ ApiResponse ServiceApi::renew(const ApiRequest &request, const Caller &caller, c
         ttl = int(*value);
     if (!fields.ok())
         return fields.problem();
-    if (auto refused = checkSessionScope(caller, session))
+    SessionRef held{session, std::nullopt};
+    if (auto refused = sessionScope(request, caller, &held.companyId))
         return *refused;
     WriteGate gate(writeGate());
-    auto renewed = m_allocator->renew(session, ttl);
+    auto renewed = m_allocator->renew(held, ttl);
     gate.unlock();
     if (!renewed)
         return fromError(renewed.error());
@@ -729,10 +740,11 @@ ApiResponse ServiceApi::attachCall(const ApiRequest &request, const Caller &call
                      QCoreApplication::translate(
                          "ServiceApi", "The field \"call_sid\" must be a Twilio call SID such as CA0123...."),
                      {{QStringLiteral("field"), QStringLiteral("call_sid")}});
-    if (auto refused = checkSessionScope(caller, session))
+    SessionRef held{session, std::nullopt};
+    if (auto refused = sessionScope(request, caller, &held.companyId))
         return *refused;
     WriteGate gate(writeGate());
-    auto attached = m_allocator->attachCall(session, callSid);
+    auto attached = m_allocator->attachCall(held, callSid);
     gate.unlock();
     if (!attached)
         return fromError(attached.error());
@@ -900,7 +912,8 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
         return ignored(QStringLiteral("unknown_call"));
     }
     ReleaseRequest release;
-    release.session = session.value();
+    release.session = session->session;
+    release.companyId = session->companyId;
     release.durationSeconds = callback.durationSeconds;
     release.direction =
         callback.isOutbound() || callback.direction.isEmpty() ? Direction::Outbound : Direction::Inbound;

@@ -116,7 +116,10 @@ private:
     ApiResponse metrics();
     ApiResponse twilioStatus(const ApiRequest &request);
     // Scoped keys may act only on their company's sessions: an answer when this one is not theirs.
-    std::optional<ApiResponse> checkSessionScope(const Caller &caller, const QString &session);
+    // The company a session in the path belongs to: the key's; for an unscoped key the one named
+    // by ?company=NAME, or, with none named, whichever single company uses that session name.
+    std::optional<ApiResponse> sessionScope(const ApiRequest &request, const Caller &caller,
+                                            std::optional<qint64> *scope);
     ApiResponse fromError(const Error &error);
     QRecursiveMutex *writeGate();
 
@@ -124,7 +127,7 @@ private:
     ServiceShared &m_shared;
     std::unique_ptr<Allocator> m_allocator;
     std::unique_ptr<ApiKeys> m_keys;
-    std::unique_ptr<QSqlQuery> m_sessionCompany;
+    std::unique_ptr<QSqlQuery> m_companyByName;
     QHash<qint64, qint64> m_lastTouched; // key id -> when last_used_at was last written (secs)
     struct CachedKey {
         qint64 keyId = 0;

@@ -36,7 +36,8 @@ void TestCompaniesTableModel::showsPlansLimitsAndMonthUsage() {
     Allocator allocator(*db);
     QVERIFY(allocator.allocate({QStringLiteral("Acme Dental"), QStringLiteral("alice"), QStringLiteral("s-1"),
                                 std::nullopt, ProductionEnvironment}));
-    QVERIFY(allocator.release({QStringLiteral("s-1"), 125, Direction::Outbound, {}, std::nullopt}));
+    QVERIFY(
+        allocator.release({QStringLiteral("s-1"), 125, Direction::Outbound, {}, std::nullopt, std::nullopt}));
     QVERIFY(allocator.allocate({QStringLiteral("Acme Dental"), QStringLiteral("alice"), QStringLiteral("s-2"),
                                 std::nullopt, ProductionEnvironment}));
     // Last month's usage must not count.

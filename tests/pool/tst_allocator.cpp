@@ -60,6 +60,8 @@ private slots:
     void releaseRejectsBadInput();
     void sameSessionIsResumed_data() { addEngineRows(); }
     void sameSessionIsResumed();
+    void sessionsBelongToTheirCompany_data() { addEngineRows(); }
+    void sessionsBelongToTheirCompany();
     void endedSessionIsNotReused_data() { addEngineRows(); }
     void endedSessionIsNotReused();
 
@@ -686,11 +688,84 @@ void TestAllocator::sameSessionIsResumed() {
     QCOMPARE(second->leaseExpiresAt, first->leaseExpiresAt);
     QCOMPARE(f.reservations(), 1);
     QCOMPARE(f.activeCalls(first->e164), 1);
-    // Another company cannot take over the session.
-    auto stolen = f.allocate(QStringLiteral("Blue Ocean Realty"), QStringLiteral("retry-me"));
-    QVERIFY(!stolen.ok());
-    QCOMPARE(stolen.error().code, Error::Code::Conflict);
+}
+
+void TestAllocator::sessionsBelongToTheirCompany() {
+    // Two companies' backends may pick the same session name: each gets its own call, neither can
+    // end, renew or detect the other's, and an unscoped caller must say which company it means.
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    const qint64 sakura = f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    const qint64 blue = f.addCompany(QStringLiteral("Blue Ocean Realty"), Plan::Standard);
+    const qint64 unused = f.addCompany(QStringLiteral("Kumo Travel"), Plan::Standard);
+    f.addNumber(QStringLiteral("+14155550101"));
+    f.addNumber(QStringLiteral("+14155550102"));
+    auto first = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("call-1"));
+    POOL_VERIFY_OK(first);
+    auto other = f.allocate(QStringLiteral("Blue Ocean Realty"), QStringLiteral("call-1"));
+    POOL_VERIFY_OK(other);
+    QVERIFY(!other->resumed);
+    QVERIFY(other->e164 != first->e164);
+    QCOMPARE(f.reservations(), 2);
+
+    // A company that never used the name sees exactly what it sees for any unknown name.
+    ReleaseRequest foreign;
+    foreign.session = QStringLiteral("call-1");
+    foreign.companyId = unused;
+    foreign.durationSeconds = 5;
+    auto refused = f.allocator->release(foreign);
+    foreign.session = QStringLiteral("never-used");
+    auto unknown = f.allocator->release(foreign);
+    QVERIFY(!refused.ok() && !unknown.ok());
+    QCOMPARE(refused.error().reason, RefusalReason::UnknownSession);
+    QCOMPARE(
+        refused.error().message,
+        QString(unknown.error().message).replace(QStringLiteral("never-used"), QStringLiteral("call-1")));
+    POOL_VERIFY_REFUSED(f.allocator->renew({QStringLiteral("call-1"), unused}, 600),
+                        RefusalReason::UnknownSession);
+    POOL_VERIFY_REFUSED(f.allocator->attachCall({QStringLiteral("call-1"), unused},
+                                                QStringLiteral("CA0000000000000000000000000000c001")),
+                        RefusalReason::UnknownSession);
+
+    // Unscoped, the name is ambiguous, and nothing changes.
+    POOL_VERIFY_REFUSED(f.release(QStringLiteral("call-1"), 5), RefusalReason::AmbiguousSession);
+    POOL_VERIFY_REFUSED(f.allocator->renew(QStringLiteral("call-1"), 600), RefusalReason::AmbiguousSession);
+    QCOMPARE(f.reservations(), 2);
+    QCOMPARE(f.callRecords(), 0);
+
+    // Scoped, each company ends its own call.
+    ReleaseRequest own;
+    own.session = QStringLiteral("call-1");
+    own.companyId = blue;
+    own.durationSeconds = 42;
+    auto released = f.allocator->release(own);
+    POOL_VERIFY_OK(released);
+    QCOMPARE(released->record.companyName, QStringLiteral("Blue Ocean Realty"));
+    QCOMPARE(released->record.e164, other->e164);
     QCOMPARE(f.reservations(), 1);
+    // A repeat is recognised as that company's, not the other's live call.
+    auto repeated = f.allocator->release(own);
+    POOL_VERIFY_OK(repeated);
+    QVERIFY(repeated->alreadyReleased);
+    QCOMPARE(f.reservations(), 1);
+    // Still ambiguous unscoped (one held, one ended): a retried release must not end Sakura's.
+    POOL_VERIFY_REFUSED(f.release(QStringLiteral("call-1"), 5), RefusalReason::AmbiguousSession);
+    QCOMPARE(f.reservations(), 1);
+    // Blue Ocean may not reuse its ended name; Sakura's retry still resumes its own call.
+    POOL_VERIFY_REFUSED(f.allocate(QStringLiteral("Blue Ocean Realty"), QStringLiteral("call-1")),
+                        RefusalReason::SessionEnded);
+    auto retried = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("call-1"));
+    POOL_VERIFY_OK(retried);
+    QVERIFY(retried->resumed);
+    QCOMPARE(retried->e164, first->e164);
+    own.companyId = sakura;
+    POOL_VERIFY_OK(f.allocator->release(own));
+    QCOMPARE(f.reservations(), 0);
+    // A name only one company has used needs no scope.
+    POOL_VERIFY_OK(f.allocate(QStringLiteral("Kumo Travel"), QStringLiteral("solo")));
+    auto solo = f.release(QStringLiteral("solo"), 5);
+    POOL_VERIFY_OK(solo);
+    QCOMPARE(solo->record.companyName, QStringLiteral("Kumo Travel"));
 }
 
 void TestAllocator::endedSessionIsNotReused() {
@@ -842,7 +917,7 @@ void TestAllocator::attachCallAndFindSession() {
     QCOMPARE(f.status(b->e164), QStringLiteral("reserved"));
     auto found = f.allocator->sessionForCall(sid, QString(), std::nullopt, ProductionEnvironment);
     POOL_VERIFY_OK(found);
-    QCOMPARE(found.value(), QStringLiteral("session-a"));
+    QCOMPARE(found->session, QStringLiteral("session-a"));
     // Without a CallSid, an outbound call is found by its From number, when the session was
     // reserved before the call started: not when the start is unknown, nor when the session
     // began with the call or after it (the number went to it once the call ended).
@@ -850,7 +925,7 @@ void TestAllocator::attachCallAndFindSession() {
         scalar(*f.db, QStringLiteral("SELECT reserved_at FROM reservations WHERE session = 'session-b'"));
     auto byNumber = f.allocator->sessionForCall(QString(), b->e164, reservedAt + 1, ProductionEnvironment);
     POOL_VERIFY_OK(byNumber);
-    QCOMPARE(byNumber.value(), QStringLiteral("session-b"));
+    QCOMPARE(byNumber->session, QStringLiteral("session-b"));
     POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QString(), b->e164, std::nullopt, ProductionEnvironment),
                         RefusalReason::UnknownSession);
     POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QString(), b->e164, reservedAt, ProductionEnvironment),
@@ -870,7 +945,7 @@ void TestAllocator::attachCallAndFindSession() {
     QCOMPARE(released->record.callSid, sid);
     auto afterwards = f.allocator->sessionForCall(sid, QString(), std::nullopt, ProductionEnvironment);
     POOL_VERIFY_OK(afterwards);
-    QCOMPARE(afterwards.value(), QStringLiteral("session-a"));
+    QCOMPARE(afterwards->session, QStringLiteral("session-a"));
     POOL_VERIFY_REFUSED(f.allocator->sessionForCall(QStringLiteral("CAunknown"), QString(), std::nullopt,
                                                     ProductionEnvironment),
                         RefusalReason::UnknownSession);

@@ -488,6 +488,28 @@ void TestServiceApi::keyScoping() {
             .status,
         404);
     QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'b1'")), 1);
+    // Sessions belong to their company: Acme may use the name too, and gets its own call.
+    HttpReply sameName = httpJson(port, "POST", "/v1/allocations",
+                                  allocation(QStringLiteral("Acme"), QStringLiteral("b1")), f->acmeKey);
+    QCOMPARE(sameName.status, 201);
+    QCOMPARE(sameName.json().value(QStringLiteral("resumed")).toBool(), false);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'b1'")), 2);
+    // An unscoped key must name the company when two use the name; a scoped key cannot name another.
+    HttpReply ambiguous = httpJson(port, "DELETE", "/v1/allocations/b1", ending(10), f->key);
+    QCOMPARE(ambiguous.status, 409);
+    QCOMPARE(ambiguous.errorCode(), QStringLiteral("ambiguous_session"));
+    QCOMPARE(httpJson(port, "DELETE", "/v1/allocations/b1?company=Beta", ending(10), f->acmeKey).status, 403);
+    QCOMPARE(httpJson(port, "DELETE", "/v1/allocations/b1?company=Nobody", ending(10), f->key).status, 422);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'b1'")), 2);
+    HttpReply betaEnded = httpJson(port, "DELETE", "/v1/allocations/b1?company=Beta", ending(10), f->key);
+    QCOMPARE(betaEnded.status, 200);
+    QCOMPARE(
+        betaEnded.json().value(QStringLiteral("call_record")).toObject().value(QStringLiteral("company")),
+        QStringLiteral("Beta"));
+    HttpReply acmeEnded = httpJson(port, "DELETE", "/v1/allocations/b1", ending(10), f->acmeKey);
+    QCOMPARE(acmeEnded.status, 200);
+    QCOMPARE(acmeEnded.json().value(QStringLiteral("already_released")).toBool(), false);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations WHERE session = 'b1'")), 0);
     // Its own session it can end; the pool view shows only its company.
     QCOMPARE(httpJson(port, "DELETE", "/v1/allocations/a1", ending(10), f->acmeKey).status, 200);
     const QJsonArray companies = http(port, "GET", "/v1/pool", {}, bearer(f->acmeKey))
