@@ -13,6 +13,8 @@
 #include <QJsonArray>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
 
@@ -26,12 +28,21 @@ private slots:
 
 namespace {
 
-void offerNumbers(FakeTwilioServer &server) {
+// Like Twilio, offers only numbers the account does not already own.
+void offerNumbers(FakeTwilioServer &server, const FakeTwilioAccount &account) {
     server.on(
-        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"), [](const FakeTwilioServer::Request &) {
-            QJsonArray list{QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550006")}},
-                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550007")}},
-                            QJsonObject{{QStringLiteral("phone_number"), QStringLiteral("+15005550008")}}};
+        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"),
+        [&account](const FakeTwilioServer::Request &) {
+            QJsonArray list;
+            for (const char *offered : {"+15005550006", "+15005550007", "+15005550008"}) {
+                const QString e164 = QString::fromLatin1(offered);
+                const bool owned =
+                    std::any_of(account.numbers.cbegin(), account.numbers.cend(), [&](const QJsonObject &n) {
+                        return n.value(QStringLiteral("phone_number")).toString() == e164;
+                    });
+                if (!owned)
+                    list.append(QJsonObject{{QStringLiteral("phone_number"), e164}});
+            }
             return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
         });
 }
@@ -61,8 +72,8 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
     QVERIFY(Settings::set(db, admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
 
     FakeTwilioServer server;
-    offerNumbers(server);
     FakeTwilioAccount account; // buys, lists and releases the account's numbers
+    offerNumbers(server, account);
     account.install(server);
 
     ServiceProcess service;
@@ -99,8 +110,8 @@ void TestServiceAutoscale::goesOnAfterTheDatabaseRestarted() {
         QVERIFY(Settings::set(*opened.value(), admin, SettingKeys::MaxPoolSize, QStringLiteral("1")));
     }
     FakeTwilioServer server;
-    offerNumbers(server);
     FakeTwilioAccount account;
+    offerNumbers(server, account);
     account.install(server);
     ServiceProcess service;
     QVERIFY2(service.start(url, {QStringLiteral("--autoscale-every"), QStringLiteral("1")},
@@ -115,10 +126,12 @@ void TestServiceAutoscale::goesOnAfterTheDatabaseRestarted() {
     QVERIFY(opened);
     QVERIFY(Settings::set(*opened.value(), admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
     QTRY_COMPARE_WITH_TIMEOUT(account.numbers.size(), 2, 30000);
-    QCOMPARE(count(*opened.value(),
-                   QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' AND "
-                                  "actor = 'policy:autoscale'")),
-             2);
+    // Twilio answers the purchase before the service records it: wait for the record too.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(*opened.value(), QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' "
+                                              "AND actor = 'policy:autoscale'")),
+        2, 10000);
+    QCOMPARE(count(*opened.value(), QStringLiteral("SELECT COUNT(*) FROM phone_numbers")), 2);
     QCOMPARE(service.terminate(), 0);
     QVERIFY2(service.output().contains("The pool database cannot be reached"), service.output().constData());
 }
