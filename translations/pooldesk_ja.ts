@@ -765,6 +765,69 @@
     </message>
 </context>
 <context>
+    <name>Identity</name>
+    <message>
+        <source>This pool is a SQLite file: whoever can open the file has full access to it, so it has no users or roles. Teams that need them keep the pool in PostgreSQL.</source>
+        <translation>このプールは SQLite ファイルです。ファイルを開ける人は誰でもすべてにアクセスできるため、ユーザーやロールはありません。ユーザーやロールが必要なチームは、プールを PostgreSQL に置いてください。</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <source>Finance</source>
+        <translation>経理</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>マネージャー</translation>
+    </message>
+    <message>
+        <source>The database login &quot;%1&quot; is not a PoolDesk user. An administrator adds it with `pooldeskctl user add %1 --role administrator|finance|manager`.</source>
+        <translation>データベースのログイン &quot;%1&quot; は PoolDesk のユーザーではありません。管理者が `pooldeskctl user add %1 --role administrator|finance|manager` で追加してください。</translation>
+    </message>
+    <message>
+        <source>Only an administrator may add, change or remove users; you are %1 (%2).</source>
+        <translation>ユーザーの追加・変更・削除は管理者だけが行えます。あなたは %1（%2）です。</translation>
+    </message>
+    <message>
+        <source>A manager manages one or more companies: name them with --company.</source>
+        <translation>マネージャーは 1 社以上の企業を担当します。--company で企業を指定してください。</translation>
+    </message>
+    <message>
+        <source>Only a manager is limited to companies: %1 sees every company.</source>
+        <translation>企業を限定できるのはマネージャーだけです。%1 はすべての企業を見られます。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
+        <translation>&quot;%1&quot; という企業はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; cannot be a login: use 1 to 63 ASCII letters, digits or . _ @ -, not starting with pg_ or pooldesk_.</source>
+        <translation>&quot;%1&quot; はログイン名に使えません。ASCII の英字・数字・. _ @ - を 1～63 文字で指定してください（pg_ や pooldesk_ で始まる名前は使えません）。</translation>
+    </message>
+    <message>
+        <source>The password is empty.</source>
+        <translation>パスワードが空です。</translation>
+    </message>
+    <message>
+        <source>%1 is already a PoolDesk user. Change its role with `pooldeskctl user set-role`.</source>
+        <translation>%1 はすでに PoolDesk のユーザーです。ロールの変更は `pooldeskctl user set-role` で行ってください。</translation>
+    </message>
+    <message>
+        <source>The database already has a login named %1; PoolDesk makes it a user without touching its password. Leave out --password-stdin.</source>
+        <translation>データベースには %1 というログインがすでにあります。PoolDesk はパスワードを変えずにユーザーとして登録します。--password-stdin を外してください。</translation>
+    </message>
+    <message>
+        <source>%1 is not a PoolDesk user. See the list with `pooldeskctl user list`.</source>
+        <translation>%1 は PoolDesk のユーザーではありません。`pooldeskctl user list` で一覧を確認してください。</translation>
+    </message>
+    <message>
+        <source>You cannot remove yourself: sign in as another administrator to remove %1.</source>
+        <translation>自分自身は削除できません。%1 を削除するには、別の管理者でサインインしてください。</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <source>System default</source>
@@ -4723,6 +4786,98 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>pooldeskctl renew --session ID [--company NAME] [--ttl SECONDS]</source>
         <translation>pooldeskctl renew --session ID [--company 名前] [--ttl 秒]</translation>
+    </message>
+    <message>
+        <source>administrator, finance or manager.</source>
+        <translation>administrator（管理者）、finance（経理）、manager（マネージャー）のいずれか。</translation>
+    </message>
+    <message>
+        <source>ROLE</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <source>A company the manager manages (repeat for more).</source>
+        <translation>マネージャーが担当する企業（複数なら繰り返し指定）。</translation>
+    </message>
+    <message>
+        <source>The person&apos;s database login.</source>
+        <translation>その人のデータベースのログイン名。</translation>
+    </message>
+    <message>
+        <source>Read the new login&apos;s password from standard input (one line).</source>
+        <translation>新しいログインのパスワードを標準入力から 1 行読み取ります。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user add LOGIN --role administrator|finance|manager [--company NAME]... [--password-stdin]</source>
+        <translation>pooldeskctl user add ログイン --role administrator|finance|manager [--company 名前]... [--password-stdin]</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user set-role LOGIN --role administrator|finance|manager [--company NAME]...</source>
+        <translation>pooldeskctl user set-role ログイン --role administrator|finance|manager [--company 名前]...</translation>
+    </message>
+    <message>
+        <source>--role must be administrator, finance or manager (got &quot;%1&quot;).</source>
+        <translation>--role には administrator、finance、manager のいずれかを指定してください（指定値: &quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <source>No password came on standard input.</source>
+        <translation>標準入力からパスワードが届きませんでした。</translation>
+    </message>
+    <message>
+        <source>Added %1 as %2.</source>
+        <translation>%1 を%2として追加しました。</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 は%2になりました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user remove LOGIN</source>
+        <translation>pooldeskctl user remove ログイン</translation>
+    </message>
+    <message>
+        <source>Removed %1.</source>
+        <translation>%1 を削除しました。</translation>
+    </message>
+    <message>
+        <source>This pool is a SQLite file: whoever can open it (here %1) has full access, so it has no users. Teams that need roles keep the pool in PostgreSQL.</source>
+        <translation>このプールは SQLite ファイルです。ファイルを開ける人（ここでは %1）は誰でもすべてにアクセスできるため、ユーザーはいません。ロールが必要なチームは、プールを PostgreSQL に置いてください。</translation>
+    </message>
+    <message>
+        <source>LOGIN</source>
+        <translation>ログイン</translation>
+    </message>
+    <message>
+        <source>COMPANIES</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user add|list|set-role|remove ...</source>
+        <translation>pooldeskctl user add|list|set-role|remove ...</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %3 の%2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>(a SQLite file: whoever can open it has full access)</source>
+        <translation>（SQLite ファイル: 開ける人は誰でもすべてにアクセスできます）</translation>
+    </message>
+    <message>
+        <source>(owner of the database; add people with `pooldeskctl user add`)</source>
+        <translation>（データベースの所有者。`pooldeskctl user add` で利用者を追加してください）</translation>
+    </message>
+    <message>
+        <source>add, list, change and remove the people who use the pool</source>
+        <translation>プールを使う人の追加・一覧・変更・削除</translation>
+    </message>
+    <message>
+        <source>who you are to the pool database, and your role</source>
+        <translation>プールのデータベースから見たあなたとロール</translation>
     </message>
 </context>
 </TS>

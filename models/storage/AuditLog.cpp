@@ -1,6 +1,7 @@
 #include "storage/AuditLog.h"
 
 #include "domain/Clock.h"
+#include "domain/OsAccount.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
 
@@ -9,12 +10,7 @@
 namespace PoolDesk {
 
 Actor Actor::currentUser() {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
-    if (user.isEmpty())
-        user = QStringLiteral("unknown");
-    return {QStringLiteral("user:") + user};
+    return {QStringLiteral("user:") + osAccountName()};
 }
 
 namespace AuditLog {
@@ -27,10 +23,14 @@ static QVariant toJsonText(const QJsonObject &object) {
 
 Status write(Database &db, const Actor &actor, const QString &action, const QString &target,
              std::optional<qint64> companyId, const QJsonObject &before, const QJsonObject &after) {
+    // A person is recorded as whom the database knows them by (PostgreSQL's session_user, the
+    // file's OS account on SQLite), whatever name the caller passed.
+    const QString who =
+        actor.name.startsWith(QLatin1String("user:")) ? QStringLiteral("user:") + db.login() : actor.name;
     auto done = Sql::exec(db.connection(),
                           QStringLiteral("INSERT INTO audit_log (at, actor, action, target, company_id, "
                                          "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                          {Clock::nowSecs(), actor.name, action, target, Sql::nullable(companyId),
+                          {Clock::nowSecs(), who, action, target, Sql::nullable(companyId),
                            toJsonText(before), toJsonText(after)});
     if (!done)
         return done.error();

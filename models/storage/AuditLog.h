@@ -12,7 +12,8 @@ namespace PoolDesk {
 
 class Database;
 
-// Who made a change: an OS user at a console or CLI, a service key, or an automatic policy.
+// Who made a change: a person at a console or CLI, a service key, or an automatic policy. A
+// person's entry always names the database login (see AuditLog::write).
 struct Actor {
     QString name; // "user:alice", "key:backend-1", "policy:autoscale", "system:lease-reaper"
     static Actor currentUser();

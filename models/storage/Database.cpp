@@ -1,5 +1,6 @@
 #include "storage/Database.h"
 
+#include "domain/OsAccount.h"
 #include "storage/Migrations.h"
 #include "storage/SqlHelpers.h"
 
@@ -118,6 +119,17 @@ Status Database::connect(Mode mode) {
 
 Result<std::unique_ptr<Database>> Database::openAnother() const {
     return open(m_url, Migrate::No);
+}
+
+QString Database::login() {
+    if (!m_login.isEmpty())
+        return m_login;
+    if (isSqlite())
+        return m_login = osAccountName();
+    QSqlQuery query(m_db);
+    if (query.exec(QStringLiteral("SELECT session_user")) && query.next())
+        m_login = query.value(0).toString();
+    return m_login.isEmpty() ? QStringLiteral("unknown") : m_login;
 }
 
 Status Database::configure(Mode mode) {

@@ -37,6 +37,10 @@ public:
     bool isPostgreSql() const { return m_url.engine == DatabaseUrl::Engine::PostgreSql; }
     bool isSqlite() const { return m_url.engine == DatabaseUrl::Engine::Sqlite; }
 
+    // Who this connection acts as: PostgreSQL's session_user (the login it signed in with), or on
+    // SQLite the OS account that opened the file. Asked once per connection.
+    QString login();
+
     Status migrate();
     int schemaVersion();
 
@@ -60,6 +64,7 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     int m_transactionDepth = 0;
+    QString m_login;
 };
 
 } // namespace PoolDesk

@@ -136,7 +136,7 @@ Status apply(Database &db) {
                              .arg(latestVersion()));
     }
     // Versions at or below the database's are taken as applied, so a new migration must take the
-    // next number above the latest (005 and 006 were never used: the next one is 012).
+    // next number above the latest (005 and 006 were never used: the next one is 014).
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;

@@ -21,9 +21,9 @@ void TestAuditTableModel::showsAndFiltersEntries() {
     const qint64 acme = Test::addCompany(*db, QStringLiteral("Acme Dental"), Plan::Standard);
     Test::addCompany(*db, QStringLiteral("Bank Corp"), Plan::Enterprise);
     Test::addNumber(*db, QStringLiteral("+15550000001"), ProductionEnvironment);
-    QVERIFY(Numbers(*db).assign(Actor{QStringLiteral("user:alice")}, QStringLiteral("+15550000001"),
+    QVERIFY(Numbers(*db).assign(Actor{QStringLiteral("key:alice")}, QStringLiteral("+15550000001"),
                                 ProductionEnvironment, QStringLiteral("Acme Dental")));
-    QVERIFY(Companies(*db).setLimits(Actor{QStringLiteral("user:alice")}, QStringLiteral("Acme Dental"),
+    QVERIFY(Companies(*db).setLimits(Actor{QStringLiteral("key:alice")}, QStringLiteral("Acme Dental"),
                                      {5, std::nullopt, std::nullopt}));
 
     AuditTableModel model(*db);

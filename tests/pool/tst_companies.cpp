@@ -113,7 +113,7 @@ void TestCompanies::addIsAudited() {
     POOL_VERIFY_OK(added);
     QCOMPARE(f.auditEntries(), before + 1);
     const Audit audit = lastAudit(*f.db);
-    QCOMPARE(audit.actor, QStringLiteral("user:alice"));
+    QCOMPARE(audit.actor, QStringLiteral("user:") + f.db->login());
     QCOMPARE(audit.action, QStringLiteral("company.add"));
     QCOMPARE(audit.target, QStringLiteral("Tanaka Logistics"));
     QCOMPARE(audit.companyId, added->id);
@@ -211,7 +211,7 @@ void TestCompanies::setLimitsAuditsBeforeAndAfter() {
     QVERIFY(!reread->limits.monthlyMinutes);
 
     const Audit audit = lastAudit(*f.db);
-    QCOMPARE(audit.actor, QStringLiteral("user:bob"));
+    QCOMPARE(audit.actor, QStringLiteral("user:") + f.db->login());
     QCOMPARE(audit.action, QStringLiteral("company.set_limits"));
     QCOMPARE(audit.companyId, added->id);
     QCOMPARE(audit.before.value(QStringLiteral("max_concurrent")).toInt(), 2);

@@ -107,7 +107,7 @@ void TestNumbers::addIsAudited() {
     QCOMPARE(text(*f.db, QStringLiteral("SELECT target FROM audit_log ORDER BY id DESC LIMIT 1")),
              QStringLiteral("+14179224545"));
     QCOMPARE(text(*f.db, QStringLiteral("SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1")),
-             QStringLiteral("user:alice"));
+             QStringLiteral("user:") + f.db->login());
     QCOMPARE(scalar(*f.db, QStringLiteral("SELECT company_id FROM audit_log ORDER BY id DESC LIMIT 1")),
              company);
     const QJsonObject after =

@@ -36,6 +36,10 @@ case "$action" in
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
+    # The suite's own superuser signs in without a password; every other login (the people
+    # `pooldeskctl user add` creates) must give its SCRAM password, as on a real server.
+    as_owner sh -c "printf '%s\n' 'local all postgres trust' 'host all postgres 127.0.0.1/32 trust' \
+      'local all all scram-sha-256' 'host all all 127.0.0.1/32 scram-sha-256' >'$dir/data/pg_hba.conf'"
     run_server
     ;;
   pause)

@@ -1,0 +1,435 @@
+#include "security/Identity.h"
+
+#include "domain/Clock.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+#include "storage/Transaction.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace PoolDesk {
+
+namespace {
+
+// A login PoolDesk will create or adopt: what PostgreSQL takes as a role name without surprises
+// (63 bytes), and never one of the server's or PoolDesk's own group roles.
+bool isValidLogin(const QString &login) {
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_.@-]{1,63}$"));
+    return pattern.match(login).hasMatch() && !login.startsWith(QLatin1String("pg_")) &&
+           !login.startsWith(QLatin1String("pooldesk_"));
+}
+
+QString groupRole(Role role) {
+    return QStringLiteral("pooldesk_") + toString(role);
+}
+
+Error sqliteHasNoUsers() {
+    return makeError(Error::Code::InvalidInput,
+                     QCoreApplication::translate(
+                         "Identity",
+                         "This pool is a SQLite file: whoever can open the file has full access to it, so "
+                         "it has no users or roles. Teams that need them keep the pool in PostgreSQL."));
+}
+
+QJsonObject memberJson(const Member &member) {
+    return {{QStringLiteral("login"), member.login},
+            {QStringLiteral("role"), toString(member.role)},
+            {QStringLiteral("companies"), QJsonArray::fromStringList(member.companies)}};
+}
+
+// Runs SQL that names a role: PostgreSQL's format() quotes the identifier and the literal, since
+// utility statements take no parameters.
+Status execFormatted(Database &db, const QString &format, const QVariantList &arguments) {
+    QString placeholders;
+    for (qsizetype i = 0; i < arguments.size(); ++i)
+        placeholders += QStringLiteral(", ?::text");
+    auto built =
+        Sql::exec(db.connection(), QStringLiteral("SELECT format(?::text") + placeholders + QLatin1Char(')'),
+                  QVariantList{format} + arguments);
+    if (!built)
+        return built.error();
+    built.value().next();
+    const QString statement = built.value().value(0).toString();
+    built.value().finish();
+    if (auto done = Sql::exec(db.connection(), statement); !done)
+        return done.error();
+    return success();
+}
+
+} // namespace
+
+QString toString(Role role) {
+    switch (role) {
+    case Role::Administrator:
+        return QStringLiteral("administrator");
+    case Role::Finance:
+        return QStringLiteral("finance");
+    case Role::Manager:
+        return QStringLiteral("manager");
+    }
+    return {};
+}
+
+std::optional<Role> roleFromString(const QString &text) {
+    for (Role role : {Role::Administrator, Role::Finance, Role::Manager}) {
+        if (text.trimmed().compare(toString(role), Qt::CaseInsensitive) == 0)
+            return role;
+    }
+    return std::nullopt;
+}
+
+QString displayName(Role role) {
+    switch (role) {
+    case Role::Administrator:
+        return QCoreApplication::translate("Identity", "Administrator");
+    case Role::Finance:
+        return QCoreApplication::translate("Identity", "Finance");
+    case Role::Manager:
+        return QCoreApplication::translate("Identity", "Manager");
+    }
+    return {};
+}
+
+QString scramSha256Verifier(const QString &password, const QByteArray &salt, int iterations) {
+    const QByteArray salted = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256,
+                                                                 password.toUtf8(), salt, iterations, 32);
+    const QByteArray clientKey =
+        QMessageAuthenticationCode::hash("Client Key", salted, QCryptographicHash::Sha256);
+    const QByteArray storedKey = QCryptographicHash::hash(clientKey, QCryptographicHash::Sha256);
+    const QByteArray serverKey =
+        QMessageAuthenticationCode::hash("Server Key", salted, QCryptographicHash::Sha256);
+    return QStringLiteral("SCRAM-SHA-256$%1:%2$%3:%4")
+        .arg(iterations)
+        .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(storedKey.toBase64()),
+             QString::fromLatin1(serverKey.toBase64()));
+}
+
+namespace Identity {
+
+Result<Principal> whoAmI(Database &db) {
+    Principal me;
+    me.login = db.login();
+    if (db.isSqlite()) {
+        me.role = Role::Administrator;
+        me.source = Principal::Source::FileAccess;
+        return me;
+    }
+    // pooldesk_whoami (migration 013) reads only this login's membership, as the schema's owner.
+    auto member =
+        Sql::exec(db.connection(), QStringLiteral("SELECT o_role, o_company_id, o_company_name FROM "
+                                                  "pooldesk_whoami()"));
+    if (!member)
+        return member.error();
+    bool isMember = false;
+    while (member.value().next()) {
+        isMember = true;
+        me.role = roleFromString(member.value().value(0).toString()).value_or(Role::Manager);
+        if (!member.value().value(1).isNull()) {
+            me.companyIds.append(member.value().value(1).toLongLong());
+            me.companyNames.append(member.value().value(2).toString());
+        }
+    }
+    if (isMember)
+        return me;
+    auto owner =
+        Sql::exec(db.connection(),
+                  QStringLiteral("SELECT r.rolsuper OR EXISTS (SELECT 1 FROM pg_tables t WHERE "
+                                 "t.schemaname = current_schema() AND t.tablename = 'schema_migrations' "
+                                 "AND t.tableowner = session_user) FROM pg_roles r WHERE r.rolname = "
+                                 "session_user"));
+    if (!owner)
+        return owner.error();
+    if (owner.value().next() && owner.value().value(0).toBool()) {
+        me.role = Role::Administrator;
+        me.source = Principal::Source::DatabaseOwner;
+        return me;
+    }
+    return makeError(Error::Code::Refused,
+                     QCoreApplication::translate(
+                         "Identity",
+                         "The database login \"%1\" is not a PoolDesk user. An administrator adds it with "
+                         "`pooldeskctl user add %1 --role administrator|finance|manager`.")
+                         .arg(me.login),
+                     QStringLiteral("not_a_member"));
+}
+
+} // namespace Identity
+
+Members::Members(Database &db)
+    : m_db(db) {}
+
+Status Members::mayChange() {
+    if (m_db.isSqlite())
+        return sqliteHasNoUsers();
+    auto me = Identity::whoAmI(m_db);
+    if (!me)
+        return me.error();
+    if (me->role != Role::Administrator)
+        return makeError(
+            Error::Code::Refused,
+            QCoreApplication::translate(
+                "Identity", "Only an administrator may add, change or remove users; you are %1 (%2).")
+                .arg(me->login, displayName(me->role)),
+            QStringLiteral("role_required"));
+    return success();
+}
+
+Result<QList<qint64>> Members::companyIds(Role role, const QStringList &companies) {
+    if (role == Role::Manager && companies.isEmpty())
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate(
+                "Identity", "A manager manages one or more companies: name them with --company."));
+    if (role != Role::Manager && !companies.isEmpty())
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "Identity", "Only a manager is limited to companies: %1 sees every company.")
+                             .arg(displayName(role)));
+    QList<qint64> ids;
+    for (const QString &name : companies) {
+        auto found = Sql::exec(m_db.connection(), QStringLiteral("SELECT id FROM companies WHERE name = ?"),
+                               {name.trimmed()});
+        if (!found)
+            return found.error();
+        if (!found.value().next())
+            return makeError(
+                Error::Code::NotFound,
+                QCoreApplication::translate(
+                    "Identity",
+                    "There is no company named \"%1\". See the list with \"pooldeskctl company list\".")
+                    .arg(name.trimmed()),
+                QStringLiteral("unknown_company"));
+        const qint64 id = found.value().value(0).toLongLong();
+        if (!ids.contains(id))
+            ids.append(id);
+    }
+    return ids;
+}
+
+Status Members::writeCompanies(const QString &login, const QList<qint64> &ids) {
+    if (auto cleared = Sql::exec(m_db.connection(),
+                                 QStringLiteral("DELETE FROM member_companies WHERE login = ?"), {login});
+        !cleared)
+        return cleared.error();
+    for (qint64 id : ids) {
+        if (auto added =
+                Sql::exec(m_db.connection(),
+                          QStringLiteral("INSERT INTO member_companies (login, company_id) VALUES (?, ?)"),
+                          {login, id});
+            !added)
+            return added.error();
+    }
+    return success();
+}
+
+Result<QList<Member>> Members::list() {
+    QList<Member> members;
+    if (m_db.isSqlite())
+        return members;
+    auto rows =
+        Sql::exec(m_db.connection(),
+                  QStringLiteral("SELECT m.login, m.role, m.created_login, c.name FROM members m LEFT JOIN "
+                                 "member_companies mc ON mc.login = m.login LEFT JOIN companies c ON "
+                                 "c.id = mc.company_id ORDER BY m.login, c.name"));
+    if (!rows)
+        return rows.error();
+    while (rows.value().next()) {
+        const QString login = rows.value().value(0).toString();
+        if (members.isEmpty() || members.constLast().login != login) {
+            Member member;
+            member.login = login;
+            member.role = roleFromString(rows.value().value(1).toString()).value_or(Role::Manager);
+            member.createdLogin = rows.value().value(2).toLongLong() != 0;
+            members.append(member);
+        }
+        if (!rows.value().value(3).isNull())
+            members.last().companies.append(rows.value().value(3).toString());
+    }
+    return members;
+}
+
+Result<Member> Members::add(const Member &requested, const std::optional<QString> &password) {
+    if (auto allowed = mayChange(); !allowed)
+        return allowed.error();
+    Member member = requested;
+    member.login = member.login.trimmed();
+    if (!isValidLogin(member.login))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate(
+                             "Identity",
+                             "\"%1\" cannot be a login: use 1 to 63 ASCII letters, digits or . _ @ -, not "
+                             "starting with pg_ or pooldesk_.")
+                             .arg(member.login));
+    if (password && password->isEmpty())
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Identity", "The password is empty."));
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto ids = companyIds(member.role, member.companies);
+    if (!ids)
+        return ids.error();
+    auto existing =
+        Sql::exec(m_db.connection(), QStringLiteral("SELECT 1 FROM members WHERE login = ?"), {member.login});
+    if (!existing)
+        return existing.error();
+    if (existing.value().next())
+        return makeError(
+            Error::Code::Conflict,
+            QCoreApplication::translate(
+                "Identity",
+                "%1 is already a PoolDesk user. Change its role with `pooldeskctl user set-role`.")
+                .arg(member.login));
+    existing.value().finish();
+    auto dbRole = Sql::exec(m_db.connection(), QStringLiteral("SELECT 1 FROM pg_roles WHERE rolname = ?"),
+                            {member.login});
+    if (!dbRole)
+        return dbRole.error();
+    const bool loginExists = dbRole.value().next();
+    dbRole.value().finish();
+    if (loginExists && password)
+        return makeError(Error::Code::Conflict,
+                         QCoreApplication::translate(
+                             "Identity",
+                             "The database already has a login named %1; PoolDesk makes it a user without "
+                             "touching its password. Leave out --password-stdin.")
+                             .arg(member.login));
+    if (!loginExists) {
+        QByteArray salt(16, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);
+        const Status created =
+            password ? execFormatted(m_db, QStringLiteral("CREATE ROLE %I LOGIN PASSWORD %L"),
+                                     {member.login, scramSha256Verifier(*password, salt)})
+                     : execFormatted(m_db, QStringLiteral("CREATE ROLE %I LOGIN"), {member.login});
+        if (!created)
+            return created.error();
+        member.createdLogin = true;
+    }
+    if (auto granted =
+            execFormatted(m_db, QStringLiteral("GRANT %I TO %I"), {groupRole(member.role), member.login});
+        !granted)
+        return granted.error();
+    if (auto inserted =
+            Sql::exec(m_db.connection(),
+                      QStringLiteral("INSERT INTO members (login, role, created_login, created_at, "
+                                     "created_by) VALUES (?, ?, ?, ?, ?)"),
+                      {member.login, toString(member.role), member.createdLogin ? 1 : 0, Clock::nowSecs(),
+                       m_db.login()});
+        !inserted)
+        return inserted.error();
+    if (auto written = writeCompanies(member.login, ids.value()); !written)
+        return written.error();
+    if (auto audited = AuditLog::write(m_db, Actor::currentUser(), QStringLiteral("user.add"), member.login,
+                                       std::nullopt, {}, memberJson(member));
+        !audited)
+        return audited.error();
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return member;
+}
+
+Result<Member> Members::setRole(const QString &login, Role role, const QStringList &companies) {
+    if (auto allowed = mayChange(); !allowed)
+        return allowed.error();
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto all = list();
+    if (!all)
+        return all.error();
+    const auto found =
+        std::find_if(all->cbegin(), all->cend(), [&](const Member &m) { return m.login == login; });
+    if (found == all->cend())
+        return makeError(
+            Error::Code::NotFound,
+            QCoreApplication::translate(
+                "Identity", "%1 is not a PoolDesk user. See the list with `pooldeskctl user list`.")
+                .arg(login));
+    const Member before = *found;
+    auto ids = companyIds(role, companies);
+    if (!ids)
+        return ids.error();
+    if (before.role != role) {
+        if (auto revoked =
+                execFormatted(m_db, QStringLiteral("REVOKE %I FROM %I"), {groupRole(before.role), login});
+            !revoked)
+            return revoked.error();
+        if (auto granted = execFormatted(m_db, QStringLiteral("GRANT %I TO %I"), {groupRole(role), login});
+            !granted)
+            return granted.error();
+    }
+    if (auto updated =
+            Sql::exec(m_db.connection(), QStringLiteral("UPDATE members SET role = ? WHERE login = ?"),
+                      {toString(role), login});
+        !updated)
+        return updated.error();
+    if (auto written = writeCompanies(login, ids.value()); !written)
+        return written.error();
+    Member after = before;
+    after.role = role;
+    after.companies.clear();
+    for (const QString &name : companies)
+        if (!after.companies.contains(name.trimmed()))
+            after.companies.append(name.trimmed());
+    if (auto audited = AuditLog::write(m_db, Actor::currentUser(), QStringLiteral("user.set_role"), login,
+                                       std::nullopt, memberJson(before), memberJson(after));
+        !audited)
+        return audited.error();
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return after;
+}
+
+Status Members::remove(const QString &login) {
+    if (auto allowed = mayChange(); !allowed)
+        return allowed;
+    if (login == m_db.login())
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate(
+                "Identity", "You cannot remove yourself: sign in as another administrator to remove %1.")
+                .arg(login));
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    auto all = list();
+    if (!all)
+        return all.error();
+    const auto found =
+        std::find_if(all->cbegin(), all->cend(), [&](const Member &m) { return m.login == login; });
+    if (found == all->cend())
+        return makeError(
+            Error::Code::NotFound,
+            QCoreApplication::translate(
+                "Identity", "%1 is not a PoolDesk user. See the list with `pooldeskctl user list`.")
+                .arg(login));
+    const Member before = *found;
+    if (auto deleted =
+            Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM members WHERE login = ?"), {login});
+        !deleted)
+        return deleted.error();
+    if (auto revoked =
+            execFormatted(m_db, QStringLiteral("REVOKE %I FROM %I"), {groupRole(before.role), login});
+        !revoked)
+        return revoked;
+    // A login PoolDesk created goes with the user; one the database administrator made stays.
+    if (before.createdLogin)
+        if (auto dropped = execFormatted(m_db, QStringLiteral("DROP ROLE %I"), {login}); !dropped)
+            return dropped;
+    if (auto audited = AuditLog::write(m_db, Actor::currentUser(), QStringLiteral("user.remove"), login,
+                                       std::nullopt, memberJson(before), {});
+        !audited)
+        return audited;
+    return transaction.commit();
+}
+
+} // namespace PoolDesk

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "storage/AuditLog.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace PoolDesk {
+
+class Database;
+
+// What a person may do in PoolDesk.
+enum class Role { Administrator, Finance, Manager };
+QString toString(Role role); // "administrator", "finance", "manager"
+std::optional<Role> roleFromString(const QString &text);
+QString displayName(Role role); // translated
+
+// Who is acting, as the database knows them.
+struct Principal {
+    QString login;
+    Role role = Role::Administrator;
+    QList<qint64> companyIds; // a manager's companies
+    QStringList companyNames;
+    // How the role was decided: a membership row, PostgreSQL's superuser or schema owner (the
+    // login that set the database up, before anyone was added), or SQLite's file access.
+    enum class Source { Membership, DatabaseOwner, FileAccess } source = Source::Membership;
+};
+
+namespace Identity {
+// SQLite: the OS account that opened the file, administrator. PostgreSQL: session_user and its
+// membership; a login that is no member is refused, unless it owns the database's schema or is a
+// superuser (so whoever created the database can add the first people).
+Result<Principal> whoAmI(Database &db);
+} // namespace Identity
+
+struct Member {
+    QString login;
+    Role role = Role::Manager;
+    QStringList companies;     // a manager's, by name
+    bool createdLogin = false; // PoolDesk created the database login (and drops it on removal)
+};
+
+// The membership table, and on PostgreSQL the logins behind it. Every change is refused unless the
+// caller is an administrator, validated whole before anything is written, and audited.
+class Members final {
+public:
+    explicit Members(Database &db);
+
+    Result<QList<Member>> list();
+    // On PostgreSQL creates the login (with the password, when given; sent to the server only as
+    // a SCRAM-SHA-256 verifier) unless a database role of that name already exists, and grants it
+    // its role's group role. SQLite has no logins: refused.
+    Result<Member> add(const Member &member, const std::optional<QString> &password);
+    Result<Member> setRole(const QString &login, Role role, const QStringList &companies);
+    Status remove(const QString &login);
+
+private:
+    Status mayChange();
+    Result<QList<qint64>> companyIds(Role role, const QStringList &companies);
+    Status writeCompanies(const QString &login, const QList<qint64> &ids);
+
+    Database &m_db;
+};
+
+// The verifier PostgreSQL stores for a SCRAM-SHA-256 password (RFC 5802, RFC 7677), so a password
+// never travels in a statement, where server logs could keep it.
+QString scramSha256Verifier(const QString &password, const QByteArray &salt, int iterations = 4096);
+
+} // namespace PoolDesk
