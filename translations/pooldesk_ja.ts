@@ -2514,6 +2514,26 @@ Status: %2</source>
         <source>Reconnecting…</source>
         <translation>再接続中…</translation>
     </message>
+    <message>
+        <source>Not a PoolDesk user</source>
+        <translation>PoolDesk のユーザーではありません</translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3</source>
+        <translation>%1 · %3 の%2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>A SQLite file: whoever can open it has full access. Teams that need roles keep the pool in PostgreSQL.</source>
+        <translation>SQLite ファイルです。開ける人は誰でもすべてにアクセスできます。ロールが必要なチームは、プールを PostgreSQL に置いてください。</translation>
+    </message>
+    <message>
+        <source>Your database login and your PoolDesk role</source>
+        <translation>データベースのログインと PoolDesk のロール</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::MessageWidget</name>

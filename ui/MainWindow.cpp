@@ -14,6 +14,7 @@
 #include "domain/Types.h"
 #include "firststart/DemoWorkspaceOffer.h"
 #include "pool/PoolView.h"
+#include "security/Identity.h"
 #include "settings/SettingsView.h"
 #include "twilio/TwilioActions.h"
 #include "usage/UsageView.h"
@@ -337,7 +338,27 @@ void MainWindow::updateStatusBar() {
     m_liveLabel = new QLabel(statusBar());
     m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
     statusBar()->addPermanentWidget(m_liveLabel);
-    retranslate(this, [this] {
+    m_identityLabel = new QLabel(statusBar());
+    m_identityLabel->setObjectName(QStringLiteral("identityLabel"));
+    statusBar()->addPermanentWidget(m_identityLabel);
+    // Who the database says this console is; asked once, since a connection keeps its login.
+    const auto me = Identity::whoAmI(m_workspace.database());
+    retranslate(this, [this, me] {
+        if (!me) {
+            m_identityLabel->setText(tr("Not a PoolDesk user"));
+            m_identityLabel->setToolTip(me.error().message);
+        } else if (me->role == Role::Manager) {
+            m_identityLabel->setText(
+                tr("%1 · %2 of %3")
+                    .arg(me->login, displayName(me->role), QLocale().createSeparatedList(me->companyNames)));
+        } else {
+            m_identityLabel->setText(tr("%1 · %2").arg(me->login, displayName(me->role)));
+        }
+        if (me && me->source == Principal::Source::FileAccess)
+            m_identityLabel->setToolTip(tr("A SQLite file: whoever can open it has full access. Teams that "
+                                           "need roles keep the pool in PostgreSQL."));
+        else if (me)
+            m_identityLabel->setToolTip(tr("Your database login and your PoolDesk role"));
         const DatabaseUrl &url = m_workspace.url();
         m_databaseLabel->setText(url.engine == DatabaseUrl::Engine::PostgreSql
                                      ? tr("PostgreSQL: %1").arg(url.redacted())

@@ -61,6 +61,7 @@ private:
     QLabel *m_environmentBadge = nullptr;
     QLabel *m_databaseLabel = nullptr;
     QLabel *m_liveLabel = nullptr;
+    QLabel *m_identityLabel = nullptr; // who is signed in, and their role
     QLabel *m_busyLabel = nullptr;
     QList<View *> m_views;
     QTime m_lastUpdate; // of the data shown, for the status bar

@@ -67,6 +67,23 @@ private slots:
         workspace->tasks().waitForAll();
     }
 
+    void statusBarSaysWhoIsSignedIn_data() { Test::addEngineRows(); }
+    void statusBarSaysWhoIsSignedIn() {
+        // The database's login (SQLite: the OS account; PostgreSQL: the suite's superuser, who owns
+        // the database and so is its administrator), never what USER claims.
+        QFETCH(QString, engine);
+        qputenv("USER", "mallory");
+        auto workspace = Test::workspaceFor(Test::openFresh(engine));
+        Ui::MainWindow window(*workspace);
+        auto *identity = window.findChild<QLabel *>(QStringLiteral("identityLabel"));
+        QVERIFY(identity);
+        QVERIFY2(identity->text().startsWith(workspace->database().login() + QStringLiteral(" · ")),
+                 qPrintable(identity->text()));
+        QVERIFY2(identity->text().endsWith(QStringLiteral("Administrator")), qPrintable(identity->text()));
+        QVERIFY(!identity->text().contains(QStringLiteral("mallory")));
+        workspace->tasks().waitForAll();
+    }
+
     void liveRefreshSeesAnotherConnection_data() { Test::addEngineRows(); }
     void liveRefreshSeesAnotherConnection() {
         QFETCH(QString, engine);
