@@ -2910,6 +2910,18 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>Settings</source>
         <translation>設定</translation>
     </message>
+    <message>
+        <source>Access</source>
+        <translation>アクセス</translation>
+    </message>
+    <message>
+        <source>This pool is a SQLite file. Whoever can open the file (here the account %1) has full access to every company&apos;s data, and PoolDesk cannot limit it. Teams that need roles and isolation between companies keep the pool in PostgreSQL.</source>
+        <translation>このプールは SQLite ファイルです。ファイルを開ける人（ここではアカウント %1）は、すべての企業のデータに完全にアクセスでき、PoolDesk はそれを制限できません。ロールや企業間のデータ分離が必要なチームは、プールを PostgreSQL に置いてください。</translation>
+    </message>
+    <message>
+        <source>You are signed in to PostgreSQL as %1. Each person uses their own login; administrators add people and set their roles with `pooldeskctl user add`.</source>
+        <translation>PostgreSQL に %1 としてサインインしています。一人ひとりが自分のログインを使います。管理者は `pooldeskctl user add` で利用者を追加し、ロールを設定します。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::TwilioActions</name>

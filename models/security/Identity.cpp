@@ -337,12 +337,7 @@ Result<Member> Members::add(const Member &requested, const std::optional<QString
     return member;
 }
 
-Result<Member> Members::setRole(const QString &login, Role role, const QStringList &companies) {
-    if (auto allowed = mayChange(); !allowed)
-        return allowed.error();
-    Transaction transaction(m_db);
-    if (auto begun = transaction.begin(); !begun)
-        return begun.error();
+Result<Member> Members::find(const QString &login) {
     auto all = list();
     if (!all)
         return all.error();
@@ -354,7 +349,19 @@ Result<Member> Members::setRole(const QString &login, Role role, const QStringLi
             QCoreApplication::translate(
                 "Identity", "%1 is not a PoolDesk user. See the list with `pooldeskctl user list`.")
                 .arg(login));
-    const Member before = *found;
+    return *found;
+}
+
+Result<Member> Members::setRole(const QString &login, Role role, const QStringList &companies) {
+    if (auto allowed = mayChange(); !allowed)
+        return allowed.error();
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto found = find(login);
+    if (!found)
+        return found.error();
+    const Member before = found.value();
     auto ids = companyIds(role, companies);
     if (!ids)
         return ids.error();
@@ -401,18 +408,10 @@ Status Members::remove(const QString &login) {
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
-    auto all = list();
-    if (!all)
-        return all.error();
-    const auto found =
-        std::find_if(all->cbegin(), all->cend(), [&](const Member &m) { return m.login == login; });
-    if (found == all->cend())
-        return makeError(
-            Error::Code::NotFound,
-            QCoreApplication::translate(
-                "Identity", "%1 is not a PoolDesk user. See the list with `pooldeskctl user list`.")
-                .arg(login));
-    const Member before = *found;
+    auto found = find(login);
+    if (!found)
+        return found.error();
+    const Member before = found.value();
     if (auto deleted =
             Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM members WHERE login = ?"), {login});
         !deleted)

@@ -60,6 +60,7 @@ public:
 
 private:
     Status mayChange();
+    Result<Member> find(const QString &login);
     Result<QList<qint64>> companyIds(Role role, const QStringList &companies);
     Status writeCompanies(const QString &login, const QList<qint64> &ids);
 

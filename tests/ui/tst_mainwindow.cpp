@@ -4,6 +4,7 @@
 #include "UiTestSupport.h"
 #include "common/View.h"
 #include "pool/Numbers.h"
+#include "settings/SettingsView.h"
 
 #include <QAction>
 #include <QLabel>
@@ -81,6 +82,21 @@ private slots:
                  qPrintable(identity->text()));
         QVERIFY2(identity->text().endsWith(QStringLiteral("Administrator")), qPrintable(identity->text()));
         QVERIFY(!identity->text().contains(QStringLiteral("mallory")));
+        workspace->tasks().waitForAll();
+    }
+
+    void settingsSayWhatFileAccessMeans_data() { Test::addEngineRows(); }
+    void settingsSayWhatFileAccessMeans() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openFresh(engine));
+        Ui::SettingsView settings(*workspace);
+        auto *access = settings.findChild<QLabel *>(QStringLiteral("accessLabel"));
+        QVERIFY(access);
+        QVERIFY(access->text().contains(workspace->database().login()));
+        if (engine == QLatin1String("sqlite"))
+            QVERIFY2(access->text().contains(QStringLiteral("full access")), qPrintable(access->text()));
+        else
+            QVERIFY2(access->text().contains(QStringLiteral("own login")), qPrintable(access->text()));
         workspace->tasks().waitForAll();
     }
 

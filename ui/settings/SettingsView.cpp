@@ -68,7 +68,8 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     QList<Section> sections{{20, buildPoolSection()},
                             {30, buildPolicySection()},
                             {40, buildTariffSection()},
-                            {60, buildLanguageSection()}};
+                            {60, buildLanguageSection()},
+                            {70, buildAccessSection()}};
     const auto extra = SettingsPages::all();
     for (const SettingsPage &page : extra) {
         auto *box = new QGroupBox(content);
@@ -247,6 +248,32 @@ QWidget *SettingsView::buildTariffSection() {
             box));
     for (QLineEdit *edit : {m_numberMonthly, m_outbound, m_inbound})
         connect(edit, &QLineEdit::textEdited, this, &SettingsView::markDirty);
+    return box;
+}
+
+QWidget *SettingsView::buildAccessSection() {
+    auto *box = new QGroupBox(this);
+    retranslate(this, [box] { box->setTitle(tr("Access")); });
+    box->setObjectName(QStringLiteral("accessSettingsGroupBox"));
+    auto *layout = new QVBoxLayout(box);
+    auto *text = new QLabel(box);
+    text->setObjectName(QStringLiteral("accessLabel"));
+    text->setWordWrap(true);
+    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(text);
+    const bool sqlite = m_workspace.database().isSqlite();
+    const QString login = m_workspace.database().login();
+    retranslate(this, [text, sqlite, login] {
+        text->setText(sqlite
+                          ? tr("This pool is a SQLite file. Whoever can open the file (here the account %1) "
+                               "has full access to every company's data, and PoolDesk cannot limit it. Teams "
+                               "that need roles and isolation between companies keep the pool in "
+                               "PostgreSQL.")
+                                .arg(login)
+                          : tr("You are signed in to PostgreSQL as %1. Each person uses their own login; "
+                               "administrators add people and set their roles with `pooldeskctl user add`.")
+                                .arg(login));
+    });
     return box;
 }
 

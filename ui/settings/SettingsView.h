@@ -39,6 +39,7 @@ private:
     QWidget *buildPolicySection();
     QWidget *buildTariffSection();
     QWidget *buildLanguageSection();
+    QWidget *buildAccessSection(); // who has access, and what file access means on SQLite
     QWidget *buildEnvironmentsSection();
     void markDirty();
     void showTariffSource();
