@@ -3391,6 +3391,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>There is no company named &quot;%1&quot;.</source>
         <translation>&quot;%1&quot; という企業はありません。</translation>
     </message>
+    <message>
+        <source>Too many requests from this address. Retry after %1 second(s).</source>
+        <translation>このアドレスからのリクエストが多すぎます。%1 秒後に再試行してください。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceConfig</name>

@@ -89,8 +89,8 @@ int main(int argc, char *argv[]) {
                             {},
                             "application/json",
                             "{\"company\":\"bench-" + QByteArray::number(i % 4 + 1) +
-                                "\",\"operator\":\"op\",\"session\":\"" + session +
-                                "\",\"ttl_seconds\":120}"};
+                                "\",\"operator\":\"op\",\"session\":\"" + session + "\",\"ttl_seconds\":120}",
+                            "127.0.0.1"};
         ApiRequest release{"DELETE",
                            "/v1/allocations/" + session,
                            {},
@@ -98,12 +98,13 @@ int main(int argc, char *argv[]) {
                            {},
                            "application/json",
                            "{\"duration_seconds\":" + QByteArray::number(i % 300) +
-                               ",\"direction\":\"outbound\"}"};
+                               ",\"direction\":\"outbound\"}",
+                           "127.0.0.1"};
         if (api.handle(allocate).status != 201 || api.handle(release).status != 200)
             qFatal("service cycle failed");
     };
     const auto healthCycle = [&](int) {
-        ApiRequest health{"GET", "/healthz", {}, {}, {}, {}, {}};
+        ApiRequest health{"GET", "/healthz", {}, {}, {}, {}, {}, "127.0.0.1"};
         api.handle(health);
         api.handle(health);
     };

@@ -37,6 +37,20 @@ qint64 TokenBucket::take(qint64 nowNs) {
     return (NanoPerToken - m_tokens + rate - 1) / rate;
 }
 
+qint64 TokenBucket::wait(qint64 nowNs) const {
+    TokenBucket copy = *this;
+    return copy.take(nowNs);
+}
+
+qint64 RateLimiter::wait(qint64 keyId) {
+    QMutexLocker locker(&m_mutex);
+    const auto it = m_buckets.constFind(keyId);
+    if (it == m_buckets.constEnd())
+        return 0;
+    const qint64 waitNs = it->wait(monotonicNs());
+    return waitNs == 0 ? 0 : std::max<qint64>(1, (waitNs + 999'999) / 1'000'000);
+}
+
 qint64 RateLimiter::monotonicNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
@@ -52,9 +66,12 @@ qint64 RateLimiter::acquire(qint64 keyId, std::optional<int> ratePerSecond, std:
     const RateLimit limit{ratePerSecond.value_or(m_defaults.ratePerSecond), burst.value_or(m_defaults.burst)};
     QMutexLocker locker(&m_mutex);
     auto it = m_buckets.find(keyId);
-    if (it == m_buckets.end())
+    if (it == m_buckets.end()) {
+        // Keyed by client address too: many addresses must not grow the table without bound.
+        if (m_buckets.size() >= 100'000)
+            m_buckets.clear();
         it = m_buckets.insert(keyId, TokenBucket(limit, nowNs));
-    else if (it->limit().ratePerSecond != limit.ratePerSecond || it->limit().burst != limit.burst)
+    } else if (it->limit().ratePerSecond != limit.ratePerSecond || it->limit().burst != limit.burst)
         it->setLimit(limit);
     const qint64 waitNs = it->take(nowNs);
     return waitNs == 0 ? 0 : std::max<qint64>(1, (waitNs + 999'999) / 1'000'000);

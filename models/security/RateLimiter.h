@@ -19,6 +19,8 @@ public:
     explicit TokenBucket(RateLimit limit = {}, qint64 nowNs = 0);
     // 0 when the request may go ahead (a token was taken); else nanoseconds until one is available.
     qint64 take(qint64 nowNs);
+    // What take() would answer, taking nothing.
+    qint64 wait(qint64 nowNs) const;
     void setLimit(RateLimit limit);
     RateLimit limit() const { return m_limit; }
 
@@ -40,6 +42,9 @@ public:
     // 0 when allowed; else the wait in milliseconds (rounded up) before a retry can succeed.
     qint64 acquire(qint64 keyId, std::optional<int> ratePerSecond, std::optional<int> burst, qint64 nowNs);
     qint64 acquire(qint64 keyId, std::optional<int> ratePerSecond, std::optional<int> burst);
+    // 0 when a request under `keyId` would be allowed now (with the default limit); else the wait in
+    // milliseconds. Takes nothing: for limits charged only when a request turns out bad.
+    qint64 wait(qint64 keyId);
 
     static qint64 monotonicNs();
 

@@ -323,6 +323,7 @@ void HttpFrontend::dispatch(Connection *connection, HttpRequest &&request) {
     pending.keepAliveHeader = request.keepAlive && request.minorVersion == 0;
     ApiRequest &apiRequest = pending.request;
     apiRequest.path = request.path();
+    apiRequest.remote = connection->remote;
     apiRequest.query = request.query();
     apiRequest.authorization = request.value("authorization");
     apiRequest.twilioSignature = request.value("x-twilio-signature");

@@ -496,9 +496,30 @@ QList<ApiResponse> ServiceApi::handleBatch(const QList<ApiRequest> &requests) {
     return responses;
 }
 
+std::optional<ApiResponse> ServiceApi::limitByAddress(RateLimiter &limiter, const ApiRequest &request,
+                                                      Charge charge) {
+    const qint64 address = qint64(qHash(request.remote));
+    const qint64 waitMs =
+        charge == Charge::Now ? limiter.acquire(address, std::nullopt, std::nullopt) : limiter.wait(address);
+    if (!waitMs)
+        return std::nullopt;
+    m_shared.metrics.recordRefusal(QStringLiteral("rate_limited"));
+    const qint64 seconds = (waitMs + 999) / 1000;
+    ApiResponse response =
+        error(429, QStringLiteral("rate_limited"),
+              QCoreApplication::translate("ServiceApi",
+                                          "Too many requests from this address. Retry after %1 second(s).")
+                  .arg(seconds),
+              {{QStringLiteral("retry_after_ms"), waitMs}});
+    response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
+    return response;
+}
+
 std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, Caller *caller) {
     const QByteArray header = request.authorization.trimmed();
     if (header.isEmpty() || !header.toLower().startsWith("bearer ")) {
+        if (auto limited = limitByAddress(m_shared.unauthenticatedLimiter, request, Charge::Now))
+            return limited;
         ApiResponse response =
             error(401, QStringLiteral("unauthorized"),
                   QCoreApplication::translate(
@@ -513,11 +534,17 @@ std::optional<ApiResponse> ServiceApi::authenticate(const ApiRequest &request, C
     const QString hash = ApiKeys::hashOf(secret);
     auto cached = m_keyCache.constFind(hash);
     if (cached == m_keyCache.constEnd() || cached->validUntilMs < nowMs) {
+        // An address that has guessed too often is answered before the database is asked; a
+        // guess is charged when it fails, so a valid key is never counted.
+        if (auto limited = limitByAddress(m_shared.unauthenticatedLimiter, request, Charge::IfRefused))
+            return limited;
         auto key = m_keys->authenticate(secret);
         if (!key) {
             m_keyCache.remove(hash);
             if (key.error().code != Error::Code::NotFound)
                 return fromError(key.error());
+            m_shared.unauthenticatedLimiter.acquire(qint64(qHash(request.remote)), std::nullopt,
+                                                    std::nullopt);
             ApiResponse response =
                 error(401, QStringLiteral("invalid_key"),
                       QCoreApplication::translate("ServiceApi", "The API key is not valid or was revoked."));
@@ -852,6 +879,8 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
         m_shared.metrics.recordCallback(result);
         return response;
     };
+    if (auto limited = limitByAddress(m_shared.callbackLimiter, request, Charge::IfRefused))
+        return finish(*limited, QStringLiteral("rate_limited"));
     const QByteArray token =
         m_shared.webhooks ? m_shared.webhooks->authToken(m_shared.environment) : QByteArray();
     const QString base =
@@ -865,8 +894,10 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
                       "webhook URL (--public-url or POOLDESK_PUBLIC_URL).")),
             QStringLiteral("not_configured"));
 
-    // Nothing in the request is trusted until the signature matches.
+    // Nothing in the request is trusted until the signature matches. Twilio sends callbacks from
+    // many addresses at any volume, so only failed signatures count against an address.
     const auto forbidden = [&] {
+        m_shared.callbackLimiter.acquire(qint64(qHash(request.remote)), std::nullopt, std::nullopt);
         return finish(error(403, QStringLiteral("invalid_signature"),
                             QCoreApplication::translate(
                                 "ServiceApi",

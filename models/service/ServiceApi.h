@@ -29,6 +29,10 @@ struct ServiceShared {
     QString environment;
     const WebhookCredentials *webhooks = nullptr; // not owned; may be null (callbacks refused)
     RateLimiter rateLimiter;
+    // Per client address, checked before the database is asked anything: requests with no key or
+    // an unknown one, and Twilio status callbacks with a bad signature. Valid ones are never counted.
+    RateLimiter unauthenticatedLimiter{RateLimit{5, 20}};
+    RateLimiter callbackLimiter{RateLimit{50, 100}};
     ServiceMetrics metrics;
     DatabaseHealth databaseHealth;
     // On SQLite, writers in this process take turns here instead of meeting SQLite's busy
@@ -47,6 +51,7 @@ struct ApiRequest {
     QByteArray twilioSignature;
     QByteArray contentType;
     QByteArray body;
+    QByteArray remote; // the client's address
 };
 
 struct ApiResponse {
@@ -102,6 +107,10 @@ private:
         QString companyName;
     };
 
+    // 429 with Retry-After when the client's address has used up its share of `limiter`; Now also
+    // takes a share, IfRefused only looks (the caller charges the request if it turns out bad).
+    enum class Charge { Now, IfRefused };
+    std::optional<ApiResponse> limitByAddress(RateLimiter &limiter, const ApiRequest &request, Charge charge);
     std::optional<ApiResponse> authenticate(const ApiRequest &request, Caller *caller);
     ApiResponse allocate(const ApiRequest &request, const Caller &caller);
     ApiResponse release(const ApiRequest &request, const Caller &caller, const QString &session);

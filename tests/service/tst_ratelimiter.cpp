@@ -24,6 +24,20 @@ private slots:
         QCOMPARE(bucket.take(Second / 10), 0);
     }
 
+    void waitingTakesNothing() {
+        // The service looks before a key lookup and charges only a refused one.
+        TokenBucket bucket({10, 1}, 0);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(bucket.wait(0), 0);
+        QCOMPARE(bucket.take(0), 0);
+        QCOMPARE(bucket.wait(0), Second / 10);
+        QCOMPARE(bucket.wait(Second / 10), 0);
+        RateLimiter limiter({1, 1});
+        QCOMPARE(limiter.wait(7), 0); // an address never seen is not limited
+        QCOMPARE(limiter.acquire(7, std::nullopt, std::nullopt), 0);
+        QVERIFY(limiter.wait(7) > 0);
+    }
+
     void refillsUpToTheBurstOnly() {
         TokenBucket bucket({100, 2}, 0);
         QCOMPARE(bucket.take(0), 0);

@@ -152,6 +152,8 @@ private slots:
     void shutdownFinishesRequestsUnderWay();
     void storedWebhookBaseUrl_data() { addEngineRows(); }
     void storedWebhookBaseUrl();
+    void unauthenticatedRequestsAreLimitedPerAddress_data() { addEngineRows(); }
+    void unauthenticatedRequestsAreLimitedPerAddress();
     void lateCallbackNeverEndsAnotherCompanysCall_data() { addEngineRows(); }
     void lateCallbackNeverEndsAnotherCompanysCall();
     void concurrentRequestsKeepThePoolExact_data() { addEngineRows(); }
@@ -654,6 +656,35 @@ void TestServiceApi::twilioStatusCallbacks() {
              QStringLiteral("ignored"));
     QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM call_records")), 2);
     QCOMPARE(f->scalar(QStringLiteral("SELECT SUM(calls) FROM company_usage_months")), 2);
+}
+
+void TestServiceApi::unauthenticatedRequestsAreLimitedPerAddress() {
+    // Guessing keys costs the database nothing once an address has used its share (20 refusals at
+    // once, then 5 a second): the answer is 429 with Retry-After. Valid keys are never counted, and
+    // the same address's valid key still works (it was looked up before the guessing began).
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 1);
+    ServiceProcess service;
+    QVERIFY2(service.start(f->url, {QStringLiteral("--threads"), QStringLiteral("1")}),
+             service.output().constData());
+    const quint16 port = service.port();
+    QCOMPARE(http(port, "GET", "/v1/pool", {}, bearer(f->key)).status, 200);
+    int unauthorized = 0, limited = 0, other = 0;
+    for (int i = 0; i < 60; ++i) {
+        const HttpReply reply =
+            http(port, "GET", "/v1/pool", {}, bearer("pdk_guess" + QByteArray::number(i)));
+        if (reply.status == 401)
+            ++unauthorized;
+        else if (reply.status == 429 && reply.headers.value("retry-after").toInt() >= 1 &&
+                 reply.errorCode() == QLatin1String("rate_limited"))
+            ++limited;
+        else
+            ++other;
+    }
+    QVERIFY2(
+        unauthorized >= 20 && limited > 0 && other == 0,
+        qPrintable(QStringLiteral("401: %1, 429: %2, other: %3").arg(unauthorized).arg(limited).arg(other)));
+    QCOMPARE(http(port, "GET", "/v1/pool", {}, bearer(f->key)).status, 200);
 }
 
 void TestServiceApi::lateCallbackNeverEndsAnotherCompanysCall() {
