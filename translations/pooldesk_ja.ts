@@ -799,10 +799,6 @@
         <translation>企業を限定できるのはマネージャーだけです。%1 はすべての企業を見られます。</translation>
     </message>
     <message>
-        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
-        <translation>&quot;%1&quot; という企業はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
-    </message>
-    <message>
         <source>&quot;%1&quot; cannot be a login: use 1 to 63 ASCII letters, digits or . _ @ -, not starting with pg_ or pooldesk_.</source>
         <translation>&quot;%1&quot; はログイン名に使えません。ASCII の英字・数字・. _ @ - を 1～63 文字で指定してください（pg_ や pooldesk_ で始まる名前は使えません）。</translation>
     </message>
@@ -3386,10 +3382,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>This API key may act only for %1.</source>
         <translation>この API キーは %1 のためにだけ使えます。</translation>
-    </message>
-    <message>
-        <source>There is no company named &quot;%1&quot;.</source>
-        <translation>&quot;%1&quot; という企業はありません。</translation>
     </message>
     <message>
         <source>Too many requests from this address. Retry after %1 second(s).</source>

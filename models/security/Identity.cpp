@@ -1,6 +1,7 @@
 #include "security/Identity.h"
 
 #include "domain/Clock.h"
+#include "pool/Companies.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
@@ -196,19 +197,10 @@ Result<QList<qint64>> Members::companyIds(Role role, const QStringList &companie
                              .arg(displayName(role)));
     QList<qint64> ids;
     for (const QString &name : companies) {
-        auto found = Sql::exec(m_db.connection(), QStringLiteral("SELECT id FROM companies WHERE name = ?"),
-                               {name.trimmed()});
+        auto found = Companies(m_db).find(name);
         if (!found)
             return found.error();
-        if (!found.value().next())
-            return makeError(
-                Error::Code::NotFound,
-                QCoreApplication::translate(
-                    "Identity",
-                    "There is no company named \"%1\". See the list with \"pooldeskctl company list\".")
-                    .arg(name.trimmed()),
-                QStringLiteral("unknown_company"));
-        const qint64 id = found.value().value(0).toLongLong();
+        const qint64 id = found->id;
         if (!ids.contains(id))
             ids.append(id);
     }

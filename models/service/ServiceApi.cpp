@@ -3,6 +3,7 @@
 #include "domain/Clock.h"
 #include "domain/Identifiers.h"
 #include "pool/Allocator.h"
+#include "pool/Companies.h"
 #include "pool/PoolStatus.h"
 #include "security/ApiKeys.h"
 #include "security/TwilioSignature.h"
@@ -605,24 +606,13 @@ std::optional<ApiResponse> ServiceApi::sessionScope(const ApiRequest &request, c
     }
     if (named.isEmpty())
         return std::nullopt;
-    if (!m_companyByName) {
-        m_companyByName = std::make_unique<QSqlQuery>(m_db.connection());
-        if (!m_companyByName->prepare(QStringLiteral("SELECT id FROM companies WHERE name = ?"))) {
-            const Error failure = Sql::storageError(*m_companyByName);
-            m_companyByName.reset();
-            return fromError(failure);
-        }
-    }
-    if (auto ran = Sql::run(*m_companyByName, {named}); !ran)
-        return fromError(ran.error());
-    const bool found = m_companyByName->next();
-    if (found)
-        *scope = m_companyByName->value(0).toLongLong();
-    m_companyByName->finish();
-    if (!found)
-        return error(
-            422, RefusalReason::UnknownCompany,
-            QCoreApplication::translate("ServiceApi", "There is no company named \"%1\".").arg(named));
+    // Companies::find says which company is unknown; its reason maps to 422 unknown_company.
+    auto company = Companies(m_db).find(named);
+    if (!company)
+        return company.error().code == Error::Code::NotFound
+                   ? error(422, RefusalReason::UnknownCompany, company.error().message)
+                   : fromError(company.error());
+    *scope = company->id;
     return std::nullopt;
 }
 

@@ -136,7 +136,6 @@ private:
     ServiceShared &m_shared;
     std::unique_ptr<Allocator> m_allocator;
     std::unique_ptr<ApiKeys> m_keys;
-    std::unique_ptr<QSqlQuery> m_companyByName;
     QHash<qint64, qint64> m_lastTouched; // key id -> when last_used_at was last written (secs)
     struct CachedKey {
         qint64 keyId = 0;
