@@ -155,11 +155,6 @@ void TestMigrations::concurrentFirstOpenFromProcesses() {
     QFETCH(QString, engine);
     const QString helper = qEnvironmentVariable("POOLDESK_OPEN_HELPER");
     QVERIFY2(!helper.isEmpty(), "POOLDESK_OPEN_HELPER is not set (run through ctest)");
-    if (engine == QLatin1String("postgresql") && qEnvironmentVariableIsEmpty("POOLDESK_TEST_KNOWN_BUGS"))
-        QSKIP("Known bug, reported to the lead: Migrations::apply runs CREATE TABLE IF NOT EXISTS "
-              "schema_migrations before taking the advisory lock, so concurrent first starts on PostgreSQL "
-              "fail with a duplicate key on pg_type. Set POOLDESK_TEST_KNOWN_BUGS=1 to run; remove this skip "
-              "once fixed.");
     // Several rounds on fresh databases: the race is between the processes' first statements, so
     // one round alone often misses it.
     constexpr int Rounds = 4;
