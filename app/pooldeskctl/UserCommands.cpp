@@ -19,9 +19,11 @@ QJsonObject toJson(const Member &member) {
 }
 
 void addRoleOptions(QCommandLineParser &parser) {
-    parser.addOption({QStringLiteral("role"),
-                      QCoreApplication::translate("pooldeskctl", "administrator, finance or manager."),
-                      QCoreApplication::translate("pooldeskctl", "ROLE")});
+    parser.addOption(
+        {QStringLiteral("role"),
+         QCoreApplication::translate(
+             "pooldeskctl", "administrator, finance, manager or service (the pool service's own login)."),
+         QCoreApplication::translate("pooldeskctl", "ROLE")});
     parser.addOption(
         {QStringLiteral("company"),
          QCoreApplication::translate("pooldeskctl", "A company the manager manages (repeat for more)."),
@@ -47,17 +49,18 @@ int runUser(CliContext &context, const QStringList &args) {
         if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("role")))
             return context.usage(
                 add ? QCoreApplication::translate(
-                          "pooldeskctl", "pooldeskctl user add LOGIN --role administrator|finance|manager "
-                                         "[--company NAME]... [--password-stdin]")
+                          "pooldeskctl",
+                          "pooldeskctl user add LOGIN --role administrator|finance|manager|service "
+                          "[--company NAME]... [--password-stdin]")
                     : QCoreApplication::translate(
                           "pooldeskctl",
-                          "pooldeskctl user set-role LOGIN --role administrator|finance|manager "
+                          "pooldeskctl user set-role LOGIN --role administrator|finance|manager|service "
                           "[--company NAME]..."));
         const auto role = roleFromString(parser.value(QStringLiteral("role")));
         if (!role)
             return context.usage(
-                QCoreApplication::translate("pooldeskctl",
-                                            "--role must be administrator, finance or manager (got \"%1\").")
+                QCoreApplication::translate(
+                    "pooldeskctl", "--role must be administrator, finance, manager or service (got \"%1\").")
                     .arg(parser.value(QStringLiteral("role"))));
         std::optional<QString> password;
         if (add && parser.isSet(QStringLiteral("password-stdin"))) {

@@ -66,6 +66,21 @@ Status execFormatted(Database &db, const QString &format, const QVariantList &ar
     return success();
 }
 
+// Only the schema's owner and PoolDesk's users may connect (migration 014): a user gets CONNECT on
+// this database with their role, and loses it with their removal.
+Status setConnect(Database &db, const QString &login, bool allowed) {
+    auto name = Sql::exec(db.connection(), QStringLiteral("SELECT current_database()"));
+    if (!name)
+        return name.error();
+    name.value().next();
+    const QString database = name.value().value(0).toString();
+    name.value().finish();
+    return execFormatted(db,
+                         allowed ? QStringLiteral("GRANT CONNECT ON DATABASE %I TO %I")
+                                 : QStringLiteral("REVOKE CONNECT ON DATABASE %I FROM %I"),
+                         {database, login});
+}
+
 } // namespace
 
 QString toString(Role role) {
@@ -76,12 +91,14 @@ QString toString(Role role) {
         return QStringLiteral("finance");
     case Role::Manager:
         return QStringLiteral("manager");
+    case Role::Service:
+        return QStringLiteral("service");
     }
     return {};
 }
 
 std::optional<Role> roleFromString(const QString &text) {
-    for (Role role : {Role::Administrator, Role::Finance, Role::Manager}) {
+    for (Role role : {Role::Administrator, Role::Finance, Role::Manager, Role::Service}) {
         if (text.trimmed().compare(toString(role), Qt::CaseInsensitive) == 0)
             return role;
     }
@@ -96,6 +113,8 @@ QString displayName(Role role) {
         return QCoreApplication::translate("Identity", "Finance");
     case Role::Manager:
         return QCoreApplication::translate("Identity", "Manager");
+    case Role::Service:
+        return QCoreApplication::translate("Identity", "Pool service");
     }
     return {};
 }
@@ -141,12 +160,8 @@ Result<Principal> whoAmI(Database &db) {
     }
     if (isMember)
         return me;
-    auto owner =
-        Sql::exec(db.connection(),
-                  QStringLiteral("SELECT r.rolsuper OR EXISTS (SELECT 1 FROM pg_tables t WHERE "
-                                 "t.schemaname = current_schema() AND t.tablename = 'schema_migrations' "
-                                 "AND t.tableowner = session_user) FROM pg_roles r WHERE r.rolname = "
-                                 "session_user"));
+    // The schema's owner role (migration 014) counts its members, and superusers, as 'owner'.
+    auto owner = Sql::exec(db.connection(), QStringLiteral("SELECT pooldesk_caller_role() = 'owner'"));
     if (!owner)
         return owner.error();
     if (owner.value().next() && owner.value().value(0).toBool()) {
@@ -310,6 +325,8 @@ Result<Member> Members::add(const Member &requested, const std::optional<QString
             execFormatted(m_db, QStringLiteral("GRANT %I TO %I"), {groupRole(member.role), member.login});
         !granted)
         return granted.error();
+    if (auto connect = setConnect(m_db, member.login, true); !connect)
+        return connect.error();
     if (auto inserted =
             Sql::exec(m_db.connection(),
                       QStringLiteral("INSERT INTO members (login, role, created_login, created_at, "
@@ -412,6 +429,8 @@ Status Members::remove(const QString &login) {
             execFormatted(m_db, QStringLiteral("REVOKE %I FROM %I"), {groupRole(before.role), login});
         !revoked)
         return revoked;
+    if (auto connect = setConnect(m_db, login, false); !connect)
+        return connect;
     // A login PoolDesk created goes with the user; one the database administrator made stays.
     if (before.createdLogin)
         if (auto dropped = execFormatted(m_db, QStringLiteral("DROP ROLE %I"), {login}); !dropped)

@@ -13,9 +13,10 @@ namespace PoolDesk {
 
 class Database;
 
-// What a person may do in PoolDesk.
-enum class Role { Administrator, Finance, Manager };
-QString toString(Role role); // "administrator", "finance", "manager"
+// What a login may do in PoolDesk. Service is the pool service's own login: it runs the pool for
+// every company (allocations, releases, Twilio's facts) and changes no configuration.
+enum class Role { Administrator, Finance, Manager, Service };
+QString toString(Role role); // "administrator", "finance", "manager", "service"
 std::optional<Role> roleFromString(const QString &text);
 QString displayName(Role role); // translated
 

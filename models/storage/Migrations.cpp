@@ -77,6 +77,39 @@ QStringList statementsOf(const QString &sql) {
     return statements;
 }
 
+// Since migration 014 the schema belongs to a role nobody signs in as; its members (the login that
+// created the database) upgrade the schema as that role, so what they create belongs to it too.
+Status runAsSchemaOwner(Database &db) {
+    auto owner = Sql::exec(
+        db.connection(), QStringLiteral("SELECT tableowner, pg_has_role(session_user, tableowner, 'MEMBER') "
+                                        "FROM pg_tables WHERE schemaname = current_schema() AND "
+                                        "tablename = 'schema_migrations' AND tableowner <> session_user"));
+    if (!owner)
+        return owner.error();
+    if (!owner.value().next())
+        return success(); // a new database, or one from before 014: its creator owns it
+    const QString role = owner.value().value(0).toString();
+    if (!owner.value().value(1).toBool())
+        return makeError(
+            Error::Code::Refused,
+            QCoreApplication::translate("Migrations",
+                                        "This PoolDesk database needs a schema upgrade to version %1, which "
+                                        "only its owner (a member of the role %2) may run. Ask them to "
+                                        "start PoolDesk, or `pooldeskctl db migrate`, once.")
+                .arg(latestVersion())
+                .arg(role),
+            QStringLiteral("role_required"));
+    owner.value().finish();
+    auto statement =
+        Sql::exec(db.connection(), QStringLiteral("SELECT format('SET LOCAL ROLE %I', ?::text)"), {role});
+    if (!statement)
+        return statement.error();
+    statement.value().next();
+    if (auto switched = Sql::exec(db.connection(), statement.value().value(0).toString()); !switched)
+        return switched.error();
+    return success();
+}
+
 } // namespace
 
 int latestVersion() {
@@ -119,6 +152,8 @@ Status apply(Database &db) {
         if (auto locked = Sql::exec(db.connection(), QStringLiteral("SELECT pg_advisory_xact_lock(7301001)"));
             !locked)
             return locked.error();
+        if (auto owner = runAsSchemaOwner(db); !owner)
+            return owner;
     }
     if (auto created =
             Sql::exec(db.connection(), QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -136,7 +171,7 @@ Status apply(Database &db) {
                              .arg(latestVersion()));
     }
     // Versions at or below the database's are taken as applied, so a new migration must take the
-    // next number above the latest (005 and 006 were never used: the next one is 014).
+    // next number above the latest (005 and 006 were never used: the next one is 015).
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;

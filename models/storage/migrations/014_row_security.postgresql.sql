@@ -1,0 +1,182 @@
+-- 014 (PostgreSQL only): the database, not the program, decides what each login may see and change.
+-- - The schema belongs to a role nobody signs in as, DATABASE_owner; the login that runs this
+--   migration (the database's creator) becomes a member of it, and later migrations run as it.
+-- - Only the schema's owner and PoolDesk's users may connect to the database: a login that is a
+--   user of another PoolDesk database on the same server gets nothing here.
+-- - Each group role gets only its PoolDesk role's privileges (see the GRANTs below); a fourth one,
+--   pooldesk_service, is for the pool service's own login.
+-- - Every table that holds a company's data has row-level security enabled and forced (the owner
+--   obeys it too), with policies on session_user's membership: administrators, finance and the
+--   service see every company, a manager only the companies named for them.
+-- - The audit log takes INSERTs only; a person's entry names session_user, whatever the client sent.
+DO $$
+DECLARE
+    owner_role TEXT := current_database() || '_owner';
+    item RECORD;
+BEGIN
+    IF length(owner_role) > 63 THEN
+        RAISE EXCEPTION 'the database name % is too long for PoolDesk (at most 57 characters)',
+            current_database() USING ERRCODE = 'name_too_long';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = owner_role) THEN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', owner_role);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pooldesk_service') THEN
+        BEGIN
+            CREATE ROLE pooldesk_service NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+    EXECUTE format('GRANT %I TO %I', owner_role, session_user);
+    EXECUTE format('GRANT CREATE, USAGE ON SCHEMA %I TO %I', current_schema(), owner_role);
+    FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+        EXECUTE format('ALTER TABLE %I OWNER TO %I', item.tablename, owner_role);
+    END LOOP;
+    FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+            WHERE p.pronamespace = current_schema()::regnamespace AND p.proname LIKE 'pooldesk\_%' LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO %I', item.signature, owner_role);
+    END LOOP;
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), owner_role);
+    FOR item IN SELECT m.login FROM members m JOIN pg_roles r ON r.rolname = m.login LOOP
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), item.login);
+    END LOOP;
+    -- Everything below is created by, and belongs to, the owner role.
+    EXECUTE format('SET LOCAL ROLE %I', owner_role);
+END
+$$;
+ALTER TABLE members DROP CONSTRAINT members_role_check;
+ALTER TABLE members ADD CONSTRAINT members_role_check
+    CHECK (role IN ('administrator', 'finance', 'manager', 'service'));
+-- The caller's PoolDesk role: their membership's, else 'owner' for the schema owner's members (and
+-- superusers), else NULL; the same order as Identity::whoAmI. Runs as the owner (current_user
+-- here), reading only session_user's row.
+CREATE OR REPLACE FUNCTION pooldesk_caller_role() RETURNS TEXT
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT COALESCE((SELECT role FROM members WHERE login = session_user),
+        CASE WHEN pg_has_role(session_user, current_user, 'MEMBER') THEN 'owner' END)
+$$;
+-- A manager's companies (empty for everyone else).
+CREATE OR REPLACE FUNCTION pooldesk_caller_companies() RETURNS BIGINT[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT COALESCE(array_agg(company_id), '{}') FROM member_companies WHERE login = session_user
+$$;
+-- Who sees every company. Policies call both functions through a scalar subquery, so each runs once
+-- per statement rather than once per row.
+CREATE OR REPLACE FUNCTION pooldesk_sees_every_company() RETURNS BOOLEAN
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT COALESCE(pooldesk_caller_role() IN ('owner', 'administrator', 'finance', 'service'), false)
+$$;
+REVOKE ALL ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies(), pooldesk_sees_every_company()
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies(), pooldesk_sees_every_company(),
+    pooldesk_whoami() TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
+REVOKE ALL ON FUNCTION pooldesk_allocate(TEXT, TEXT, TEXT, TEXT, INTEGER, BIGINT, TEXT, BIGINT, BIGINT, BOOLEAN)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pooldesk_allocate(TEXT, TEXT, TEXT, TEXT, INTEGER, BIGINT, TEXT, BIGINT, BIGINT, BOOLEAN)
+    TO pooldesk_administrator, pooldesk_service;
+
+-- Privileges. Administrators change everything but the audit log and the schema; the service runs
+-- the pool (allocations, releases, Twilio's facts) and reads configuration; finance reads money and
+-- history; managers read their companies' calls, recordings, costs, usage, limits and numbers.
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+GRANT SELECT ON schema_migrations, tariffs, settings
+    TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
+GRANT SELECT, INSERT, UPDATE, DELETE ON companies, operators, phone_numbers, reservations, call_records,
+    company_usage_months, tariffs, settings, api_keys, twilio_environments, twilio_sync_state,
+    call_recordings, twilio_releases_proposed, twilio_releases_in_flight, twilio_unmatched_callbacks,
+    members, member_companies
+    TO pooldesk_administrator;
+GRANT SELECT, INSERT, UPDATE, DELETE ON operators, phone_numbers, reservations, call_records,
+    company_usage_months, twilio_sync_state, call_recordings, twilio_releases_proposed,
+    twilio_releases_in_flight, twilio_unmatched_callbacks
+    TO pooldesk_service;
+-- The service locks a company's row while it allocates (FOR NO KEY UPDATE needs UPDATE), notes a
+-- key's last use, and refreshes tariffs from Twilio's prices.
+GRANT SELECT, UPDATE ON companies, api_keys, tariffs TO pooldesk_service;
+GRANT SELECT ON twilio_environments TO pooldesk_service, pooldesk_finance;
+GRANT SELECT ON companies, operators, phone_numbers, reservations, call_records, company_usage_months
+    TO pooldesk_finance, pooldesk_manager;
+GRANT SELECT ON call_recordings TO pooldesk_manager;
+GRANT SELECT, INSERT ON audit_log TO pooldesk_administrator, pooldesk_finance, pooldesk_service;
+GRANT INSERT ON audit_log TO pooldesk_manager;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public
+    TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
+
+-- Row-level security on every table that holds a company's data.
+ALTER TABLE companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE companies FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON companies
+    USING ((SELECT pooldesk_sees_every_company()) OR id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
+ALTER TABLE operators FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON operators
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+-- A manager sees the numbers dedicated to their companies; the shared numbers their calls used
+-- appear in those calls (call_records.e164), never with another company's holder.
+ALTER TABLE phone_numbers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE phone_numbers FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON phone_numbers
+    USING ((SELECT pooldesk_sees_every_company())
+           OR dedicated_company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+ALTER TABLE reservations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reservations FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON reservations
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+ALTER TABLE call_records ENABLE ROW LEVEL SECURITY;
+ALTER TABLE call_records FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON call_records
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+ALTER TABLE company_usage_months ENABLE ROW LEVEL SECURITY;
+ALTER TABLE company_usage_months FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON company_usage_months
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON api_keys
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+-- A recording belongs to its call's company.
+ALTER TABLE call_recordings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE call_recordings FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON call_recordings
+    USING ((SELECT pooldesk_sees_every_company())
+           OR EXISTS (SELECT 1 FROM call_records c WHERE c.call_sid = call_recordings.call_sid
+                      AND c.company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[])));
+-- A login reads its own memberships; administrators all of them.
+ALTER TABLE member_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE member_companies FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON member_companies
+    USING (login = session_user OR (SELECT pooldesk_sees_every_company()));
+-- Anyone with INSERT may add an entry (a manager records what they played, whichever company it
+-- was); each reads only the entries of their scope.
+ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
+CREATE POLICY company_scope ON audit_log FOR SELECT
+    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+CREATE POLICY anyone_appends ON audit_log FOR INSERT WITH CHECK (true);
+
+-- The audit log is append-only for everyone, the owner included (the owner could drop these
+-- triggers: making that visible is the audit chain's job, not this one's). A person's entry is in
+-- their login's name; only the owner, administrators and the service write entries for a key, a
+-- policy or the system.
+CREATE OR REPLACE FUNCTION pooldesk_audit_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.actor NOT LIKE 'user:%'
+            AND COALESCE(pooldesk_caller_role() IN ('owner', 'administrator', 'service'), false) THEN
+            RETURN NEW;
+        END IF;
+        NEW.actor := 'user:' || session_user;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the audit log is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+REVOKE ALL ON FUNCTION pooldesk_audit_guard() FROM PUBLIC;
+CREATE TRIGGER audit_log_stamp BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION pooldesk_audit_guard();
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION pooldesk_audit_guard();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION pooldesk_audit_guard();
