@@ -1,0 +1,493 @@
+// Tenant isolation enforced by PostgreSQL itself: people sign in with their own logins and plain
+// SQL connections, as someone with psql would, and find only what their role allows. SQLite has no
+// logins (whoever opens the file is administrator), so these tests are PostgreSQL's.
+
+#include "TestDatabases.h"
+
+#include "pool/Allocator.h"
+#include "pool/Companies.h"
+#include "pool/Numbers.h"
+#include "security/ApiKeys.h"
+#include "security/Identity.h"
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+
+#include <QDateTime>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QUrl>
+#include <QUuid>
+
+#include <variant>
+
+using namespace PoolDesk;
+using namespace PoolDesk::Test;
+
+namespace {
+
+const QString InsufficientPrivilege = QStringLiteral("42501");
+
+// A plain connection as LOGIN, closed and removed with the object.
+class SignedIn {
+public:
+    SignedIn(const QString &url, const QString &login, const QString &password)
+        : m_name(QUuid::createUuid().toString()) {
+        const QUrl parsed(url);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
+        db.setHostName(parsed.host());
+        db.setPort(parsed.port(5432));
+        db.setDatabaseName(parsed.path().mid(1));
+        db.setUserName(login);
+        db.setPassword(password);
+        m_open = db.open();
+        m_openError = db.lastError();
+    }
+    ~SignedIn() {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    bool isOpen() const { return m_open; }
+    QSqlError openError() const { return m_openError; }
+    // The number the statement answers, or the SQLSTATE it failed with.
+    std::variant<qint64, QString> scalar(const QString &sql) const {
+        QSqlQuery query(QSqlDatabase::database(m_name));
+        if (!query.exec(sql))
+            return query.lastError().nativeErrorCode();
+        return query.next() ? query.value(0).toLongLong() : qint64(-1);
+    }
+    // "" when the statement succeeded, else its SQLSTATE.
+    QString exec(const QString &sql) const {
+        QSqlQuery query(QSqlDatabase::database(m_name));
+        return query.exec(sql) ? QString() : query.lastError().nativeErrorCode();
+    }
+
+private:
+    QString m_name;
+    bool m_open = false;
+    QSqlError m_openError;
+};
+
+QString unique(const QString &prefix) {
+    return prefix + QUuid::createUuid().toString(QUuid::Id128).left(10);
+}
+
+const QString GroupRoles =
+    QStringLiteral("{pooldesk_administrator,pooldesk_finance,pooldesk_manager,pooldesk_service}");
+const QString Password = QStringLiteral("test-password-not-a-real-one-7");
+
+// The tables that hold a company's data, and how a row names its company. The catalog test checks
+// that this list covers every table with a company column, so a new one cannot be forgotten here.
+struct TenantTable {
+    QString table;
+    QString companyOf;        // an SQL expression giving the row's company id
+    bool managersRead = true; // else not granted to managers at all
+};
+const QList<TenantTable> &tenantTables() {
+    static const QList<TenantTable> tables{
+        {QStringLiteral("companies"), QStringLiteral("id")},
+        {QStringLiteral("operators"), QStringLiteral("company_id")},
+        {QStringLiteral("phone_numbers"), QStringLiteral("dedicated_company_id")},
+        {QStringLiteral("reservations"), QStringLiteral("company_id")},
+        {QStringLiteral("call_records"), QStringLiteral("company_id")},
+        {QStringLiteral("company_usage_months"), QStringLiteral("company_id")},
+        {QStringLiteral("api_keys"), QStringLiteral("company_id"), false},
+        {QStringLiteral("audit_log"), QStringLiteral("company_id"), false},
+        {QStringLiteral("member_companies"), QStringLiteral("company_id"), false},
+        // A recording belongs to its call's company; the subquery runs as whoever reads, so the
+        // superuser's count is the truth and a manager's can only be smaller.
+        {QStringLiteral("call_recordings"),
+         QStringLiteral(
+             "(SELECT c.company_id FROM call_records c WHERE c.call_sid = call_recordings.call_sid)")},
+    };
+    return tables;
+}
+
+// Two companies with something in every table: dedicated and shared numbers, finished and live
+// calls, recordings, usage, keys, audit entries, and a manager for each.
+struct TwoCompanies {
+    std::unique_ptr<Database> db; // the suite's superuser, who created the database
+    QString url;
+    qint64 a = 0;
+    qint64 b = 0;
+    QString managerOfA;
+    QString managerOfB;
+    QString finance;
+    QString administrator;
+    QString service;
+
+    explicit TwoCompanies() {
+        url = freshDatabaseUrl(QStringLiteral("postgresql"));
+        auto opened = Database::open(url);
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error().message));
+        db = std::move(opened).value();
+        const Actor setup{QStringLiteral("user:setup")};
+        a = Companies(*db).add(setup, QStringLiteral("Acme"), Plan::Hybrid)->id;
+        b = Companies(*db).add(setup, QStringLiteral("Beta"), Plan::Hybrid)->id;
+        Numbers numbers(*db);
+        int n = 0;
+        for (std::optional<qint64> owner : {std::optional<qint64>(a), std::optional<qint64>(b),
+                                            std::optional<qint64>(), std::optional<qint64>()}) {
+            NewNumber number;
+            number.e164 = QStringLiteral("+1555010000%1").arg(++n);
+            number.environment = ProductionEnvironment;
+            number.dedicatedTo = owner;
+            if (!numbers.add(setup, number))
+                qFatal("cannot add a number");
+        }
+        Allocator allocator(*db);
+        for (const QString &company : {QStringLiteral("Acme"), QStringLiteral("Beta")}) {
+            for (const QString &session : {QStringLiteral("done"), QStringLiteral("live")}) {
+                auto allocated = allocator.allocate(
+                    {company, QStringLiteral("op-") + company, session, std::nullopt, ProductionEnvironment});
+                if (!allocated)
+                    qFatal("cannot allocate: %s", qPrintable(allocated.error().message));
+            }
+            ReleaseRequest release;
+            release.session = QStringLiteral("done");
+            release.durationSeconds = 61;
+            release.callSid = QStringLiteral("CA") + company;
+            release.companyId = company == QLatin1String("Acme") ? a : b;
+            if (!allocator.release(release))
+                qFatal("cannot release");
+        }
+        Sql::exec(
+            db->connection(),
+            QStringLiteral("INSERT INTO call_recordings (sid, call_sid, environment, status) "
+                           "SELECT 'RE' || call_sid, call_sid, environment, 'completed' FROM call_records"));
+        ApiKeys keys(*db);
+        keys.create(setup, {QStringLiteral("acme-backend"), a, std::nullopt, std::nullopt});
+        keys.create(setup, {QStringLiteral("beta-backend"), b, std::nullopt, std::nullopt});
+
+        Members members(*db);
+        managerOfA = unique(QStringLiteral("mgr_a_"));
+        managerOfB = unique(QStringLiteral("mgr_b_"));
+        finance = unique(QStringLiteral("fin_"));
+        administrator = unique(QStringLiteral("adm_"));
+        service = unique(QStringLiteral("svc_"));
+        const auto add = [&](const QString &login, Role role, const QStringList &companies) {
+            if (auto added = members.add({login, role, companies, false}, Password); !added)
+                qFatal("cannot add %s: %s", qPrintable(login), qPrintable(added.error().message));
+        };
+        add(managerOfA, Role::Manager, {QStringLiteral("Acme")});
+        add(managerOfB, Role::Manager, {QStringLiteral("Beta")});
+        add(finance, Role::Finance, {});
+        add(administrator, Role::Administrator, {});
+        add(service, Role::Service, {});
+    }
+
+    QString as(const QString &login) const {
+        QUrl signedIn(url);
+        signedIn.setUserName(login);
+        signedIn.setPassword(Password);
+        return signedIn.toString();
+    }
+
+    // Rows of COMPANY in TABLE, as the superuser sees them.
+    qint64 rowsOf(const TenantTable &table, qint64 company) {
+        return scalar(*db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 = %3")
+                               .arg(table.table, table.companyOf)
+                               .arg(company));
+    }
+    // Everything the superuser can see, to show that refused writes changed nothing.
+    QString fingerprint() {
+        QStringList parts;
+        for (const TenantTable &table : tenantTables()) {
+            auto query =
+                Sql::exec(db->connection(),
+                          QStringLiteral("SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), "
+                                         "'')) FROM %1 t")
+                              .arg(table.table));
+            parts.append(query && query.value().next() ? query.value().value(0).toString()
+                                                       : QStringLiteral("?"));
+        }
+        return parts.join(QLatin1Char(','));
+    }
+};
+
+} // namespace
+
+class TestRowSecurity : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        if (!engines().contains(QStringLiteral("postgresql")))
+            QFAIL("needs the suite's PostgreSQL cluster (run through ctest)");
+        m_pool = std::make_unique<TwoCompanies>();
+    }
+    void catalogForcesRowSecurity();
+    void managerSeesOnlyTheirCompanies_data();
+    void managerSeesOnlyTheirCompanies();
+    void managerChangesNothing();
+    void financeReadsEveryCompanyButNoRecordings();
+    void auditLogIsAppendOnlyAndNamesTheLogin();
+    void serviceAndAdministratorLoginsRunThePool();
+    void usersOfAnotherDatabaseCannotConnect();
+
+private:
+    std::unique_ptr<TwoCompanies> m_pool;
+};
+
+void TestRowSecurity::catalogForcesRowSecurity() {
+    Database &db = *m_pool->db;
+    // Every table with a company column is in the list above, and every table in the list has
+    // row-level security enabled and forced (so the owner obeys it too).
+    auto companyTables = Sql::exec(
+        db.connection(), QStringLiteral("SELECT DISTINCT table_name FROM information_schema.columns "
+                                        "WHERE table_schema = current_schema() AND column_name IN "
+                                        "('company_id', 'dedicated_company_id')"));
+    QVERIFY(companyTables);
+    QSet<QString> listed;
+    for (const TenantTable &table : tenantTables())
+        listed.insert(table.table);
+    while (companyTables.value().next()) {
+        const QString table = companyTables.value().value(0).toString();
+        QVERIFY2(listed.contains(table), qPrintable(table + QStringLiteral(" holds company data: list it")));
+    }
+    for (const TenantTable &table : tenantTables()) {
+        QCOMPARE(scalar(db,
+                        QStringLiteral("SELECT COUNT(*) FROM pg_class WHERE oid = ?::regclass AND "
+                                       "relrowsecurity AND relforcerowsecurity"),
+                        {table.table}),
+                 1);
+        QVERIFY2(scalar(db, QStringLiteral("SELECT COUNT(*) FROM pg_policies WHERE tablename = ?"),
+                        {table.table}) > 0,
+                 qPrintable(table.table));
+    }
+    // The schema belongs to a role nobody signs in as, and no table is the signed-in login's.
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(DISTINCT tableowner) FROM pg_tables WHERE schemaname = "
+                                       "current_schema()")),
+             1);
+    QCOMPARE(
+        scalar(db,
+               QStringLiteral("SELECT COUNT(*) FROM pg_tables t JOIN pg_roles r ON r.rolname = "
+                              "t.tableowner WHERE t.schemaname = current_schema() AND NOT r.rolcanlogin")),
+        scalar(db, QStringLiteral("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()")));
+    // No PoolDesk login, nor its groups, may bypass row-level security or be a superuser. (The
+    // server's superuser who created the database is outside PoolDesk: superusers bypass everything.)
+    QCOMPARE(scalar(db,
+                    QStringLiteral("SELECT COUNT(*) FROM pg_roles r WHERE (r.rolbypassrls OR r.rolsuper) AND "
+                                   "(r.rolname IN (SELECT login FROM members) OR r.rolname IN (SELECT "
+                                   "unnest(?::text[])) OR r.oid IN (SELECT m.member FROM pg_auth_members m "
+                                   "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname IN (SELECT "
+                                   "unnest(?::text[]))))"),
+                    {GroupRoles, GroupRoles}),
+             0);
+    QVERIFY(scalar(db, QStringLiteral("SELECT COUNT(*) FROM members")) >= 5);
+    // Views run with the caller's rights, so they cannot skip the caller's policies.
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM pg_class WHERE relkind IN ('v', 'm') AND "
+                                       "relnamespace = current_schema()::regnamespace AND NOT "
+                                       "COALESCE(reloptions @> ARRAY['security_invoker=true'], false)")),
+             0);
+    // No PoolDesk role or login may rewrite or empty the audit log.
+    QCOMPARE(scalar(db,
+                    QStringLiteral("SELECT COUNT(*) FROM pg_roles r WHERE (r.rolname IN (SELECT "
+                                   "unnest(?::text[])) OR r.rolname IN (SELECT login FROM members)) AND "
+                                   "(has_table_privilege(r.oid, 'audit_log', 'UPDATE') OR "
+                                   "has_table_privilege(r.oid, 'audit_log', 'DELETE') OR "
+                                   "has_table_privilege(r.oid, 'audit_log', 'TRUNCATE'))"),
+                    {GroupRoles}),
+             0);
+}
+
+void TestRowSecurity::managerSeesOnlyTheirCompanies_data() {
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<QString>("companyOf");
+    QTest::addColumn<bool>("managersRead");
+    for (const TenantTable &table : tenantTables())
+        QTest::newRow(table.table.toUtf8().constData())
+            << table.table << table.companyOf << table.managersRead;
+}
+
+void TestRowSecurity::managerSeesOnlyTheirCompanies() {
+    QFETCH(QString, table);
+    QFETCH(QString, companyOf);
+    QFETCH(bool, managersRead);
+    const TenantTable tenant{table, companyOf, managersRead};
+    // Each company has rows here, so a zero below means isolation, not an empty table.
+    QVERIFY(m_pool->rowsOf(tenant, m_pool->a) > 0);
+    QVERIFY(m_pool->rowsOf(tenant, m_pool->b) > 0);
+    for (const auto &[login, mine] :
+         {std::pair{m_pool->managerOfA, m_pool->a}, std::pair{m_pool->managerOfB, m_pool->b}}) {
+        const SignedIn manager(m_pool->url, login, Password);
+        QVERIFY2(manager.isOpen(), qPrintable(manager.openError().text()));
+        const auto all = manager.scalar(QStringLiteral("SELECT COUNT(*) FROM %1").arg(table));
+        const auto foreign =
+            manager.scalar(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 IS DISTINCT FROM %3")
+                               .arg(table, companyOf)
+                               .arg(mine));
+        if (!managersRead) {
+            // Not granted to managers at all: refused, so nothing of anyone's is read.
+            QCOMPARE(std::get<QString>(all), InsufficientPrivilege);
+            continue;
+        }
+        QCOMPARE(std::get<qint64>(foreign), qint64(0));
+        // What is theirs they do see.
+        QCOMPARE(std::get<qint64>(all), m_pool->rowsOf(tenant, mine));
+    }
+}
+
+void TestRowSecurity::managerChangesNothing() {
+    const QString before = m_pool->fingerprint();
+    const SignedIn manager(m_pool->url, m_pool->managerOfA, Password);
+    QVERIFY(manager.isOpen());
+    const QString a = QString::number(m_pool->a), b = QString::number(m_pool->b);
+    const QStringList attempts{
+        // Their own company's limits and plan are read-only to them.
+        QStringLiteral("UPDATE companies SET max_concurrent = 99 WHERE id = ") + a,
+        QStringLiteral("UPDATE companies SET plan = 'enterprise' WHERE id = ") + b,
+        QStringLiteral("INSERT INTO companies (name, plan, created_at) VALUES ('Evil', 'standard', 0)"),
+        QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = ") + a,
+        QStringLiteral("INSERT INTO phone_numbers (e164, environment, monthly_price_micros, created_at) "
+                       "VALUES ('+15550109999', 'production', 0, 0)"),
+        QStringLiteral("DELETE FROM call_records"),
+        QStringLiteral("UPDATE call_records SET estimated_cost_micros = 0"),
+        QStringLiteral("TRUNCATE call_records"),
+        QStringLiteral("DELETE FROM reservations"),
+        QStringLiteral("UPDATE company_usage_months SET cost_micros = 0"),
+        QStringLiteral("INSERT INTO member_companies (login, company_id) VALUES (session_user, ") + b +
+            QStringLiteral(")"),
+        QStringLiteral("UPDATE members SET role = 'administrator' WHERE login = session_user"),
+        QStringLiteral("UPDATE settings SET value = 'x'"),
+        QStringLiteral("DELETE FROM call_recordings"),
+        QStringLiteral("UPDATE audit_log SET actor = 'nobody'"),
+        QStringLiteral("DELETE FROM audit_log"),
+        QStringLiteral(
+            "SELECT * FROM pooldesk_allocate('Beta', 's', 'op', 'production', 1, 0, '2026-12', 0, 60, "
+            "true)"),
+        QStringLiteral("SET ROLE pooldesk_administrator"),
+    };
+    for (const QString &attempt : attempts) {
+        const QString state = manager.exec(attempt);
+        QVERIFY2(state == InsufficientPrivilege,
+                 qPrintable(attempt + QStringLiteral(" -> ") +
+                            (state.isEmpty() ? QStringLiteral("allowed") : state)));
+    }
+    QCOMPARE(m_pool->fingerprint(), before);
+}
+
+void TestRowSecurity::financeReadsEveryCompanyButNoRecordings() {
+    const SignedIn finance(m_pool->url, m_pool->finance, Password);
+    QVERIFY(finance.isOpen());
+    for (const QString &table :
+         {QStringLiteral("companies"), QStringLiteral("call_records"), QStringLiteral("company_usage_months"),
+          QStringLiteral("phone_numbers"), QStringLiteral("audit_log")}) {
+        QCOMPARE(std::get<qint64>(finance.scalar(QStringLiteral("SELECT COUNT(*) FROM ") + table)),
+                 scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM ") + table));
+    }
+    QCOMPARE(std::get<QString>(finance.scalar(QStringLiteral("SELECT COUNT(*) FROM call_recordings"))),
+             InsufficientPrivilege);
+    QCOMPARE(finance.exec(QStringLiteral("UPDATE companies SET monthly_budget_micros = 1")),
+             InsufficientPrivilege);
+    QCOMPARE(finance.exec(QStringLiteral("DELETE FROM phone_numbers")), InsufficientPrivilege);
+    QCOMPARE(finance.exec(QStringLiteral("UPDATE tariffs SET price_micros = 0")), InsufficientPrivilege);
+}
+
+void TestRowSecurity::auditLogIsAppendOnlyAndNamesTheLogin() {
+    // Even the administrator's login, and the server's superuser, cannot rewrite the log.
+    const SignedIn administrator(m_pool->url, m_pool->administrator, Password);
+    QVERIFY(administrator.isOpen());
+    for (const QString &attempt :
+         {QStringLiteral("UPDATE audit_log SET actor = 'nobody'"), QStringLiteral("DELETE FROM audit_log"),
+          QStringLiteral("TRUNCATE audit_log")})
+        QCOMPARE(administrator.exec(attempt), InsufficientPrivilege);
+    const qint64 entries = scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM audit_log"));
+    QVERIFY(!Sql::exec(m_pool->db->connection(), QStringLiteral("DELETE FROM audit_log")));
+    QVERIFY(!Sql::exec(m_pool->db->connection(), QStringLiteral("TRUNCATE audit_log")));
+    QCOMPARE(scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM audit_log")), entries);
+
+    // A manager's entry is in their own name, whatever actor the client wrote.
+    const SignedIn manager(m_pool->url, m_pool->managerOfA, Password);
+    QVERIFY(manager.isOpen());
+    QCOMPARE(manager.exec(QStringLiteral("INSERT INTO audit_log (at, actor, action, company_id) VALUES (0, "
+                                         "'system:lease-reaper', 'recording.play', ") +
+                          QString::number(m_pool->b) + QLatin1Char(')')),
+             QString());
+    QCOMPARE(
+        scalar(*m_pool->db,
+               QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'recording.play' AND actor = ?"),
+               {QString(QStringLiteral("user:") + m_pool->managerOfA)}),
+        1);
+    // The service writes entries for keys and the system under their own names.
+    const SignedIn service(m_pool->url, m_pool->service, Password);
+    QCOMPARE(
+        service.exec(QStringLiteral(
+            "INSERT INTO audit_log (at, actor, action) VALUES (0, 'system:lease-reaper', 'lease.reap')")),
+        QString());
+    QCOMPARE(
+        scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'lease.reap' AND "
+                                           "actor = 'system:lease-reaper'")),
+        1);
+}
+
+void TestRowSecurity::serviceAndAdministratorLoginsRunThePool() {
+    // The pool service's own login allocates, releases and reaps for every company.
+    auto service = Database::open(m_pool->as(m_pool->service));
+    QVERIFY2(service, service ? "" : qPrintable(service.error().message));
+    Allocator allocator(*service.value());
+    for (const QString &company : {QStringLiteral("Acme"), QStringLiteral("Beta")}) {
+        const QString session = QStringLiteral("svc-") + company;
+        auto allocated = allocator.allocate(
+            {company, QStringLiteral("op-1"), session, std::nullopt, ProductionEnvironment});
+        QVERIFY2(allocated, allocated ? "" : qPrintable(allocated.error().message));
+        ReleaseRequest release;
+        release.session = session;
+        release.durationSeconds = 30;
+        auto released = allocator.release(release);
+        QVERIFY2(released, released ? "" : qPrintable(released.error().message));
+    }
+    QVERIFY(allocator.reapExpired());
+    // It changes no configuration.
+    const SignedIn serviceSql(m_pool->url, m_pool->service, Password);
+    QCOMPARE(serviceSql.exec(QStringLiteral("UPDATE companies SET max_concurrent = 1")), QString());
+    QCOMPARE(serviceSql.exec(QStringLiteral("INSERT INTO companies (name, plan, created_at) VALUES ('X', "
+                                            "'standard', 0)")),
+             InsufficientPrivilege);
+    QCOMPARE(serviceSql.exec(QStringLiteral("UPDATE settings SET value = 'x'")), InsufficientPrivilege);
+    QCOMPARE(serviceSql.exec(QStringLiteral("SELECT COUNT(*) FROM members")), InsufficientPrivilege);
+    QVERIFY(
+        Sql::exec(m_pool->db->connection(), QStringLiteral("UPDATE companies SET max_concurrent = NULL")));
+
+    // An administrator's login changes the pool through the same classes the console uses.
+    auto administrator = Database::open(m_pool->as(m_pool->administrator));
+    QVERIFY(administrator);
+    const Actor actor = Actor::currentUser();
+    auto added = Companies(*administrator.value()).add(actor, QStringLiteral("Gamma"), Plan::Standard);
+    QVERIFY2(added, added ? "" : qPrintable(added.error().message));
+    QCOMPARE(scalar(*m_pool->db,
+                    QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'company.add' AND "
+                                   "actor = ?"),
+                    {QString(QStringLiteral("user:") + m_pool->administrator)}),
+             1);
+    QVERIFY(
+        Sql::exec(m_pool->db->connection(), QStringLiteral("DELETE FROM companies WHERE name = 'Gamma'")));
+}
+
+void TestRowSecurity::usersOfAnotherDatabaseCannotConnect() {
+    // Group roles belong to the whole server; CONNECT does not. An administrator of another
+    // PoolDesk database on the same server cannot even open this one.
+    const QString otherUrl = freshDatabaseUrl(QStringLiteral("postgresql"));
+    auto other = Database::open(otherUrl);
+    QVERIFY(other);
+    const QString stranger = unique(QStringLiteral("adm_other_"));
+    QVERIFY(Members(*other.value()).add({stranger, Role::Administrator, {}, false}, Password));
+    const SignedIn atHome(otherUrl, stranger, Password);
+    QVERIFY2(atHome.isOpen(), qPrintable(atHome.openError().text()));
+    const SignedIn here(m_pool->url, stranger, Password);
+    QVERIFY(!here.isOpen());
+    QCOMPARE(scalar(*m_pool->db,
+                    QStringLiteral("SELECT COUNT(*) FROM pg_roles WHERE rolname = ? AND "
+                                   "has_database_privilege(oid, current_database(), 'CONNECT')"),
+                    {stranger}),
+             0);
+    QVERIFY(Members(*other.value()).remove(stranger));
+}
+
+QTEST_GUILESS_MAIN(TestRowSecurity)
+#include "tst_rowsecurity.moc"
