@@ -12,6 +12,7 @@
 #include "pool/Allocator.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
+#include "security/Identity.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
@@ -346,6 +347,21 @@ QString freshPostgres(const QString &adminUrl) {
     return url.toString();
 }
 
+// A pool service login (row-level security applies to it) on the database at URL, which the
+// superuser has set up; returns the URL signed in as it.
+QString serviceLogin(const QString &url) {
+    auto admin = openOrDie(url, Database::Migrate::No);
+    const QString login = QStringLiteral("bench_service_%1").arg(QCoreApplication::applicationPid());
+    const QString password = QUuid::createUuid().toString(QUuid::Id128);
+    if (!Members(*admin).add({login, Role::Service, {}, false}, password) ||
+        !Sql::exec(admin->connection(), QStringLiteral("GRANT SELECT, UPDATE ON bench_raw TO pooldesk_service")))
+        die(QStringLiteral("cannot add the service login"));
+    QUrl signedIn(url);
+    signedIn.setUserName(login);
+    signedIn.setPassword(password);
+    return signedIn.toString();
+}
+
 int runDriver(const QCommandLineParser &parser, const QString &self) {
     const double seconds = parser.value(QStringLiteral("seconds")).toDouble();
     const int processes = parser.value(QStringLiteral("processes")).toInt();
@@ -356,14 +372,21 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
     struct Engine {
         QString name;
         QString url;
+        // Runs on the previous engine's database, signed in as a pool service login: the
+        // suite's superuser bypasses row-level security, this login obeys it, so the two rows
+        // show what the policies cost.
+        bool asServiceLogin = false;
     };
     QList<Engine> engines{
         {QStringLiteral("SQLite"),
          QStringLiteral("sqlite:") +
              QDir(sqliteDir).filePath(
                  QStringLiteral("bench-%1.sqlite").arg(QCoreApplication::applicationPid()))}};
-    if (parser.isSet(QStringLiteral("pg")))
-        engines.append({QStringLiteral("PostgreSQL"), freshPostgres(parser.value(QStringLiteral("pg")))});
+    if (parser.isSet(QStringLiteral("pg"))) {
+        const QString url = freshPostgres(parser.value(QStringLiteral("pg")));
+        engines.append({QStringLiteral("PostgreSQL"), url});
+        engines.append({QStringLiteral("PG service"), url, true});
+    }
 
     QTextStream out(stdout);
     out << "Allocator benchmark: " << seconds << " s per measurement, best of " << rounds
@@ -382,9 +405,12 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         Phase floor; // SQLite only
     };
     QList<Row> rows;
-    for (const Engine &engine : engines) {
+    for (Engine &engine : engines) {
+        if (engine.asServiceLogin)
+            engine.url = serviceLogin(engine.url);
         auto db = openOrDie(engine.url, Database::Migrate::Yes);
-        setUp(*db, processes);
+        if (!engine.asServiceLogin)
+            setUp(*db, processes);
         const bool withFloor = db->isSqlite();
         if (withFloor)
             floorTables(*db, processes);

@@ -196,6 +196,21 @@ Status Members::mayChange() {
                 "Identity", "Only an administrator may add, change or remove users; you are %1 (%2).")
                 .arg(me->login, displayName(me->role)),
             QStringLiteral("role_required"));
+    // Logins and role grants are the server's: they take CREATEROLE (or a superuser), which the
+    // database's creator has and the logins PoolDesk creates do not.
+    auto mayCreateRoles = Sql::exec(
+        m_db.connection(),
+        QStringLiteral("SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = session_user"));
+    if (!mayCreateRoles)
+        return mayCreateRoles.error();
+    if (!mayCreateRoles.value().next() || !mayCreateRoles.value().value(0).toBool())
+        return makeError(Error::Code::Refused,
+                         QCoreApplication::translate(
+                             "Identity", "Adding and changing users needs a database login that may create "
+                                         "roles (CREATEROLE), such as the one that created the database; %1 "
+                                         "may not. Sign in as that login, or ask the server's administrator.")
+                             .arg(me->login),
+                         QStringLiteral("role_required"));
     return success();
 }
 
@@ -310,6 +325,26 @@ Result<Member> Members::add(const Member &requested, const std::optional<QString
                              "The database already has a login named %1; PoolDesk makes it a user without "
                              "touching its password. Leave out --password-stdin.")
                              .arg(member.login));
+    if (loginExists) {
+        // PoolDesk's group roles belong to the whole server: a login with one of them already
+        // is a user of another PoolDesk database here, and would carry that role into this one.
+        auto elsewhere = Sql::exec(
+            m_db.connection(),
+            QStringLiteral("SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN "
+                           "pg_roles u ON u.oid = m.member WHERE u.rolname = ? AND g.rolname IN "
+                           "('pooldesk_administrator', 'pooldesk_finance', 'pooldesk_manager', "
+                           "'pooldesk_service')"),
+            {member.login});
+        if (!elsewhere)
+            return elsewhere.error();
+        if (elsewhere.value().next())
+            return makeError(Error::Code::Conflict,
+                             QCoreApplication::translate(
+                                 "Identity", "The login %1 is already a PoolDesk user of another database on "
+                                             "this server (%2), and its role would reach into this one. Give "
+                                             "it a login of its own here.")
+                                 .arg(member.login, elsewhere.value().value(0).toString()));
+    }
     if (!loginExists) {
         QByteArray salt(16, Qt::Uninitialized);
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);

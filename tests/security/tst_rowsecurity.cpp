@@ -486,6 +486,13 @@ void TestRowSecurity::usersOfAnotherDatabaseCannotConnect() {
                                    "has_database_privilege(oid, current_database(), 'CONNECT')"),
                     {stranger}),
              0);
+    // Nor can it be made a user here: its server-wide group role would come along.
+    const qint64 members = scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM members"));
+    auto adopted =
+        Members(*m_pool->db).add({stranger, Role::Manager, {QStringLiteral("Acme")}, false}, std::nullopt);
+    QVERIFY(!adopted);
+    QCOMPARE(adopted.error().code, Error::Code::Conflict);
+    QCOMPARE(scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM members")), members);
     QVERIFY(Members(*other.value()).remove(stranger));
 }
 

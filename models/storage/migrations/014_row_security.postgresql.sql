@@ -7,12 +7,14 @@
 --   pooldesk_service, is for the pool service's own login.
 -- - Every table that holds a company's data has row-level security enabled and forced (the owner
 --   obeys it too), with policies on session_user's membership: administrators, finance and the
---   service see every company, a manager only the companies named for them.
+--   service see every company (through their group roles), a manager only the companies
+--   member_companies names for them.
 -- - The audit log takes INSERTs only; a person's entry names session_user, whatever the client sent.
 DO $$
 DECLARE
     owner_role TEXT := current_database() || '_owner';
     item RECORD;
+    role_name TEXT;
 BEGIN
     IF length(owner_role) > 63 THEN
         RAISE EXCEPTION 'the database name % is too long for PoolDesk (at most 57 characters)',
@@ -21,14 +23,18 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = owner_role) THEN
         EXECUTE format('CREATE ROLE %I NOLOGIN', owner_role);
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pooldesk_service') THEN
-        BEGIN
-            CREATE ROLE pooldesk_service NOLOGIN;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN
-            NULL;
-        END;
-    END IF;
+    FOREACH role_name IN ARRAY ARRAY['pooldesk_service', 'pooldesk_all_companies'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', role_name);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
     EXECUTE format('GRANT %I TO %I', owner_role, session_user);
+    EXECUTE format('GRANT pooldesk_all_companies TO %I', owner_role);
+    GRANT pooldesk_all_companies TO pooldesk_administrator, pooldesk_finance, pooldesk_service;
     EXECUTE format('GRANT CREATE, USAGE ON SCHEMA %I TO %I', current_schema(), owner_role);
     FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
         EXECUTE format('ALTER TABLE %I OWNER TO %I', item.tablename, owner_role);
@@ -49,29 +55,36 @@ $$;
 ALTER TABLE members DROP CONSTRAINT members_role_check;
 ALTER TABLE members ADD CONSTRAINT members_role_check
     CHECK (role IN ('administrator', 'finance', 'manager', 'service'));
+-- Who sees every company: the members of pooldesk_all_companies, which are the administrator,
+-- finance and service group roles and the owner role (granted above; so the owner's members too,
+-- and superusers, who are members of every role). Policies ask pg_has_role through a scalar subquery, so it runs once per statement
+-- and costs next to nothing; a login holds PoolDesk roles in one database of a server only
+-- (Members::add refuses a second), so a group role never reaches into another database's rows.
 -- The caller's PoolDesk role: their membership's, else 'owner' for the schema owner's members (and
 -- superusers), else NULL; the same order as Identity::whoAmI. Runs as the owner (current_user
 -- here), reading only session_user's row.
 CREATE OR REPLACE FUNCTION pooldesk_caller_role() RETURNS TEXT
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT COALESCE((SELECT role FROM members WHERE login = session_user),
-        CASE WHEN pg_has_role(session_user, current_user, 'MEMBER') THEN 'owner' END)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    caller_role TEXT;
+BEGIN
+    SELECT role INTO caller_role FROM members WHERE login = session_user;
+    IF caller_role IS NULL AND pg_has_role(session_user, current_user, 'MEMBER') THEN
+        caller_role := 'owner';
+    END IF;
+    RETURN caller_role;
+END
 $$;
--- A manager's companies (empty for everyone else).
+-- A manager's companies (empty for everyone else). PL/pgSQL keeps its statement's plan for the
+-- session, where an SQL function would plan it on every statement that asks.
 CREATE OR REPLACE FUNCTION pooldesk_caller_companies() RETURNS BIGINT[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT COALESCE(array_agg(company_id), '{}') FROM member_companies WHERE login = session_user
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT COALESCE(array_agg(company_id), '{}') FROM member_companies WHERE login = session_user);
+END
 $$;
--- Who sees every company. Policies call both functions through a scalar subquery, so each runs once
--- per statement rather than once per row.
-CREATE OR REPLACE FUNCTION pooldesk_sees_every_company() RETURNS BOOLEAN
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT COALESCE(pooldesk_caller_role() IN ('owner', 'administrator', 'finance', 'service'), false)
-$$;
-REVOKE ALL ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies(), pooldesk_sees_every_company()
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies(), pooldesk_sees_every_company(),
-    pooldesk_whoami() TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
+REVOKE ALL ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pooldesk_caller_role(), pooldesk_caller_companies(), pooldesk_whoami() TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
 REVOKE ALL ON FUNCTION pooldesk_allocate(TEXT, TEXT, TEXT, TEXT, INTEGER, BIGINT, TEXT, BIGINT, BIGINT, BOOLEAN)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pooldesk_allocate(TEXT, TEXT, TEXT, TEXT, INTEGER, BIGINT, TEXT, BIGINT, BIGINT, BOOLEAN)
@@ -108,52 +121,59 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public
 ALTER TABLE companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE companies FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON companies
-    USING ((SELECT pooldesk_sees_every_company()) OR id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
 ALTER TABLE operators FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON operators
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 -- A manager sees the numbers dedicated to their companies; the shared numbers their calls used
 -- appear in those calls (call_records.e164), never with another company's holder.
 ALTER TABLE phone_numbers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE phone_numbers FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON phone_numbers
-    USING ((SELECT pooldesk_sees_every_company())
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
            OR dedicated_company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 ALTER TABLE reservations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE reservations FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON reservations
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 ALTER TABLE call_records ENABLE ROW LEVEL SECURITY;
 ALTER TABLE call_records FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON call_records
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 ALTER TABLE company_usage_months ENABLE ROW LEVEL SECURITY;
 ALTER TABLE company_usage_months FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON company_usage_months
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON api_keys
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 -- A recording belongs to its call's company.
 ALTER TABLE call_recordings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE call_recordings FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON call_recordings
-    USING ((SELECT pooldesk_sees_every_company())
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
            OR EXISTS (SELECT 1 FROM call_records c WHERE c.call_sid = call_recordings.call_sid
                       AND c.company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[])));
 -- A login reads its own memberships; administrators all of them.
 ALTER TABLE member_companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE member_companies FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON member_companies
-    USING (login = session_user OR (SELECT pooldesk_sees_every_company()));
+    USING (login = session_user OR (SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER')));
 -- Anyone with INSERT may add an entry (a manager records what they played, whichever company it
 -- was); each reads only the entries of their scope.
 ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON audit_log FOR SELECT
-    USING ((SELECT pooldesk_sees_every_company()) OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
+           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
 CREATE POLICY anyone_appends ON audit_log FOR INSERT WITH CHECK (true);
 
 -- The audit log is append-only for everyone, the owner included (the owner could drop these
