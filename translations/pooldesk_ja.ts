@@ -822,6 +822,18 @@
         <source>You cannot remove yourself: sign in as another administrator to remove %1.</source>
         <translation>自分自身は削除できません。%1 を削除するには、別の管理者でサインインしてください。</translation>
     </message>
+    <message>
+        <source>Pool service</source>
+        <translation>プールサービス</translation>
+    </message>
+    <message>
+        <source>Adding and changing users needs a database login that may create roles (CREATEROLE), such as the one that created the database; %1 may not. Sign in as that login, or ask the server&apos;s administrator.</source>
+        <translation>ユーザーの追加・変更には、ロールを作成できるデータベースログイン（CREATEROLE、データベースを作成したログインなど）が必要です。%1 にはその権限がありません。そのログインでサインインするか、サーバーの管理者に依頼してください。</translation>
+    </message>
+    <message>
+        <source>The login %1 is already a PoolDesk user of another database on this server (%2), and its role would reach into this one. Give it a login of its own here.</source>
+        <translation>ログイン %1 は、このサーバー上の別のデータベースの PoolDesk ユーザーです（%2）。そのロールがこのデータベースにも及んでしまいます。このデータベース用に別のログインを用意してください。</translation>
+    </message>
 </context>
 <context>
     <name>Language</name>
@@ -843,6 +855,10 @@
     <message>
         <source>Two migrations share the number %1 (%2 and %3). Give one of them the next free number.</source>
         <translation>2 つのマイグレーションが同じ番号 %1 を使っています（%2 と %3）。どちらかに次の空き番号を付けてください。</translation>
+    </message>
+    <message>
+        <source>This PoolDesk database needs a schema upgrade to version %1, which only its owner (a member of the role %2) may run. Ask them to start PoolDesk, or `pooldeskctl db migrate`, once.</source>
+        <translation>この PoolDesk データベースはスキーマをバージョン %1 へ更新する必要があります。更新できるのは所有者（ロール %2 のメンバー）だけです。所有者に PoolDesk を一度起動するか、`pooldeskctl db migrate` を実行するよう依頼してください。</translation>
     </message>
 </context>
 <context>
@@ -4816,10 +4832,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>pooldeskctl renew --session ID [--company 名前] [--ttl 秒]</translation>
     </message>
     <message>
-        <source>administrator, finance or manager.</source>
-        <translation>administrator（管理者）、finance（経理）、manager（マネージャー）のいずれか。</translation>
-    </message>
-    <message>
         <source>ROLE</source>
         <translation>ロール</translation>
     </message>
@@ -4834,18 +4846,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>Read the new login&apos;s password from standard input (one line).</source>
         <translation>新しいログインのパスワードを標準入力から 1 行読み取ります。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl user add LOGIN --role administrator|finance|manager [--company NAME]... [--password-stdin]</source>
-        <translation>pooldeskctl user add ログイン --role administrator|finance|manager [--company 名前]... [--password-stdin]</translation>
-    </message>
-    <message>
-        <source>pooldeskctl user set-role LOGIN --role administrator|finance|manager [--company NAME]...</source>
-        <translation>pooldeskctl user set-role ログイン --role administrator|finance|manager [--company 名前]...</translation>
-    </message>
-    <message>
-        <source>--role must be administrator, finance or manager (got &quot;%1&quot;).</source>
-        <translation>--role には administrator、finance、manager のいずれかを指定してください（指定値: &quot;%1&quot;）。</translation>
     </message>
     <message>
         <source>No password came on standard input.</source>
@@ -4906,6 +4906,22 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>who you are to the pool database, and your role</source>
         <translation>プールのデータベースから見たあなたとロール</translation>
+    </message>
+    <message>
+        <source>administrator, finance, manager or service (the pool service&apos;s own login).</source>
+        <translation>administrator、finance、manager、service（プールサービス専用のログイン）のいずれか。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user add LOGIN --role administrator|finance|manager|service [--company NAME]... [--password-stdin]</source>
+        <translation>pooldeskctl user add ログイン --role administrator|finance|manager|service [--company 企業名]... [--password-stdin]</translation>
+    </message>
+    <message>
+        <source>pooldeskctl user set-role LOGIN --role administrator|finance|manager|service [--company NAME]...</source>
+        <translation>pooldeskctl user set-role ログイン --role administrator|finance|manager|service [--company 企業名]...</translation>
+    </message>
+    <message>
+        <source>--role must be administrator, finance, manager or service (got &quot;%1&quot;).</source>
+        <translation>--role には administrator、finance、manager、service のいずれかを指定してください（指定値: &quot;%1&quot;）。</translation>
     </message>
 </context>
 </TS>
