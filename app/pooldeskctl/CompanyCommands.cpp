@@ -12,18 +12,6 @@
 namespace PoolDesk {
 namespace {
 
-QJsonObject toJson(const Company &company) {
-    const CompanyLimits &l = company.limits;
-    return {{QStringLiteral("name"), company.name},
-            {QStringLiteral("plan"), toString(company.plan)},
-            {QStringLiteral("max_concurrent"),
-             l.maxConcurrentCalls ? QJsonValue(*l.maxConcurrentCalls) : QJsonValue()},
-            {QStringLiteral("monthly_minutes"),
-             l.monthlyMinutes ? QJsonValue(qint64(*l.monthlyMinutes)) : QJsonValue()},
-            {QStringLiteral("monthly_budget"),
-             l.monthlyBudget ? QJsonValue(Money::toPlainString(*l.monthlyBudget)) : QJsonValue()}};
-}
-
 void addLimitOptions(QCommandLineParser &parser) {
     parser.addOption({QStringLiteral("max-concurrent"),
                       QCoreApplication::translate("pooldeskctl", "Most calls at once (or \"none\")."),
@@ -35,6 +23,16 @@ void addLimitOptions(QCommandLineParser &parser) {
         {QStringLiteral("monthly-budget"),
          QCoreApplication::translate("pooldeskctl", "Call spending per month in USD (or \"none\")."),
          QCoreApplication::translate("pooldeskctl", "USD")});
+    parser.addOption({QStringLiteral("allocations-per-second"),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "Numbers the company may be given per second, at every entry point "
+                                         "together (or \"none\")."),
+                      QCoreApplication::translate("pooldeskctl", "N")});
+    parser.addOption(
+        {QStringLiteral("allocation-burst"),
+         QCoreApplication::translate(
+             "pooldeskctl", "How many allocations may come at once (default: the rate; or \"none\")."),
+         QCoreApplication::translate("pooldeskctl", "N")});
 }
 
 // Applies the limit options over `limits`; returns an error message for malformed values.
@@ -42,7 +40,9 @@ QString readLimits(const QCommandLineParser &parser, CompanyLimits &limits) {
     const auto concurrent = Cli::integerOption(parser, QStringLiteral("max-concurrent"), 1);
     const auto minutes = Cli::integerOption(parser, QStringLiteral("monthly-minutes"), 0);
     const auto budget = Cli::moneyOption(parser, QStringLiteral("monthly-budget"));
-    for (const auto *option : {&concurrent, &minutes, &budget}) {
+    const auto rate = Cli::integerOption(parser, QStringLiteral("allocations-per-second"), 1);
+    const auto burst = Cli::integerOption(parser, QStringLiteral("allocation-burst"), 1);
+    for (const auto *option : {&concurrent, &minutes, &budget, &rate, &burst}) {
         if (!option->error.isEmpty())
             return option->error;
     }
@@ -53,11 +53,26 @@ QString readLimits(const QCommandLineParser &parser, CompanyLimits &limits) {
         limits.monthlyMinutes = minutes.cleared ? std::nullopt : std::optional<qint64>(minutes.value);
     if (budget.present)
         limits.monthlyBudget = budget.cleared ? std::nullopt : std::optional<Micros>(budget.value);
+    if (rate.present)
+        limits.allocationsPerSecond = rate.cleared ? std::nullopt : std::optional<int>(int(rate.value));
+    if (burst.present)
+        limits.allocationBurst = burst.cleared ? std::nullopt : std::optional<int>(int(burst.value));
+    // No rate, no burst: clearing the rate clears its burst.
+    if (!limits.allocationsPerSecond && !burst.present)
+        limits.allocationBurst.reset();
     return {};
 }
 
 QString limitText(const std::optional<qint64> &value) {
     return value ? QString::number(*value) : QCoreApplication::translate("pooldeskctl", "none");
+}
+
+QString allocationRateText(const CompanyLimits &limits) {
+    if (!limits.allocationsPerSecond)
+        return QCoreApplication::translate("pooldeskctl", "none");
+    return QCoreApplication::translate("pooldeskctl", "%1 (burst %2)")
+        .arg(*limits.allocationsPerSecond)
+        .arg(limits.allocationBurst.value_or(*limits.allocationsPerSecond));
 }
 
 int runCompany(CliContext &context, const QStringList &args) {
@@ -95,7 +110,7 @@ int runCompany(CliContext &context, const QStringList &args) {
         if (!added)
             return context.fail(added.error());
         if (context.json())
-            context.printJson(toJson(added.value()));
+            context.printJson(Companies::toJson(added.value()));
         else
             context.out() << QCoreApplication::translate("pooldeskctl", "Added %1 (%2).")
                                  .arg(added->name, displayName(added->plan))
@@ -114,7 +129,7 @@ int runCompany(CliContext &context, const QStringList &args) {
         if (context.json()) {
             QJsonArray array;
             for (const Company &company : companies.value())
-                array.append(toJson(company));
+                array.append(Companies::toJson(company));
             context.printJson(array);
             return ExitCode::Success;
         }
@@ -126,13 +141,15 @@ int runCompany(CliContext &context, const QStringList &args) {
                                                        : std::nullopt),
                  limitText(c.limits.monthlyMinutes),
                  c.limits.monthlyBudget ? Money::format(*c.limits.monthlyBudget)
-                                        : QCoreApplication::translate("pooldeskctl", "none")});
+                                        : QCoreApplication::translate("pooldeskctl", "none"),
+                 allocationRateText(c.limits)});
         Cli::printTable(context.out(),
                         {QCoreApplication::translate("pooldeskctl", "COMPANY"),
                          QCoreApplication::translate("pooldeskctl", "PLAN"),
                          QCoreApplication::translate("pooldeskctl", "MAX CONCURRENT"),
                          QCoreApplication::translate("pooldeskctl", "MONTHLY MINUTES"),
-                         QCoreApplication::translate("pooldeskctl", "MONTHLY BUDGET")},
+                         QCoreApplication::translate("pooldeskctl", "MONTHLY BUDGET"),
+                         QCoreApplication::translate("pooldeskctl", "ALLOCATIONS/S")},
                         rows);
         return ExitCode::Success;
     }
@@ -145,7 +162,8 @@ int runCompany(CliContext &context, const QStringList &args) {
         if (parser.positionalArguments().size() != 1)
             return context.usage(QCoreApplication::translate(
                 "pooldeskctl", "pooldeskctl company set-limits NAME [--max-concurrent N|none] "
-                               "[--monthly-minutes N|none] [--monthly-budget USD|none]"));
+                               "[--monthly-minutes N|none] [--monthly-budget USD|none] "
+                               "[--allocations-per-second N|none] [--allocation-burst N|none]"));
         auto db = context.database();
         if (!db)
             return context.fail(db.error());
@@ -160,7 +178,7 @@ int runCompany(CliContext &context, const QStringList &args) {
         if (!updated)
             return context.fail(updated.error());
         if (context.json())
-            context.printJson(toJson(updated.value()));
+            context.printJson(Companies::toJson(updated.value()));
         else
             context.out()
                 << QCoreApplication::translate("pooldeskctl", "Limits of %1 updated.").arg(updated->name)

@@ -28,6 +28,8 @@ struct Error {
     // For database failures: the engine's own code (PostgreSQL's SQLSTATE, SQLite's result code),
     // so callers branch on it rather than on message text, which follows the server's language.
     QString nativeCode = {};
+    // For refusals that time lifts (rate_limited): whole seconds until a retry can succeed.
+    int retryAfterSeconds = 0;
 };
 
 // Expected-style return value: either a T or an Error (C++23's std::expected is not yet available).

@@ -35,6 +35,9 @@ struct CompanyLimits {
     std::optional<int> maxConcurrentCalls;
     std::optional<qint64> monthlyMinutes;
     std::optional<Micros> monthlyBudget;
+    // Allocations per second, and how many may arrive at once (the rate when empty).
+    std::optional<int> allocationsPerSecond = {};
+    std::optional<int> allocationBurst = {};
 };
 
 struct Company {

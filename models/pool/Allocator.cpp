@@ -2,6 +2,7 @@
 
 #include "domain/Clock.h"
 #include "domain/Identifiers.h"
+#include "pool/AllocationRate.h"
 #include "pool/NumberProvisioner.h"
 #include "pool/Tariffs.h"
 #include "storage/AuditLog.h"
@@ -93,7 +94,8 @@ struct Allocator::Prepared {
 };
 
 Allocator::Allocator(Database &db)
-    : m_db(db) {
+    : m_db(db)
+    , m_rate(std::make_unique<AllocationRate>(db)) {
     if (auto prepared = prepare(); !prepared) {
         qCWarning(lcAllocator) << "cannot prepare allocator statements:" << prepared.error().message;
         m_prepareError = prepared.error();
@@ -520,6 +522,8 @@ static bool isDeadlock(const Error &error) {
 constexpr int DeadlockAttempts = 5;
 
 Result<Allocation> Allocator::allocate(const AllocationRequest &request) {
+    if (auto limited = m_rate->admit(request.company, Clock::nowUtc().toMSecsSinceEpoch() * 1000))
+        return *limited;
     for (int attempt = 1;; ++attempt) {
         auto outcome = allocateOnce(request);
         if (outcome || attempt == DeadlockAttempts || !isDeadlock(outcome.error()))

@@ -9,6 +9,7 @@
 
 namespace PoolDesk {
 
+class AllocationRate;
 class Database;
 class NumberProvisioner;
 
@@ -24,6 +25,7 @@ inline const QString UnknownCompany = QStringLiteral("unknown_company");
 inline const QString UnknownSession = QStringLiteral("unknown_session");
 inline const QString SessionEnded = QStringLiteral("session_ended");
 inline const QString AmbiguousSession = QStringLiteral("ambiguous_session");
+inline const QString RateLimited = QStringLiteral("rate_limited"); // see AllocationRate
 } // namespace RefusalReason
 
 struct AllocationRequest {
@@ -88,8 +90,9 @@ public:
 
     // The company's available dedicated number; else (unless the plan is enterprise) the
     // least-used available shared number (fewest calls today, then least recently used); else a
-    // typed refusal. Limits (concurrent calls, monthly minutes, monthly budget) are checked
-    // first. Asking again with a session that holds a number returns that number (resumed).
+    // typed refusal. The company's allocation rate is checked first (AllocationRate), then its
+    // limits (concurrent calls, monthly minutes, monthly budget). Asking again with a session
+    // that holds a number returns that number (resumed).
     Result<Allocation> allocate(const AllocationRequest &request);
     // Returns the number to the pool and writes the call record and usage in one transaction.
     // A session that was already released returns its record with alreadyReleased set.
@@ -125,6 +128,7 @@ private:
     Database &m_db;
     NumberProvisioner *m_provisioner = nullptr;
     std::unique_ptr<Prepared> m_q;
+    std::unique_ptr<AllocationRate> m_rate;
     std::optional<Error> m_prepareError; // a schema this build does not match: every call reports it
 };
 

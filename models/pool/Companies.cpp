@@ -14,7 +14,8 @@ namespace PoolDesk {
 namespace {
 
 const QString SelectColumns = QStringLiteral("SELECT id, name, plan, max_concurrent, monthly_minutes, "
-                                             "monthly_budget_micros, created_at FROM companies ");
+                                             "monthly_budget_micros, created_at, allocations_per_second, "
+                                             "allocation_burst FROM companies ");
 
 Company companyFrom(const QSqlQuery &query) {
     Company company;
@@ -26,10 +27,16 @@ Company companyFrom(const QSqlQuery &query) {
     company.limits.monthlyMinutes = Sql::optionalInt(query.value(4));
     company.limits.monthlyBudget = Sql::optionalInt(query.value(5));
     company.createdAt = Clock::fromSecs(query.value(6).toLongLong());
+    if (!query.value(7).isNull())
+        company.limits.allocationsPerSecond = query.value(7).toInt();
+    if (!query.value(8).isNull())
+        company.limits.allocationBurst = query.value(8).toInt();
     return company;
 }
 
-QJsonObject toJson(const Company &company) {
+} // namespace
+
+QJsonObject Companies::toJson(const Company &company) {
     QJsonObject object{{QStringLiteral("name"), company.name},
                        {QStringLiteral("plan"), toString(company.plan)}};
     object.insert(QStringLiteral("max_concurrent"), company.limits.maxConcurrentCalls
@@ -42,10 +49,13 @@ QJsonObject toJson(const Company &company) {
                   company.limits.monthlyBudget
                       ? QJsonValue(Money::toPlainString(*company.limits.monthlyBudget))
                       : QJsonValue());
+    const auto optional = [](const std::optional<int> &value) {
+        return value ? QJsonValue(*value) : QJsonValue();
+    };
+    object.insert(QStringLiteral("allocations_per_second"), optional(company.limits.allocationsPerSecond));
+    object.insert(QStringLiteral("allocation_burst"), optional(company.limits.allocationBurst));
     return object;
 }
-
-} // namespace
 
 Status Companies::validateName(const QString &name) {
     const QString trimmed = name.trimmed();
@@ -72,6 +82,21 @@ Status Companies::validateLimits(const CompanyLimits &limits) {
     if (limits.monthlyBudget && *limits.monthlyBudget < 0)
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate("Companies", "The monthly budget cannot be negative."));
+    if (limits.allocationsPerSecond &&
+        (*limits.allocationsPerSecond < 1 || *limits.allocationsPerSecond > 100'000))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies",
+                                                     "Allocations per second must be between 1 and "
+                                                     "100,000 (leave it empty for no limit)."));
+    if (limits.allocationBurst && !limits.allocationsPerSecond)
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies", "A burst needs a rate: set allocations per "
+                                                                  "second too."));
+    if (limits.allocationBurst && (*limits.allocationBurst < 1 || *limits.allocationBurst > 100'000))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Companies",
+                                                     "The allocation burst must be between 1 and "
+                                                     "100,000."));
     return success();
 }
 
@@ -87,12 +112,15 @@ Result<Company> Companies::add(const Actor &actor, const QString &name, Plan pla
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
     QSqlQuery query(m_db.connection());
-    query.prepare(QStringLiteral("INSERT INTO companies (name, plan, max_concurrent, monthly_minutes, "
-                                 "monthly_budget_micros, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    query.prepare(
+        QStringLiteral("INSERT INTO companies (name, plan, max_concurrent, monthly_minutes, "
+                       "monthly_budget_micros, created_at, allocations_per_second, allocation_burst) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const QVariant &value :
          {QVariant(trimmed), QVariant(toString(plan)), Sql::nullable(limits.maxConcurrentCalls),
           Sql::nullable(limits.monthlyMinutes), Sql::nullable(limits.monthlyBudget),
-          QVariant(Clock::nowSecs())})
+          QVariant(Clock::nowSecs()), Sql::nullable(limits.allocationsPerSecond),
+          Sql::nullable(limits.allocationBurst)})
         query.addBindValue(value);
     if (!query.exec()) {
         // Roll back while the statement still exists: PostgreSQL refuses to free it in an aborted
@@ -163,11 +191,17 @@ Result<Company> Companies::setLimits(const Actor &actor, const QString &name, co
     auto before = find(name);
     if (!before)
         return before.error();
+    // A new or cleared rate starts from a whole budget.
+    const bool rateChanged = before->limits.allocationsPerSecond != limits.allocationsPerSecond ||
+                             before->limits.allocationBurst != limits.allocationBurst;
     auto updated = Sql::exec(m_db.connection(),
                              QStringLiteral("UPDATE companies SET max_concurrent = ?, monthly_minutes = ?, "
-                                            "monthly_budget_micros = ? WHERE id = ?"),
+                                            "monthly_budget_micros = ?, allocations_per_second = ?, "
+                                            "allocation_burst = ?, allocation_tat_us = CASE WHEN ? = 1 THEN "
+                                            "NULL ELSE allocation_tat_us END WHERE id = ?"),
                              {Sql::nullable(limits.maxConcurrentCalls), Sql::nullable(limits.monthlyMinutes),
-                              Sql::nullable(limits.monthlyBudget), before->id});
+                              Sql::nullable(limits.monthlyBudget), Sql::nullable(limits.allocationsPerSecond),
+                              Sql::nullable(limits.allocationBurst), rateChanged ? 1 : 0, before->id});
     if (!updated)
         return updated.error();
     auto after = findById(before->id);

@@ -4,6 +4,7 @@
 #include "domain/Types.h"
 #include "storage/AuditLog.h"
 
+#include <QJsonObject>
 #include <QList>
 
 namespace PoolDesk {
@@ -27,6 +28,8 @@ public:
 
     static Status validateName(const QString &name);
     static Status validateLimits(const CompanyLimits &limits);
+    // A company as the audit log and `pooldeskctl --json` show it: limits by name, null for none.
+    static QJsonObject toJson(const Company &company);
 
 private:
     Database &m_db;

@@ -66,7 +66,7 @@ Status execFormatted(Database &db, const QString &format, const QVariantList &ar
     return success();
 }
 
-// Only the schema's owner and PoolDesk's users may connect (migration 014): a user gets CONNECT on
+// Only the schema's owner and PoolDesk's users may connect (migration 015): a user gets CONNECT on
 // this database with their role, and loses it with their removal.
 Status setConnect(Database &db, const QString &login, bool allowed) {
     auto name = Sql::exec(db.connection(), QStringLiteral("SELECT current_database()"));
@@ -160,7 +160,7 @@ Result<Principal> whoAmI(Database &db) {
     }
     if (isMember)
         return me;
-    // The schema's owner role (migration 014) counts its members, and superusers, as 'owner'.
+    // The schema's owner role (migration 015) counts its members, and superusers, as 'owner'.
     auto owner = Sql::exec(db.connection(), QStringLiteral("SELECT pooldesk_caller_role() = 'owner'"));
     if (!owner)
         return owner.error();

@@ -323,6 +323,15 @@ ApiResponse ServiceApi::fromError(const Error &failure) {
             return error(404, reason, failure.message);
         if (reason == RefusalReason::UnknownCompany)
             return error(422, reason, failure.message);
+        if (reason == RefusalReason::RateLimited) {
+            // The company's allocation rate (AllocationRate), shared by every entry point.
+            const int seconds = std::max(failure.retryAfterSeconds, 1);
+            ApiResponse response =
+                error(429, reason, failure.message,
+                      {{QStringLiteral("limit"), QStringLiteral("allocations_per_second")}});
+            response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
+            return response;
+        }
         // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, session_ended,
         // ambiguous_session
         return error(409, reason.isEmpty() ? QStringLiteral("refused") : reason, failure.message);

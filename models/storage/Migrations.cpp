@@ -77,7 +77,7 @@ QStringList statementsOf(const QString &sql) {
     return statements;
 }
 
-// Since migration 014 the schema belongs to a role nobody signs in as; its members (the login that
+// Since migration 015 the schema belongs to a role nobody signs in as; its members (the login that
 // created the database) upgrade the schema as that role, so what they create belongs to it too.
 Status runAsSchemaOwner(Database &db) {
     auto owner = Sql::exec(
@@ -87,7 +87,7 @@ Status runAsSchemaOwner(Database &db) {
     if (!owner)
         return owner.error();
     if (!owner.value().next())
-        return success(); // a new database, or one from before 014: its creator owns it
+        return success(); // a new database, or one from before 015: its creator owns it
     const QString role = owner.value().value(0).toString();
     if (!owner.value().value(1).toBool())
         return makeError(
@@ -171,7 +171,7 @@ Status apply(Database &db) {
                              .arg(latestVersion()));
     }
     // Versions at or below the database's are taken as applied, so a new migration must take the
-    // next number above the latest (005 and 006 were never used: the next one is 015).
+    // next number above the latest (005 and 006 were never used: the next one is 016).
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;

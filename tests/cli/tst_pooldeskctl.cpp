@@ -428,6 +428,36 @@ void TestPooldeskctl::refusals() {
     Run minutes = allocate(QStringLiteral("Sakura Dental"), QStringLiteral("s3"), false);
     CTL_EXPECT(minutes, 3);
     QVERIFY2(minutes.err.contains(QStringLiteral("monthly_minutes")), qPrintable(minutes.describe()));
+
+    // The allocation rate: one a second; a second allocation at once is refused and says so.
+    CTL_EXPECT(ctl({QStringLiteral("company"), QStringLiteral("add"), QStringLiteral("Rate Co"),
+                    QStringLiteral("--plan"), QStringLiteral("standard"),
+                    QStringLiteral("--allocations-per-second"), QStringLiteral("1")}),
+               0);
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+14179224540")}), 0);
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+14179224541")}), 0);
+    CTL_EXPECT(allocate(QStringLiteral("Rate Co"), QStringLiteral("r1"), false), 0);
+    Run rated = allocate(QStringLiteral("Rate Co"), QStringLiteral("r2"), true);
+    CTL_EXPECT(rated, 3);
+    QCOMPARE(
+        rated.object().value(QStringLiteral("error")).toObject().value(QStringLiteral("reason")).toString(),
+        QStringLiteral("rate_limited"));
+    // A burst needs a rate: exit 2, and the rate stays as it was.
+    CTL_EXPECT(ctl({QStringLiteral("company"), QStringLiteral("set-limits"), QStringLiteral("Rate Co"),
+                    QStringLiteral("--allocations-per-second"), QStringLiteral("none"),
+                    QStringLiteral("--allocation-burst"), QStringLiteral("2")}),
+               2);
+    Run listed = ctl({QStringLiteral("--json"), QStringLiteral("company"), QStringLiteral("list")});
+    CTL_EXPECT(listed, 0);
+    bool found = false;
+    for (const QJsonValue &company : listed.array()) {
+        if (company.toObject().value(QStringLiteral("name")).toString() != QLatin1String("Rate Co"))
+            continue;
+        found = true;
+        QCOMPARE(company.toObject().value(QStringLiteral("allocations_per_second")).toInt(), 1);
+        QVERIFY(company.toObject().value(QStringLiteral("allocation_burst")).isNull());
+    }
+    QVERIFY(found);
 }
 
 void TestPooldeskctl::poolStatusAndSize() {

@@ -138,6 +138,8 @@ private slots:
     void allocateAndRelease();
     void refusals_data() { addEngineRows(); }
     void refusals();
+    void companyAllocationRate_data() { addEngineRows(); }
+    void companyAllocationRate();
     void badInputChangesNothing_data() { addEngineRows(); }
     void badInputChangesNothing();
     void leaseRenewalAndExpiry_data() { addEngineRows(); }
@@ -223,6 +225,33 @@ void TestServiceApi::allocateAndRelease() {
                                 allocation(QStringLiteral("Acme"), QStringLiteral("call-1")), f->key);
     QCOMPARE(reused.status, 409);
     QCOMPARE(reused.errorCode(), QStringLiteral("session_ended"));
+}
+
+void TestServiceApi::companyAllocationRate() {
+    QFETCH(QString, engine);
+    auto f = makeFixture(engine, 4);
+    CompanyLimits oncePerSecond;
+    oncePerSecond.allocationsPerSecond = 1;
+    QVERIFY(Companies(*f->db).setLimits(TestActor, QStringLiteral("Acme"), oncePerSecond));
+    ServiceProcess service;
+    QVERIFY2(service.start(f->url), service.output().constData());
+    const quint16 port = service.port();
+    QCOMPARE(httpJson(port, "POST", "/v1/allocations",
+                      allocation(QStringLiteral("Acme"), QStringLiteral("a1")), f->key)
+                 .status,
+             201);
+    // The company's rate, not the key's: 429 with Retry-After, and nothing taken.
+    HttpReply limited = httpJson(port, "POST", "/v1/allocations",
+                                 allocation(QStringLiteral("Acme"), QStringLiteral("a2")), f->key);
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.errorCode(), QStringLiteral("rate_limited"));
+    QVERIFY(limited.headers.value("retry-after").toInt() >= 1);
+    QCOMPARE(f->scalar(QStringLiteral("SELECT COUNT(*) FROM reservations")), 1);
+    // Another company is not held back by Acme's rate.
+    QCOMPARE(httpJson(port, "POST", "/v1/allocations",
+                      allocation(QStringLiteral("Beta"), QStringLiteral("b1")), f->key)
+                 .status,
+             201);
 }
 
 void TestServiceApi::refusals() {

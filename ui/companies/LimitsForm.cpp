@@ -27,9 +27,17 @@ LimitsForm::LimitsForm(QWidget *parent)
     m_maxConcurrent = make(QStringLiteral("maxConcurrentLineEdit"));
     m_monthlyMinutes = make(QStringLiteral("monthlyMinutesLineEdit"));
     m_monthlyBudget = make(QStringLiteral("monthlyBudgetLineEdit"));
+    m_allocationsPerSecond = make(QStringLiteral("allocationsPerSecondLineEdit"));
+    m_allocationBurst = make(QStringLiteral("allocationBurstLineEdit"));
     retranslate(this, [this] {
-        for (QLineEdit *edit : {m_maxConcurrent, m_monthlyMinutes, m_monthlyBudget})
+        for (QLineEdit *edit : {m_maxConcurrent, m_monthlyMinutes, m_monthlyBudget, m_allocationsPerSecond})
             edit->setPlaceholderText(tr("No limit"));
+        m_allocationBurst->setPlaceholderText(tr("Same as the rate"));
+        m_allocationsPerSecond->setToolTip(
+            tr("How many numbers the company may be given per second, by every backend and tool "
+               "together; more are refused with \"rate limited\". Empty: no limit."));
+        m_allocationBurst->setToolTip(
+            tr("How many allocations may come at once before the rate applies. Empty: the rate."));
         m_maxConcurrent->setToolTip(
             tr("How many calls the company may have at the same time. Empty: no limit."));
         m_monthlyMinutes->setToolTip(tr("Billed minutes per calendar month (UTC). Empty: no limit."));
@@ -43,6 +51,10 @@ LimitsForm::LimitsForm(QWidget *parent)
         m_layout, this, [] { return tr("Monthly &minutes:"); }, m_monthlyMinutes);
     addFormRow(
         m_layout, this, [] { return tr("Monthly &budget (USD):"); }, m_monthlyBudget);
+    addFormRow(
+        m_layout, this, [] { return tr("&Allocations per second:"); }, m_allocationsPerSecond);
+    addFormRow(
+        m_layout, this, [] { return tr("Allocation b&urst:"); }, m_allocationBurst);
 }
 
 void LimitsForm::setLimits(const CompanyLimits &limits) {
@@ -52,6 +64,9 @@ void LimitsForm::setLimits(const CompanyLimits &limits) {
     m_monthlyMinutes->setText(limits.monthlyMinutes ? QString::number(*limits.monthlyMinutes) : QString());
     m_monthlyBudget->setText(limits.monthlyBudget ? Money::toPlainString(*limits.monthlyBudget, 2)
                                                   : QString());
+    m_allocationsPerSecond->setText(
+        limits.allocationsPerSecond ? QString::number(*limits.allocationsPerSecond) : QString());
+    m_allocationBurst->setText(limits.allocationBurst ? QString::number(*limits.allocationBurst) : QString());
 }
 
 static std::optional<qint64> parseWhole(QString text, bool *ok) {
@@ -98,6 +113,23 @@ Result<CompanyLimits> LimitsForm::limits() const {
                    "empty for no limit."));
         limits.monthlyBudget = *amount;
     }
+    const auto wholeInt = [](const QLineEdit *edit, std::optional<int> *into) {
+        bool whole = false;
+        const auto value = parseWhole(edit->text(), &whole);
+        if (!whole || (value && (*value > std::numeric_limits<int>::max() || *value < 0)))
+            return false;
+        if (value)
+            *into = static_cast<int>(*value);
+        return true;
+    };
+    if (!wholeInt(m_allocationsPerSecond, &limits.allocationsPerSecond))
+        return makeError(Error::Code::InvalidInput,
+                         tr("Allocations per second must be a whole number (for example 20), or empty for no "
+                            "limit."));
+    if (!wholeInt(m_allocationBurst, &limits.allocationBurst))
+        return makeError(Error::Code::InvalidInput,
+                         tr("The allocation burst must be a whole number (for example 40), or empty to "
+                            "equal the rate."));
     return limits;
 }
 

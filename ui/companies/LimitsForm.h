@@ -10,7 +10,7 @@ class QFormLayout;
 
 namespace PoolDesk::Ui {
 
-// The three company limits as text fields; empty means "no limit". Reading checks only the
+// The company limits as text fields; empty means "no limit". Reading checks only the
 // syntax (a whole number, an amount); the rules themselves are Companies::validateLimits'.
 class LimitsForm final : public QWidget {
     Q_OBJECT
@@ -31,6 +31,8 @@ private:
     QLineEdit *m_maxConcurrent = nullptr;
     QLineEdit *m_monthlyMinutes = nullptr;
     QLineEdit *m_monthlyBudget = nullptr;
+    QLineEdit *m_allocationsPerSecond = nullptr;
+    QLineEdit *m_allocationBurst = nullptr;
 };
 
 // Plan names for combo boxes, in a fixed order.

@@ -1,4 +1,4 @@
--- 014 (PostgreSQL only): the database, not the program, decides what each login may see and change.
+-- 015 (PostgreSQL only): the database, not the program, decides what each login may see and change.
 -- - The schema belongs to a role nobody signs in as, DATABASE_owner; the login that runs this
 --   migration (the database's creator) becomes a member of it, and later migrations run as it.
 -- - Only the schema's owner and PoolDesk's users may connect to the database: a login that is a
@@ -105,9 +105,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON operators, phone_numbers, reservations, 
     company_usage_months, twilio_sync_state, call_recordings, twilio_releases_proposed,
     twilio_releases_in_flight, twilio_unmatched_callbacks
     TO pooldesk_service;
--- The service locks a company's row while it allocates (FOR NO KEY UPDATE needs UPDATE), notes a
--- key's last use, and refreshes tariffs from Twilio's prices.
-GRANT SELECT, UPDATE ON companies, api_keys, tariffs TO pooldesk_service;
+-- The service locks a company's row while it allocates (FOR NO KEY UPDATE needs UPDATE on a
+-- column) and keeps its allocation rate's state, notes a key's last use, and refreshes tariffs from
+-- Twilio's prices; it changes no company's plan or limits.
+GRANT SELECT, UPDATE (allocation_tat_us) ON companies TO pooldesk_service;
+GRANT SELECT, UPDATE ON api_keys, tariffs TO pooldesk_service;
 GRANT SELECT ON twilio_environments TO pooldesk_service, pooldesk_finance;
 GRANT SELECT ON companies, operators, phone_numbers, reservations, call_records, company_usage_months
     TO pooldesk_finance, pooldesk_manager;
