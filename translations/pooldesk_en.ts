@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Allocator</name>
+    <message numerus="yes">
+        <source>%1 may be given %n number(s) a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</source>
+        <translation>
+            <numerusform>%1 may be given %n number a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</numerusform>
+            <numerusform>%1 may be given %n numbers a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AutoScaler</name>
     <message numerus="yes">
         <source>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minute(s))</source>

@@ -109,6 +109,12 @@
         <source>More than one company has a session named &quot;%1&quot;. Name the company, or use an API key scoped to it.</source>
         <translation>&quot;%1&quot; という名前のセッションを複数の企業が使っています。企業を指定するか、その企業に限定した API キーを使ってください。</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 may be given %n number(s) a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</source>
+        <translation>
+            <numerusform>%1 に割り当てられる番号は毎秒 %n 件まで（一度に %2 件まで）で、それを超えて要求されました。%3 ミリ秒後に再試行するか、割り当てレートを上げてください。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ApiExecutor</name>
@@ -305,6 +311,18 @@
     <message>
         <source>The company no longer exists.</source>
         <translation>この企業はすでに存在しません。</translation>
+    </message>
+    <message>
+        <source>Allocations per second must be between 1 and 100,000 (leave it empty for no limit).</source>
+        <translation>毎秒の割り当て数は 1〜100,000 の範囲で指定してください（制限なしの場合は空欄）。</translation>
+    </message>
+    <message>
+        <source>A burst needs a rate: set allocations per second too.</source>
+        <translation>バースト数には割り当てレートが必要です。毎秒の割り当て数も設定してください。</translation>
+    </message>
+    <message>
+        <source>The allocation burst must be between 1 and 100,000.</source>
+        <translation>割り当てバースト数は 1〜100,000 の範囲で指定してください。</translation>
     </message>
 </context>
 <context>
@@ -2383,6 +2401,34 @@ Status: %2</source>
         <source>Monthly budget must be an amount in US dollars (for example 250 or 250.00), or empty for no limit.</source>
         <translation>月間予算は米ドルの金額（例: 250 または 250.00）で入力してください。制限しない場合は空欄にします。</translation>
     </message>
+    <message>
+        <source>Same as the rate</source>
+        <translation>レートと同じ</translation>
+    </message>
+    <message>
+        <source>How many numbers the company may be given per second, by every backend and tool together; more are refused with &quot;rate limited&quot;. Empty: no limit.</source>
+        <translation>この企業に 1 秒あたり割り当てられる番号の数（すべてのバックエンドとツールの合計）。超えた分は「レート制限」で拒否されます。空欄: 制限なし。</translation>
+    </message>
+    <message>
+        <source>How many allocations may come at once before the rate applies. Empty: the rate.</source>
+        <translation>レートが適用される前に一度に受け付ける割り当ての数。空欄: レートと同じ。</translation>
+    </message>
+    <message>
+        <source>&amp;Allocations per second:</source>
+        <translation>毎秒の割り当て数(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Allocation b&amp;urst:</source>
+        <translation>割り当てバースト(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Allocations per second must be a whole number (for example 20), or empty for no limit.</source>
+        <translation>毎秒の割り当て数は整数（例: 20）で入力してください。制限なしの場合は空欄にします。</translation>
+    </message>
+    <message>
+        <source>The allocation burst must be a whole number (for example 40), or empty to equal the rate.</source>
+        <translation>割り当てバーストは整数（例: 40）で入力してください。空欄の場合はレートと同じになります。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::MainWindow</name>
@@ -3914,10 +3960,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>月間予算</translation>
     </message>
     <message>
-        <source>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none]</source>
-        <translation>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none]</translation>
-    </message>
-    <message>
         <source>Limits of %1 updated.</source>
         <translation>%1 の制限を更新しました。</translation>
     </message>
@@ -4922,6 +4964,26 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>--role must be administrator, finance, manager or service (got &quot;%1&quot;).</source>
         <translation>--role には administrator、finance、manager、service のいずれかを指定してください（指定値: &quot;%1&quot;）。</translation>
+    </message>
+    <message>
+        <source>Numbers the company may be given per second, at every entry point together (or &quot;none&quot;).</source>
+        <translation>この企業に 1 秒あたり割り当てられる番号の数。すべての入口の合計（または &quot;none&quot;）。</translation>
+    </message>
+    <message>
+        <source>How many allocations may come at once (default: the rate; or &quot;none&quot;).</source>
+        <translation>一度に受け付ける割り当ての数（既定: レートと同じ。または &quot;none&quot;）。</translation>
+    </message>
+    <message>
+        <source>%1 (burst %2)</source>
+        <translation>%1（バースト %2）</translation>
+    </message>
+    <message>
+        <source>ALLOCATIONS/S</source>
+        <translation>割り当て/秒</translation>
+    </message>
+    <message>
+        <source>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none] [--allocations-per-second N|none] [--allocation-burst N|none]</source>
+        <translation>pooldeskctl company set-limits 企業名 [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none] [--allocations-per-second N|none] [--allocation-burst N|none]</translation>
     </message>
 </context>
 </TS>

@@ -70,15 +70,15 @@ std::optional<Error> AllocationRate::admit(const QString &company, qint64 nowMic
     const qint64 interval = MicrosPerSecond / limited.perSecond;
     const qint64 wholeAt = state.value().next() ? state.value().value(0).toLongLong() : nowMicros;
     const qint64 waitMicros = std::max<qint64>(wholeAt + interval - nowMicros - interval * limited.burst, 1);
-    Error error = makeError(Error::Code::Refused,
-                            QCoreApplication::translate(
-                                "Allocator", "%1 may be given %2 number(s) a second (%3 at once), and asked "
-                                             "for more. Try again in %4 ms, or raise its allocation rate.")
-                                .arg(company.trimmed())
-                                .arg(limited.perSecond)
-                                .arg(limited.burst)
-                                .arg((waitMicros + 999) / 1000),
-                            QStringLiteral("rate_limited"));
+    const QString message =
+        QCoreApplication::translate("Allocator",
+                                    "%1 may be given %n number(s) a second (%2 at once), and asked for "
+                                    "more. Try again in %3 ms, or raise its allocation rate.",
+                                    nullptr, limited.perSecond)
+            .arg(company.trimmed())
+            .arg(limited.burst)
+            .arg((waitMicros + 999) / 1000);
+    Error error = makeError(Error::Code::Refused, message, QStringLiteral("rate_limited"));
     error.retryAfterSeconds = int((waitMicros + MicrosPerSecond - 1) / MicrosPerSecond);
     return error;
 }
