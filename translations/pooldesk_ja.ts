@@ -852,6 +852,14 @@
         <source>The login %1 is already a PoolDesk user of another database on this server (%2), and its role would reach into this one. Give it a login of its own here.</source>
         <translation>ログイン %1 は、このサーバー上の別のデータベースの PoolDesk ユーザーです（%2）。そのロールがこのデータベースにも及んでしまいます。このデータベース用に別のログインを用意してください。</translation>
     </message>
+    <message>
+        <source>Needs the %1 or %2 role.</source>
+        <translation>%1 または %2 のロールが必要です。</translation>
+    </message>
+    <message>
+        <source>Needs the %1 role.</source>
+        <translation>%1 のロールが必要です。</translation>
+    </message>
 </context>
 <context>
     <name>Language</name>

@@ -4,6 +4,7 @@
 #include "audit/AuditView.h"
 #include "calls/CallsView.h"
 #include "common/Icons.h"
+#include "common/RestrictedView.h"
 #include "common/Retranslate.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
@@ -78,7 +79,13 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     addPage(calls);
     addPage(new UsageView(workspace, m_pages));
     addPage(new CostsView(workspace, m_pages));
-    addPage(new AuditView(workspace, m_pages));
+    // Without the right to read the audit log nothing of it is built or asked of the database.
+    if (workspace.allows(Permission::ReadAuditLog))
+        addPage(new AuditView(workspace, m_pages));
+    else
+        addPage(new RestrictedView(
+            workspace, [] { return AuditView::titleText(); }, AuditView::iconImage(),
+            [] { return neededRoleText(Permission::ReadAuditLog); }, m_pages));
     auto *settings = new SettingsView(workspace, m_pages);
     addPage(settings);
 
@@ -89,7 +96,17 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     for (QAction *action :
          {twilio->importAction(), twilio->buyAction(), twilio->releaseAction(), twilio->webhooksAction()})
         pool->actionBar()->addAction(action);
-    settings->setEnvironmentsPage(twilio->createSettingsPage(settings));
+    // What the signed-in role may not do is not offered: the Audit Log without the right to read
+    // it, Twilio (environments, purchases, releases) to anyone but an administrator.
+    const bool manageTwilio = workspace.allows(Permission::ManageTwilio);
+    if (manageTwilio)
+        settings->setEnvironmentsPage(twilio->createSettingsPage(settings));
+    for (QAction *action : twilio->actions()) {
+        action->setVisible(manageTwilio);
+        action->setEnabled(manageTwilio);
+    }
+    if (!workspace.allows(Permission::ReadAuditLog))
+        m_navigation->item(int(Page::Audit))->setHidden(true);
 
     // The page names, the window title and the navigation's width follow the language.
     retranslate(this, [this] {
@@ -217,6 +234,8 @@ void MainWindow::buildActions() {
         go->setObjectName(QStringLiteral("showPage%1Action").arg(i + 1));
         retranslate(this, [this, go, i] { go->setText(m_views.at(i)->title()); });
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        go->setVisible(!m_navigation->item(i)->isHidden());
+        go->setEnabled(!m_navigation->item(i)->isHidden());
         connect(go, &QAction::triggered, this, [this, i] { m_navigation->setCurrentRow(i); });
     }
 
@@ -226,6 +245,7 @@ void MainWindow::buildActions() {
         menu->setObjectName(QStringLiteral("twilioMenu"));
         retranslate(this, [menu] { menu->setTitle(tr("&Twilio")); });
         menu->addActions(twilio->actions());
+        menu->menuAction()->setVisible(m_workspace.allows(Permission::ManageTwilio));
     }
 
     // Help
@@ -341,9 +361,8 @@ void MainWindow::updateStatusBar() {
     m_identityLabel = new QLabel(statusBar());
     m_identityLabel->setObjectName(QStringLiteral("identityLabel"));
     statusBar()->addPermanentWidget(m_identityLabel);
-    // Who the database says this console is; asked once, since a connection keeps its login.
-    const auto me = Identity::whoAmI(m_workspace.database());
-    retranslate(this, [this, me] {
+    retranslate(this, [this] {
+        const Result<Principal> &me = m_workspace.principal();
         if (!me) {
             m_identityLabel->setText(tr("Not a PoolDesk user"));
             m_identityLabel->setToolTip(me.error().message);

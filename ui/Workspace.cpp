@@ -11,6 +11,7 @@ Workspace::Workspace(std::unique_ptr<Database> database, QString environment, QO
     : QObject(parent)
     , m_database(std::make_unique<ReconnectingDatabase>(std::move(database)))
     , m_actor(Actor::currentUser())
+    , m_principal(Identity::whoAmI(m_database->database()))
     , m_environment(environment.isEmpty() ? DevelopmentEnvironment : std::move(environment)) {
     m_tasks = std::make_unique<TaskRunner>(m_database->url());
     m_watcher = new ChangeWatcher(m_database->database(), this);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/Result.h"
+#include "security/Identity.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
 
@@ -32,6 +34,13 @@ public:
     bool isDatabaseReachable() const { return m_reachable; }
     TaskRunner &tasks() { return *m_tasks; }
     const Actor &actor() const { return m_actor; }
+    // Who the database says this console is, asked once (a connection keeps its login); an
+    // error for a login that is no PoolDesk user.
+    const Result<Principal> &principal() const { return m_principal; }
+    // Whether the signed-in role may do this; false for a login that is no user.
+    bool allows(Permission permission) const {
+        return m_principal && PoolDesk::allows(m_principal.value(), permission);
+    }
     void setActor(const Actor &actor) { m_actor = actor; }
 
     // The environment actions apply to (numbers added, pool status shown). "" never: defaults to
@@ -61,6 +70,7 @@ private:
     std::unique_ptr<TaskRunner> m_tasks;
     ChangeWatcher *m_watcher = nullptr;
     Actor m_actor;
+    Result<Principal> m_principal;
     QString m_environment;
     QTimer m_coalesce;
 };

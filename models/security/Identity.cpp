@@ -119,6 +119,28 @@ QString displayName(Role role) {
     return {};
 }
 
+bool allows(const Principal &principal, Permission permission) {
+    switch (principal.role) {
+    case Role::Administrator:
+        return true;
+    case Role::Finance:
+        return permission == Permission::ReadAuditLog || permission == Permission::ReadEveryCompany;
+    case Role::Service:
+        return permission == Permission::ReadEveryCompany;
+    case Role::Manager:
+        return false;
+    }
+    return false;
+}
+
+QString neededRoleText(Permission permission) {
+    const Role role = permission == Permission::ReadAuditLog ? Role::Finance : Role::Administrator;
+    return permission == Permission::ReadAuditLog
+               ? QCoreApplication::translate("Identity", "Needs the %1 or %2 role.")
+                     .arg(displayName(Role::Administrator), displayName(role))
+               : QCoreApplication::translate("Identity", "Needs the %1 role.").arg(displayName(role));
+}
+
 QString scramSha256Verifier(const QString &password, const QByteArray &salt, int iterations) {
     const QByteArray salted = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256,
                                                                  password.toUtf8(), salt, iterations, 32);

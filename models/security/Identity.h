@@ -31,6 +31,22 @@ struct Principal {
     enum class Source { Membership, DatabaseOwner, FileAccess } source = Source::Membership;
 };
 
+// What a role may do beyond reading its scope: the one place the console and the command line
+// ask. The database enforces the same with its grants (migration 015); asking first lets the
+// console offer only what will work, and say which role would be needed.
+enum class Permission {
+    ChangePool,      // add, dedicate, remove numbers
+    ChangeCompanies, // add companies, change plans and limits
+    ManageTwilio,    // environments, imports, purchases, releases, webhooks
+    ChangeSettings,  // the workspace's settings
+    ReadAuditLog,
+    ReadEveryCompany, // every company's rows, the shared pool included (not a manager)
+    ManageUsers,
+};
+bool allows(const Principal &principal, Permission permission);
+// "Needs the Administrator role." (or Finance), translated, for a disabled action's tooltip.
+QString neededRoleText(Permission permission);
+
 namespace Identity {
 // SQLite: the OS account that opened the file, administrator. PostgreSQL: session_user and its
 // membership; a login that is no member is refused, unless it owns the database's schema or is a

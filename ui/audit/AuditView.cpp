@@ -115,7 +115,7 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     applyFilter();
 }
 
-QIcon AuditView::icon() const {
+QIcon AuditView::iconImage() {
     return Icons::get(QStringLiteral("audit"), QStringLiteral("security-high"));
 }
 

@@ -26,8 +26,10 @@ class AuditView final : public View {
 public:
     explicit AuditView(Workspace &workspace, QWidget *parent = nullptr);
 
-    QString title() const override { return tr("Audit Log"); }
-    QIcon icon() const override;
+    QString title() const override { return titleText(); }
+    static QString titleText() { return tr("Audit Log"); }
+    static QIcon iconImage();
+    QIcon icon() const override { return iconImage(); }
     void refresh() override;
     void focusFilter() override;
     bool canExport() const override { return true; }

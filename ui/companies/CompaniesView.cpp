@@ -56,6 +56,12 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     add->setDefaultAction(newCompany);
     newCompany->setObjectName(QStringLiteral("addCompanyAction"));
     addAction(newCompany);
+    // Only an administrator adds companies and changes plans and limits; others read them.
+    if (!workspace.allows(Permission::ChangeCompanies)) {
+        newCompany->setEnabled(false);
+        retranslate(this,
+                    [newCompany] { newCompany->setStatusTip(neededRoleText(Permission::ChangeCompanies)); });
+    }
     top->addWidget(m_filter, 1);
     top->addWidget(m_count);
     top->addWidget(add);
@@ -225,6 +231,10 @@ void CompaniesView::showSelected() {
     const int row = m_selectedId ? m_model->rowOfId(m_selectedId) : -1;
     const CompaniesTableModel::Row *r = row >= 0 ? m_model->rowAt(row) : nullptr;
     m_panel->setEnabled(r != nullptr);
+    const bool mayChange = m_workspace.allows(Permission::ChangeCompanies);
+    m_plan->setEnabled(mayChange);
+    m_limits->setReadOnly(!mayChange);
+    m_save->setVisible(mayChange);
     m_error->clearMessage();
     if (!r) {
         m_limits->setLimits({});

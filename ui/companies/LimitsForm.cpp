@@ -69,6 +69,14 @@ void LimitsForm::setLimits(const CompanyLimits &limits) {
     m_allocationBurst->setText(limits.allocationBurst ? QString::number(*limits.allocationBurst) : QString());
 }
 
+void LimitsForm::setReadOnly(bool readOnly) {
+    for (QLineEdit *edit :
+         {m_maxConcurrent, m_monthlyMinutes, m_monthlyBudget, m_allocationsPerSecond, m_allocationBurst}) {
+        edit->setReadOnly(readOnly);
+        edit->setClearButtonEnabled(!readOnly);
+    }
+}
+
 static std::optional<qint64> parseWhole(QString text, bool *ok) {
     text = text.trimmed();
     text.remove(QLocale().groupSeparator()); // "10,000" where ',' groups digits

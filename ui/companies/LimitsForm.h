@@ -18,6 +18,8 @@ public:
     explicit LimitsForm(QWidget *parent = nullptr);
 
     void setLimits(const CompanyLimits &limits);
+    // Shown, not edited (a role that may read limits but not change them).
+    void setReadOnly(bool readOnly);
     // The limits as typed, or an error naming the field and what to type.
     Result<CompanyLimits> limits() const;
     QFormLayout *formLayout() const { return m_layout; }

@@ -129,7 +129,10 @@ void PoolStatusStrip::apply(const PoolSnapshot &snapshot) {
     m_total->setText(tr("of <b>%1</b> (%2 shared, %3 dedicated)")
                          .arg(Format::integer(snapshot.total), Format::integer(snapshot.shared),
                               Format::integer(snapshot.dedicated)));
-    if (snapshot.belowThreshold) {
+    // A manager sees only their dedicated numbers: the shared pool's threshold is not theirs.
+    if (!m_workspace.allows(Permission::ReadEveryCompany)) {
+        m_threshold->clear();
+    } else if (snapshot.belowThreshold) {
         m_threshold->setText(QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>")
                                  .arg(Theme::accent(Theme::Tone::Negative, palette()).name(),
                                       tr("Only %1 shared numbers available — below the threshold of %2")

@@ -259,11 +259,17 @@ void PoolView::updateActions() {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     const PoolTableModel::Row *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
     const bool idle = row && row->status == NumberStatus::Available;
-    m_remove->setEnabled(idle);
-    m_assign->setEnabled(idle);
-    m_unassign->setEnabled(idle && row->dedicatedCompanyId.has_value());
+    // Only an administrator changes the pool; others see why the actions are off.
+    const bool mayChange = m_workspace.allows(Permission::ChangePool);
+    m_add->setEnabled(mayChange);
+    m_remove->setEnabled(mayChange && idle);
+    m_assign->setEnabled(mayChange && idle);
+    m_unassign->setEnabled(mayChange && idle && row->dedicatedCompanyId.has_value());
     const QString busy = tr("The number is on a call; wait until it is released.");
-    m_remove->setStatusTip(row && !idle ? busy : QString());
+    const QString refused = mayChange ? QString() : neededRoleText(Permission::ChangePool);
+    m_remove->setStatusTip(!refused.isEmpty() ? refused : row && !idle ? busy : QString());
+    for (QAction *action : {m_add, m_assign, m_unassign})
+        action->setStatusTip(refused);
 }
 
 void PoolView::addNumber() {
