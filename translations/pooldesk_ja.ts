@@ -3479,6 +3479,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>The pool database cannot be reached right now. Try again in a few seconds; if this goes on, check that the database server is running and reachable.</source>
         <translation>現在プールのデータベースに接続できません。数秒後に再試行してください。続く場合は、データベースサーバーが稼働していて接続できるか確認してください。</translation>
     </message>
+    <message>
+        <source>Your PoolDesk role may not do this: the database refused it. Changes to the pool, companies, limits, keys, environments and settings need the Administrator role; `pooldeskctl whoami` says which role you have.</source>
+        <translation>あなたの PoolDesk ロールではこの操作はできません（データベースが拒否しました）。プール、企業、上限、キー、環境、設定の変更には管理者ロールが必要です。自分のロールは `pooldeskctl whoami` で確認できます。</translation>
+    </message>
 </context>
 <context>
     <name>Tables</name>

@@ -6,6 +6,9 @@
 #include <QSqlError>
 
 Q_LOGGING_CATEGORY(lcSql, "pooldesk.storage.sql")
+// Refusals by the database's grants: the caller reports them; logged only when asked for
+// (QT_LOGGING_RULES="pooldesk.storage.sql.refused.debug=true").
+Q_LOGGING_CATEGORY(lcSqlRefused, "pooldesk.storage.sql.refused", QtInfoMsg)
 
 namespace PoolDesk::Sql {
 
@@ -15,6 +18,21 @@ Error fromSqlError(const QSqlError &error, const QSqlDriver *driver, const QStri
     if (isConnectionLost(error, driver)) {
         qCWarning(lcSql).noquote() << "database connection lost:" << error.nativeErrorCode() << error.text();
         return unavailableError(error.nativeErrorCode());
+    }
+    // PostgreSQL's grants and row-level security refused: the signed-in role may not do this.
+    // Said as a refusal, without the server's words (which name tables and follow its language).
+    if (driver && driver->dbmsType() == QSqlDriver::PostgreSQL &&
+        error.nativeErrorCode() == QLatin1String("42501")) {
+        qCDebug(lcSqlRefused) << "refused:" << statement << error.text();
+        Error refused = makeError(Error::Code::Refused,
+                                  QCoreApplication::translate(
+                                      "Sql", "Your PoolDesk role may not do this: the database refused it. "
+                                             "Changes to the pool, companies, limits, keys, environments and "
+                                             "settings need the Administrator role; `pooldeskctl whoami` says "
+                                             "which role you have."),
+                                  QStringLiteral("role_required"));
+        refused.nativeCode = error.nativeErrorCode();
+        return refused;
     }
     if (!statement.isEmpty())
         qCWarning(lcSql) << "statement failed:" << statement << error.text();

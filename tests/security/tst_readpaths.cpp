@@ -66,6 +66,7 @@ private slots:
     void managerListingsShowNothingOfAnotherCompany();
     void managerExportsShowNothingOfAnotherCompany();
     void foreignCompanyLooksUnknown();
+    void managerChangesAreRefusedWithTheRoleNeeded();
     void financeSeesBoth();
 
 private:
@@ -161,6 +162,28 @@ void TestReadPaths::foreignCompanyLooksUnknown() {
     QCOMPARE(QString::fromUtf8(beta.err).replace(QStringLiteral("Beta"), QStringLiteral("Gamma")),
              QString::fromUtf8(nobody.err));
     QVERIFY(beta.out.isEmpty() || !beta.out.contains("CABeta"));
+}
+
+void TestReadPaths::managerChangesAreRefusedWithTheRoleNeeded() {
+    const auto limits = [&] {
+        return scalar(
+            *m_pool->db,
+            QStringLiteral("SELECT COALESCE(max_concurrent, -1) FROM companies WHERE name = 'Acme'"));
+    };
+    const qint64 before = limits();
+    for (const QStringList &arguments :
+         {QStringList{QStringLiteral("company"), QStringLiteral("set-limits"), QStringLiteral("Acme"),
+                      QStringLiteral("--max-concurrent"), QStringLiteral("9")},
+          QStringList{QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+15550109998")}}) {
+        const Run run = ctlAs(m_pool->url, m_pool->managerOfA, arguments);
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains("role_required") && run.err.contains("Administrator"), run.err.constData());
+        QVERIFY2(!run.err.contains("permission denied"), run.err.constData());
+    }
+    QCOMPARE(limits(), before);
+    QCOMPARE(
+        scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE e164 = '+15550109998'")),
+        0);
 }
 
 void TestReadPaths::financeSeesBoth() {
