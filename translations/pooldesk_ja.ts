@@ -2985,8 +2985,12 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>このプールは SQLite ファイルです。ファイルを開ける人（ここではアカウント %1）は、すべての企業のデータに完全にアクセスでき、PoolDesk はそれを制限できません。ロールや企業間のデータ分離が必要なチームは、プールを PostgreSQL に置いてください。</translation>
     </message>
     <message>
-        <source>You are signed in to PostgreSQL as %1. Each person uses their own login; administrators add people and set their roles with `pooldeskctl user add`.</source>
-        <translation>PostgreSQL に %1 としてサインインしています。一人ひとりが自分のログインを使います。管理者は `pooldeskctl user add` で利用者を追加し、ロールを設定します。</translation>
+        <source>Users</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>You are signed in to PostgreSQL as %1. Each person uses their own login; administrators add people and set their roles under Users below or with `pooldeskctl user add`.</source>
+        <translation>PostgreSQL に %1 としてサインインしています。各ユーザーは自分のログインを使います。管理者は下の「ユーザー」または `pooldeskctl user add` でユーザーを追加し、ロールを設定します。</translation>
     </message>
 </context>
 <context>
@@ -3315,6 +3319,116 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Usage</source>
         <translation>使用状況</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::UserDialog</name>
+    <message>
+        <source>Add a User</source>
+        <translation>ユーザーの追加</translation>
+    </message>
+    <message>
+        <source>Change %1&apos;s Role</source>
+        <translation>%1 のロールを変更</translation>
+    </message>
+    <message>
+        <source>Their database login, for example alice</source>
+        <translation>データベースのログイン名（例: alice）</translation>
+    </message>
+    <message>
+        <source>The login exists already (peer or certificate sign-in): set no password</source>
+        <translation>ログインは既に存在します（peer または証明書でサインイン）: パスワードを設定しない</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>ログイン(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>ロール(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Companies:</source>
+        <translation>企業(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>パスワード(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm password:</source>
+        <translation>パスワードの確認(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Add User</source>
+        <translation>ユーザーを追加</translation>
+    </message>
+    <message>
+        <source>Change Role</source>
+        <translation>ロールを変更</translation>
+    </message>
+    <message>
+        <source>Type the user&apos;s database login.</source>
+        <translation>ユーザーのデータベースログイン名を入力してください。</translation>
+    </message>
+    <message>
+        <source>Type a password for the new login, or tick that the login exists already.</source>
+        <translation>新しいログインのパスワードを入力するか、ログインが既に存在することをチェックしてください。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ. Type the same password twice.</source>
+        <translation>2 つのパスワードが一致しません。同じパスワードを 2 回入力してください。</translation>
+    </message>
+    <message>
+        <source>A manager manages one or more companies: tick them.</source>
+        <translation>マネージャーは 1 社以上の企業を担当します。企業にチェックを入れてください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::UsersSection</name>
+    <message>
+        <source>Everyone signs in to the pool&apos;s database with their own login. Their role decides what PostgreSQL lets them read and change; a manager sees only the companies ticked for them.</source>
+        <translation>各ユーザーは自分のログインでプールのデータベースにサインインします。何を閲覧・変更できるかはロールに応じて PostgreSQL が決め、マネージャーはチェックされた企業だけを閲覧できます。</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>ログイン</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>&amp;Add User…</source>
+        <translation>ユーザーを追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Change R&amp;ole…</source>
+        <translation>ロールを変更(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve User…</source>
+        <translation>ユーザーを削除(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Remove %1? PoolDesk created this login, so it is dropped too: %1 can no longer sign in to the database.</source>
+        <translation>%1 を削除しますか？ このログインは PoolDesk が作成したため、ログインも削除されます。%1 はデータベースにサインインできなくなります。</translation>
+    </message>
+    <message>
+        <source>Remove %1 from PoolDesk? The database login stays; it loses its PoolDesk role and cannot connect to this pool.</source>
+        <translation>%1 を PoolDesk から削除しますか？ データベースのログインは残りますが、PoolDesk のロールを失い、このプールに接続できなくなります。</translation>
+    </message>
+    <message>
+        <source>Remove User</source>
+        <translation>ユーザーの削除</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
     </message>
 </context>
 <context>

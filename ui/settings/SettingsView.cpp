@@ -1,5 +1,7 @@
 #include "settings/SettingsView.h"
 
+#include "users/UsersSection.h"
+
 #include "Workspace.h"
 #include "common/Icons.h"
 #include "common/InlineError.h"
@@ -70,6 +72,15 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
                             {40, buildTariffSection()},
                             {60, buildLanguageSection()},
                             {70, buildAccessSection()}};
+    if (auto *users = UsersSection::createFor(m_workspace, content)) {
+        auto *box = new QGroupBox(content);
+        box->setObjectName(QStringLiteral("usersSettingsGroupBox"));
+        retranslate(this, [box] { box->setTitle(tr("Users")); });
+        auto *layout = new QVBoxLayout(box);
+        users->setParent(box);
+        layout->addWidget(users);
+        sections.append({75, box});
+    }
     const auto extra = SettingsPages::all();
     for (const SettingsPage &page : extra) {
         auto *box = new QGroupBox(content);
@@ -271,7 +282,8 @@ QWidget *SettingsView::buildAccessSection() {
                                "PostgreSQL.")
                                 .arg(login)
                           : tr("You are signed in to PostgreSQL as %1. Each person uses their own login; "
-                               "administrators add people and set their roles with `pooldeskctl user add`.")
+                               "administrators add people and set their roles under Users below or with "
+                               "`pooldeskctl user add`.")
                                 .arg(login));
     });
     return box;
