@@ -163,6 +163,11 @@ void TestRoles::financeReadsEverythingAndChangesNothing() {
     QCOMPARE(companies->model()->rowCount(), int(m_companies));
     QVERIFY(!window.findChild<QAction *>(QStringLiteral("addCompanyAction"))->isEnabled());
     keepScreenshot(&window, QStringLiteral("finance-companies"));
+    // Settings: read, not changed (the language stays each person's own).
+    window.showPage(Ui::MainWindow::Page::Settings);
+    QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("saveSettingsButton"))->isVisible());
+    QVERIFY(!window.findChild<QWidget *>(QStringLiteral("poolSettingsGroupBox"))->isEnabled());
+    QVERIFY(window.findChild<QWidget *>(QStringLiteral("languageComboBox"))->isEnabled());
     console.workspace->tasks().waitForAll();
 }
 

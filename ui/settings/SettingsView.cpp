@@ -72,6 +72,14 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
                             {40, buildTariffSection()},
                             {60, buildLanguageSection()},
                             {70, buildAccessSection()}};
+    // The workspace's settings are an administrator's to change; others read them. (The language
+    // is each person's own, on their computer.)
+    const bool mayChange = m_workspace.allows(Permission::ChangeSettings);
+    for (int i = 0; i < 3 && !mayChange; ++i) {
+        sections.at(i).widget->setEnabled(false);
+        const QString needed = neededRoleText(Permission::ChangeSettings);
+        sections.at(i).widget->setToolTip(needed);
+    }
     if (auto *users = UsersSection::createFor(m_workspace, content)) {
         auto *box = new QGroupBox(content);
         box->setObjectName(QStringLiteral("usersSettingsGroupBox"));
@@ -129,6 +137,8 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     m_revert->setEnabled(false);
     bar->addWidget(m_revert);
     bar->addWidget(m_save);
+    m_save->setVisible(mayChange);
+    m_revert->setVisible(mayChange);
     outer->addLayout(bar);
     connect(m_save, &QPushButton::clicked, this, &SettingsView::save);
     connect(m_revert, &QPushButton::clicked, this, &SettingsView::refresh);
