@@ -2994,6 +2994,40 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::SignIn</name>
+    <message>
+        <source>Sign-in was cancelled.</source>
+        <translation>サインインがキャンセルされました。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::SignInDialog</name>
+    <message>
+        <source>Sign In to the Pool</source>
+        <translation>プールにサインイン</translation>
+    </message>
+    <message>
+        <source>PostgreSQL database %1 on %2</source>
+        <translation>%2 上の PostgreSQL データベース %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remember the password in this computer&apos;s keychain</source>
+        <translation>このコンピューターのキーチェーンにパスワードを保存する(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>ログイン(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>パスワード(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Sign In</source>
+        <translation>サインイン</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::TwilioActions</name>
     <message>
         <source>&amp;Import Numbers from Twilio…</source>

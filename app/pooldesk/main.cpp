@@ -5,7 +5,9 @@
 #include "common/Icons.h"
 #include "common/Language.h"
 #include "common/MessageBox.h"
+#include "credentials/SecretStore.h"
 #include "domain/Types.h"
+#include "signin/SignIn.h"
 #include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
 
@@ -61,17 +63,32 @@ int main(int argc, char *argv[]) {
     if (environment.isEmpty())
         environment = qEnvironmentVariable("POOLDESK_ENV", DevelopmentEnvironment);
 
-    auto database = Database::open(url);
-    if (!database) {
-        Ui::MessageBox::critical(
-            nullptr, QCoreApplication::translate("main", "PoolDesk cannot start"),
-            QCoreApplication::translate("main", "The pool database could not be opened.\n\n%1")
-                .arg(database.error().message));
-        return 1;
-    }
-    Ui::Workspace workspace(std::move(database).value(), environment);
-    Ui::MainWindow window(workspace);
-    window.show();
-    QTimer::singleShot(0, &window, [&window] { window.offerDemoWorkspaceIfEmpty(); });
-    return QApplication::exec();
+    // Signs in as a person would (the keychain, else a dialog) and then opens the window. Closing
+    // the sign-in dialog must not end the program before the window is there.
+    QApplication::setQuitOnLastWindowClosed(false);
+    SecretStore secrets;
+    Ui::SignIn signIn(url, &secrets);
+    std::unique_ptr<Ui::Workspace> workspace;
+    std::unique_ptr<Ui::MainWindow> window;
+    signIn.start([&](Result<std::unique_ptr<Database>> database) {
+        if (!database) {
+            if (database.error().code != Error::Code::Cancelled)
+                Ui::MessageBox::critical(
+                    nullptr, QCoreApplication::translate("main", "PoolDesk cannot start"),
+                    QCoreApplication::translate("main", "The pool database could not be opened.\n\n%1")
+                        .arg(database.error().message));
+            // Possibly before the event loop runs: exit() then would be lost.
+            QTimer::singleShot(0, [] { QCoreApplication::exit(1); });
+            return;
+        }
+        workspace = std::make_unique<Ui::Workspace>(std::move(database).value(), environment);
+        window = std::make_unique<Ui::MainWindow>(*workspace);
+        window->show();
+        QApplication::setQuitOnLastWindowClosed(true);
+        QTimer::singleShot(0, window.get(), [&window] { window->offerDemoWorkspaceIfEmpty(); });
+    });
+    const int status = QApplication::exec();
+    window.reset();
+    workspace.reset();
+    return status;
 }
