@@ -119,44 +119,27 @@ GRANT INSERT ON audit_log TO pooldesk_manager;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public
     TO pooldesk_administrator, pooldesk_finance, pooldesk_manager, pooldesk_service;
 
--- Row-level security on every table that holds a company's data.
-ALTER TABLE companies ENABLE ROW LEVEL SECURITY;
-ALTER TABLE companies FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON companies
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
-ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
-ALTER TABLE operators FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON operators
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
--- A manager sees the numbers dedicated to their companies; the shared numbers their calls used
--- appear in those calls (call_records.e164), never with another company's holder.
-ALTER TABLE phone_numbers ENABLE ROW LEVEL SECURITY;
-ALTER TABLE phone_numbers FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON phone_numbers
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR dedicated_company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
-ALTER TABLE reservations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reservations FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON reservations
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
-ALTER TABLE call_records ENABLE ROW LEVEL SECURITY;
-ALTER TABLE call_records FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON call_records
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
-ALTER TABLE company_usage_months ENABLE ROW LEVEL SECURITY;
-ALTER TABLE company_usage_months FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON company_usage_months
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
-ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY company_scope ON api_keys
-    USING ((SELECT pg_has_role(session_user, 'pooldesk_all_companies', 'MEMBER'))
-           OR company_id = ANY ((SELECT pooldesk_caller_companies())::BIGINT[]));
+-- Row-level security on every table that holds a company's data, forced so the owner obeys it too.
+-- One rule for the tables whose rows name their company in a column: every company for the members
+-- of pooldesk_all_companies, else the caller's companies. A manager sees the numbers dedicated to
+-- their companies; the shared numbers their calls used appear in those calls (call_records.e164),
+-- never with another company's holder.
+DO $$
+DECLARE
+    scoped RECORD;
+BEGIN
+    FOR scoped IN SELECT * FROM (VALUES ('companies', 'id'), ('operators', 'company_id'),
+            ('phone_numbers', 'dedicated_company_id'), ('reservations', 'company_id'),
+            ('call_records', 'company_id'), ('company_usage_months', 'company_id'),
+            ('api_keys', 'company_id')) AS t(table_name, company_column) LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', scoped.table_name);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', scoped.table_name);
+        EXECUTE format('CREATE POLICY company_scope ON %I USING ((SELECT pg_has_role(session_user, '
+                       '''pooldesk_all_companies'', ''MEMBER'')) OR %I = ANY ((SELECT '
+                       'pooldesk_caller_companies())::BIGINT[]))', scoped.table_name, scoped.company_column);
+    END LOOP;
+END
+$$;
 -- A recording belongs to its call's company.
 ALTER TABLE call_recordings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE call_recordings FORCE ROW LEVEL SECURITY;
