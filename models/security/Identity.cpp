@@ -134,11 +134,19 @@ bool allows(const Principal &principal, Permission permission) {
 }
 
 QString neededRoleText(Permission permission) {
-    const Role role = permission == Permission::ReadAuditLog ? Role::Finance : Role::Administrator;
-    return permission == Permission::ReadAuditLog
-               ? QCoreApplication::translate("Identity", "Needs the %1 or %2 role.")
-                     .arg(displayName(Role::Administrator), displayName(role))
-               : QCoreApplication::translate("Identity", "Needs the %1 role.").arg(displayName(role));
+    // Asked of allows() itself, so the text cannot drift from the rule. (The service's role is a
+    // program's, not a person's to take.)
+    QStringList roles;
+    for (Role role : {Role::Administrator, Role::Finance, Role::Manager}) {
+        Principal someone;
+        someone.role = role;
+        if (allows(someone, permission))
+            roles.append(displayName(role));
+    }
+    if (roles.size() == 2)
+        return QCoreApplication::translate("Identity", "Needs the %1 or %2 role.")
+            .arg(roles.at(0), roles.at(1));
+    return QCoreApplication::translate("Identity", "Needs the %1 role.").arg(roles.value(0));
 }
 
 QString scramSha256Verifier(const QString &password, const QByteArray &salt, int iterations) {
