@@ -34,7 +34,21 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT %I TO %I', owner_role, session_user);
     EXECUTE format('GRANT pooldesk_all_companies TO %I', owner_role);
-    GRANT pooldesk_all_companies TO pooldesk_administrator, pooldesk_finance, pooldesk_service;
+    -- Server-wide, like the roles: another database migrating at the same moment may grant the
+    -- same membership first, and then this one's fails; what counts is that it exists.
+    FOREACH role_name IN ARRAY ARRAY['pooldesk_administrator', 'pooldesk_finance', 'pooldesk_service'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = 'pooldesk_all_companies'::regrole
+                       AND member = role_name::regrole) THEN
+            BEGIN
+                EXECUTE format('GRANT pooldesk_all_companies TO %I', role_name);
+            EXCEPTION WHEN OTHERS THEN
+                IF NOT EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = 'pooldesk_all_companies'::regrole
+                               AND member = role_name::regrole) THEN
+                    RAISE;
+                END IF;
+            END;
+        END IF;
+    END LOOP;
     EXECUTE format('GRANT CREATE, USAGE ON SCHEMA %I TO %I', current_schema(), owner_role);
     FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
         EXECUTE format('ALTER TABLE %I OWNER TO %I', item.tablename, owner_role);
