@@ -1272,6 +1272,10 @@ After: %2</source>
         <source>Cannot share the listening socket with a worker thread.</source>
         <translation>待ち受けソケットをワーカースレッドと共有できません。</translation>
     </message>
+    <message>
+        <source>pooldesk-service is signed in as %1, whose role is %2. It needs a login of its own with the service role: `pooldeskctl user add LOGIN --role service`.</source>
+        <translation>pooldesk-service はロール %2 の %1 としてサインインしています。サービスロールを持つ専用のログインが必要です: `pooldeskctl user add ログイン --role service`。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::PoolTableModel</name>

@@ -4,6 +4,7 @@
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
 #include "domain/Types.h"
+#include "security/Identity.h"
 #include "service/AccessLog.h"
 #include "service/ApiExecutor.h"
 #include "service/HttpFrontend.h"
@@ -115,6 +116,17 @@ Status PoolService::start() {
     auto opened = Database::open(m_config.databaseUrl, Database::Migrate::Yes);
     if (!opened)
         return opened.error();
+    // The service runs the pool for every company: a person's narrower login would have each
+    // allocation refused one by one, so it is refused once, here, saying what to use.
+    auto me = Identity::whoAmI(*opened.value());
+    if (!me)
+        return me.error();
+    if (me->role != Role::Service && me->role != Role::Administrator)
+        return makeError(Error::Code::Refused,
+                         tr("pooldesk-service is signed in as %1, whose role is %2. It needs a login of its "
+                            "own with the service role: `pooldeskctl user add LOGIN --role service`.")
+                             .arg(me->login, displayName(me->role)),
+                         QStringLiteral("role_required"));
     m_db = std::make_unique<ReconnectingDatabase>(std::move(opened.value()));
     m_reaperApi = std::make_unique<ServiceApi>(*m_db->get(), *m_shared);
     if (m_db->get()->isSqlite()) {
