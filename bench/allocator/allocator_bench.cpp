@@ -354,7 +354,8 @@ QString serviceLogin(const QString &url) {
     const QString login = QStringLiteral("bench_service_%1").arg(QCoreApplication::applicationPid());
     const QString password = QUuid::createUuid().toString(QUuid::Id128);
     if (!Members(*admin).add({login, Role::Service, {}, false}, password) ||
-        !Sql::exec(admin->connection(), QStringLiteral("GRANT SELECT, UPDATE ON bench_raw TO pooldesk_service")))
+        !Sql::exec(admin->connection(),
+                   QStringLiteral("GRANT SELECT, UPDATE ON bench_raw TO pooldesk_service")))
         die(QStringLiteral("cannot add the service login"));
     QUrl signedIn(url);
     signedIn.setUserName(login);

@@ -24,13 +24,14 @@ Error fromSqlError(const QSqlError &error, const QSqlDriver *driver, const QStri
     if (driver && driver->dbmsType() == QSqlDriver::PostgreSQL &&
         error.nativeErrorCode() == QLatin1String("42501")) {
         qCDebug(lcSqlRefused) << "refused:" << statement << error.text();
-        Error refused = makeError(Error::Code::Refused,
-                                  QCoreApplication::translate(
-                                      "Sql", "Your PoolDesk role may not do this: the database refused it. "
-                                             "Changes to the pool, companies, limits, keys, environments and "
-                                             "settings need the Administrator role; `pooldeskctl whoami` says "
-                                             "which role you have."),
-                                  QStringLiteral("role_required"));
+        Error refused =
+            makeError(Error::Code::Refused,
+                      QCoreApplication::translate(
+                          "Sql", "Your PoolDesk role may not do this: the database refused it. "
+                                 "Changes to the pool, companies, limits, keys, environments and "
+                                 "settings need the Administrator role; `pooldeskctl whoami` says "
+                                 "which role you have."),
+                      QStringLiteral("role_required"));
         refused.nativeCode = error.nativeErrorCode();
         return refused;
     }

@@ -11,9 +11,9 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QListWidget>
 #include <QTableWidget>
 #include <QUrl>
 #include <QUuid>
