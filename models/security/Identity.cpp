@@ -47,38 +47,13 @@ QJsonObject memberJson(const Member &member) {
             {QStringLiteral("companies"), QJsonArray::fromStringList(member.companies)}};
 }
 
-// Runs SQL that names a role: PostgreSQL's format() quotes the identifier and the literal, since
-// utility statements take no parameters.
-Status execFormatted(Database &db, const QString &format, const QVariantList &arguments) {
-    QString placeholders;
-    for (qsizetype i = 0; i < arguments.size(); ++i)
-        placeholders += QStringLiteral(", ?::text");
-    auto built =
-        Sql::exec(db.connection(), QStringLiteral("SELECT format(?::text") + placeholders + QLatin1Char(')'),
-                  QVariantList{format} + arguments);
-    if (!built)
-        return built.error();
-    built.value().next();
-    const QString statement = built.value().value(0).toString();
-    built.value().finish();
-    if (auto done = Sql::exec(db.connection(), statement); !done)
-        return done.error();
-    return success();
-}
-
 // Only the schema's owner and PoolDesk's users may connect (migration 015): a user gets CONNECT on
 // this database with their role, and loses it with their removal.
 Status setConnect(Database &db, const QString &login, bool allowed) {
-    auto name = Sql::exec(db.connection(), QStringLiteral("SELECT current_database()"));
-    if (!name)
-        return name.error();
-    name.value().next();
-    const QString database = name.value().value(0).toString();
-    name.value().finish();
-    return execFormatted(db,
-                         allowed ? QStringLiteral("GRANT CONNECT ON DATABASE %I TO %I")
-                                 : QStringLiteral("REVOKE CONNECT ON DATABASE %I FROM %I"),
-                         {database, login});
+    return Sql::execFormatted(db.connection(),
+                              allowed ? QStringLiteral("GRANT CONNECT ON DATABASE %I TO %I")
+                                      : QStringLiteral("REVOKE CONNECT ON DATABASE %I FROM %I"),
+                              {db.url().databaseName, login});
 }
 
 } // namespace
@@ -358,13 +333,15 @@ Result<Member> Members::add(const Member &requested, const std::optional<QString
     if (loginExists) {
         // PoolDesk's group roles belong to the whole server: a login with one of them already
         // is a user of another PoolDesk database here, and would carry that role into this one.
+        QStringList groups;
+        for (Role role : {Role::Administrator, Role::Finance, Role::Manager, Role::Service})
+            groups.append(groupRole(role));
         auto elsewhere = Sql::exec(
             m_db.connection(),
-            QStringLiteral("SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN "
-                           "pg_roles u ON u.oid = m.member WHERE u.rolname = ? AND g.rolname IN "
-                           "('pooldesk_administrator', 'pooldesk_finance', 'pooldesk_manager', "
-                           "'pooldesk_service')"),
-            {member.login});
+            QStringLiteral("SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                           "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ? AND g.rolname = "
+                           "ANY (string_to_array(?, ','))"),
+            {member.login, groups.join(QLatin1Char(','))});
         if (!elsewhere)
             return elsewhere.error();
         if (elsewhere.value().next())
@@ -379,15 +356,17 @@ Result<Member> Members::add(const Member &requested, const std::optional<QString
         QByteArray salt(16, Qt::Uninitialized);
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);
         const Status created =
-            password ? execFormatted(m_db, QStringLiteral("CREATE ROLE %I LOGIN PASSWORD %L"),
+            password
+                ? Sql::execFormatted(m_db.connection(), QStringLiteral("CREATE ROLE %I LOGIN PASSWORD %L"),
                                      {member.login, scramSha256Verifier(*password, salt)})
-                     : execFormatted(m_db, QStringLiteral("CREATE ROLE %I LOGIN"), {member.login});
+                : Sql::execFormatted(m_db.connection(), QStringLiteral("CREATE ROLE %I LOGIN"),
+                                     {member.login});
         if (!created)
             return created.error();
         member.createdLogin = true;
     }
-    if (auto granted =
-            execFormatted(m_db, QStringLiteral("GRANT %I TO %I"), {groupRole(member.role), member.login});
+    if (auto granted = Sql::execFormatted(m_db.connection(), QStringLiteral("GRANT %I TO %I"),
+                                          {groupRole(member.role), member.login});
         !granted)
         return granted.error();
     if (auto connect = setConnect(m_db, member.login, true); !connect)
@@ -440,11 +419,12 @@ Result<Member> Members::setRole(const QString &login, Role role, const QStringLi
     if (!ids)
         return ids.error();
     if (before.role != role) {
-        if (auto revoked =
-                execFormatted(m_db, QStringLiteral("REVOKE %I FROM %I"), {groupRole(before.role), login});
+        if (auto revoked = Sql::execFormatted(m_db.connection(), QStringLiteral("REVOKE %I FROM %I"),
+                                              {groupRole(before.role), login});
             !revoked)
             return revoked.error();
-        if (auto granted = execFormatted(m_db, QStringLiteral("GRANT %I TO %I"), {groupRole(role), login});
+        if (auto granted = Sql::execFormatted(m_db.connection(), QStringLiteral("GRANT %I TO %I"),
+                                              {groupRole(role), login});
             !granted)
             return granted.error();
     }
@@ -490,15 +470,16 @@ Status Members::remove(const QString &login) {
             Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM members WHERE login = ?"), {login});
         !deleted)
         return deleted.error();
-    if (auto revoked =
-            execFormatted(m_db, QStringLiteral("REVOKE %I FROM %I"), {groupRole(before.role), login});
+    if (auto revoked = Sql::execFormatted(m_db.connection(), QStringLiteral("REVOKE %I FROM %I"),
+                                          {groupRole(before.role), login});
         !revoked)
         return revoked;
     if (auto connect = setConnect(m_db, login, false); !connect)
         return connect;
     // A login PoolDesk created goes with the user; one the database administrator made stays.
     if (before.createdLogin)
-        if (auto dropped = execFormatted(m_db, QStringLiteral("DROP ROLE %I"), {login}); !dropped)
+        if (auto dropped = Sql::execFormatted(m_db.connection(), QStringLiteral("DROP ROLE %I"), {login});
+            !dropped)
             return dropped;
     if (auto audited = AuditLog::write(m_db, Actor::currentUser(), QStringLiteral("user.remove"), login,
                                        std::nullopt, memberJson(before), {});

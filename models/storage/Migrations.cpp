@@ -100,14 +100,7 @@ Status runAsSchemaOwner(Database &db) {
                 .arg(role),
             QStringLiteral("role_required"));
     owner.value().finish();
-    auto statement =
-        Sql::exec(db.connection(), QStringLiteral("SELECT format('SET LOCAL ROLE %I', ?::text)"), {role});
-    if (!statement)
-        return statement.error();
-    statement.value().next();
-    if (auto switched = Sql::exec(db.connection(), statement.value().value(0).toString()); !switched)
-        return switched.error();
-    return success();
+    return Sql::execFormatted(db.connection(), QStringLiteral("SET LOCAL ROLE %I"), {role});
 }
 
 } // namespace

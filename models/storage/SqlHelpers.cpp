@@ -127,6 +127,22 @@ Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, std::initializer_li
     return exec(db, sql, QVariantList(bindings));
 }
 
+Status execFormatted(QSqlDatabase &db, const QString &format, const QVariantList &arguments) {
+    QString placeholders;
+    for (qsizetype i = 0; i < arguments.size(); ++i)
+        placeholders += QStringLiteral(", ?::text");
+    auto built = exec(db, QStringLiteral("SELECT format(?::text") + placeholders + QLatin1Char(')'),
+                      QVariantList{format} + arguments);
+    if (!built)
+        return built.error();
+    built.value().next();
+    const QString statement = built.value().value(0).toString();
+    built.value().finish();
+    if (auto done = exec(db, statement); !done)
+        return done.error();
+    return success();
+}
+
 Status run(QSqlQuery &query, std::initializer_list<QVariant> bindings) {
     int index = 0;
     for (const QVariant &value : bindings)

@@ -14,6 +14,9 @@ namespace PoolDesk::Sql {
 // Runs one statement with positional bindings ('?' works on both engines).
 Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, std::initializer_list<QVariant> bindings = {});
 Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &bindings);
+// PostgreSQL: runs a statement that names roles or databases, which takes no parameters, built
+// by the server's format() so %I quotes an identifier and %L a literal.
+Status execFormatted(QSqlDatabase &db, const QString &format, const QVariantList &arguments);
 // Executes an already-prepared query with fresh bindings (hot paths keep their queries prepared).
 Status run(QSqlQuery &query, std::initializer_list<QVariant> bindings = {});
 // A storage error saying what failed, for the user and the log. A lost connection (see
