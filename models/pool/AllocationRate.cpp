@@ -32,18 +32,13 @@ AllocationRate::AllocationRate(Database &db)
 Status AllocationRate::refreshIfStale(qint64 nowMicros) {
     if (m_readAtMicros >= 0 && nowMicros - m_readAtMicros < MicrosPerSecond && nowMicros >= m_readAtMicros)
         return success();
-    auto rows =
-        Sql::exec(m_db.connection(),
-                  QStringLiteral("SELECT id, name, allocations_per_second, COALESCE(allocation_burst, "
-                                 "allocations_per_second) FROM companies WHERE allocations_per_second "
-                                 "IS NOT NULL"));
+    auto rows = Sql::exec(m_db.connection(), QStringLiteral("SELECT id, name FROM companies WHERE "
+                                                            "allocations_per_second IS NOT NULL"));
     if (!rows)
         return rows.error();
     m_limited.clear();
     while (rows.value().next())
-        m_limited.insert(rows.value().value(1).toString(),
-                         {rows.value().value(0).toLongLong(), rows.value().value(2).toInt(),
-                          rows.value().value(3).toInt()});
+        m_limited.insert(rows.value().value(1).toString(), rows.value().value(0).toLongLong());
     m_readAtMicros = nowMicros;
     return success();
 }
@@ -54,29 +49,36 @@ std::optional<Error> AllocationRate::admit(const QString &company, qint64 nowMic
     const auto found = m_limited.constFind(company.trimmed());
     if (found == m_limited.cend())
         return std::nullopt;
-    const Limited limited = found.value();
+    const qint64 companyId = found.value();
     auto admitted = Sql::exec(m_db.connection(), AdmitStatement,
-                              {nowMicros, nowMicros, limited.companyId, nowMicros, nowMicros, nowMicros});
+                              {nowMicros, nowMicros, companyId, nowMicros, nowMicros, nowMicros});
     if (!admitted)
         return admitted.error();
     if (admitted.value().numRowsAffected() > 0)
         return std::nullopt;
-    // Refused: the budget is whole again one interval per allocation after allocation_tat_us.
-    auto state =
-        Sql::exec(m_db.connection(), QStringLiteral("SELECT allocation_tat_us FROM companies WHERE id = ?"),
-                  {limited.companyId});
+    // Refused: the budget is whole again one interval per allocation after allocation_tat_us. The
+    // rate is read with it, as the statement above read it.
+    auto state = Sql::exec(m_db.connection(),
+                           QStringLiteral("SELECT allocation_tat_us, allocations_per_second, "
+                                          "COALESCE(allocation_burst, allocations_per_second) FROM companies "
+                                          "WHERE id = ?"),
+                           {companyId});
     if (!state)
         return state.error();
-    const qint64 interval = MicrosPerSecond / limited.perSecond;
-    const qint64 wholeAt = state.value().next() ? state.value().value(0).toLongLong() : nowMicros;
-    const qint64 waitMicros = std::max<qint64>(wholeAt + interval - nowMicros - interval * limited.burst, 1);
+    if (!state.value().next() || state.value().value(1).toInt() < 1)
+        return std::nullopt; // the rate was cleared (or the company removed) meanwhile
+    const qint64 wholeAt = state.value().value(0).toLongLong();
+    const int perSecond = state.value().value(1).toInt();
+    const int burst = state.value().value(2).toInt();
+    const qint64 interval = MicrosPerSecond / perSecond;
+    const qint64 waitMicros = std::max<qint64>(wholeAt + interval - nowMicros - interval * burst, 1);
     const QString message =
         QCoreApplication::translate("Allocator",
                                     "%1 may be given %n number(s) a second (%2 at once), and asked for "
                                     "more. Try again in %3 ms, or raise its allocation rate.",
-                                    nullptr, limited.perSecond)
+                                    nullptr, perSecond)
             .arg(company.trimmed())
-            .arg(limited.burst)
+            .arg(burst)
             .arg((waitMicros + 999) / 1000);
     Error error = makeError(Error::Code::Refused, message, QStringLiteral("rate_limited"));
     error.retryAfterSeconds = int((waitMicros + MicrosPerSecond - 1) / MicrosPerSecond);

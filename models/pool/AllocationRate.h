@@ -26,17 +26,12 @@ public:
     std::optional<Error> admit(const QString &company, qint64 nowMicros);
 
 private:
-    struct Limited {
-        qint64 companyId = 0;
-        int perSecond = 0;
-        int burst = 0;
-    };
     Status refreshIfStale(qint64 nowMicros);
 
     Database &m_db;
     // The companies with a rate, read again at most once a second, so a company without one
     // costs nothing and a new rate applies within a second.
-    QHash<QString, Limited> m_limited;
+    QHash<QString, qint64> m_limited; // company name -> id
     qint64 m_readAtMicros = -1;
 };
 
