@@ -67,18 +67,19 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
         int order;
         QWidget *widget;
     };
-    QList<Section> sections{{20, buildPoolSection()},
-                            {30, buildPolicySection()},
-                            {40, buildTariffSection()},
-                            {60, buildLanguageSection()},
-                            {70, buildAccessSection()}};
+    QWidget *pool = buildPoolSection();
+    QWidget *policy = buildPolicySection();
+    QWidget *tariff = buildTariffSection();
+    QList<Section> sections{
+        {20, pool}, {30, policy}, {40, tariff}, {60, buildLanguageSection()}, {70, buildAccessSection()}};
     // The workspace's settings are an administrator's to change; others read them. (The language
     // is each person's own, on their computer.)
     const bool mayChange = m_workspace.allows(Permission::ChangeSettings);
-    for (int i = 0; i < 3 && !mayChange; ++i) {
-        sections.at(i).widget->setEnabled(false);
-        const QString needed = neededRoleText(Permission::ChangeSettings);
-        sections.at(i).widget->setToolTip(needed);
+    if (!mayChange) {
+        for (QWidget *section : {pool, policy, tariff}) {
+            section->setEnabled(false);
+            retranslate(this, [section] { section->setToolTip(neededRoleText(Permission::ChangeSettings)); });
+        }
     }
     if (auto *users = UsersSection::createFor(m_workspace, content)) {
         auto *box = new QGroupBox(content);

@@ -186,7 +186,7 @@ UsersSection::UsersSection(Workspace &workspace, QWidget *parent)
         m_add->setText(tr("&Add User…"));
         m_change->setText(tr("Change R&ole…"));
         m_remove->setText(tr("Remo&ve User…"));
-        reload();
+        fill(); // the role names follow the language; the list itself is not read again
     });
     connect(m_add, &QPushButton::clicked, this, &UsersSection::addClicked);
     connect(m_change, &QPushButton::clicked, this, &UsersSection::changeClicked);
@@ -197,6 +197,7 @@ UsersSection::UsersSection(Workspace &workspace, QWidget *parent)
     });
     m_change->setEnabled(false);
     m_remove->setEnabled(false);
+    reload();
 }
 
 void UsersSection::reload() {
@@ -206,6 +207,10 @@ void UsersSection::reload() {
         return;
     }
     m_members = members.value();
+    fill();
+}
+
+void UsersSection::fill() {
     m_table->setRowCount(int(m_members.size()));
     for (int row = 0; row < m_members.size(); ++row) {
         const Member &member = m_members.at(row);

@@ -76,6 +76,7 @@ public:
     QTableWidget *table() const { return m_table; }
 
 private:
+    void fill(); // the table from m_members
     void addClicked();
     void changeClicked();
     void removeClicked();
