@@ -115,7 +115,7 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
     // The pool: their dedicated numbers only, and no change offered, with the reason.
     auto *add = window.findChild<QAction *>(QStringLiteral("addNumberAction"));
     QVERIFY(!add->isEnabled());
-    QVERIFY2(add->statusTip().contains(displayName(Role::Administrator)), qPrintable(add->statusTip()));
+    QVERIFY2(add->toolTip().contains(displayName(Role::Administrator)), qPrintable(add->toolTip()));
     auto *pool = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
     QTRY_VERIFY_WITH_TIMEOUT(pool->model()->rowCount() > 0, 30000);
     const qint64 dedicated =
@@ -131,7 +131,10 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
     auto *companies = window.findChild<QTableView *>(QStringLiteral("companiesTableView"));
     QTRY_VERIFY_WITH_TIMEOUT(companies->model()->rowCount() > 0, 30000);
     QCOMPARE(columnOf(companies, 0), QStringList{m_company});
-    QVERIFY(!window.findChild<QAction *>(QStringLiteral("addCompanyAction"))->isEnabled());
+    auto *addCompany = window.findChild<QAction *>(QStringLiteral("addCompanyAction"));
+    QVERIFY(!addCompany->isEnabled());
+    QVERIFY2(addCompany->toolTip().contains(displayName(Role::Administrator)),
+             qPrintable(addCompany->toolTip()));
     companies->selectRow(0);
     QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("saveLimitsButton"))->isVisible());
     keepScreenshot(&window, QStringLiteral("manager-companies"));

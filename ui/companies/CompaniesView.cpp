@@ -57,11 +57,7 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     newCompany->setObjectName(QStringLiteral("addCompanyAction"));
     addAction(newCompany);
     // Only an administrator adds companies and changes plans and limits; others read them.
-    if (!workspace.allows(Permission::ChangeCompanies)) {
-        newCompany->setEnabled(false);
-        retranslate(this,
-                    [newCompany] { newCompany->setStatusTip(neededRoleText(Permission::ChangeCompanies)); });
-    }
+    newCompany->setEnabled(workspace.allows(Permission::ChangeCompanies));
     top->addWidget(m_filter, 1);
     top->addWidget(m_count);
     top->addWidget(add);
@@ -135,6 +131,9 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
         m_filter->setPlaceholderText(tr("Filter companies by name (Ctrl+F)"));
         newCompany->setText(tr("&Add Company…"));
         newCompany->setToolTip(tr("Add a company (Ctrl+N)"));
+        if (!newCompany->isEnabled()) // says why it is greyed
+            newCompany->setToolTip(newCompany->toolTip() + QLatin1Char('\n') +
+                                   neededRoleText(Permission::ChangeCompanies));
         const QList<Plan> plans = allPlans();
         for (int i = 0; i < m_plan->count() && i < plans.size(); ++i)
             m_plan->setItemText(i, displayName(plans.at(i)));

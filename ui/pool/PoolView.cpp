@@ -195,6 +195,11 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
         m_unassign->setToolTip(tr("Return the selected dedicated number to the shared pool"));
         m_remove->setText(tr("&Remove…"));
         m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
+        // A greyed action says why, on hover.
+        if (!m_workspace.allows(Permission::ChangePool))
+            for (QAction *action : {m_add, m_assign, m_unassign, m_remove})
+                action->setToolTip(action->toolTip() + QLatin1Char('\n') +
+                                   neededRoleText(Permission::ChangePool));
     });
     onLanguageChange(this, [this] {
         ItemModels::announceRetranslation(*m_model);
@@ -259,17 +264,14 @@ void PoolView::updateActions() {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     const PoolTableModel::Row *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
     const bool idle = row && row->status == NumberStatus::Available;
-    // Only an administrator changes the pool; others see why the actions are off.
+    // Only an administrator changes the pool; the actions' tooltips say so to others.
     const bool mayChange = m_workspace.allows(Permission::ChangePool);
     m_add->setEnabled(mayChange);
     m_remove->setEnabled(mayChange && idle);
     m_assign->setEnabled(mayChange && idle);
     m_unassign->setEnabled(mayChange && idle && row->dedicatedCompanyId.has_value());
     const QString busy = tr("The number is on a call; wait until it is released.");
-    const QString refused = mayChange ? QString() : neededRoleText(Permission::ChangePool);
-    m_remove->setStatusTip(!refused.isEmpty() ? refused : row && !idle ? busy : QString());
-    for (QAction *action : {m_add, m_assign, m_unassign})
-        action->setStatusTip(refused);
+    m_remove->setStatusTip(mayChange && row && !idle ? busy : QString());
 }
 
 void PoolView::addNumber() {
