@@ -98,34 +98,33 @@ void SignIn::start(std::function<void(Result<std::unique_ptr<Database>>)> done) 
         return;
     }
     m_url = parsed.value();
-    // Nothing to ask: SQLite, a password given, or libpq's own ways (PGPASSWORD, ~/.pgpass, peer,
-    // certificates), which a first attempt without a password tries.
-    const bool mayAsk = m_url.engine == DatabaseUrl::Engine::PostgreSql && m_url.password.isEmpty();
-    if (!mayAsk || !m_secrets || m_url.user.isEmpty()) {
-        openAsIs();
-        return;
-    }
-    m_secrets->read(keychainKey(m_url), this, [this](Result<QString> remembered) {
-        if (remembered && !remembered->isEmpty()) {
-            DatabaseUrl withPassword = m_url;
-            withPassword.password = remembered.value();
-            if (auto opened = Database::open(withPassword)) {
-                finish(std::move(opened));
-                return;
-            }
-        }
-        openAsIs(); // no password remembered (or no longer the right one)
-    });
-}
-
-void SignIn::openAsIs() {
+    // libpq's own ways first (PGPASSWORD, ~/.pgpass, peer, certificates), as in the URL.
     auto opened = Database::open(m_url);
-    const bool mayAsk = m_url.engine == DatabaseUrl::Engine::PostgreSql && m_url.password.isEmpty();
-    if (opened || !mayAsk) {
+    if (opened || !mayAsk()) {
         finish(std::move(opened));
         return;
     }
-    ask(opened.error().message);
+    const QString refused = opened.error().message;
+    if (!m_secrets || m_url.user.isEmpty()) {
+        ask(refused);
+        return;
+    }
+    // Then the password remembered in the keychain, then the dialog.
+    m_secrets->read(keychainKey(m_url), this, [this, refused](Result<QString> remembered) {
+        if (remembered && !remembered->isEmpty()) {
+            DatabaseUrl withPassword = m_url;
+            withPassword.password = remembered.value();
+            if (auto signedIn = Database::open(withPassword)) {
+                finish(std::move(signedIn));
+                return;
+            }
+        }
+        ask(refused); // none remembered, or no longer the right one
+    });
+}
+
+bool SignIn::mayAsk() const {
+    return m_url.engine == DatabaseUrl::Engine::PostgreSql && m_url.password.isEmpty();
 }
 
 void SignIn::ask(const QString &why) {

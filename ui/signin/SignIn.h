@@ -65,7 +65,8 @@ public:
     SignInDialog *dialog() const { return m_dialog; }
 
 private:
-    void openAsIs();
+    // PostgreSQL without a password in the URL: the keychain and the dialog may supply one.
+    bool mayAsk() const;
     void ask(const QString &why);
     void finish(Result<std::unique_ptr<Database>> result);
 
