@@ -32,6 +32,26 @@ int keychainTimeoutMs() {
     return ok && ms > 0 ? ms : 20000;
 }
 
+Result<Session> openSession(CliContext &context, const QString &environment) {
+    Session session;
+    auto db = context.database();
+    if (!db)
+        return db.error();
+    session.db = db.value();
+    auto profile = Environments(*session.db).find(environment);
+    if (!profile)
+        return profile.error();
+    auto credentials = resolveCredentials(profile.value());
+    if (!credentials)
+        return credentials.error();
+    auto overridden = CredentialResolver::applyEnvironment(profile.value());
+    session.profile = overridden ? overridden->profile : profile.value();
+    session.network = std::make_unique<QNetworkAccessManager>();
+    session.client = std::make_unique<Twilio::Client>(session.network.get());
+    session.client->setCredentials(credentials.value());
+    return session;
+}
+
 Result<EnvironmentProfile> loadProfile(CliContext &context, const QString &name) {
     auto db = context.database();
     if (!db)

@@ -9,8 +9,25 @@
 #include "credentials/EnvironmentProfile.h"
 #include "credentials/TwilioCredentials.h"
 #include "twilio/Operation.h"
+#include "twilio/TwilioClient.h"
+
+#include <QNetworkAccessManager>
+
+#include <memory>
 
 namespace PoolDesk::EnvCli {
+
+// Everything a Twilio command needs: database, profile, credentials, client.
+struct Session {
+    Database *db = nullptr;
+    EnvironmentProfile profile;
+    std::unique_ptr<QNetworkAccessManager> network;
+    std::unique_ptr<Twilio::Client> client;
+    Twilio::OperationContext context() const { return {db, client.get(), profile, Actor::currentUser()}; }
+};
+// The environment's profile as the overrides see it (TWILIO_ACCOUNT_SID, POOLDESK_TWILIO_BASE_URL)
+// and a client holding its credentials.
+Result<Session> openSession(CliContext &context, const QString &environment);
 
 Result<EnvironmentProfile> loadProfile(CliContext &context, const QString &name);
 // The keychain gets POOLDESK_KEYCHAIN_TIMEOUT_MS (default 20 s) to answer; never longer.

@@ -33,34 +33,10 @@ QJsonArray toArray(const QStringList &list) {
     return QJsonArray::fromStringList(list);
 }
 
-// Everything a twilio command needs: database, profile, credentials, client.
-struct Session {
-    Database *db = nullptr;
-    EnvironmentProfile profile;
-    std::unique_ptr<QNetworkAccessManager> network;
-    std::unique_ptr<Twilio::Client> client;
-    Twilio::OperationContext context() const { return {db, client.get(), profile, Actor::currentUser()}; }
-};
+using EnvCli::Session;
 
 Result<Session> openSession(CliContext &context) {
-    Session session;
-    auto db = context.database();
-    if (!db)
-        return db.error();
-    session.db = db.value();
-    auto profile = Environments(*session.db).find(context.environment());
-    if (!profile)
-        return profile.error();
-    auto credentials = EnvCli::resolveCredentials(profile.value());
-    if (!credentials)
-        return credentials.error();
-    // The profile as the overrides see it (TWILIO_ACCOUNT_SID, POOLDESK_TWILIO_BASE_URL).
-    auto overridden = CredentialResolver::applyEnvironment(profile.value());
-    session.profile = overridden ? overridden->profile : profile.value();
-    session.network = std::make_unique<QNetworkAccessManager>();
-    session.client = std::make_unique<Twilio::Client>(session.network.get());
-    session.client->setCredentials(credentials.value());
-    return session;
+    return EnvCli::openSession(context, context.environment());
 }
 
 QString countryOf(Database &db, const QString &given) {

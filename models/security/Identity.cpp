@@ -103,7 +103,7 @@ bool allows(const Principal &principal, Permission permission) {
     case Role::Service:
         return permission == Permission::ReadEveryCompany;
     case Role::Manager:
-        return false;
+        return permission == Permission::ListenToRecordings;
     }
     return false;
 }

@@ -42,6 +42,10 @@ enum class Permission {
     ReadAuditLog,
     ReadEveryCompany, // every company's rows, the shared pool included (not a manager)
     ManageUsers,
+    // Play and download call recordings: administrators, and a manager for their companies.
+    // Finance reads every call's history and money, never what was said.
+    ListenToRecordings,
+    DeleteRecordings, // at Twilio, for good
 };
 bool allows(const Principal &principal, Permission permission);
 // "Needs the Administrator role." (or Finance), translated, for a disabled action's tooltip.

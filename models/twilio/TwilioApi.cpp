@@ -210,6 +210,41 @@ QUrl recordingsUrl(Client &client, const QDate &since, int pageSize) {
     return client.accountUrl(QStringLiteral("Recordings.json"), query);
 }
 
+void fetchRecordingMedia(Client &client, const QString &recordingSid, QObject *context,
+                         std::function<void(Result<QByteArray>)> done) {
+    HttpRequest request{HttpRequest::Method::Get,
+                        client.accountUrl(QStringLiteral("Recordings/%1.wav").arg(recordingSid)),
+                        {},
+                        true};
+    request.media = true;
+    client.send(request, context, [done](Result<HttpResponse> response) {
+        if (!response)
+            return done(response.error());
+        if (response.value().media.isEmpty())
+            return done(makeError(Error::Code::Network,
+                                  QCoreApplication::translate(
+                                      "Twilio::Api", "Twilio sent an empty recording. Try again later; "
+                                                     "a recording still being processed has no audio yet."),
+                                  Reason::BadResponse));
+        done(response.value().media);
+    });
+}
+
+void deleteRecording(Client &client, const QString &recordingSid, QObject *context,
+                     std::function<void(Result<bool>)> done) {
+    const HttpRequest request{HttpRequest::Method::Delete,
+                              client.accountUrl(QStringLiteral("Recordings/%1.json").arg(recordingSid)),
+                              {},
+                              true};
+    client.send(request, context, [done](Result<HttpResponse> response) {
+        if (response)
+            return done(false);
+        if (response.error().reason == Reason::NotFound)
+            return done(true);
+        done(response.error());
+    });
+}
+
 void fetchPrices(Client &client, const QString &country, QObject *context,
                  std::function<void(Result<VoicePrices>)> done) {
     const QString iso = country.toUpper();

@@ -68,6 +68,15 @@ void releaseNumber(Client &client, const QString &numberSid, QObject *context,
 QUrl callsUrl(Client &client, const QDate &since, int pageSize = 1000);
 QUrl recordingsUrl(Client &client, const QDate &since, int pageSize = 1000);
 
+// A recording's audio as WAV, fetched with the account's credentials (Twilio's "HTTP auth on media
+// URLs" may be on). The address is built from the recording's SID, never taken from stored data, so
+// the credentials cannot be sent elsewhere.
+void fetchRecordingMedia(Client &client, const QString &recordingSid, QObject *context,
+                         std::function<void(Result<QByteArray>)> done);
+// Deletes a recording at Twilio. One Twilio no longer knows counts as deleted (alreadyGone).
+void deleteRecording(Client &client, const QString &recordingSid, QObject *context,
+                     std::function<void(Result<bool /*alreadyGone*/>)> done);
+
 // The Pricing API: voice per-minute prices and monthly number prices for a country.
 void fetchPrices(Client &client, const QString &country, QObject *context,
                  std::function<void(Result<VoicePrices>)> done);

@@ -75,7 +75,16 @@ struct Client::Pending {
     bool timedOut = false;
     bool cancelled = false;
     bool finished = false;
+    QUrl redirectedTo; // a media request's current address after redirects; empty: request.url
+    int redirects = 0;
 };
+
+namespace {
+constexpr int MaxRedirects = 5;
+bool isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+} // namespace
 
 Client::Client(QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
@@ -162,11 +171,17 @@ void Client::start(const std::shared_ptr<Pending> &pending) {
     }
     ++pending->attempt;
     pending->timedOut = false;
-    QNetworkRequest request(pending->request.url);
-    const QByteArray auth =
-        (m_credentials.username + QLatin1Char(':') + m_credentials.password).toUtf8().toBase64();
-    request.setRawHeader("Authorization", "Basic " + auth);
-    request.setRawHeader("Accept", "application/json");
+    const QUrl target = pending->redirectedTo.isEmpty() ? pending->request.url : pending->redirectedTo;
+    QNetworkRequest request(target);
+    // Redirects are followed here, not by Qt, so that credentials never leave the host asked.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    if (target.host() == pending->request.url.host() && target.scheme() == pending->request.url.scheme() &&
+        target.port() == pending->request.url.port()) {
+        const QByteArray auth =
+            (m_credentials.username + QLatin1Char(':') + m_credentials.password).toUtf8().toBase64();
+        request.setRawHeader("Authorization", "Basic " + auth);
+    }
+    request.setRawHeader("Accept", pending->request.media ? "*/*" : "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader,
                       QStringLiteral("PoolDesk/%1").arg(QCoreApplication::applicationVersion()));
     QNetworkReply *reply = nullptr;
@@ -295,6 +310,31 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
     HttpResponse response;
     response.status = status;
     response.attempts = pending->attempt;
+    if (request.media) {
+        if (isRedirect(status)) {
+            const QUrl next = reply->url().resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
+            const bool safe =
+                next.scheme() == QLatin1String("https") || next.scheme() == request.url.scheme();
+            if (!next.isValid() || !safe || ++pending->redirects > MaxRedirects) {
+                complete(pending, makeError(Error::Code::Network,
+                                            tr("Twilio redirected the download to an address PoolDesk does "
+                                               "not follow (%1).")
+                                                .arg(next.host()),
+                                            Reason::BadResponse));
+            } else {
+                pending->redirectedTo = next;
+                --pending->attempt; // a redirect is not a failed attempt
+                start(pending);
+            }
+            pump();
+            return;
+        }
+        response.media = body;
+        response.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toString();
+        complete(pending, response);
+        pump();
+        return;
+    }
     if (!body.trimmed().isEmpty()) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);

@@ -30,11 +30,17 @@ struct HttpRequest {
     // Safe to send again after an unclear failure (5xx, timeout, dropped connection). GET and
     // DELETE are; a POST that only sets fields may say so; a purchase must not.
     bool idempotent = true;
+    // The answer is media, not JSON: its bytes go to HttpResponse::media. Redirects are followed
+    // (Twilio answers a recording's media with one to its storage), and the credentials go only to
+    // the host that was asked, never to where it redirects.
+    bool media = false;
 };
 
 struct HttpResponse {
     int status = 0;
     QJsonObject body; // empty for 204
+    QByteArray media; // for a media request
+    QString contentType;
     int attempts = 1;
 };
 

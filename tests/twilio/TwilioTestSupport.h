@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace PoolDesk::Test {
@@ -138,5 +139,26 @@ struct Awaited {
         return value.has_value();
     }
 };
+
+// A short WAV (8 kHz, mono, 16-bit PCM, a 440 Hz tone), as Twilio serves a recording.
+inline QByteArray testWav(int milliseconds = 500) {
+    const quint32 samples = 8000u * quint32(milliseconds) / 1000u;
+    QByteArray pcm;
+    pcm.reserve(int(samples * 2));
+    for (quint32 i = 0; i < samples; ++i) {
+        const auto v = static_cast<qint16>(8000.0 * std::sin(2.0 * M_PI * 440.0 * i / 8000.0));
+        pcm.append(char(v & 0xff)).append(char((v >> 8) & 0xff));
+    }
+    const auto le = [](quint32 v, int bytes) {
+        QByteArray out;
+        for (int i = 0; i < bytes; ++i)
+            out.append(char((v >> (8 * i)) & 0xff));
+        return out;
+    };
+    const auto le32 = [&](quint32 v) { return le(v, 4); };
+    const auto le16 = [&](quint16 v) { return le(v, 2); };
+    return "RIFF" + le32(36 + quint32(pcm.size())) + "WAVEfmt " + le32(16) + le16(1) + le16(1) + le32(8000) +
+           le32(16000) + le16(2) + le16(16) + "data" + le32(quint32(pcm.size())) + pcm;
+}
 
 } // namespace PoolDesk::Test
