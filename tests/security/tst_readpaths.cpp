@@ -67,6 +67,7 @@ private slots:
     void managerExportsShowNothingOfAnotherCompany();
     void foreignCompanyLooksUnknown();
     void managerChangesAreRefusedWithTheRoleNeeded();
+    void anotherCompanysRecordingIsOutOfReachAndAudited();
     void financeSeesBoth();
 
 private:
@@ -98,6 +99,8 @@ void TestReadPaths::managerListingsShowNothingOfAnotherCompany_data() {
          QStringLiteral("--from"), from, QStringLiteral("--to"), to},
         true);
     row("whoami", {QStringLiteral("--json"), QStringLiteral("whoami")}, true);
+    row("recording list", {QStringLiteral("--json"), QStringLiteral("recording"), QStringLiteral("list")},
+        true);
     row("service key list",
         {QStringLiteral("--json"), QStringLiteral("service"), QStringLiteral("key"), QStringLiteral("list")},
         false);
@@ -184,6 +187,41 @@ void TestReadPaths::managerChangesAreRefusedWithTheRoleNeeded() {
     QCOMPARE(
         scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM phone_numbers WHERE e164 = '+15550109998'")),
         0);
+}
+
+void TestReadPaths::anotherCompanysRecordingIsOutOfReachAndAudited() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("call.wav"));
+    const auto download = [&](const QString &login, const QString &sid) {
+        return ctlAs(
+            m_pool->url, login,
+            {QStringLiteral("recording"), QStringLiteral("download"), sid, QStringLiteral("--out"), out});
+    };
+    // Beta's recording answers exactly as one that does not exist, and nothing is written.
+    const Run beta = download(m_pool->managerOfA, QStringLiteral("RECABeta"));
+    const Run nobody = download(m_pool->managerOfA, QStringLiteral("RECAGamma"));
+    QCOMPARE(beta.exitCode, 2);
+    QCOMPARE(beta.exitCode, nobody.exitCode);
+    QCOMPARE(QString::fromUtf8(beta.err).replace(QStringLiteral("RECABeta"), QStringLiteral("RECAGamma")),
+             QString::fromUtf8(nobody.err));
+    QVERIFY(!QFile::exists(out));
+    // Finance may not listen at all, and is told which role may.
+    const Run finance = download(m_pool->finance, QStringLiteral("RECAAcme"));
+    QCOMPARE(finance.exitCode, 3);
+    QVERIFY2(finance.err.contains("role_required") && finance.err.contains("Manager"),
+             finance.err.constData());
+    const Run listed =
+        ctlAs(m_pool->url, m_pool->finance, {QStringLiteral("recording"), QStringLiteral("list")});
+    QCOMPARE(listed.exitCode, 3);
+    // Each refusal is in the audit log under the login that asked.
+    for (const auto &[login, sid] : {std::pair{m_pool->managerOfA, QStringLiteral("RECABeta")},
+                                     std::pair{m_pool->finance, QStringLiteral("RECAAcme")}})
+        QCOMPARE(
+            scalar(*m_pool->db,
+                   QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'recording.download' AND "
+                                  "target = ? AND actor = ? AND after_json LIKE '%refused%'"),
+                   QVariantList{sid, QString(QStringLiteral("user:") + login)}),
+            1);
 }
 
 void TestReadPaths::financeSeesBoth() {
