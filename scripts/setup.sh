@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev
-  qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  qt6-charts-dev qt6-multimedia-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev libqt6opengl6-dev libqt6svg6 libgl-dev libxkbcommon-dev
   qt6-qpa-plugins fonts-ipafont-gothic
 )

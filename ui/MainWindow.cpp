@@ -3,6 +3,7 @@
 #include "Workspace.h"
 #include "audit/AuditView.h"
 #include "calls/CallsView.h"
+#include "calls/RecordingsPanel.h"
 #include "common/Icons.h"
 #include "common/RestrictedView.h"
 #include "common/Retranslate.h"
@@ -107,6 +108,17 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     }
     if (!workspace.allows(Permission::ReadAuditLog))
         m_navigation->item(int(Page::Audit))->setHidden(true);
+    // Recordings are fetched and deleted at Twilio with the recording's environment's credentials.
+    if (RecordingsPanel *recordings = calls->recordingsPanel()) {
+        recordings->setFetch([twilio](const RecordingRow &row, QObject *context,
+                                      std::function<void(Result<QByteArray>)> done) {
+            twilio->fetchRecording(row, context, std::move(done));
+        });
+        recordings->setRemove(
+            [twilio](const RecordingRow &row, QObject *context, std::function<void(Status)> done) {
+                twilio->deleteRecording(row, context, std::move(done));
+            });
+    }
 
     // The page names, the window title and the navigation's width follow the language.
     retranslate(this, [this] {

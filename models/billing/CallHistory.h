@@ -60,6 +60,7 @@ struct CallRow {
     QString environment;
     QString session;
     QString callSid;
+    int recordings = 0; // filled in only for those who may listen (CallsTableModel)
 };
 
 // How a page was read (CallHistory.cpp explains the costs). A filtered page whose order's index does

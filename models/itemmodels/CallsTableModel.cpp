@@ -1,5 +1,6 @@
 #include "itemmodels/CallsTableModel.h"
 
+#include "billing/Recordings.h"
 #include "domain/Clock.h"
 #include "storage/Database.h"
 
@@ -14,11 +15,12 @@ namespace PoolDesk {
 namespace {
 constexpr int RefreshInsertLimit = 2000;
 
+// Local time with its zone's name, so a time read out to someone elsewhere is not misread.
 QString localDateTime(qint64 secs) {
     const QDateTime local = QDateTime::fromSecsSinceEpoch(secs);
     const QLocale locale;
     return locale.toString(local.date(), QLocale::ShortFormat) + QLatin1Char(' ') +
-           local.time().toString(QStringLiteral("HH:mm:ss"));
+           local.time().toString(QStringLiteral("HH:mm:ss")) + QLatin1Char(' ') + local.timeZoneAbbreviation();
 }
 
 QString duration(qint64 seconds) {
@@ -29,6 +31,36 @@ QString duration(qint64 seconds) {
             .arg(seconds % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
+// Marks each row with its call's recordings, on the worker, in the job that read the rows.
+Status markRecordings(Database &db, const std::optional<Principal> &scope, QList<CallRow> &rows) {
+    if (!scope || rows.isEmpty())
+        return success();
+    QStringList sids;
+    for (const CallRow &row : std::as_const(rows))
+        sids.append(row.callSid);
+    auto counts = Recordings(db, *scope).countByCall(sids);
+    if (!counts)
+        return counts.error();
+    for (CallRow &row : rows)
+        row.recordings = counts->value(row.callSid);
+    return success();
+}
+
+template <typename T>
+Result<T> marked(Database &db, const std::optional<Principal> &scope, Result<T> read) {
+    if (!read)
+        return read;
+    QList<CallRow> &rows = [&]() -> QList<CallRow> & {
+        if constexpr (std::is_same_v<T, CallPage>)
+            return read.value().rows;
+        else
+            return read.value();
+    }();
+    if (auto done = markRecordings(db, scope, rows); !done)
+        return done.error();
+    return read;
+}
+
 } // namespace
 
 CallsTableModel::CallsTableModel(Database &database, QObject *parent)
@@ -47,7 +79,9 @@ int CallsTableModel::rowCount(const QModelIndex &parent) const {
 
 int CallsTableModel::columnCount(const QModelIndex &parent) const {
     Q_ASSERT(checkIndex(parent));
-    return parent.isValid() ? 0 : static_cast<int>(Column::Count);
+    // The recordings column exists only for those who may listen (it is the last one).
+    const int columns = static_cast<int>(m_recordingScope ? Column::Count : Column::Recordings);
+    return parent.isValid() ? 0 : columns;
 }
 
 const CallRow *CallsTableModel::rowAt(int row) const {
@@ -71,6 +105,7 @@ QVariant CallsTableModel::data(const QModelIndex &index, int role) const {
         case Column::BilledMinutes:
         case Column::Cost:
         case Column::TwilioPrice:
+        case Column::Recordings:
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         default:
             return {};
@@ -82,6 +117,8 @@ QVariant CallsTableModel::data(const QModelIndex &index, int role) const {
                                         "reported this call's price yet.");
         if (column == Column::Started)
             return tr("Ended %1; session %2").arg(localDateTime(row.endedAt), row.session);
+        if (column == Column::Recordings && row.recordings > 0)
+            return tr("%n recording(s): select the call to play them below.", nullptr, row.recordings);
         if (column == Column::Company && !row.companyId)
             return tr("The company was deleted.");
         return {};
@@ -113,6 +150,8 @@ QVariant CallsTableModel::display(const CallRow &row, Column column) const {
         return row.twilioPrice ? Money::format(*row.twilioPrice, locale, 4) : QString();
     case Column::Environment:
         return row.environment;
+    case Column::Recordings:
+        return row.recordings > 0 ? locale.toString(row.recordings) : QString();
     case Column::Count:
         break;
     }
@@ -141,6 +180,8 @@ QVariant CallsTableModel::underlying(const CallRow &row, Column column) const {
         return row.twilioPrice ? QVariant(*row.twilioPrice) : QVariant();
     case Column::Environment:
         return row.environment;
+    case Column::Recordings:
+        return row.recordings;
     case Column::Count:
         break;
     }
@@ -172,6 +213,8 @@ QVariant CallsTableModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Twilio price");
     case Column::Environment:
         return tr("Environment");
+    case Column::Recordings:
+        return tr("Recordings");
     case Column::Count:
         break;
     }
@@ -199,6 +242,7 @@ CallSort CallsTableModel::sortFor(Column column) {
         return CallSort::TwilioPrice;
     case Column::Environment:
         return CallSort::Environment;
+    case Column::Recordings: // not an order of its own: counted per page
     case Column::Count:
         break;
     }
@@ -213,6 +257,12 @@ void CallsTableModel::sort(int column, Qt::SortOrder order) {
         return;
     m_sort = sort;
     m_order = order;
+    reload();
+}
+
+void CallsTableModel::setRecordingScope(const std::optional<Principal> &principal) {
+    m_recordingScope =
+        principal && allows(*principal, Permission::ListenToRecordings) ? principal : std::nullopt;
     reload();
 }
 
@@ -239,11 +289,12 @@ void CallsTableModel::reload() {
     const CallSort sort = m_sort;
     const Qt::SortOrder order = m_order;
     const int limit = m_pageSize;
+    const std::optional<Principal> scope = m_recordingScope;
     m_pages->run<CallPage>(
         [=](Database &db) -> Result<CallPage> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return CallHistory::page(db, filter, sort, order, CallCursor{}, limit);
+            return marked(db, scope, CallHistory::page(db, filter, sort, order, CallCursor{}, limit));
         },
         [this, ticket](Result<CallPage> result) {
             if (ticket != m_generation.current())
@@ -303,11 +354,12 @@ void CallsTableModel::fetchMore(const QModelIndex &parent) {
     const Qt::SortOrder order = m_order;
     const CallCursor cursor = m_cursor;
     const int limit = m_pageSize;
+    const std::optional<Principal> scope = m_recordingScope;
     m_pages->run<CallPage>(
         [=](Database &db) -> Result<CallPage> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return CallHistory::page(db, filter, sort, order, cursor, limit);
+            return marked(db, scope, CallHistory::page(db, filter, sort, order, cursor, limit));
         },
         [this, ticket](Result<CallPage> result) {
             if (ticket != m_generation.current())
@@ -344,12 +396,13 @@ void CallsTableModel::refresh() {
     const CallFilter filter = m_filter;
     const qint64 startedAt = m_rows.constFirst().startedAt;
     const qint64 id = m_rows.constFirst().id;
+    const std::optional<Principal> scope = m_recordingScope;
     // Jobs run in order on one thread, so a second refresh sees the first one's rows.
     m_pages->run<QList<CallRow>>(
         [=](Database &db) -> Result<QList<CallRow>> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return CallHistory::newerThan(db, filter, startedAt, id, RefreshInsertLimit);
+            return marked(db, scope, CallHistory::newerThan(db, filter, startedAt, id, RefreshInsertLimit));
         },
         [this, ticket, startedAt, id](Result<QList<CallRow>> result) {
             if (ticket != m_generation.current() || !result)

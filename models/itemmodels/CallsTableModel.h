@@ -3,6 +3,7 @@
 #include "billing/CallHistory.h"
 #include "itemmodels/ItemRoles.h"
 #include "itemmodels/QueryThread.h"
+#include "security/Identity.h"
 
 #include <QAbstractTableModel>
 
@@ -43,6 +44,7 @@ public:
         Cost,          // Twilio's price when reported, else the estimate; underlying: micro-dollars
         TwilioPrice,   // underlying: micro-dollars or null
         Environment,   // underlying: environment name
+        Recordings,    // how many recordings the call has; only with a recording scope
         Count
     };
     Q_ENUM(Column)
@@ -57,6 +59,11 @@ public:
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+
+    // Counts each call's recordings as the principal may see them (Recordings::countByCall); none
+    // (the default) leaves the column out (columnCount() stops before it) and never reads
+    // call_recordings.
+    void setRecordingScope(const std::optional<Principal> &principal);
 
     const CallFilter &filter() const { return m_filter; }
     void setFilter(const CallFilter &filter);
@@ -103,6 +110,7 @@ private:
     Qt::SortOrder m_order = Qt::DescendingOrder;
     int m_pageSize = 500;
     qint64 m_totalCount = -1;
+    std::optional<Principal> m_recordingScope;
 };
 
 } // namespace PoolDesk

@@ -1,6 +1,7 @@
 #include "calls/CallsView.h"
 
 #include "Workspace.h"
+#include "calls/RecordingsPanel.h"
 #include "common/CompanyFilter.h"
 #include "common/Format.h"
 #include "common/Icons.h"
@@ -19,6 +20,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -89,7 +91,26 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     m_model->setObjectName(QStringLiteral("callsTableModel"));
     m_table->setModel(m_model);
     m_table->horizontalHeader()->setSortIndicator(int(Column::Started), Qt::DescendingOrder);
-    layout->addWidget(m_table, 1);
+    // Recordings: counted and shown only to those who may listen (finance never reads them).
+    if (workspace.allows(Permission::ListenToRecordings)) {
+        m_model->setRecordingScope(workspace.principal().value());
+        auto *splitter = new QSplitter(Qt::Vertical, this);
+        splitter->setObjectName(QStringLiteral("callsSplitter"));
+        splitter->setChildrenCollapsible(false);
+        splitter->addWidget(m_table);
+        m_recordings = new RecordingsPanel(workspace, splitter);
+        splitter->addWidget(m_recordings);
+        splitter->setStretchFactor(0, 1);
+        layout->addWidget(splitter, 1);
+        connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+                [this](const QModelIndex &current) {
+                    const CallRow *row = m_model->rowAt(current.row());
+                    m_recordings->showCall(row && row->recordings > 0 ? row->callSid : QString());
+                });
+        connect(m_recordings, &RecordingsPanel::recordingsChanged, m_model, &CallsTableModel::reload);
+    } else {
+        layout->addWidget(m_table, 1);
+    }
 
     retranslate(this, [this, rangeLabel] {
         m_company->setToolTip(tr("Company"));

@@ -18,6 +18,7 @@ class CallsTableModel;
 namespace PoolDesk::Ui {
 
 class InlineError;
+class RecordingsPanel;
 
 // The call history: every filter (company, number, operator, direction, date range) is applied in
 // SQL by the model, which pages rows in as the table scrolls, so millions of calls open at once.
@@ -36,6 +37,8 @@ public:
 
     CallsTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
+    // The selected call's recordings; null for roles that may not listen to them.
+    RecordingsPanel *recordingsPanel() const { return m_recordings; }
     // Shows one company's calls (the Companies view's "Call History").
     void showCompany(qint64 companyId);
     // The filter the widgets describe; nullopt (with the reason shown) when one is malformed.
@@ -58,6 +61,7 @@ private:
     InlineError *m_error = nullptr;
     QTableView *m_table = nullptr;
     CallsTableModel *m_model = nullptr;
+    RecordingsPanel *m_recordings = nullptr;
     QTimer m_debounce;
     bool m_activated = false;
 };

@@ -12,6 +12,7 @@
 #include "twilio/NumberOperations.h"
 #include "twilio/OperationDialog.h"
 #include "twilio/PricesOperation.h"
+#include "twilio/RecordingOperations.h"
 #include "twilio/SyncCallsOperation.h"
 #include "twilio/TwilioClient.h"
 #include "twilio/TwilioProvisioner.h"
@@ -136,6 +137,41 @@ void TwilioActions::withContext(const QString &environment, QObject *receiver,
                                           overridden ? overridden->profile : profile.value(),
                                           self->m_workspace.actor()});
         });
+}
+
+void TwilioActions::fetchRecording(const RecordingRow &recording, QObject *context,
+                                   std::function<void(Result<QByteArray>)> done) {
+    withContext(recording.environment, context,
+                [context, recording, done](Result<Twilio::OperationContext> ready) {
+                    if (!ready)
+                        return done(ready.error());
+                    auto *op = new Twilio::FetchRecordingOperation(ready.value(), recording, context);
+                    connect(op, &Twilio::Operation::finished, context, [op, done](bool ok) {
+                        op->deleteLater();
+                        if (!ok)
+                            return done(*op->error());
+                        done(op->audio());
+                    });
+                    op->start();
+                });
+}
+
+void TwilioActions::deleteRecording(const RecordingRow &recording, QObject *context,
+                                    std::function<void(Status)> done) {
+    withContext(recording.environment, context,
+                [this, context, recording, done](Result<Twilio::OperationContext> ready) {
+                    if (!ready)
+                        return done(ready.error());
+                    auto *op = new Twilio::DeleteRecordingOperation(ready.value(), recording, context);
+                    connect(op, &Twilio::Operation::finished, context, [this, op, done](bool ok) {
+                        op->deleteLater();
+                        m_workspace.notifyChanged();
+                        if (!ok)
+                            return done(*op->error());
+                        done(success());
+                    });
+                    op->start();
+                });
 }
 
 void TwilioActions::runOperation(const QString &title,

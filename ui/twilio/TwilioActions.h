@@ -1,5 +1,6 @@
 #pragma once
 
+#include "billing/Recordings.h"
 #include "domain/Result.h"
 #include "twilio/Operation.h"
 
@@ -58,6 +59,12 @@ public:
     // an operation; asynchronous.
     void withContext(const QString &environment, QObject *receiver,
                      std::function<void(Result<Twilio::OperationContext>)> done);
+    // A recording's audio, or its deletion at Twilio (then here), in the recording's environment.
+    // The caller has authorised the access (Recordings::authorize). `done` runs unless `context`
+    // is destroyed first; destroying it cancels the request.
+    void fetchRecording(const RecordingRow &recording, QObject *context,
+                        std::function<void(Result<QByteArray>)> done);
+    void deleteRecording(const RecordingRow &recording, QObject *context, std::function<void(Status)> done);
     // Runs an operation in a progress dialog (after resolving credentials).
     void runOperation(const QString &title, std::function<Twilio::Operation *(Twilio::OperationContext)> make,
                       std::function<QString(Twilio::Operation &)> summary,
