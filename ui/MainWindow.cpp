@@ -108,11 +108,12 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     }
     if (!workspace.allows(Permission::ReadAuditLog))
         m_navigation->item(int(Page::Audit))->setHidden(true);
-    // Recordings are fetched and deleted at Twilio with the recording's environment's credentials.
+    // Recordings are fetched and deleted at Twilio with the recording's environment's credentials,
+    // or, for those who hold none, fetched through the pool service.
     if (RecordingsPanel *recordings = calls->recordingsPanel()) {
-        recordings->setFetch([twilio](const RecordingRow &row, QObject *context,
+        recordings->setFetch([twilio](const RecordingRow &row, RecordingAccess access, QObject *context,
                                       std::function<void(Result<QByteArray>)> done) {
-            twilio->fetchRecording(row, context, std::move(done));
+            twilio->fetchRecording(row, access, context, std::move(done));
         });
         recordings->setRemove(
             [twilio](const RecordingRow &row, QObject *context, std::function<void(Status)> done) {

@@ -8,14 +8,18 @@
 #include "domain/Money.h"
 #include "pool/Companies.h"
 #include "security/Identity.h"
+#include "service/RecordingRelay.h"
 #include "storage/Database.h"
+#include "storage/Settings.h"
 #include "twilio/RecordingOperations.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 #include <QSaveFile>
 
 namespace PoolDesk {
@@ -61,6 +65,42 @@ Result<Catalog> openCatalog(CliContext &context) {
     if (!me)
         return me.error();
     return Catalog{db.value(), me.value()};
+}
+
+// Administrators fetch with the environment's credentials; everyone else (who holds none) through
+// the pool service, with a ticket from the database (as the console does).
+Result<QByteArray> fetchAudio(CliContext &context, const Catalog &catalog, const RecordingRow &recording,
+                              RecordingAccess access) {
+    if (allows(catalog.principal, Permission::ManageTwilio)) {
+        auto session = EnvCli::openSession(context, recording.environment);
+        if (!session)
+            return session.error();
+        Twilio::FetchRecordingOperation op(session->context(), recording);
+        if (auto fetched = EnvCli::run(context, op); !fetched)
+            return fetched.error();
+        return op.audio();
+    }
+    const QString service = Settings::value(*catalog.db, SettingKeys::ServiceUrl);
+    if (service.isEmpty())
+        return makeError(Error::Code::Unavailable,
+                         QCoreApplication::translate(
+                             "pooldeskctl", "Recordings reach you through the pool service, whose address "
+                                            "is not set. Ask an administrator to set it (Settings ▸ Pool "
+                                            "in the console)."));
+    auto ticket = Recordings(*catalog.db, catalog.principal).issueTicket(recording, access);
+    if (!ticket)
+        return ticket.error();
+    QNetworkAccessManager network;
+    QEventLoop loop;
+    std::optional<Result<QByteArray>> result;
+    RecordingRelayClient::fetch(network, QUrl(service), recording.sid, ticket.value(), &loop,
+                                [&](Result<QByteArray> audio) {
+                                    result = std::move(audio);
+                                    loop.quit();
+                                });
+    if (!result)
+        loop.exec();
+    return std::move(*result);
 }
 
 int list(CliContext &context, const QStringList &args) {
@@ -148,28 +188,26 @@ int download(CliContext &context, const QStringList &args) {
                          .authorize(parser.positionalArguments().constFirst(), RecordingAccess::Download);
     if (!recording)
         return context.fail(recording.error());
-    auto session = EnvCli::openSession(context, recording->environment);
-    if (!session)
-        return context.fail(session.error());
-    Twilio::FetchRecordingOperation op(session->context(), recording.value());
-    if (auto fetched = EnvCli::run(context, op); !fetched)
-        return context.fail(fetched.error());
+    auto audio = fetchAudio(context, *catalog, recording.value(), RecordingAccess::Download);
+    if (!audio)
+        return context.fail(audio.error());
     // Written whole or not at all: a failed download leaves no half file behind.
     QSaveFile file(out);
-    if (!file.open(QIODevice::WriteOnly) || file.write(op.audio()) != op.audio().size() || !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || file.write(audio.value()) != audio.value().size() ||
+        !file.commit())
         return context.fail(makeError(Error::Code::Storage,
                                       QCoreApplication::translate("pooldeskctl", "Could not write %1: %2")
                                           .arg(out, file.errorString())));
     if (context.json()) {
         QJsonObject done = toJson(recording.value());
         done.insert(QStringLiteral("file"), QFileInfo(out).absoluteFilePath());
-        done.insert(QStringLiteral("bytes"), op.audio().size());
+        done.insert(QStringLiteral("bytes"), audio.value().size());
         context.printJson(done);
         return ExitCode::Success;
     }
     context.out() << QCoreApplication::translate("pooldeskctl", "Saved %1 (%2 bytes) to %3.")
                          .arg(recording->sid)
-                         .arg(op.audio().size())
+                         .arg(audio.value().size())
                          .arg(QFileInfo(out).absoluteFilePath())
                   << Qt::endl;
     return ExitCode::Success;

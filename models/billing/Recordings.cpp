@@ -6,7 +6,9 @@
 #include "storage/Transaction.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QJsonObject>
+#include <QRandomGenerator>
 
 namespace PoolDesk {
 
@@ -187,6 +189,31 @@ Result<RecordingRow> Recordings::authorize(const QString &sid, RecordingAccess a
         !audited)
         return audited.error();
     return row;
+}
+
+QByteArray Recordings::ticketHash(const QByteArray &token) {
+    return QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex();
+}
+
+Result<QByteArray> Recordings::issueTicket(const RecordingRow &recording, RecordingAccess access,
+                                           int ttlSeconds) {
+    if (!m_db.isPostgreSql() || access == RecordingAccess::Delete)
+        return makeError(Error::Code::InvalidInput,
+                         tr("Recordings are served by the pool service only for PostgreSQL workspaces."));
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
+                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
+    const QByteArray token = random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    auto issued =
+        Sql::exec(m_db.connection(), QStringLiteral("SELECT pooldesk_recording_ticket(?, ?, ?, ?)"),
+                  {recording.sid, toString(access), QString::fromLatin1(ticketHash(token)), ttlSeconds});
+    if (!issued) {
+        if (issued.error().nativeCode == QLatin1String("P0002"))
+            return makeError(Error::Code::NotFound,
+                             tr("No recording %1 within your reach.").arg(recording.sid));
+        return issued.error();
+    }
+    return token;
 }
 
 Status Recordings::forget(Database &db, const RecordingRow &recording) {

@@ -60,6 +60,14 @@ public:
     // decision in the audit log ("recording.play" ... with the outcome) either way. The refusal
     // says which role would be needed, or that no such recording is in reach.
     Result<RecordingRow> authorize(const QString &sid, RecordingAccess access);
+    // PostgreSQL: a single-use ticket with which the pool service serves this recording's audio to
+    // the caller, for a console that holds no Twilio credentials. The database issues it only for
+    // a recording within the caller's reach (migration 016). Returns the bearer token (256 random
+    // bits); only its SHA-256 is stored.
+    Result<QByteArray> issueTicket(const RecordingRow &recording, RecordingAccess access,
+                                   int ttlSeconds = 60);
+    static QByteArray ticketHash(const QByteArray &token); // hex SHA-256
+
     // After Twilio deleted it: removes the metadata and records "recording.deleted", together.
     static Status forget(Database &db, const RecordingRow &recording);
 

@@ -128,6 +128,9 @@ public:
     bool readBlocked = false;  // waits for the client to read its answers
     bool dropped = false;
     QByteArray lastAnswer; // a refusal owed after the answers to the requests before it
+    // A recording's answer waits for its audio; the answers after it wait here, in order.
+    bool awaitingMedia = false;
+    QList<std::pair<HttpFrontend::Pending, ApiResponse>> held;
 };
 
 HttpFrontend::HttpFrontend(ApiExecutor &executor, ServiceShared &shared, AccessLog *accessLog,
@@ -397,7 +400,41 @@ void HttpFrontend::batchAnswered(const QList<ApiResponse> &responses) {
     answerPending();
 }
 
-void HttpFrontend::respond(const Pending &pending, const ApiResponse &response) {
+void HttpFrontend::respond(const Pending &pending, const ApiResponse &response, bool inOrder) {
+    if (Connection *waiting = pending.connection; waiting && !inOrder && waiting->awaitingMedia) {
+        waiting->held.append({pending, response});
+        return;
+    }
+    if (response.recording && response.status == 200 && m_shared.recordingMedia) {
+        // The ticket is spent; the audio comes from Twilio through the service's main thread.
+        // This connection's later answers wait for it, so that they go out in order.
+        if (pending.connection)
+            pending.connection->awaitingMedia = true;
+        ApiResponse media = response;
+        const ApiResponse::RecordingMedia what = *media.recording;
+        media.recording.reset();
+        m_shared.recordingMedia(
+            what.environment, what.sid, this, [this, pending, media](Result<QByteArray> audio) mutable {
+                if (audio) {
+                    media.body = std::move(audio).value();
+                } else {
+                    media = ServiceApi::error(
+                        502, QStringLiteral("twilio_failed"),
+                        QCoreApplication::translate("HttpFrontend", "Twilio did not give the recording: %1")
+                            .arg(audio.error().message));
+                    media.route = QStringLiteral("recording");
+                }
+                Connection *connection = pending.connection;
+                if (connection)
+                    connection->awaitingMedia = false;
+                respond(pending, media, true);
+                while (connection && !connection->awaitingMedia && !connection->held.isEmpty()) {
+                    const auto [next, answer] = connection->held.takeFirst();
+                    respond(next, answer, true);
+                }
+            });
+        return;
+    }
     Connection *connection = pending.connection;
     const qint64 elapsed = monotonicNs() - pending.startedNs;
     m_shared.metrics.recordRequest(response.route, response.status, elapsed);

@@ -97,7 +97,8 @@ private:
     void refuseFraming(Connection *connection);
     void answerPending();
     void batchAnswered(const QList<ApiResponse> &responses);
-    void respond(const Pending &pending, const ApiResponse &response);
+    // inOrder: the answer's turn has come (it is not to wait behind a recording's audio).
+    void respond(const Pending &pending, const ApiResponse &response, bool inOrder = false);
     // Sends the last answer (if any) and closes: the write side at once, the connection once the
     // client has closed its side or a short grace period has passed, so that the client reads
     // the answer instead of a reset.

@@ -8,6 +8,7 @@
 #include "service/AccessLog.h"
 #include "service/ApiExecutor.h"
 #include "service/HttpFrontend.h"
+#include "service/RecordingRelay.h"
 #include "service/WebhookCredentials.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
@@ -19,6 +20,7 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
+#include <QPointer>
 #include <QTcpServer>
 #include <QThread>
 
@@ -132,6 +134,26 @@ Status PoolService::start() {
     if (m_db->get()->isSqlite()) {
         m_checkpointer = std::make_unique<WalCheckpointer>(m_db->url(), &m_shared->sqliteWriteGate);
         m_checkpointer->start();
+    }
+
+    // Recordings for consoles without Twilio credentials (PostgreSQL workspaces issue the tickets).
+    if (m_db->get()->isPostgreSql()) {
+        auto *relay = new RecordingRelay(
+            [this]() -> Database * { return m_db && !m_db->isLost() ? m_db->get() : nullptr; }, this);
+        m_shared->recordingMedia = [relay](const QString &environment, const QString &sid, QObject *receiver,
+                                           std::function<void(Result<QByteArray>)> done) {
+            QPointer<QObject> back(receiver);
+            QMetaObject::invokeMethod(
+                relay,
+                [relay, environment, sid, back, done] {
+                    relay->fetch(environment, sid, [back, done](Result<QByteArray> audio) {
+                        if (back)
+                            QMetaObject::invokeMethod(
+                                back, [done, audio] { done(audio); }, Qt::QueuedConnection);
+                    });
+                },
+                Qt::QueuedConnection);
+        };
     }
 
     m_listener = new QTcpServer(this);

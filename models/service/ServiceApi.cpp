@@ -7,6 +7,7 @@
 #include "pool/PoolStatus.h"
 #include "security/ApiKeys.h"
 #include "security/TwilioSignature.h"
+#include "service/RecordingTickets.h"
 #include "service/StatusCallback.h"
 #include "service/WebhookCredentials.h"
 #include "storage/Database.h"
@@ -19,6 +20,7 @@
 #include <QJsonParseError>
 #include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QRegularExpression>
 #include <QStringDecoder>
 #include <QUrl>
 #include <QUrlQuery>
@@ -42,6 +44,7 @@ const QString Health = QStringLiteral("healthz");
 const QString Ready = QStringLiteral("readyz");
 const QString Metrics = QStringLiteral("metrics");
 const QString TwilioStatus = QStringLiteral("twilio_status");
+const QString Recording = QStringLiteral("recording");
 const QString Unknown = QStringLiteral("unknown");
 } // namespace Route
 
@@ -383,6 +386,12 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
     }
     if (request.path == "/twilio/status") {
         return post ? twilioStatus(request) : methodNotAllowed(Route::TwilioStatus, "POST");
+    }
+    if (parts.size() == 4 && parts.at(1) == "v1" && parts.at(2) == "recordings") {
+        ApiResponse response =
+            get ? recording(request, parts.at(3)) : methodNotAllowed(Route::Recording, "GET");
+        response.route = Route::Recording;
+        return response;
     }
     const bool allocations = parts.size() >= 3 && parts.at(1) == "v1" && parts.at(2) == "allocations";
     const bool poolPath = request.path == "/v1/pool";
@@ -974,6 +983,47 @@ Result<int> ServiceApi::reapExpired() {
     if (reaped && reaped.value() > 0)
         m_shared.metrics.recordReaped(reaped.value());
     return reaped;
+}
+
+ApiResponse ServiceApi::recording(const ApiRequest &request, const QByteArray &segment) {
+    static const QRegularExpression sidPattern(QStringLiteral("^RE[0-9A-Za-z]{1,62}$"));
+    const QString sid = QString::fromLatin1(segment.endsWith(".wav") ? segment.chopped(4) : QByteArray());
+    if (!sidPattern.match(sid).hasMatch())
+        return error(
+            404, QStringLiteral("not_found"),
+            QCoreApplication::translate("ServiceApi", "Recordings are served as /v1/recordings/RE....wav."));
+    const QByteArray header = request.authorization.trimmed();
+    const auto refuse = [&](const QString &code, const QString &message) {
+        ApiResponse response = error(401, code, message);
+        response.headers.append(
+            {QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"pooldesk\"")});
+        return response;
+    };
+    if (header.isEmpty() || !header.toLower().startsWith("bearer ")) {
+        if (auto limited = limitByAddress(m_shared.unauthenticatedLimiter, request, Charge::Now))
+            return *limited;
+        return refuse(QStringLiteral("unauthorized"),
+                      QCoreApplication::translate("ServiceApi", "Send the console's recording ticket as "
+                                                                "\"Authorization: Bearer TICKET\"."));
+    }
+    if (!m_shared.recordingMedia)
+        return error(404, QStringLiteral("not_found"),
+                     QCoreApplication::translate("ServiceApi", "This service does not serve recordings."));
+    // Guessing tickets is charged like guessing keys, before the database is asked.
+    if (auto limited = limitByAddress(m_shared.unauthenticatedLimiter, request, Charge::IfRefused))
+        return *limited;
+    auto ticket = RecordingTickets::redeem(m_db, sid, header.mid(7).trimmed());
+    if (!ticket) {
+        if (ticket.error().code != Error::Code::NotFound)
+            return fromError(ticket.error());
+        m_shared.unauthenticatedLimiter.acquire(qint64(qHash(request.remote)), std::nullopt, std::nullopt);
+        return refuse(QStringLiteral("invalid_ticket"), ticket.error().message);
+    }
+    ApiResponse response;
+    response.contentType = QByteArrayLiteral("audio/x-wav");
+    response.headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")});
+    response.recording = ApiResponse::RecordingMedia{ticket->environment, sid};
+    return response;
 }
 
 } // namespace PoolDesk

@@ -15,7 +15,9 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace PoolDesk {
 
@@ -40,6 +42,12 @@ struct ServiceShared {
     // the whole batch while each request in it takes it again.
     QRecursiveMutex sqliteWriteGate;
     QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    // Fetches a recording's audio from Twilio (RecordingRelay, on the service's main thread) and
+    // calls `done` on the receiver's thread; nothing when the receiver is gone. Set before the
+    // HTTP threads start; unset, recordings are not served.
+    std::function<void(const QString &environment, const QString &recordingSid, QObject *receiver,
+                       std::function<void(Result<QByteArray>)> done)>
+        recordingMedia;
 };
 
 // A request as the service sees it, independent of the HTTP library.
@@ -64,6 +72,12 @@ struct ApiResponse {
     qint64 keyId = 0;
     QString company;
     QString reason;
+    // A redeemed recording ticket: the HTTP front fetches the audio and answers with it.
+    struct RecordingMedia {
+        QString environment;
+        QString sid;
+    };
+    std::optional<RecordingMedia> recording;
     // The request failed because the database connection is lost: the thread's connection is to
     // be opened again (see ApiExecutor).
     bool databaseLost = false;
@@ -116,6 +130,8 @@ private:
     ApiResponse release(const ApiRequest &request, const Caller &caller, const QString &session);
     ApiResponse renew(const ApiRequest &request, const Caller &caller, const QString &session);
     ApiResponse attachCall(const ApiRequest &request, const Caller &caller, const QString &session);
+    // GET /v1/recordings/{RE...}.wav with a ticket from the database (Recordings::issueTicket).
+    ApiResponse recording(const ApiRequest &request, const QByteArray &segment);
     ApiResponse pool(const Caller &caller);
     static ApiResponse healthz(const ServiceShared &shared);
     // Ready when this thread's connection answered and no other part of the service is without.

@@ -20,6 +20,9 @@ inline const QString MaxPoolSize = QStringLiteral("pool.max_pool_size");
 inline const QString IdleReleaseDays = QStringLiteral("pool.idle_release_days");
 inline const QString MonthlyBudgetCapMicros = QStringLiteral("pool.monthly_budget_cap_micros");
 inline const QString Country = QStringLiteral("pool.country");
+// Where consoles without Twilio credentials (a client company's manager) get call recordings:
+// the pool service's address as they reach it, e.g. https://pool.example.com:8080.
+inline const QString ServiceUrl = QStringLiteral("service.url");
 } // namespace SettingKeys
 
 namespace Settings {

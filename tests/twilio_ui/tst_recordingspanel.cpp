@@ -10,6 +10,7 @@
 #include "MainWindow.h"
 #include "calls/CallsView.h"
 #include "calls/RecordingsPanel.h"
+#include "common/InlineError.h"
 #include "credentials/Environments.h"
 #include "itemmodels/CallsTableModel.h"
 #include "pool/Allocator.h"
@@ -267,6 +268,11 @@ private slots:
             QVERIFY(panel);
             QTRY_COMPARE(panel->list()->topLevelItemCount(), 1);
             QVERIFY(!panel->findChild<QPushButton *>(QStringLiteral("recordingDeleteButton"))->isVisible());
+            // A manager holds no Twilio credentials: the audio comes through the pool service, and
+            // with no address for it the panel says who can set one (tests/service serves it).
+            panel->findChild<QPushButton *>(QStringLiteral("recordingPlayButton"))->click();
+            QTRY_VERIFY(panel->findChild<Ui::InlineError *>()->text().contains(QStringLiteral("Settings")));
+            QVERIFY(m_server->requests().isEmpty());
             keepScreenshot(&window, QStringLiteral("recordings-manager"));
         }
     }

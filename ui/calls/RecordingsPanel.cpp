@@ -233,21 +233,22 @@ void RecordingsPanel::withAudio(RecordingAccess access,
     m_pending = context;
     m_message->showHint(tr("Fetching %1 from Twilio…").arg(row->sid));
     updateControls();
-    m_fetch(allowed.value(), context, [this, context, row = allowed.value(), then](Result<QByteArray> audio) {
-        if (m_pending != context)
-            return;
-        m_pending = nullptr;
-        context->deleteLater();
-        if (!audio) {
-            m_message->showError(tr("Could not fetch %1: %2").arg(row.sid, audio.error().message));
-            return updateControls();
-        }
-        m_message->clearMessage();
-        m_audio = std::move(audio).value();
-        m_loadedSid = row.sid;
-        updateControls();
-        then(row, m_audio);
-    });
+    m_fetch(allowed.value(), access, context,
+            [this, context, row = allowed.value(), then](Result<QByteArray> audio) {
+                if (m_pending != context)
+                    return;
+                m_pending = nullptr;
+                context->deleteLater();
+                if (!audio) {
+                    m_message->showError(tr("Could not fetch %1: %2").arg(row.sid, audio.error().message));
+                    return updateControls();
+                }
+                m_message->clearMessage();
+                m_audio = std::move(audio).value();
+                m_loadedSid = row.sid;
+                updateControls();
+                then(row, m_audio);
+            });
 }
 
 void RecordingsPanel::playOrPause() {

@@ -29,7 +29,7 @@ class Workspace;
 class RecordingsPanel final : public QWidget {
     Q_OBJECT
 public:
-    using Fetch = std::function<void(const RecordingRow &, QObject *context,
+    using Fetch = std::function<void(const RecordingRow &, RecordingAccess, QObject *context,
                                      std::function<void(Result<QByteArray>)> done)>;
     using Remove =
         std::function<void(const RecordingRow &, QObject *context, std::function<void(Status)> done)>;

@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace PoolDesk::Ui {
@@ -186,6 +187,19 @@ QWidget *SettingsView::buildPoolSection() {
         form, this, [] { return tr("Calls per &number at once:"); }, m_concurrency);
     addFormRow(
         form, this, [] { return tr("Default &lease:"); }, m_lease);
+    m_serviceUrl = new QLineEdit(box);
+    m_serviceUrl->setObjectName(QStringLiteral("serviceUrlLineEdit"));
+    m_serviceUrl->setClearButtonEnabled(true);
+    m_serviceUrl->setPlaceholderText(QStringLiteral("https://pool.example.com:8080"));
+    retranslate(this, [this] {
+        m_serviceUrl->setToolTip(
+            tr("Where consoles without Twilio credentials (client companies' managers) get call "
+               "recordings: the pool service's address as they reach it. Leave empty if only "
+               "administrators listen."));
+    });
+    addFormRow(
+        form, this, [] { return tr("Pool service &address:"); }, m_serviceUrl);
+    connect(m_serviceUrl, &QLineEdit::textEdited, this, &SettingsView::markDirty);
     form->addRow(QString(),
                  help(
                      [] {
@@ -392,6 +406,8 @@ void SettingsView::refresh() {
     m_budgetCap->setText(cap > 0 ? plainMoney(cap, 2) : QString());
     const QString country = Settings::value(db, SettingKeys::Country, QStringLiteral("US"));
     m_country->setText(country);
+    m_stored.insert(SettingKeys::ServiceUrl, Settings::value(db, SettingKeys::ServiceUrl));
+    m_serviceUrl->setText(m_stored.value(SettingKeys::ServiceUrl));
     if (auto tariff = Tariffs::load(db, country)) {
         m_numberMonthly->setText(plainMoney(tariff.value().numberMonthly, 2));
         m_outbound->setText(plainMoney(tariff.value().outboundPerMinute, 4));
@@ -455,7 +471,18 @@ bool SettingsView::save() {
         }
     }
 
+    const QString serviceUrl = m_serviceUrl->text().trimmed();
+    const QUrl parsedServiceUrl(serviceUrl, QUrl::StrictMode);
+    if (!serviceUrl.isEmpty() && (!parsedServiceUrl.isValid() || parsedServiceUrl.host().isEmpty() ||
+                                  (parsedServiceUrl.scheme() != QLatin1String("https") &&
+                                   parsedServiceUrl.scheme() != QLatin1String("http")))) {
+        m_error->showError(tr("The pool service address must be an http or https URL, for example "
+                              "https://pool.example.com:8080."));
+        m_serviceUrl->setFocus();
+        return false;
+    }
     const QList<QPair<QString, QString>> values{
+        {SettingKeys::ServiceUrl, serviceUrl},
         {SettingKeys::MinAvailableThreshold, QString::number(m_threshold->value())},
         {SettingKeys::PerNumberConcurrency, QString::number(m_concurrency->value())},
         {SettingKeys::DefaultLeaseSeconds, QString::number(m_lease->value())},

@@ -56,6 +56,7 @@ private:
     QSpinBox *m_idleDays = nullptr;
     QLineEdit *m_budgetCap = nullptr;
     QLineEdit *m_country = nullptr;
+    QLineEdit *m_serviceUrl = nullptr;
     QLineEdit *m_numberMonthly = nullptr;
     QLineEdit *m_outbound = nullptr;
     QLineEdit *m_inbound = nullptr;

@@ -6,6 +6,8 @@
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
+#include "service/RecordingRelay.h"
+#include "storage/Settings.h"
 #include "twilio/BuyNumberDialog.h"
 #include "twilio/EnvironmentSettingsPage.h"
 #include "twilio/ImportNumbersOperation.h"
@@ -139,8 +141,22 @@ void TwilioActions::withContext(const QString &environment, QObject *receiver,
         });
 }
 
-void TwilioActions::fetchRecording(const RecordingRow &recording, QObject *context,
+void TwilioActions::fetchRecording(const RecordingRow &recording, RecordingAccess access, QObject *context,
                                    std::function<void(Result<QByteArray>)> done) {
+    if (!m_workspace.allows(Permission::ManageTwilio)) {
+        const QString service = Settings::value(m_workspace.database(), SettingKeys::ServiceUrl);
+        if (service.isEmpty())
+            return done(
+                makeError(Error::Code::Unavailable,
+                          tr("Recordings reach this console through the pool service, whose address is "
+                             "not set. Ask an administrator to enter it in Settings ▸ Pool.")));
+        auto ticket = Recordings(m_workspace.database(), m_workspace.principal().value())
+                          .issueTicket(recording, access);
+        if (!ticket)
+            return done(ticket.error());
+        return RecordingRelayClient::fetch(*m_network, QUrl(service), recording.sid, ticket.value(), context,
+                                           std::move(done));
+    }
     withContext(recording.environment, context,
                 [context, recording, done](Result<Twilio::OperationContext> ready) {
                     if (!ready)

@@ -60,9 +60,11 @@ public:
     void withContext(const QString &environment, QObject *receiver,
                      std::function<void(Result<Twilio::OperationContext>)> done);
     // A recording's audio, or its deletion at Twilio (then here), in the recording's environment.
-    // The caller has authorised the access (Recordings::authorize). `done` runs unless `context`
-    // is destroyed first; destroying it cancels the request.
-    void fetchRecording(const RecordingRow &recording, QObject *context,
+    // The caller has authorised the access (Recordings::authorize). Administrators fetch with the
+    // environment's credentials; everyone else (who holds none) through the pool service, with a
+    // ticket from the database. `done` runs unless `context` is destroyed first; destroying it
+    // cancels the request.
+    void fetchRecording(const RecordingRow &recording, RecordingAccess access, QObject *context,
                         std::function<void(Result<QByteArray>)> done);
     void deleteRecording(const RecordingRow &recording, QObject *context, std::function<void(Status)> done);
     // Runs an operation in a progress dialog (after resolving credentials).
