@@ -22,6 +22,16 @@
     </message>
 </context>
 <context>
+    <name>PoolDesk::CallsTableModel</name>
+    <message numerus="yes">
+        <source>%n recording(s): select the call to play them below.</source>
+        <translation>
+            <numerusform>%n recording: select the call to play it below.</numerusform>
+            <numerusform>%n recordings: select the call to play them below.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::PoolTableModel</name>
     <message numerus="yes">
         <source>in %n day(s)</source>
@@ -102,6 +112,16 @@
         <translation>
             <numerusform>%n number</numerusform>
             <numerusform>%n numbers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::RecordingsPanel</name>
+    <message numerus="yes">
+        <source>%n recording(s) of call %1</source>
+        <translation>
+            <numerusform>%n recording of call %1</numerusform>
+            <numerusform>%n recordings of call %1</numerusform>
         </translation>
     </message>
 </context>

@@ -738,6 +738,10 @@
         <source>The request did not arrive whole within %1 ms.</source>
         <translation>リクエストが %1 ミリ秒以内に最後まで届きませんでした。</translation>
     </message>
+    <message>
+        <source>Twilio did not give the recording: %1</source>
+        <translation>Twilio から録音を取得できませんでした: %1</translation>
+    </message>
 </context>
 <context>
     <name>HttpRequestParser</name>
@@ -1079,6 +1083,16 @@ After: %2</source>
     <message>
         <source>Environment</source>
         <translation>環境</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s): select the call to play them below.</source>
+        <translation>
+            <numerusform>録音 %n 件: 通話を選ぶと下で再生できます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation>録音</translation>
     </message>
 </context>
 <context>
@@ -1488,6 +1502,24 @@ Expected: %2</source>
     <message>
         <source>Twilio&apos;s answer has no &quot;%1&quot; list.</source>
         <translation>Twilio の応答に &quot;%1&quot; のリストがありません。</translation>
+    </message>
+    <message>
+        <source>Twilio redirected the download to an address PoolDesk does not follow (%1).</source>
+        <translation>Twilio がダウンロードを PoolDesk が従わないアドレス (%1) へ転送しました。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::DeleteRecordingOperation</name>
+    <message>
+        <source>Deleting recording %1 at Twilio…</source>
+        <translation>Twilio で録音 %1 を削除しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::FetchRecordingOperation</name>
+    <message>
+        <source>Fetching recording %1…</source>
+        <translation>録音 %1 を取得しています…</translation>
     </message>
 </context>
 <context>
@@ -2811,6 +2843,139 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::RecordingsPanel</name>
+    <message>
+        <source>The recording cannot be played here: %1. Download it and open it in another player.</source>
+        <translation>この録音はここでは再生できません: %1。保存して別のプレーヤーで開いてください。</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>録音日時</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>長さ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>録音</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop (Esc)</source>
+        <translation>停止 (Esc)</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>名前を付けて保存…</translation>
+    </message>
+    <message>
+        <source>Save the recording to a WAV file (Ctrl+S)</source>
+        <translation>録音を WAV ファイルに保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <source>Delete the recording at Twilio, for good (Del)</source>
+        <translation>Twilio の録音を完全に削除 (Del)</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>再生位置</translation>
+    </message>
+    <message>
+        <source>Select a call to see its recordings.</source>
+        <translation>通話を選ぶと録音が表示されます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recording(s) of call %1</source>
+        <translation>
+            <numerusform>通話 %1 の録音 %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This console cannot fetch recordings.</source>
+        <translation>このコンソールは録音を取得できません。</translation>
+    </message>
+    <message>
+        <source>Fetching %1 from Twilio…</source>
+        <translation>Twilio から %1 を取得しています…</translation>
+    </message>
+    <message>
+        <source>Could not fetch %1: %2</source>
+        <translation>%1 を取得できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Save Recording</source>
+        <translation>録音を保存</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav);;All files (*)</source>
+        <translation>WAV 音声 (*.wav);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 を保存できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2.</source>
+        <translation>%1 を %2 に保存しました。</translation>
+    </message>
+    <message>
+        <source>Delete Recording</source>
+        <translation>録音を削除</translation>
+    </message>
+    <message>
+        <source>Delete recording %1 of call %2 at Twilio? It cannot be recovered.</source>
+        <translation>通話 %2 の録音 %1 を Twilio で削除しますか? 元に戻せません。</translation>
+    </message>
+    <message>
+        <source>This console cannot delete recordings.</source>
+        <translation>このコンソールは録音を削除できません。</translation>
+    </message>
+    <message>
+        <source>Deleting %1 at Twilio…</source>
+        <translation>Twilio で %1 を削除しています…</translation>
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation>%1 を削除できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Deleted %1 at Twilio.</source>
+        <translation>Twilio で %1 を削除しました。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>再生</translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
+        <translation>一時停止 (Space)</translation>
+    </message>
+    <message>
+        <source>Play in the console (Space)</source>
+        <translation>コンソールで再生 (Space)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::SettingsView</name>
     <message>
         <source>&amp;Revert</source>
@@ -2995,6 +3160,18 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>You are signed in to PostgreSQL as %1. Each person uses their own login; administrators add people and set their roles under Users below or with `pooldeskctl user add`.</source>
         <translation>PostgreSQL に %1 としてサインインしています。各ユーザーは自分のログインを使います。管理者は下の「ユーザー」または `pooldeskctl user add` でユーザーを追加し、ロールを設定します。</translation>
+    </message>
+    <message>
+        <source>Where consoles without Twilio credentials (client companies&apos; managers) get call recordings: the pool service&apos;s address as they reach it. Leave empty if only administrators listen.</source>
+        <translation>Twilio の認証情報を持たないコンソール (顧客企業の管理者) が通話録音を受け取る先: そのコンソールから見たプールサービスのアドレスです。録音を聞くのが管理者だけなら空のままにします。</translation>
+    </message>
+    <message>
+        <source>Pool service &amp;address:</source>
+        <translation>プールサービスのアドレス(&amp;A):</translation>
+    </message>
+    <message>
+        <source>The pool service address must be an http or https URL, for example https://pool.example.com:8080.</source>
+        <translation>プールサービスのアドレスは http または https の URL にしてください (例: https://pool.example.com:8080)。</translation>
     </message>
 </context>
 <context>
@@ -3186,6 +3363,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Connected: %1 &quot;%2&quot; (%3, %4).</source>
         <translation>接続しました: %1 &quot;%2&quot;（%3、%4）。</translation>
+    </message>
+    <message>
+        <source>Recordings reach this console through the pool service, whose address is not set. Ask an administrator to enter it in Settings ▸ Pool.</source>
+        <translation>このコンソールへの録音はプールサービス経由で届きますが、そのアドレスが設定されていません。管理者に「設定 ▸ プール」で入力するよう依頼してください。</translation>
     </message>
 </context>
 <context>
@@ -3477,6 +3658,63 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>RecordingRelay</name>
+    <message>
+        <source>The pool database is not reachable.</source>
+        <translation>プールのデータベースに接続できません。</translation>
+    </message>
+    <message>
+        <source>The pool service at %1 cannot be reached (%2). Check the address in Settings ▸ Pool and that it runs.</source>
+        <translation>%1 のプールサービスに接続できません (%2)。「設定 ▸ プール」のアドレスと、サービスが動いていることを確認してください。</translation>
+    </message>
+    <message>
+        <source>The pool service answered %1: %2</source>
+        <translation>プールサービスの応答 %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingTickets</name>
+    <message>
+        <source>This pool serves no recordings: its consoles fetch them from Twilio themselves.</source>
+        <translation>このプールは録音を配信しません。コンソールが Twilio から直接取得します。</translation>
+    </message>
+    <message>
+        <source>The recording ticket is not valid: it is unknown, used or expired. Ask the console for a new one.</source>
+        <translation>録音チケットが無効です (不明、使用済み、または期限切れ)。コンソールで新しいチケットを取得してください。</translation>
+    </message>
+</context>
+<context>
+    <name>Recordings</name>
+    <message>
+        <source>Call recordings are not shown to your role. %1</source>
+        <translation>あなたのロールには通話録音は表示されません。%1</translation>
+    </message>
+    <message>
+        <source>Your role may not delete call recordings.</source>
+        <translation>あなたのロールでは通話録音を削除できません。</translation>
+    </message>
+    <message>
+        <source>Your role may not play call recordings.</source>
+        <translation>あなたのロールでは通話録音を再生できません。</translation>
+    </message>
+    <message>
+        <source>Your role may not download call recordings.</source>
+        <translation>あなたのロールでは通話録音をダウンロードできません。</translation>
+    </message>
+    <message>
+        <source>No recording %1 within your reach. Sync the calls (Twilio ▸ Sync Calls) if it is new.</source>
+        <translation>アクセスできる録音 %1 はありません。新しい録音なら通話を同期してください (Twilio ▸ 通話を同期)。</translation>
+    </message>
+    <message>
+        <source>Recordings are served by the pool service only for PostgreSQL workspaces.</source>
+        <translation>プールサービスによる録音の配信は PostgreSQL のワークスペースだけで使えます。</translation>
+    </message>
+    <message>
+        <source>No recording %1 within your reach.</source>
+        <translation>アクセスできる録音 %1 はありません。</translation>
+    </message>
+</context>
+<context>
     <name>SecretStore</name>
     <message>
         <source>No secret is stored in the system keychain under &quot;%1&quot;. Store it with `pooldeskctl env set-secret ENV` or in the console&apos;s environment settings.</source>
@@ -3609,6 +3847,18 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>Too many requests from this address. Retry after %1 second(s).</source>
         <translation>このアドレスからのリクエストが多すぎます。%1 秒後に再試行してください。</translation>
     </message>
+    <message>
+        <source>Recordings are served as /v1/recordings/RE....wav.</source>
+        <translation>録音は /v1/recordings/RE....wav で配信されます。</translation>
+    </message>
+    <message>
+        <source>Send the console&apos;s recording ticket as &quot;Authorization: Bearer TICKET&quot;.</source>
+        <translation>コンソールの録音チケットを &quot;Authorization: Bearer TICKET&quot; として送ってください。</translation>
+    </message>
+    <message>
+        <source>This service does not serve recordings.</source>
+        <translation>このサービスは録音を配信しません。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceConfig</name>
@@ -3707,6 +3957,13 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>%1 was just taken for a call: release it after the call ends and it is available again.</source>
         <translation>%1 はたった今通話に割り当てられました。通話が終わって利用可能に戻ってから解約してください。</translation>
+    </message>
+</context>
+<context>
+    <name>Twilio::Api</name>
+    <message>
+        <source>Twilio sent an empty recording. Try again later; a recording still being processed has no audio yet.</source>
+        <translation>Twilio から空の録音が届きました。しばらくしてから再試行してください。処理中の録音にはまだ音声がありません。</translation>
     </message>
 </context>
 <context>
@@ -5148,6 +5405,94 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>pooldeskctl company set-limits NAME [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none] [--allocations-per-second N|none] [--allocation-burst N|none]</source>
         <translation>pooldeskctl company set-limits 企業名 [--max-concurrent N|none] [--monthly-minutes N|none] [--monthly-budget USD|none] [--allocations-per-second N|none] [--allocation-burst N|none]</translation>
+    </message>
+    <message>
+        <source>Recordings reach you through the pool service, whose address is not set. Ask an administrator to set it (Settings ▸ Pool in the console).</source>
+        <translation>録音はプールサービス経由で届きますが、そのアドレスが設定されていません。管理者に設定を依頼してください (コンソールの「設定 ▸ プール」)。</translation>
+    </message>
+    <message>
+        <source>Only this company&apos;s recordings.</source>
+        <translation>この企業の録音だけ。</translation>
+    </message>
+    <message>
+        <source>Only this call&apos;s recordings.</source>
+        <translation>この通話の録音だけ。</translation>
+    </message>
+    <message>
+        <source>At most N recordings, newest first (default 1000).</source>
+        <translation>新しい順に最大 N 件 (既定 1000)。</translation>
+    </message>
+    <message>
+        <source>(no call)</source>
+        <translation>(通話なし)</translation>
+    </message>
+    <message>
+        <source>RECORDING</source>
+        <translation>録音</translation>
+    </message>
+    <message>
+        <source>CALL</source>
+        <translation>通話</translation>
+    </message>
+    <message>
+        <source>RECORDED</source>
+        <translation>録音日時</translation>
+    </message>
+    <message>
+        <source>The recording&apos;s SID.</source>
+        <translation>録音の SID。</translation>
+    </message>
+    <message>
+        <source>The file to write (WAV).</source>
+        <translation>書き出すファイル (WAV)。</translation>
+    </message>
+    <message>
+        <source>Replace FILE when it exists.</source>
+        <translation>FILE があれば置き換える。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl recording download RE... --out FILE</source>
+        <translation>pooldeskctl recording download RE... --out FILE</translation>
+    </message>
+    <message>
+        <source>%1 exists; choose another file or pass --force to replace it.</source>
+        <translation>%1 は既にあります。別のファイルを選ぶか、置き換えるなら --force を付けてください。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 に書き込めませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 bytes) to %3.</source>
+        <translation>%1 (%2 バイト) を %3 に保存しました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl recording delete RE... [--yes]</source>
+        <translation>pooldeskctl recording delete RE... [--yes]</translation>
+    </message>
+    <message>
+        <source>Delete recording %1 of call %2 at Twilio? It cannot be recovered.</source>
+        <translation>通話 %2 の録音 %1 を Twilio で削除しますか? 元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Not deleted: not confirmed.</source>
+        <translation>削除しませんでした: 確認されませんでした。</translation>
+    </message>
+    <message>
+        <source>%1 was already gone at Twilio; removed here.</source>
+        <translation>%1 は Twilio に既にありませんでした。こちらからも削除しました。</translation>
+    </message>
+    <message>
+        <source>Deleted %1 at Twilio.</source>
+        <translation>Twilio で %1 を削除しました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl recording list|download|delete ...</source>
+        <translation>pooldeskctl recording list|download|delete ...</translation>
+    </message>
+    <message>
+        <source>list, download and delete call recordings (every access is audited)</source>
+        <translation>通話録音の一覧・ダウンロード・削除 (すべてのアクセスを監査ログに記録)</translation>
     </message>
 </context>
 </TS>

@@ -31,7 +31,7 @@ Result<RedeemedTicket> redeem(Database &db, const QString &recordingSid, const Q
         Sql::exec(db.connection(),
                   QStringLiteral("UPDATE recording_tickets SET redeemed_at = ? WHERE token_hash = ? AND "
                                  "recording_sid = ? AND redeemed_at IS NULL AND expires_at >= ? "
-                                 "RETURNING access, login, company_id"),
+                                 "RETURNING access, login"),
                   {now, QString::fromLatin1(Recordings::ticketHash(token)), recordingSid, now});
     if (!spent)
         return spent.error();
@@ -41,15 +41,17 @@ Result<RedeemedTicket> redeem(Database &db, const QString &recordingSid, const Q
     ticket.recordingSid = recordingSid;
     ticket.access = spent.value().value(0).toString();
     ticket.login = spent.value().value(1).toString();
-    ticket.companyId = Sql::optionalInt(spent.value().value(2));
-    auto recording =
-        Sql::exec(db.connection(), QStringLiteral("SELECT environment FROM call_recordings WHERE sid = ?"),
-                  {recordingSid});
+    auto recording = Sql::exec(
+        db.connection(),
+        QStringLiteral("SELECT r.environment, c.company_id FROM call_recordings r LEFT JOIN call_records c "
+                       "ON c.call_sid = r.call_sid WHERE r.sid = ?"),
+        {recordingSid});
     if (!recording)
         return recording.error();
     if (!recording.value().next())
         return unknown;
     ticket.environment = recording.value().value(0).toString();
+    ticket.companyId = Sql::optionalInt(recording.value().value(1));
     // Under the person the ticket was issued to; the service is only the courier.
     if (auto audited = AuditLog::write(db, Actor{QStringLiteral("ticket:") + ticket.login},
                                        QStringLiteral("recording.served"), recordingSid, ticket.companyId, {},

@@ -178,13 +178,11 @@ void updateWebhooks(Client &client, const QString &numberSid, const QUrl &voiceU
     });
 }
 
-void releaseNumber(Client &client, const QString &numberSid, QObject *context,
-                   std::function<void(Result<bool>)> done) {
-    const HttpRequest request{
-        HttpRequest::Method::Delete,
-        client.accountUrl(QStringLiteral("IncomingPhoneNumbers/%1.json").arg(numberSid)),
-        {},
-        true};
+namespace {
+// DELETE of a resource: true when Twilio no longer knew it (a repeated delete), false when deleted.
+void deleteResource(Client &client, const QString &relative, QObject *context,
+                    std::function<void(Result<bool>)> done) {
+    const HttpRequest request{HttpRequest::Method::Delete, client.accountUrl(relative), {}, true};
     client.send(request, context, [done](Result<HttpResponse> response) {
         if (response)
             return done(false);
@@ -192,6 +190,13 @@ void releaseNumber(Client &client, const QString &numberSid, QObject *context,
             return done(true);
         done(response.error());
     });
+}
+} // namespace
+
+void releaseNumber(Client &client, const QString &numberSid, QObject *context,
+                   std::function<void(Result<bool>)> done) {
+    deleteResource(client, QStringLiteral("IncomingPhoneNumbers/%1.json").arg(numberSid), context,
+                   std::move(done));
 }
 
 QUrl callsUrl(Client &client, const QDate &since, int pageSize) {
@@ -232,17 +237,7 @@ void fetchRecordingMedia(Client &client, const QString &recordingSid, QObject *c
 
 void deleteRecording(Client &client, const QString &recordingSid, QObject *context,
                      std::function<void(Result<bool>)> done) {
-    const HttpRequest request{HttpRequest::Method::Delete,
-                              client.accountUrl(QStringLiteral("Recordings/%1.json").arg(recordingSid)),
-                              {},
-                              true};
-    client.send(request, context, [done](Result<HttpResponse> response) {
-        if (response)
-            return done(false);
-        if (response.error().reason == Reason::NotFound)
-            return done(true);
-        done(response.error());
-    });
+    deleteResource(client, QStringLiteral("Recordings/%1.json").arg(recordingSid), context, std::move(done));
 }
 
 void fetchPrices(Client &client, const QString &country, QObject *context,

@@ -149,7 +149,7 @@ private slots:
         for (const QString &sql :
              {QStringLiteral("SELECT COUNT(*) FROM recording_tickets"),
               QStringLiteral("INSERT INTO recording_tickets VALUES ('x', 'RECABeta', 'play', "
-                             "'someone', NULL, 9999999999, NULL)")}) {
+                             "'someone', 9999999999, NULL)")}) {
             auto tried = Sql::exec(manager->connection(), sql);
             QVERIFY(!tried);
             QCOMPARE(tried.error().nativeCode, QStringLiteral("42501"));

@@ -43,13 +43,6 @@ QString recordingSid(int n) {
     return QStringLiteral("RE%1").arg(n, 32, 10, QLatin1Char('0'));
 }
 
-// For looking at: POOLDESK_ROLE_SCREENSHOTS=DIR saves the window.
-void keepScreenshot(QWidget *window, const QString &name) {
-    const QString dir = qEnvironmentVariable("POOLDESK_ROLE_SCREENSHOTS");
-    if (!dir.isEmpty())
-        window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
-}
-
 } // namespace
 
 class TestRecordingsPanel : public QObject {

@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWidget>
 
 #include <memory>
 
@@ -55,6 +56,13 @@ inline std::unique_ptr<Ui::Workspace> workspaceFor(std::unique_ptr<Database> db)
     workspace->setActor(Actor{QStringLiteral("user:uitest")});
     workspace->setWatchInterval(100);
     return workspace;
+}
+
+// For looking at: POOLDESK_ROLE_SCREENSHOTS=DIR saves the window under NAME.png.
+inline void keepScreenshot(QWidget *window, const QString &name) {
+    const QString dir = qEnvironmentVariable("POOLDESK_ROLE_SCREENSHOTS");
+    if (!dir.isEmpty())
+        window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
 }
 
 } // namespace PoolDesk::Test

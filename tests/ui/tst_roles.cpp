@@ -58,13 +58,6 @@ QStringList columnOf(QTableView *table, int column) {
     return values;
 }
 
-// For looking at: POOLDESK_ROLE_SCREENSHOTS=DIR saves the window as each role sees it.
-void keepScreenshot(QWidget *window, const QString &name) {
-    const QString dir = qEnvironmentVariable("POOLDESK_ROLE_SCREENSHOTS");
-    if (!dir.isEmpty())
-        window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
-}
-
 } // namespace
 
 class TestRoles : public QObject {
@@ -124,7 +117,7 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
                                     "ON c.id = n.dedicated_company_id WHERE c.name = ?"),
                      {m_company});
     QCOMPARE(pool->model()->rowCount(), int(dedicated));
-    keepScreenshot(&window, QStringLiteral("manager-pool"));
+    Test::keepScreenshot(&window, QStringLiteral("manager-pool"));
 
     // Companies: theirs alone, limits shown read-only.
     window.showPage(Ui::MainWindow::Page::Companies);
@@ -137,7 +130,7 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
              qPrintable(addCompany->toolTip()));
     companies->selectRow(0);
     QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("saveLimitsButton"))->isVisible());
-    keepScreenshot(&window, QStringLiteral("manager-companies"));
+    Test::keepScreenshot(&window, QStringLiteral("manager-companies"));
 
     // Calls: theirs alone.
     window.showPage(Ui::MainWindow::Page::Calls);
@@ -145,7 +138,7 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
     QTRY_VERIFY_WITH_TIMEOUT(calls->model()->rowCount() > 0, 30000);
     const QStringList callCompanies = columnOf(calls, 1);
     QCOMPARE(QSet<QString>(callCompanies.cbegin(), callCompanies.cend()), QSet<QString>{m_company});
-    keepScreenshot(&window, QStringLiteral("manager-calls"));
+    Test::keepScreenshot(&window, QStringLiteral("manager-calls"));
     // Nothing the console asked was refused by the database: it asks only what the role may read.
     auto *banner = window.findChild<Ui::MessageWidget *>(QStringLiteral("bannerMessageWidget"));
     QVERIFY2(!banner->isVisible(), qPrintable(banner->text()));
@@ -165,7 +158,7 @@ void TestRoles::financeReadsEverythingAndChangesNothing() {
     QTRY_VERIFY_WITH_TIMEOUT(companies->model()->rowCount() > 0, 30000);
     QCOMPARE(companies->model()->rowCount(), int(m_companies));
     QVERIFY(!window.findChild<QAction *>(QStringLiteral("addCompanyAction"))->isEnabled());
-    keepScreenshot(&window, QStringLiteral("finance-companies"));
+    Test::keepScreenshot(&window, QStringLiteral("finance-companies"));
     // Settings: read, not changed (the language stays each person's own).
     window.showPage(Ui::MainWindow::Page::Settings);
     QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("saveSettingsButton"))->isVisible());

@@ -7,7 +7,6 @@ CREATE TABLE recording_tickets (
     recording_sid TEXT NOT NULL,
     access TEXT NOT NULL CHECK (access IN ('play', 'download')),
     login TEXT NOT NULL,
-    company_id BIGINT,
     expires_at BIGINT NOT NULL,
     redeemed_at BIGINT
 );
@@ -39,9 +38,8 @@ BEGIN
         RAISE EXCEPTION 'no such recording' USING ERRCODE = 'P0002';
     END IF;
     DELETE FROM recording_tickets WHERE expires_at < now_secs - 3600;
-    INSERT INTO recording_tickets (token_hash, recording_sid, access, login, company_id, expires_at)
-        VALUES (hash, recording, wanted, session_user, owner_company,
-                now_secs + LEAST(GREATEST(ttl_seconds, 5), 300));
+    INSERT INTO recording_tickets (token_hash, recording_sid, access, login, expires_at)
+        VALUES (hash, recording, wanted, session_user, now_secs + LEAST(GREATEST(ttl_seconds, 5), 300));
 END
 $$;
 REVOKE ALL ON FUNCTION pooldesk_recording_ticket(TEXT, TEXT, TEXT, INTEGER) FROM PUBLIC;
