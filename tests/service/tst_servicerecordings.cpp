@@ -11,9 +11,12 @@
 #include "storage/Settings.h"
 
 #include <QDeadlineTimer>
+#include <QHostAddress>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <thread>
 
@@ -154,6 +157,51 @@ private slots:
             QVERIFY(!tried);
             QCOMPARE(tried.error().nativeCode, QStringLiteral("42501"));
         }
+    }
+
+    // A request pipelined behind a recording on the same connection is answered after it, though
+    // its own answer is ready long before Twilio's audio arrives.
+    void answersAfterARecordingKeepTheirOrder() {
+        auto manager = signIn(m_pool->managerOfA);
+        auto ticket =
+            recordingsOf(*manager).issueTicket(rowOf(QStringLiteral("RECAAcme")), RecordingAccess::Download);
+        QVERIFY(ticket);
+        m_twilio->on("GET", accountPath("Recordings/RECAAcme.wav"), [this](const Server::Request &) {
+            QThread::msleep(300); // Twilio taking its time
+            Server::Response r;
+            r.body = m_wav;
+            r.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "audio/x-wav"));
+            return r;
+        });
+        QByteArray received;
+        std::atomic<bool> done = false;
+        const quint16 port = m_service->port();
+        const QByteArray requests =
+            "GET " + path(QStringLiteral("RECAAcme")) + " HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer " +
+            ticket.value() + "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: pool\r\nConnection: close\r\n\r\n";
+        std::thread client([&] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            if (socket.waitForConnected(5000)) {
+                socket.write(requests);
+                socket.waitForBytesWritten(5000);
+                while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(20000))
+                    received += socket.readAll();
+                received += socket.readAll();
+            }
+            done = true;
+        });
+        QDeadlineTimer deadline(60000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(10);
+        client.join();
+        const qsizetype first = received.indexOf("HTTP/1.1 ");
+        const qsizetype second = received.indexOf("HTTP/1.1 ", first + 1);
+        QVERIFY2(first == 0 && second > 0, received.left(300).constData());
+        QVERIFY2(received.left(second).contains("audio/x-wav"), received.left(300).constData());
+        QVERIFY(received.left(second).endsWith(m_wav));
+        QVERIFY(received.mid(second).startsWith("HTTP/1.1 200"));
+        QVERIFY(received.mid(second).contains("\"status\""));
     }
 
     // pooldeskctl as the manager: the download goes through the service.
