@@ -96,6 +96,16 @@
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::CallsView</name>
+    <message numerus="yes">
+        <source>%Ln call(s)</source>
+        <translation>
+            <numerusform>%Ln call</numerusform>
+            <numerusform>%Ln calls</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::CompaniesView</name>
     <message numerus="yes">
         <source>%n company(ies)</source>

@@ -2039,12 +2039,14 @@ After:
         <translation>件数を数えています…</translation>
     </message>
     <message>
-        <source>%1 calls</source>
-        <translation>%1 件の通話</translation>
-    </message>
-    <message>
         <source>Calls</source>
         <translation>通話</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln call(s)</source>
+        <translation>
+            <numerusform>%Ln 件の通話</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <climits>
+
 namespace PoolDesk::Ui {
 
 using Column = CallsTableModel::Column;
@@ -273,7 +275,9 @@ void CallsView::applyFilter() {
 
 void CallsView::updateCount() {
     const qint64 total = m_model->totalCount();
-    m_count->setText(total < 0 ? tr("Counting…") : tr("%1 calls").arg(Format::integer(total)));
+    m_count->setText(total < 0
+                         ? tr("Counting…")
+                         : tr("%Ln call(s)", nullptr, static_cast<int>(std::min<qint64>(total, INT_MAX))));
 }
 
 void CallsView::exportCsv() {

@@ -87,6 +87,7 @@ RecordingsPanel::RecordingsPanel(Workspace &workspace, QWidget *parent)
     controls->addWidget(m_delete);
     layout->addLayout(controls);
     m_message = new InlineError(this);
+    m_message->setWordWrap(true);
     layout->addWidget(m_message);
 
     // Deleting is for administrators only: the button is not offered to anyone else.
@@ -100,7 +101,10 @@ RecordingsPanel::RecordingsPanel(Workspace &workspace, QWidget *parent)
     connect(m_stop, &QPushButton::clicked, this, &RecordingsPanel::stop);
     connect(m_download, &QPushButton::clicked, this, &RecordingsPanel::download);
     connect(m_delete, &QPushButton::clicked, this, &RecordingsPanel::deleteSelected);
-    connect(m_list, &QTreeWidget::itemSelectionChanged, this, &RecordingsPanel::updateControls);
+    connect(m_list, &QTreeWidget::itemSelectionChanged, this, [this] {
+        updateControls();
+        updatePosition();
+    });
     connect(m_list, &QTreeWidget::itemActivated, this, [this] { playOrPause(); });
     connect(m_position, &QSlider::sliderMoved, m_player, [this](int ms) { m_player->setPosition(ms); });
     connect(m_player, &QMediaPlayer::durationChanged, this, &RecordingsPanel::updatePosition);
@@ -370,8 +374,11 @@ void RecordingsPanel::updateControls() {
 }
 
 void RecordingsPanel::updatePosition() {
-    const qint64 duration = m_player->duration();
-    const qint64 position = m_player->position();
+    // Before its audio is here, the selected recording's length as Twilio reported it.
+    const auto row = selected();
+    const bool loaded = row && row->sid == m_loadedSid;
+    const qint64 duration = loaded ? m_player->duration() : (row ? row->durationSeconds * 1000 : 0);
+    const qint64 position = loaded ? m_player->position() : 0;
     if (!m_position->isSliderDown()) {
         m_position->setRange(0, static_cast<int>(duration));
         m_position->setValue(static_cast<int>(position));
