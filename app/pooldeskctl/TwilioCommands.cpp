@@ -458,6 +458,7 @@ int syncCalls(CliContext &context, const QStringList &args) {
         context.printJson(QJsonObject{{QStringLiteral("environment"), session->profile.name},
                                       {QStringLiteral("pages"), s.pages},
                                       {QStringLiteral("added"), s.calls.added},
+                                      {QStringLiteral("matched"), s.calls.matched},
                                       {QStringLiteral("priced"), s.calls.priced},
                                       {QStringLiteral("unchanged"), s.calls.unchanged},
                                       {QStringLiteral("in_progress"), s.calls.pending},
@@ -465,18 +466,19 @@ int syncCalls(CliContext &context, const QStringList &args) {
                                       {QStringLiteral("resumed"), s.resumed}});
         return ExitCode::Success;
     }
-    context.out()
-        << QCoreApplication::translate(
-               "pooldeskctl",
-               "Synced %1 calls: %2 new, %3 got Twilio's price, %4 unchanged, %5 still under way (taken "
-               "next time); %6 recordings.")
-               .arg(s.calls.added + s.calls.priced + s.calls.unchanged + s.calls.pending)
-               .arg(s.calls.added)
-               .arg(s.calls.priced)
-               .arg(s.calls.unchanged)
-               .arg(s.calls.pending)
-               .arg(s.recordings)
-        << Qt::endl;
+    const int read = s.calls.added + s.calls.matched + s.calls.priced + s.calls.unchanged + s.calls.pending;
+    context.out() << QCoreApplication::translate(
+                         "pooldeskctl",
+                         "Synced %n call(s): %1 new, %2 matched to calls the pool recorded, %3 got Twilio's "
+                         "price, %4 unchanged, %5 still under way (taken next time); %6 recordings.",
+                         nullptr, read)
+                         .arg(s.calls.added)
+                         .arg(s.calls.matched)
+                         .arg(s.calls.priced)
+                         .arg(s.calls.unchanged)
+                         .arg(s.calls.pending)
+                         .arg(s.recordings)
+                  << Qt::endl;
     return ExitCode::Success;
 }
 

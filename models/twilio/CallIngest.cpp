@@ -8,6 +8,7 @@
 #include "twilio/TwilioTypes.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QLoggingCategory>
 
@@ -120,10 +121,32 @@ Status CallIngest::prepare() {
     m_price = QSqlQuery(c);
     m_numberUsage = QSqlQuery(c);
     m_companyUsage = QSqlQuery(c);
+    m_unmatched = QSqlQuery(c);
+    m_dropInserted = QSqlQuery(c);
+    m_adopt = QSqlQuery(c);
+    m_usageCost = QSqlQuery(c);
+    // Each returns what the month's usage needs: the company, which month counted the call (the
+    // pool counts a call in the month it ended, a sync in the month it started) and the estimate.
     if (!m_price.prepare(
             QStringLiteral("UPDATE call_records SET twilio_price_micros = ? WHERE call_sid = ? AND "
-                           "twilio_price_micros IS NULL")))
+                           "twilio_price_micros IS NULL RETURNING company_id, session, started_at, ended_at, "
+                           "estimated_cost_micros")))
         return Sql::storageError(m_price);
+    if (!m_unmatched.prepare(
+            QStringLiteral("SELECT id, e164, direction, started_at, duration_seconds FROM call_records WHERE "
+                           "call_sid IS NULL AND environment = ? AND started_at BETWEEN ? AND ?")))
+        return Sql::storageError(m_unmatched);
+    if (!m_dropInserted.prepare(
+            QStringLiteral("DELETE FROM call_records WHERE call_sid = ? AND session IS NULL")))
+        return Sql::storageError(m_dropInserted);
+    if (!m_adopt.prepare(QStringLiteral("UPDATE call_records SET call_sid = ?, twilio_price_micros = "
+                                        "COALESCE(twilio_price_micros, ?) WHERE id "
+                                        "= ? AND call_sid IS NULL RETURNING company_id, session, started_at, "
+                                        "ended_at, estimated_cost_micros")))
+        return Sql::storageError(m_adopt);
+    if (!m_usageCost.prepare(QStringLiteral("UPDATE company_usage_months SET cost_micros = cost_micros + ? "
+                                            "WHERE company_id = ? AND month = ?")))
+        return Sql::storageError(m_usageCost);
     if (!m_numberUsage.prepare(QStringLiteral(
             "UPDATE phone_numbers SET total_calls = total_calls + ?, total_seconds = total_seconds + ?, "
             "total_minutes = total_minutes + ?, last_used_at = CASE WHEN last_used_at IS NULL OR "
@@ -295,6 +318,89 @@ Status CallIngest::insertRows(const Row *rows, int count, QList<bool> &inserted)
     return success();
 }
 
+namespace {
+QString matchKey(const QString &e164, bool outbound) {
+    return e164 + (outbound ? QLatin1Char('>') : QLatin1Char('<'));
+}
+QString monthText(qint64 secs) {
+    const QDate day = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).date();
+    return QStringLiteral("%1-%2")
+        .arg(day.year(), 4, 10, QLatin1Char('0'))
+        .arg(day.month(), 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+Result<QHash<QString, QList<CallIngest::Unmatched>>> CallIngest::unmatchedAround(const QList<Row> &rows) {
+    QHash<QString, QList<Unmatched>> unmatched;
+    if (rows.isEmpty())
+        return unmatched;
+    qint64 from = rows.constFirst().start, to = from;
+    for (const Row &r : rows) {
+        from = std::min(from, r.start);
+        to = std::max(to, r.start);
+    }
+    if (auto ran = Sql::run(m_unmatched, {m_environment, from - MatchStartSeconds, to + MatchStartSeconds});
+        !ran)
+        return ran.error();
+    while (m_unmatched.next())
+        unmatched[matchKey(m_unmatched.value(1).toString(),
+                           m_unmatched.value(2).toString() == QLatin1String("outbound"))]
+            .append({m_unmatched.value(0).toLongLong(), m_unmatched.value(3).toLongLong(),
+                     m_unmatched.value(4).toLongLong()});
+    m_unmatched.finish();
+    return unmatched;
+}
+
+CallIngest::Unmatched *CallIngest::bestMatch(QHash<QString, QList<Unmatched>> &unmatched, const Row &row) {
+    auto found = unmatched.find(matchKey(row.ours, row.outbound));
+    if (found == unmatched.end())
+        return nullptr;
+    Unmatched *best = nullptr;
+    for (Unmatched &candidate : *found) {
+        if (candidate.taken || std::abs(candidate.start - row.start) > MatchStartSeconds ||
+            std::abs(candidate.duration - row.duration) > MatchDurationSeconds)
+            continue;
+        if (!best || std::abs(candidate.start - row.start) < std::abs(best->start - row.start))
+            best = &candidate;
+    }
+    return best;
+}
+
+Result<bool> CallIngest::chargePrice(QSqlQuery &returned, Micros price) {
+    if (!returned.next()) {
+        returned.finish();
+        return false;
+    }
+    const bool hasCompany = !returned.value(0).isNull();
+    const qint64 company = returned.value(0).toLongLong();
+    const bool pool = !returned.value(1).isNull();
+    const QString month = monthText(pool ? returned.value(3).toLongLong() : returned.value(2).toLongLong());
+    const Micros estimate = returned.value(4).toLongLong();
+    returned.finish();
+    if (hasCompany && price != estimate)
+        if (auto ran = Sql::run(m_usageCost, {price - estimate, company, month}); !ran)
+            return ran.error();
+    return true;
+}
+
+Status CallIngest::adopt(const Row &row, qint64 recordId) {
+    if (auto ran = Sql::run(m_dropInserted, {row.sid}); !ran)
+        return ran;
+    if (auto ran = Sql::run(
+            m_adopt,
+            {row.sid, row.price ? QVariant(*row.price) : QVariant(QMetaType(QMetaType::LongLong)), recordId});
+        !ran)
+        return ran;
+    // The pool counted the call with its estimate (or a price it was given) when it ended.
+    if (!row.price) {
+        m_adopt.finish();
+        return success();
+    }
+    if (auto charged = chargePrice(m_adopt, *row.price); !charged)
+        return charged.error();
+    return success();
+}
+
 Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
     IngestStats stats;
     QList<Row> rows;
@@ -332,6 +438,9 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
         rows.append(std::move(row));
     }
 
+    auto unmatched = unmatchedAround(rows);
+    if (!unmatched)
+        return unmatched.error();
     QHash<qint64, NumberTotals> numberTotals;
     std::map<std::pair<qint64, int>, CompanyTotals> companyTotals;
     QList<bool> inserted;
@@ -342,6 +451,13 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
         for (int i = 0; i < count; ++i) {
             const Row &r = rows.at(first + i);
             if (inserted.at(i)) {
+                if (Unmatched *same = unmatched->isEmpty() ? nullptr : bestMatch(unmatched.value(), r)) {
+                    same->taken = true;
+                    if (auto adopted = adopt(r, same->id); !adopted)
+                        return adopted.error();
+                    ++stats.matched;
+                    continue;
+                }
                 ++stats.added;
                 if (!r.number)
                     continue;
@@ -359,10 +475,10 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
             } else if (r.price) {
                 if (auto ran = Sql::run(m_price, {*r.price, r.sid}); !ran)
                     return ran.error();
-                if (m_price.numRowsAffected() > 0)
-                    ++stats.priced;
-                else
-                    ++stats.unchanged;
+                auto charged = chargePrice(m_price, *r.price);
+                if (!charged)
+                    return charged.error();
+                ++(charged.value() ? stats.priced : stats.unchanged);
             } else {
                 ++stats.unchanged;
             }

@@ -22,8 +22,9 @@ class Database;
 namespace PoolDesk::Twilio {
 
 struct IngestStats {
-    int added = 0;  // calls not seen before: a call record, and usage counted
-    int priced = 0; // known calls whose Twilio price arrived now
+    int added = 0;   // calls not seen before: a call record, and usage counted
+    int matched = 0; // calls the pool recorded without their SID: given their SID (and price) instead
+    int priced = 0;  // known calls whose Twilio price arrived now
     int unchanged = 0;
     int pending = 0;             // calls still under way: taken on a later sync
     qint64 newestFinalStart = 0; // epoch seconds, 0 when none
@@ -32,8 +33,13 @@ struct IngestStats {
 
 // Stores pages of Twilio's Calls.json into call_records, idempotent by call SID: a known call only
 // gets Twilio's price when it arrives; a new one adds its record and counts its usage (the number's
-// totals, and the month's usage of the company the number is dedicated to). Calls still under way
-// are left for a later sync. Call ingest() inside a transaction; one CallIngest per connection.
+// totals, and the month's usage of the company the number is dedicated to). A new SID that is a
+// call the pool already recorded without its SID (released with no call_sid) is that record: same
+// number and direction, a start within MatchStartSeconds and a duration within MatchDurationSeconds
+// (the closest start wins); the record gets the SID and price and nothing is counted twice. When a
+// price arrives, the month's usage that limits read follows it (Twilio's price replaces the
+// estimate). Calls still under way are left for a later sync. Call ingest() inside a transaction;
+// one CallIngest per connection.
 //
 // How rows go in: statements of up to RowsPerStatement calls, INSERT ... ON CONFLICT DO NOTHING
 // RETURNING call_sid, prepared once per size; the SIDs returned are the calls that were new (the
@@ -48,6 +54,8 @@ public:
     Result<IngestStats> ingest(const QJsonArray &calls);
 
     static constexpr int RowsPerStatement = 100;
+    static constexpr qint64 MatchStartSeconds = 300;
+    static constexpr qint64 MatchDurationSeconds = 5;
     static constexpr int AutoCheckpointPages = 16384; // SQLite, while a CallIngest lives
 
 private:
@@ -79,6 +87,20 @@ private:
     Result<sqlite3_stmt *> sqliteStatement(int rows);
     Status insertRows(const Row *rows, int count, QList<bool> &inserted);
     Status insertRowsSqlite(const Row *rows, int count, QList<bool> &inserted);
+    // The pool's records without a SID that a call of these rows may be, keyed by number and direction.
+    struct Unmatched {
+        qint64 id = 0;
+        qint64 start = 0;
+        qint64 duration = 0;
+        bool taken = false;
+    };
+    Result<QHash<QString, QList<Unmatched>>> unmatchedAround(const QList<Row> &rows);
+    static Unmatched *bestMatch(QHash<QString, QList<Unmatched>> &unmatched, const Row &row);
+    // Moves Twilio's SID and price onto the pool's record, dropping the row just inserted for it.
+    Status adopt(const Row &row, qint64 recordId);
+    // Twilio's price for the record `returned` names (if any: false when none): the month's usage
+    // of its company follows it.
+    Result<bool> chargePrice(QSqlQuery &returned, Micros price);
 
     Database &m_db;
     QString m_environment;
@@ -90,6 +112,10 @@ private:
     QByteArray m_environmentUtf8;
     int m_savedAutoCheckpoint = -1; // SQLite's setting before prepare(), restored at the end
     QSqlQuery m_price;
+    QSqlQuery m_unmatched;
+    QSqlQuery m_dropInserted;
+    QSqlQuery m_adopt;
+    QSqlQuery m_usageCost;
     QSqlQuery m_numberUsage;
     QSqlQuery m_companyUsage;
 };

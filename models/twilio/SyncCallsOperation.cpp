@@ -146,6 +146,7 @@ Status SyncCallsOperation::flushCalls() {
         if (!stats)
             return stats.error();
         total.added += stats->added;
+        total.matched += stats->matched;
         total.priced += stats->priced;
         total.unchanged += stats->unchanged;
         total.pending += stats->pending;
@@ -163,7 +164,7 @@ Status SyncCallsOperation::flushCalls() {
         return committed;
     m_buffer.clear();
     m_bufferedCalls = 0;
-    const int read = total.added + total.priced + total.unchanged + total.pending;
+    const int read = total.added + total.matched + total.priced + total.unchanged + total.pending;
     report(read, 0, tr("%n call(s) read, %1 new", nullptr, read).arg(total.added));
     return success();
 }

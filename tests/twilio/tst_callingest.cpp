@@ -4,6 +4,8 @@
 #include "TestDatabases.h"
 #include "TwilioTestSupport.h"
 
+#include "domain/Clock.h"
+#include "pool/Allocator.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "storage/Database.h"
@@ -157,6 +159,108 @@ private slots:
         QCOMPARE(scalar(*m_db, QStringLiteral("SELECT calls FROM company_usage_months WHERE company_id = ?"),
                         {acme->id}),
                  125);
+    }
+
+    // Calls the pool released (with and without their CallSid) and then read from Twilio's list,
+    // twice: each is counted once, those without a SID get it (and Twilio's price) from the list,
+    // and the month's usage that limits read follows Twilio's price as it arrives.
+    void poolCallsAreMatchedNotCountedTwice_data() { addEngineRows(); }
+    void poolCallsAreMatchedNotCountedTwice() {
+        QFETCH(QString, engine);
+        auto db = Database::open(freshDatabaseUrl(engine));
+        QVERIFY(db.ok());
+        m_db = std::move(db).value();
+        const Actor actor{QStringLiteral("user:test")};
+        const qint64 acme = Companies(*m_db).add(actor, QStringLiteral("Acme"), Plan::Standard)->id;
+        NewNumber shared;
+        shared.e164 = Shared;
+        shared.environment = QStringLiteral("development");
+        QVERIFY(Numbers(*m_db).add(actor, shared));
+        // Three calls through the pool, one after the other: the first released with its SID.
+        Allocator allocator(*m_db);
+        const QList<int> durations{61, 125, 30};
+        QList<qint64> starts;
+        for (int i = 0; i < durations.size(); ++i) {
+            const QString session = QStringLiteral("s%1").arg(i);
+            QVERIFY(allocator.allocate({QStringLiteral("Acme"), QStringLiteral("op"), session, std::nullopt,
+                                        QStringLiteral("development")}));
+            ReleaseRequest release;
+            release.session = session;
+            release.durationSeconds = durations.at(i);
+            release.callSid = i == 0 ? caSid(100) : QString();
+            release.companyId = acme;
+            auto released = allocator.release(release);
+            QVERIFY(released);
+            starts.append(released->record.startedAt.toSecsSinceEpoch());
+            Clock::setOffsetForTesting(600 * (i + 1)); // the next call ten minutes later
+        }
+        Clock::setOffsetForTesting(0);
+        const auto usageCost = [&] {
+            return scalar(
+                *m_db,
+                QStringLiteral("SELECT SUM(cost_micros) FROM company_usage_months WHERE company_id = ?"),
+                {acme});
+        };
+        const qint64 estimates = usageCost(); // 2 + 3 + 1 billed minutes at the tariff
+        QCOMPARE(estimates, 6 * 13000);
+
+        // Twilio's list: the same three calls (started a few seconds before the pool's records say,
+        // lasting a second longer), and one the pool never saw. Prices for some.
+        const auto twilioCall = [](int sid, qint64 start, int duration, const QJsonValue &price) {
+            QJsonObject c = call(sid, false);
+            c.insert(QStringLiteral("from"), Shared);
+            c.insert(QStringLiteral("to"), QStringLiteral("+14155550100"));
+            c.insert(QStringLiteral("direction"), QStringLiteral("outbound-api"));
+            const QDateTime at = QDateTime::fromSecsSinceEpoch(start, Qt::UTC);
+            c.insert(QStringLiteral("start_time"), at.toString(Qt::RFC2822Date));
+            c.insert(QStringLiteral("end_time"), at.addSecs(duration).toString(Qt::RFC2822Date));
+            c.insert(QStringLiteral("duration"), QString::number(duration));
+            c.insert(QStringLiteral("price"), price);
+            return c;
+        };
+        QJsonArray page{twilioCall(100, starts.at(0) - 4, 62, QStringLiteral("-0.02600")),
+                        twilioCall(101, starts.at(1) - 4, 126, QStringLiteral("-0.04000")),
+                        twilioCall(102, starts.at(2) - 4, 31, QJsonValue()),
+                        twilioCall(103, starts.at(2) + 3600, 20, QStringLiteral("-0.01300"))};
+        auto first = ingest(page);
+        QVERIFY2(first.ok(), qPrintable(first.ok() ? QString() : first.error().message));
+        QCOMPARE(first->added, 1);   // the call the pool never saw
+        QCOMPARE(first->matched, 2); // released without their SID
+        QCOMPARE(first->priced, 1);  // released with it
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM call_records")), 4);
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM call_records WHERE call_sid IS NULL")),
+                 0);
+        // The SID went onto the pool's own record (its session and operator kept).
+        QCOMPARE(
+            scalar(*m_db,
+                   QStringLiteral("SELECT COUNT(*) FROM call_records WHERE call_sid = ? AND session = 's1' "
+                                  "AND operator = 'op'"),
+                   {caSid(101)}),
+            1);
+        QCOMPARE(scalar(*m_db,
+                        QStringLiteral("SELECT twilio_price_micros FROM call_records WHERE call_sid = ?"),
+                        {caSid(101)}),
+                 40000);
+        QCOMPARE(Numbers(*m_db).find(Shared, QStringLiteral("development"))->totalCalls, 4);
+        // Acme's month: three calls, Twilio's prices where known (0.026 + 0.040), the estimate for
+        // the third (1 minute). The unknown call was on the shared pool, not Acme's.
+        QCOMPARE(scalar(*m_db,
+                        QStringLiteral("SELECT SUM(calls) FROM company_usage_months WHERE company_id = ?"),
+                        {acme}),
+                 3);
+        QCOMPARE(usageCost(), 26000 + 40000 + 13000);
+
+        // Again, with the third call's price now known: nothing is added or matched twice.
+        page[2] = twilioCall(102, starts.at(2) - 4, 31, QStringLiteral("-0.01500"));
+        auto second = ingest(page);
+        QVERIFY(second.ok());
+        QCOMPARE(second->added, 0);
+        QCOMPARE(second->matched, 0);
+        QCOMPARE(second->priced, 1);
+        QCOMPARE(second->unchanged, 3);
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM call_records")), 4);
+        QCOMPARE(Numbers(*m_db).find(Shared, QStringLiteral("development"))->totalCalls, 4);
+        QCOMPARE(usageCost(), 26000 + 40000 + 15000);
     }
 };
 

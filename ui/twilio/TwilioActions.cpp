@@ -336,8 +336,10 @@ void TwilioActions::syncCalls() {
         [](Twilio::OperationContext c) { return new Twilio::SyncCallsOperation(std::move(c), std::nullopt); },
         [](Twilio::Operation &op) {
             const auto &s = static_cast<Twilio::SyncCallsOperation &>(op).summary();
-            return tr("%1 new calls, %2 got Twilio's price, %3 unchanged, %4 still under way; %5 recordings.")
+            return tr("%1 new calls, %2 matched to calls the pool recorded, %3 got Twilio's price, %4 "
+                      "unchanged, %5 still under way; %6 recordings.")
                 .arg(s.calls.added)
+                .arg(s.calls.matched)
                 .arg(s.calls.priced)
                 .arg(s.calls.unchanged)
                 .arg(s.calls.pending)
