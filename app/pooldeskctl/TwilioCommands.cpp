@@ -204,12 +204,17 @@ int buyNumber(CliContext &context, const QStringList &args) {
     parser.addOption(
         {QStringLiteral("yes"),
          QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation of the price.")});
+    parser.addOption({QStringLiteral("or-similar"),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "When the number asked for is taken, buy another one from the "
+                                         "same area code instead.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio buy"), args))
         return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1 || (positional.isEmpty() && !parser.isSet(QStringLiteral("area-code"))))
         return context.usage(QCoreApplication::translate(
-            "pooldeskctl", "pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]"));
+            "pooldeskctl",
+            "pooldeskctl twilio buy E164 [--or-similar] | --area-code N [--country CC] [--yes]"));
     auto db = context.database();
     if (!db)
         return context.fail(db.error());
@@ -265,6 +270,15 @@ int buyNumber(CliContext &context, const QStringList &args) {
         Twilio::BuyNumberOperation op(session->context(), e164, QStringLiteral("manual (pooldeskctl)"));
         const Status bought = EnvCli::run(context, op);
         if (!bought && bought.error().reason == Twilio::Reason::NumberTaken) {
+            // A script that named one number gets that number or nothing, unless it said otherwise.
+            if (!positional.isEmpty() && !parser.isSet(QStringLiteral("or-similar")))
+                return context.fail(makeError(
+                    Error::Code::Refused,
+                    QCoreApplication::translate("pooldeskctl",
+                                                "%1 was taken by someone else meanwhile; nothing was bought. "
+                                                "Pass --or-similar to buy another number from its area code.")
+                        .arg(e164),
+                    Twilio::Reason::NumberTaken));
             context.err() << QCoreApplication::translate("pooldeskctl",
                                                          "%1 was taken by someone else meanwhile.")
                                  .arg(e164)

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QTest>
 
 #include <algorithm>
@@ -159,6 +160,35 @@ inline QByteArray testWav(int milliseconds = 500) {
     const auto le16 = [&](quint16 v) { return le(v, 2); };
     return "RIFF" + le32(36 + quint32(pcm.size())) + "WAVEfmt " + le32(16) + le16(1) + le16(1) + le32(8000) +
            le32(16000) + le16(2) + le16(16) + "data" + le32(quint32(pcm.size())) + pcm;
+}
+
+// pooldeskctl (POOLDESK_CTL) against the fake server at `base`, with the test credentials in the
+// variables (never on the command line). Waits without blocking this thread's event loop, where the
+// fake server answers.
+struct CtlRun {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+inline CtlRun runCtl(const QUrl &base, const QStringList &arguments, const QByteArray &input = {}) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TWILIO_ACCOUNT_SID"), TestAccountSid);
+    env.insert(QStringLiteral("TWILIO_API_KEY"), TestApiKey);
+    env.insert(QStringLiteral("TWILIO_API_SECRET"), TestApiSecret);
+    env.insert(QStringLiteral("POOLDESK_TWILIO_BASE_URL"), base.toString());
+    p.setProcessEnvironment(env);
+    p.start(qEnvironmentVariable("POOLDESK_CTL"), arguments);
+    p.waitForStarted();
+    if (!input.isNull()) {
+        p.write(input);
+        p.closeWriteChannel();
+    }
+    QDeadlineTimer deadline(60000);
+    while (p.state() != QProcess::NotRunning && !deadline.hasExpired())
+        QTest::qWait(20);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 } // namespace PoolDesk::Test

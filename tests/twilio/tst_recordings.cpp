@@ -30,6 +30,7 @@ using Server = FakeTwilioServer;
 
 namespace {
 
+const QString Dev = QStringLiteral("development");
 const QString AcmeRecording = QStringLiteral("RE%1").arg(1, 32, 10, QLatin1Char('0'));
 const QString BetaRecording = QStringLiteral("RE%1").arg(2, 32, 10, QLatin1Char('0'));
 
@@ -40,12 +41,6 @@ Principal person(Role role, QList<qint64> companies = {}) {
     p.companyIds = std::move(companies);
     return p;
 }
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
 
 } // namespace
 
@@ -336,32 +331,13 @@ private slots:
                      [noContent](const Server::Request &) { return noContent; });
 
         const auto ctl = [&](const QStringList &arguments, const QByteArray &input = {}) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("TWILIO_ACCOUNT_SID"), TestAccountSid);
-            env.insert(QStringLiteral("TWILIO_API_KEY"), TestApiKey);
-            env.insert(QStringLiteral("TWILIO_API_SECRET"), TestApiSecret);
-            env.insert(QStringLiteral("POOLDESK_TWILIO_BASE_URL"), m_server->baseUrl().toString());
-            p.setProcessEnvironment(env);
-            p.start(qEnvironmentVariable("POOLDESK_CTL"),
-                    QStringList{QStringLiteral("--db"), url, QStringLiteral("--env"),
-                                QStringLiteral("development")} +
-                        arguments);
-            p.waitForStarted();
-            if (!input.isNull()) {
-                p.write(input);
-                p.closeWriteChannel();
-            }
-            // The fake server answers from this thread's event loop: wait without blocking it.
-            QDeadlineTimer deadline(60000);
-            while (p.state() != QProcess::NotRunning && !deadline.hasExpired())
-                QTest::qWait(20);
-            return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                       p.readAllStandardError()};
+            return runCtl(m_server->baseUrl(),
+                          QStringList{QStringLiteral("--db"), url, QStringLiteral("--env"), Dev} + arguments,
+                          input);
         };
 
-        Run listed = ctl({QStringLiteral("--json"), QStringLiteral("recording"), QStringLiteral("list"),
-                          QStringLiteral("--call"), caSid(1)});
+        CtlRun listed = ctl({QStringLiteral("--json"), QStringLiteral("recording"), QStringLiteral("list"),
+                             QStringLiteral("--call"), caSid(1)});
         QCOMPARE(listed.exitCode, 0);
         const QJsonArray rows = QJsonDocument::fromJson(listed.out).array();
         QCOMPARE(rows.size(), 1);
@@ -370,8 +346,8 @@ private slots:
                  QStringLiteral("2026-09-21T14:13:20Z"));
 
         const QString out = dir.filePath(QStringLiteral("call.wav"));
-        Run saved = ctl({QStringLiteral("recording"), QStringLiteral("download"), AcmeRecording,
-                         QStringLiteral("--out"), out});
+        CtlRun saved = ctl({QStringLiteral("recording"), QStringLiteral("download"), AcmeRecording,
+                            QStringLiteral("--out"), out});
         QVERIFY2(saved.exitCode == 0, saved.err.constData());
         QFile file(out);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -380,20 +356,21 @@ private slots:
         QVERIFY(!saved.out.contains(TestApiSecret.toLatin1()) &&
                 !saved.err.contains(TestApiSecret.toLatin1()));
         // An existing file is not replaced unless asked.
-        Run again = ctl({QStringLiteral("recording"), QStringLiteral("download"), AcmeRecording,
-                         QStringLiteral("--out"), out});
+        CtlRun again = ctl({QStringLiteral("recording"), QStringLiteral("download"), AcmeRecording,
+                            QStringLiteral("--out"), out});
         QCOMPARE(again.exitCode, 2);
         QVERIFY(again.err.contains("--force"));
-        Run unknown = ctl({QStringLiteral("recording"), QStringLiteral("download"), QStringLiteral("RE404"),
-                           QStringLiteral("--out"), dir.filePath(QStringLiteral("x.wav"))});
+        CtlRun unknown =
+            ctl({QStringLiteral("recording"), QStringLiteral("download"), QStringLiteral("RE404"),
+                 QStringLiteral("--out"), dir.filePath(QStringLiteral("x.wav"))});
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x.wav"))));
 
         // Deleting asks first; "no" (or no answer) changes nothing.
-        Run declined = ctl({QStringLiteral("recording"), QStringLiteral("delete"), AcmeRecording}, "n\n");
+        CtlRun declined = ctl({QStringLiteral("recording"), QStringLiteral("delete"), AcmeRecording}, "n\n");
         QCOMPARE(declined.exitCode, 3);
         QVERIFY(m_server->requestsTo("DELETE", accountPath("Recordings/")).isEmpty());
-        Run deleted = ctl(
+        CtlRun deleted = ctl(
             {QStringLiteral("recording"), QStringLiteral("delete"), AcmeRecording, QStringLiteral("--yes")});
         QVERIFY2(deleted.exitCode == 0, deleted.err.constData());
         QCOMPARE(m_server->requestsTo("DELETE", accountPath("Recordings/")).size(), 1);
