@@ -1,5 +1,7 @@
 #include "billing/CostReport.h"
 
+#include "billing/Rental.h"
+
 #include "billing/SqliteRows.h"
 #include "pool/ErlangB.h"
 #include "storage/Database.h"
@@ -151,28 +153,32 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
             report.companies.append(company);
         }
     }
-    // Numbers charged this month (bought before its end).
+    // Numbers charged this month: each fee due in it, from the numbers' history (Rental), so a
+    // number removed or reassigned later still counts here, with its holder of the due date.
     QHash<qint64, int> numberRow;
     QList<NumberInfo> numbers;
     {
+        auto due = Rental::charges(db, report.fromSecs, report.toSecs);
+        if (!due)
+            return due.error();
+        QHash<qint64, qint64> lastUsed;
         QSqlQuery query(db.connection());
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral(
-            "SELECT id, e164, environment, dedicated_company_id, monthly_price_micros, COALESCE(bought_at, "
-            "created_at), last_used_at FROM phone_numbers WHERE COALESCE(bought_at, created_at) < ? "
-            "ORDER BY environment, e164, id"));
-        query.addBindValue(report.toSecs);
-        if (!query.exec())
+        if (!query.exec(
+                QStringLiteral("SELECT id, last_used_at FROM phone_numbers WHERE last_used_at IS NOT NULL")))
             return Sql::storageError(query);
-        while (query.next()) {
+        while (query.next())
+            lastUsed.insert(query.value(0).toLongLong(), query.value(1).toLongLong());
+        for (const RentalCharge &charge : due.value()) {
             NumberInfo info;
-            info.id = query.value(0).toLongLong();
-            info.e164 = query.value(1).toString();
-            info.environment = query.value(2).toString();
-            info.dedicatedTo = Sql::optionalInt(query.value(3));
-            info.price = query.value(4).toLongLong();
-            info.boughtAt = query.value(5).toLongLong();
-            info.lastUsedAt = Sql::optionalInt(query.value(6));
+            info.id = charge.numberId;
+            info.e164 = charge.e164;
+            info.environment = charge.environment;
+            info.dedicatedTo = charge.companyId;
+            info.price = charge.price;
+            info.boughtAt = charge.addedAt;
+            if (const auto used = lastUsed.constFind(charge.numberId); used != lastUsed.constEnd())
+                info.lastUsedAt = used.value();
             numberRow.insert(info.id, static_cast<int>(numbers.size()));
             numbers.append(info);
             NumberCost cost;

@@ -3,6 +3,7 @@
 #include "domain/Clock.h"
 #include "domain/Types.h"
 #include "pool/Allocator.h"
+#include "pool/NumberHistory.h"
 #include "pool/Tariffs.h"
 #include "storage/ChangeWatcher.h"
 #include "storage/Database.h"
@@ -164,6 +165,13 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
             return inserted.error();
         inserted.value().next();
         number.id = inserted.value().value(0).toLongLong();
+        if (auto recorded = NumberHistory::record(
+                db, {NumberHistory::Event::Added, number.id, number.e164, number.environment,
+                     number.dedicatedTo >= 0 ? std::optional<qint64>(companies[number.dedicatedTo].id)
+                                             : std::nullopt,
+                     tariff->numberMonthly, (firstDay - 30 + n) * 86400, (firstDay - 30 + n) * 86400});
+            !recorded)
+            return recorded.error();
     }
 
     // Plan every call first, then hand out numbers in time order so no number ever carries two

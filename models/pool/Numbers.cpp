@@ -2,6 +2,7 @@
 
 #include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
+#include "pool/NumberHistory.h"
 #include "pool/Tariffs.h"
 #include "storage/ChangeWatcher.h"
 #include "storage/Database.h"
@@ -139,6 +140,10 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
     auto added = find(e164.value(), input.environment);
     if (!added)
         return added.error();
+    if (auto recorded = recordChange(NumberHistory::Event::Added, added.value(),
+                                     added->boughtAt.isValid() ? added->boughtAt.toSecsSinceEpoch() : now);
+        !recorded)
+        return recorded.error();
     if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.add"), added->e164,
                                        added->dedicatedCompanyId, {}, toJson(added.value()));
         !audited)
@@ -208,11 +213,14 @@ Status Numbers::remove(const Actor &actor, const QString &e164, const QString &e
             QCoreApplication::translate("Numbers", "%1 is holding a call. Remove it after the call ends.")
                 .arg(number->e164),
             QStringLiteral("number_busy"));
-    // Call history keeps the number's text; the row itself goes.
+    // Call history keeps the number's text; the row itself goes, and its history says when.
     if (auto done = Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM phone_numbers WHERE id = ?"),
                               {number->id});
         !done)
         return done.error();
+    if (auto recorded = recordChange(NumberHistory::Event::Removed, number.value(), Clock::nowSecs());
+        !recorded)
+        return recorded;
     if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.remove"), number->e164,
                                        number->dedicatedCompanyId, toJson(number.value()), {});
         !audited)
@@ -255,6 +263,10 @@ Result<PoolNumber> Numbers::assign(const Actor &actor, const QString &e164, cons
     auto after = find(e164, environment);
     if (!after)
         return after.error();
+    if (number->dedicatedCompanyId != after->dedicatedCompanyId)
+        if (auto recorded = recordChange(NumberHistory::Event::Dedicated, after.value(), Clock::nowSecs());
+            !recorded)
+            return recorded.error();
     if (auto audited = AuditLog::write(m_db, actor, QStringLiteral("number.assign"), after->e164, companyId,
                                        toJson(number.value()), toJson(after.value()));
         !audited)
@@ -287,6 +299,10 @@ Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, co
     auto after = find(e164, environment);
     if (!after)
         return after.error();
+    if (number->dedicatedCompanyId)
+        if (auto recorded = recordChange(NumberHistory::Event::Shared, after.value(), Clock::nowSecs());
+            !recorded)
+            return recorded.error();
     if (auto audited =
             AuditLog::write(m_db, actor, QStringLiteral("number.unassign"), after->e164,
                             number->dedicatedCompanyId, toJson(number.value()), toJson(after.value()));
@@ -336,6 +352,19 @@ Result<PoolNumber> Numbers::updateTwilioFacts(const Actor &actor, const QString 
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     return after;
+}
+
+Status Numbers::recordChange(NumberHistory::Event event, const PoolNumber &number, qint64 at) {
+    NumberHistory::Change change;
+    change.event = event;
+    change.numberId = number.id;
+    change.e164 = number.e164;
+    change.environment = number.environment;
+    change.companyId = event == NumberHistory::Event::Shared ? std::nullopt : number.dedicatedCompanyId;
+    change.monthlyPrice = number.monthlyPrice;
+    change.addedAt = number.boughtAt.isValid() ? number.boughtAt.toSecsSinceEpoch() : at;
+    change.at = at;
+    return NumberHistory::record(m_db, change);
 }
 
 } // namespace PoolDesk

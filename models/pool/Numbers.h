@@ -2,6 +2,7 @@
 
 #include "domain/Result.h"
 #include "domain/Types.h"
+#include "pool/NumberHistory.h"
 #include "storage/AuditLog.h"
 
 #include <QList>
@@ -51,6 +52,8 @@ public:
                                          bool missingFromTwilio);
 
 private:
+    // Every change of a number's life goes to its history, in the same transaction (billing reads it).
+    Status recordChange(NumberHistory::Event event, const PoolNumber &number, qint64 at);
     Database &m_db;
 };
 

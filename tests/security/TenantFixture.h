@@ -45,6 +45,7 @@ inline const QList<TenantTable> &tenantTables() {
         {QStringLiteral("call_records"), QStringLiteral("company_id")},
         {QStringLiteral("company_usage_months"), QStringLiteral("company_id")},
         {QStringLiteral("api_keys"), QStringLiteral("company_id"), false},
+        {QStringLiteral("number_history"), QStringLiteral("company_id")},
         {QStringLiteral("audit_log"), QStringLiteral("company_id"), false},
         {QStringLiteral("member_companies"), QStringLiteral("company_id"), false},
         // A recording belongs to its call's company; the subquery runs as whoever reads, so the

@@ -1,0 +1,69 @@
+#include "billing/Rental.h"
+
+#include "storage/Database.h"
+#include "storage/SqlHelpers.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace PoolDesk::Rental {
+
+qint64 dueIn(qint64 monthStart, qint64 addedAt) {
+    const QDateTime bought = QDateTime::fromSecsSinceEpoch(addedAt, Qt::UTC);
+    const QDate first = QDateTime::fromSecsSinceEpoch(monthStart, Qt::UTC).date();
+    const QDate day(first.year(), first.month(), std::min(bought.date().day(), first.daysInMonth()));
+    return QDateTime(day, bought.time(), Qt::UTC).toSecsSinceEpoch();
+}
+
+Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs) {
+    auto events =
+        Sql::exec(db.connection(),
+                  QStringLiteral("SELECT number_id, e164, environment, event, company_id, "
+                                 "monthly_price_micros, added_at, at FROM number_history WHERE at < ? "
+                                 "ORDER BY number_id, at, id"),
+                  {toSecs});
+    if (!events)
+        return events.error();
+    QList<RentalCharge> due;
+    QSqlQuery &q = events.value();
+    bool more = q.next();
+    while (more) {
+        // One number's life as this reader may see it (row-level security shows a manager only the
+        // events of their companies): the holder on the due date is that of the last event before
+        // it; none seen before it means the number was not theirs then; a removal before it means
+        // nothing is due.
+        const qint64 numberId = q.value(0).toLongLong();
+        RentalCharge charge;
+        charge.numberId = numberId;
+        charge.e164 = q.value(1).toString();
+        charge.environment = q.value(2).toString();
+        charge.price = q.value(5).toLongLong();
+        charge.addedAt = q.value(6).toLongLong();
+        charge.dueAt = dueIn(fromSecs, charge.addedAt);
+        bool alive = true;
+        bool seen = false;
+        for (; more && q.value(0).toLongLong() == numberId; more = q.next()) {
+            const QString event = q.value(3).toString();
+            const qint64 at = q.value(7).toLongLong();
+            if (event == QLatin1String("removed"))
+                charge.removed = true;
+            if (at > charge.dueAt)
+                continue;
+            seen = true;
+            if (event == QLatin1String("removed"))
+                alive = false;
+            else
+                charge.companyId = Sql::optionalInt(q.value(4));
+        }
+        if (seen && alive && charge.dueAt >= fromSecs && charge.dueAt < toSecs &&
+            charge.dueAt >= charge.addedAt)
+            due.append(charge);
+    }
+    std::sort(due.begin(), due.end(), [](const RentalCharge &a, const RentalCharge &b) {
+        return std::tie(a.environment, a.e164, a.numberId) < std::tie(b.environment, b.e164, b.numberId);
+    });
+    return due;
+}
+
+} // namespace PoolDesk::Rental

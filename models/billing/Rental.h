@@ -1,0 +1,39 @@
+#pragma once
+
+#include "domain/Money.h"
+#include "domain/Result.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace PoolDesk {
+
+class Database;
+
+// A number's monthly fee, as Twilio charges it: due on the anniversary of its purchase (the same
+// day of the month, or the month's last day when it is shorter, at the purchase's time of day),
+// for a number in the pool at that moment; it belongs to the month in which that moment falls and
+// to whoever held the number then (a dedicated company, or the shared pool).
+struct RentalCharge {
+    qint64 numberId = 0;
+    QString e164;
+    QString environment;
+    std::optional<qint64> companyId; // the holder on the due date; none: the shared pool
+    Micros price = 0;
+    qint64 dueAt = 0;     // UTC seconds
+    qint64 addedAt = 0;   // when it was bought (or added)
+    bool removed = false; // no longer in the pool today
+};
+
+namespace Rental {
+// The fees due in [fromSecs, toSecs), from the numbers' history (migration 017): removing or
+// reassigning a number later changes none of them. Ordered by environment, number, id.
+Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs);
+// When the fee of a number added at `addedAt` falls due in the month starting at `monthStart`
+// (UTC); before `addedAt` in the month before its purchase.
+qint64 dueIn(qint64 monthStart, qint64 addedAt);
+} // namespace Rental
+
+} // namespace PoolDesk
