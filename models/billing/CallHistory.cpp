@@ -591,15 +591,16 @@ Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt:
     return result;
 }
 
-Result<QList<CallRow>> newerThan(Database &db, const CallFilter &filter, qint64 startedAt, qint64 id,
-                                 int limit) {
+Result<qint64> lastId(Database &db) {
+    return scalar(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM call_records"), {});
+}
+
+Result<QList<CallRow>> addedAfter(Database &db, const CallFilter &filter, qint64 afterId, int limit) {
     QString sql = SelectColumns;
     QVariantList bindings;
     appendFilter(filter, sql, bindings);
-    sql += QStringLiteral(
-               " AND (cr.started_at, cr.id) > (?, ?) ORDER BY cr.started_at DESC, cr.id DESC LIMIT ") +
-           QString::number(limit);
-    bindings << startedAt << id;
+    sql += QStringLiteral(" AND cr.id > ? ORDER BY cr.id LIMIT ") + QString::number(limit);
+    bindings << afterId;
     return runRows(db, sql, bindings);
 }
 

@@ -85,6 +85,7 @@ struct CallCursor {
 
 struct CallPage {
     QList<CallRow> rows;
+    qint64 lastId = 0; // for live refresh: the newest record's id, read before the rows
     CallCursor next;
     bool atEnd = false;
     PageRead readBy = PageRead::Planner;
@@ -104,9 +105,11 @@ namespace CallHistory {
 // Reads up to `limit` rows after `cursor` in the given order.
 Result<CallPage> page(Database &db, const CallFilter &filter, CallSort sort, Qt::SortOrder order,
                       const CallCursor &cursor, int limit, const PagePlan &plan = {});
-// Rows newer than (startedAt, id) in started_at order, newest first (live refresh of the default view).
-Result<QList<CallRow>> newerThan(Database &db, const CallFilter &filter, qint64 startedAt, qint64 id,
-                                 int limit);
+// The newest call record's id (0 when none): where a live refresh starts.
+Result<qint64> lastId(Database &db);
+// Calls recorded after `afterId`, whatever their start, in id order (live refresh): a long call is
+// recorded when it ends, after shorter ones that started later, and a sync adds calls of any age.
+Result<QList<CallRow>> addedAfter(Database &db, const CallFilter &filter, qint64 afterId, int limit);
 Result<qint64> count(Database &db, const CallFilter &filter);
 
 struct CallSummary {

@@ -20,7 +20,8 @@ QString localDateTime(qint64 secs) {
     const QDateTime local = QDateTime::fromSecsSinceEpoch(secs);
     const QLocale locale;
     return locale.toString(local.date(), QLocale::ShortFormat) + QLatin1Char(' ') +
-           local.time().toString(QStringLiteral("HH:mm:ss")) + QLatin1Char(' ') + local.timeZoneAbbreviation();
+           local.time().toString(QStringLiteral("HH:mm:ss")) + QLatin1Char(' ') +
+           local.timeZoneAbbreviation();
 }
 
 QString duration(qint64 seconds) {
@@ -294,7 +295,15 @@ void CallsTableModel::reload() {
         [=](Database &db) -> Result<CallPage> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return marked(db, scope, CallHistory::page(db, filter, sort, order, CallCursor{}, limit));
+            // The newest id first: a call recorded meanwhile comes with the next refresh (and is
+            // not inserted twice when the page has it too).
+            auto last = CallHistory::lastId(db);
+            if (!last)
+                return last.error();
+            auto page = marked(db, scope, CallHistory::page(db, filter, sort, order, CallCursor{}, limit));
+            if (page)
+                page.value().lastId = last.value();
+            return page;
         },
         [this, ticket](Result<CallPage> result) {
             if (ticket != m_generation.current())
@@ -307,6 +316,7 @@ void CallsTableModel::reload() {
                 return;
             }
             beginResetModel();
+            m_lastId = result->lastId;
             m_rows = std::move(result.value().rows);
             m_cursor = result.value().next;
             m_atEnd = result.value().atEnd;
@@ -394,40 +404,54 @@ void CallsTableModel::refresh() {
     const quint64 ticket = m_generation.current();
     auto isCurrent = m_generation.isCurrent(ticket);
     const CallFilter filter = m_filter;
-    const qint64 startedAt = m_rows.constFirst().startedAt;
-    const qint64 id = m_rows.constFirst().id;
+    const qint64 afterId = m_lastId;
     const std::optional<Principal> scope = m_recordingScope;
     // Jobs run in order on one thread, so a second refresh sees the first one's rows.
     m_pages->run<QList<CallRow>>(
         [=](Database &db) -> Result<QList<CallRow>> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return marked(db, scope, CallHistory::newerThan(db, filter, startedAt, id, RefreshInsertLimit));
+            return marked(db, scope, CallHistory::addedAfter(db, filter, afterId, RefreshInsertLimit));
         },
-        [this, ticket, startedAt, id](Result<QList<CallRow>> result) {
+        [this, ticket](Result<QList<CallRow>> result) {
             if (ticket != m_generation.current() || !result)
                 return;
             if (result->size() >= RefreshInsertLimit) {
                 reload();
                 return;
             }
-            // Another refresh may have inserted some of these already.
-            QList<CallRow> fresh;
-            const qint64 topStarted = m_rows.isEmpty() ? startedAt : m_rows.constFirst().startedAt;
-            const qint64 topId = m_rows.isEmpty() ? id : m_rows.constFirst().id;
-            for (CallRow &row : result.value()) {
-                if (row.startedAt > topStarted || (row.startedAt == topStarted && row.id > topId))
-                    fresh.append(std::move(row));
-            }
-            if (!fresh.isEmpty()) {
-                beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
-                fresh += std::move(m_rows);
-                m_rows = std::move(fresh);
-                endInsertRows();
-            }
+            insertInOrder(std::move(result.value()));
             emit loaded();
         });
     requestCount();
+}
+
+void CallsTableModel::insertInOrder(QList<CallRow> added) {
+    // Newest first, where each belongs among the rows loaded so far: a long call that just ended
+    // goes below the shorter ones that started after it. One beyond the last loaded row is left
+    // for paging to bring; one already loaded (the first page read it too) is not added twice.
+    const auto newer = [](const CallRow &a, const CallRow &b) {
+        return a.startedAt != b.startedAt ? a.startedAt > b.startedAt : a.id > b.id;
+    };
+    std::sort(added.begin(), added.end(), newer);
+    QList<std::pair<qsizetype, QList<CallRow>>> blocks; // position in m_rows, rows going there
+    for (CallRow &row : added) {
+        m_lastId = std::max(m_lastId, row.id);
+        const qsizetype at = std::lower_bound(m_rows.cbegin(), m_rows.cend(), row, newer) - m_rows.cbegin();
+        if ((at < m_rows.size() && m_rows.at(at).id == row.id) || (at == m_rows.size() && !m_atEnd))
+            continue;
+        if (blocks.isEmpty() || blocks.constLast().first != at)
+            blocks.append(std::pair<qsizetype, QList<CallRow>>(at, {}));
+        blocks.last().second.append(std::move(row));
+    }
+    // From the last position back, so the earlier positions stay right.
+    for (auto block = blocks.rbegin(); block != blocks.rend(); ++block) {
+        const int first = static_cast<int>(block->first);
+        beginInsertRows({}, first, first + static_cast<int>(block->second.size()) - 1);
+        for (qsizetype i = 0; i < block->second.size(); ++i)
+            m_rows.insert(first + i, std::move(block->second[i]));
+        endInsertRows();
+    }
 }
 
 } // namespace PoolDesk

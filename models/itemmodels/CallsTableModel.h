@@ -25,8 +25,9 @@ class Database;
 // Do NOT put a QSortFilterProxyModel on it (it would pull every row). rowCount() is the rows loaded
 // so far; totalCount() is the matching total (-1 until counted). While a new filter or order is being
 // read the old rows stay visible (isLoading() is true); when the first page arrives the model resets.
-// refresh() inserts new calls at the top in the default order (newest first) and keeps the scroll
-// position; in other orders it re-reads from the first page.
+// refresh() inserts the calls recorded since (by id, so a long call that ends late is not missed)
+// where they belong in the default order (newest first), keeping the scroll position; in other
+// orders it re-reads from the first page.
 // Export: CallHistory::exportCsv(db, model->filter(), ...) or CsvExportJob::calls() (straight from SQL).
 // Roles: DisplayRole local-time/locale text; UnderlyingDataRole raw values (UTC seconds, micro-dollars,
 // "outbound"/"inbound", null Twilio price when not reported); RowIdRole call_records.id.
@@ -95,6 +96,7 @@ private:
     QVariant underlying(const CallRow &row, Column column) const;
     void requestCount();
     void setLoading(bool loading);
+    void insertInOrder(QList<CallRow> added);
 
     std::unique_ptr<QueryThread> m_pages;
     std::unique_ptr<QueryThread> m_counts;
@@ -110,6 +112,7 @@ private:
     Qt::SortOrder m_order = Qt::DescendingOrder;
     int m_pageSize = 500;
     qint64 m_totalCount = -1;
+    qint64 m_lastId = 0; // the newest call record seen: live refresh reads what came after it
     std::optional<Principal> m_recordingScope;
 };
 

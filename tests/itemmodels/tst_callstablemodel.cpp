@@ -20,6 +20,8 @@ private slots:
     void filtersInSql();
     void refreshInsertsNewCallsAtTop_data() { Test::addEngineRows(); }
     void refreshInsertsNewCallsAtTop();
+    void refreshFindsALongCallThatEndedLate_data() { Test::addEngineRows(); }
+    void refreshFindsALongCallThatEndedLate();
 };
 
 namespace {
@@ -321,6 +323,50 @@ void TestCallsTableModel::refreshInsertsNewCallsAtTop() {
     QCOMPARE(kept.row(), 5);
     QCOMPARE(kept.data(RowIdRole).toLongLong(), keptId);
     QTRY_COMPARE(model.totalCount(), qint64(f.calls + 2));
+}
+
+// A long call is recorded when it ends, after shorter calls that started later: the live refresh
+// puts it where it belongs, and one older than every loaded row arrives with paging, once.
+void TestCallsTableModel::refreshFindsALongCallThatEndedLate() {
+    QFETCH(QString, engine);
+    Fixture f = seed(engine);
+    CallsTableModel model(*f.db);
+    model.setPageSize(10);
+    model.reload();
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(Test::waitLoaded(model));
+    QVERIFY(model.rowCount() >= 5);
+    qint64 between = 0;
+    int expectedRow = -1;
+    for (int row = 1; row < model.rowCount(); ++row) {
+        if (model.rowAt(row - 1)->startedAt - model.rowAt(row)->startedAt >= 2) {
+            between = model.rowAt(row)->startedAt + 1;
+            expectedRow = row;
+            break;
+        }
+    }
+    QVERIFY(expectedRow > 0);
+    const qint64 oldest = model.rowAt(model.rowCount() - 1)->startedAt;
+    for (qint64 startedAt : {between, oldest - 3600}) {
+        Test::CallSeed call;
+        call.numberId = f.n1;
+        call.e164 = QStringLiteral("+15550000001");
+        call.companyId = f.alpha;
+        call.startedAt = startedAt;
+        call.durationSeconds = 3000;
+        Test::addCall(*f.db, call);
+    }
+    const int before = model.rowCount();
+    model.refresh();
+    QVERIFY(Test::waitLoaded(model));
+    QCOMPARE(model.rowCount(), before + 1);
+    QCOMPARE(model.rowAt(expectedRow)->startedAt, between);
+    QTRY_COMPARE(model.totalCount(), qint64(f.calls + 2));
+    // Paging brings the older one, and nothing twice.
+    QVERIFY(loadAll(model));
+    QCOMPARE(model.rowCount(), f.calls + 2);
+    const QList<qint64> all = ids(model);
+    QCOMPARE(QSet<qint64>(all.begin(), all.end()).size(), f.calls + 2);
 }
 
 QTEST_GUILESS_MAIN(TestCallsTableModel)
