@@ -530,6 +530,15 @@ QJsonObject toJson(const CostReport &report) {
             {QStringLiteral("twilio_priced_calls"), c.twilioPricedCalls},
             {QStringLiteral("twilio_billed"), usd(c.twilioBilled)},
             {QStringLiteral("estimate_of_twilio_priced"), usd(c.estimateOfTwilioPriced)},
+            // For programs: integer micro-dollars, total = the four parts. The total uses Twilio's
+            // price for the calls it priced and the estimate for the rest; estimated_micros is the
+            // same month at the tariff alone, twilio_billed_micros what Twilio billed for its calls.
+            {QStringLiteral("dedicated_rental_micros"), c.dedicatedRental},
+            {QStringLiteral("shared_rental_micros"), c.sharedRentalShare},
+            {QStringLiteral("outbound_micros"), c.outbound},
+            {QStringLiteral("inbound_micros"), c.inbound},
+            {QStringLiteral("estimated_micros"), c.dedicatedRental + c.sharedRentalShare + c.estimatedCalls},
+            {QStringLiteral("twilio_billed_micros"), c.twilioBilled},
         });
     }
     QJsonArray numbers;
@@ -575,6 +584,11 @@ QJsonObject toJson(const CostReport &report) {
     }
     return {
         {QStringLiteral("month"), report.month},
+        // Months are UTC today; a workspace billing zone is to come (issue "Money you can sign").
+        {QStringLiteral("time_zone"), QStringLiteral("UTC")},
+        {QStringLiteral("from"),
+         QDateTime::fromSecsSinceEpoch(report.fromSecs, Qt::UTC).toString(Qt::ISODate)},
+        {QStringLiteral("to"), QDateTime::fromSecsSinceEpoch(report.toSecs, Qt::UTC).toString(Qt::ISODate)},
         {QStringLiteral("currency"), QStringLiteral("USD")},
         {QStringLiteral("companies"), companies},
         {QStringLiteral("numbers"), numbers},

@@ -64,6 +64,19 @@ void TestReportCli::costsMatchTheLibrary() {
     const QJsonObject printed = QJsonDocument::fromJson(json.out).object();
     QCOMPARE(printed, CostReports::toJson(expected.value()));
     QCOMPARE(printed.value(QStringLiteral("total_micros")).toInteger(), 7'791'501);
+    QCOMPARE(printed.value(QStringLiteral("time_zone")).toString(), QStringLiteral("UTC"));
+    // Per company, integer micro-dollars whose parts add up to the total.
+    qint64 sum = 0;
+    for (const QJsonValue &value : printed.value(QStringLiteral("companies")).toArray()) {
+        const QJsonObject c = value.toObject();
+        const auto micros = [&](const char *key) { return c.value(QLatin1String(key)).toInteger(); };
+        QCOMPARE(micros("dedicated_rental_micros") + micros("shared_rental_micros") +
+                     micros("outbound_micros") + micros("inbound_micros"),
+                 micros("total_micros"));
+        QVERIFY(micros("estimated_micros") > 0);
+        sum += micros("total_micros");
+    }
+    QVERIFY(sum > 0);
 
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("costs.csv"));
