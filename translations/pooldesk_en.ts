@@ -185,5 +185,12 @@
             <numerusform>%n releases began less than %1 minutes ago and may still be under way; settle them later.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Synced %n call(s): %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
+        <translation>
+            <numerusform>Synced %n call: %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</numerusform>
+            <numerusform>Synced %n calls: %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -3339,10 +3339,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>通話の同期（%1）</translation>
     </message>
     <message>
-        <source>%1 new calls, %2 got Twilio&apos;s price, %3 unchanged, %4 still under way; %5 recordings.</source>
-        <translation>新規の通話 %1 件、Twilio の料金を反映 %2 件、変更なし %3 件、通話中 %4 件。通話録音 %5 件。</translation>
-    </message>
-    <message>
         <source>Twilio prices</source>
         <translation>Twilio の料金</translation>
     </message>
@@ -3369,6 +3365,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Recordings reach this console through the pool service, whose address is not set. Ask an administrator to enter it in Settings ▸ Pool.</source>
         <translation>このコンソールへの録音はプールサービス経由で届きますが、そのアドレスが設定されていません。管理者に「設定 ▸ プール」で入力するよう依頼してください。</translation>
+    </message>
+    <message>
+        <source>%1 new calls, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way; %6 recordings.</source>
+        <translation>新しい通話 %1 件、プールの記録と照合 %2 件、Twilio の料金を取得 %3 件、変更なし %4 件、通話中 %5 件。録音 %6 件。</translation>
     </message>
 </context>
 <context>
@@ -5113,10 +5113,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>料金の確認を求めません。</translation>
     </message>
     <message>
-        <source>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</source>
-        <translation>pooldeskctl twilio buy E164 | --area-code N [--country CC] [--yes]</translation>
-    </message>
-    <message>
         <source>No number is available for that search; try another area code.</source>
         <translation>この検索条件で購入できる番号がありません。別の市外局番を試してください。</translation>
     </message>
@@ -5203,10 +5199,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>--since takes a date like 2026-11-01.</source>
         <translation>--since には 2026-11-01 のような日付を指定してください。</translation>
-    </message>
-    <message>
-        <source>Synced %1 calls: %2 new, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
-        <translation>%1 件の通話を同期しました: 新規 %2 件、Twilio の料金を反映 %3 件、変更なし %4 件、通話中 %5 件（次回取り込み）。通話録音 %6 件。</translation>
     </message>
     <message>
         <source>ISO country code (default US).</source>
@@ -5495,6 +5487,24 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>list, download and delete call recordings (every access is audited)</source>
         <translation>通話録音の一覧・ダウンロード・削除 (すべてのアクセスを監査ログに記録)</translation>
+    </message>
+    <message>
+        <source>When the number asked for is taken, buy another one from the same area code instead.</source>
+        <translation>指定した番号が取られていたら、同じ市外局番の別の番号を購入する。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl twilio buy E164 [--or-similar] | --area-code N [--country CC] [--yes]</source>
+        <translation>pooldeskctl twilio buy E164 [--or-similar] | --area-code N [--country CC] [--yes]</translation>
+    </message>
+    <message>
+        <source>%1 was taken by someone else meanwhile; nothing was bought. Pass --or-similar to buy another number from its area code.</source>
+        <translation>%1 はその間に他の人に取られたため、何も購入しませんでした。同じ市外局番の別の番号を購入するには --or-similar を付けてください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Synced %n call(s): %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</source>
+        <translation>
+            <numerusform>%n 件の通話を同期しました: 新規 %1 件、プールの記録と照合 %2 件、Twilio の料金を取得 %3 件、変更なし %4 件、通話中 %5 件 (次回に取り込み)。録音 %6 件。</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
