@@ -163,6 +163,44 @@
     </message>
 </context>
 <context>
+    <name>ReconcileOperation</name>
+    <message numerus="yes">
+        <source>%n number(s) on the account outside the pool</source>
+        <translation>
+            <numerusform>%n number on the account outside the pool</numerusform>
+            <numerusform>%n numbers on the account outside the pool</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) Twilio billed that PoolDesk has not synced (run Twilio ▸ Sync Calls)</source>
+        <translation>
+            <numerusform>%n call Twilio billed that PoolDesk has not synced (run Twilio ▸ Sync Calls)</numerusform>
+            <numerusform>%n calls Twilio billed that PoolDesk has not synced (run Twilio ▸ Sync Calls)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s) charged here that Twilio did not bill this month</source>
+        <translation>
+            <numerusform>%n number charged here that Twilio did not bill this month</numerusform>
+            <numerusform>%n numbers charged here that Twilio did not bill this month</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) here that Twilio has not billed yet</source>
+        <translation>
+            <numerusform>%n call here that Twilio has not billed yet</numerusform>
+            <numerusform>%n calls here that Twilio has not billed yet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) still at the estimate (Twilio&apos;s price not synced)</source>
+        <translation>
+            <numerusform>%n call still at the estimate (Twilio&apos;s price not synced)</numerusform>
+            <numerusform>%n calls still at the estimate (Twilio&apos;s price not synced)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>pooldeskctl</name>
     <message numerus="yes">
         <source>%n expired lease(s) freed.</source>

@@ -1568,6 +1568,13 @@ Expected: %2</source>
     </message>
 </context>
 <context>
+    <name>PoolDesk::Twilio::ReconcileOperation</name>
+    <message>
+        <source>Reading Twilio&apos;s usage records for %1…</source>
+        <translation>%1 の Twilio 利用記録を読み込んでいます…</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Twilio::RecoverReleasesOperation</name>
     <message>
         <source>Checking the interrupted release of %1…</source>
@@ -3660,6 +3667,47 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>ReconcileOperation</name>
+    <message>
+        <source>Twilio reported no usage in this category.</source>
+        <translation>Twilio はこの区分の利用を報告していません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s) on the account outside the pool</source>
+        <translation>
+            <numerusform>プール外のアカウント上の番号 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) Twilio billed that PoolDesk has not synced (run Twilio ▸ Sync Calls)</source>
+        <translation>
+            <numerusform>Twilio が請求したが PoolDesk に同期されていない通話 %n 件 (Twilio ▸ 通話を同期 を実行してください)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s) charged here that Twilio did not bill this month</source>
+        <translation>
+            <numerusform>ここでは課金したが Twilio が今月請求していない番号 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) here that Twilio has not billed yet</source>
+        <translation>
+            <numerusform>Twilio がまだ請求していない通話 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) still at the estimate (Twilio&apos;s price not synced)</source>
+        <translation>
+            <numerusform>見積もりのままの通話 %n 件 (Twilio の料金が未同期)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>prices differ from the tariff</source>
+        <translation>料金が料金表と異なります</translation>
+    </message>
+</context>
+<context>
     <name>RecordingRelay</name>
     <message>
         <source>The pool database is not reachable.</source>
@@ -4957,10 +5005,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>コスト</translation>
     </message>
     <message>
-        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</source>
-        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]</translation>
-    </message>
-    <message>
         <source>Scope the key to this company: it may allocate only for it.</source>
         <translation>キーをこの企業に限定します。この企業の番号割り当てにのみ使用できます。</translation>
     </message>
@@ -5505,6 +5549,46 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>
             <numerusform>%n 件の通話を同期しました: 新規 %1 件、プールの記録と照合 %2 件、Twilio の料金を取得 %3 件、変更なし %4 件、通話中 %5 件 (次回に取り込み)。録音 %6 件。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The month, YYYY-MM (UTC, as Twilio bills).</source>
+        <translation>対象月 YYYY-MM (Twilio の請求と同じく UTC)。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl --env ENV report reconcile --month YYYY-MM</source>
+        <translation>pooldeskctl --env ENV report reconcile --month YYYY-MM</translation>
+    </message>
+    <message>
+        <source>%1, %2 environment, against Twilio&apos;s usage records (UTC):</source>
+        <translation>%1、%2 環境、Twilio の利用記録との照合 (UTC):</translation>
+    </message>
+    <message>
+        <source>CATEGORY</source>
+        <translation>区分</translation>
+    </message>
+    <message>
+        <source>POOLDESK</source>
+        <translation>POOLDESK</translation>
+    </message>
+    <message>
+        <source>AMOUNT</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>TWILIO</source>
+        <translation>TWILIO</translation>
+    </message>
+    <message>
+        <source>DIFFERENCE</source>
+        <translation>差額</translation>
+    </message>
+    <message>
+        <source>WHY</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</source>
+        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</translation>
     </message>
 </context>
 </TS>

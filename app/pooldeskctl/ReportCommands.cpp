@@ -1,13 +1,16 @@
-// pooldeskctl report costs | report calls: the console's figures (the same billing code) for scripts.
+// pooldeskctl report costs | report calls | report reconcile: the console's figures (the same
+// billing code) for scripts, and the month against Twilio's own usage records.
 
 #include "CliSupport.h"
 #include "CommandRegistry.h"
+#include "EnvCommands.h"
 
 #include "billing/CallHistory.h"
 #include "billing/CostReport.h"
 #include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
 #include "pool/Companies.h"
+#include "twilio/ReconcileOperation.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -354,15 +357,78 @@ int runCalls(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+int runReconcile(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addOption(
+        {QStringLiteral("month"),
+         QCoreApplication::translate("pooldeskctl", "The month, YYYY-MM (UTC, as Twilio bills)."),
+         QStringLiteral("YYYY-MM")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("report reconcile"), args))
+        return *done;
+    if (!parser.isSet(QStringLiteral("month")))
+        return context.usage(QCoreApplication::translate(
+            "pooldeskctl", "pooldeskctl --env ENV report reconcile --month YYYY-MM"));
+    if (auto range = CostReports::monthRange(parser.value(QStringLiteral("month"))); !range)
+        return context.fail(range.error());
+    auto session = EnvCli::openSession(context, context.environment());
+    if (!session)
+        return context.fail(session.error());
+    Twilio::ReconcileOperation op(session->context(), parser.value(QStringLiteral("month")));
+    if (auto ran = EnvCli::run(context, op); !ran)
+        return context.fail(ran.error());
+    if (context.json()) {
+        QJsonArray lines;
+        for (const Twilio::ReconcileLine &line : op.lines())
+            lines.append(QJsonObject{{QStringLiteral("category"), line.twilioCategory},
+                                     {QStringLiteral("pooldesk_count"), line.poolCount},
+                                     {QStringLiteral("pooldesk_micros"), line.poolAmount},
+                                     {QStringLiteral("pooldesk_estimated_calls"), line.poolEstimated},
+                                     {QStringLiteral("twilio_count"), line.twilioCount},
+                                     {QStringLiteral("twilio_micros"), line.twilioAmount},
+                                     {QStringLiteral("twilio_reported"), line.twilioReported},
+                                     {QStringLiteral("difference_micros"), line.difference()},
+                                     {QStringLiteral("explanation"), line.explanation()}});
+        context.printJson(QJsonObject{{QStringLiteral("month"), op.month()},
+                                      {QStringLiteral("environment"), session->profile.name},
+                                      {QStringLiteral("time_zone"), QStringLiteral("UTC")},
+                                      {QStringLiteral("lines"), lines}});
+        return ExitCode::Success;
+    }
+    const QLocale locale;
+    QList<QStringList> table;
+    for (const Twilio::ReconcileLine &line : op.lines())
+        table.append({line.twilioCategory, locale.toString(line.poolCount),
+                      Money::format(line.poolAmount, locale, 4), locale.toString(line.twilioCount),
+                      Money::format(line.twilioAmount, locale, 4),
+                      Money::format(line.difference(), locale, 4), line.explanation()});
+    context.out() << QCoreApplication::translate("pooldeskctl",
+                                                 "%1, %2 environment, against Twilio's usage records (UTC):")
+                         .arg(op.month(), session->profile.name)
+                  << Qt::endl;
+    Cli::printTable(context.out(),
+                    {QCoreApplication::translate("pooldeskctl", "CATEGORY"),
+                     QCoreApplication::translate("pooldeskctl", "POOLDESK"),
+                     QCoreApplication::translate("pooldeskctl", "AMOUNT"),
+                     QCoreApplication::translate("pooldeskctl", "TWILIO"),
+                     QCoreApplication::translate("pooldeskctl", "AMOUNT"),
+                     QCoreApplication::translate("pooldeskctl", "DIFFERENCE"),
+                     QCoreApplication::translate("pooldeskctl", "WHY")},
+                    table);
+    return ExitCode::Success;
+}
+
 int runReport(CliContext &context, const QStringList &args) {
     const QString sub = args.value(0);
     if (sub == QLatin1String("costs"))
         return runCosts(context, args.mid(1));
     if (sub == QLatin1String("calls"))
         return runCalls(context, args.mid(1));
+    if (sub == QLatin1String("reconcile"))
+        return runReconcile(context, args.mid(1));
     return context.usage(QCoreApplication::translate(
         "pooldeskctl", "pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | "
-                       "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom]"));
+                       "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | "
+                       "report reconcile --month YYYY-MM"));
 }
 
 const bool registered = CommandRegistry::add(

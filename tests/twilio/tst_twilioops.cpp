@@ -15,6 +15,7 @@
 #include "twilio/ImportNumbersOperation.h"
 #include "twilio/NumberOperations.h"
 #include "twilio/PricesOperation.h"
+#include "twilio/ReconcileOperation.h"
 #include "twilio/ReleaseMarks.h"
 #include "twilio/SyncCallsOperation.h"
 #include "twilio/WebhooksOperation.h"
@@ -441,6 +442,87 @@ private slots:
         QCOMPARE(scalar(*m_db, QStringLiteral("SELECT COUNT(*) FROM call_recordings WHERE call_sid = ?"),
                         {caSid(1)}),
                  1);
+    }
+
+    // November against Twilio's monthly usage records (two pages): PoolDesk's calls and rental
+    // beside Twilio's, with what explains each difference.
+    void reconcileWithTwilioUsage_data() { addEngineRows(); }
+    void reconcileWithTwilioUsage() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const Actor actor{QStringLiteral("user:test")};
+        NewNumber number;
+        number.e164 = QStringLiteral("+16076956082");
+        number.environment = QStringLiteral("development");
+        number.monthlyPrice = 1'150'000;
+        number.boughtAt = QDateTime(QDate(2026, 11, 3), QTime(9, 0), Qt::UTC);
+        QVERIFY(Numbers(*m_db).add(actor, number));
+        const qint64 nov = QDateTime(QDate(2026, 11, 10), QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
+        struct Seed {
+            const char *direction;
+            qint64 estimate;
+            std::optional<qint64> price;
+        };
+        int n = 0;
+        for (const Seed &seed :
+             {Seed{"outbound", 26000, 26000}, Seed{"outbound", 26000, 26000},
+              Seed{"outbound", 13000, std::nullopt}, Seed{"inbound", 8500, std::nullopt}}) {
+            QVERIFY(Sql::exec(
+                m_db->connection(),
+                QStringLiteral("INSERT INTO call_records (call_sid, e164, direction, started_at, ended_at, "
+                               "duration_seconds, billed_minutes, estimated_cost_micros, "
+                               "twilio_price_micros, environment) VALUES (?, '+16076956082', ?, ?, ?, 60, "
+                               "1, ?, ?, 'development')"),
+                {caSid(500 + n), QString::fromLatin1(seed.direction), nov + 600 * n, nov + 600 * n + 60,
+                 seed.estimate,
+                 seed.price ? QVariant(*seed.price) : QVariant(QMetaType(QMetaType::LongLong))}));
+            ++n;
+        }
+        const QByteArray path = accountPath("Usage/Records/Monthly.json");
+        const auto record = [](const char *category, int count, double price) {
+            return QJsonObject{{QStringLiteral("category"), QString::fromLatin1(category)},
+                               {QStringLiteral("count"), QString::number(count)},
+                               {QStringLiteral("price"), price},
+                               {QStringLiteral("price_unit"), QStringLiteral("usd")}};
+        };
+        m_server->on("GET", path, [=](const Server::Request &request) {
+            const bool second = request.target.contains("Page=1");
+            const QString uri = QString::fromLatin1(path);
+            QJsonArray items =
+                second ? QJsonArray{record("phonenumbers-local", 2, 2.30), record("sms", 9, 0.07)}
+                       : QJsonArray{record("calls-outbound", 4, 0.065), record("calls-inbound", 1, 0.0085)};
+            return Server::Response::json(
+                200,
+                Server::page(QStringLiteral("usage_records"), items, uri,
+                             second ? QString() : uri + QStringLiteral("?PageSize=2&Page=1&PageToken=PU1"),
+                             second ? 1 : 0, 2));
+        });
+        Twilio::ReconcileOperation op(context(), QStringLiteral("2026-11"));
+        QVERIFY(runOp(op));
+        const auto asked = m_server->requestsTo("GET", path);
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(asked.first().queryField("StartDate"), QStringLiteral("2026-11-01"));
+        QCOMPARE(asked.first().queryField("EndDate"), QStringLiteral("2026-11-30"));
+        QCOMPARE(op.lines().size(), 3);
+        const Twilio::ReconcileLine &out = op.lines().at(0);
+        QCOMPARE(out.twilioCategory, QStringLiteral("calls-outbound"));
+        QCOMPARE(out.poolCount, 3);
+        QCOMPARE(out.poolAmount, 65000);
+        QCOMPARE(out.poolEstimated, 1);
+        QCOMPARE(out.twilioCount, 4);
+        QCOMPARE(out.twilioAmount, 65000);
+        QVERIFY2(out.explanation().contains(QStringLiteral("not synced")), qPrintable(out.explanation()));
+        const Twilio::ReconcileLine &in = op.lines().at(1);
+        QCOMPARE(in.poolAmount, 8500);
+        QCOMPARE(in.twilioAmount, 8500);
+        QCOMPARE(in.difference(), 0);
+        const Twilio::ReconcileLine &numbers = op.lines().at(2);
+        QCOMPARE(numbers.poolCount, 1);
+        QCOMPARE(numbers.poolAmount, 1'150'000);
+        QCOMPARE(numbers.twilioCount, 2);
+        QCOMPARE(numbers.difference(), 1'150'000);
+        QVERIFY2(numbers.explanation().contains(QStringLiteral("outside the pool")),
+                 qPrintable(numbers.explanation()));
     }
 
     void pricesGoToTheTariffTable_data() { addEngineRows(); }
