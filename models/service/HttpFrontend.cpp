@@ -405,7 +405,8 @@ void HttpFrontend::respond(const Pending &pending, const ApiResponse &response, 
         waiting->held.append({pending, response});
         return;
     }
-    if (response.recording && response.status == 200 && m_shared.recordingMedia) {
+    if (response.recording && response.status == 200 && m_shared.recordingMedia && pending.connection &&
+        !pending.connection->dropped) {
         // The ticket is spent; the audio comes from Twilio through the service's main thread.
         // This connection's later answers wait for it, so that they go out in order.
         if (pending.connection)

@@ -139,7 +139,8 @@ Status PoolService::start() {
     // Recordings for consoles without Twilio credentials (PostgreSQL workspaces issue the tickets).
     if (m_db->get()->isPostgreSql()) {
         auto *relay = new RecordingRelay(
-            [this]() -> Database * { return m_db && !m_db->isLost() ? m_db->get() : nullptr; }, this);
+            [this]() -> Database * { return m_db && !m_db->isLost() ? m_db->get() : nullptr; },
+            m_config.environment, this);
         m_shared->recordingMedia = [relay](const QString &environment, const QString &sid, QObject *receiver,
                                            std::function<void(Result<QByteArray>)> done) {
             QPointer<QObject> back(receiver);

@@ -17,9 +17,10 @@
 
 namespace PoolDesk {
 
-RecordingRelay::RecordingRelay(std::function<Database *()> database, QObject *parent)
+RecordingRelay::RecordingRelay(std::function<Database *()> database, QString ownEnvironment, QObject *parent)
     : QObject(parent)
     , m_database(std::move(database))
+    , m_ownEnvironment(std::move(ownEnvironment))
     , m_secrets(new SecretStore(this))
     , m_network(new QNetworkAccessManager(this)) {
     m_secrets->setTimeout(5000);
@@ -55,7 +56,8 @@ void RecordingRelay::fetch(const QString &environment, const QString &recordingS
             }
             client->setCredentials(credentials.value());
             Twilio::Api::fetchRecordingMedia(*client, recordingSid, self, done);
-        });
+        },
+        environment == m_ownEnvironment ? QProcessEnvironment::systemEnvironment() : QProcessEnvironment());
 }
 
 namespace RecordingRelayClient {
@@ -68,8 +70,13 @@ void fetch(QNetworkAccessManager &network, const QUrl &serviceUrl, const QString
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Bearer " + ticket);
     request.setTransferTimeout(60000);
+    // The ticket goes to the address asked, never where a redirect points.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply *reply = network.get(request);
-    QObject::connect(context, &QObject::destroyed, reply, &QNetworkReply::abort);
+    QObject::connect(context, &QObject::destroyed, reply, [reply] {
+        reply->abort();
+        reply->deleteLater();
+    });
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, url, done] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

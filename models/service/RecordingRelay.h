@@ -27,8 +27,10 @@ class Client;
 class RecordingRelay final : public QObject {
     Q_OBJECT
 public:
-    // `database` gives the main thread's connection, or null while it is lost.
-    explicit RecordingRelay(std::function<Database *()> database, QObject *parent = nullptr);
+    // `database` gives the main thread's connection, or null while it is lost. The TWILIO_*
+    // variables hold the credentials of the service's own environment, `ownEnvironment`; other
+    // environments' come from the keychain.
+    RecordingRelay(std::function<Database *()> database, QString ownEnvironment, QObject *parent = nullptr);
     ~RecordingRelay() override;
 
     void fetch(const QString &environment, const QString &recordingSid,
@@ -36,6 +38,7 @@ public:
 
 private:
     std::function<Database *()> m_database;
+    QString m_ownEnvironment;
     SecretStore *m_secrets;
     QNetworkAccessManager *m_network;
     QHash<QString, Twilio::Client *> m_clients;

@@ -1,7 +1,6 @@
 #include "service/RecordingTickets.h"
 
 #include "billing/Recordings.h"
-#include "domain/Clock.h"
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -26,13 +25,14 @@ Result<RedeemedTicket> redeem(Database &db, const QString &recordingSid, const Q
     Transaction transaction(db);
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
-    const qint64 now = Clock::nowSecs();
-    auto spent =
-        Sql::exec(db.connection(),
-                  QStringLiteral("UPDATE recording_tickets SET redeemed_at = ? WHERE token_hash = ? AND "
-                                 "recording_sid = ? AND redeemed_at IS NULL AND expires_at >= ? "
-                                 "RETURNING access, login"),
-                  {now, QString::fromLatin1(Recordings::ticketHash(token)), recordingSid, now});
+    // The database issued the ticket by its own clock, so it judges expiry by the same one.
+    auto spent = Sql::exec(
+        db.connection(),
+        QStringLiteral("UPDATE recording_tickets SET redeemed_at = extract(epoch FROM "
+                       "clock_timestamp())::BIGINT WHERE token_hash = ? AND recording_sid = ? AND "
+                       "redeemed_at IS NULL AND expires_at >= extract(epoch FROM clock_timestamp()) "
+                       "RETURNING access, login"),
+        {QString::fromLatin1(Recordings::ticketHash(token)), recordingSid});
     if (!spent)
         return spent.error();
     if (!spent.value().next())

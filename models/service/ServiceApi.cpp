@@ -388,8 +388,9 @@ ApiResponse ServiceApi::handle(const ApiRequest &request) {
         return post ? twilioStatus(request) : methodNotAllowed(Route::TwilioStatus, "POST");
     }
     if (parts.size() == 4 && parts.at(1) == "v1" && parts.at(2) == "recordings") {
-        ApiResponse response =
-            get ? recording(request, parts.at(3)) : methodNotAllowed(Route::Recording, "GET");
+        // GET only: a HEAD would spend the single-use ticket for an answer without the audio.
+        ApiResponse response = request.method == "GET" ? recording(request, parts.at(3))
+                                                       : methodNotAllowed(Route::Recording, "GET");
         response.route = Route::Recording;
         return response;
     }

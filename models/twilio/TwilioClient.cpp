@@ -173,8 +173,10 @@ void Client::start(const std::shared_ptr<Pending> &pending) {
     pending->timedOut = false;
     const QUrl target = pending->redirectedTo.isEmpty() ? pending->request.url : pending->redirectedTo;
     QNetworkRequest request(target);
-    // Redirects are followed here, not by Qt, so that credentials never leave the host asked.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    // A media request's redirects are followed here, not by Qt, so that credentials never leave
+    // the host asked. (The JSON API does not redirect; a 3xx there is Qt's to handle, as before.)
+    if (pending->request.media)
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     if (target.host() == pending->request.url.host() && target.scheme() == pending->request.url.scheme() &&
         target.port() == pending->request.url.port()) {
         const QByteArray auth =
@@ -213,6 +215,11 @@ void Client::start(const std::shared_ptr<Pending> &pending) {
             pending->reply->abort();
     });
     pending->timer->start(m_options.timeoutMs);
+    // A recording can take longer than the timeout to arrive whole: for media the timeout is the
+    // longest silence, not the whole transfer.
+    if (pending->request.media)
+        connect(reply, &QNetworkReply::downloadProgress, pending->timer,
+                [timer = pending->timer] { timer->start(); });
     connect(reply, &QNetworkReply::finished, this, [this, pending] { onFinished(pending); });
 }
 

@@ -83,7 +83,9 @@ private slots:
         QUrl url(m_pool->url);
         url.setUserName(m_pool->service);
         QVERIFY2(
-            m_service->start(url.toString(), {},
+            // The fixture's recordings are in production: the service's own environment, whose
+            // credentials are the variables.
+            m_service->start(url.toString(), {QStringLiteral("--env"), QStringLiteral("production")},
                              {QStringLiteral("PGPASSWORD=") + Password,
                               QStringLiteral("TWILIO_ACCOUNT_SID=") + TestAccountSid,
                               QStringLiteral("TWILIO_API_KEY=") + TestApiKey,
@@ -130,6 +132,36 @@ private slots:
                         QStringLiteral("SELECT COUNT(*) FROM recording_tickets WHERE token_hash = ?"),
                         {QString::fromLatin1(ticket.value())}),
                  0);
+    }
+
+    // HEAD would spend the single-use ticket on an answer without the audio: refused, ticket kept.
+    void headSpendsNoTicket() {
+        auto manager = signIn(m_pool->managerOfA);
+        auto ticket =
+            recordingsOf(*manager).issueTicket(rowOf(QStringLiteral("RECAAcme")), RecordingAccess::Play);
+        QVERIFY(ticket);
+        QByteArray head;
+        const quint16 port = m_service->port();
+        const QByteArray request = "HEAD " + path(QStringLiteral("RECAAcme")) +
+                                   " HTTP/1.1\r\nHost: pool\r\nConnection: close\r\nAuthorization: Bearer " +
+                                   ticket.value() + "\r\n\r\n";
+        std::thread client([&] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            if (!socket.waitForConnected(5000))
+                return;
+            socket.write(request);
+            socket.waitForBytesWritten(5000);
+            while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(10000))
+                head += socket.readAll();
+            head += socket.readAll();
+        });
+        client.join();
+        QVERIFY2(head.startsWith("HTTP/1.1 405"), head.constData());
+        const HttpReply served =
+            fetchWhileServing(m_service->port(), path(QStringLiteral("RECAAcme")), ticket.value());
+        QCOMPARE(served.status, 200);
+        QCOMPARE(served.body, m_wav);
     }
 
     void noTicketOutsideTheCallersReach() {

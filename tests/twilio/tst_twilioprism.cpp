@@ -146,6 +146,34 @@ private slots:
         QVERIFY(recordings > 0);
     }
 
+    void deleteRecordingAndMonthlyUsage() {
+        Awaited<Result<bool>> deleted;
+        Twilio::Api::deleteRecording(*m_client, QStringLiteral("RE%1").arg(QString(32, QLatin1Char('a'))),
+                                     this, deleted.sink());
+        QVERIFY(deleted.wait());
+        QVERIFY2(deleted.value->ok(),
+                 qPrintable(deleted.value->ok() ? QString() : deleted.value->error().message));
+
+        // The request ReconcileOperation sends, and the fields it reads.
+        int records = 0;
+        Awaited<Status> done;
+        m_client->fetchPages(
+            m_client->accountUrl(QStringLiteral("Usage/Records/Monthly.json"),
+                                 {{QStringLiteral("StartDate"), QStringLiteral("2026-11-01")},
+                                  {QStringLiteral("EndDate"), QStringLiteral("2026-11-30")},
+                                  {QStringLiteral("PageSize"), QStringLiteral("1000")}}),
+            QStringLiteral("usage_records"), this,
+            [&](const QJsonArray &items, const QJsonObject &) {
+                for (const QJsonValue &item : items)
+                    records += item.toObject().contains(QStringLiteral("category")) ? 1 : 0;
+                return false;
+            },
+            done.sink());
+        QVERIFY(done.wait());
+        QVERIFY2(done.value->ok(), qPrintable(done.value->ok() ? QString() : done.value->error().message));
+        QVERIFY(records > 0);
+    }
+
     void malformedRequestIsRejectedByTheSpec() {
         // A purchase without PhoneNumber or AreaCode breaks the contract: the error is typed.
         Twilio::HttpRequest request{Twilio::HttpRequest::Method::Post,

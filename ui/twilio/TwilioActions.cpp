@@ -174,14 +174,22 @@ void TwilioActions::fetchRecording(const RecordingRow &recording, RecordingAcces
 
 void TwilioActions::deleteRecording(const RecordingRow &recording, QObject *context,
                                     std::function<void(Status)> done) {
-    withContext(recording.environment, context,
-                [this, context, recording, done](Result<Twilio::OperationContext> ready) {
-                    if (!ready)
-                        return done(ready.error());
-                    auto *op = new Twilio::DeleteRecordingOperation(ready.value(), recording, context);
-                    connect(op, &Twilio::Operation::finished, context, [this, op, done](bool ok) {
+    // Once confirmed, a deletion runs to its end even if the panel stops waiting for it: cancelled
+    // half-way, Twilio could have deleted the recording while its row and audit entry never came.
+    QPointer<QObject> waiting(context);
+    withContext(recording.environment, this,
+                [this, waiting, recording, done](Result<Twilio::OperationContext> ready) {
+                    if (!ready) {
+                        if (waiting)
+                            done(ready.error());
+                        return;
+                    }
+                    auto *op = new Twilio::DeleteRecordingOperation(ready.value(), recording, this);
+                    connect(op, &Twilio::Operation::finished, this, [this, op, waiting, done](bool ok) {
                         op->deleteLater();
                         m_workspace.notifyChanged();
+                        if (!waiting)
+                            return;
                         if (!ok)
                             return done(*op->error());
                         done(success());
