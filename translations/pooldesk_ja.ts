@@ -1895,6 +1895,14 @@ After:
         <source>Audit Log</source>
         <translation>監査ログ</translation>
     </message>
+    <message>
+        <source>Call recordings</source>
+        <translation>通話録音</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>ユーザー</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::BuyNumberDialog</name>

@@ -39,7 +39,7 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     m_action = new QComboBox(this);
     m_action->setObjectName(QStringLiteral("auditActionComboBox"));
     for (const char *prefix : {"", "company.", "number.", "settings.", "tariffs.", "environment.", "twilio.",
-                               "allocation.", "service."})
+                               "allocation.", "service.", "recording.", "user."})
         m_action->addItem(QString(), QString::fromLatin1(prefix));
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("auditCompanyComboBox"));
@@ -83,7 +83,7 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
         setItemTexts(m_action, 0,
                      {tr("All actions"), tr("Companies"), tr("Numbers"), tr("Settings"), tr("Tariffs"),
                       tr("Environments"), tr("Twilio purchases and releases"), tr("Expired leases"),
-                      tr("Service keys")});
+                      tr("Service keys"), tr("Call recordings"), tr("Users")});
         CompanyFilter::retranslate(m_company);
         setItemTexts(m_period, 0,
                      {tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Last 365 days"),
