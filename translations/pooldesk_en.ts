@@ -10,6 +10,20 @@
             <numerusform>%1 may be given %n numbers a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 already has %n call(s) under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</source>
+        <translation>
+            <numerusform>%1 already has %n call under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</numerusform>
+            <numerusform>%1 already has %n calls under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 has used %2 of its %n minute(s) this month. Raise its monthly minutes to call again this month.</source>
+        <translation>
+            <numerusform>%1 has used %2 of its %n minute this month. Raise its monthly minutes to call again this month.</numerusform>
+            <numerusform>%1 has used %2 of its %n minutes this month. Raise its monthly minutes to call again this month.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>AutoScaler</name>
@@ -22,12 +36,39 @@
     </message>
 </context>
 <context>
+    <name>CompanyReportPdf</name>
+    <message numerus="yes">
+        <source>Outbound calls (%Ln call(s), %1 minutes)</source>
+        <translation>
+            <numerusform>Outbound calls (%Ln call, %1 minutes)</numerusform>
+            <numerusform>Outbound calls (%Ln calls, %1 minutes)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Inbound calls (%Ln call(s), %1 minutes)</source>
+        <translation>
+            <numerusform>Inbound calls (%Ln call, %1 minutes)</numerusform>
+            <numerusform>Inbound calls (%Ln calls, %1 minutes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::CallsTableModel</name>
     <message numerus="yes">
         <source>%n recording(s): select the call to play them below.</source>
         <translation>
             <numerusform>%n recording: select the call to play it below.</numerusform>
             <numerusform>%n recordings: select the call to play them below.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::CompaniesTableModel</name>
+    <message numerus="yes">
+        <source>%1 of %Ln minute(s) used this month.</source>
+        <translation>
+            <numerusform>%1 of %Ln minute used this month.</numerusform>
+            <numerusform>%1 of %Ln minutes used this month.</numerusform>
         </translation>
     </message>
 </context>
@@ -114,6 +155,40 @@
             <numerusform>%n companies</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>This month: %Ln call(s), %1 billed minutes, %2 in call charges. In use now: %3.</source>
+        <translation>
+            <numerusform>This month: %Ln call, %1 billed minutes, %2 in call charges. In use now: %3.</numerusform>
+            <numerusform>This month: %Ln calls, %1 billed minutes, %2 in call charges. In use now: %3.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CostsView</name>
+    <message numerus="yes">
+        <source>&lt;b&gt;Total %1&lt;/b&gt; for %Ln call(s) — dedicated rental %2, shared rental %3, outbound %4, inbound %5.</source>
+        <translation>
+            <numerusform>&lt;b&gt;Total %1&lt;/b&gt; for %Ln call — dedicated rental %2, shared rental %3, outbound %4, inbound %5.</numerusform>
+            <numerusform>&lt;b&gt;Total %1&lt;/b&gt; for %Ln calls — dedicated rental %2, shared rental %3, outbound %4, inbound %5.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio billed %1 for the %Ln call(s) it has priced; PoolDesk estimated %2 for them.</source>
+        <translation>
+            <numerusform>Twilio billed %1 for the %Ln call it has priced; PoolDesk estimated %2 for them.</numerusform>
+            <numerusform>Twilio billed %1 for the %Ln calls it has priced; PoolDesk estimated %2 for them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::PoolCapacityBar</name>
+    <message numerus="yes">
+        <source>%1 available, %2 reserved, %3 in use of %n number(s)</source>
+        <translation>
+            <numerusform>%1 available, %2 reserved, %3 in use of %n number</numerusform>
+            <numerusform>%1 available, %2 reserved, %3 in use of %n numbers</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::PoolView</name>
@@ -142,6 +217,26 @@
         <translation>
             <numerusform>Point %n number of the %1 account at its webhook URLs?</numerusform>
             <numerusform>Point %n numbers of the %1 account at its webhook URLs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n number(s) would change (%2 point at another environment).
+</source>
+        <translation>
+            <numerusform>%1 of %n number would change (%2 point at another environment).
+</numerusform>
+            <numerusform>%1 of %n numbers would change (%2 point at another environment).
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated %1 of %n number(s) (%2 had pointed at another environment).
+</source>
+        <translation>
+            <numerusform>Updated %1 of %n number (%2 had pointed at another environment).
+</numerusform>
+            <numerusform>Updated %1 of %n numbers (%2 had pointed at another environment).
+</numerusform>
         </translation>
     </message>
 </context>
@@ -228,6 +323,55 @@
         <translation>
             <numerusform>Synced %n call: %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</numerusform>
             <numerusform>Synced %n calls: %1 new, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way (taken next time); %6 recordings.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Pool %1: %n number(s) (%2 shared, %3 dedicated)</source>
+        <translation>
+            <numerusform>Pool %1: %n number (%2 shared, %3 dedicated)</numerusform>
+            <numerusform>Pool %1: %n numbers (%2 shared, %3 dedicated)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio priced %1 of %n call(s): billed %2 against an estimate of %3.</source>
+        <translation>
+            <numerusform>Twilio priced %1 of %n call: billed %2 against an estimate of %3.</numerusform>
+            <numerusform>Twilio priced %1 of %n calls: billed %2 against an estimate of %3.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln call(s), %1 billed minutes, cost %2 (%3 priced by Twilio, the rest estimated).</source>
+        <translation>
+            <numerusform>%Ln call, %1 billed minutes, cost %2 (%3 priced by Twilio, the rest estimated).</numerusform>
+            <numerusform>%Ln calls, %1 billed minutes, cost %2 (%3 priced by Twilio, the rest estimated).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run: %1 of %n number(s) would change (%2 pointing at another environment). Nothing was changed.</source>
+        <translation>
+            <numerusform>Dry run: %1 of %n number would change (%2 pointing at another environment). Nothing was changed.</numerusform>
+            <numerusform>Dry run: %1 of %n numbers would change (%2 pointing at another environment). Nothing was changed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated %1 of %n number(s) to %2 (%3 had pointed at another environment).</source>
+        <translation>
+            <numerusform>Updated %1 of %n number to %2 (%3 had pointed at another environment).</numerusform>
+            <numerusform>Updated %1 of %n numbers to %2 (%3 had pointed at another environment).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 pool: %n number(s), %2 shared free (threshold %3), rental %4/month.</source>
+        <translation>
+            <numerusform>%1 pool: %n number, %2 shared free (threshold %3), rental %4/month.</numerusform>
+            <numerusform>%1 pool: %n numbers, %2 shared free (threshold %3), rental %4/month.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Idle %n day(s) or more: %1, next billed %2%3</source>
+        <translation>
+            <numerusform>Idle %n day or more: %1, next billed %2%3</numerusform>
+            <numerusform>Idle %n days or more: %1, next billed %2%3</numerusform>
         </translation>
     </message>
 </context>

@@ -38,14 +38,6 @@
         <translation>セッション &quot;%1&quot; はすでに終了しています。通話ごとに新しいセッション ID を使用してください。</translation>
     </message>
     <message>
-        <source>%1 already has %2 calls under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</source>
-        <translation>%1 はすでに同時通話の上限である %2 件の通話中です。通話が終わるのを待つか、上限を引き上げてください。</translation>
-    </message>
-    <message>
-        <source>%1 has used %2 of its %3 minutes this month. Raise its monthly minutes to call again this month.</source>
-        <translation>%1 は今月 %3 分のうち %2 分を使用しました。今月さらに発信するには、月間通話分数の上限を引き上げてください。</translation>
-    </message>
-    <message>
         <source>%1 has spent %2 of its %3 monthly budget. Raise its budget to call again this month.</source>
         <translation>%1 は月間予算 %3 のうち %2 を使用しました。今月さらに発信するには、予算を引き上げてください。</translation>
     </message>
@@ -113,6 +105,18 @@
         <source>%1 may be given %n number(s) a second (%2 at once), and asked for more. Try again in %3 ms, or raise its allocation rate.</source>
         <translation>
             <numerusform>%1 に割り当てられる番号は毎秒 %n 件まで（一度に %2 件まで）で、それを超えて要求されました。%3 ミリ秒後に再試行するか、割り当てレートを上げてください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 already has %n call(s) under way, its limit of concurrent calls. Wait for a call to end or raise the limit.</source>
+        <translation>
+            <numerusform>%1 は同時通話の上限である %n 件の通話を実行中です。通話が終わるのを待つか、上限を引き上げてください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 has used %2 of its %n minute(s) this month. Raise its monthly minutes to call again this month.</source>
+        <translation>
+            <numerusform>%1 は今月 %n 分のうち %2 分を使いました。今月さらに発信するには月間の通話分数を引き上げてください。</numerusform>
         </translation>
     </message>
 </context>
@@ -363,14 +367,6 @@
         <translation>共有プール料金の負担額（共有番号での課金対象 %1 分）</translation>
     </message>
     <message>
-        <source>Outbound calls (%1 calls, %2 minutes)</source>
-        <translation>発信（%1 件、%2 分）</translation>
-    </message>
-    <message>
-        <source>Inbound calls (%1 calls, %2 minutes)</source>
-        <translation>着信（%1 件、%2 分）</translation>
-    </message>
-    <message>
         <source>Total</source>
         <translation>合計</translation>
     </message>
@@ -409,6 +405,18 @@
     <message>
         <source>Writing %1 failed.</source>
         <translation>%1 の書き込みに失敗しました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Outbound calls (%Ln call(s), %1 minutes)</source>
+        <translation>
+            <numerusform>発信 (%Ln 件、%1 分)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Inbound calls (%Ln call(s), %1 minutes)</source>
+        <translation>
+            <numerusform>着信 (%Ln 件、%1 分)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1114,10 +1122,6 @@ After: %2</source>
         <translation>今月の通話料金です（Twilio から報告された料金、未報告の通話は料金表による見積額）。番号の月額料金はコストビューで確認できます。</translation>
     </message>
     <message>
-        <source>%1 of %2 minutes used this month.</source>
-        <translation>今月は %2 分のうち %1 分を使用しました。</translation>
-    </message>
-    <message>
         <source>%1 of %2 spent this month.</source>
         <translation>今月は %2 のうち %1 を使用しました。</translation>
     </message>
@@ -1164,6 +1168,12 @@ After: %2</source>
     <message>
         <source>Call cost this month</source>
         <translation>今月の通話料金</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln minute(s) used this month.</source>
+        <translation>
+            <numerusform>今月 %Ln 分のうち %1 分を使用。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2117,10 +2127,6 @@ After:
         <translation>企業を選択すると、プランと制限を編集できます。</translation>
     </message>
     <message>
-        <source>This month: %1 calls, %2 billed minutes, %3 in call charges. %4 numbers in use now.</source>
-        <translation>今月: 通話 %1 件、課金対象 %2 分、通話料金 %3。現在 %4 個の番号を使用中です。</translation>
-    </message>
-    <message>
         <source>None — an enterprise company cannot call without a dedicated number</source>
         <translation>なし — エンタープライズ企業は専用番号がないと発信できません</translation>
     </message>
@@ -2143,6 +2149,12 @@ After:
     <message>
         <source>Companies</source>
         <translation>企業</translation>
+    </message>
+    <message numerus="yes">
+        <source>This month: %Ln call(s), %1 billed minutes, %2 in call charges. In use now: %3.</source>
+        <translation>
+            <numerusform>今月: 通話 %Ln 件、課金 %1 分、通話料 %2。現在使用中: %3。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2198,14 +2210,6 @@ After:
     <message>
         <source>Calculating…</source>
         <translation>計算しています…</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Total %1&lt;/b&gt; for %2 calls — dedicated rental %3, shared rental %4, outbound %5, inbound %6.</source>
-        <translation>&lt;b&gt;合計 %1&lt;/b&gt;（通話 %2 件）— 専用番号の月額料金 %3、共有番号の月額料金 %4、発信 %5、着信 %6。</translation>
-    </message>
-    <message>
-        <source>Twilio billed %1 for the %2 calls it has priced; PoolDesk estimated %3 for them.</source>
-        <translation>料金が確定した %2 件の通話について、Twilio の請求額は %1、PoolDesk の見積額は %3 です。</translation>
     </message>
     <message>
         <source>All figures are estimates from the tariff: Twilio has not priced these calls yet (sync the call history to compare).</source>
@@ -2282,6 +2286,18 @@ After:
     <message>
         <source>%1 per month</source>
         <translation>1 か月あたり %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;Total %1&lt;/b&gt; for %Ln call(s) — dedicated rental %2, shared rental %3, outbound %4, inbound %5.</source>
+        <translation>
+            <numerusform>&lt;b&gt;合計 %1&lt;/b&gt; (通話 %Ln 件) — 専用番号の利用料 %2、共有番号の利用料 %3、発信 %4、着信 %5。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio billed %1 for the %Ln call(s) it has priced; PoolDesk estimated %2 for them.</source>
+        <translation>
+            <numerusform>Twilio が料金を確定した %Ln 件の通話の請求額は %1、PoolDesk の見積もりは %2 です。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2694,9 +2710,11 @@ Status: %2</source>
 </context>
 <context>
     <name>PoolDesk::Ui::PoolCapacityBar</name>
-    <message>
-        <source>%1 available, %2 reserved, %3 in use of %4 numbers</source>
-        <translation>番号 %4 個のうち、利用可能 %1、予約済み %2、使用中 %3</translation>
+    <message numerus="yes">
+        <source>%1 available, %2 reserved, %3 in use of %n number(s)</source>
+        <translation>
+            <numerusform>%n 件の番号のうち 空き %1、予約 %2、使用中 %3</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3316,18 +3334,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>  [%1 を指しています]</translation>
     </message>
     <message>
-        <source>%1 of %2 numbers would change (%3 point at another environment).
-</source>
-        <translation>%2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。
-</translation>
-    </message>
-    <message>
-        <source>Updated %1 of %2 numbers (%3 had pointed at another environment).
-</source>
-        <translation>%2 件中 %1 件の番号を更新しました（うち %3 件は別の環境を指していました）。
-</translation>
-    </message>
-    <message>
         <source>Webhooks (%1): preview</source>
         <translation>Webhook（%1）: プレビュー</translation>
     </message>
@@ -3384,6 +3390,22 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>%1 new calls, %2 matched to calls the pool recorded, %3 got Twilio&apos;s price, %4 unchanged, %5 still under way; %6 recordings.</source>
         <translation>新しい通話 %1 件、プールの記録と照合 %2 件、Twilio の料金を取得 %3 件、変更なし %4 件、通話中 %5 件。録音 %6 件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n number(s) would change (%2 point at another environment).
+</source>
+        <translation>
+            <numerusform>%n 件の番号のうち %1 件が変更されます (%2 件は別の環境を指しています)。
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated %1 of %n number(s) (%2 had pointed at another environment).
+</source>
+        <translation>
+            <numerusform>%n 件の番号のうち %1 件を更新しました (%2 件は別の環境を指していました)。
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4653,10 +4675,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>pooldeskctl pool status | pool reap</translation>
     </message>
     <message>
-        <source>Pool %1: %2 numbers (%3 shared, %4 dedicated)</source>
-        <translation>プール %1: 番号 %2 個（共有 %3、専用 %4）</translation>
-    </message>
-    <message>
         <source>  available %1, reserved %2, in use %3</source>
         <translation>  利用可能 %1、予約済み %2、使用中 %3</translation>
     </message>
@@ -4905,10 +4923,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>着信</translation>
     </message>
     <message>
-        <source>Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.</source>
-        <translation>%2 件中 %1 件の通話に Twilio の料金が確定しています: 請求額 %3（見積額 %4）。</translation>
-    </message>
-    <message>
         <source>Savings advice:</source>
         <translation>コスト削減の提案:</translation>
     </message>
@@ -4983,10 +4997,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>--limit takes a number from 0 to 100000.</source>
         <translation>--limit には 0～100000 の数値を指定してください。</translation>
-    </message>
-    <message>
-        <source>%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).</source>
-        <translation>通話 %1 件、課金対象 %2 分、コスト %3（%4 件は Twilio の確定料金、残りは見積もり）。</translation>
     </message>
     <message>
         <source>Started</source>
@@ -5237,14 +5247,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>設定すべき URL</translation>
     </message>
     <message>
-        <source>Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was changed.</source>
-        <translation>ドライラン: %2 件中 %1 件の番号が変更対象です（うち %3 件は別の環境を指しています）。何も変更していません。</translation>
-    </message>
-    <message>
-        <source>Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).</source>
-        <translation>%2 件中 %1 件の番号を %3 に更新しました（うち %4 件は別の環境を指していました）。</translation>
-    </message>
-    <message>
         <source>First day to sync (YYYY-MM-DD; default: since the last sync).</source>
         <translation>同期を開始する日（YYYY-MM-DD。既定: 前回の同期以降）。</translation>
     </message>
@@ -5265,20 +5267,12 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>計画を実行します: しきい値まで番号を購入し（プールの最大サイズと予算の上限の範囲内）、解放時期を迎えたアイドル番号を解放します。ポリシーが提案のみの場合（twilio.autoscale.release_idle = 0）は、解放の提案として記録します。</translation>
     </message>
     <message>
-        <source>%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.</source>
-        <translation>%1 プール: 番号 %2 個、空いている共有番号 %3 個（しきい値 %4）、月額料金 %5/月。</translation>
-    </message>
-    <message>
         <source>To buy: %1</source>
         <translation>購入数: %1</translation>
     </message>
     <message>
         <source>limited by %1</source>
         <translation>%1による制限</translation>
-    </message>
-    <message>
-        <source>Idle %1 days or more: %2, next billed %3%4</source>
-        <translation>%1 日以上のアイドル番号: %2、次回請求日 %3%4</translation>
     </message>
     <message>
         <source> (due for release now)</source>
@@ -5597,6 +5591,48 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</source>
         <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pool %1: %n number(s) (%2 shared, %3 dedicated)</source>
+        <translation>
+            <numerusform>プール %1: 番号 %n 件 (共有 %2、専用 %3)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio priced %1 of %n call(s): billed %2 against an estimate of %3.</source>
+        <translation>
+            <numerusform>Twilio は %n 件の通話のうち %1 件の料金を確定: 請求 %2、見積もり %3。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln call(s), %1 billed minutes, cost %2 (%3 priced by Twilio, the rest estimated).</source>
+        <translation>
+            <numerusform>通話 %Ln 件、課金 %1 分、費用 %2 (%3 件は Twilio の料金、残りは見積もり)。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run: %1 of %n number(s) would change (%2 pointing at another environment). Nothing was changed.</source>
+        <translation>
+            <numerusform>試行: %n 件の番号のうち %1 件が変更されます (%2 件は別の環境を指しています)。何も変更していません。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated %1 of %n number(s) to %2 (%3 had pointed at another environment).</source>
+        <translation>
+            <numerusform>%n 件の番号のうち %1 件を %2 に更新しました (%3 件は別の環境を指していました)。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 pool: %n number(s), %2 shared free (threshold %3), rental %4/month.</source>
+        <translation>
+            <numerusform>%1 プール: 番号 %n 件、共有の空き %2 件 (しきい値 %3)、利用料 %4/月。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Idle %n day(s) or more: %1, next billed %2%3</source>
+        <translation>
+            <numerusform>%n 日以上未使用: %1、次回請求 %2%3</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

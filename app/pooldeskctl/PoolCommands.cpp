@@ -67,9 +67,9 @@ int runPool(CliContext &context, const QStringList &args) {
         return ExitCode::Success;
     }
     QTextStream &out = context.out();
-    out << QCoreApplication::translate("pooldeskctl", "Pool %1: %2 numbers (%3 shared, %4 dedicated)")
+    out << QCoreApplication::translate("pooldeskctl", "Pool %1: %n number(s) (%2 shared, %3 dedicated)",
+                                       nullptr, int(s.total))
                .arg(s.environment)
-               .arg(s.total)
                .arg(s.shared)
                .arg(s.dedicated)
         << Qt::endl;

@@ -165,9 +165,9 @@ int runCosts(CliContext &context, const QStringList &args) {
                     rows);
     if (report.twilioPricedCalls > 0)
         out << QCoreApplication::translate(
-                   "pooldeskctl", "Twilio priced %1 of %2 calls: billed %3 against an estimate of %4.")
+                   "pooldeskctl", "Twilio priced %1 of %n call(s): billed %2 against an estimate of %3.",
+                   nullptr, int(report.calls))
                    .arg(report.twilioPricedCalls)
-                   .arg(report.calls)
                    .arg(money(report.twilioBilled), money(report.estimateOfTwilioPriced))
             << Qt::endl;
     out << Qt::endl << CostReport::sharingRule() << Qt::endl << CostReport::pricingRule() << Qt::endl;
@@ -326,9 +326,10 @@ int runCalls(CliContext &context, const QStringList &args) {
     const QLocale locale;
     out << QCoreApplication::translate(
                "pooldeskctl",
-               "%1 calls, %2 billed minutes, cost %3 (%4 priced by Twilio, the rest estimated).")
-               .arg(locale.toString(s.calls), locale.toString(s.billedMinutes),
-                    Money::format(s.cost, locale, 2), locale.toString(s.twilioPricedCalls))
+               "%Ln call(s), %1 billed minutes, cost %2 (%3 priced by Twilio, the rest estimated).", nullptr,
+               int(s.calls))
+               .arg(locale.toString(s.billedMinutes), Money::format(s.cost, locale, 2),
+                    locale.toString(s.twilioPricedCalls))
         << Qt::endl;
     if (!rows.isEmpty()) {
         QList<QStringList> table;

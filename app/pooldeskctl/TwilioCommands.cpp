@@ -427,18 +427,18 @@ int webhooks(CliContext &context, const QStringList &args) {
         context.out()
             << QCoreApplication::translate(
                    "pooldeskctl",
-                   "Dry run: %1 of %2 numbers would change (%3 pointing at another environment). Nothing was "
-                   "changed.")
+                   "Dry run: %1 of %n number(s) would change (%2 pointing at another environment). Nothing "
+                   "was changed.",
+                   nullptr, int(op.changes().size()))
                    .arg(pending)
-                   .arg(op.changes().size())
                    .arg(drift)
             << Qt::endl;
     else
         context.out() << QCoreApplication::translate(
                              "pooldeskctl",
-                             "Updated %1 of %2 numbers to %3 (%4 had pointed at another environment).")
+                             "Updated %1 of %n number(s) to %2 (%3 had pointed at another environment).",
+                             nullptr, int(op.changes().size()))
                              .arg(op.updated())
-                             .arg(op.changes().size())
                              .arg(session->profile.voiceUrl().toString())
                              .arg(drift)
                       << Qt::endl;
@@ -572,9 +572,9 @@ int autoscale(CliContext &context, const QStringList &args) {
     if (!context.json()) {
         context.out() << QCoreApplication::translate(
                              "pooldeskctl",
-                             "%1 pool: %2 numbers, %3 shared free (threshold %4), rental %5/month.")
+                             "%1 pool: %n number(s), %2 shared free (threshold %3), rental %4/month.",
+                             nullptr, int(plan->total))
                              .arg(plan->environment)
-                             .arg(plan->total)
                              .arg(plan->availableShared)
                              .arg(policy.minAvailable)
                              .arg(Money::format(plan->monthlyRental))
@@ -588,8 +588,8 @@ int autoscale(CliContext &context, const QStringList &args) {
         context.out() << Qt::endl;
         for (const auto &n : plan->idle)
             context.out() << QCoreApplication::translate("pooldeskctl",
-                                                         "Idle %1 days or more: %2, next billed %3%4")
-                                 .arg(policy.idleReleaseDays)
+                                                         "Idle %n day(s) or more: %1, next billed %2%3",
+                                                         nullptr, policy.idleReleaseDays)
                                  .arg(n.e164, n.nextBillingAt.date().toString(Qt::ISODate),
                                       n.due ? QCoreApplication::translate("pooldeskctl",
                                                                           " (due for release now)")

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 
+#include <climits>
+
 Q_LOGGING_CATEGORY(lcCompaniesModel, "pooldesk.itemmodels.companies")
 
 namespace PoolDesk {
@@ -116,12 +118,14 @@ QVariant CompaniesTableModel::data(const QModelIndex &index, int role) const {
             return tr("Call charges this month (Twilio's price where reported, the tariff otherwise); number "
                       "rental is in the Costs view.");
         case Column::MonthlyMinutes:
-        case Column::MinutesThisMonth:
-            return row.company.limits.monthlyMinutes
-                       ? tr("%1 of %2 minutes used this month.")
-                             .arg(QLocale().toString(row.minutesThisMonth),
-                                  QLocale().toString(*row.company.limits.monthlyMinutes))
-                       : QVariant();
+        case Column::MinutesThisMonth: {
+            if (!row.company.limits.monthlyMinutes)
+                return {};
+            // Counted outside tr(): lupdate 6.4 does not read expressions there.
+            const int limit = static_cast<int>(qMin<qint64>(*row.company.limits.monthlyMinutes, INT_MAX));
+            return tr("%1 of %Ln minute(s) used this month.", nullptr, limit)
+                .arg(QLocale().toString(row.minutesThisMonth));
+        }
         case Column::MonthlyBudget:
             return row.company.limits.monthlyBudget
                        ? tr("%1 of %2 spent this month.")

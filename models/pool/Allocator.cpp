@@ -20,6 +20,8 @@
 
 #include <algorithm>
 
+#include <climits>
+
 Q_LOGGING_CATEGORY(lcAllocator, "pooldesk.pool.allocator")
 
 namespace PoolDesk {
@@ -282,21 +284,26 @@ Error sessionEnded(const QString &session) {
 // The limit that refuses a new call, if any. pooldesk_allocate (migration 008) applies the same
 // three comparisons before it takes a number on PostgreSQL.
 std::optional<Error> limitRefusal(const AllocationContext &context) {
+    // Counted outside tr(): lupdate 6.4 does not read expressions there.
+    const int held = static_cast<int>(context.companyHeld);
+    const int minutesLimit = static_cast<int>(qMin<qint64>(context.monthlyMinutes.value_or(0), INT_MAX));
     if (context.maxConcurrent && context.companyHeld >= *context.maxConcurrent)
         return refusal(RefusalReason::MaxConcurrentCalls,
                        QCoreApplication::translate(
-                           "Allocator", "%1 already has %2 calls under way, its limit of concurrent "
-                                        "calls. Wait for a call to end or raise the limit.")
-                           .arg(context.companyName)
-                           .arg(context.companyHeld));
+                           "Allocator",
+                           "%1 already has %n call(s) under way, its limit of concurrent calls. Wait for a "
+                           "call to end or raise the limit.",
+                           nullptr, held)
+                           .arg(context.companyName));
     if (context.monthlyMinutes && context.minutesUsed >= *context.monthlyMinutes)
         return refusal(RefusalReason::MonthlyMinutes,
                        QCoreApplication::translate(
-                           "Allocator", "%1 has used %2 of its %3 minutes this month. Raise its monthly "
-                                        "minutes to call again this month.")
+                           "Allocator",
+                           "%1 has used %2 of its %n minute(s) this month. Raise its monthly minutes to call "
+                           "again this month.",
+                           nullptr, minutesLimit)
                            .arg(context.companyName)
-                           .arg(context.minutesUsed)
-                           .arg(*context.monthlyMinutes));
+                           .arg(context.minutesUsed));
     if (context.monthlyBudget && context.spent >= *context.monthlyBudget)
         return refusal(RefusalReason::MonthlyBudget,
                        QCoreApplication::translate(

@@ -63,8 +63,9 @@ private slots:
         QVERIFY(importAction && saveEnvironment);
         QVERIFY(file && exportAction && navigation && poolFilter && live && range && maxCalls && poolTable &&
                 language && costsSummary);
-        const char *summarySource = "<b>Total %1</b> for %2 calls — dedicated rental %3, shared rental %4, "
-                                    "outbound %5, inbound %6.";
+        const char *summarySource =
+            "<b>Total %1</b> for %Ln call(s) — dedicated rental %2, shared rental %3, "
+            "outbound %4, inbound %5.";
         QTRY_VERIFY_WITH_TIMEOUT(poolTable->model()->rowCount() > 0, 30000);
         auto *limits = qobject_cast<QFormLayout *>(maxCalls->parentWidget()->layout());
         QVERIFY(limits);

@@ -255,9 +255,10 @@ void CompaniesView::describeSelected() {
         return;
     }
     m_name->setText(r->company.name);
-    m_usage->setText(tr("This month: %1 calls, %2 billed minutes, %3 in call charges. %4 numbers in use now.")
-                         .arg(Format::integer(r->callsThisMonth), Format::integer(r->minutesThisMonth),
-                              Format::money(r->costThisMonth), Format::integer(r->inUse)));
+    m_usage->setText(tr("This month: %Ln call(s), %1 billed minutes, %2 in call charges. In use now: %3.",
+                        nullptr, int(r->callsThisMonth))
+                         .arg(Format::integer(r->minutesThisMonth), Format::money(r->costThisMonth),
+                              Format::integer(r->inUse)));
     NumberFilter filter;
     filter.companyId = r->company.id;
     if (auto numbers = Numbers(m_workspace.database()).list(filter)) {

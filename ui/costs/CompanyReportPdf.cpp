@@ -81,11 +81,13 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
                 "CompanyReportPdf", "Share of the shared-pool rental (%1 billed minutes on shared numbers)")
                 .arg(Format::integer(company.sharedMinutes)),
             Format::money(company.sharedRentalShare));
-    html += row(QCoreApplication::translate("CompanyReportPdf", "Outbound calls (%1 calls, %2 minutes)")
-                    .arg(Format::integer(company.outboundCalls), Format::integer(company.outboundMinutes)),
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Outbound calls (%Ln call(s), %1 minutes)",
+                                            nullptr, int(company.outboundCalls))
+                    .arg(Format::integer(company.outboundMinutes)),
                 Format::money(company.outbound));
-    html += row(QCoreApplication::translate("CompanyReportPdf", "Inbound calls (%1 calls, %2 minutes)")
-                    .arg(Format::integer(company.inboundCalls), Format::integer(company.inboundMinutes)),
+    html += row(QCoreApplication::translate("CompanyReportPdf", "Inbound calls (%Ln call(s), %1 minutes)",
+                                            nullptr, int(company.inboundCalls))
+                    .arg(Format::integer(company.inboundMinutes)),
                 Format::money(company.inbound));
     html += row(QCoreApplication::translate("CompanyReportPdf", "Total"), Format::money(company.total), true);
     if (company.twilioPricedCalls > 0)

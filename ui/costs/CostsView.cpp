@@ -220,16 +220,18 @@ void CostsView::refresh() {
 void CostsView::showReport() {
     Tables::fitColumnsOnce(m_table);
     const CostReport &report = m_model->report();
-    QString summary = tr("<b>Total %1</b> for %2 calls — dedicated rental %3, shared rental %4, outbound %5, "
-                         "inbound %6.")
-                          .arg(Format::money(report.total), Format::integer(report.calls),
-                               Format::money(report.dedicatedRental), Format::money(report.sharedRental),
-                               Format::money(report.outbound), Format::money(report.inbound));
+    QString summary =
+        tr("<b>Total %1</b> for %Ln call(s) — dedicated rental %2, shared rental %3, outbound %4, "
+           "inbound %5.",
+           nullptr, int(report.calls))
+            .arg(Format::money(report.total), Format::money(report.dedicatedRental),
+                 Format::money(report.sharedRental), Format::money(report.outbound),
+                 Format::money(report.inbound));
     if (report.twilioPricedCalls > 0)
         summary += QLatin1Char(' ') +
-                   tr("Twilio billed %1 for the %2 calls it has priced; PoolDesk estimated %3 for them.")
-                       .arg(Format::money(report.twilioBilled), Format::integer(report.twilioPricedCalls),
-                            Format::money(report.estimateOfTwilioPriced));
+                   tr("Twilio billed %1 for the %Ln call(s) it has priced; PoolDesk estimated %2 for them.",
+                      nullptr, int(report.twilioPricedCalls))
+                       .arg(Format::money(report.twilioBilled), Format::money(report.estimateOfTwilioPriced));
     else
         summary += QLatin1Char(' ') +
                    tr("All figures are estimates from the tariff: Twilio has not priced these calls "

@@ -23,11 +23,10 @@ PoolCapacityBar::PoolCapacityBar(QWidget *parent)
 
 void PoolCapacityBar::setSnapshot(const PoolSnapshot &snapshot) {
     m_snapshot = snapshot;
-    setToolTip(tr("%1 available, %2 reserved, %3 in use of %4 numbers")
+    setToolTip(tr("%1 available, %2 reserved, %3 in use of %n number(s)", nullptr, int(snapshot.total))
                    .arg(snapshot.available)
                    .arg(snapshot.reserved)
-                   .arg(snapshot.inUse)
-                   .arg(snapshot.total));
+                   .arg(snapshot.inUse));
     update();
 }
 

@@ -302,10 +302,12 @@ void TwilioActions::updateWebhooks() {
                              c.desiredVoiceUrl,
                              c.driftFrom.isEmpty() ? QString() : tr("  [points at %1]").arg(c.driftFrom));
         }
-        return (w.dryRun() ? tr("%1 of %2 numbers would change (%3 point at another environment).\n")
-                           : tr("Updated %1 of %2 numbers (%3 had pointed at another environment).\n"))
+        const int numbers = int(w.changes().size());
+        return (w.dryRun() ? tr("%1 of %n number(s) would change (%2 point at another environment).\n",
+                                nullptr, numbers)
+                           : tr("Updated %1 of %n number(s) (%2 had pointed at another environment).\n",
+                                nullptr, numbers))
                    .arg(w.dryRun() ? pending : w.updated())
-                   .arg(w.changes().size())
                    .arg(drift) +
                text;
     };
