@@ -71,8 +71,6 @@ public:
     // After Twilio deleted it: removes the metadata and records "recording.deleted", together.
     static Status forget(Database &db, const RecordingRow &recording);
 
-    const Principal &principal() const { return m_principal; }
-
 private:
     Result<std::optional<RecordingRow>> find(const QString &sid);
     QString companyScope() const; // an SQL condition on the call (c): the principal's companies

@@ -46,8 +46,6 @@ Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs
         for (; more && q.value(0).toLongLong() == numberId; more = q.next()) {
             const QString event = q.value(3).toString();
             const qint64 at = q.value(7).toLongLong();
-            if (event == QLatin1String("removed"))
-                charge.removed = true;
             if (at > charge.dueAt)
                 continue;
             seen = true;

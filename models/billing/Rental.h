@@ -22,9 +22,8 @@ struct RentalCharge {
     QString environment;
     std::optional<qint64> companyId; // the holder on the due date; none: the shared pool
     Micros price = 0;
-    qint64 dueAt = 0;     // UTC seconds
-    qint64 addedAt = 0;   // when it was bought (or added)
-    bool removed = false; // no longer in the pool today
+    qint64 dueAt = 0;   // UTC seconds
+    qint64 addedAt = 0; // when it was bought (or added)
 };
 
 namespace Rental {
