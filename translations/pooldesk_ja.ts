@@ -3782,16 +3782,16 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>あなたのロールでは通話録音をダウンロードできません。</translation>
     </message>
     <message>
-        <source>No recording %1 within your reach. Sync the calls (Twilio ▸ Sync Calls) if it is new.</source>
-        <translation>アクセスできる録音 %1 はありません。新しい録音なら通話を同期してください (Twilio ▸ 通話を同期)。</translation>
-    </message>
-    <message>
         <source>Recordings are served by the pool service only for PostgreSQL workspaces.</source>
         <translation>プールサービスによる録音の配信は PostgreSQL のワークスペースだけで使えます。</translation>
     </message>
     <message>
         <source>No recording %1 within your reach.</source>
         <translation>アクセスできる録音 %1 はありません。</translation>
+    </message>
+    <message>
+        <source>No recording %1 within your reach. A new recording appears here after the next call sync (Twilio ▸ Sync Calls, run by an administrator).</source>
+        <translation>アクセスできる録音 %1 はありません。新しい録音は次回の通話同期 (管理者が実行する Twilio ▸ 通話を同期) の後に表示されます。</translation>
     </message>
 </context>
 <context>

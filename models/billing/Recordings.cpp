@@ -176,11 +176,12 @@ Result<RecordingRow> Recordings::authorize(const QString &sid, RecordingAccess a
     if (!found)
         return found.error();
     if (!found.value())
-        return refuse(std::nullopt, QStringLiteral("not_found"),
-                      makeError(Error::Code::NotFound,
-                                tr("No recording %1 within your reach. Sync the calls (Twilio ▸ Sync Calls) "
-                                   "if it is new.")
-                                    .arg(sid)));
+        return refuse(
+            std::nullopt, QStringLiteral("not_found"),
+            makeError(Error::Code::NotFound,
+                      tr("No recording %1 within your reach. A new recording appears here after the next "
+                         "call sync (Twilio ▸ Sync Calls, run by an administrator).")
+                          .arg(sid)));
     const RecordingRow row = *found.value();
     if (auto audited = audit(m_db, action, sid, row.companyId,
                              {{QStringLiteral("outcome"), QStringLiteral("allowed")},
