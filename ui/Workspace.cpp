@@ -4,6 +4,7 @@
 #include "domain/Types.h"
 #include "storage/ChangeWatcher.h"
 #include "storage/ReconnectingDatabase.h"
+#include "storage/Settings.h"
 
 namespace PoolDesk::Ui {
 
@@ -13,6 +14,7 @@ Workspace::Workspace(std::unique_ptr<Database> database, QString environment, QO
     , m_actor(Actor::currentUser())
     , m_principal(Identity::whoAmI(m_database->database()))
     , m_environment(environment.isEmpty() ? DevelopmentEnvironment : std::move(environment)) {
+    DisplayZone::set(Settings::billingZone(m_database->database()));
     m_tasks = std::make_unique<TaskRunner>(m_database->url());
     m_watcher = new ChangeWatcher(m_database->database(), this);
     connect(m_watcher, &ChangeWatcher::connectionLost, this, &Workspace::databaseLost);
@@ -21,6 +23,12 @@ Workspace::Workspace(std::unique_ptr<Database> database, QString environment, QO
     m_coalesce.setInterval(150);
     connect(&m_coalesce, &QTimer::timeout, this, [this] {
         m_database->tryReopen(); // in case the first attempt after an outage came too early
+        // An administrator may have changed the billing zone, here or elsewhere.
+        if (const BillingZone zone = Settings::billingZone(m_database->database());
+            !(zone == DisplayZone::current())) {
+            DisplayZone::set(zone);
+            emit billingZoneChanged();
+        }
         emit dataChanged();
     });
     connect(m_watcher, &ChangeWatcher::changed, this, [this] {

@@ -60,6 +60,8 @@ signals:
     // The database went away (a server restart, an unreadable file) or came back; after coming
     // back, dataChanged() follows.
     void databaseReachableChanged(bool reachable);
+    // The workspace's billing zone changed (DisplayZone holds the new one); dataChanged() follows.
+    void billingZoneChanged();
 
 private:
     void databaseLost();

@@ -1,5 +1,7 @@
 #include "CliContext.h"
 
+#include "storage/Settings.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +26,30 @@ Result<Database *> CliContext::database() {
         m_db = std::move(opened).value();
     }
     return m_db.get();
+}
+
+BillingZone CliContext::zone() {
+    if (!m_zone) {
+        auto db = database();
+        if (!db)
+            return BillingZone::utc();
+        m_zone = Settings::billingZone(*db.value());
+        DisplayZone::set(*m_zone);
+    }
+    return *m_zone;
+}
+
+Result<Principal> CliContext::principal() {
+    if (!m_principal) {
+        auto db = database();
+        if (!db)
+            return db.error();
+        auto me = Identity::whoAmI(*db.value());
+        if (!me)
+            return me.error();
+        m_principal = me.value();
+    }
+    return *m_principal;
 }
 
 static QString codeName(Error::Code code) {

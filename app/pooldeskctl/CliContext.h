@@ -1,6 +1,8 @@
 #pragma once
 
+#include "domain/BillingZone.h"
 #include "domain/Result.h"
+#include "security/Identity.h"
 #include "storage/Database.h"
 
 #include <QJsonObject>
@@ -34,6 +36,11 @@ public:
     QTextStream &in() { return m_in; }
 
     Result<Database *> database();
+    // The workspace's billing zone, which months, days and printed times follow (UTC when the
+    // database cannot be opened; database() reports why).
+    BillingZone zone();
+    // Who this login is in the workspace (Identity::whoAmI), asked once.
+    Result<Principal> principal();
 
     // Reports an error and returns its exit code: 3 for refusals, 2 for invalid input, 1 otherwise.
     // With --json the error also goes to stdout as {"error": {...}}.
@@ -53,6 +60,8 @@ private:
     QTextStream m_err;
     QTextStream m_in;
     std::unique_ptr<Database> m_db;
+    std::optional<BillingZone> m_zone;
+    std::optional<Principal> m_principal;
 };
 
 // A command group: "company", "number", "twilio", ... args are what follows the group's name.

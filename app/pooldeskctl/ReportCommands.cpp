@@ -6,6 +6,7 @@
 #include "EnvCommands.h"
 
 #include "billing/CallHistory.h"
+#include "billing/ClosedMonths.h"
 #include "billing/CostReport.h"
 #include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
@@ -54,11 +55,12 @@ Result<QString> writeCsvFile(const QString &path, Writer write) {
     return path;
 }
 
-// "2026-03-01" (local midnight) or a full ISO 8601 date-time. endOfDay: the day after a plain date.
-std::optional<qint64> parseDate(const QString &text, bool endOfDay) {
+// "2026-03-01" (midnight in the billing zone) or a full ISO 8601 date-time. endOfDay: the day
+// after a plain date.
+std::optional<qint64> parseDate(const QString &text, bool endOfDay, const BillingZone &zone) {
     const QDate date = QDate::fromString(text.trimmed(), Qt::ISODate);
     if (date.isValid())
-        return QDateTime(endOfDay ? date.addDays(1) : date, QTime(0, 0)).toSecsSinceEpoch();
+        return zone.startOf(endOfDay ? date.addDays(1) : date);
     const QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
     if (at.isValid())
         return at.toSecsSinceEpoch();
@@ -71,10 +73,11 @@ QString money(Micros amount) {
 
 int runCosts(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addOption(
-        {QStringLiteral("month"),
-         QCoreApplication::translate("pooldeskctl", "The month, YYYY-MM (UTC). Default: this month."),
-         QCoreApplication::translate("pooldeskctl", "YYYY-MM")});
+    parser.addOption({QStringLiteral("month"),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "The month, YYYY-MM, in the workspace's billing time zone. Default: "
+                                         "this month."),
+                      QCoreApplication::translate("pooldeskctl", "YYYY-MM")});
     parser.addOption({QStringLiteral("csv"),
                       QCoreApplication::translate(
                           "pooldeskctl", "Also write the per-company table as CSV to FILE (- for stdout)."),
@@ -92,12 +95,16 @@ int runCosts(CliContext &context, const QStringList &args) {
                       QCoreApplication::translate("pooldeskctl", "P")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("report costs"), args))
         return *done;
-    const QString month = parser.isSet(QStringLiteral("month"))
-                              ? parser.value(QStringLiteral("month"))
-                              : Clock::nowUtc().toString(QStringLiteral("yyyy-MM"));
-    if (auto range = CostReports::monthRange(month); !range)
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    const BillingZone zone = context.zone();
+    const QString month = parser.isSet(QStringLiteral("month")) ? parser.value(QStringLiteral("month"))
+                                                                : zone.monthKey(Clock::nowSecs());
+    if (auto range = CostReports::monthRange(month, zone); !range)
         return context.fail(range.error());
     CostReportOptions options;
+    options.zone = zone;
     if (parser.isSet(QStringLiteral("blocking"))) {
         bool ok = false;
         options.blockingTarget = parser.value(QStringLiteral("blocking")).toDouble(&ok);
@@ -105,10 +112,10 @@ int runCosts(CliContext &context, const QStringList &args) {
             return context.usage(QCoreApplication::translate(
                 "pooldeskctl", "--blocking takes a probability between 0 and 1, for example 0.01."));
     }
-    auto db = context.database();
-    if (!db)
-        return context.fail(db.error());
-    auto built = CostReports::build(*db.value(), month, options);
+    auto me = context.principal();
+    if (!me)
+        return context.fail(me.error());
+    auto built = ClosedMonths(*db.value(), me.value()).report(month, options);
     if (!built)
         return context.fail(built.error());
     const CostReport &report = built.value();
@@ -133,7 +140,9 @@ int runCosts(CliContext &context, const QStringList &args) {
     if (parser.value(QStringLiteral("csv")) == QLatin1String("-"))
         return ExitCode::Success; // stdout carries the CSV
     QTextStream &out = context.out();
-    out << QCoreApplication::translate("pooldeskctl", "Costs for %1 (USD)").arg(report.month) << Qt::endl;
+    out << QCoreApplication::translate("pooldeskctl", "Costs for %1 (USD; months in %2)")
+               .arg(report.month, report.timeZone)
+        << Qt::endl;
     QList<QStringList> rows;
     for (const CompanyCost &c : report.companies)
         rows << QStringList{c.name,
@@ -155,6 +164,15 @@ int runCosts(CliContext &context, const QStringList &args) {
                         money(report.outbound),
                         money(report.inbound),
                         money(report.total)};
+    if (report.closing)
+        out << QCoreApplication::translate("pooldeskctl", "Closed on %1 by %2 (SHA-256 %3).")
+                   .arg(context.zone().displayText(report.closing->closedAt), report.closing->closedBy,
+                        report.closing->sha256)
+            << Qt::endl;
+    else
+        out << QCoreApplication::translate(
+                   "pooldeskctl", "Open: the figures may still change until finance closes the month.")
+            << Qt::endl;
     Cli::printTable(out,
                     {QCoreApplication::translate("pooldeskctl", "Company"),
                      QCoreApplication::translate("pooldeskctl", "Dedicated rental"),
@@ -163,6 +181,12 @@ int runCosts(CliContext &context, const QStringList &args) {
                      QCoreApplication::translate("pooldeskctl", "Inbound"),
                      QCoreApplication::translate("pooldeskctl", "Total")},
                     rows);
+    for (const CompanyCost &c : report.companies)
+        for (const CostAdjustment &a : c.adjustments)
+            out << QCoreApplication::translate("pooldeskctl",
+                                               "%1: %2 of corrections to %3 (closed), included in the total.")
+                       .arg(c.name, money(a.total()), a.month)
+                << Qt::endl;
     if (report.twilioPricedCalls > 0)
         out << QCoreApplication::translate(
                    "pooldeskctl", "Twilio priced %1 of %n call(s): billed %2 against an estimate of %3.",
@@ -195,10 +219,12 @@ int runCalls(CliContext &context, const QStringList &args) {
     parser.addOption({QStringLiteral("direction"),
                       QCoreApplication::translate("pooldeskctl", "outbound or inbound."),
                       QCoreApplication::translate("pooldeskctl", "DIRECTION")});
-    parser.addOption({QStringLiteral("from"),
-                      QCoreApplication::translate("pooldeskctl",
-                                                  "Calls started on or after DATE (YYYY-MM-DD, local time)."),
-                      QCoreApplication::translate("pooldeskctl", "DATE")});
+    parser.addOption(
+        {QStringLiteral("from"),
+         QCoreApplication::translate(
+             "pooldeskctl",
+             "Calls started on or after DATE (YYYY-MM-DD, in the workspace's billing time zone)."),
+         QCoreApplication::translate("pooldeskctl", "DATE")});
     parser.addOption({QStringLiteral("to"),
                       QCoreApplication::translate(
                           "pooldeskctl", "Calls started on or before DATE (YYYY-MM-DD, the whole day)."),
@@ -251,7 +277,7 @@ int runCalls(CliContext &context, const QStringList &args) {
          {std::make_pair(QStringLiteral("from"), false), std::make_pair(QStringLiteral("to"), true)}) {
         if (!parser.isSet(option))
             continue;
-        const auto secs = parseDate(parser.value(option), endOfDay);
+        const auto secs = parseDate(parser.value(option), endOfDay, context.zone());
         if (!secs)
             return context.usage(
                 QCoreApplication::translate("pooldeskctl", "--%1 takes a date like 2026-03-01.").arg(option));
@@ -298,8 +324,7 @@ int runCalls(CliContext &context, const QStringList &args) {
         QJsonArray calls;
         for (const CallRow &row : rows)
             calls.append(QJsonObject{
-                {QStringLiteral("started_at"),
-                 QDateTime::fromSecsSinceEpoch(row.startedAt, Qt::UTC).toString(Qt::ISODate)},
+                {QStringLiteral("started_at"), context.zone().isoText(row.startedAt)},
                 {QStringLiteral("company"), row.companyName},
                 {QStringLiteral("number"), row.e164},
                 {QStringLiteral("operator"), row.operatorId},
@@ -312,7 +337,8 @@ int runCalls(CliContext &context, const QStringList &args) {
                  row.twilioPrice ? QStringLiteral("twilio") : QStringLiteral("estimate")},
                 {QStringLiteral("environment"), row.environment},
             });
-        context.printJson(QJsonObject{{QStringLiteral("calls"), s.calls},
+        context.printJson(QJsonObject{{QStringLiteral("time_zone"), context.zone().id()},
+                                      {QStringLiteral("calls"), s.calls},
                                       {QStringLiteral("billed_minutes"), s.billedMinutes},
                                       {QStringLiteral("duration_seconds"), s.durationSeconds},
                                       {QStringLiteral("cost"), Money::toPlainString(s.cost, 6)},
@@ -334,14 +360,14 @@ int runCalls(CliContext &context, const QStringList &args) {
     if (!rows.isEmpty()) {
         QList<QStringList> table;
         for (const CallRow &row : rows)
-            table << QStringList{
-                QLocale().toString(QDateTime::fromSecsSinceEpoch(row.startedAt), QLocale::ShortFormat),
-                row.companyName,
-                row.e164,
-                row.operatorId,
-                toString(row.direction),
-                QString::number(row.durationSeconds),
-                Money::format(row.twilioPrice.value_or(row.estimatedCost), locale, 4)};
+            table << QStringList{QLocale().toString(context.zone().at(row.startedAt), QLocale::ShortFormat) +
+                                     QLatin1Char(' ') + context.zone().abbreviation(row.startedAt),
+                                 row.companyName,
+                                 row.e164,
+                                 row.operatorId,
+                                 toString(row.direction),
+                                 QString::number(row.durationSeconds),
+                                 Money::format(row.twilioPrice.value_or(row.estimatedCost), locale, 4)};
         Cli::printTable(out,
                         {QCoreApplication::translate("pooldeskctl", "Started"),
                          QCoreApplication::translate("pooldeskctl", "Company"),
@@ -369,7 +395,8 @@ int runReconcile(CliContext &context, const QStringList &args) {
     if (!parser.isSet(QStringLiteral("month")))
         return context.usage(QCoreApplication::translate(
             "pooldeskctl", "pooldeskctl --env ENV report reconcile --month YYYY-MM"));
-    if (auto range = CostReports::monthRange(parser.value(QStringLiteral("month"))); !range)
+    if (auto range = CostReports::monthRange(parser.value(QStringLiteral("month")), BillingZone::utc());
+        !range)
         return context.fail(range.error());
     auto session = EnvCli::openSession(context, context.environment());
     if (!session)
@@ -418,6 +445,72 @@ int runReconcile(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+// report close --month M / report reopen --month M: finance freezes a month; an administrator
+// may undo it. Both are audited; the database enforces who may.
+int runCloseOrReopen(CliContext &context, const QStringList &args, bool close) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("month"),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "The month, YYYY-MM, in the workspace's billing time zone."),
+                      QStringLiteral("YYYY-MM")});
+    if (!close)
+        parser.addOption({QStringLiteral("yes"),
+                          QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation.")});
+    const QString command = close ? QStringLiteral("report close") : QStringLiteral("report reopen");
+    if (auto done = Cli::parse(context, parser, command, args))
+        return *done;
+    if (!parser.isSet(QStringLiteral("month")))
+        return context.usage(QStringLiteral("pooldeskctl %1 --month YYYY-MM").arg(command));
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    auto me = context.principal();
+    if (!me)
+        return context.fail(me.error());
+    const QString month = parser.value(QStringLiteral("month"));
+    if (auto range = CostReports::monthRange(month, context.zone()); !range)
+        return context.fail(range.error());
+    ClosedMonths months(*db.value(), me.value());
+    if (!close) {
+        if (!parser.isSet(QStringLiteral("yes")) &&
+            !context.confirm(QCoreApplication::translate(
+                                 "pooldeskctl", "Re-open %1? Its report will be worked out again from the "
+                                                "history, and may no longer match what was invoiced.")
+                                 .arg(month)))
+            return context.fail(makeError(
+                Error::Code::Refused, QCoreApplication::translate("pooldeskctl", "Nothing was re-opened.")));
+        if (auto done = months.reopen(month); !done)
+            return context.fail(done.error());
+        if (context.json())
+            context.printJson(
+                QJsonObject{{QStringLiteral("month"), month}, {QStringLiteral("closed"), false}});
+        else
+            context.out() << QCoreApplication::translate("pooldeskctl", "%1 is open again.").arg(month)
+                          << Qt::endl;
+        return ExitCode::Success;
+    }
+    auto closed = months.close(month);
+    if (!closed)
+        return context.fail(closed.error());
+    const CostReport &report = closed.value();
+    if (context.json()) {
+        context.printJson(
+            QJsonObject{{QStringLiteral("month"), month},
+                        {QStringLiteral("time_zone"), report.timeZone},
+                        {QStringLiteral("closed"), true},
+                        {QStringLiteral("closed_by"), report.closing->closedBy},
+                        {QStringLiteral("closed_at"), context.zone().isoText(report.closing->closedAt)},
+                        {QStringLiteral("total_micros"), report.total},
+                        {QStringLiteral("sha256"), report.closing->sha256}});
+        return ExitCode::Success;
+    }
+    context.out() << QCoreApplication::translate(
+                         "pooldeskctl", "Closed %1 (%2): total %3. SHA-256 %4, entered in the audit log.")
+                         .arg(month, report.timeZone, money(report.total), report.closing->sha256)
+                  << Qt::endl;
+    return ExitCode::Success;
+}
+
 int runReport(CliContext &context, const QStringList &args) {
     const QString sub = args.value(0);
     if (sub == QLatin1String("costs"))
@@ -426,10 +519,13 @@ int runReport(CliContext &context, const QStringList &args) {
         return runCalls(context, args.mid(1));
     if (sub == QLatin1String("reconcile"))
         return runReconcile(context, args.mid(1));
+    if (sub == QLatin1String("close") || sub == QLatin1String("reopen"))
+        return runCloseOrReopen(context, args.mid(1), sub == QLatin1String("close"));
     return context.usage(QCoreApplication::translate(
         "pooldeskctl", "pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | "
                        "report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | "
-                       "report reconcile --month YYYY-MM"));
+                       "report reconcile --month YYYY-MM | report close --month YYYY-MM | "
+                       "report reopen --month YYYY-MM [--yes]"));
 }
 
 const bool registered = CommandRegistry::add(

@@ -4,6 +4,7 @@
 #include "domain/Clock.h"
 #include "itemmodels/CallsTableModel.h"
 #include "storage/Database.h"
+#include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 
 #include <QCommandLineParser>
@@ -382,7 +383,7 @@ int main(int argc, char **argv) {
 
     // Month cost report beside the raw GROUP BY of the same month.
     const QString month = QStringLiteral("2026-10");
-    const auto range = CostReports::monthRange(month).value();
+    const auto range = CostReports::monthRange(month, Settings::billingZone(db)).value();
     out() << Qt::endl
           << "== Month cost report (" << month << ") beside sqlite3 GROUP BY; target <= 2x ==" << Qt::endl;
     const QString groupBy =

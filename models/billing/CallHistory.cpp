@@ -5,6 +5,7 @@
 #include "domain/Money.h"
 #include "storage/Database.h"
 #include "storage/ReadSnapshot.h"
+#include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 
 #include <QCoreApplication>
@@ -657,16 +658,19 @@ QStringList csvHeader() {
 }
 
 namespace {
-// ISO 8601 in local time with its UTC offset ("2026-03-01T09:30:00+09:00"): what the console shows,
-// and unambiguous. The offset is looked up once per hour of timestamps and the date once per day,
+// ISO 8601 in the billing zone with its UTC offset ("2026-03-01T09:30:00+09:00"): what the console
+// shows, and unambiguous. The offset is looked up once per hour of timestamps and the date once per day,
 // not per cell; the text is UTF-8 bytes, valid until the next call.
 class IsoLocal {
 public:
+    explicit IsoLocal(BillingZone zone)
+        : m_zone(std::move(zone)) {}
+
     QByteArrayView operator()(qint64 secs) {
         const qint64 hour = secs / 3600;
         if (hour != m_hour) {
             m_hour = hour;
-            m_offset = QDateTime::fromSecsSinceEpoch(secs).offsetFromUtc();
+            m_offset = m_zone.at(secs).offsetFromUtc();
             m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
                                .toString(Qt::ISODate)
                                .mid(19) // "Z" or "+09:00"
@@ -700,6 +704,7 @@ public:
     }
 
 private:
+    BillingZone m_zone;
     qint64 m_hour = std::numeric_limits<qint64>::min();
     qint64 m_day = std::numeric_limits<qint64>::min();
     int m_offset = 0;
@@ -772,7 +777,7 @@ Status exportPages(Database &db, const CallFilter &filter, CsvWriter &writer, co
                    const std::function<void(qint64, qint64)> &progress, const std::atomic<bool> *cancel,
                    qint64 total, qint64 &written) {
     CallCursor cursor;
-    IsoLocal isoLocal;
+    IsoLocal isoLocal(Settings::billingZone(db));
     for (;;) {
         if (cancel && cancel->load())
             return cancelled();
@@ -817,7 +822,7 @@ Status exportNative(Database &db, const CallFilter &filter, CsvWriter &writer, c
         segments = companies.value();
     }
     const qint64 step = std::max(1, options.pageSize);
-    IsoLocal isoLocal;
+    IsoLocal isoLocal(Settings::billingZone(db));
     if (cancel && cancel->load())
         return cancelled();
     for (qsizetype s = 0; s < segments.size(); ++s) {

@@ -80,7 +80,7 @@ QString CostReport::pricingRule() {
 
 namespace CostReports {
 
-Result<std::pair<qint64, qint64>> monthRange(const QString &month) {
+Result<std::pair<qint64, qint64>> monthRange(const QString &month, const BillingZone &zone) {
     static const QRegularExpression pattern(QStringLiteral("^(\\d{4})-(\\d{2})$"));
     const auto match = pattern.match(month.trimmed());
     const int year = match.hasMatch() ? match.captured(1).toInt() : 0;
@@ -90,8 +90,7 @@ Result<std::pair<qint64, qint64>> monthRange(const QString &month) {
                          QCoreApplication::translate(
                              "CostReport", "\"%1\" is not a month. Write it as YYYY-MM, for example 2026-03.")
                              .arg(month));
-    const QDateTime from(QDate(year, number, 1), QTime(0, 0), Qt::UTC);
-    return std::make_pair(from.toSecsSinceEpoch(), from.addMonths(1).toSecsSinceEpoch());
+    return zone.month(year, number);
 }
 
 QList<Micros> splitProRata(Micros total, const QList<qint64> &weights) {
@@ -128,11 +127,13 @@ QList<Micros> splitProRata(Micros total, const QList<qint64> &weights) {
 }
 
 Result<CostReport> build(Database &db, const QString &month, const CostReportOptions &options) {
-    auto range = monthRange(month);
+    const BillingZone zone = options.zone.value_or(Settings::billingZone(db));
+    auto range = monthRange(month, zone);
     if (!range)
         return range.error();
     CostReport report;
     report.month = month.trimmed();
+    report.timeZone = zone.id();
     report.fromSecs = range->first;
     report.toSecs = range->second;
     const qint64 monthSeconds = report.toSecs - report.fromSecs;
@@ -158,7 +159,7 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
     QHash<qint64, int> numberRow;
     QList<NumberInfo> numbers;
     {
-        auto due = Rental::charges(db, report.fromSecs, report.toSecs);
+        auto due = Rental::charges(db, report.fromSecs, report.toSecs, zone);
         if (!due)
             return due.error();
         QHash<qint64, qint64> lastUsed;
@@ -507,106 +508,6 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
 
 static QString usd(Micros amount) {
     return Money::toPlainString(amount, 6);
-}
-
-QJsonObject toJson(const CostReport &report) {
-    QJsonArray companies;
-    for (const CompanyCost &c : report.companies) {
-        companies.append(QJsonObject{
-            {QStringLiteral("company"), c.name},
-            {QStringLiteral("plan"), c.companyId == 0 ? QJsonValue() : QJsonValue(toString(c.plan))},
-            {QStringLiteral("dedicated_numbers"), c.dedicatedNumbers},
-            {QStringLiteral("dedicated_rental"), usd(c.dedicatedRental)},
-            {QStringLiteral("shared_minutes"), c.sharedMinutes},
-            {QStringLiteral("shared_rental_share"), usd(c.sharedRentalShare)},
-            {QStringLiteral("outbound_calls"), c.outboundCalls},
-            {QStringLiteral("outbound_minutes"), c.outboundMinutes},
-            {QStringLiteral("outbound"), usd(c.outbound)},
-            {QStringLiteral("inbound_calls"), c.inboundCalls},
-            {QStringLiteral("inbound_minutes"), c.inboundMinutes},
-            {QStringLiteral("inbound"), usd(c.inbound)},
-            {QStringLiteral("total"), usd(c.total)},
-            {QStringLiteral("total_micros"), c.total},
-            {QStringLiteral("twilio_priced_calls"), c.twilioPricedCalls},
-            {QStringLiteral("twilio_billed"), usd(c.twilioBilled)},
-            {QStringLiteral("estimate_of_twilio_priced"), usd(c.estimateOfTwilioPriced)},
-            // For programs: integer micro-dollars, total = the four parts. The total uses Twilio's
-            // price for the calls it priced and the estimate for the rest; estimated_micros is the
-            // same month at the tariff alone, twilio_billed_micros what Twilio billed for its calls.
-            {QStringLiteral("dedicated_rental_micros"), c.dedicatedRental},
-            {QStringLiteral("shared_rental_micros"), c.sharedRentalShare},
-            {QStringLiteral("outbound_micros"), c.outbound},
-            {QStringLiteral("inbound_micros"), c.inbound},
-            {QStringLiteral("estimated_micros"), c.dedicatedRental + c.sharedRentalShare + c.estimatedCalls},
-            {QStringLiteral("twilio_billed_micros"), c.twilioBilled},
-        });
-    }
-    QJsonArray numbers;
-    for (const NumberCost &n : report.numbers) {
-        numbers.append(QJsonObject{
-            {QStringLiteral("number"), n.e164},
-            {QStringLiteral("environment"), n.environment},
-            {QStringLiteral("dedicated_to"),
-             n.dedicatedCompanyId ? QJsonValue(n.dedicatedCompanyName) : QJsonValue()},
-            {QStringLiteral("rental"), usd(n.rental)},
-            {QStringLiteral("calls"), n.calls},
-            {QStringLiteral("minutes"), n.minutes},
-            {QStringLiteral("call_cost"), usd(n.callCost)},
-            {QStringLiteral("utilization"), n.utilization},
-        });
-    }
-    QJsonArray advice;
-    static const char *kinds[] = {"release_idle", "underused_dedicated", "pool_too_large", "pool_too_small"};
-    for (const CostAdvice &a : report.advice) {
-        advice.append(QJsonObject{
-            {QStringLiteral("kind"), QString::fromLatin1(kinds[static_cast<int>(a.kind)])},
-            {QStringLiteral("environment"), a.environment},
-            {QStringLiteral("number"), a.e164.isEmpty() ? QJsonValue() : QJsonValue(a.e164)},
-            {QStringLiteral("numbers"), a.numbers},
-            {QStringLiteral("monthly_change"), usd(a.monthlyChange)},
-            {QStringLiteral("message"), a.message},
-        });
-    }
-    QJsonArray sizing;
-    for (const PoolSizing &s : report.sizing) {
-        sizing.append(QJsonObject{
-            {QStringLiteral("environment"), s.environment},
-            {QStringLiteral("shared_numbers"), s.sharedNumbers},
-            {QStringLiteral("busiest_hour"),
-             s.busiestHourStart == 0
-                 ? QJsonValue()
-                 : QJsonValue(
-                       QDateTime::fromSecsSinceEpoch(s.busiestHourStart, Qt::UTC).toString(Qt::ISODate))},
-            {QStringLiteral("erlangs"), s.erlangs},
-            {QStringLiteral("blocking_target"), s.blockingTarget},
-            {QStringLiteral("recommended"), s.recommended},
-        });
-    }
-    return {
-        {QStringLiteral("month"), report.month},
-        // Months are UTC today; a workspace billing zone is to come (issue "Money you can sign").
-        {QStringLiteral("time_zone"), QStringLiteral("UTC")},
-        {QStringLiteral("from"),
-         QDateTime::fromSecsSinceEpoch(report.fromSecs, Qt::UTC).toString(Qt::ISODate)},
-        {QStringLiteral("to"), QDateTime::fromSecsSinceEpoch(report.toSecs, Qt::UTC).toString(Qt::ISODate)},
-        {QStringLiteral("currency"), QStringLiteral("USD")},
-        {QStringLiteral("companies"), companies},
-        {QStringLiteral("numbers"), numbers},
-        {QStringLiteral("advice"), advice},
-        {QStringLiteral("pool_sizing"), sizing},
-        {QStringLiteral("shared_rental"), usd(report.sharedRental)},
-        {QStringLiteral("unallocated_shared_rental"), usd(report.unallocatedSharedRental)},
-        {QStringLiteral("dedicated_rental"), usd(report.dedicatedRental)},
-        {QStringLiteral("outbound"), usd(report.outbound)},
-        {QStringLiteral("inbound"), usd(report.inbound)},
-        {QStringLiteral("total"), usd(report.total)},
-        {QStringLiteral("total_micros"), report.total},
-        {QStringLiteral("calls"), report.calls},
-        {QStringLiteral("twilio_billed"), usd(report.twilioBilled)},
-        {QStringLiteral("estimate_of_twilio_priced"), usd(report.estimateOfTwilioPriced)},
-        {QStringLiteral("sharing_rule"), CostReport::sharingRule()},
-        {QStringLiteral("pricing_rule"), CostReport::pricingRule()},
-    };
 }
 
 Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device, CsvWriter::Options options) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "billing/CsvWriter.h"
+#include "domain/BillingZone.h"
 #include "domain/Money.h"
 #include "domain/Result.h"
 #include "domain/Types.h"
@@ -14,8 +15,23 @@ namespace PoolDesk {
 
 class Database;
 
+// Late corrections to a closed month (a call synced after closing, a price Twilio changed),
+// charged in the first open month after it: what the closed month would now say, less what it
+// said when closed and what earlier adjustments already charged.
+struct CostAdjustment {
+    QString month; // the closed month corrected, "yyyy-MM"
+    Micros dedicatedRental = 0;
+    Micros sharedRentalShare = 0;
+    Micros outbound = 0;
+    Micros inbound = 0;
+    Micros total() const { return dedicatedRental + sharedRentalShare + outbound + inbound; }
+    bool isZero() const {
+        return dedicatedRental == 0 && sharedRentalShare == 0 && outbound == 0 && inbound == 0;
+    }
+};
+
 // One company's costs for a month. Amounts are micro-dollars; total = dedicatedRental +
-// sharedRentalShare + outbound + inbound.
+// sharedRentalShare + outbound + inbound + adjustments.
 struct CompanyCost {
     qint64 companyId = 0; // 0: calls whose company was deleted
     QString name;
@@ -36,6 +52,8 @@ struct CompanyCost {
     Micros twilioBilled = 0;
     Micros estimateOfTwilioPriced = 0;
     Micros estimatedCalls = 0; // the tariff estimate of all calls
+    QList<CostAdjustment> adjustments;
+    Micros adjustmentTotal() const;
 };
 
 struct NumberCost {
@@ -73,8 +91,20 @@ struct PoolSizing {
     int recommended = 0;
 };
 
+// Who closed a month, when, and the SHA-256 of its stored document (also in the audit log).
+struct MonthClosing {
+    qint64 closedAt = 0; // UTC seconds
+    QString closedBy;
+    QString sha256;
+    // The stored document still hashes to sha256 (known to those who may read the document:
+    // finance and administrators).
+    std::optional<bool> verified;
+};
+
 struct CostReport {
-    QString month; // "yyyy-MM" (UTC)
+    QString month;    // "yyyy-MM" in timeZone
+    QString timeZone; // the billing zone's IANA id
+
     qint64 fromSecs = 0;
     qint64 toSecs = 0;
     QList<CompanyCost> companies; // by name; a "deleted company" row last when such calls exist
@@ -91,6 +121,11 @@ struct CostReport {
     Micros estimateOfTwilioPriced = 0;
     qint64 twilioPricedCalls = 0;
     qint64 calls = 0;
+    Micros adjustments = 0; // the companies' adjustments, in total
+    // Set when the month is closed: the report is then the stored one, and never changes.
+    std::optional<MonthClosing> closing;
+    // Only the reader's companies' closed lines (a manager): no numbers, no shared-pool totals.
+    bool companiesOnly = false;
 
     // The rule the shared-rental shares follow, translated, for the screen and the reports.
     static QString sharingRule();
@@ -101,12 +136,14 @@ struct CostReportOptions {
     double blockingTarget = 0.01;
     // A dedicated number busier than this share of the month is not "underused".
     double underusedUtilization = 0.01;
+    // The zone the month is counted in; none: the workspace's billing zone.
+    std::optional<BillingZone> zone;
 };
 
 namespace CostReports {
 
-// Parses "yyyy-MM"; returns the UTC month's [from, to) in seconds.
-Result<std::pair<qint64, qint64>> monthRange(const QString &month);
+// Parses "yyyy-MM"; returns the month's [from, to) in seconds, counted in `zone`.
+Result<std::pair<qint64, qint64>> monthRange(const QString &month, const BillingZone &zone);
 
 // Builds the month's report from one pass over the month's calls (grouped in SQL) plus the
 // number and company tables. Twilio charges a number's monthly fee on the day of the month it
@@ -118,7 +155,14 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
 // earlier position). The shares always add up to `total`.
 QList<Micros> splitProRata(Micros total, const QList<qint64> &weights);
 
+// The report for programs ("report costs --json"): see CostReportJson.cpp for the fields.
 QJsonObject toJson(const CostReport &report);
+// The report back from toJson() (a closed month's stored document): companies, numbers and
+// totals; advice and sizing are for open months and are not kept.
+CostReport fromJson(const QJsonObject &object);
+// One company's line as toJson() writes it, and back.
+QJsonObject companyToJson(const CompanyCost &company);
+CompanyCost companyFromJson(const QJsonObject &object);
 enum class CsvSection { Companies, Numbers, Advice };
 // One table per file (RFC 4180 has one header): the companies with a total row, the numbers, or
 // the advice. Amounts in USD with six decimals (exact micro-dollars).

@@ -9,14 +9,14 @@
 
 namespace PoolDesk::Rental {
 
-qint64 dueIn(qint64 monthStart, qint64 addedAt) {
-    const QDateTime bought = QDateTime::fromSecsSinceEpoch(addedAt, Qt::UTC);
-    const QDate first = QDateTime::fromSecsSinceEpoch(monthStart, Qt::UTC).date();
+qint64 dueIn(qint64 monthStart, qint64 addedAt, const BillingZone &zone) {
+    const QDateTime bought = zone.at(addedAt);
+    const QDate first = zone.date(monthStart);
     const QDate day(first.year(), first.month(), std::min(bought.date().day(), first.daysInMonth()));
-    return QDateTime(day, bought.time(), Qt::UTC).toSecsSinceEpoch();
+    return QDateTime(day, bought.time(), zone.timeZone()).toSecsSinceEpoch();
 }
 
-Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs) {
+Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs, const BillingZone &zone) {
     auto events =
         Sql::exec(db.connection(),
                   QStringLiteral("SELECT number_id, e164, environment, event, company_id, "
@@ -40,7 +40,7 @@ Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs
         charge.environment = q.value(2).toString();
         charge.price = q.value(5).toLongLong();
         charge.addedAt = q.value(6).toLongLong();
-        charge.dueAt = dueIn(fromSecs, charge.addedAt);
+        charge.dueAt = dueIn(fromSecs, charge.addedAt, zone);
         bool alive = true;
         bool seen = false;
         for (; more && q.value(0).toLongLong() == numberId; more = q.next()) {

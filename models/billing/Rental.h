@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/BillingZone.h"
 #include "domain/Money.h"
 #include "domain/Result.h"
 
@@ -15,7 +16,9 @@ class Database;
 // A number's monthly fee, as Twilio charges it: due on the anniversary of its purchase (the same
 // day of the month, or the month's last day when it is shorter, at the purchase's time of day),
 // for a number in the pool at that moment; it belongs to the month in which that moment falls and
-// to whoever held the number then (a dedicated company, or the shared pool).
+// to whoever held the number then (a dedicated company, or the shared pool). Days and months are
+// the billing zone's, so each month of the workspace charges a number once; in UTC this is
+// Twilio's own schedule.
 struct RentalCharge {
     qint64 numberId = 0;
     QString e164;
@@ -27,12 +30,13 @@ struct RentalCharge {
 };
 
 namespace Rental {
-// The fees due in [fromSecs, toSecs), from the numbers' history (migration 017): removing or
-// reassigning a number later changes none of them. Ordered by environment, number, id.
-Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs);
-// When the fee of a number added at `addedAt` falls due in the month starting at `monthStart`
-// (UTC); before `addedAt` in the month before its purchase.
-qint64 dueIn(qint64 monthStart, qint64 addedAt);
+// The fees due in the zone's month [fromSecs, toSecs), from the numbers' history (migration
+// 017): removing or reassigning a number later changes none of them. Ordered by environment,
+// number, id.
+Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs, const BillingZone &zone);
+// When the fee of a number added at `addedAt` falls due in the zone's month starting at
+// `monthStart`; before `addedAt` in the month before its purchase.
+qint64 dueIn(qint64 monthStart, qint64 addedAt, const BillingZone &zone);
 } // namespace Rental
 
 } // namespace PoolDesk

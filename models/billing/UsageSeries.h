@@ -43,7 +43,7 @@ struct DayCompanyPoint {
     qint64 calls = 0;
     qint64 billedMinutes = 0;
 };
-// Calls and billed minutes per UTC day and company (stack them by company).
+// Calls and billed minutes per day (in the billing zone) and company (stack them by company).
 Result<QList<DayCompanyPoint>> perDayByCompany(Database &db, qint64 fromSecs, qint64 toSecs,
                                                const QString &environment = {});
 

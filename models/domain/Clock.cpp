@@ -18,13 +18,4 @@ void setOffsetForTesting(qint64 seconds) {
     s_offsetSeconds.store(seconds);
 }
 
-QDateTime monthStartUtc(const QDateTime &at) {
-    const QDate d = at.toUTC().date();
-    return QDateTime(QDate(d.year(), d.month(), 1), QTime(0, 0), Qt::UTC);
-}
-
-QDateTime nextMonthStartUtc(const QDateTime &at) {
-    return monthStartUtc(at).addMonths(1);
-}
-
 } // namespace PoolDesk::Clock

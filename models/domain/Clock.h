@@ -10,10 +10,6 @@ QDateTime nowUtc();
 qint64 nowSecs();
 void setOffsetForTesting(qint64 seconds);
 
-// First instant of the UTC month containing `at`, and of the next month.
-QDateTime monthStartUtc(const QDateTime &at);
-QDateTime nextMonthStartUtc(const QDateTime &at);
-
 inline QDateTime fromSecs(qint64 secs) {
     return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC);
 }

@@ -1,5 +1,7 @@
 #include "itemmodels/CallsTableModel.h"
 
+#include "domain/BillingZone.h"
+
 #include "billing/Recordings.h"
 #include "domain/Clock.h"
 #include "storage/Database.h"
@@ -15,13 +17,9 @@ namespace PoolDesk {
 namespace {
 constexpr int RefreshInsertLimit = 2000;
 
-// Local time with its zone's name, so a time read out to someone elsewhere is not misread.
+// In the billing zone with its name, so a time read out to someone elsewhere is not misread.
 QString localDateTime(qint64 secs) {
-    const QDateTime local = QDateTime::fromSecsSinceEpoch(secs);
-    const QLocale locale;
-    return locale.toString(local.date(), QLocale::ShortFormat) + QLatin1Char(' ') +
-           local.time().toString(QStringLiteral("HH:mm:ss")) + QLatin1Char(' ') +
-           local.timeZoneAbbreviation();
+    return DisplayZone::current().displayText(secs, QLocale(), true);
 }
 
 QString duration(qint64 seconds) {

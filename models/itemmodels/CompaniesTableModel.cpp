@@ -3,6 +3,7 @@
 #include "domain/Clock.h"
 #include "itemmodels/SqlText.h"
 #include "storage/Database.h"
+#include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 
 #include <QColor>
@@ -303,7 +304,7 @@ void CompaniesTableModel::refresh() {
         [=](Database &db) -> Result<QList<Row>> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return load(db, text, Clock::nowUtc().toString(QStringLiteral("yyyy-MM")));
+            return load(db, text, Settings::billingZone(db).monthKey(Clock::nowSecs()));
         },
         [this, ticket](Result<QList<Row>> result) {
             if (ticket != m_generation.current())

@@ -68,7 +68,7 @@ public:
     int rowOfId(qint64 id) const { return static_cast<int>(rowIds().indexOf(id)); }
     bool isLoading() const { return m_loading; }
 
-    // The same rows, read on the calling thread (CLI, tests). month is "yyyy-MM" (UTC).
+    // The same rows, read on the calling thread (CLI, tests). month is "yyyy-MM" in the billing zone.
     static Result<QList<Row>> load(Database &db, const QString &text, const QString &month);
 
 public slots:

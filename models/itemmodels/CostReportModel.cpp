@@ -14,7 +14,7 @@ namespace PoolDesk {
 CostReportModel::CostReportModel(Database &database, QObject *parent)
     : QAbstractTableModel(parent)
     , m_thread(std::make_unique<QueryThread>(database.url()))
-    , m_month(Clock::nowUtc().toString(QStringLiteral("yyyy-MM"))) {
+    , m_month(DisplayZone::current().monthKey(Clock::nowSecs())) {
     refresh();
 }
 

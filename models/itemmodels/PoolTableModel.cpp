@@ -1,5 +1,7 @@
 #include "itemmodels/PoolTableModel.h"
 
+#include "domain/BillingZone.h"
+
 #include "domain/Clock.h"
 #include "itemmodels/SqlText.h"
 #include "storage/Database.h"
@@ -85,7 +87,7 @@ QString columnTitle(PoolTableModel::Column column) {
 }
 
 QString localTime(const QDateTime &utc) {
-    return utc.isValid() ? QLocale().toString(utc.toLocalTime(), QLocale::ShortFormat) : QString();
+    return utc.isValid() ? DisplayZone::current().displayText(utc.toSecsSinceEpoch()) : QString();
 }
 
 QVariant nullableId(const std::optional<qint64> &id) {

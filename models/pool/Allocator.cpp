@@ -42,10 +42,6 @@ const QString SessionCompanySql = QStringLiteral(
     "reservations WHERE session = ? UNION SELECT company_id FROM call_records WHERE session = ?) u))");
 constexpr qint64 SettingsCacheMs = 1000;
 
-QString monthKey(qint64 secs) {
-    return Clock::fromSecs(secs).toString(QStringLiteral("yyyy-MM"));
-}
-
 } // namespace
 
 // The hot path keeps every statement prepared (parsing SQL costs more than running it here) and
@@ -80,6 +76,19 @@ struct Allocator::Prepared {
     int defaultLeaseSeconds = 3600;
     bool buyWhenExhausted = false;
     Tariff tariff;
+    // Usage rows are keyed by the month in the workspace's billing zone; the key is worked out
+    // once per month rather than per call.
+    BillingZone zone;
+    QString month;
+    qint64 monthFrom = 0, monthTo = 0;
+
+    QString monthKey(qint64 now) {
+        if (now < monthFrom || now >= monthTo) {
+            std::tie(monthFrom, monthTo) = zone.monthHolding(now);
+            month = zone.monthKey(now);
+        }
+        return month;
+    }
 
     void refreshSettings(Database &db) {
         if (settingsAge.isValid() && settingsAge.elapsed() < SettingsCacheMs)
@@ -91,6 +100,10 @@ struct Allocator::Prepared {
         buyWhenExhausted = Settings::intValue(db, SettingKeys::BuyWhenExhausted, 0) != 0;
         if (auto loaded = Tariffs::load(db, Settings::value(db, SettingKeys::Country, QStringLiteral("US"))))
             tariff = loaded.value();
+        if (BillingZone loaded = Settings::billingZone(db); !(loaded == zone)) {
+            zone = loaded;
+            monthFrom = monthTo = 0;
+        }
         settingsAge.start();
     }
 };
@@ -411,7 +424,7 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
     if (auto begun = transaction.begin(); !begun)
         return begun.error();
     const qint64 now = Clock::nowSecs();
-    const QString month = monthKey(now);
+    const QString month = q.monthKey(now);
     if (auto ran = Sql::run(q.context, {request.session, request.session, month, month, request.company});
         !ran)
         return ran.error();
@@ -482,7 +495,7 @@ Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request
         const qint64 now = Clock::nowSecs();
         if (auto ran = Sql::run(q.pgAllocate, {request.company, request.session, request.operatorId,
                                                request.environment, q.perNumberConcurrency, now / 86400,
-                                               monthKey(now), now, now + ttl, checkLeases});
+                                               q.monthKey(now), now, now + ttl, checkLeases});
             !ran)
             return ran.error();
         if (!q.pgAllocate.next()) {
@@ -641,7 +654,7 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     q.insertCallRecord.next();
     record.id = q.insertCallRecord.value(0).toLongLong();
     q.insertCallRecord.finish();
-    if (auto ran = Sql::run(q.upsertUsage, {record.companyId, monthKey(now), record.billedMinutes,
+    if (auto ran = Sql::run(q.upsertUsage, {record.companyId, q.monthKey(now), record.billedMinutes,
                                             record.twilioPrice.value_or(record.estimatedCost)});
         !ran)
         return ran.error();
@@ -758,7 +771,7 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
                                           record.billedMinutes,
                                           record.estimatedCost,
                                           Sql::nullable(record.twilioPrice),
-                                          monthKey(now),
+                                          q.monthKey(now),
                                           record.billedMinutes,
                                           record.twilioPrice.value_or(record.estimatedCost),
                                           now});

@@ -7,6 +7,7 @@
 #include "pool/Tariffs.h"
 #include "storage/ChangeWatcher.h"
 #include "storage/Database.h"
+#include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
 
@@ -213,6 +214,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
         return Sql::storageError(insert);
     QHash<UsageKey, UsageTotals> usage;
+    const BillingZone zone = Settings::billingZone(db);
     qint64 written = 0;
     int lastPercent = -1;
     for (qsizetype i = 0; i < planned.size(); ++i) {
@@ -262,8 +264,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
             insert.addBindValue(value);
         if (!insert.exec())
             return Sql::storageError(insert);
-        UsageTotals &totals =
-            usage[UsageKey{company.id, Clock::fromSecs(end).toString(QStringLiteral("yyyy-MM"))}];
+        UsageTotals &totals = usage[UsageKey{company.id, zone.monthKey(end)}];
         totals.calls += 1;
         totals.minutes += minutes;
         totals.cost += cost;

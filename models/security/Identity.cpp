@@ -99,7 +99,8 @@ bool allows(const Principal &principal, Permission permission) {
     case Role::Administrator:
         return true;
     case Role::Finance:
-        return permission == Permission::ReadAuditLog || permission == Permission::ReadEveryCompany;
+        return permission == Permission::ReadAuditLog || permission == Permission::ReadEveryCompany ||
+               permission == Permission::CloseMonths;
     case Role::Service:
         return permission == Permission::ReadEveryCompany;
     case Role::Manager:

@@ -46,6 +46,8 @@ enum class Permission {
     // Finance reads every call's history and money, never what was said.
     ListenToRecordings,
     DeleteRecordings, // at Twilio, for good
+    CloseMonths,      // freeze a month's cost report: finance and administrators
+    ReopenMonths,     // undo that: administrators
 };
 bool allows(const Principal &principal, Permission permission);
 // "Needs the Administrator role." (or Finance), translated, for a disabled action's tooltip.

@@ -1,5 +1,6 @@
 #include "storage/Migrations.h"
 
+#include "domain/BillingZone.h"
 #include "domain/Clock.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -25,26 +26,31 @@ struct Migration {
     int version = 0;
     QString name;
     QString sql;
-    bool postgresqlOnly = false;
+    enum class Engine { Both, PostgreSql, Sqlite } engine = Engine::Both;
 };
 
 // Migrations are the files NNN_name.sql under :/pooldesk/migrations, applied in number order.
 // Each module adds its own file (and its line in migrations.qrc) rather than editing this one.
-// NNN_name.postgresql.sql runs on PostgreSQL only (server-side functions); SQLite records its
-// version with nothing to run, so both engines count versions alike.
+// NNN_name.postgresql.sql runs on PostgreSQL only (server-side functions, grants) and
+// NNN_name.sqlite.sql on SQLite only (its trigger syntax); the other engine records the version
+// with nothing to run, so both count versions alike.
 const QList<Migration> &all() {
     static const QList<Migration> migrations = [] {
         initMigrationResources();
         QList<Migration> list;
-        static const QRegularExpression pattern(QStringLiteral("^(\\d{3})_(.+?)(\\.postgresql)?\\.sql$"));
+        static const QRegularExpression pattern(
+            QStringLiteral("^(\\d{3})_(.+?)(\\.postgresql|\\.sqlite)?\\.sql$"));
         const QDir dir(QStringLiteral(":/pooldesk/migrations"));
         for (const QString &file : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
             const auto match = pattern.match(file);
             QFile source(dir.filePath(file));
             if (!match.hasMatch() || !source.open(QIODevice::ReadOnly))
                 continue;
+            const QString engine = match.captured(3);
             list.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(source.readAll()),
-                         !match.captured(3).isEmpty()});
+                         engine.isEmpty()                         ? Migration::Engine::Both
+                         : engine == QLatin1String(".postgresql") ? Migration::Engine::PostgreSql
+                                                                  : Migration::Engine::Sqlite});
         }
         return list;
     }();
@@ -101,6 +107,14 @@ Status runAsSchemaOwner(Database &db) {
             QStringLiteral("role_required"));
     owner.value().finish();
     return Sql::execFormatted(db.connection(), QStringLiteral("SET LOCAL ROLE %I"), {role});
+}
+
+// The zone a new workspace bills in until an administrator chooses: this machine's. Quoted into
+// SQL, so only the characters IANA ids use get through.
+QString systemTimeZone() {
+    const QString id = BillingZone::system().id();
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9/_+-]+$"));
+    return safe.match(id).hasMatch() ? id : QStringLiteral("UTC");
 }
 
 } // namespace
@@ -168,12 +182,15 @@ Status apply(Database &db) {
     for (const Migration &migration : all()) {
         if (migration.version <= current)
             continue;
-        const QString sql = migration.postgresqlOnly && !db.isPostgreSql()
+        const bool skipped = (migration.engine == Migration::Engine::PostgreSql && !db.isPostgreSql()) ||
+                             (migration.engine == Migration::Engine::Sqlite && !db.isSqlite());
+        const QString sql = skipped
                                 ? QString()
                                 : QString(migration.sql)
                                       .replace(QStringLiteral("{{ID}}"), idColumn(db))
                                       .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
-                                               db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString());
+                                               db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString())
+                                      .replace(QStringLiteral("{{SYSTEM_TIME_ZONE}}"), systemTimeZone());
         for (const QString &statement : statementsOf(sql)) {
             if (auto done = Sql::exec(db.connection(), statement); !done)
                 return makeError(Error::Code::Storage,

@@ -5,6 +5,7 @@
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 
 namespace PoolDesk::Settings {
@@ -30,8 +31,19 @@ qint64 intValue(Database &db, const QString &key, qint64 fallback) {
     return ok ? number : fallback;
 }
 
+BillingZone billingZone(Database &db) {
+    return BillingZone::fromId(value(db, SettingKeys::BillingTimeZone, QStringLiteral("UTC")))
+        .value_or(BillingZone());
+}
+
 Status set(Database &db, const Actor &actor, const QString &key, const QString &newValue,
            bool inTransaction) {
+    if (key == SettingKeys::BillingTimeZone && !BillingZone::fromId(newValue))
+        return makeError(Error::Code::InvalidInput,
+                         QCoreApplication::translate("Settings",
+                                                     "\"%1\" is not a time zone this computer knows. Use an "
+                                                     "IANA name such as Asia/Tokyo, Europe/London or UTC.")
+                             .arg(newValue));
     Transaction transaction(db);
     if (!inTransaction) {
         if (auto begun = transaction.begin(); !begun)

@@ -3,6 +3,7 @@
 #include "domain/Clock.h"
 #include "domain/Types.h"
 #include "storage/Database.h"
+#include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 #include "storage/SqliteHandle.h"
 #include "twilio/TwilioTypes.h"
@@ -58,7 +59,8 @@ void CallIngest::StatementDeleter::operator()(sqlite3_stmt *statement) const {
 
 CallIngest::CallIngest(Database &db, QString environment)
     : m_db(db)
-    , m_environment(std::move(environment)) {}
+    , m_environment(std::move(environment))
+    , m_zone(Settings::billingZone(db)) {}
 
 CallIngest::~CallIngest() {
     m_sqliteInserts.clear();
@@ -322,13 +324,16 @@ namespace {
 QString matchKey(const QString &e164, bool outbound) {
     return e164 + (outbound ? QLatin1Char('>') : QLatin1Char('<'));
 }
-QString monthText(qint64 secs) {
-    const QDate day = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).date();
-    return QStringLiteral("%1-%2")
-        .arg(day.year(), 4, 10, QLatin1Char('0'))
-        .arg(day.month(), 2, 10, QLatin1Char('0'));
-}
 } // namespace
+
+int CallIngest::monthNumber(qint64 secs) {
+    if (secs < m_monthFrom || secs >= m_monthTo) {
+        std::tie(m_monthFrom, m_monthTo) = m_zone.monthHolding(secs);
+        const QDate day = m_zone.date(secs);
+        m_month = day.year() * 100 + day.month();
+    }
+    return m_month;
+}
 
 Result<QHash<QString, QList<CallIngest::Unmatched>>> CallIngest::unmatchedAround(const QList<Row> &rows) {
     QHash<QString, QList<Unmatched>> unmatched;
@@ -374,7 +379,8 @@ Result<bool> CallIngest::chargePrice(QSqlQuery &returned, Micros price) {
     const bool hasCompany = !returned.value(0).isNull();
     const qint64 company = returned.value(0).toLongLong();
     const bool pool = !returned.value(1).isNull();
-    const QString month = monthText(pool ? returned.value(3).toLongLong() : returned.value(2).toLongLong());
+    const QString month =
+        m_zone.monthKey(pool ? returned.value(3).toLongLong() : returned.value(2).toLongLong());
     const Micros estimate = returned.value(4).toLongLong();
     returned.finish();
     if (hasCompany && price != estimate)
@@ -431,10 +437,8 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
         const QDateTime endTime = Json::parseDate(o.value(EndKey).toString());
         row.end = endTime.isValid() ? endTime.toSecsSinceEpoch() : row.start + row.duration;
         row.price = Json::parsePrice(o.value(PriceKey));
-        if (row.number && row.number->companyId) {
-            const QDate day = startTime.date();
-            row.month = day.year() * 100 + day.month();
-        }
+        if (row.number && row.number->companyId)
+            row.month = monthNumber(row.start);
         rows.append(std::move(row));
     }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/BillingZone.h"
 #include "domain/Result.h"
 #include "pool/Tariffs.h"
 
@@ -104,6 +105,11 @@ private:
 
     Database &m_db;
     QString m_environment;
+    // Usage is counted in the billing zone's months; a page's calls mostly share one.
+    BillingZone m_zone;
+    qint64 m_monthFrom = 0, m_monthTo = 0;
+    int m_month = 0; // yyyy * 100 + mm
+    int monthNumber(qint64 secs);
     Tariff m_tariff;
     QHash<QString, NumberInfo> m_numbers;
     std::map<int, std::unique_ptr<QSqlQuery>> m_inserts;                            // by rows per statement

@@ -73,7 +73,7 @@ Status ReconcileOperation::countPoolSide(qint64 fromSecs, qint64 toSecs) {
         }
         m_lines.append(line);
     }
-    auto charges = Rental::charges(db(), fromSecs, toSecs);
+    auto charges = Rental::charges(db(), fromSecs, toSecs, BillingZone::utc());
     if (!charges)
         return charges.error();
     ReconcileLine numbers;
@@ -90,7 +90,7 @@ Status ReconcileOperation::countPoolSide(qint64 fromSecs, qint64 toSecs) {
 }
 
 void ReconcileOperation::run() {
-    auto range = CostReports::monthRange(m_month);
+    auto range = CostReports::monthRange(m_month, BillingZone::utc()); // Twilio bills in UTC
     if (!range)
         return finish(range.error());
     if (auto counted = countPoolSide(range->first, range->second); !counted)

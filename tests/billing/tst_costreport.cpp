@@ -70,14 +70,20 @@ void TestCostReport::splitProRataSumsForAnyInput() {
 }
 
 void TestCostReport::monthRange() {
-    auto march = CostReports::monthRange(QStringLiteral("2026-03"));
+    const BillingZone utc;
+    auto march = CostReports::monthRange(QStringLiteral("2026-03"), utc);
     QVERIFY(march);
     QCOMPARE(march->first, Test::utc(2026, 3, 1));
     QCOMPARE(march->second, Test::utc(2026, 4, 1));
-    auto december = CostReports::monthRange(QStringLiteral("2026-12"));
+    auto december = CostReports::monthRange(QStringLiteral("2026-12"), utc);
     QCOMPARE(december->second, Test::utc(2027, 1, 1));
+    // Tokyo's March begins nine hours before UTC's.
+    auto tokyo = CostReports::monthRange(QStringLiteral("2026-03"),
+                                         *BillingZone::fromId(QStringLiteral("Asia/Tokyo")));
+    QCOMPARE(tokyo->first, Test::utc(2026, 3, 1) - 9 * 3600);
+    QCOMPARE(tokyo->second, Test::utc(2026, 4, 1) - 9 * 3600);
     for (const char *bad : {"2026-13", "2026-3", "March", "", "2026-00"}) {
-        auto parsed = CostReports::monthRange(QString::fromLatin1(bad));
+        auto parsed = CostReports::monthRange(QString::fromLatin1(bad), utc);
         QVERIFY(!parsed);
         QCOMPARE(parsed.error().code, Error::Code::InvalidInput);
     }

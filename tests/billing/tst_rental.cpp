@@ -77,12 +77,20 @@ private slots:
 
     void dueDates() {
         // The anniversary's day, or the month's last when it is shorter, at the purchase's time.
-        QCOMPARE(Rental::dueIn(utc("2026-11-01T00:00:00Z"), utc("2026-01-31T09:30:00Z")),
+        const BillingZone z;
+        QCOMPARE(Rental::dueIn(utc("2026-11-01T00:00:00Z"), utc("2026-01-31T09:30:00Z"), z),
                  utc("2026-11-30T09:30:00Z"));
-        QCOMPARE(Rental::dueIn(utc("2027-02-01T00:00:00Z"), utc("2026-01-31T09:30:00Z")),
+        QCOMPARE(Rental::dueIn(utc("2027-02-01T00:00:00Z"), utc("2026-01-31T09:30:00Z"), z),
                  utc("2027-02-28T09:30:00Z"));
-        QCOMPARE(Rental::dueIn(utc("2026-11-01T00:00:00Z"), utc("2026-11-12T23:59:59Z")),
+        QCOMPARE(Rental::dueIn(utc("2026-11-01T00:00:00Z"), utc("2026-11-12T23:59:59Z"), z),
                  utc("2026-11-12T23:59:59Z"));
+        // In Tokyo a number bought at 23:30 UTC on 31 October was bought on 1 November at 08:30:
+        // its fee falls on the 1st of each Tokyo month, once in each.
+        const BillingZone tokyo = *BillingZone::fromId(QStringLiteral("Asia/Tokyo"));
+        QCOMPARE(Rental::dueIn(utc("2026-11-30T15:00:00Z"), utc("2026-10-31T23:30:00Z"), tokyo),
+                 utc("2026-11-30T23:30:00Z"));
+        QCOMPARE(Rental::dueIn(utc("2027-01-31T15:00:00Z"), utc("2026-10-31T23:30:00Z"), tokyo),
+                 utc("2027-01-31T23:30:00Z"));
     }
 
     void replayedAutumn_data() { addEngineRows(); }

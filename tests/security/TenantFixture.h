@@ -6,6 +6,8 @@
 
 #include "TestDatabases.h"
 
+#include "billing/ClosedMonths.h"
+#include "domain/Clock.h"
 #include "pool/Allocator.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
@@ -46,6 +48,7 @@ inline const QList<TenantTable> &tenantTables() {
         {QStringLiteral("company_usage_months"), QStringLiteral("company_id")},
         {QStringLiteral("api_keys"), QStringLiteral("company_id"), false},
         {QStringLiteral("number_history"), QStringLiteral("company_id")},
+        {QStringLiteral("closed_month_companies"), QStringLiteral("company_id")},
         {QStringLiteral("audit_log"), QStringLiteral("company_id"), false},
         {QStringLiteral("member_companies"), QStringLiteral("company_id"), false},
         // A recording belongs to its call's company; the subquery runs as whoever reads, so the
@@ -110,6 +113,11 @@ struct TwoCompanies {
             db->connection(),
             QStringLiteral("INSERT INTO call_recordings (sid, call_sid, environment, status) "
                            "SELECT 'RE' || call_sid, call_sid, environment, 'completed' FROM call_records"));
+        // Last month, closed: a stored line for each company.
+        const QString lastMonth =
+            BillingZone().monthKey(BillingZone().monthHolding(Clock::nowSecs()).first - 1);
+        if (auto closed = ClosedMonths(*db, Identity::whoAmI(*db).value()).close(lastMonth); !closed)
+            qFatal("cannot close %s: %s", qPrintable(lastMonth), qPrintable(closed.error().message));
         ApiKeys keys(*db);
         keys.create(setup, {QStringLiteral("acme-backend"), a, std::nullopt, std::nullopt});
         keys.create(setup, {QStringLiteral("beta-backend"), b, std::nullopt, std::nullopt});

@@ -8,6 +8,8 @@
 #include "common/InlineError.h"
 #include "common/Retranslate.h"
 #include "common/Tables.h"
+#include "domain/BillingZone.h"
+#include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/CallsTableModel.h"
@@ -79,6 +81,11 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
     row2->addWidget(m_from);
     row2->addWidget(new QLabel(QStringLiteral("–"), this));
     row2->addWidget(m_to);
+    // Days are the workspace's billing zone's, as in every report: name it.
+    auto *zoneLabel = new QLabel(this);
+    zoneLabel->setObjectName(QStringLiteral("callsZoneLabel"));
+    zoneLabel->setForegroundRole(QPalette::PlaceholderText);
+    row2->addWidget(zoneLabel);
     row2->addStretch(1);
     row2->addWidget(m_count);
     layout->addLayout(row2);
@@ -114,7 +121,7 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
         layout->addWidget(m_table, 1);
     }
 
-    retranslate(this, [this, rangeLabel] {
+    retranslate(this, [this, rangeLabel, zoneLabel] {
         m_company->setToolTip(tr("Company"));
         CompanyFilter::retranslate(m_company);
         m_number->setPlaceholderText(tr("Number (+1 607 695 6082)"));
@@ -125,9 +132,15 @@ CallsView::CallsView(Workspace &workspace, QWidget *parent)
         setItemTexts(m_range, 0,
                      {tr("Today"), tr("Last 7 days"), tr("This month"), tr("Last month"), tr("Last 90 days"),
                       tr("All time"), tr("Custom dates")});
-        m_from->setToolTip(tr("From (inclusive, local time)"));
-        m_to->setToolTip(tr("To (inclusive, local time)"));
+        const QString zone = DisplayZone::current().id();
+        zoneLabel->setText(tr("(%1)").arg(zone));
+        m_from->setToolTip(tr("From (inclusive, days in %1, the workspace's billing time zone)").arg(zone));
+        m_to->setToolTip(tr("To (inclusive, days in %1, the workspace's billing time zone)").arg(zone));
         rangeLabel->setText(tr("&Period:"));
+    });
+    connect(&workspace, &Workspace::billingZoneChanged, this, [this, zoneLabel] {
+        zoneLabel->setText(tr("(%1)").arg(DisplayZone::current().id()));
+        applyRange();
     });
     onLanguageChange(this, [this] {
         ItemModels::announceRetranslation(*m_model);
@@ -202,7 +215,7 @@ void CallsView::showCompany(qint64 companyId) {
 
 void CallsView::applyRange() {
     const auto range = Range(m_range->currentData().toInt());
-    const QDate today = QDate::currentDate();
+    const QDate today = DisplayZone::current().date(Clock::nowSecs());
     const bool custom = range == Range::Custom;
     m_from->setEnabled(custom);
     m_to->setEnabled(custom);
@@ -260,8 +273,9 @@ std::optional<CallFilter> CallsView::currentFilter() {
                 tr("The period ends before it starts: pick a “to” date on or after the “from” date."));
             return std::nullopt;
         }
-        filter.fromSecs = m_from->date().startOfDay().toSecsSinceEpoch();
-        filter.toSecs = m_to->date().addDays(1).startOfDay().toSecsSinceEpoch();
+        const BillingZone zone = DisplayZone::current();
+        filter.fromSecs = zone.startOf(m_from->date());
+        filter.toSecs = zone.startOf(m_to->date().addDays(1));
     }
     m_error->clearMessage();
     return filter;

@@ -33,12 +33,11 @@ std::optional<QString> nextSaveFile;
 
 enum ListColumn { RecordedColumn, LengthColumn, StatusColumn, SidColumn };
 
-// Local time with its zone's name, as everywhere a time is shown.
+// In the billing zone with its name, as everywhere a time is shown.
 QString recordedAt(const std::optional<qint64> &secs) {
     if (!secs)
         return {};
-    const QDateTime utc = QDateTime::fromSecsSinceEpoch(*secs, Qt::UTC);
-    return Format::dateTime(utc) + QLatin1Char(' ') + utc.toLocalTime().timeZoneAbbreviation();
+    return Format::dateTime(QDateTime::fromSecsSinceEpoch(*secs, Qt::UTC));
 }
 
 } // namespace

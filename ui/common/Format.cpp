@@ -1,5 +1,7 @@
 #include "common/Format.h"
 
+#include "domain/BillingZone.h"
+
 #include <QLocale>
 
 namespace PoolDesk::Ui::Format {
@@ -23,7 +25,7 @@ QString percent(double fraction, int decimals) {
 QString dateTime(const QDateTime &utc) {
     if (!utc.isValid())
         return {};
-    return QLocale().toString(utc.toLocalTime(), QLocale::ShortFormat);
+    return DisplayZone::current().displayText(utc.toSecsSinceEpoch());
 }
 
 QString date(const QDate &value) {

@@ -12,7 +12,7 @@ QString money(Micros amount, int decimals = 2);
 QString integer(qint64 value);
 QString decimal(double value, int decimals = 1);
 QString percent(double fraction, int decimals = 0); // 0.25 -> "25%"
-QString dateTime(const QDateTime &utc);             // short local date and time; "" when invalid
+QString dateTime(const QDateTime &utc); // short date and time in the billing zone, named; "" when invalid
 QString date(const QDate &date);
 QString month(const QDate &firstOfMonth); // "November 2026" / "2026年11月"
 QString duration(qint64 seconds);         // "1:02:03" / "4:05"

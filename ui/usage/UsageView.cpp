@@ -7,6 +7,7 @@
 #include "common/Retranslate.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
+#include "domain/BillingZone.h"
 #include "pool/ErlangB.h"
 
 #include <QBarCategoryAxis>
@@ -199,10 +200,19 @@ void UsageView::show(const Data &data) {
     showSizing();
 }
 
+// Qt Charts labels a date-time axis in the system's zone; the points are moved by the difference so
+// the labels read the billing zone's clock, which the axis title names.
+static qreal chartMsecs(qint64 secs) {
+    const BillingZone zone = DisplayZone::current();
+    const qint64 shift = zone.at(secs).offsetFromUtc() - QDateTime::fromSecsSinceEpoch(secs).offsetFromUtc();
+    return qreal(secs + shift) * 1000.0;
+}
+
 static QDateTimeAxis *timeAxis(const UsageView::Data &data, QChart *chart) {
     auto *axis = new QDateTimeAxis;
-    axis->setRange(QDateTime::fromSecsSinceEpoch(data.fromSecs).toLocalTime(),
-                   QDateTime::fromSecsSinceEpoch(data.toSecs).toLocalTime());
+    axis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(chartMsecs(data.fromSecs))),
+                   QDateTime::fromMSecsSinceEpoch(qint64(chartMsecs(data.toSecs))));
+    axis->setTitleText(DisplayZone::current().id());
     const qint64 span = data.toSecs - data.fromSecs;
     axis->setFormat(span <= 2 * 86400 ? QStringLiteral("HH:mm") : QStringLiteral("M/d"));
     axis->setTickCount(7);
@@ -218,7 +228,7 @@ void UsageView::showConcurrency() {
     auto *average = new QLineSeries(chart);
     average->setName(tr("Average (erlangs)"));
     for (const UsageSeries::HourPoint &hour : std::as_const(m_data.all.hours)) {
-        const qreal x = qreal(hour.hourStart) * 1000.0;
+        const qreal x = chartMsecs(hour.hourStart);
         peak->append(x, hour.peakConcurrent);
         average->append(x, hour.averageConcurrent);
     }
@@ -265,8 +275,7 @@ void UsageView::showDaily() {
     chart->addSeries(series);
     QStringList categories;
     for (qint64 day : std::as_const(days))
-        categories << QLocale().toString(QDateTime::fromSecsSinceEpoch(day, Qt::UTC).date(),
-                                         QStringLiteral("M/d"));
+        categories << QLocale().toString(DisplayZone::current().date(day), QStringLiteral("M/d"));
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     chart->addAxis(x, Qt::AlignBottom);
@@ -335,9 +344,9 @@ void UsageView::showAvailability() {
     pen.setWidthF(2);
     threshold->setPen(pen);
     for (const UsageSeries::HourPoint &hour : std::as_const(m_data.shared.hours))
-        free->append(qreal(hour.hourStart) * 1000.0, hour.minAvailable);
-    threshold->append(qreal(m_data.fromSecs) * 1000.0, m_data.shared.threshold);
-    threshold->append(qreal(m_data.toSecs) * 1000.0, m_data.shared.threshold);
+        free->append(chartMsecs(hour.hourStart), hour.minAvailable);
+    threshold->append(chartMsecs(m_data.fromSecs), m_data.shared.threshold);
+    threshold->append(chartMsecs(m_data.toSecs), m_data.shared.threshold);
     chart->addSeries(free);
     chart->addSeries(threshold);
     QDateTimeAxis *x = timeAxis(m_data, chart);
