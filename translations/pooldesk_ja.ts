@@ -283,6 +283,29 @@
     </message>
 </context>
 <context>
+    <name>ClosedMonths</name>
+    <message>
+        <source>Closing a month is for finance and administrators. %1</source>
+        <translation>月の締めは経理担当者と管理者が行います。%1</translation>
+    </message>
+    <message>
+        <source>%1 is not over yet: it ends at %2. Close it after that.</source>
+        <translation>%1 はまだ終わっていません（%2 に終わります）。その後で締めてください。</translation>
+    </message>
+    <message>
+        <source>%1 was closed on %2 by %3. An administrator can re-open it.</source>
+        <translation>%1 は %2 に %3 が締めました。再オープンは管理者が行えます。</translation>
+    </message>
+    <message>
+        <source>Re-opening a closed month is for administrators. %1</source>
+        <translation>締めた月の再オープンは管理者が行います。%1</translation>
+    </message>
+    <message>
+        <source>%1 is not closed.</source>
+        <translation>%1 は締められていません。</translation>
+    </message>
+</context>
+<context>
     <name>Companies</name>
     <message>
         <source>A company needs a name.</source>
@@ -417,6 +440,18 @@
         <translation>
             <numerusform>着信 (%Ln 件、%1 分)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Closed on %1 by %2 · SHA-256 %3</source>
+        <translation>%1 に %2 が締め済み · SHA-256 %3</translation>
+    </message>
+    <message>
+        <source>Provisional: this month is not closed yet</source>
+        <translation>暫定: この月はまだ締められていません</translation>
+    </message>
+    <message>
+        <source>Corrections to %1 (closed)</source>
+        <translation>%1（締め済み）の訂正</translation>
     </message>
 </context>
 <context>
@@ -1262,6 +1297,18 @@ After: %2</source>
         <source>Estimated (same calls)</source>
         <translation>見積額（同じ通話）</translation>
     </message>
+    <message>
+        <source>Corrections to %1 (closed): %2</source>
+        <translation>%1（締め済み）の訂正: %2</translation>
+    </message>
+    <message>
+        <source>Late corrections to closed months (calls synced after closing, prices Twilio changed), charged in this month.</source>
+        <translation>締め済みの月への後からの訂正（締め後に同期された通話、Twilio が変更した料金）。この月に計上します。</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>調整</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::CsvExportJob</name>
@@ -2036,14 +2083,6 @@ After:
         <translation>期間を指定</translation>
     </message>
     <message>
-        <source>From (inclusive, local time)</source>
-        <translation>開始日（この日を含む、現地時刻）</translation>
-    </message>
-    <message>
-        <source>To (inclusive, local time)</source>
-        <translation>終了日（この日を含む、現地時刻）</translation>
-    </message>
-    <message>
         <source>&amp;Period:</source>
         <translation>期間(&amp;P):</translation>
     </message>
@@ -2072,6 +2111,18 @@ After:
         <translation>
             <numerusform>%Ln 件の通話</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>(%1)</source>
+        <translation>（%1）</translation>
+    </message>
+    <message>
+        <source>From (inclusive, days in %1, the workspace&apos;s billing time zone)</source>
+        <translation>開始日（この日を含む。日付はワークスペースの請求タイムゾーン %1）</translation>
+    </message>
+    <message>
+        <source>To (inclusive, days in %1, the workspace&apos;s billing time zone)</source>
+        <translation>終了日（この日を含む。日付はワークスペースの請求タイムゾーン %1）</translation>
     </message>
 </context>
 <context>
@@ -2162,10 +2213,6 @@ After:
     <message>
         <source>%1 (so far)</source>
         <translation>%1（途中集計）</translation>
-    </message>
-    <message>
-        <source>&amp;Month:</source>
-        <translation>月(&amp;M):</translation>
     </message>
     <message>
         <source>Per company</source>
@@ -2298,6 +2345,102 @@ After:
         <translation>
             <numerusform>Twilio が料金を確定した %Ln 件の通話の請求額は %1、PoolDesk の見積もりは %2 です。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Month (%1):</source>
+        <translation>月(&amp;M)（%1）:</translation>
+    </message>
+    <message>
+        <source>Months begin at midnight in the workspace&apos;s billing time zone, %1 (Settings ▸ Pool).</source>
+        <translation>月はワークスペースの請求タイムゾーン %1 の午前 0 時に始まります（設定 ▸ プール）。</translation>
+    </message>
+    <message>
+        <source>&amp;Close Month…</source>
+        <translation>月を締める(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Freeze this month&apos;s report for invoicing: later changes appear as adjustments in the next open month.</source>
+        <translation>請求のためにこの月のレポートを確定します。以後の変更は次の未締めの月に調整として表示されます。</translation>
+    </message>
+    <message>
+        <source>Re-&amp;open Month…</source>
+        <translation>月を再オープン(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Work this closed month out again from the history (administrators).</source>
+        <translation>この締め済みの月を履歴から計算し直します（管理者）。</translation>
+    </message>
+    <message>
+        <source>Reconcile</source>
+        <translation>照合</translation>
+    </message>
+    <message>
+        <source>The total includes %1 of late corrections to closed months (see the Adjustments column).</source>
+        <translation>合計には締め済みの月への後からの訂正 %1 が含まれます（「調整」列を参照）。</translation>
+    </message>
+    <message>
+        <source>This month is closed: its figures are kept as they were, and savings advice is given for open months.</source>
+        <translation>この月は締め済みです。金額は締めた時点のまま保持され、節約の提案は未締めの月に表示されます。</translation>
+    </message>
+    <message>
+        <source>Closed on %1 by %2</source>
+        <translation>%1 に %2 が締め済み</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>検証済み</translation>
+    </message>
+    <message>
+        <source>the stored report no longer matches its hash</source>
+        <translation>保存されたレポートがハッシュと一致しません</translation>
+    </message>
+    <message>
+        <source>SHA-256 of the stored report: %1 (also in the audit log).</source>
+        <translation>保存されたレポートの SHA-256: %1（監査ログにも記録）。</translation>
+    </message>
+    <message>
+        <source>Open: figures may still change</source>
+        <translation>未締め: 金額はまだ変わる可能性があります</translation>
+    </message>
+    <message>
+        <source>Open: the month is not over</source>
+        <translation>未締め: 月がまだ終わっていません</translation>
+    </message>
+    <message>
+        <source>A closed month&apos;s report is stored and never changes.</source>
+        <translation>締めた月のレポートは保存され、変わることはありません。</translation>
+    </message>
+    <message>
+        <source>Close Month</source>
+        <translation>月を締める</translation>
+    </message>
+    <message>
+        <source>Close %1? Its report (total %2) is stored as it stands and will not change; later corrections appear as adjustments in the next open month.</source>
+        <translation>%1 を締めますか？レポート（合計 %2）は現在の内容で保存され、変わりません。以後の訂正は次の未締めの月に調整として表示されます。</translation>
+    </message>
+    <message>
+        <source>Close %1</source>
+        <translation>%1 を締める</translation>
+    </message>
+    <message>
+        <source>%1 is closed. SHA-256 %2 is in the audit log.</source>
+        <translation>%1 を締めました。SHA-256 %2 を監査ログに記録しました。</translation>
+    </message>
+    <message>
+        <source>Re-open Month</source>
+        <translation>月を再オープン</translation>
+    </message>
+    <message>
+        <source>Re-open %1? Its report will be worked out again from the history and may no longer match what was invoiced.</source>
+        <translation>%1 を再オープンしますか？レポートは履歴から計算し直され、請求済みの内容と一致しなくなる可能性があります。</translation>
+    </message>
+    <message>
+        <source>Re-open %1</source>
+        <translation>%1 を再オープン</translation>
+    </message>
+    <message>
+        <source>%1 is open again.</source>
+        <translation>%1 を再オープンしました。</translation>
     </message>
 </context>
 <context>
@@ -2878,6 +3021,57 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::ReconcilePanel</name>
+    <message>
+        <source>Compare with &amp;Twilio&apos;s Bill</source>
+        <translation>Twilio の請求と比較(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Reads Twilio&apos;s usage records for the month (needs the environment&apos;s credentials) and compares them with PoolDesk&apos;s figures.</source>
+        <translation>この月の Twilio の使用量レコードを読み込み（環境の認証情報が必要）、PoolDesk の金額と比較します。</translation>
+    </message>
+    <message>
+        <source>Twilio counts its months in UTC, so this comparison does too, whatever the workspace&apos;s billing time zone.</source>
+        <translation>Twilio は月を UTC で区切るため、ワークスペースの請求タイムゾーンにかかわらず、この比較も UTC で行います。</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>区分</translation>
+    </message>
+    <message>
+        <source>PoolDesk count</source>
+        <translation>PoolDesk の件数</translation>
+    </message>
+    <message>
+        <source>PoolDesk amount</source>
+        <translation>PoolDesk の金額</translation>
+    </message>
+    <message>
+        <source>Twilio count</source>
+        <translation>Twilio の件数</translation>
+    </message>
+    <message>
+        <source>Twilio amount</source>
+        <translation>Twilio の金額</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差額</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Reconcile %1 with Twilio (%2)</source>
+        <translation>%1 を Twilio と照合（%2）</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s records differ from PoolDesk&apos;s by %1 in all.</source>
+        <translation>Twilio の記録と PoolDesk の記録の差額は合計 %1 です。</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::RecordingsPanel</name>
     <message>
         <source>The recording cannot be played here: %1. Download it and open it in another player.</source>
@@ -3207,6 +3401,18 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>The pool service address must be an http or https URL, for example https://pool.example.com:8080.</source>
         <translation>プールサービスのアドレスは http または https の URL にしてください (例: https://pool.example.com:8080)。</translation>
+    </message>
+    <message>
+        <source>Where months and days begin for budget limits, usage, cost reports, the Calls view and pooldeskctl&apos;s dates. Times are stored in UTC; closed months keep the zone they were closed in. Reconciliation with Twilio always uses UTC, as Twilio bills.</source>
+        <translation>予算上限、使用量、コストレポート、通話ビュー、pooldeskctl の日付で、月と日の始まりを決めます。時刻は UTC で保存されます。締め済みの月は締めた時点のタイムゾーンを保ちます。Twilio との照合は Twilio の請求と同じく常に UTC です。</translation>
+    </message>
+    <message>
+        <source>&amp;Billing time zone:</source>
+        <translation>請求タイムゾーン(&amp;B):</translation>
+    </message>
+    <message>
+        <source>“%1” is not a time zone this computer knows. Pick one from the list, for example Asia/Tokyo or UTC.</source>
+        <translation>「%1」はこのコンピューターが知らないタイムゾーンです。一覧から選んでください（例: Asia/Tokyo、UTC）。</translation>
     </message>
 </context>
 <context>
@@ -3949,6 +4155,13 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>The open-file limit is %1 descriptors: serving at most %2 connections instead of %3 (%4 are kept for database connections and log files). Raise the limit (LimitNOFILE= in the systemd unit, ulimit -n) to serve more.</source>
         <translation>オープンファイル数の上限が %1 のため、同時接続は %3 ではなく最大 %2 とします（%4 はデータベース接続とログファイル用に確保）。より多く扱うには上限を上げてください（systemd ユニットの LimitNOFILE=、ulimit -n）。</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>&quot;%1&quot; is not a time zone this computer knows. Use an IANA name such as Asia/Tokyo, Europe/London or UTC.</source>
+        <translation>&quot;%1&quot; はこのコンピューターが知らないタイムゾーンです。Asia/Tokyo、Europe/London、UTC などの IANA 名を使ってください。</translation>
     </message>
 </context>
 <context>
@@ -4859,10 +5072,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>%1 に書き込めません: %2。</translation>
     </message>
     <message>
-        <source>The month, YYYY-MM (UTC). Default: this month.</source>
-        <translation>対象月、YYYY-MM（UTC）。既定: 今月。</translation>
-    </message>
-    <message>
         <source>YYYY-MM</source>
         <translation>YYYY-MM</translation>
     </message>
@@ -4889,10 +5098,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>--blocking takes a probability between 0 and 1, for example 0.01.</source>
         <translation>--blocking には 0～1 の確率を指定してください（例: 0.01）。</translation>
-    </message>
-    <message>
-        <source>Costs for %1 (USD)</source>
-        <translation>%1 のコスト（USD）</translation>
     </message>
     <message>
         <source>(unallocated shared rental)</source>
@@ -4949,10 +5154,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>outbound or inbound.</source>
         <translation>outbound（発信）または inbound（着信）。</translation>
-    </message>
-    <message>
-        <source>Calls started on or after DATE (YYYY-MM-DD, local time).</source>
-        <translation>DATE 以降に開始した通話（YYYY-MM-DD、現地時刻）。</translation>
     </message>
     <message>
         <source>DATE</source>
@@ -5588,10 +5789,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <source>WHY</source>
         <translation>理由</translation>
     </message>
-    <message>
-        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</source>
-        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM</translation>
-    </message>
     <message numerus="yes">
         <source>Pool %1: %n number(s) (%2 shared, %3 dedicated)</source>
         <translation>
@@ -5633,6 +5830,54 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>
             <numerusform>%n 日以上未使用: %1、次回請求 %2%3</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The month, YYYY-MM, in the workspace&apos;s billing time zone. Default: this month.</source>
+        <translation>月（YYYY-MM、ワークスペースの請求タイムゾーン）。既定: 今月。</translation>
+    </message>
+    <message>
+        <source>Costs for %1 (USD; months in %2)</source>
+        <translation>%1 のコスト（USD、月の区切りは %2）</translation>
+    </message>
+    <message>
+        <source>Closed on %1 by %2 (SHA-256 %3).</source>
+        <translation>%1 に %2 が締め済み（SHA-256 %3）。</translation>
+    </message>
+    <message>
+        <source>Open: the figures may still change until finance closes the month.</source>
+        <translation>未締め: 経理担当者が月を締めるまで金額は変わる可能性があります。</translation>
+    </message>
+    <message>
+        <source>%1: %2 of corrections to %3 (closed), included in the total.</source>
+        <translation>%1: %3（締め済み）への訂正 %2 を合計に含みます。</translation>
+    </message>
+    <message>
+        <source>Calls started on or after DATE (YYYY-MM-DD, in the workspace&apos;s billing time zone).</source>
+        <translation>DATE 以降に開始した通話（YYYY-MM-DD、ワークスペースの請求タイムゾーン）。</translation>
+    </message>
+    <message>
+        <source>The month, YYYY-MM, in the workspace&apos;s billing time zone.</source>
+        <translation>月（YYYY-MM、ワークスペースの請求タイムゾーン）。</translation>
+    </message>
+    <message>
+        <source>Re-open %1? Its report will be worked out again from the history, and may no longer match what was invoiced.</source>
+        <translation>%1 を再オープンしますか？レポートは履歴から計算し直され、請求済みの内容と一致しなくなる可能性があります。</translation>
+    </message>
+    <message>
+        <source>Nothing was re-opened.</source>
+        <translation>何も再オープンしていません。</translation>
+    </message>
+    <message>
+        <source>%1 is open again.</source>
+        <translation>%1 を再オープンしました。</translation>
+    </message>
+    <message>
+        <source>Closed %1 (%2): total %3. SHA-256 %4, entered in the audit log.</source>
+        <translation>%1（%2）を締めました: 合計 %3。SHA-256 %4 を監査ログに記録しました。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM | report close --month YYYY-MM | report reopen --month YYYY-MM [--yes]</source>
+        <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM | report close --month YYYY-MM | report reopen --month YYYY-MM [--yes]</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,7 @@
 #include "itemmodels/CostReportModel.h"
 
+#include "billing/ClosedMonths.h"
+
 #include "domain/Clock.h"
 #include "storage/Database.h"
 
@@ -11,9 +13,10 @@ Q_LOGGING_CATEGORY(lcCostModel, "pooldesk.itemmodels.costs")
 
 namespace PoolDesk {
 
-CostReportModel::CostReportModel(Database &database, QObject *parent)
+CostReportModel::CostReportModel(Database &database, Principal principal, QObject *parent)
     : QAbstractTableModel(parent)
     , m_thread(std::make_unique<QueryThread>(database.url()))
+    , m_principal(std::move(principal))
     , m_month(DisplayZone::current().monthKey(Clock::nowSecs())) {
     refresh();
 }
@@ -64,6 +67,15 @@ QVariant CostReportModel::companyCell(int row, CompanyColumn column, int role) c
         return CostReport::sharingRule();
     if (role == Qt::ToolTipRole && (column == CompanyColumn::Outbound || column == CompanyColumn::Inbound))
         return CostReport::pricingRule();
+    if (role == Qt::ToolTipRole && column == CompanyColumn::Adjustments && row < companies) {
+        QStringList lines;
+        for (const CostAdjustment &a : m_report.companies[row].adjustments)
+            lines << tr("Corrections to %1 (closed): %2").arg(a.month, Money::format(a.total(), QLocale()));
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
+    }
+    if (role == Qt::ToolTipRole && column == CompanyColumn::Adjustments)
+        return tr("Late corrections to closed months (calls synced after closing, prices Twilio changed), "
+                  "charged in this month.");
     if (role == RowIdRole)
         return row < companies ? QVariant(m_report.companies[row].companyId) : QVariant();
     if (role != Qt::DisplayRole && role != UnderlyingDataRole)
@@ -97,6 +109,8 @@ QVariant CostReportModel::companyCell(int row, CompanyColumn column, int role) c
             return money(m_report.outbound);
         case CompanyColumn::Inbound:
             return money(m_report.inbound);
+        case CompanyColumn::Adjustments:
+            return money(m_report.adjustments);
         case CompanyColumn::Total:
             return money(m_report.total);
         case CompanyColumn::TwilioBilled:
@@ -127,6 +141,8 @@ QVariant CostReportModel::companyCell(int row, CompanyColumn column, int role) c
         return money(c.outbound);
     case CompanyColumn::Inbound:
         return money(c.inbound);
+    case CompanyColumn::Adjustments:
+        return money(c.adjustmentTotal());
     case CompanyColumn::Total:
         return money(c.total);
     case CompanyColumn::TwilioBilled:
@@ -223,6 +239,8 @@ QVariant CostReportModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Outbound");
     case CompanyColumn::Inbound:
         return tr("Inbound");
+    case CompanyColumn::Adjustments:
+        return tr("Adjustments");
     case CompanyColumn::Total:
         return tr("Total");
     case CompanyColumn::TwilioBilled:
@@ -264,11 +282,12 @@ void CostReportModel::refresh() {
     }
     const QString month = m_month;
     const CostReportOptions options = m_options;
+    const Principal principal = m_principal;
     m_thread->run<CostReport>(
         [=](Database &db) -> Result<CostReport> {
             if (!isCurrent())
                 return makeError(Error::Code::Cancelled, QString());
-            return CostReports::build(db, month, options);
+            return ClosedMonths(db, principal).report(month, options);
         },
         [this, ticket](Result<CostReport> result) {
             if (ticket != m_generation.current())

@@ -3,6 +3,7 @@
 #include "billing/CostReport.h"
 #include "itemmodels/ItemRoles.h"
 #include "itemmodels/QueryThread.h"
+#include "security/Identity.h"
 
 #include <QAbstractTableModel>
 
@@ -12,11 +13,12 @@ namespace PoolDesk {
 
 class Database;
 
-// The Costs view's model: a month's CostReport as a table, per company (with an "unallocated
+// The Costs view's model: a month's CostReport (ClosedMonths::report: the stored one once closed)
+// as a table, per company (with an "unallocated
 // shared rental" row when there is one and a total row) or per number.
 //
 // How a view uses it:
-//   auto *model = new CostReportModel(database, this);  // this month, built off the GUI thread
+//   auto *model = new CostReportModel(database, principal, this);  // this month, built off the GUI thread
 //   model->setMonth("2026-03");                         // loadingChanged(true) ... loaded()
 //   model->setMode(CostReportModel::Mode::Numbers);     // switch the table between companies/numbers
 //   label->setText(CostReport::sharingRule());          // the pro-rata rule, translated: show it
@@ -39,6 +41,7 @@ public:
         SharedRentalShare,
         Outbound,
         Inbound,
+        Adjustments, // late corrections to closed months, charged here
         Total,
         TwilioBilled,           // for the calls Twilio priced
         EstimateOfTwilioPriced, // the tariff estimate of those same calls
@@ -59,7 +62,8 @@ public:
     Q_ENUM(NumberColumn)
     static constexpr int IsTotalRole = Qt::UserRole + 10;
 
-    explicit CostReportModel(Database &database, QObject *parent = nullptr);
+    // principal: who reads (a manager gets their companies' lines of a closed month).
+    CostReportModel(Database &database, Principal principal, QObject *parent = nullptr);
     ~CostReportModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -91,6 +95,7 @@ private:
     Generation m_generation;
     CostReport m_report;
     CostReportOptions m_options;
+    Principal m_principal;
     QString m_month;
     Mode m_mode = Mode::Companies;
     bool m_loading = false;

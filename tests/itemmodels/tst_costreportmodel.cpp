@@ -16,7 +16,7 @@ private slots:
 void TestCostReportModel::showsTheMonthsReport() {
     QFETCH(QString, engine);
     Test::CostFixture f = Test::seedCostMonth(engine);
-    CostReportModel model(*f.db);
+    CostReportModel model(*f.db, Identity::whoAmI(*f.db).value());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy loaded(&model, &CostReportModel::loaded);
     QVERIFY(loaded.wait(10000));

@@ -7,9 +7,15 @@
 #include "itemmodels/CostReportModel.h"
 #include "usage/UsageView.h"
 
+#include "common/Format.h"
+#include "common/MessageBox.h"
+#include "storage/Settings.h"
+
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -63,6 +69,55 @@ private slots:
         QVERIFY(pdfFile.size() > 10000); // text and two charts
         QVERIFY(!view->writeCompanyPdf(-42, dir.filePath(QStringLiteral("none.pdf"))));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("none.pdf"))));
+        workspace->tasks().waitForAll();
+    }
+
+    // Finance's month end: last month, closed from the Costs view in the workspace's zone, shows
+    // who closed it; an administrator may re-open it.
+    void closeAndReopenLastMonth_data() { Test::addEngineRows(); }
+    void closeAndReopenLastMonth() {
+        QFETCH(QString, engine);
+        auto db = Test::openDemo(engine, 40);
+        QVERIFY(Settings::set(*db, Actor{QStringLiteral("user:test")}, SettingKeys::BillingTimeZone,
+                              QStringLiteral("Asia/Tokyo")));
+        auto workspace = Test::workspaceFor(std::move(db));
+        Ui::MainWindow window(*workspace);
+        window.resize(1400, 800);
+        window.show();
+        auto *view = window.findChild<Ui::CostsView *>(QStringLiteral("costsView"));
+        window.showPage(Ui::MainWindow::Page::Costs);
+        auto *months = window.findChild<QComboBox *>(QStringLiteral("costsMonthComboBox"));
+        months->setCurrentIndex(1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !view->model()->isLoading() && view->model()->month() == months->itemData(1).toString(), 60000);
+        QCOMPARE(view->model()->report().timeZone, QStringLiteral("Asia/Tokyo"));
+        auto *state = window.findChild<QLabel *>(QStringLiteral("costsClosingLabel"));
+        auto *close = window.findChild<QPushButton *>(QStringLiteral("costsCloseMonthButton"));
+        auto *reopen = window.findChild<QPushButton *>(QStringLiteral("costsReopenMonthButton"));
+        QVERIFY(state->text().startsWith(QStringLiteral("Open")));
+        QVERIFY(close->isEnabled());
+        QVERIFY(!reopen->isVisible());
+
+        const Micros total = view->model()->report().total;
+        Ui::MessageBox::setNextAnswer(Ui::MessageBox::Accept);
+        close->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view->model()->report().closing.has_value() && !view->model()->isLoading(),
+                                 60000);
+        QVERIFY(Ui::MessageBox::lastText().contains(Ui::Format::money(total)));
+        QCOMPARE(view->model()->report().total, total);
+        QVERIFY(state->text().startsWith(QStringLiteral("Closed on")));
+        QVERIFY(state->text().contains(QStringLiteral("JST")));
+        QVERIFY(state->text().contains(QStringLiteral("verified")));
+        QVERIFY(!close->isEnabled());
+        QVERIFY(reopen->isVisible());
+        workspace->tasks().waitForAll();
+        Test::keepScreenshot(&window, QStringLiteral("costs-closed-month"));
+
+        Ui::MessageBox::setNextAnswer(Ui::MessageBox::Accept);
+        reopen->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!view->model()->report().closing.has_value() && !view->model()->isLoading(),
+                                 60000);
+        QVERIFY(state->text().startsWith(QStringLiteral("Open")));
         workspace->tasks().waitForAll();
     }
 

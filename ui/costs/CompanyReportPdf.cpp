@@ -65,11 +65,19 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
             .arg(label.toHtmlEscaped(),
                  strong ? QStringLiteral("<b>%1</b>").arg(value.toHtmlEscaped()) : value.toHtmlEscaped());
     };
+    // Whether finance closed the month: an invoice's basis says so, with the stored report's hash.
+    const QString state =
+        report.closing
+            ? QCoreApplication::translate("CompanyReportPdf", "Closed on %1 by %2 · SHA-256 %3")
+                  .arg(Format::dateTime(QDateTime::fromSecsSinceEpoch(report.closing->closedAt, Qt::UTC)),
+                       report.closing->closedBy, report.closing->sha256)
+            : QCoreApplication::translate("CompanyReportPdf", "Provisional: this month is not closed yet");
     QString html =
-        QStringLiteral("<h1 style=\"margin:0\">%1</h1><p style=\"color:#555\">%2 · %3</p>")
+        QStringLiteral("<h1 style=\"margin:0\">%1</h1><p style=\"color:#555\">%2 · %3 (%4)<br>%5</p>")
             .arg(company.name.toHtmlEscaped(),
                  QCoreApplication::translate("CompanyReportPdf", "Monthly cost report").toHtmlEscaped(),
-                 Format::month(month).toHtmlEscaped());
+                 Format::month(month).toHtmlEscaped(), report.timeZone.toHtmlEscaped(),
+                 state.toHtmlEscaped());
     html += QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"6\" border=\"0\">");
     html += row(QCoreApplication::translate("CompanyReportPdf", "Plan"), displayName(company.plan));
     html += row(QCoreApplication::translate("CompanyReportPdf", "Dedicated numbers"),
@@ -89,6 +97,11 @@ Status write(const QString &path, const CostReport &report, const CompanyCost &c
                                             nullptr, int(company.inboundCalls))
                     .arg(Format::integer(company.inboundMinutes)),
                 Format::money(company.inbound));
+    for (const CostAdjustment &adjustment : company.adjustments)
+        html += row(QCoreApplication::translate("CompanyReportPdf", "Corrections to %1 (closed)")
+                        .arg(Format::month(QDate::fromString(adjustment.month + QStringLiteral("-01"),
+                                                             QStringLiteral("yyyy-MM-dd")))),
+                    Format::money(adjustment.total()));
     html += row(QCoreApplication::translate("CompanyReportPdf", "Total"), Format::money(company.total), true);
     if (company.twilioPricedCalls > 0)
         html += row(QCoreApplication::translate(

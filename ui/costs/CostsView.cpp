@@ -1,14 +1,19 @@
 #include "costs/CostsView.h"
 
 #include "Workspace.h"
+#include "billing/ClosedMonths.h"
 #include "charts/ChartHelpers.h"
 #include "common/Format.h"
 #include "common/Icons.h"
+#include "common/MessageBox.h"
 #include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "costs/CompanyReportPdf.h"
+#include "costs/ReconcilePanel.h"
+#include "domain/BillingZone.h"
+#include "domain/Clock.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/CostReportModel.h"
 #include "itemmodels/Retranslation.h"
@@ -56,6 +61,15 @@ protected:
     }
 };
 
+// Who reads the costs; with no identity, the narrowest role, so nothing more is asked of the database.
+Principal readerOf(Workspace &workspace) {
+    if (workspace.principal())
+        return workspace.principal().value();
+    Principal nobody;
+    nobody.role = Role::Manager;
+    return nobody;
+}
+
 double dollars(Micros micros) {
     return double(micros) / double(MicrosPerDollar);
 }
@@ -70,10 +84,7 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     auto *bar = new QHBoxLayout;
     m_month = new QComboBox(this);
     m_month->setObjectName(QStringLiteral("costsMonthComboBox"));
-    const QDate now = QDate::currentDate();
-    const QDate first(now.year(), now.month(), 1);
-    for (int i = 0; i < 13; ++i)
-        m_month->addItem(QString(), first.addMonths(-i).toString(QStringLiteral("yyyy-MM")));
+    fillMonths();
     auto *monthLabel = new QLabel(this);
     monthLabel->setBuddy(m_month);
     m_mode = new QComboBox(this);
@@ -86,11 +97,24 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_pdf->setShortcut(QKeySequence::Print);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("costsStatusLabel"));
+    // Whether the month is closed (its report stored, never to change) or still open.
+    m_closing = new QLabel(this);
+    m_closing->setObjectName(QStringLiteral("costsClosingLabel"));
+    m_closing->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_close = new QPushButton(this);
+    m_close->setObjectName(QStringLiteral("costsCloseMonthButton"));
+    m_close->setVisible(workspace.allows(Permission::CloseMonths));
+    m_reopen = new QPushButton(this);
+    m_reopen->setObjectName(QStringLiteral("costsReopenMonthButton"));
+    m_reopen->setVisible(false);
     bar->addWidget(monthLabel);
     bar->addWidget(m_month);
     bar->addWidget(m_mode);
+    bar->addWidget(m_closing);
     bar->addStretch(1);
     bar->addWidget(m_status);
+    bar->addWidget(m_close);
+    bar->addWidget(m_reopen);
     bar->addWidget(m_pdf);
     layout->addLayout(bar);
 
@@ -112,7 +136,7 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_table->setObjectName(QStringLiteral("costsTableView"));
     Tables::configure(m_table, QStringLiteral("costs"));
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_model = new CostReportModel(workspace.database(), this);
+    m_model = new CostReportModel(workspace.database(), readerOf(workspace), this);
     m_model->setObjectName(QStringLiteral("costReportModel"));
     m_proxy = new CostSortProxy(this);
     m_proxy->setSourceModel(m_model);
@@ -142,6 +166,8 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_tabs->addTab(m_byCompany, QString());
     m_tabs->addTab(m_byCategory, QString());
     m_tabs->addTab(m_history, QString());
+    m_reconcile = new ReconcilePanel(workspace, m_tabs);
+    m_tabs->addTab(m_reconcile, QString());
     splitter->addWidget(left);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
@@ -149,12 +175,16 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     layout->addWidget(splitter, 1);
 
     retranslate(this, [this, monthLabel, adviceLabel] {
-        for (int i = 0; i < m_month->count(); ++i) {
-            const QDate month = QDate::fromString(m_month->itemData(i).toString(), QStringLiteral("yyyy-MM"));
-            m_month->setItemText(i,
-                                 i == 0 ? tr("%1 (so far)").arg(Format::month(month)) : Format::month(month));
-        }
-        monthLabel->setText(tr("&Month:"));
+        nameMonths();
+        monthLabel->setText(tr("&Month (%1):").arg(DisplayZone::current().id()));
+        monthLabel->setToolTip(tr("Months begin at midnight in the workspace's billing time zone, %1 "
+                                  "(Settings ▸ Pool).")
+                                   .arg(DisplayZone::current().id()));
+        m_close->setText(tr("&Close Month…"));
+        m_close->setToolTip(tr("Freeze this month's report for invoicing: later changes appear as "
+                               "adjustments in the next open month."));
+        m_reopen->setText(tr("Re-&open Month…"));
+        m_reopen->setToolTip(tr("Work this closed month out again from the history (administrators)."));
         setItemTexts(m_mode, 0, {tr("Per company"), tr("Per number")});
         m_pdf->setText(tr("Company &Report (PDF)…"));
         m_pdf->setToolTip(
@@ -170,6 +200,7 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
         m_tabs->setTabText(0, tr("By company"));
         m_tabs->setTabText(1, tr("By category"));
         m_tabs->setTabText(2, tr("Month over month"));
+        m_tabs->setTabText(3, tr("Reconcile"));
     });
     // The report's advice, summary and charts are worded when built (the model builds the current
     // month's as soon as it exists, before the page is shown): build them again.
@@ -180,14 +211,26 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
             loadHistory();
     });
 
-    connect(m_month, &QComboBox::currentIndexChanged, this,
-            [this] { m_model->setMonth(m_month->currentData().toString()); });
+    connect(m_month, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->setMonth(m_month->currentData().toString());
+        m_reconcile->setMonth(m_month->currentData().toString());
+    });
+    m_reconcile->setMonth(m_month->currentData().toString());
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_model->setMode(index == 1 ? CostReportModel::Mode::Numbers : CostReportModel::Mode::Companies);
         m_pdf->setEnabled(index == 0);
         m_table->setProperty("pooldeskColumnsFitted", false);
     });
     connect(m_pdf, &QPushButton::clicked, this, &CostsView::printCompanyReport);
+    connect(m_close, &QPushButton::clicked, this, &CostsView::closeMonth);
+    connect(m_reopen, &QPushButton::clicked, this, &CostsView::reopenMonth);
+    connect(&workspace, &Workspace::billingZoneChanged, this, [this, monthLabel] {
+        monthLabel->setText(tr("&Month (%1):").arg(DisplayZone::current().id()));
+        const QSignalBlocker blocker(m_month);
+        fillMonths();
+        nameMonths();
+        m_model->setMonth(m_month->currentData().toString());
+    });
     connect(m_model, &CostReportModel::loadingChanged, this,
             [this](bool loading) { m_status->setText(loading ? tr("Calculating…") : QString()); });
     connect(m_model, &CostReportModel::loaded, this, &CostsView::showReport);
@@ -236,7 +279,13 @@ void CostsView::showReport() {
         summary += QLatin1Char(' ') +
                    tr("All figures are estimates from the tariff: Twilio has not priced these calls "
                       "yet (sync the call history to compare).");
+    if (report.adjustments != 0)
+        summary +=
+            QLatin1Char(' ') + tr("The total includes %1 of late corrections to closed months (see the "
+                                  "Adjustments column).")
+                                   .arg(Format::money(report.adjustments));
     m_summary->setText(summary);
+    showClosing();
 
     m_advice->clear();
     for (const CostAdvice &advice : report.advice) {
@@ -249,7 +298,10 @@ void CostsView::showReport() {
         item->setIcon(
             style()->standardIcon(saving ? QStyle::SP_DialogApplyButton : QStyle::SP_MessageBoxWarning));
     }
-    if (report.advice.isEmpty())
+    if (report.closing)
+        m_advice->addItem(tr("This month is closed: its figures are kept as they were, and savings advice "
+                             "is given for open months."));
+    else if (report.advice.isEmpty())
         m_advice->addItem(tr("No savings to suggest for this month: every number is pulling its weight."));
 
     // By company: stacked categories.
@@ -305,15 +357,16 @@ void CostsView::showReport() {
 
 void CostsView::loadHistory() {
     const QString current = m_month->itemData(0).toString();
+    const Principal reader = readerOf(m_workspace);
     m_workspace.tasks().run<QList<MonthTotals>>(
         this,
-        [current](Database &db, const TaskControl &control) -> Result<QList<MonthTotals>> {
+        [current, reader](Database &db, const TaskControl &control) -> Result<QList<MonthTotals>> {
             QList<MonthTotals> months;
             const QDate first =
                 QDate::fromString(current + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd"));
             for (int i = 5; i >= 0 && !control.isCancelled(); --i) {
                 const QString month = first.addMonths(-i).toString(QStringLiteral("yyyy-MM"));
-                auto report = CostReports::build(db, month);
+                auto report = ClosedMonths(db, reader).report(month);
                 if (!report)
                     return report.error();
                 MonthTotals totals;
@@ -335,6 +388,99 @@ void CostsView::loadHistory() {
                 error(result.error().message);
             }
             emit historyLoaded();
+        });
+}
+
+void CostsView::fillMonths() {
+    const QDate now = DisplayZone::current().date(Clock::nowSecs());
+    const QDate first(now.year(), now.month(), 1);
+    const QString selected = m_month->currentData().toString();
+    m_month->clear();
+    for (int i = 0; i < 13; ++i)
+        m_month->addItem(QString(), first.addMonths(-i).toString(QStringLiteral("yyyy-MM")));
+    if (const int index = m_month->findData(selected); index >= 0)
+        m_month->setCurrentIndex(index);
+}
+
+void CostsView::nameMonths() {
+    for (int i = 0; i < m_month->count(); ++i) {
+        const QDate month = QDate::fromString(m_month->itemData(i).toString(), QStringLiteral("yyyy-MM"));
+        m_month->setItemText(i, i == 0 ? tr("%1 (so far)").arg(Format::month(month)) : Format::month(month));
+    }
+}
+
+void CostsView::showClosing() {
+    const CostReport &report = m_model->report();
+    const bool over = report.toSecs <= Clock::nowSecs();
+    if (report.closing) {
+        const MonthClosing &c = *report.closing;
+        QString text =
+            tr("Closed on %1 by %2").arg(Format::dateTime(Clock::fromSecs(c.closedAt)), c.closedBy);
+        if (c.verified == std::optional<bool>(true))
+            text += QStringLiteral(" · ") + tr("verified");
+        else if (c.verified == std::optional<bool>(false))
+            text += QStringLiteral(" · ") + tr("the stored report no longer matches its hash");
+        m_closing->setText(text);
+        m_closing->setToolTip(tr("SHA-256 of the stored report: %1 (also in the audit log).").arg(c.sha256));
+    } else {
+        m_closing->setText(over ? tr("Open: figures may still change") : tr("Open: the month is not over"));
+        m_closing->setToolTip(tr("A closed month's report is stored and never changes."));
+    }
+    m_close->setEnabled(!report.closing && over && !report.month.isEmpty());
+    m_reopen->setVisible(report.closing.has_value() && m_workspace.allows(Permission::ReopenMonths));
+}
+
+void CostsView::closeMonth() {
+    const QString month = m_model->month();
+    const QString name =
+        Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+    if (!MessageBox::confirm(this, tr("Close Month"),
+                             tr("Close %1? Its report (total %2) is stored as it stands and will not change; "
+                                "later corrections appear as adjustments in the next open month.")
+                                 .arg(name, Format::money(m_model->report().total)),
+                             tr("Close %1").arg(name)))
+        return;
+    const Principal reader = readerOf(m_workspace);
+    m_workspace.tasks().run<CostReport>(
+        this,
+        [month, reader](Database &db, const TaskControl &) -> Result<CostReport> {
+            return ClosedMonths(db, reader).close(month);
+        },
+        [this, name](Result<CostReport> result) {
+            if (!result) {
+                error(result.error().message);
+                return;
+            }
+            positive(tr("%1 is closed. SHA-256 %2 is in the audit log.").arg(name, result->closing->sha256));
+            m_model->refresh();
+        });
+}
+
+void CostsView::reopenMonth() {
+    const QString month = m_model->month();
+    const QString name =
+        Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+    if (!MessageBox::confirm(this, tr("Re-open Month"),
+                             tr("Re-open %1? Its report will be worked out again from the history and may no "
+                                "longer match what was invoiced.")
+                                 .arg(name),
+                             tr("Re-open %1").arg(name), true))
+        return;
+    const Principal reader = readerOf(m_workspace);
+    m_workspace.tasks().run<bool>(
+        this,
+        [month, reader](Database &db, const TaskControl &) -> Result<bool> {
+            if (auto done = ClosedMonths(db, reader).reopen(month); !done)
+                return done.error();
+            return true;
+        },
+        [this, name](Result<bool> result) {
+            if (!result) {
+                error(result.error().message);
+                return;
+            }
+            info(tr("%1 is open again.").arg(name));
+            m_model->refresh();
         });
 }
 

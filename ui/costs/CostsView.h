@@ -18,10 +18,13 @@ class CostReportModel;
 
 namespace PoolDesk::Ui {
 
+class ReconcilePanel;
+
 // A month's costs: per company (dedicated rental, share of the shared-pool rental pro rata to
 // minutes, outbound, inbound, total) or per number; estimated versus Twilio-billed; charts by
 // company, by category and month over month; savings advice; and a printable PDF report per
-// company. Figures come from billing's CostReport (the CLI's `report costs` gives the same).
+// company; closing and re-opening the month; and a Reconcile tab against Twilio's bill. Figures
+// come from billing's ClosedMonths::report (the CLI's `report costs` gives the same).
 class CostsView final : public View {
     Q_OBJECT
 public:
@@ -53,6 +56,11 @@ private:
         QHash<qint64, Micros> companyTotals;
     };
     void showReport();
+    void fillMonths(); // this month and the twelve before, in the billing zone
+    void nameMonths();
+    void showClosing();
+    void closeMonth();
+    void reopenMonth();
     void loadHistory();
     void showHistory();
     qint64 selectedCompanyId() const;
@@ -60,6 +68,9 @@ private:
     QComboBox *m_month = nullptr;
     QComboBox *m_mode = nullptr;
     QPushButton *m_pdf = nullptr;
+    QPushButton *m_close = nullptr;
+    QPushButton *m_reopen = nullptr;
+    QLabel *m_closing = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_rule = nullptr;
     QLabel *m_summary = nullptr;
@@ -70,6 +81,7 @@ private:
     QChartView *m_byCompany = nullptr;
     QChartView *m_byCategory = nullptr;
     QChartView *m_history = nullptr;
+    ReconcilePanel *m_reconcile = nullptr;
     QListWidget *m_advice = nullptr;
     QList<MonthTotals> m_months;
     bool m_loaded = false;

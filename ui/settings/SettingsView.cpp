@@ -13,6 +13,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QCoreApplication>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QTimeZone>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -187,6 +189,29 @@ QWidget *SettingsView::buildPoolSection() {
         form, this, [] { return tr("Calls per &number at once:"); }, m_concurrency);
     addFormRow(
         form, this, [] { return tr("Default &lease:"); }, m_lease);
+    // The billing zone: an editable list of the zones this computer knows (IANA names).
+    m_billingZone = new QComboBox(box);
+    m_billingZone->setObjectName(QStringLiteral("billingZoneComboBox"));
+    m_billingZone->setEditable(true);
+    m_billingZone->setInsertPolicy(QComboBox::NoInsert);
+    QStringList zones{QStringLiteral("UTC")};
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        if (id.contains('/') && !id.startsWith("Etc/"))
+            zones.append(QString::fromUtf8(id));
+    m_billingZone->addItems(zones);
+    if (m_billingZone->completer()) {
+        m_billingZone->completer()->setCaseSensitivity(Qt::CaseInsensitive);
+        m_billingZone->completer()->setFilterMode(Qt::MatchContains);
+    }
+    retranslate(this, [this] {
+        m_billingZone->setToolTip(
+            tr("Where months and days begin for budget limits, usage, cost reports, the Calls view and "
+               "pooldeskctl's dates. Times are stored in UTC; closed months keep the zone they were "
+               "closed in. Reconciliation with Twilio always uses UTC, as Twilio bills."));
+    });
+    addFormRow(
+        form, this, [] { return tr("&Billing time zone:"); }, m_billingZone);
+    connect(m_billingZone, &QComboBox::currentTextChanged, this, &SettingsView::markDirty);
     m_serviceUrl = new QLineEdit(box);
     m_serviceUrl->setObjectName(QStringLiteral("serviceUrlLineEdit"));
     m_serviceUrl->setClearButtonEnabled(true);
@@ -406,6 +431,11 @@ void SettingsView::refresh() {
     m_budgetCap->setText(cap > 0 ? plainMoney(cap, 2) : QString());
     const QString country = Settings::value(db, SettingKeys::Country, QStringLiteral("US"));
     m_country->setText(country);
+    m_stored.insert(SettingKeys::BillingTimeZone, Settings::billingZone(db).id());
+    {
+        const QSignalBlocker blocker(m_billingZone);
+        m_billingZone->setCurrentText(m_stored.value(SettingKeys::BillingTimeZone));
+    }
     m_stored.insert(SettingKeys::ServiceUrl, Settings::value(db, SettingKeys::ServiceUrl));
     m_serviceUrl->setText(m_stored.value(SettingKeys::ServiceUrl));
     if (auto tariff = Tariffs::load(db, country)) {
@@ -481,7 +511,16 @@ bool SettingsView::save() {
         m_serviceUrl->setFocus();
         return false;
     }
+    const QString zone = m_billingZone->currentText().trimmed();
+    if (!BillingZone::fromId(zone)) {
+        m_error->showError(tr("“%1” is not a time zone this computer knows. Pick one from the list, "
+                              "for example Asia/Tokyo or UTC.")
+                               .arg(zone));
+        m_billingZone->setFocus();
+        return false;
+    }
     const QList<QPair<QString, QString>> values{
+        {SettingKeys::BillingTimeZone, zone},
         {SettingKeys::ServiceUrl, serviceUrl},
         {SettingKeys::MinAvailableThreshold, QString::number(m_threshold->value())},
         {SettingKeys::PerNumberConcurrency, QString::number(m_concurrency->value())},

@@ -57,6 +57,7 @@ private:
     QLineEdit *m_budgetCap = nullptr;
     QLineEdit *m_country = nullptr;
     QLineEdit *m_serviceUrl = nullptr;
+    QComboBox *m_billingZone = nullptr;
     QLineEdit *m_numberMonthly = nullptr;
     QLineEdit *m_outbound = nullptr;
     QLineEdit *m_inbound = nullptr;
