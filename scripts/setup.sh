@@ -10,7 +10,7 @@ packages=(
   qt6-charts-dev qt6-multimedia-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev libqt6opengl6-dev libqt6svg6 libgl-dev libxkbcommon-dev
-  qt6-qpa-plugins fonts-ipafont-gothic
+  qt6-qpa-plugins fonts-ipafont-gothic tzdata
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(postgresql sqlite3 xvfb xauth gnome-keyring dbus dbus-x11 nodejs wrk)
