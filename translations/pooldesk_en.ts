@@ -34,6 +34,20 @@
             <numerusform>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minutes)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>the maximum pool size of %n number(s)</source>
+        <translation>
+            <numerusform>the maximum pool size of %n number</numerusform>
+            <numerusform>the maximum pool size of %n numbers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle for %n day(s) or more</source>
+        <translation>
+            <numerusform>idle for %n day or more</numerusform>
+            <numerusform>idle for %n days or more</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CompanyReportPdf</name>
@@ -49,6 +63,16 @@
         <translation>
             <numerusform>Inbound calls (%Ln call, %1 minutes)</numerusform>
             <numerusform>Inbound calls (%Ln calls, %1 minutes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message numerus="yes">
+        <source>Exported %Ln row(s) to &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</source>
+        <translation>
+            <numerusform>Exported %Ln row to &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</numerusform>
+            <numerusform>Exported %Ln rows to &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</numerusform>
         </translation>
     </message>
 </context>
@@ -79,6 +103,30 @@
         <translation>
             <numerusform>in %n day</numerusform>
             <numerusform>in %n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Twilio::Client</name>
+    <message numerus="yes">
+        <source>Gave up after %n attempt(s): %1. Check the network and the API base URL of this environment.</source>
+        <translation>
+            <numerusform>Gave up after %n attempt: %1. Check the network and the API base URL of this environment.</numerusform>
+            <numerusform>Gave up after %n attempts: %1. Check the network and the API base URL of this environment.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio kept rate limiting after %n attempt(s). %1</source>
+        <translation>
+            <numerusform>Twilio kept rate limiting after %n attempt. %1</numerusform>
+            <numerusform>Twilio kept rate limiting after %n attempts. %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up after %n attempt(s): %1.</source>
+        <translation>
+            <numerusform>Gave up after %n attempt: %1.</numerusform>
+            <numerusform>Gave up after %n attempts: %1.</numerusform>
         </translation>
     </message>
 </context>

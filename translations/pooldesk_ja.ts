@@ -169,10 +169,6 @@
 <context>
     <name>AutoScaler</name>
     <message>
-        <source>the maximum pool size of %1 numbers</source>
-        <translation>プールの最大サイズ（%1 個）</translation>
-    </message>
-    <message>
         <source>the monthly budget cap of %1 (rental now %2)</source>
         <translation>月間予算の上限 %1（現在の月額料金 %2）</translation>
     </message>
@@ -193,10 +189,6 @@
         <translation>autoscale: %1 日以上アイドル、請求日 %2</translation>
     </message>
     <message>
-        <source>idle for %1 days or more</source>
-        <translation>%1 日以上アイドル</translation>
-    </message>
-    <message>
         <source>The %1 environment has no usable Twilio credentials: set them with `pooldeskctl env set-secret %1`.</source>
         <translation>%1 環境には使用できる Twilio 認証情報がありません。`pooldeskctl env set-secret %1` で設定してください。</translation>
     </message>
@@ -209,6 +201,18 @@
     <message>
         <source>The pool database cannot be reached; auto-scaling tries again at the next check.</source>
         <translation>プールのデータベースに接続できません。自動スケーリングは次回のチェックで再試行します。</translation>
+    </message>
+    <message numerus="yes">
+        <source>the maximum pool size of %n number(s)</source>
+        <translation>
+            <numerusform>プールの最大番号数 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle for %n day(s) or more</source>
+        <translation>
+            <numerusform>%n 日以上使われていない</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -759,16 +763,18 @@
         <translation>%1 を保存できません: %2</translation>
     </message>
     <message>
-        <source>Exported %1 rows to &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt;.</source>
-        <translation>%1 行を &lt;a href=&quot;%2&quot;&gt;%3&lt;/a&gt; にエクスポートしました。</translation>
-    </message>
-    <message>
         <source>Exporting to %1…</source>
         <translation>%1 にエクスポートしています…</translation>
     </message>
     <message>
         <source>Writing the file failed (is the disk full?).</source>
         <translation>ファイルの書き込みに失敗しました（ディスクの空き容量が不足していませんか？）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln row(s) to &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</source>
+        <translation>
+            <numerusform>%Ln 行を &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt; に書き出しました。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1521,16 +1527,8 @@ Expected: %2</source>
         <translation>%1 への接続に失敗しました: %2</translation>
     </message>
     <message>
-        <source>Gave up after %1 attempts: %2. Check the network and the API base URL of this environment.</source>
-        <translation>%1 回試行しましたが失敗しました: %2。ネットワークと、この環境の API ベース URL を確認してください。</translation>
-    </message>
-    <message>
         <source>The outcome of the request is unknown (%1); it was not repeated.</source>
         <translation>リクエストの結果が不明です（%1）。再送はしていません。</translation>
-    </message>
-    <message>
-        <source>Twilio kept rate limiting after %1 attempts. %2</source>
-        <translation>%1 回試行しましたが、Twilio のレート制限が続いています。%2</translation>
     </message>
     <message>
         <source>rate limited (429)</source>
@@ -1549,10 +1547,6 @@ Expected: %2</source>
         <translation>Twilio の応答が完全な JSON ではありませんでした（%2 バイト目: %1）</translation>
     </message>
     <message>
-        <source>Gave up after %1 attempts: %2.</source>
-        <translation>%1 回試行しましたが失敗しました: %2。</translation>
-    </message>
-    <message>
         <source>The outcome of the request is unknown: %1.</source>
         <translation>リクエストの結果が不明です: %1。</translation>
     </message>
@@ -1563,6 +1557,24 @@ Expected: %2</source>
     <message>
         <source>Twilio redirected the download to an address PoolDesk does not follow (%1).</source>
         <translation>Twilio がダウンロードを PoolDesk が従わないアドレス (%1) へ転送しました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up after %n attempt(s): %1. Check the network and the API base URL of this environment.</source>
+        <translation>
+            <numerusform>%n 回試して断念しました: %1。ネットワークとこの環境の API ベース URL を確認してください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio kept rate limiting after %n attempt(s). %1</source>
+        <translation>
+            <numerusform>%n 回試しても Twilio のレート制限が続きました。%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up after %n attempt(s): %1.</source>
+        <translation>
+            <numerusform>%n 回試して断念しました: %1。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

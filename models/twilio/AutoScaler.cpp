@@ -60,8 +60,8 @@ Result<int> AutoScaler::allowedPurchases(Database &db, const QString &environmen
     if (policy.maxPoolSize > 0 && total + allowed > policy.maxPoolSize) {
         allowed = std::max(0, policy.maxPoolSize - total);
         if (limits)
-            limits->append(QCoreApplication::translate("AutoScaler", "the maximum pool size of %1 numbers")
-                               .arg(policy.maxPoolSize));
+            limits->append(QCoreApplication::translate("AutoScaler", "the maximum pool size of %n number(s)",
+                                                       nullptr, policy.maxPoolSize));
     }
     if (policy.monthlyBudgetCap > 0 && price > 0 && rental + allowed * price > policy.monthlyBudgetCap) {
         allowed = int(std::max<Micros>(0, (policy.monthlyBudgetCap - rental) / price));
@@ -218,7 +218,8 @@ Status AutoScaleOperation::propose(const IdleNumber &number) {
                        "proposed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment, e164) DO UPDATE "
                        "SET reason = excluded.reason, due_at = excluded.due_at"),
         {m_plan.environment, number.e164,
-         QCoreApplication::translate("AutoScaler", "idle for %1 days or more").arg(m_policy.idleReleaseDays),
+         QCoreApplication::translate("AutoScaler", "idle for %n day(s) or more", nullptr,
+                                     m_policy.idleReleaseDays),
          number.nextBillingAt.toSecsSinceEpoch(), Clock::nowSecs()});
     if (!done)
         return done.error();

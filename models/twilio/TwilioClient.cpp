@@ -263,9 +263,9 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
         if (request.idempotent || notSent) {
             const Error last =
                 makeError(Error::Code::Network,
-                          tr("Gave up after %1 attempts: %2. Check the network and the API base URL "
-                             "of this environment.")
-                              .arg(pending->attempt)
+                          tr("Gave up after %n attempt(s): %1. Check the network and the API base URL "
+                             "of this environment.",
+                             nullptr, pending->attempt)
                               .arg(what),
                           pending->timedOut ? Reason::Timeout : Reason::Unreachable);
             retryLater(pending, 0, what, last);
@@ -284,8 +284,8 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
         // Twilio did not process the request: safe to repeat whatever the method.
         const ApiError api = ApiError::parse(status, body);
         Error last = api.toError();
-        last.message =
-            tr("Twilio kept rate limiting after %1 attempts. %2").arg(pending->attempt).arg(last.message);
+        last.message = tr("Twilio kept rate limiting after %n attempt(s). %1", nullptr, pending->attempt)
+                           .arg(last.message);
         last.reason = Reason::Busy;
         retryLater(pending, retryAfterMs(reply->rawHeader("Retry-After")), tr("rate limited (429)"), last);
         pump();
@@ -350,10 +350,11 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
                                      .arg(parseError.errorString())
                                      .arg(parseError.offset);
             if (request.idempotent) {
-                retryLater(pending, 0, what,
-                           makeError(Error::Code::Network,
-                                     tr("Gave up after %1 attempts: %2.").arg(pending->attempt).arg(what),
-                                     Reason::BadResponse));
+                retryLater(
+                    pending, 0, what,
+                    makeError(Error::Code::Network,
+                              tr("Gave up after %n attempt(s): %1.", nullptr, pending->attempt).arg(what),
+                              Reason::BadResponse));
             } else {
                 complete(pending, makeError(Error::Code::Network,
                                             tr("The outcome of the request is unknown: %1.").arg(what),

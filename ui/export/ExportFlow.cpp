@@ -24,6 +24,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 
 namespace PoolDesk::Ui::ExportFlow {
@@ -172,12 +174,13 @@ void exportWith(View *view, Workspace &workspace, const QString &suggestedName, 
                                                                 : MessageWidget::Type::Error);
                 return;
             }
-            emit guard->message(
-                QCoreApplication::translate("ExportFlow", "Exported %1 rows to <a href=\"%2\">%3</a>.")
-                    .arg(Format::integer(result.value()),
-                         QUrl::fromLocalFile(QFileInfo(path).absolutePath()).toString(),
-                         QDir::toNativeSeparators(path).toHtmlEscaped()),
-                MessageWidget::Type::Positive);
+            const int rows = int(std::min<qint64>(result.value(), std::numeric_limits<int>::max()));
+            emit guard->message(QCoreApplication::translate("ExportFlow",
+                                                            "Exported %Ln row(s) to <a href=\"%1\">%2</a>.",
+                                                            nullptr, rows)
+                                    .arg(QUrl::fromLocalFile(QFileInfo(path).absolutePath()).toString(),
+                                         QDir::toNativeSeparators(path).toHtmlEscaped()),
+                                MessageWidget::Type::Positive);
         });
     showProgress(
         task, view,
