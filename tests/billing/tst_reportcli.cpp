@@ -2,9 +2,11 @@
 #include "billing/CallHistory.h"
 #include "billing/CostReport.h"
 
+#include "storage/SqlHelpers.h"
 #include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
+
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -18,6 +20,8 @@ private slots:
     void costsMatchTheLibrary();
     void callsMatchTheLibrary_data() { Test::addEngineRows(); }
     void callsMatchTheLibrary();
+    void closedMonthIsByteIdentical_data() { Test::addEngineRows(); }
+    void closedMonthIsByteIdentical();
     void badInputIsAUsageError_data() { Test::addEngineRows(); }
     void badInputIsAUsageError();
 };
@@ -36,6 +40,7 @@ Run pooldeskctl(const QString &url, const QStringList &args) {
     env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
     process.setProcessEnvironment(env);
     process.start(qEnvironmentVariable("POOLDESKCTL"), QStringList{QStringLiteral("--db"), url} + args);
+    process.closeWriteChannel(); // no answer to any question
     if (!process.waitForFinished(60000))
         return {};
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
@@ -133,6 +138,58 @@ void TestReportCli::callsMatchTheLibrary() {
     qputenv("TZ", "UTC");
     QVERIFY(CallHistory::exportCsv(*f.db, filter, library, {}));
     QCOMPARE(written.readAll(), library.data());
+}
+
+// report close, then the month's JSON stays the same bytes through a late call and a price
+// change, which go to the next month as an adjustment; re-opening asks first.
+void TestReportCli::closedMonthIsByteIdentical() {
+    QFETCH(QString, engine);
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    const DatabaseUrl &u = f.db->url();
+    const QString dbUrl =
+        u.engine == DatabaseUrl::Engine::Sqlite
+            ? QStringLiteral("sqlite:") + u.path
+            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const QStringList march{QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("costs"),
+                            QStringLiteral("--month"), QStringLiteral("2026-03")};
+    const Run before = pooldeskctl(dbUrl, march);
+    QVERIFY2(before.exitCode == 0, before.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(before.out).object().value(QStringLiteral("closed")).toBool(), false);
+    QCOMPARE(QJsonDocument::fromJson(before.out).object().value(QStringLiteral("time_zone")).toString(),
+             QStringLiteral("UTC"));
+    const Run closed =
+        pooldeskctl(dbUrl, {QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("close"),
+                            QStringLiteral("--month"), QStringLiteral("2026-03")});
+    QVERIFY2(closed.exitCode == 0, closed.err.constData());
+    const QString hash =
+        QJsonDocument::fromJson(closed.out).object().value(QStringLiteral("sha256")).toString();
+    QCOMPARE(hash.size(), 64);
+    const Run first = pooldeskctl(dbUrl, march);
+    QCOMPARE(QJsonDocument::fromJson(first.out).object().value(QStringLiteral("sha256")).toString(), hash);
+
+    Test::seedCall(*f.db, f.s1, QStringLiteral("+15550000001"), f.acme, QStringLiteral("outbound"),
+                   Test::utc(2026, 3, 20, 9), 60, 13'000, 20'000);
+    QVERIFY(Sql::exec(f.db->connection(), QStringLiteral("UPDATE call_records SET twilio_price_micros = 1")));
+    const Run later = pooldeskctl(dbUrl, march);
+    QCOMPARE(later.out, first.out);
+    const Run april =
+        pooldeskctl(dbUrl, {QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("costs"),
+                            QStringLiteral("--month"), QStringLiteral("2026-04")});
+    QVERIFY2(april.exitCode == 0, april.err.constData());
+    QVERIFY(
+        QJsonDocument::fromJson(april.out).object().value(QStringLiteral("adjustments_micros")).toInteger() !=
+        0);
+
+    // Without --yes and without an answer, nothing is re-opened.
+    const Run refused = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("reopen"),
+                                            QStringLiteral("--month"), QStringLiteral("2026-03")});
+    QCOMPARE(refused.exitCode, 3);
+    QCOMPARE(pooldeskctl(dbUrl, march).out, first.out);
+    const Run reopened =
+        pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("reopen"), QStringLiteral("--month"),
+                            QStringLiteral("2026-03"), QStringLiteral("--yes")});
+    QVERIFY2(reopened.exitCode == 0, reopened.err.constData());
+    QVERIFY(pooldeskctl(dbUrl, march).out != first.out);
 }
 
 void TestReportCli::badInputIsAUsageError() {

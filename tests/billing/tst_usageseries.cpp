@@ -1,5 +1,6 @@
 #include "CostSeed.h"
 #include "billing/UsageSeries.h"
+#include "storage/Settings.h"
 
 using namespace PoolDesk;
 
@@ -10,6 +11,8 @@ private slots:
     void concurrencyPeaksAndAvailability();
     void perDayAndPerNumber_data() { Test::addEngineRows(); }
     void perDayAndPerNumber();
+    void daysAreTheBillingZones_data() { Test::addEngineRows(); }
+    void daysAreTheBillingZones();
 };
 
 void TestUsageSeries::concurrencyPeaksAndAvailability() {
@@ -65,6 +68,29 @@ void TestUsageSeries::perDayAndPerNumber() {
     QCOMPARE(numbers->at(0).e164, QStringLiteral("+15550000004")); // 600 s: the busiest
     QVERIFY(!numbers->at(0).shared);
     QCOMPARE(numbers->at(0).utilization, 600.0 / (31 * 86400.0));
+}
+
+// The Usage view's days begin at midnight in the billing zone, across a change of clocks (New York
+// moves to summer time on 8 March 2026, so that day lasts 23 hours).
+void TestUsageSeries::daysAreTheBillingZones() {
+    QFETCH(QString, engine);
+    Test::CostFixture f = Test::seedCostMonth(engine);
+    QVERIFY(Settings::set(*f.db, Actor{QStringLiteral("user:test")}, SettingKeys::BillingTimeZone,
+                          QStringLiteral("America/New_York")));
+    for (const qint64 start : {Test::utc(2026, 3, 8, 4, 30),  // 7 March, 23:30 EST
+                               Test::utc(2026, 3, 8, 5, 30),  // 8 March, 00:30 EST
+                               Test::utc(2026, 3, 9, 3, 30),  // 8 March, 23:30 EDT
+                               Test::utc(2026, 3, 9, 4, 30)}) // 9 March, 00:30 EDT
+        Test::seedCall(*f.db, f.s1, QStringLiteral("+15550000001"), f.cafe, QStringLiteral("outbound"), start,
+                       60, 13'000);
+    auto days = UsageSeries::perDayByCompany(*f.db, Test::utc(2026, 3, 7, 5), Test::utc(2026, 3, 10, 4));
+    QVERIFY(days);
+    QList<std::pair<qint64, qint64>> seen;
+    for (const UsageSeries::DayCompanyPoint &day : days.value())
+        seen.append({day.dayStart, day.calls});
+    const QList<std::pair<qint64, qint64>> expected{
+        {Test::utc(2026, 3, 7, 5), 1}, {Test::utc(2026, 3, 8, 5), 2}, {Test::utc(2026, 3, 9, 4), 1}};
+    QCOMPARE(seen, expected);
 }
 
 QTEST_GUILESS_MAIN(TestUsageSeries)
