@@ -308,6 +308,14 @@
         <source>%1 is not closed.</source>
         <translation>%1 は締められていません。</translation>
     </message>
+    <message>
+        <source>Someone closed or re-opened another month meanwhile. Try again.</source>
+        <translation>その間に別の月が締められたか再オープンされました。もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>%1 is closed too, and its adjustments rest on %2: re-open %1 first.</source>
+        <translation>%1 も締め済みで、その調整は %2 に基づいています。先に %1 を再オープンしてください。</translation>
+    </message>
 </context>
 <context>
     <name>Companies</name>
@@ -619,6 +627,14 @@
     <message>
         <source>Writing the CSV file failed: %1. Check the free space and that the file is writable.</source>
         <translation>CSV ファイルの書き込みに失敗しました: %1。空き容量と、ファイルに書き込めるかを確認してください。</translation>
+    </message>
+    <message>
+        <source>Month (%1)</source>
+        <translation>月（%1）</translation>
+    </message>
+    <message>
+        <source>Adjustments (USD)</source>
+        <translation>調整（USD）</translation>
     </message>
 </context>
 <context>

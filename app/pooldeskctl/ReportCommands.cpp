@@ -61,7 +61,9 @@ std::optional<qint64> parseDate(const QString &text, bool endOfDay, const Billin
     const QDate date = QDate::fromString(text.trimmed(), Qt::ISODate);
     if (date.isValid())
         return zone.startOf(endOfDay ? date.addDays(1) : date);
-    const QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    if (at.isValid() && at.timeSpec() == Qt::LocalTime) // no offset given: the billing zone's clock
+        at = QDateTime(at.date(), at.time(), zone.timeZone());
     if (at.isValid())
         return at.toSecsSinceEpoch();
     return std::nullopt;
@@ -181,6 +183,12 @@ int runCosts(CliContext &context, const QStringList &args) {
                      QCoreApplication::translate("pooldeskctl", "Inbound"),
                      QCoreApplication::translate("pooldeskctl", "Total")},
                     rows);
+    for (const CostAdjustment &a : report.poolAdjustments)
+        out << QCoreApplication::translate("pooldeskctl",
+                                           "%1: %2 of corrections to %3 (closed), included in the total.")
+                   .arg(QCoreApplication::translate("pooldeskctl", "(unallocated shared rental)"),
+                        money(a.total()), a.month)
+            << Qt::endl;
     for (const CompanyCost &c : report.companies)
         for (const CostAdjustment &a : c.adjustments)
             out << QCoreApplication::translate("pooldeskctl",

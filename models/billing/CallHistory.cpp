@@ -659,17 +659,17 @@ QStringList csvHeader() {
 
 namespace {
 // ISO 8601 in the billing zone with its UTC offset ("2026-03-01T09:30:00+09:00"): what the console
-// shows, and unambiguous. The offset is looked up once per hour of timestamps and the date once per day,
-// not per cell; the text is UTF-8 bytes, valid until the next call.
+// shows, and unambiguous. The offset is looked up once per quarter hour of timestamps and the date once per
+// day, not per cell; the text is UTF-8 bytes, valid until the next call.
 class IsoLocal {
 public:
     explicit IsoLocal(BillingZone zone)
         : m_zone(std::move(zone)) {}
 
     QByteArrayView operator()(qint64 secs) {
-        const qint64 hour = secs / 3600;
-        if (hour != m_hour) {
-            m_hour = hour;
+        const qint64 slot = secs / 900;
+        if (slot != m_slot) {
+            m_slot = slot;
             m_offset = m_zone.at(secs).offsetFromUtc();
             m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
                                .toString(Qt::ISODate)
@@ -705,7 +705,7 @@ public:
 
 private:
     BillingZone m_zone;
-    qint64 m_hour = std::numeric_limits<qint64>::min();
+    qint64 m_slot = std::numeric_limits<qint64>::min(); // a quarter hour: clocks change on one
     qint64 m_day = std::numeric_limits<qint64>::min();
     int m_offset = 0;
     QByteArray m_offsetText;

@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
+#include <QSqlQuery>
 
 namespace PoolDesk {
 
@@ -35,6 +36,11 @@ struct Parts {
     QString name;
 };
 
+ClosedMonth closedMonthAt(const QSqlQuery &q) {
+    return {q.value(0).toString(),   q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong(),
+            q.value(4).toLongLong(), q.value(5).toString(), q.value(6).toString()};
+}
+
 } // namespace
 
 ClosedMonths::ClosedMonths(Database &db, Principal principal)
@@ -51,33 +57,31 @@ QByteArray ClosedMonths::document(const CostReport &report) {
 }
 
 Result<QList<ClosedMonth>> ClosedMonths::list() {
-    auto q =
-        Sql::exec(m_db.connection(),
-                  QStringLiteral("SELECT month, time_zone, closed_at, closed_by, sha256 FROM closed_months "
-                                 "ORDER BY month DESC"));
+    auto q = Sql::exec(
+        m_db.connection(),
+        QStringLiteral(
+            "SELECT month, time_zone, from_at, to_at, closed_at, closed_by, sha256 FROM closed_months "
+            "ORDER BY month DESC"));
     if (!q)
         return q.error();
     QList<ClosedMonth> months;
     while (q.value().next())
-        months.append({q.value().value(0).toString(), q.value().value(1).toString(),
-                       q.value().value(2).toLongLong(), q.value().value(3).toString(),
-                       q.value().value(4).toString()});
+        months.append(closedMonthAt(q.value()));
     return months;
 }
 
 Result<std::optional<ClosedMonth>> ClosedMonths::find(const QString &month) {
-    auto q =
-        Sql::exec(m_db.connection(),
-                  QStringLiteral("SELECT month, time_zone, closed_at, closed_by, sha256 FROM closed_months "
-                                 "WHERE month = ?"),
-                  {month});
+    auto q = Sql::exec(
+        m_db.connection(),
+        QStringLiteral(
+            "SELECT month, time_zone, from_at, to_at, closed_at, closed_by, sha256 FROM closed_months "
+            "WHERE month = ?"),
+        {month});
     if (!q)
         return q.error();
     if (!q.value().next())
         return std::optional<ClosedMonth>();
-    return std::optional<ClosedMonth>(ClosedMonth{
-        q.value().value(0).toString(), q.value().value(1).toString(), q.value().value(2).toLongLong(),
-        q.value().value(3).toString(), q.value().value(4).toString()});
+    return std::optional<ClosedMonth>(closedMonthAt(q.value()));
 }
 
 Result<CostReport> ClosedMonths::stored(const ClosedMonth &closed) {
@@ -106,11 +110,8 @@ Result<CostReport> ClosedMonths::stored(const ClosedMonth &closed) {
     CostReport report;
     report.month = closed.month;
     report.timeZone = closed.timeZone;
-    const BillingZone zone = BillingZone::fromId(closed.timeZone).value_or(BillingZone());
-    if (auto range = CostReports::monthRange(closed.month, zone)) {
-        report.fromSecs = range->first;
-        report.toSecs = range->second;
-    }
+    report.fromSecs = closed.fromAt;
+    report.toSecs = closed.toAt;
     report.companiesOnly = true;
     while (q.value().next()) {
         CompanyCost company = CostReports::companyFromJson(
@@ -139,13 +140,27 @@ Result<CostReport> ClosedMonths::report(const QString &month, const CostReportOp
         return closed.error();
     if (*closed)
         return stored(**closed);
-    auto built = CostReports::build(m_db, month, options);
+    auto open = optionsFor(month.trimmed(), options);
+    if (!open)
+        return open.error();
+    auto built = CostReports::build(m_db, month, open.value());
     if (!built)
         return built;
     CostReport report = std::move(built).value();
     if (auto added = addAdjustments(report, options); !added)
         return added.error();
     return report;
+}
+
+Result<CostReportOptions> ClosedMonths::optionsFor(const QString &month, CostReportOptions options) {
+    if (options.fromSecs)
+        return options;
+    auto before = find(previousMonth(month));
+    if (!before)
+        return before.error();
+    if (*before)
+        options.fromSecs = (*before)->toAt;
+    return options;
 }
 
 // The closed months just before this one (M-1, M-2, ... while closed) correct into it: for each,
@@ -170,15 +185,26 @@ Status ClosedMonths::addAdjustments(CostReport &report, const CostReportOptions 
     QMap<qint64, QString> names;
     // Adjustments already charged for a month, by company, from the closed months after it.
     QMap<QString, QMap<qint64, Parts>> charged;
+    QMap<QString, Micros> poolCharged; // the same for the unallocated shared rental
+    QList<CostAdjustment> poolAdjustments;
     for (const ClosedMonth &c : chain) {
         auto stored = this->stored(c);
         if (!stored)
             return stored.error();
         CostReportOptions then = options;
         then.zone = BillingZone::fromId(c.timeZone).value_or(BillingZone());
+        then.fromSecs = c.fromAt;
         auto now = CostReports::build(m_db, c.month, then);
         if (!now)
             return now.error();
+        for (const CostAdjustment &a : stored.value().poolAdjustments)
+            poolCharged[a.month] += a.sharedRentalShare;
+        if (everyCompany) {
+            const Micros unallocated = now.value().unallocatedSharedRental -
+                                       stored.value().unallocatedSharedRental - poolCharged.value(c.month);
+            if (unallocated != 0)
+                poolAdjustments.prepend({c.month, 0, unallocated, 0, 0});
+        }
         QMap<qint64, Parts> delta;
         for (const CompanyCost &line : now.value().companies) {
             Parts &p = delta[line.companyId];
@@ -234,6 +260,11 @@ Status ClosedMonths::addAdjustments(CostReport &report, const CostReportOptions 
             report.total += a->total();
         }
     }
+    for (const CostAdjustment &a : poolAdjustments) {
+        report.poolAdjustments.append(a);
+        report.adjustments += a.total();
+        report.total += a.total();
+    }
     return success();
 }
 
@@ -253,23 +284,39 @@ Result<CostReport> ClosedMonths::close(const QString &requested) {
                          tr("%1 is not over yet: it ends at %2. Close it after that.")
                              .arg(month, zone.displayText(range->second)),
                          QStringLiteral("month_not_over"));
-    Transaction transaction(m_db);
-    if (auto begun = transaction.begin(); !begun)
-        return begun.error();
-    auto existing = find(month);
-    if (!existing)
-        return existing.error();
-    if (*existing)
+    const auto alreadyClosed = [&](const ClosedMonth &c) {
         return makeError(Error::Code::Conflict,
                          tr("%1 was closed on %2 by %3. An administrator can re-open it.")
-                             .arg(month, zone.displayText((*existing)->closedAt), (*existing)->closedBy),
+                             .arg(month, zone.displayText(c.closedAt), c.closedBy),
                          QStringLiteral("month_closed"));
+    };
+    // Built before taking the write lock (the pool keeps allocating meanwhile); the closed months
+    // it rests on are checked again under the lock.
+    auto before = list();
+    if (!before)
+        return before.error();
+    for (const ClosedMonth &c : before.value())
+        if (c.month == month)
+            return alreadyClosed(c);
     CostReportOptions options;
     options.zone = zone;
     auto built = report(month, options);
     if (!built)
         return built;
     CostReport closedReport = std::move(built).value();
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun.error();
+    auto now = list();
+    if (!now)
+        return now.error();
+    for (const ClosedMonth &c : now.value())
+        if (c.month == month)
+            return alreadyClosed(c);
+    if (now.value().size() != before.value().size())
+        return makeError(Error::Code::Conflict,
+                         tr("Someone closed or re-opened another month meanwhile. Try again."),
+                         QStringLiteral("months_changed"));
     closedReport.advice.clear();
     closedReport.sizing.clear();
     const Actor actor = Actor::currentUser();
@@ -330,6 +377,14 @@ Status ClosedMonths::reopen(const QString &requested) {
     if (!*existing)
         return makeError(Error::Code::NotFound, tr("%1 is not closed.").arg(month),
                          QStringLiteral("month_open"));
+    auto closedList = list();
+    if (!closedList)
+        return closedList.error();
+    if (const ClosedMonth &newest = closedList.value().constFirst(); newest.month > month)
+        return makeError(Error::Code::Conflict,
+                         tr("%1 is closed too, and its adjustments rest on %2: re-open %1 first.")
+                             .arg(newest.month, month),
+                         QStringLiteral("later_month_closed"));
     for (const char *table : {"closed_month_companies", "closed_month_documents", "closed_months"}) {
         if (auto ran = Sql::exec(m_db.connection(),
                                  QStringLiteral("DELETE FROM %1 WHERE month = ?").arg(QLatin1String(table)),

@@ -15,6 +15,7 @@ class Database;
 struct ClosedMonth {
     QString month; // "yyyy-MM"
     QString timeZone;
+    qint64 fromAt = 0, toAt = 0; // the period the stored report covers (UTC seconds)
     qint64 closedAt = 0;
     QString closedBy;
     QString sha256;
@@ -37,6 +38,7 @@ public:
     Result<CostReport> report(const QString &month, const CostReportOptions &options = {});
     // Refuses a month that has not ended, or is closed already. Returns the stored report.
     Result<CostReport> close(const QString &month);
+    // Refuses while a later month is closed (its adjustments rest on this one): newest first.
     Status reopen(const QString &month);
     Result<QList<ClosedMonth>> list(); // newest first
     Result<std::optional<ClosedMonth>> find(const QString &month);
@@ -47,6 +49,8 @@ public:
 private:
     Result<CostReport> stored(const ClosedMonth &closed);
     Status addAdjustments(CostReport &report, const CostReportOptions &options);
+    // The open month's options: it starts where the month before ended, if that one is closed.
+    Result<CostReportOptions> optionsFor(const QString &month, CostReportOptions options);
 
     Database &m_db;
     Principal m_principal;

@@ -134,7 +134,7 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
     CostReport report;
     report.month = month.trimmed();
     report.timeZone = zone.id();
-    report.fromSecs = range->first;
+    report.fromSecs = options.fromSecs.value_or(range->first);
     report.toSecs = range->second;
     const qint64 monthSeconds = report.toSecs - report.fromSecs;
 
@@ -512,9 +512,12 @@ static QString usd(Micros amount) {
 
 Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device, CsvWriter::Options options) {
     CsvWriter writer(device, options);
+    Micros poolAdjusted = 0; // corrections to closed months' unallocated shared rental
+    for (const CostAdjustment &a : report.poolAdjustments)
+        poolAdjusted += a.total();
     switch (section) {
     case CsvSection::Companies:
-        writer.writeRow({QCoreApplication::translate("CostReport", "Month"),
+        writer.writeRow({QCoreApplication::translate("CostReport", "Month (%1)").arg(report.timeZone),
                          QCoreApplication::translate("CostReport", "Company"),
                          QCoreApplication::translate("CostReport", "Plan"),
                          QCoreApplication::translate("CostReport", "Dedicated numbers"),
@@ -527,6 +530,7 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
                          QCoreApplication::translate("CostReport", "Inbound calls"),
                          QCoreApplication::translate("CostReport", "Inbound minutes"),
                          QCoreApplication::translate("CostReport", "Inbound (USD)"),
+                         QCoreApplication::translate("CostReport", "Adjustments (USD)"),
                          QCoreApplication::translate("CostReport", "Total (USD)"),
                          QCoreApplication::translate("CostReport", "Twilio-priced calls"),
                          QCoreApplication::translate("CostReport", "Twilio billed (USD)"),
@@ -545,13 +549,14 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
             writer.addNumber(c.inboundCalls);
             writer.addNumber(c.inboundMinutes);
             writer.addNumber(usd(c.inbound));
+            writer.addNumber(usd(c.adjustmentTotal()));
             writer.addNumber(usd(c.total));
             writer.addNumber(c.twilioPricedCalls);
             writer.addNumber(usd(c.twilioBilled));
             writer.addNumber(usd(c.estimateOfTwilioPriced));
             writer.endRow();
         }
-        if (report.unallocatedSharedRental != 0) {
+        if (poolAdjusted != 0 || report.unallocatedSharedRental != 0) {
             writer.addText(report.month);
             writer.addText(QCoreApplication::translate("CostReport", "(unallocated shared rental)"));
             for (int i = 0; i < 4; ++i)
@@ -559,7 +564,8 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
             writer.addNumber(usd(report.unallocatedSharedRental));
             for (int i = 0; i < 6; ++i)
                 writer.addText(QString());
-            writer.addNumber(usd(report.unallocatedSharedRental));
+            writer.addNumber(usd(poolAdjusted));
+            writer.addNumber(usd(report.unallocatedSharedRental + poolAdjusted));
             for (int i = 0; i < 3; ++i)
                 writer.addText(QString());
             writer.endRow();
@@ -577,6 +583,7 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
         writer.addText(QString());
         writer.addText(QString());
         writer.addNumber(usd(report.inbound));
+        writer.addNumber(usd(report.adjustments));
         writer.addNumber(usd(report.total));
         writer.addNumber(report.twilioPricedCalls);
         writer.addNumber(usd(report.twilioBilled));
@@ -584,7 +591,7 @@ Status writeCsv(const CostReport &report, CsvSection section, QIODevice &device,
         writer.endRow();
         break;
     case CsvSection::Numbers:
-        writer.writeRow({QCoreApplication::translate("CostReport", "Month"),
+        writer.writeRow({QCoreApplication::translate("CostReport", "Month (%1)").arg(report.timeZone),
                          QCoreApplication::translate("CostReport", "Number"),
                          QCoreApplication::translate("CostReport", "Environment"),
                          QCoreApplication::translate("CostReport", "Dedicated to"),

@@ -121,7 +121,9 @@ struct CostReport {
     Micros estimateOfTwilioPriced = 0;
     qint64 twilioPricedCalls = 0;
     qint64 calls = 0;
-    Micros adjustments = 0; // the companies' adjustments, in total
+    Micros adjustments = 0; // every adjustment, the companies' and the pool's
+    // Corrections to closed months' unallocated shared rental (sharedRentalShare), by month.
+    QList<CostAdjustment> poolAdjustments;
     // Set when the month is closed: the report is then the stored one, and never changes.
     std::optional<MonthClosing> closing;
     // Only the reader's companies' closed lines (a manager): no numbers, no shared-pool totals.
@@ -138,6 +140,9 @@ struct CostReportOptions {
     double underusedUtilization = 0.01;
     // The zone the month is counted in; none: the workspace's billing zone.
     std::optional<BillingZone> zone;
+    // Where the month starts instead of its first midnight: the end of the month before when that
+    // month was closed in another zone, so no call or fee is counted twice or lost.
+    std::optional<qint64> fromSecs;
 };
 
 namespace CostReports {

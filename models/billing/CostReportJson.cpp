@@ -28,15 +28,31 @@ QString text(const QJsonObject &o, const char *key) {
 }
 } // namespace
 
-QJsonObject companyToJson(const CompanyCost &c) {
+static QJsonArray adjustmentsToJson(const QList<CostAdjustment> &list) {
     QJsonArray adjustments;
-    for (const CostAdjustment &a : c.adjustments)
+    for (const CostAdjustment &a : list)
         adjustments.append(QJsonObject{{QStringLiteral("month"), a.month},
                                        {QStringLiteral("dedicated_rental_micros"), a.dedicatedRental},
                                        {QStringLiteral("shared_rental_micros"), a.sharedRentalShare},
                                        {QStringLiteral("outbound_micros"), a.outbound},
                                        {QStringLiteral("inbound_micros"), a.inbound},
                                        {QStringLiteral("total_micros"), a.total()}});
+    return adjustments;
+}
+
+static QList<CostAdjustment> adjustmentsFromJson(const QJsonValue &value) {
+    QList<CostAdjustment> list;
+    for (const QJsonValue &item : value.toArray()) {
+        const QJsonObject a = item.toObject();
+        list.append({text(a, "month"), integer(a, "dedicated_rental_micros"),
+                     integer(a, "shared_rental_micros"), integer(a, "outbound_micros"),
+                     integer(a, "inbound_micros")});
+    }
+    return list;
+}
+
+QJsonObject companyToJson(const CompanyCost &c) {
+    const QJsonArray adjustments = adjustmentsToJson(c.adjustments);
     return QJsonObject{
         {QStringLiteral("company_id"), c.companyId},
         {QStringLiteral("company"), c.name},
@@ -92,12 +108,7 @@ CompanyCost companyFromJson(const QJsonObject &o) {
     c.twilioBilled = integer(o, "twilio_billed_micros");
     c.estimateOfTwilioPriced = integer(o, "estimate_of_twilio_priced_micros");
     c.estimatedCalls = integer(o, "estimated_calls_micros");
-    for (const QJsonValue &value : o.value(QLatin1String("adjustments")).toArray()) {
-        const QJsonObject a = value.toObject();
-        c.adjustments.append({text(a, "month"), integer(a, "dedicated_rental_micros"),
-                              integer(a, "shared_rental_micros"), integer(a, "outbound_micros"),
-                              integer(a, "inbound_micros")});
-    }
+    c.adjustments = adjustmentsFromJson(o.value(QLatin1String("adjustments")));
     return c;
 }
 
@@ -171,6 +182,8 @@ QJsonObject toJson(const CostReport &report) {
         {QStringLiteral("inbound"), usd(report.inbound)},
         {QStringLiteral("inbound_micros"), report.inbound},
         {QStringLiteral("adjustments_micros"), report.adjustments},
+        // Corrections to closed months' unallocated shared rental (shared_rental_micros).
+        {QStringLiteral("pool_adjustments"), adjustmentsToJson(report.poolAdjustments)},
         {QStringLiteral("total"), usd(report.total)},
         {QStringLiteral("total_micros"), report.total},
         {QStringLiteral("calls"), report.calls},
@@ -226,6 +239,7 @@ CostReport fromJson(const QJsonObject &o) {
     report.outbound = integer(o, "outbound_micros");
     report.inbound = integer(o, "inbound_micros");
     report.adjustments = integer(o, "adjustments_micros");
+    report.poolAdjustments = adjustmentsFromJson(o.value(QLatin1String("pool_adjustments")));
     report.total = integer(o, "total_micros");
     report.calls = integer(o, "calls");
     report.twilioPricedCalls = integer(o, "twilio_priced_calls");

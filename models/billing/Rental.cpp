@@ -25,12 +25,23 @@ Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs
                   {toSecs});
     if (!events)
         return events.error();
+    // The zone months the period touches: one, unless it was cut to follow a month closed in
+    // another zone, when it may start in the month before.
+    QList<qint64> monthStarts;
+    for (QDate month = zone.date(fromSecs), last = zone.date(toSecs - 1);
+         QDate(month.year(), month.month(), 1) <= last; month = month.addMonths(1))
+        monthStarts.append(zone.month(month.year(), month.month()).first);
+    struct Event {
+        bool removed = false;
+        std::optional<qint64> companyId;
+        qint64 at = 0;
+    };
     QList<RentalCharge> due;
     QSqlQuery &q = events.value();
     bool more = q.next();
     while (more) {
         // One number's life as this reader may see it (row-level security shows a manager only the
-        // events of their companies): the holder on the due date is that of the last event before
+        // events of their companies): the holder on a due date is that of the last event before
         // it; none seen before it means the number was not theirs then; a removal before it means
         // nothing is due.
         const qint64 numberId = q.value(0).toLongLong();
@@ -40,23 +51,29 @@ Result<QList<RentalCharge>> charges(Database &db, qint64 fromSecs, qint64 toSecs
         charge.environment = q.value(2).toString();
         charge.price = q.value(5).toLongLong();
         charge.addedAt = q.value(6).toLongLong();
-        charge.dueAt = dueIn(fromSecs, charge.addedAt, zone);
-        bool alive = true;
-        bool seen = false;
-        for (; more && q.value(0).toLongLong() == numberId; more = q.next()) {
-            const QString event = q.value(3).toString();
-            const qint64 at = q.value(7).toLongLong();
-            if (at > charge.dueAt)
+        QList<Event> life;
+        for (; more && q.value(0).toLongLong() == numberId; more = q.next())
+            life.append({q.value(3).toString() == QLatin1String("removed"), Sql::optionalInt(q.value(4)),
+                         q.value(7).toLongLong()});
+        for (const qint64 monthStart : monthStarts) {
+            RentalCharge c = charge;
+            c.dueAt = dueIn(monthStart, charge.addedAt, zone);
+            if (c.dueAt < fromSecs || c.dueAt >= toSecs || c.dueAt < c.addedAt)
                 continue;
-            seen = true;
-            if (event == QLatin1String("removed"))
-                alive = false;
-            else
-                charge.companyId = Sql::optionalInt(q.value(4));
+            bool alive = true;
+            bool seen = false;
+            for (const Event &event : life) {
+                if (event.at > c.dueAt)
+                    break;
+                seen = true;
+                if (event.removed)
+                    alive = false;
+                else
+                    c.companyId = event.companyId;
+            }
+            if (seen && alive)
+                due.append(c);
         }
-        if (seen && alive && charge.dueAt >= fromSecs && charge.dueAt < toSecs &&
-            charge.dueAt >= charge.addedAt)
-            due.append(charge);
     }
     std::sort(due.begin(), due.end(), [](const RentalCharge &a, const RentalCharge &b) {
         return std::tie(a.environment, a.e164, a.numberId) < std::tie(b.environment, b.e164, b.numberId);

@@ -30,7 +30,7 @@ int CostReportModel::rowCount(const QModelIndex &parent) const {
     if (m_mode == Mode::Numbers)
         return static_cast<int>(m_report.numbers.size());
     // Companies, then the unallocated shared rental (when any), then the total.
-    return static_cast<int>(m_report.companies.size()) + (m_report.unallocatedSharedRental != 0 ? 1 : 0) + 1;
+    return static_cast<int>(m_report.companies.size()) + (hasPoolRow() ? 1 : 0) + 1;
 }
 
 int CostReportModel::columnCount(const QModelIndex &parent) const {
@@ -48,9 +48,20 @@ QVariant CostReportModel::data(const QModelIndex &index, int role) const {
     return companyCell(index.row(), static_cast<CompanyColumn>(index.column()), role);
 }
 
+bool CostReportModel::hasPoolRow() const {
+    return m_report.unallocatedSharedRental != 0 || !m_report.poolAdjustments.isEmpty();
+}
+
+Micros CostReportModel::poolAdjustments() const {
+    Micros sum = 0;
+    for (const CostAdjustment &a : m_report.poolAdjustments)
+        sum += a.total();
+    return sum;
+}
+
 QVariant CostReportModel::companyCell(int row, CompanyColumn column, int role) const {
     const int companies = static_cast<int>(m_report.companies.size());
-    const bool unallocatedRow = row == companies && m_report.unallocatedSharedRental != 0;
+    const bool unallocatedRow = row == companies && hasPoolRow();
     const bool totalRow = row == rowCount() - 1;
     if (role == IsTotalRole)
         return totalRow;
@@ -91,8 +102,11 @@ QVariant CostReportModel::companyCell(int row, CompanyColumn column, int role) c
         case CompanyColumn::Company:
             return tr("Unallocated shared rental");
         case CompanyColumn::SharedRentalShare:
-        case CompanyColumn::Total:
             return money(m_report.unallocatedSharedRental);
+        case CompanyColumn::Adjustments:
+            return money(poolAdjustments());
+        case CompanyColumn::Total:
+            return money(m_report.unallocatedSharedRental + poolAdjustments());
         default:
             return {};
         }

@@ -89,6 +89,9 @@ signals:
 
 private:
     QVariant companyCell(int row, CompanyColumn column, int role) const;
+    // The "unallocated shared rental" row: this month's, and corrections to closed months'.
+    bool hasPoolRow() const;
+    Micros poolAdjustments() const;
     QVariant numberCell(int row, NumberColumn column, int role) const;
 
     std::unique_ptr<QueryThread> m_thread;

@@ -190,7 +190,10 @@ Status apply(Database &db) {
                                       .replace(QStringLiteral("{{ID}}"), idColumn(db))
                                       .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
                                                db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString())
-                                      .replace(QStringLiteral("{{SYSTEM_TIME_ZONE}}"), systemTimeZone());
+                                      // A new workspace bills in this machine's zone; one upgraded
+                                      // keeps the UTC months it always had.
+                                      .replace(QStringLiteral("{{SYSTEM_TIME_ZONE}}"),
+                                               current == 0 ? systemTimeZone() : QStringLiteral("UTC"));
         for (const QString &statement : statementsOf(sql)) {
             if (auto done = Sql::exec(db.connection(), statement); !done)
                 return makeError(Error::Code::Storage,

@@ -165,7 +165,12 @@ private slots:
         QCOMPARE(acmeDecember->adjustments[0].outbound, 50'000 - 3 * PerMinute);
         QCOMPARE(ClosedMonths::document(report(QStringLiteral("2026-10"))), stored);
 
-        // Re-opened, October is worked out again from the history.
+        // October cannot be re-opened under a closed November (whose adjustments rest on it); the
+        // newest first, and October is worked out again from the history.
+        auto underNovember = ClosedMonths(*m_db, m_admin).reopen(QStringLiteral("2026-10"));
+        QVERIFY(!underNovember);
+        QCOMPARE(underNovember.error().code, Error::Code::Conflict);
+        QVERIFY(ClosedMonths(*m_db, m_admin).reopen(QStringLiteral("2026-11")));
         QVERIFY(ClosedMonths(*m_db, m_admin).reopen(QStringLiteral("2026-10")));
         const CostReport reopened = report(QStringLiteral("2026-10"));
         QVERIFY(!reopened.closing);
@@ -181,6 +186,7 @@ private slots:
                            audit.value().value(1).toString();
         QCOMPARE(actions,
                  (QStringList{QStringLiteral("month.closed 2026-10"), QStringLiteral("month.closed 2026-11"),
+                              QStringLiteral("month.reopened 2026-11"),
                               QStringLiteral("month.reopened 2026-10")}));
     }
 
@@ -220,6 +226,47 @@ private slots:
         auto kept = months.find(QStringLiteral("2026-11"));
         QVERIFY(kept && *kept);
         QCOMPARE((*kept)->sha256.size(), 64);
+    }
+
+    // October closed in UTC, then the zone becomes Tokyo: November starts where the closed October
+    // ended, so the nine hours both would claim are counted once.
+    void aZoneChangeAfterClosingCountsNothingTwice_data() { addEngineRows(); }
+    void aZoneChangeAfterClosingCountsNothingTwice() {
+        QFETCH(QString, engine);
+        open(engine);
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::BillingTimeZone, QStringLiteral("UTC")));
+        buy(QStringLiteral("+16075550002"), "2026-09-15T12:00:00Z", {});
+        call(QStringLiteral("Acme"), "2026-10-31T20:01:01Z", 61,
+             QStringLiteral("CA1")); // 1 Nov 05:00 in Tokyo
+        QVERIFY(ClosedMonths(*m_db, m_admin).close(QStringLiteral("2026-10")));
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::BillingTimeZone, QStringLiteral("Asia/Tokyo")));
+        const CostReport november = report(QStringLiteral("2026-11"));
+        QCOMPARE(november.fromSecs, utc("2026-11-01T00:00:00Z"));
+        QCOMPARE(november.toSecs, utc("2026-11-30T15:00:00Z"));
+        QCOMPARE(november.calls, 0);
+        QCOMPARE(line(report(QStringLiteral("2026-10")), QStringLiteral("Acme"))->outbound, 2 * PerMinute);
+    }
+
+    // A late call takes an unallocated shared rental of a closed month: the company's share is an
+    // adjustment, and so is the pool's unallocated rental, with the opposite sign; the workspace's
+    // total grows only by the call.
+    void lateSharedUseMovesUnallocatedRentalOnce_data() { addEngineRows(); }
+    void lateSharedUseMovesUnallocatedRentalOnce() {
+        QFETCH(QString, engine);
+        open(engine);
+        buy(QStringLiteral("+16075550002"), "2026-09-15T12:00:00Z", {});
+        QCOMPARE(report(QStringLiteral("2026-10")).unallocatedSharedRental, Fee);
+        QVERIFY(ClosedMonths(*m_db, m_admin).close(QStringLiteral("2026-10")));
+        const Micros before = report(QStringLiteral("2026-11")).total;
+        call(QStringLiteral("Acme"), "2026-10-20T00:01:01Z", 61, QStringLiteral("CA1"));
+        const CostReport november = report(QStringLiteral("2026-11"));
+        QCOMPARE(november.total - before, 2 * PerMinute);
+        const CompanyCost *acme = line(november, QStringLiteral("Acme"));
+        QCOMPARE(acme->adjustments.size(), 1);
+        QCOMPARE(acme->adjustments[0].sharedRentalShare, Fee);
+        QCOMPARE(november.poolAdjustments.size(), 1);
+        QCOMPARE(november.poolAdjustments[0].sharedRentalShare, -Fee);
+        QCOMPARE(november.poolAdjustments[0].month, QStringLiteral("2026-10"));
     }
 
     void usageMonthsFollowTheZone_data() { addEngineRows(); }

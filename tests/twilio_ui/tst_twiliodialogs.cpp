@@ -7,7 +7,9 @@
 #include "TwilioTestSupport.h"
 #include "UiTestSupport.h"
 
+#include "common/Format.h"
 #include "common/InlineError.h"
+#include "costs/ReconcilePanel.h"
 #include "credentials/Environments.h"
 #include "pool/Numbers.h"
 #include "storage/SqlHelpers.h"
@@ -23,6 +25,8 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -125,6 +129,45 @@ private slots:
         m_server.reset();
         m_workspace.reset();
         Ui::MessageBox::clearNextAnswer();
+    }
+
+    // Costs ▸ Reconcile: Twilio's usage records for the month beside PoolDesk's, with the difference
+    // explained, in Twilio's UTC month.
+    void reconcileTabShowsTwilioBesidePoolDesk_data() { addEngineRows(); }
+    void reconcileTabShowsTwilioBesidePoolDesk() {
+        QFETCH(QString, engine);
+        open(engine);
+        const QByteArray path = accountPath("Usage/Records/Monthly.json");
+        m_server->on("GET", path, [=](const Server::Request &) {
+            const auto record = [](const char *category, int count, double price) {
+                return QJsonObject{{QStringLiteral("category"), QString::fromLatin1(category)},
+                                   {QStringLiteral("count"), QString::number(count)},
+                                   {QStringLiteral("price"), price},
+                                   {QStringLiteral("price_unit"), QStringLiteral("usd")}};
+            };
+            const QJsonArray items{record("calls-outbound", 4, 0.065), record("calls-inbound", 0, 0.0),
+                                   record("phonenumbers-local", 1, 1.15)};
+            return Server::Response::json(200, Server::page(QStringLiteral("usage_records"), items,
+                                                            QString::fromLatin1(path), QString(), 0, 50));
+        });
+        auto *panel = new Ui::ReconcilePanel(*m_workspace, m_window.get());
+        panel->setMonth(QStringLiteral("2026-11"));
+        QSignalSpy compared(panel, &Ui::ReconcilePanel::compared);
+        panel->compare();
+        QTRY_COMPARE_WITH_TIMEOUT(compared.count(), 1, 20000);
+        QCOMPARE(compared.at(0).at(0).toBool(), true);
+        auto *table = panel->findChild<QTableWidget *>(QStringLiteral("reconcileTableWidget"));
+        QCOMPARE(table->rowCount(), 3);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("calls-outbound"));
+        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("4"));
+        QCOMPARE(table->item(0, 4)->text(), Ui::Format::money(65'000, 4));
+        // PoolDesk has no calls that month: the whole amount is Twilio's, and the row says why.
+        QCOMPARE(table->item(0, 5)->text(), Ui::Format::money(65'000, 4));
+        QVERIFY(!table->item(0, 6)->text().isEmpty());
+        QVERIFY(panel->findChild<QLabel *>(QStringLiteral("reconcileNoteLabel"))
+                    ->text()
+                    .contains(QStringLiteral("UTC")));
+        QCOMPARE(m_server->requestsTo("GET", path).size(), 1);
     }
 
     void importShowsProgressAndWhatChanged_data() { addEngineRows(); }

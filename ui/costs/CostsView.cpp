@@ -231,11 +231,21 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
         nameMonths();
         m_model->setMonth(m_month->currentData().toString());
     });
-    connect(m_model, &CostReportModel::loadingChanged, this,
-            [this](bool loading) { m_status->setText(loading ? tr("Calculating…") : QString()); });
+    connect(m_model, &CostReportModel::loadingChanged, this, [this](bool loading) {
+        m_status->setText(loading ? tr("Calculating…") : QString());
+        // Closing acts on the report on screen: not while another month is on its way.
+        if (loading) {
+            m_close->setEnabled(false);
+            m_reopen->setEnabled(false);
+        }
+    });
     connect(m_model, &CostReportModel::loaded, this, &CostsView::showReport);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { Tables::fitColumnsOnce(m_table); });
-    connect(m_model, &CostReportModel::loadFailed, this, [this](const QString &message) { error(message); });
+    connect(m_model, &CostReportModel::loadFailed, this, [this](const QString &message) {
+        m_close->setEnabled(false);
+        m_reopen->setEnabled(false);
+        error(message);
+    });
     connect(&workspace, &Workspace::dataChanged, this, [this] {
         if (m_loaded)
             m_model->refresh();
@@ -428,10 +438,11 @@ void CostsView::showClosing() {
     }
     m_close->setEnabled(!report.closing && over && !report.month.isEmpty());
     m_reopen->setVisible(report.closing.has_value() && m_workspace.allows(Permission::ReopenMonths));
+    m_reopen->setEnabled(true);
 }
 
 void CostsView::closeMonth() {
-    const QString month = m_model->month();
+    const QString month = m_model->report().month;
     const QString name =
         Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
     if (!MessageBox::confirm(this, tr("Close Month"),
@@ -457,7 +468,7 @@ void CostsView::closeMonth() {
 }
 
 void CostsView::reopenMonth() {
-    const QString month = m_model->month();
+    const QString month = m_model->report().month;
     const QString name =
         Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
     if (!MessageBox::confirm(this, tr("Re-open Month"),

@@ -58,7 +58,7 @@ void ReconcilePanel::setMonth(const QString &month) {
 }
 
 void ReconcilePanel::compare() {
-    auto *actions = window()->findChild<TwilioActions *>(QStringLiteral("twilioActions"));
+    auto *actions = window()->findChild<TwilioActions *>();
     if (!actions || m_month.isEmpty())
         return;
     const QString month = m_month;

@@ -1,6 +1,7 @@
 -- 019: the workspace's billing time zone, and closed months.
--- The zone defaults to the time zone of the machine that upgrades the database, written once so
--- that every console, pooldeskctl and the pool service agree on where a month begins.
+-- A new database takes the time zone of the machine that creates it; one upgraded keeps UTC, as
+-- its months always were. Written once so every console, pooldeskctl and the pool service agree on
+-- where a month begins.
 INSERT INTO settings (key, value) VALUES ('billing.time_zone', '{{SYSTEM_TIME_ZONE}}')
     ON CONFLICT (key) DO NOTHING;
 -- A closed month's cost report, as it stood when finance closed it. Nothing updates these rows:
