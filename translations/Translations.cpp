@@ -27,7 +27,11 @@ void install(const QString &language) {
     }
     const QLocale locale = language.isEmpty() ? QLocale() : QLocale(language);
     auto pooldesk = std::make_unique<QTranslator>();
-    if (pooldesk->load(locale, QStringLiteral("pooldesk"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    // A language PoolDesk does not speak (or the C locale of scripts and services) gets English,
+    // whose translation holds the plural forms the source strings only sketch ("%n call(s)").
+    if (pooldesk->load(locale, QStringLiteral("pooldesk"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+        pooldesk->load(QLocale(QLocale::English), QStringLiteral("pooldesk"), QStringLiteral("_"),
+                       QStringLiteral(":/i18n"))) {
         QCoreApplication::installTranslator(pooldesk.get());
         s_pooldesk = std::move(pooldesk);
     }

@@ -67,6 +67,30 @@
     </message>
 </context>
 <context>
+    <name>DemoWorkspace</name>
+    <message numerus="yes">
+        <source>%Ln company(ies)</source>
+        <translation>
+            <numerusform>%Ln company</numerusform>
+            <numerusform>%Ln companies</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln number(s)</source>
+        <translation>
+            <numerusform>%Ln number</numerusform>
+            <numerusform>%Ln numbers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln call(s)</source>
+        <translation>
+            <numerusform>%Ln call</numerusform>
+            <numerusform>%Ln calls</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportFlow</name>
     <message numerus="yes">
         <source>Exported %Ln row(s) to &lt;a href=&quot;%1&quot;&gt;%2&lt;/a&gt;.</source>

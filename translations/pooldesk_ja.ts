@@ -689,6 +689,28 @@
         <source>Creating the demo workspace was cancelled; nothing was kept.</source>
         <translation>デモワークスペースの作成を取り消しました。何も保存されていません。</translation>
     </message>
+    <message>
+        <source>Demo workspace created: %1, %2, %3.</source>
+        <translation>デモ ワークスペースを作成しました: %1、%2、%3。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln company(ies)</source>
+        <translation>
+            <numerusform>%Ln 社</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln number(s)</source>
+        <translation>
+            <numerusform>%Ln 件の番号</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln call(s)</source>
+        <translation>
+            <numerusform>%Ln 件の通話</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>EnvironmentProfile</name>
@@ -2500,10 +2522,6 @@ Create a demo workspace to explore PoolDesk? It adds sample companies of each pl
     <message>
         <source>Could not create the demo workspace: %1</source>
         <translation>デモワークスペースを作成できませんでした: %1</translation>
-    </message>
-    <message>
-        <source>Demo workspace created: %1 companies, %2 numbers, %3 calls.</source>
-        <translation>デモワークスペースを作成しました: 企業 %1 社、番号 %2 個、通話 %3 件。</translation>
     </message>
     <message>
         <source>Creating the demo workspace…</source>
@@ -4732,10 +4750,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>Creating the demo workspace: %1%</source>
         <translation>デモワークスペースを作成しています: %1%</translation>
-    </message>
-    <message>
-        <source>Demo workspace created: %1 companies, %2 numbers, %3 calls.</source>
-        <translation>デモワークスペースを作成しました: 企業 %1 社、番号 %2 個、通話 %3 件。</translation>
     </message>
     <message>
         <source>db migrate: create or upgrade the database schema</source>

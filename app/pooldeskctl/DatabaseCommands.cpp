@@ -67,12 +67,7 @@ int runDemo(CliContext &context, const QStringList &args) {
                                       {QStringLiteral("numbers"), summary->numbers},
                                       {QStringLiteral("calls"), summary->calls}});
     else
-        context.out() << QCoreApplication::translate(
-                             "pooldeskctl", "Demo workspace created: %1 companies, %2 numbers, %3 calls.")
-                             .arg(summary->companies)
-                             .arg(summary->numbers)
-                             .arg(summary->calls)
-                      << Qt::endl;
+        context.out() << summary->text() << Qt::endl;
     return ExitCode::Success;
 }
 

@@ -1,6 +1,7 @@
 // pooldesk-service: the pool's HTTP API for call backends, and Twilio's status callbacks.
 
 #include "SignalWatcher.h"
+#include "Translations.h"
 
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
@@ -15,7 +16,6 @@
 #include <QEventLoop>
 #include <QLocale>
 #include <QTextStream>
-#include <QTranslator>
 
 using namespace PoolDesk;
 
@@ -105,9 +105,7 @@ int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("PoolDesk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("pooldesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(&translator);
+    Translations::install();
     QTextStream out(stdout);
     QTextStream err(stderr);
 

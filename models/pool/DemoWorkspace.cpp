@@ -16,7 +16,20 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <limits>
 #include <random>
+
+namespace PoolDesk {
+
+QString DemoSummary::text() const {
+    const int callCount = int(std::min<qint64>(calls, std::numeric_limits<int>::max()));
+    return QCoreApplication::translate("DemoWorkspace", "Demo workspace created: %1, %2, %3.")
+        .arg(QCoreApplication::translate("DemoWorkspace", "%Ln company(ies)", nullptr, companies),
+             QCoreApplication::translate("DemoWorkspace", "%Ln number(s)", nullptr, numbers),
+             QCoreApplication::translate("DemoWorkspace", "%Ln call(s)", nullptr, callCount));
+}
+
+} // namespace PoolDesk
 
 namespace PoolDesk::DemoWorkspace {
 

@@ -13,6 +13,8 @@ struct DemoSummary {
     int companies = 0;
     int numbers = 0;
     qint64 calls = 0;
+    // "Demo workspace created: 8 companies, 22 numbers, 33,285 calls.", translated.
+    QString text() const;
 };
 
 // A realistic, deterministic demo: companies of each plan, dedicated and shared numbers in both

@@ -74,11 +74,7 @@ void DemoWorkspaceOffer::create() {
             }
             const DemoSummary summary = result.value();
             if (m_banner)
-                m_banner->showMessage(tr("Demo workspace created: %1 companies, %2 numbers, %3 calls.")
-                                          .arg(Format::integer(summary.companies),
-                                               Format::integer(summary.numbers),
-                                               Format::integer(summary.calls)),
-                                      MessageWidget::Type::Positive);
+                m_banner->showMessage(summary.text(), MessageWidget::Type::Positive);
             m_workspace.notifyChanged();
             emit finished(true);
         });
