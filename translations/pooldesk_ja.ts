@@ -1254,6 +1254,10 @@ After: %2</source>
             <numerusform>今月 %Ln 分のうち %1 分を使用。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Months begin at midnight in %1, the workspace&apos;s billing time zone.</source>
+        <translation>月はワークスペースの請求タイムゾーン %1 の午前 0 時に始まります。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::CostReportModel</name>

@@ -1,5 +1,6 @@
 #include "itemmodels/CompaniesTableModel.h"
 
+#include "domain/BillingZone.h"
 #include "domain/Clock.h"
 #include "itemmodels/SqlText.h"
 #include "storage/Database.h"
@@ -203,8 +204,15 @@ QVariant CompaniesTableModel::underlying(const Row &row, Column column) const {
 }
 
 QVariant CompaniesTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 ||
-        section >= static_cast<int>(Column::Count))
+    if (orientation != Qt::Horizontal || section < 0 || section >= static_cast<int>(Column::Count))
+        return {};
+    const auto column = static_cast<Column>(section);
+    if (role == Qt::ToolTipRole && (column == Column::CallsThisMonth || column == Column::MinutesThisMonth ||
+                                    column == Column::CostThisMonth || column == Column::MonthlyMinutes ||
+                                    column == Column::MonthlyBudget))
+        return tr("Months begin at midnight in %1, the workspace's billing time zone.")
+            .arg(DisplayZone::current().id());
+    if (role != Qt::DisplayRole)
         return {};
     switch (static_cast<Column>(section)) {
     case Column::Name:
