@@ -3457,8 +3457,8 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>予算上限、使用量、コストレポート、通話ビュー、pooldeskctl の日付で、月と日の始まりを決めます。時刻は UTC で保存されます。締め済みの月は締めた時点のタイムゾーンを保ちます。Twilio との照合は Twilio の請求と同じく常に UTC です。</translation>
     </message>
     <message>
-        <source>&amp;Billing time zone:</source>
-        <translation>請求タイムゾーン(&amp;B):</translation>
+        <source>Billing time &amp;zone:</source>
+        <translation>請求タイムゾーン(&amp;Z):</translation>
     </message>
     <message>
         <source>“%1” is not a time zone this computer knows. Pick one from the list, for example Asia/Tokyo or UTC.</source>

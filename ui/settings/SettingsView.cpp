@@ -210,7 +210,7 @@ QWidget *SettingsView::buildPoolSection() {
                "closed in. Reconciliation with Twilio always uses UTC, as Twilio bills."));
     });
     addFormRow(
-        form, this, [] { return tr("&Billing time zone:"); }, m_billingZone);
+        form, this, [] { return tr("Billing time &zone:"); }, m_billingZone);
     connect(m_billingZone, &QComboBox::currentTextChanged, this, &SettingsView::markDirty);
     m_serviceUrl = new QLineEdit(box);
     m_serviceUrl->setObjectName(QStringLiteral("serviceUrlLineEdit"));
