@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -47,15 +48,23 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text) {
 }
 
 QString DatabaseUrl::defaultSqlitePath() {
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (dir.isEmpty())
-        dir = QDir::homePath() + QStringLiteral("/.pooldesk");
-    // AppDataLocation depends on the application name; pin it so the GUI, the CLI and the
-    // service share one pool.
-    if (!dir.endsWith(QLatin1String("/PoolDesk")))
-        dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-              QStringLiteral("/PoolDesk");
-    return dir + QStringLiteral("/pooldesk.sqlite");
+    // One place for the console, pooldeskctl and the service, whatever organisation and
+    // application names each gives Qt: <the user's data folder>/PoolDesk/pooldesk.sqlite.
+    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (base.isEmpty())
+        base = QDir::homePath() + QStringLiteral("/.local/share");
+    const QString canonical = base + QStringLiteral("/PoolDesk/pooldesk.sqlite");
+    // Earlier consoles kept theirs in their own AppDataLocation (".../PoolDesk/PoolDesk" where the
+    // organisation and the application are both PoolDesk): a workspace there is used where it is,
+    // not left behind for an empty one.
+    const QStringList earlier{base + QStringLiteral("/PoolDesk/PoolDesk/pooldesk.sqlite"),
+                              QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                  QStringLiteral("/pooldesk.sqlite")};
+    if (!QFileInfo::exists(canonical))
+        for (const QString &path : earlier)
+            if (QFileInfo::exists(path))
+                return QDir::cleanPath(path);
+    return canonical;
 }
 
 QString DatabaseUrl::defaultUrl() {

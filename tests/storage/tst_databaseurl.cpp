@@ -3,7 +3,11 @@
 #include "storage/Database.h"
 #include "storage/DatabaseUrl.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace PoolDesk;
@@ -24,6 +28,7 @@ private slots:
     void redactedNeverShowsPassword();
     void openErrorNeverShowsPassword();
     void defaultUrlFollowsEnvironment();
+    void oneDefaultForEveryProgram();
 };
 
 void TestDatabaseUrl::parsePostgres_data() {
@@ -160,6 +165,38 @@ void TestDatabaseUrl::defaultUrlFollowsEnvironment() {
     QVERIFY(fallback.endsWith(QStringLiteral("/PoolDesk/pooldesk.sqlite")));
     if (!saved.isNull())
         qputenv("POOLDESK_DB", saved);
+}
+
+// The console names itself PoolDesk/PoolDesk (organisation/application), pooldeskctl and the
+// service only PoolDesk: all three open the same default file, and a workspace an earlier console
+// left one folder deeper is found, not replaced by an empty one.
+void TestDatabaseUrl::oneDefaultForEveryProgram() {
+    QStandardPaths::setTestModeEnabled(true);
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    QDir(base + QStringLiteral("/PoolDesk")).removeRecursively();
+    const QString canonical = base + QStringLiteral("/PoolDesk/pooldesk.sqlite");
+    QStringList seen;
+    for (const auto &[organisation, application] :
+         {std::pair{QString(), QStringLiteral("PoolDesk")},
+          std::pair{QStringLiteral("PoolDesk"), QStringLiteral("PoolDesk")},
+          std::pair{QString(), QStringLiteral("pooldesk-service")}}) {
+        QCoreApplication::setOrganizationName(organisation);
+        QCoreApplication::setApplicationName(application);
+        seen << DatabaseUrl::defaultSqlitePath();
+    }
+    QCOMPARE(seen, (QStringList{canonical, canonical, canonical}));
+
+    const QString earlier = base + QStringLiteral("/PoolDesk/PoolDesk/pooldesk.sqlite");
+    QVERIFY(QDir().mkpath(QFileInfo(earlier).absolutePath()));
+    QFile file(earlier);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    QCoreApplication::setOrganizationName(QString());
+    QCOMPARE(DatabaseUrl::defaultSqlitePath(), earlier);
+    // Once the shared place has a workspace, it wins.
+    QVERIFY(QFile(canonical).open(QIODevice::WriteOnly));
+    QCOMPARE(DatabaseUrl::defaultSqlitePath(), canonical);
+    QDir(base + QStringLiteral("/PoolDesk")).removeRecursively();
 }
 
 QTEST_GUILESS_MAIN(TestDatabaseUrl)
