@@ -210,7 +210,7 @@ int runRenew(CliContext &context, const QStringList &args) {
                                       {QStringLiteral("lease_expires_at"), expires->toString(Qt::ISODate)}});
     else
         context.out() << QCoreApplication::translate("pooldeskctl", "Lease extended until %1.")
-                             .arg(expires->toLocalTime().toString(Qt::ISODate))
+                             .arg(context.zone().isoText(expires->toSecsSinceEpoch()))
                       << Qt::endl;
     return ExitCode::Success;
 }

@@ -24,6 +24,9 @@ Result<Database *> CliContext::database() {
         if (!opened)
             return opened.error();
         m_db = std::move(opened).value();
+        // Every time a command prints is in the workspace's billing zone, named.
+        m_zone = Settings::billingZone(*m_db);
+        DisplayZone::set(*m_zone);
     }
     return m_db.get();
 }

@@ -13,8 +13,9 @@
 namespace PoolDesk {
 namespace {
 
+// In the billing zone, with its offset (database() set it).
 QString timeText(const QDateTime &at) {
-    return at.isValid() ? at.toLocalTime().toString(Qt::ISODate) : QString();
+    return at.isValid() ? DisplayZone::current().isoText(at.toSecsSinceEpoch()) : QString();
 }
 
 QJsonObject toJson(const ApiKey &key) {

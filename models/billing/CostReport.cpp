@@ -460,8 +460,7 @@ Result<CostReport> build(Database &db, const QString &month, const CostReportOpt
         if (sizing.busiestHourCalls == 0)
             continue;
         const Micros averagePrice = sharedRentalByEnv.value(env.key()) / std::max(1, env.value());
-        const QString hour = QLocale().toString(
-            QDateTime::fromSecsSinceEpoch(sizing.busiestHourStart).toLocalTime(), QLocale::ShortFormat);
+        const QString hour = zone.displayText(sizing.busiestHourStart);
         const QString target = locale.toString(options.blockingTarget * 100.0, 'g', 3);
         if (sizing.sharedNumbers > sizing.recommended) {
             CostAdvice advice;
