@@ -659,23 +659,25 @@ QStringList csvHeader() {
 
 namespace {
 // ISO 8601 in the billing zone with its UTC offset ("2026-03-01T09:30:00+09:00"): what the console
-// shows, and unambiguous. The offset is looked up once per quarter hour of timestamps and the date once per
-// day, not per cell; the text is UTF-8 bytes, valid until the next call.
+// shows, and unambiguous. The offset is looked up once per stretch between two of the zone's clock
+// changes and the date once per day, not per cell; the text is UTF-8 bytes, valid until the next
+// call.
 class IsoLocal {
 public:
     explicit IsoLocal(BillingZone zone)
         : m_zone(std::move(zone)) {}
 
     QByteArrayView operator()(qint64 secs) {
-        const qint64 slot = secs / 900;
-        if (slot != m_slot) {
-            m_slot = slot;
-            m_offset = m_zone.at(secs).offsetFromUtc();
-            m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
-                               .toString(Qt::ISODate)
-                               .mid(19) // "Z" or "+09:00"
-                               .toLatin1();
-            m_day = std::numeric_limits<qint64>::min();
+        if (secs < m_validFrom || secs >= m_validTo) {
+            const int offset = lookUp(secs);
+            if (offset != m_offset || m_offsetText.isEmpty()) {
+                m_offset = offset;
+                m_offsetText = QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, m_offset)
+                                   .toString(Qt::ISODate)
+                                   .mid(19) // "Z" or "+09:00"
+                                   .toLatin1();
+                m_day = std::numeric_limits<qint64>::min();
+            }
         }
         const qint64 local = secs + m_offset;
         const qint64 day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
@@ -704,8 +706,25 @@ public:
     }
 
 private:
+    // The offset at `secs`, and the stretch [m_validFrom, m_validTo) it holds for.
+    int lookUp(qint64 secs) {
+        const QTimeZone &zone = m_zone.timeZone();
+        const QDateTime at = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC);
+        m_validFrom = std::numeric_limits<qint64>::min();
+        m_validTo = std::numeric_limits<qint64>::max();
+        if (m_zone.isUtc() || !zone.hasTransitions())
+            return zone.offsetFromUtc(at);
+        const QTimeZone::OffsetData next = zone.nextTransition(at);
+        if (next.atUtc.isValid())
+            m_validTo = next.atUtc.toSecsSinceEpoch();
+        const QTimeZone::OffsetData previous = zone.previousTransition(at.addSecs(1));
+        if (previous.atUtc.isValid())
+            m_validFrom = previous.atUtc.toSecsSinceEpoch();
+        return zone.offsetFromUtc(at);
+    }
+
     BillingZone m_zone;
-    qint64 m_slot = std::numeric_limits<qint64>::min(); // a quarter hour: clocks change on one
+    qint64 m_validFrom = 0, m_validTo = 0; // empty: look up on the first call
     qint64 m_day = std::numeric_limits<qint64>::min();
     int m_offset = 0;
     QByteArray m_offsetText;

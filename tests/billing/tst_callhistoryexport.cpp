@@ -2,6 +2,7 @@
 #include "billing/CallHistory.h"
 #include "billing/SqliteRows.h"
 #include "pool/Companies.h"
+#include "storage/Settings.h"
 
 #include <QBuffer>
 
@@ -138,6 +139,20 @@ void TestCallHistoryExport::sqliteReaderWritesTheSameBytes() {
                          "\"'-s,1\",\"CA\"\"x\"\"\"\r\n"));
     QVERIFY(csv.contains(",production,\"'+\r\n\",\r\n"));
     qunsetenv("TZ");
+
+    // Times follow the billing zone, across its change of clocks: New York's 01:59:59 EST is
+    // followed by 03:00:00 EDT on 8 March 2026.
+    QVERIFY(Settings::set(db, actor, SettingKeys::BillingTimeZone, QStringLiteral("America/New_York")));
+    Test::seedCall(db, f.s1, QStringLiteral("+15550000001"), f.acme, QStringLiteral("outbound"),
+                   Test::utc(2026, 3, 8, 6, 59) + 59, 1, 13'000);
+    for (const auto reader :
+         {CallHistory::ExportOptions::Reader::Qt, CallHistory::ExportOptions::Reader::Automatic}) {
+        CallHistory::ExportOptions options;
+        options.reader = reader;
+        const QByteArray newYork = exportWith(options);
+        QVERIFY(newYork.contains("\r\n2026-03-08T01:59:59-05:00,2026-03-08T03:00:00-04:00,Acme Dental,"));
+        QVERIFY(newYork.contains("\r\n2026-03-20T10:59:59-04:00,"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCallHistoryExport)
