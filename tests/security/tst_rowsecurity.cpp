@@ -89,6 +89,7 @@ private slots:
     void managerChangesNothing();
     void financeReadsEveryCompanyButNoRecordings();
     void auditLogIsAppendOnlyAndNamesTheLogin();
+    void closedMonthsAreKeptByTheServer();
     void serviceAndAdministratorLoginsRunThePool();
     void usersOfAnotherDatabaseCannotConnect();
 
@@ -232,6 +233,32 @@ void TestRowSecurity::managerChangesNothing() {
                             (state.isEmpty() ? QStringLiteral("allowed") : state)));
     }
     QCOMPARE(m_pool->fingerprint(), before);
+}
+
+// Last month is closed (the fixture closed it): finance reads the whole stored report but may not
+// re-open it; a manager reads their own company's line only, never the document; nobody, not even
+// the schema's owner, rewrites it.
+void TestRowSecurity::closedMonthsAreKeptByTheServer() {
+    const SignedIn finance(m_pool->url, m_pool->finance, Password);
+    const SignedIn manager(m_pool->url, m_pool->managerOfA, Password);
+    const SignedIn administrator(m_pool->url, m_pool->administrator, Password);
+    QVERIFY(finance.isOpen() && manager.isOpen() && administrator.isOpen());
+    QCOMPARE(std::get<qint64>(finance.scalar(QStringLiteral("SELECT COUNT(*) FROM closed_month_documents"))),
+             1);
+    QCOMPARE(finance.exec(QStringLiteral("DELETE FROM closed_months")), InsufficientPrivilege);
+    QCOMPARE(std::get<qint64>(manager.scalar(QStringLiteral("SELECT COUNT(*) FROM closed_months"))), 1);
+    QCOMPARE(std::get<QString>(manager.scalar(QStringLiteral("SELECT COUNT(*) FROM closed_month_documents"))),
+             InsufficientPrivilege);
+    QCOMPARE(std::get<qint64>(manager.scalar(QStringLiteral("SELECT COUNT(*) FROM closed_month_companies"))),
+             1);
+    QCOMPARE(std::get<qint64>(manager.scalar(
+                 QStringLiteral("SELECT COUNT(*) FROM closed_month_companies WHERE company_id = %1")
+                     .arg(m_pool->a))),
+             1);
+    for (const SignedIn *who : {&finance, &manager, &administrator})
+        QCOMPARE(who->exec(QStringLiteral("UPDATE closed_month_companies SET line = '{}'")),
+                 InsufficientPrivilege);
+    QVERIFY(!Sql::exec(m_pool->db->connection(), QStringLiteral("UPDATE closed_months SET sha256 = 'x'")));
 }
 
 void TestRowSecurity::financeReadsEveryCompanyButNoRecordings() {
