@@ -34,6 +34,8 @@ private slots:
         QVERIFY(companies);
         QVERIFY(companies.value().size() >= 3);
         QCOMPARE(window.messageWidget()->type(), Ui::MessageWidget::Type::Positive);
+        // The console shows the demo where its calls are.
+        QCOMPARE(workspace->environment(), QStringLiteral("production"));
 
         // A database with companies is not offered the demo again.
         auto *again = new Ui::DemoWorkspaceOffer(*workspace, &window, window.messageWidget(), &window);

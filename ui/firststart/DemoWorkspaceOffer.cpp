@@ -1,7 +1,6 @@
 #include "firststart/DemoWorkspaceOffer.h"
 
 #include "Workspace.h"
-#include "common/Format.h"
 #include "common/MessageBox.h"
 #include "common/MessageWidget.h"
 #include "common/TaskRunner.h"
@@ -75,6 +74,8 @@ void DemoWorkspaceOffer::create() {
             const DemoSummary summary = result.value();
             if (m_banner)
                 m_banner->showMessage(summary.text(), MessageWidget::Type::Positive);
+            // The demo's traffic is in Production: show it there, not in an almost empty Development.
+            m_workspace.setEnvironment(ProductionEnvironment);
             m_workspace.notifyChanged();
             emit finished(true);
         });
