@@ -1,6 +1,7 @@
 // Closing a month and the billing time zone, on SQLite and PostgreSQL: a replayed Tokyo autumn
 // where a closed month's report stays byte for byte what it was while calls arrive late, Twilio
 // changes a price and numbers go, and each correction is charged once, in the next open month.
+#include "Replay.h"
 #include "TestDatabases.h"
 
 #include "billing/ClosedMonths.h"
@@ -23,18 +24,6 @@ namespace {
 const QString Dev = QStringLiteral("development");
 constexpr Micros Fee = 1'150'000;
 constexpr Micros PerMinute = 13'000; // the default US outbound tariff
-
-qint64 utc(const char *text) {
-    return QDateTime::fromString(QString::fromLatin1(text), Qt::ISODate).toSecsSinceEpoch();
-}
-
-template <typename F>
-void at(const char *when, F change) {
-    Clock::setOffsetForTesting(0);
-    Clock::setOffsetForTesting(utc(when) - Clock::nowSecs());
-    change();
-    Clock::setOffsetForTesting(0);
-}
 
 const CompanyCost *line(const CostReport &report, const QString &name) {
     for (const CompanyCost &c : report.companies)
@@ -62,17 +51,11 @@ class TestClosedMonths : public QObject {
         QVERIFY(Companies(*m_db).add(m_actor, QStringLiteral("Beta"), Plan::Hybrid));
     }
     void buy(const QString &e164, const char *when, const std::optional<qint64> &holder) {
-        NewNumber n;
-        n.e164 = e164;
-        n.environment = Dev;
-        n.dedicatedTo = holder;
-        n.monthlyPrice = Fee;
-        n.boughtAt = QDateTime::fromSecsSinceEpoch(utc(when), Qt::UTC);
-        at(when, [&] { QVERIFY(Numbers(*m_db).add(m_actor, n)); });
+        buyAt(*m_db, m_actor, e164, when, holder);
     }
     // A call that ends at `when`, released through the pool with its SID.
     void call(const QString &company, const char *when, qint64 seconds, const QString &sid) {
-        at(when, [&] {
+        asIf(when, [&] {
             Allocator allocator(*m_db);
             QVERIFY(allocator.allocate({company, QStringLiteral("op"), sid, std::nullopt, Dev}));
             ReleaseRequest release;
@@ -114,7 +97,7 @@ private slots:
 
         const CostReport october = report(QStringLiteral("2026-10"));
         QCOMPARE(october.timeZone, QStringLiteral("Asia/Tokyo"));
-        QCOMPARE(october.fromSecs, utc("2026-09-30T15:00:00Z"));
+        QCOMPARE(october.fromSecs, at("2026-09-30T15:00:00Z"));
         QCOMPARE(line(october, QStringLiteral("Acme"))->outbound, 2 * PerMinute);
         QCOMPARE(line(october, QStringLiteral("Beta"))->outbound, 0);
         QCOMPARE(line(report(QStringLiteral("2026-11")), QStringLiteral("Beta"))->outbound, 2 * PerMinute);
@@ -131,8 +114,8 @@ private slots:
         // Acme's number removed.
         call(QStringLiteral("Acme"), "2026-10-20T00:02:05Z", 125, QStringLiteral("CA3"));
         price(QStringLiteral("CA1"), 30'000);
-        at("2026-11-03T00:00:00Z",
-           [&] { QVERIFY(Numbers(*m_db).remove(m_actor, QStringLiteral("+16075550001"), Dev)); });
+        asIf("2026-11-03T00:00:00Z",
+             [&] { QVERIFY(Numbers(*m_db).remove(m_actor, QStringLiteral("+16075550001"), Dev)); });
 
         const CostReport again = report(QStringLiteral("2026-10"));
         QCOMPARE(ClosedMonths::document(again), stored);
@@ -195,13 +178,13 @@ private slots:
         QFETCH(QString, engine);
         open(engine);
         ClosedMonths months(*m_db, m_admin);
-        at("2026-11-30T14:00:00Z", [&] {
+        asIf("2026-11-30T14:00:00Z", [&] {
             // Still November in Tokyo for another hour.
             auto early = months.close(QStringLiteral("2026-11"));
             QVERIFY(!early);
             QCOMPARE(early.error().code, Error::Code::Refused);
         });
-        at("2026-11-30T15:00:01Z", [&] { QVERIFY(months.close(QStringLiteral("2026-11"))); });
+        asIf("2026-11-30T15:00:01Z", [&] { QVERIFY(months.close(QStringLiteral("2026-11"))); });
         auto twice = months.close(QStringLiteral("2026-11"));
         QVERIFY(!twice);
         QCOMPARE(twice.error().code, Error::Code::Conflict);
@@ -241,8 +224,8 @@ private slots:
         QVERIFY(ClosedMonths(*m_db, m_admin).close(QStringLiteral("2026-10")));
         QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::BillingTimeZone, QStringLiteral("Asia/Tokyo")));
         const CostReport november = report(QStringLiteral("2026-11"));
-        QCOMPARE(november.fromSecs, utc("2026-11-01T00:00:00Z"));
-        QCOMPARE(november.toSecs, utc("2026-11-30T15:00:00Z"));
+        QCOMPARE(november.fromSecs, at("2026-11-01T00:00:00Z"));
+        QCOMPARE(november.toSecs, at("2026-11-30T15:00:00Z"));
         QCOMPARE(november.calls, 0);
         QCOMPARE(line(report(QStringLiteral("2026-10")), QStringLiteral("Acme"))->outbound, 2 * PerMinute);
     }

@@ -46,6 +46,16 @@ Run pooldeskctl(const QString &url, const QStringList &args) {
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
+// The database the fixture opened, as pooldeskctl's --db takes it.
+QString ctlUrl(const Database &db) {
+    const DatabaseUrl &u = db.url();
+    return u.engine == DatabaseUrl::Engine::Sqlite ? QStringLiteral("sqlite:") + u.path
+                                                   : QStringLiteral("postgresql://%1@%2:%3/%4")
+                                                         .arg(u.user, u.host)
+                                                         .arg(u.port)
+                                                         .arg(u.databaseName);
+}
+
 } // namespace
 
 void TestReportCli::costsMatchTheLibrary() {
@@ -54,11 +64,7 @@ void TestReportCli::costsMatchTheLibrary() {
     const QString url = f.db->url().path.isEmpty() ? qEnvironmentVariable("POOLDESK_TEST_PG_URL") : QString();
     Q_UNUSED(url);
     // The database URL the fixture opened.
-    const DatabaseUrl &u = f.db->url();
-    const QString dbUrl =
-        u.engine == DatabaseUrl::Engine::Sqlite
-            ? QStringLiteral("sqlite:") + u.path
-            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const QString dbUrl = ctlUrl(*f.db);
 
     auto expected = CostReports::build(*f.db, QStringLiteral("2026-03"));
     QVERIFY(expected);
@@ -101,11 +107,7 @@ void TestReportCli::costsMatchTheLibrary() {
 void TestReportCli::callsMatchTheLibrary() {
     QFETCH(QString, engine);
     Test::CostFixture f = Test::seedCostMonth(engine);
-    const DatabaseUrl &u = f.db->url();
-    const QString dbUrl =
-        u.engine == DatabaseUrl::Engine::Sqlite
-            ? QStringLiteral("sqlite:") + u.path
-            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const QString dbUrl = ctlUrl(*f.db);
     const Run json = pooldeskctl(
         dbUrl, {QStringLiteral("--json"), QStringLiteral("--env"), QStringLiteral("production"),
                 QStringLiteral("report"), QStringLiteral("calls"), QStringLiteral("--company"),
@@ -145,11 +147,7 @@ void TestReportCli::callsMatchTheLibrary() {
 void TestReportCli::closedMonthIsByteIdentical() {
     QFETCH(QString, engine);
     Test::CostFixture f = Test::seedCostMonth(engine);
-    const DatabaseUrl &u = f.db->url();
-    const QString dbUrl =
-        u.engine == DatabaseUrl::Engine::Sqlite
-            ? QStringLiteral("sqlite:") + u.path
-            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const QString dbUrl = ctlUrl(*f.db);
     const QStringList march{QStringLiteral("--json"), QStringLiteral("report"), QStringLiteral("costs"),
                             QStringLiteral("--month"), QStringLiteral("2026-03")};
     const Run before = pooldeskctl(dbUrl, march);
@@ -195,11 +193,7 @@ void TestReportCli::closedMonthIsByteIdentical() {
 void TestReportCli::badInputIsAUsageError() {
     QFETCH(QString, engine);
     Test::CostFixture f = Test::seedCostMonth(engine);
-    const DatabaseUrl &u = f.db->url();
-    const QString dbUrl =
-        u.engine == DatabaseUrl::Engine::Sqlite
-            ? QStringLiteral("sqlite:") + u.path
-            : QStringLiteral("postgresql://%1@%2:%3/%4").arg(u.user, u.host).arg(u.port).arg(u.databaseName);
+    const QString dbUrl = ctlUrl(*f.db);
     const Run month = pooldeskctl(dbUrl, {QStringLiteral("report"), QStringLiteral("costs"),
                                           QStringLiteral("--month"), QStringLiteral("2026-13")});
     QCOMPARE(month.exitCode, 2);
