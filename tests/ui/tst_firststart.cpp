@@ -6,6 +6,7 @@
 #include "pool/Companies.h"
 
 #include <QSignalSpy>
+#include <QTableView>
 #include <QToolButton>
 
 using namespace PoolDesk;
@@ -34,8 +35,19 @@ private slots:
         QVERIFY(companies);
         QVERIFY(companies.value().size() >= 3);
         QCOMPARE(window.messageWidget()->type(), Ui::MessageWidget::Type::Positive);
-        // The console shows the demo where its calls are.
+        // The console shows the demo where its calls are, with the Pool table's columns sized for
+        // the numbers that arrived, not for the empty table it first showed.
         QCOMPARE(workspace->environment(), QStringLiteral("production"));
+        window.resize(1280, 800);
+        window.showPage(Ui::MainWindow::Page::Pool);
+        auto *table = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
+        QVERIFY(table);
+        QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() > 2, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(table->property("pooldeskColumnsFitted").toBool(), 30000);
+        const QString number = table->model()->index(0, 0).data().toString();
+        QVERIFY(number.startsWith(QLatin1Char('+')));
+        QVERIFY2(table->columnWidth(0) >= table->fontMetrics().horizontalAdvance(number),
+                 qPrintable(QStringLiteral("%1 px for %2").arg(table->columnWidth(0)).arg(number)));
 
         // A database with companies is not offered the demo again.
         auto *again = new Ui::DemoWorkspaceOffer(*workspace, &window, window.messageWidget(), &window);

@@ -70,13 +70,18 @@ void configure(QTableView *view, const QString &settingsKey) {
 void fitColumnsOnce(QTableView *view) {
     if (view->property(FittedProperty).toBool())
         return;
-    view->setProperty(FittedProperty, true);
     const QString key = view->property(KeyProperty).toString();
     const QByteArray state = QSettings().value(QStringLiteral("tables/%1").arg(key)).toByteArray();
     if (!state.isEmpty() && view->horizontalHeader()->restoreState(state)) {
+        view->setProperty(FittedProperty, true);
         view->setProperty(RestoredProperty, true);
         return;
     }
+    // Widths come from the contents: an empty table (a first start, before the demo) waits for its
+    // first rows rather than fixing widths that would cut numbers and names.
+    if (!view->model() || view->model()->rowCount() == 0)
+        return;
+    view->setProperty(FittedProperty, true);
     view->resizeColumnsToContents();
     // Keep very wide text columns reasonable; the user can widen them.
     const int cap = view->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 24;
