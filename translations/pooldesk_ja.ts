@@ -1221,10 +1221,6 @@ After: %2</source>
         <translation>専用番号数</translation>
     </message>
     <message>
-        <source>Numbers in use</source>
-        <translation>使用中の番号</translation>
-    </message>
-    <message>
         <source>Max concurrent calls</source>
         <translation>最大同時通話数</translation>
     </message>
@@ -1257,6 +1253,14 @@ After: %2</source>
     <message>
         <source>Months begin at midnight in %1, the workspace&apos;s billing time zone.</source>
         <translation>月はワークスペースの請求タイムゾーン %1 の午前 0 時に始まります。</translation>
+    </message>
+    <message>
+        <source>Numbers the company holds now: reserved (allocated, call not confirmed yet) or in use (on a call).</source>
+        <translation>企業が現在保持している番号: 予約中（割り当て済み、通話未確認）または使用中（通話中）。</translation>
+    </message>
+    <message>
+        <source>Numbers held</source>
+        <translation>保持中の番号</translation>
     </message>
 </context>
 <context>
@@ -4848,16 +4852,8 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>すべての環境の番号を一覧表示します。</translation>
     </message>
     <message>
-        <source>Only numbers in this status (available, reserved, in_use).</source>
-        <translation>この状態の番号のみ（available、reserved、in_use）。</translation>
-    </message>
-    <message>
         <source>STATUS</source>
         <translation>状態</translation>
-    </message>
-    <message>
-        <source>--status must be available, reserved or in_use.</source>
-        <translation>--status には available、reserved、in_use のいずれかを指定してください。</translation>
     </message>
     <message>
         <source>shared</source>
@@ -4934,20 +4930,12 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
         <translation>pooldeskctl pool status | pool reap</translation>
     </message>
     <message>
-        <source>  available %1, reserved %2, in use %3</source>
-        <translation>  利用可能 %1、予約済み %2、使用中 %3</translation>
-    </message>
-    <message>
         <source>  shared numbers available: %1 (threshold %2)%3</source>
         <translation>  利用可能な共有番号: %1（しきい値 %2）%3</translation>
     </message>
     <message>
         <source> - BELOW THRESHOLD</source>
         <translation> - しきい値を下回っています</translation>
-    </message>
-    <message>
-        <source>IN USE</source>
-        <translation>使用中</translation>
     </message>
     <message>
         <source>DEDICATED</source>
@@ -5924,6 +5912,22 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM | report close --month YYYY-MM | report reopen --month YYYY-MM [--yes]</source>
         <translation>pooldeskctl report costs [--month YYYY-MM] [--csv FILE] [--bom] | report calls [--company NAME] [--from DATE] [--to DATE] [--csv FILE] [--bom] | report reconcile --month YYYY-MM | report close --month YYYY-MM | report reopen --month YYYY-MM [--yes]</translation>
+    </message>
+    <message>
+        <source>Only numbers in this status: available, held (reserved or in use), reserved (allocated, call not confirmed) or in_use (on a call).</source>
+        <translation>この状態の番号のみ: available、held（予約中または使用中）、reserved（割り当て済み、通話未確認）、in_use（通話中）。</translation>
+    </message>
+    <message>
+        <source>--status must be available, held, reserved or in_use.</source>
+        <translation>--status には available、held、reserved、in_use のいずれかを指定してください。</translation>
+    </message>
+    <message>
+        <source>  available %1, held %2 (reserved %3: allocated, call not confirmed; in use %4: on a call)</source>
+        <translation>  空き %1、保持中 %2（予約中 %3: 割り当て済み・通話未確認、使用中 %4: 通話中）</translation>
+    </message>
+    <message>
+        <source>HELD</source>
+        <translation>保持中</translation>
     </message>
 </context>
 </TS>

@@ -100,20 +100,24 @@ int runNumber(CliContext &context, const QStringList &args) {
         parser.addOption(
             {QStringLiteral("all"),
              QCoreApplication::translate("pooldeskctl", "List the numbers of every environment.")});
-        parser.addOption({QStringLiteral("status"),
-                          QCoreApplication::translate(
-                              "pooldeskctl", "Only numbers in this status (available, reserved, in_use)."),
-                          QCoreApplication::translate("pooldeskctl", "STATUS")});
+        parser.addOption(
+            {QStringLiteral("status"),
+             QCoreApplication::translate(
+                 "pooldeskctl", "Only numbers in this status: available, held (reserved or in use), reserved "
+                                "(allocated, call not confirmed) or in_use (on a call)."),
+             QCoreApplication::translate("pooldeskctl", "STATUS")});
         if (auto done = Cli::parse(context, parser, QStringLiteral("number list"), rest))
             return *done;
         NumberFilter filter;
         if (!parser.isSet(QStringLiteral("all")))
             filter.environment = context.environment();
-        if (parser.isSet(QStringLiteral("status"))) {
+        if (parser.value(QStringLiteral("status")) == QLatin1String("held")) {
+            filter.held = true;
+        } else if (parser.isSet(QStringLiteral("status"))) {
             filter.status = numberStatusFromString(parser.value(QStringLiteral("status")));
             if (!filter.status)
                 return context.usage(QCoreApplication::translate(
-                    "pooldeskctl", "--status must be available, reserved or in_use."));
+                    "pooldeskctl", "--status must be available, held, reserved or in_use."));
         }
         auto db = context.database();
         if (!db)

@@ -48,9 +48,9 @@ int runPool(CliContext &context, const QStringList &args) {
     const PoolSnapshot &s = snapshot.value();
     if (context.json()) {
         QJsonArray companies;
-        for (const CompanyInUse &c : s.companies)
+        for (const CompanyHolding &c : s.companies)
             companies.append(QJsonObject{{QStringLiteral("company"), c.company},
-                                         {QStringLiteral("in_use"), c.inUse},
+                                         {QStringLiteral("held"), c.held},
                                          {QStringLiteral("dedicated_numbers"), c.dedicated}});
         context.printJson(QJsonObject{{QStringLiteral("environment"), s.environment},
                                       {QStringLiteral("total"), s.total},
@@ -73,8 +73,11 @@ int runPool(CliContext &context, const QStringList &args) {
                .arg(s.shared)
                .arg(s.dedicated)
         << Qt::endl;
-    out << QCoreApplication::translate("pooldeskctl", "  available %1, reserved %2, in use %3")
+    out << QCoreApplication::translate(
+               "pooldeskctl", "  available %1, held %2 (reserved %3: allocated, call not confirmed; in "
+                              "use %4: on a call)")
                .arg(s.available)
+               .arg(s.reserved + s.inUse)
                .arg(s.reserved)
                .arg(s.inUse)
         << Qt::endl;
@@ -85,13 +88,13 @@ int runPool(CliContext &context, const QStringList &args) {
                                      : QString())
         << Qt::endl;
     QList<QStringList> rows;
-    for (const CompanyInUse &c : s.companies)
-        rows.append({c.company, QString::number(c.inUse), QString::number(c.dedicated)});
+    for (const CompanyHolding &c : s.companies)
+        rows.append({c.company, QString::number(c.held), QString::number(c.dedicated)});
     if (!rows.isEmpty()) {
         out << Qt::endl;
         Cli::printTable(out,
                         {QCoreApplication::translate("pooldeskctl", "COMPANY"),
-                         QCoreApplication::translate("pooldeskctl", "IN USE"),
+                         QCoreApplication::translate("pooldeskctl", "HELD"),
                          QCoreApplication::translate("pooldeskctl", "DEDICATED")},
                         rows);
     }

@@ -207,6 +207,9 @@ QVariant CompaniesTableModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal || section < 0 || section >= static_cast<int>(Column::Count))
         return {};
     const auto column = static_cast<Column>(section);
+    if (role == Qt::ToolTipRole && column == Column::InUse)
+        return tr("Numbers the company holds now: reserved (allocated, call not confirmed yet) or in use "
+                  "(on a call).");
     if (role == Qt::ToolTipRole && (column == Column::CallsThisMonth || column == Column::MinutesThisMonth ||
                                     column == Column::CostThisMonth || column == Column::MonthlyMinutes ||
                                     column == Column::MonthlyBudget))
@@ -222,7 +225,7 @@ QVariant CompaniesTableModel::headerData(int section, Qt::Orientation orientatio
     case Column::DedicatedNumbers:
         return tr("Dedicated numbers");
     case Column::InUse:
-        return tr("Numbers in use");
+        return tr("Numbers held");
     case Column::MaxConcurrent:
         return tr("Max concurrent calls");
     case Column::MonthlyMinutes:

@@ -165,6 +165,8 @@ Result<QList<PoolNumber>> Numbers::list(const NumberFilter &filter) {
         where += QStringLiteral(" AND n.status = ?");
         bindings.append(toString(*filter.status));
     }
+    if (filter.held)
+        where += QStringLiteral(" AND n.status IN ('reserved', 'in_use')");
     if (filter.companyId) {
         where += QStringLiteral(" AND n.dedicated_company_id = ?");
         bindings.append(*filter.companyId);

@@ -28,6 +28,7 @@ struct NumberFilter {
     std::optional<NumberStatus> status;
     std::optional<qint64> companyId; // dedicated to this company
     QString text;                    // substring of the number or the holder
+    bool held = false;               // only numbers a company holds: reserved or in use
 };
 
 // The pool's numbers: adding, listing, removing, dedicating to a company. Each change is audited

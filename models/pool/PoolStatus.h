@@ -9,9 +9,11 @@ namespace PoolDesk {
 
 class Database;
 
-struct CompanyInUse {
+// A company's share of the pool now. "Held" is the word for a number a company has: reserved
+// (allocated, its call not confirmed yet) or in use (on a call Twilio or the caller confirmed).
+struct CompanyHolding {
     QString company;
-    int inUse = 0;     // numbers held (reserved or in use) by the company
+    int held = 0;      // numbers the company holds (reserved + in use)
     int dedicated = 0; // numbers dedicated to the company
 };
 
@@ -27,7 +29,7 @@ struct PoolSnapshot {
     int threshold = 0; // the pool's minimum available shared numbers
     bool belowThreshold = false;
     int perNumberConcurrency = 1;
-    QList<CompanyInUse> companies;
+    QList<CompanyHolding> companies;
 };
 
 namespace PoolStatus {

@@ -793,11 +793,13 @@ ApiResponse ServiceApi::pool(const Caller &caller) {
         return fromError(snapshot.error());
     const PoolSnapshot &pool = snapshot.value();
     QJsonArray companies;
-    for (const CompanyInUse &company : pool.companies) {
+    for (const CompanyHolding &company : pool.companies) {
         if (caller.companyId && company.company != caller.companyName)
             continue;
         companies.append(QJsonObject{{QStringLiteral("company"), company.company},
-                                     {QStringLiteral("in_use"), company.inUse},
+                                     {QStringLiteral("held"), company.held},
+                                     // v1 clients read the same count under its first name.
+                                     {QStringLiteral("in_use"), company.held},
                                      {QStringLiteral("dedicated"), company.dedicated}});
     }
     return json(200, {{QStringLiteral("environment"), pool.environment},

@@ -62,13 +62,13 @@ void TestPoolStatus::countsFollowAllocations() {
     QCOMPARE(snapshot->availableShared, 1);
     QCOMPARE(snapshot->total, snapshot->available + snapshot->reserved + snapshot->inUse);
     QCOMPARE(snapshot->companies.size(), 2);
-    for (const CompanyInUse &company : snapshot->companies) {
+    for (const CompanyHolding &company : snapshot->companies) {
         if (company.company == QLatin1String("Tanaka Logistics")) {
-            QCOMPARE(company.inUse, 1);
+            QCOMPARE(company.held, 1);
             QCOMPARE(company.dedicated, 2);
         } else {
             QCOMPARE(company.company, QStringLiteral("Sakura Dental"));
-            QCOMPARE(company.inUse, 2); // the development call is not counted here
+            QCOMPARE(company.held, 2); // the development call is not counted here
             QCOMPARE(company.dedicated, 0);
         }
     }
