@@ -26,6 +26,9 @@ QString previousMonth(const QString &month) {
         .toString(QStringLiteral("yyyy-MM"));
 }
 
+// How many closed months before an open one may still be corrected into it (a year).
+constexpr int MaxCorrectedMonths = 12;
+
 QByteArray sha256(const QByteArray &bytes) {
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
 }
@@ -134,52 +137,45 @@ Result<CostReport> ClosedMonths::stored(const ClosedMonth &closed) {
     return report;
 }
 
-Result<CostReport> ClosedMonths::report(const QString &month, const CostReportOptions &options) {
-    auto closed = find(month.trimmed());
-    if (!closed)
-        return closed.error();
-    if (*closed)
-        return stored(**closed);
-    auto open = optionsFor(month.trimmed(), options);
-    if (!open)
-        return open.error();
-    auto built = CostReports::build(m_db, month, open.value());
-    if (!built)
-        return built;
-    CostReport report = std::move(built).value();
-    if (auto added = addAdjustments(report, options); !added)
-        return added.error();
-    return report;
-}
-
-Result<CostReportOptions> ClosedMonths::optionsFor(const QString &month, CostReportOptions options) {
-    if (options.fromSecs)
-        return options;
-    auto before = find(previousMonth(month));
-    if (!before)
-        return before.error();
-    if (*before)
-        options.fromSecs = (*before)->toAt;
-    return options;
-}
-
-// The closed months just before this one (M-1, M-2, ... while closed) correct into it: for each,
-// what it would say now, less what it said when closed, less the adjustments closed months after
-// it already charged.
-Status ClosedMonths::addAdjustments(CostReport &report, const CostReportOptions &options) {
+Result<CostReport> ClosedMonths::report(const QString &requested, const CostReportOptions &options) {
+    const QString month = requested.trimmed();
+    // One read of the closed months answers all three questions: is this one closed, where does it
+    // start (after a month closed in another zone), and which closed months correct into it.
     auto closedList = list();
     if (!closedList)
         return closedList.error();
     QMap<QString, ClosedMonth> closed;
     for (const ClosedMonth &c : closedList.value())
         closed.insert(c.month, c);
+    if (const auto it = closed.constFind(month); it != closed.constEnd())
+        return stored(*it);
+    CostReportOptions open = options;
+    if (const auto before = closed.constFind(previousMonth(month));
+        !open.fromSecs && before != closed.constEnd())
+        open.fromSecs = before->toAt;
+    auto built = CostReports::build(m_db, month, open);
+    if (!built)
+        return built;
+    CostReport report = std::move(built).value();
+    if (auto added = addAdjustments(report, options, closed); !added)
+        return added.error();
+    return report;
+}
+
+// The closed months just before this one (M-1, M-2, ... while closed) correct into it: for each,
+// what it would say now, less what it said when closed, less the adjustments closed months after
+// it already charged. Each is worked out again from the history, so the run looked at is bounded:
+// corrections to months closed more than MaxCorrectedMonths before are not charged.
+Status ClosedMonths::addAdjustments(CostReport &report, const CostReportOptions &options,
+                                    const QMap<QString, ClosedMonth> &closed) {
     if (closed.isEmpty())
         return success();
     // A manager's live figures hold no shared-pool rental (the database hides the shared pool):
     // their adjustments leave the shared-rental share alone rather than take it all back.
     const bool everyCompany = allows(m_principal, Permission::ReadEveryCompany);
     QList<ClosedMonth> chain; // newest first
-    for (QString m = previousMonth(report.month); closed.contains(m); m = previousMonth(m))
+    for (QString m = previousMonth(report.month); closed.contains(m) && chain.size() < MaxCorrectedMonths;
+         m = previousMonth(m))
         chain.append(closed.value(m));
     QMap<qint64, QList<CostAdjustment>> byCompany;
     QMap<qint64, QString> names;

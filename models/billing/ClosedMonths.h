@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 namespace PoolDesk {
@@ -48,9 +49,8 @@ public:
 
 private:
     Result<CostReport> stored(const ClosedMonth &closed);
-    Status addAdjustments(CostReport &report, const CostReportOptions &options);
-    // The open month's options: it starts where the month before ended, if that one is closed.
-    Result<CostReportOptions> optionsFor(const QString &month, CostReportOptions options);
+    Status addAdjustments(CostReport &report, const CostReportOptions &options,
+                          const QMap<QString, ClosedMonth> &closed);
 
     Database &m_db;
     Principal m_principal;
