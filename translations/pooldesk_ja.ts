@@ -2500,6 +2500,10 @@ After:
         <source>%1 is open again.</source>
         <translation>%1 を再オープンしました。</translation>
     </message>
+    <message>
+        <source>Closing %1…</source>
+        <translation>%1 を締めています…</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::DemoWorkspaceOffer</name>

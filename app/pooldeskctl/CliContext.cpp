@@ -25,21 +25,13 @@ Result<Database *> CliContext::database() {
             return opened.error();
         m_db = std::move(opened).value();
         // Every time a command prints is in the workspace's billing zone, named.
-        m_zone = Settings::billingZone(*m_db);
-        DisplayZone::set(*m_zone);
+        DisplayZone::set(Settings::billingZone(*m_db));
     }
     return m_db.get();
 }
 
 BillingZone CliContext::zone() {
-    if (!m_zone) {
-        auto db = database();
-        if (!db)
-            return BillingZone::utc();
-        m_zone = Settings::billingZone(*db.value());
-        DisplayZone::set(*m_zone);
-    }
-    return *m_zone;
+    return database() ? DisplayZone::current() : BillingZone::utc();
 }
 
 Result<Principal> CliContext::principal() {

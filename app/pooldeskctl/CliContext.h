@@ -60,7 +60,6 @@ private:
     QTextStream m_err;
     QTextStream m_in;
     std::unique_ptr<Database> m_db;
-    std::optional<BillingZone> m_zone;
     std::optional<Principal> m_principal;
 };
 

@@ -70,6 +70,11 @@ Principal readerOf(Workspace &workspace) {
     return nobody;
 }
 
+// "November 2026" for "2026-11".
+QString monthTitle(const QString &month) {
+    return Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+}
+
 double dollars(Micros micros) {
     return double(micros) / double(MicrosPerDollar);
 }
@@ -414,8 +419,8 @@ void CostsView::fillMonths() {
 
 void CostsView::nameMonths() {
     for (int i = 0; i < m_month->count(); ++i) {
-        const QDate month = QDate::fromString(m_month->itemData(i).toString(), QStringLiteral("yyyy-MM"));
-        m_month->setItemText(i, i == 0 ? tr("%1 (so far)").arg(Format::month(month)) : Format::month(month));
+        const QString month = monthTitle(m_month->itemData(i).toString());
+        m_month->setItemText(i, i == 0 ? tr("%1 (so far)").arg(month) : month);
     }
 }
 
@@ -443,14 +448,16 @@ void CostsView::showClosing() {
 
 void CostsView::closeMonth() {
     const QString month = m_model->report().month;
-    const QString name =
-        Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+    const QString name = monthTitle(month);
     if (!MessageBox::confirm(this, tr("Close Month"),
                              tr("Close %1? Its report (total %2) is stored as it stands and will not change; "
                                 "later corrections appear as adjustments in the next open month.")
                                  .arg(name, Format::money(m_model->report().total)),
                              tr("Close %1").arg(name)))
         return;
+    // Storing the month means working it out once more: say so while it runs.
+    m_close->setEnabled(false);
+    m_status->setText(tr("Closing %1…").arg(name));
     const Principal reader = readerOf(m_workspace);
     m_workspace.tasks().run<CostReport>(
         this,
@@ -458,7 +465,9 @@ void CostsView::closeMonth() {
             return ClosedMonths(db, reader).close(month);
         },
         [this, name](Result<CostReport> result) {
+            m_status->clear();
             if (!result) {
+                showClosing();
                 error(result.error().message);
                 return;
             }
@@ -469,8 +478,7 @@ void CostsView::closeMonth() {
 
 void CostsView::reopenMonth() {
     const QString month = m_model->report().month;
-    const QString name =
-        Format::month(QDate::fromString(month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+    const QString name = monthTitle(month);
     if (!MessageBox::confirm(this, tr("Re-open Month"),
                              tr("Re-open %1? Its report will be worked out again from the history and may no "
                                 "longer match what was invoiced.")
@@ -504,8 +512,7 @@ void CostsView::showHistory() {
     QStringList labels;
     double max = 0;
     for (const MonthTotals &month : std::as_const(m_months)) {
-        labels << Format::month(
-            QDate::fromString(month.month + QStringLiteral("-01"), QStringLiteral("yyyy-MM-dd")));
+        labels << monthTitle(month.month);
         *rental << dollars(month.rental);
         *calls << dollars(month.calls);
         max = std::max(max, dollars(month.rental + month.calls));
