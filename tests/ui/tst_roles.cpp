@@ -104,6 +104,9 @@ void TestRoles::managerSeesTheirCompanyAndChangesNothing() {
     QVERIFY(!window.findChild<QMenu *>(QStringLiteral("twilioMenu"))->menuAction()->isVisible());
     for (const char *name : {"twilioImportAction", "twilioBuyAction", "twilioReleaseAction"})
         QVERIFY2(!window.findChild<QAction *>(QString::fromLatin1(name))->isEnabled(), name);
+    // Nor the account-wide comparison with Twilio's bill, nor closing months.
+    QVERIFY(!window.findChild<QWidget *>(QStringLiteral("reconcilePanel")));
+    QVERIFY(window.findChild<QPushButton *>(QStringLiteral("costsCloseMonthButton"))->isHidden());
 
     // The pool: their dedicated numbers only, and no change offered, with the reason.
     auto *add = window.findChild<QAction *>(QStringLiteral("addNumberAction"));

@@ -171,8 +171,12 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_tabs->addTab(m_byCompany, QString());
     m_tabs->addTab(m_byCategory, QString());
     m_tabs->addTab(m_history, QString());
-    m_reconcile = new ReconcilePanel(workspace, m_tabs);
-    m_tabs->addTab(m_reconcile, QString());
+    // Twilio's bill is the whole account's: for those who read every company (finance,
+    // administrators), not a client company's manager.
+    if (workspace.allows(Permission::ReadEveryCompany)) {
+        m_reconcile = new ReconcilePanel(workspace, m_tabs);
+        m_tabs->addTab(m_reconcile, QString());
+    }
     splitter->addWidget(left);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
@@ -205,7 +209,8 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
         m_tabs->setTabText(0, tr("By company"));
         m_tabs->setTabText(1, tr("By category"));
         m_tabs->setTabText(2, tr("Month over month"));
-        m_tabs->setTabText(3, tr("Reconcile"));
+        if (m_reconcile)
+            m_tabs->setTabText(m_tabs->indexOf(m_reconcile), tr("Reconcile"));
     });
     // The report's advice, summary and charts are worded when built (the model builds the current
     // month's as soon as it exists, before the page is shown): build them again.
@@ -218,9 +223,11 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
 
     connect(m_month, &QComboBox::currentIndexChanged, this, [this] {
         m_model->setMonth(m_month->currentData().toString());
-        m_reconcile->setMonth(m_month->currentData().toString());
+        if (m_reconcile)
+            m_reconcile->setMonth(m_month->currentData().toString());
     });
-    m_reconcile->setMonth(m_month->currentData().toString());
+    if (m_reconcile)
+        m_reconcile->setMonth(m_month->currentData().toString());
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_model->setMode(index == 1 ? CostReportModel::Mode::Numbers : CostReportModel::Mode::Companies);
         m_pdf->setEnabled(index == 0);
