@@ -167,6 +167,21 @@
     </message>
 </context>
 <context>
+    <name>AppInfo</name>
+    <message>
+        <source>Built from git revision %1.</source>
+        <translation>git リビジョン %1 からビルド。</translation>
+    </message>
+    <message>
+        <source>License GPLv3+: GNU GPL version 3 or later &lt;https://gnu.org/licenses/gpl.html&gt;.
+This is free software: you are free to change and redistribute it.
+There is NO WARRANTY, to the extent permitted by law.</source>
+        <translation>ライセンス GPLv3+: GNU GPL バージョン 3 以降 &lt;https://gnu.org/licenses/gpl.html&gt;。
+これはフリーソフトウェアです。自由に変更・再配布できます。
+法律で認められる範囲で、一切の保証はありません。</translation>
+    </message>
+</context>
+<context>
     <name>AutoScaler</name>
     <message>
         <source>the monthly budget cap of %1 (rental now %2)</source>
@@ -1786,6 +1801,65 @@ Expected: %2</source>
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::AboutDialog</name>
+    <message>
+        <source>Git revision %1</source>
+        <translation>git リビジョン %1</translation>
+    </message>
+    <message>
+        <source>Phone number pool console for Twilio call centres.</source>
+        <translation>Twilio コールセンター向け電話番号プール管理コンソール。</translation>
+    </message>
+    <message>
+        <source>Numbers dedicated to a company, shared, or both; the right one for each call, and costs each company can be sent.</source>
+        <translation>企業専用・共有・その両方の番号を、通話ごとに適切に選び、企業ごとに送れるコストを計算します。</translation>
+    </message>
+    <message>
+        <source>Free software under the GNU General Public License, version 3 or later. There is NO WARRANTY, to the extent permitted by law.</source>
+        <translation>GNU 一般公衆利用許諾書 バージョン 3 以降のもとで配布されるフリーソフトウェアです。法律で認められる範囲で、一切の保証はありません。</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>コンポーネント</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <source>About PoolDesk</source>
+        <translation>PoolDesk について</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>概要(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Third-party software</source>
+        <translation>サードパーティ ソフトウェア(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Paste this into a bug report: it holds no password or other secret.</source>
+        <translation>不具合報告に貼り付けてください。パスワードなどの秘密情報は含まれていません。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy to clipboard</source>
+        <translation>クリップボードにコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>コピーしました</translation>
+    </message>
+    <message>
+        <source>&amp;System information</source>
+        <translation>システム情報(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::AddCompanyDialog</name>
     <message>
         <source>Add Company</source>
@@ -2777,10 +2851,6 @@ Status: %2</source>
     <message>
         <source>&amp;About PoolDesk</source>
         <translation>PoolDesk について(&amp;A)</translation>
-    </message>
-    <message>
-        <source>PoolDesk %1 — phone-number pool console. Database: %2</source>
-        <translation>PoolDesk %1 — 電話番号プール管理コンソール。データベース: %2</translation>
     </message>
     <message>
         <source>Main</source>
@@ -4252,6 +4322,37 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>ThirdParty</name>
+    <message>
+        <source>Application framework, windows, networking, databases, printing and icons</source>
+        <translation>アプリケーション基盤、ウィンドウ、通信、データベース、印刷、アイコン</translation>
+    </message>
+    <message>
+        <source>Playing call recordings</source>
+        <translation>通話録音の再生</translation>
+    </message>
+    <message>
+        <source>Usage charts</source>
+        <translation>使用状況のグラフ</translation>
+    </message>
+    <message>
+        <source>Storing Twilio credentials in the system keychain</source>
+        <translation>Twilio 認証情報のシステムキーチェーンへの保存</translation>
+    </message>
+    <message>
+        <source>The embedded database</source>
+        <translation>組み込みデータベース</translation>
+    </message>
+    <message>
+        <source>PostgreSQL client, through Qt&apos;s PostgreSQL driver</source>
+        <translation>PostgreSQL クライアント (Qt の PostgreSQL ドライバー経由)</translation>
+    </message>
+    <message>
+        <source>TLS for Twilio&apos;s API, through Qt Network</source>
+        <translation>Twilio API との TLS 通信 (Qt Network 経由)</translation>
+    </message>
+</context>
+<context>
     <name>Twilio</name>
     <message>
         <source>&quot;%1&quot; is not a phone number in E.164 form, like +16076956082.</source>
@@ -4393,6 +4494,14 @@ Its company loses its fixed caller ID on this number; any company may then be gi
 
 %1</translation>
     </message>
+    <message>
+        <source>Displays version information.</source>
+        <translation>バージョン情報を表示します。</translation>
+    </message>
+    <message>
+        <source>Prints what a bug report needs (versions, Qt, system, SQL drivers, keychain) and exits.</source>
+        <translation>不具合報告に必要な情報 (バージョン、Qt、システム、SQL ドライバー、キーチェーン) を表示して終了します。</translation>
+    </message>
 </context>
 <context>
     <name>pooldesk-service</name>
@@ -4505,14 +4614,6 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <translation>警告: %1 環境の認証トークンをキーチェーンから読み取れません（%2）。サービスに TWILIO_AUTH_TOKEN を設定してください。</translation>
     </message>
     <message>
-        <source>PoolDesk pool service: call backends get and return phone numbers over HTTP (Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio&apos;s status callbacks (POST /twilio/status, signature-checked) release numbers when calls end.
-
-Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, POOLDESK_ENV. Without TWILIO_AUTH_TOKEN and a public URL, the environment&apos;s stored webhook base URL and auth token (OS keychain) are used.</source>
-        <translation>PoolDesk プールサービス: 通話バックエンドは HTTP で電話番号の割り当てと解放を行い（Authorization: Bearer KEY。キーは pooldeskctl service key create で作成）、Twilio のステータスコールバック（POST /twilio/status、署名を検証）によって通話終了時に番号を解放します。
-
-環境変数: TWILIO_AUTH_TOKEN（X-Twilio-Signature を検証）、POOLDESK_PUBLIC_URL、POOLDESK_DB、POOLDESK_ENV。TWILIO_AUTH_TOKEN と公開 URL がない場合は、環境に保存された Webhook のベース URL と認証トークン（OS のキーチェーン）を使います。</translation>
-    </message>
-    <message>
         <source>The webhook base URL Twilio calls, e.g. https://example.ngrok-free.app; Twilio signs &lt;URL&gt;/twilio/status (env POOLDESK_PUBLIC_URL; default the environment&apos;s stored webhook base URL).</source>
         <translation>Twilio が呼び出す Webhook のベース URL（例: https://example.ngrok-free.app）。Twilio は &lt;URL&gt;/twilio/status に署名します（環境変数 POOLDESK_PUBLIC_URL。既定は環境に保存された Webhook のベース URL）。</translation>
     </message>
@@ -4539,6 +4640,22 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>warning: %1</source>
         <translation>警告: %1</translation>
+    </message>
+    <message>
+        <source>PoolDesk pool service: call backends get and return phone numbers over HTTP (Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio&apos;s status callbacks (POST /twilio/status, signature-checked) release numbers when calls end.
+
+Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the twilio-auth-token credential), POOLDESK_PUBLIC_URL, POOLDESK_DB, POOLDESK_ENV. Without TWILIO_AUTH_TOKEN and a public URL, the environment&apos;s stored webhook base URL and auth token (OS keychain) are used.</source>
+        <translation>PoolDesk プールサービス: 通話システムは HTTP で電話番号を取得・返却し (Authorization: Bearer キー。キーは pooldeskctl service key create で作成)、Twilio のステータスコールバック (POST /twilio/status、署名を検証) は通話終了時に番号を解放します。
+
+環境変数: TWILIO_AUTH_TOKEN (X-Twilio-Signature の検証用。systemd では資格情報 twilio-auth-token)、POOLDESK_PUBLIC_URL、POOLDESK_DB、POOLDESK_ENV。TWILIO_AUTH_TOKEN と公開 URL がない場合は、環境に保存された Webhook のベース URL と認証トークン (OS のキーチェーン) を使います。</translation>
+    </message>
+    <message>
+        <source>Displays version information.</source>
+        <translation>バージョン情報を表示します。</translation>
+    </message>
+    <message>
+        <source>Prints what a bug report needs (versions, Qt, system, SQL drivers, keychain) and exits.</source>
+        <translation>不具合報告に必要な情報 (バージョン、Qt、システム、SQL ドライバー、キーチェーン) を表示して終了します。</translation>
     </message>
 </context>
 <context>
@@ -5932,6 +6049,18 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_UR
     <message>
         <source>HELD</source>
         <translation>保持中</translation>
+    </message>
+    <message>
+        <source>this help; after a command, that command&apos;s options</source>
+        <translation>このヘルプ。コマンドの後に付けるとそのコマンドのオプション</translation>
+    </message>
+    <message>
+        <source>version, revision and licence</source>
+        <translation>バージョン、リビジョン、ライセンス</translation>
+    </message>
+    <message>
+        <source>what a bug report needs (versions, Qt, system, SQL drivers, keychain)</source>
+        <translation>不具合報告に必要な情報 (バージョン、Qt、システム、SQL ドライバー、キーチェーン)</translation>
     </message>
 </context>
 </TS>

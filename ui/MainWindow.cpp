@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "about/AboutDialog.h"
+
 #include "Workspace.h"
 #include "audit/AuditView.h"
 #include "calls/CallsView.h"
@@ -271,9 +273,9 @@ void MainWindow::buildActions() {
     });
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, [this] {
-        showMessage(tr("PoolDesk %1 — phone-number pool console. Database: %2")
-                        .arg(QCoreApplication::applicationVersion(), m_workspace.url().redacted()),
-                    MessageWidget::Type::Information);
+        auto *dialog = new AboutDialog(m_workspace.url().redacted(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
     });
 
     // Tool bar: the common commands and the environment indicator.

@@ -2,6 +2,8 @@
 // parses the command line, opens the pool database and shows the main window.
 #include "MainWindow.h"
 #include "Workspace.h"
+#include "about/AppInfo.h"
+#include "about/DebugInfo.h"
 #include "common/Icons.h"
 #include "common/Language.h"
 #include "common/MessageBox.h"
@@ -17,18 +19,87 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTextStream>
 #include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+#include <optional>
 
 using namespace PoolDesk;
 
+namespace {
+
+struct Options {
+    QCommandLineOption version{{QStringLiteral("v"), QStringLiteral("version")},
+                               QCoreApplication::translate("main", "Displays version information.")};
+    QCommandLineOption debugInfo{
+        QStringLiteral("debug-info"),
+        QCoreApplication::translate("main", "Prints what a bug report needs (versions, Qt, system, SQL "
+                                            "drivers, keychain) and exits.")};
+    QCommandLineOption db{QStringLiteral("db"),
+                          QCoreApplication::translate(
+                              "main",
+                              "The pool database: a path, sqlite:PATH or postgresql://user@host:port/db "
+                              "(default: POOLDESK_DB, else the embedded database)."),
+                          QStringLiteral("URL")};
+    QCommandLineOption env{
+        QStringLiteral("env"),
+        QCoreApplication::translate("main",
+                                    "The Twilio environment to work on: development or production (default: "
+                                    "POOLDESK_ENV, else development)."),
+        QStringLiteral("NAME")};
+};
+
+void describe(QCommandLineParser &parser, const Options &options) {
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "PoolDesk console: phone-number pool, companies, calls, usage and costs."));
+    parser.addHelpOption();
+    parser.addOptions({options.version, options.debugInfo, options.db, options.env});
+}
+
+void setIdentity() {
+    QCoreApplication::setOrganizationName(AppInfo::productName());
+    QCoreApplication::setApplicationName(AppInfo::productName());
+    QCoreApplication::setApplicationVersion(AppInfo::version());
+}
+
+// --help, --version and --debug-info answer without a display, as over SSH or in a package check:
+// they run before QApplication, which needs a windowing system.
+std::optional<int> answerWithoutWindow(int argc, char *argv[]) {
+    bool informational = false;
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"-h", "--help", "-?", "-v", "--version", "--debug-info", "--help-all"})
+            informational = informational || std::strcmp(argv[i], flag) == 0;
+    if (!informational)
+        return std::nullopt;
+    QCoreApplication app(argc, argv);
+    setIdentity();
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+    Translations::install(Ui::Language::effective());
+#endif
+    QCommandLineParser parser;
+    const Options options;
+    describe(parser, options);
+    parser.process(app); // prints help or a usage error and exits by itself
+    QTextStream out(stdout);
+    if (parser.isSet(options.version))
+        out << AppInfo::versionText(QStringLiteral("pooldesk"));
+    else
+        out << DebugInfo::text(QStringLiteral("pooldesk"));
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char *argv[]) {
+    if (const auto status = answerWithoutWindow(argc, argv))
+        return *status;
     QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("PoolDesk"));
-    QApplication::setApplicationName(QStringLiteral("PoolDesk"));
-    QApplication::setApplicationDisplayName(QStringLiteral("PoolDesk"));
-    QApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("pooldesk"));
+    setIdentity();
+    QApplication::setApplicationDisplayName(AppInfo::productName());
+    QApplication::setDesktopFileName(AppInfo::applicationId());
     Ui::initResources();
     QApplication::setWindowIcon(Ui::Icons::application());
 #ifdef POOLDESK_HAVE_TRANSLATIONS
@@ -36,30 +107,14 @@ int main(int argc, char *argv[]) {
 #endif
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "PoolDesk console: phone-number pool, companies, calls, usage and costs."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption dbOption(
-        QStringLiteral("db"),
-        QCoreApplication::translate(
-            "main", "The pool database: a path, sqlite:PATH or postgresql://user@host:port/db "
-                    "(default: POOLDESK_DB, else the embedded database)."),
-        QStringLiteral("URL"));
-    const QCommandLineOption envOption(
-        QStringLiteral("env"),
-        QCoreApplication::translate("main",
-                                    "The Twilio environment to work on: development or production (default: "
-                                    "POOLDESK_ENV, else development)."),
-        QStringLiteral("NAME"));
-    parser.addOption(dbOption);
-    parser.addOption(envOption);
+    const Options options;
+    describe(parser, options);
     parser.process(app);
 
-    QString url = parser.value(dbOption);
+    QString url = parser.value(options.db);
     if (url.isEmpty())
         url = DatabaseUrl::defaultUrl();
-    QString environment = parser.value(envOption);
+    QString environment = parser.value(options.env);
     if (environment.isEmpty())
         environment = qEnvironmentVariable("POOLDESK_ENV", DevelopmentEnvironment);
 

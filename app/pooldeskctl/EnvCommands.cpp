@@ -4,6 +4,7 @@
 
 #include "CliSupport.h"
 #include "CommandRegistry.h"
+#include "TerminalEcho.h"
 
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
@@ -19,8 +20,6 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <termios.h>
-#include <unistd.h>
 
 namespace PoolDesk {
 
@@ -136,19 +135,14 @@ QJsonObject toJson(const EnvironmentProfile &p, bool active) {
 
 // Reads one line from stdin without echo when stdin is a terminal.
 QString readSecret(CliContext &context, const QString &prompt) {
-    const bool tty = isatty(STDIN_FILENO);
-    termios saved{};
-    if (tty) {
-        context.err() << prompt << Qt::flush;
-        tcgetattr(STDIN_FILENO, &saved);
-        termios quiet = saved;
-        quiet.c_lflag &= ~tcflag_t(ECHO);
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    QString line = context.in().readLine();
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-        context.err() << Qt::endl;
+    QString line;
+    {
+        const SilentTerminal terminal;
+        if (terminal.isTerminal())
+            context.err() << prompt << Qt::flush;
+        line = context.in().readLine();
+        if (terminal.isTerminal())
+            context.err() << Qt::endl;
     }
     return line.isNull() ? QString() : line.trimmed();
 }

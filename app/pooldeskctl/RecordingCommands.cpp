@@ -8,10 +8,10 @@
 #include "domain/Money.h"
 #include "pool/Companies.h"
 #include "security/Identity.h"
-#include "service/RecordingRelay.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
 #include "twilio/RecordingOperations.h"
+#include "twilio/RecordingRelayClient.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -4,6 +4,8 @@
 #include "CliContext.h"
 #include "CommandRegistry.h"
 
+#include "about/AppInfo.h"
+#include "about/DebugInfo.h"
 #include "domain/Types.h"
 #include "storage/DatabaseUrl.h"
 
@@ -32,7 +34,16 @@ void printHelp(QTextStream &out) {
                                        "development or production (env POOLDESK_ENV; default development)")
         << Qt::endl;
     out << QStringLiteral("  --json         ")
-        << QCoreApplication::translate("pooldeskctl", "machine-readable output") << Qt::endl
+        << QCoreApplication::translate("pooldeskctl", "machine-readable output") << Qt::endl;
+    out << QStringLiteral("  -h, --help     ")
+        << QCoreApplication::translate("pooldeskctl", "this help; after a command, that command's options")
+        << Qt::endl;
+    out << QStringLiteral("  -v, --version  ")
+        << QCoreApplication::translate("pooldeskctl", "version, revision and licence") << Qt::endl;
+    out << QStringLiteral("  --debug-info   ")
+        << QCoreApplication::translate(
+               "pooldeskctl", "what a bug report needs (versions, Qt, system, SQL drivers, keychain)")
+        << Qt::endl
         << Qt::endl;
     out << QCoreApplication::translate("pooldeskctl",
                                        "Commands (add --help after a command for its options):")
@@ -55,8 +66,9 @@ void printHelp(QTextStream &out) {
 
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("PoolDesk"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
+    QCoreApplication::setOrganizationName(AppInfo::productName());
+    QCoreApplication::setApplicationName(AppInfo::productName());
+    QCoreApplication::setApplicationVersion(AppInfo::version());
     Translations::install();
 
     // Global options may stand anywhere; everything else is the command and its arguments.
@@ -93,9 +105,11 @@ int main(int argc, char *argv[]) {
             json = true;
         } else if (rest.isEmpty() && (arg == QLatin1String("--help") || arg == QLatin1String("-h"))) {
             help = true;
-        } else if (rest.isEmpty() && arg == QLatin1String("--version")) {
-            QTextStream(stdout) << QStringLiteral("pooldeskctl ") << QCoreApplication::applicationVersion()
-                                << Qt::endl;
+        } else if (rest.isEmpty() && (arg == QLatin1String("--version") || arg == QLatin1String("-v"))) {
+            QTextStream(stdout) << AppInfo::versionText(QStringLiteral("pooldeskctl"));
+            return ExitCode::Success;
+        } else if (rest.isEmpty() && arg == QLatin1String("--debug-info")) {
+            QTextStream(stdout) << DebugInfo::text(QStringLiteral("pooldeskctl"));
             return ExitCode::Success;
         } else {
             rest.append(arg);

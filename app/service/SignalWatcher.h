@@ -1,26 +1,31 @@
 #pragma once
 
 #include <QObject>
-#include <QSocketNotifier>
 
 #include <memory>
 
+class QSocketNotifier;
+
 namespace PoolDesk {
 
-// Turns SIGTERM and SIGINT into a Qt signal: the handler only writes a byte to a pipe, the event
-// loop does the rest.
+// Turns a request to stop into a Qt signal, delivered on the event loop. On Unix: SIGTERM and
+// SIGINT (the handler only writes a byte to a socket pair). On Windows: Ctrl+C, Ctrl+Break, the
+// console closing and the session ending (SetConsoleCtrlHandler; a service manager's stop arrives
+// the same way through a console wrapper).
 class SignalWatcher final : public QObject {
     Q_OBJECT
 public:
     explicit SignalWatcher(QObject *parent = nullptr);
     ~SignalWatcher() override;
-    bool isValid() const { return m_notifier != nullptr; }
+    bool isValid() const { return m_valid; }
 
 signals:
+    // The Unix signal number, or on Windows the console control event (CTRL_C_EVENT, ...).
     void terminationRequested(int signalNumber);
 
 private:
     void readSignal();
+    bool m_valid = false;
     std::unique_ptr<QSocketNotifier> m_notifier;
 };
 

@@ -3,8 +3,11 @@
 #include "SignalWatcher.h"
 #include "Translations.h"
 
+#include "about/AppInfo.h"
+#include "about/DebugInfo.h"
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
+#include "credentials/TwilioCredentials.h"
 #include "domain/Types.h"
 #include "service/PoolService.h"
 #include "service/WebhookCredentials.h"
@@ -51,7 +54,10 @@ bool readInt(const QCommandLineParser &parser, const QString &name, int minimum,
 // service without a keychain, under systemd, says so and goes on).
 FixedWebhookCredentials resolveWebhookCredentials(const ServiceConfig &config, const QString &publicUrl,
                                                   QTextStream &err) {
-    QByteArray token = qgetenv("TWILIO_AUTH_TOKEN").trimmed();
+    QByteArray token = CredentialResolver::processEnvironment()
+                           .value(QStringLiteral("TWILIO_AUTH_TOKEN"))
+                           .trimmed()
+                           .toUtf8();
     QString base = publicUrl.isEmpty() ? qEnvironmentVariable("POOLDESK_PUBLIC_URL").trimmed() : publicUrl;
     if (!token.isEmpty() && !base.isEmpty())
         return FixedWebhookCredentials(token, base);
@@ -103,8 +109,9 @@ FixedWebhookCredentials resolveWebhookCredentials(const ServiceConfig &config, c
 
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("PoolDesk"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(POOLDESK_VERSION));
+    QCoreApplication::setOrganizationName(AppInfo::productName());
+    QCoreApplication::setApplicationName(AppInfo::productName());
+    QCoreApplication::setApplicationVersion(AppInfo::version());
     Translations::install();
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -115,11 +122,20 @@ int main(int argc, char *argv[]) {
         "PoolDesk pool service: call backends get and return phone numbers over HTTP "
         "(Authorization: Bearer KEY; create keys with pooldeskctl service key create), and Twilio's status "
         "callbacks (POST /twilio/status, signature-checked) release numbers when calls end.\n\n"
-        "Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature), POOLDESK_PUBLIC_URL, POOLDESK_DB, "
+        "Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the twilio-auth-token "
+        "credential), POOLDESK_PUBLIC_URL, POOLDESK_DB, "
         "POOLDESK_ENV. Without TWILIO_AUTH_TOKEN and a public URL, the environment's stored webhook base "
         "URL and auth token (OS keychain) are used."));
     parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption versionOption(
+        {QStringLiteral("v"), QStringLiteral("version")},
+        QCoreApplication::translate("pooldesk-service", "Displays version information."));
+    const QCommandLineOption debugInfoOption(
+        QStringLiteral("debug-info"),
+        QCoreApplication::translate("pooldesk-service",
+                                    "Prints what a bug report needs (versions, Qt, system, "
+                                    "SQL drivers, keychain) and exits."));
+    parser.addOptions({versionOption, debugInfoOption});
     const ServiceConfig defaults;
     parser.addOptions({
         {QStringLiteral("db"),
@@ -207,6 +223,14 @@ int main(int argc, char *argv[]) {
          QCoreApplication::translate("pooldesk-service", "SECONDS")},
     });
     parser.process(app);
+    if (parser.isSet(versionOption)) {
+        out << AppInfo::versionText(QStringLiteral("pooldesk-service"));
+        return 0;
+    }
+    if (parser.isSet(debugInfoOption)) {
+        out << DebugInfo::text(QStringLiteral("pooldesk-service"));
+        return 0;
+    }
     if (!parser.positionalArguments().isEmpty()) {
         err << QCoreApplication::translate(
                    "pooldesk-service",

@@ -1,6 +1,7 @@
 #include "credentials/SecretStore.h"
 
 #include <QCoreApplication>
+#include <QLibrary>
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -147,6 +148,24 @@ void SecretStore::remove(const QString &key, QObject *context, std::function<voi
             return done(keychainError(j->error(), j->errorString(), key));
         done(success());
     });
+}
+
+QString SecretStore::backendDescription() {
+#if defined(Q_OS_WIN)
+    return QStringLiteral("Windows Credential Manager");
+#elif defined(Q_OS_MACOS)
+    return QStringLiteral("macOS Keychain");
+#else
+    QLibrary libsecret(QStringLiteral("secret-1"), 0);
+    const bool haveLibsecret = libsecret.load();
+    if (haveLibsecret)
+        libsecret.unload();
+    const bool haveBus = !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS");
+    return QStringLiteral("%1, %2").arg(
+        haveLibsecret ? QStringLiteral("Secret Service through libsecret")
+                      : QStringLiteral("KWallet or GNOME Keyring over D-Bus (libsecret not found)"),
+        haveBus ? QStringLiteral("D-Bus session bus present") : QStringLiteral("no D-Bus session bus"));
+#endif
 }
 
 } // namespace PoolDesk

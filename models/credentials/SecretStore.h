@@ -20,6 +20,9 @@ public:
     explicit SecretStore(QObject *parent = nullptr);
 
     static QString serviceName() { return QStringLiteral("PoolDesk"); }
+    // Which keychain this platform's QtKeychain talks to, for --debug-info and the About dialog.
+    // On Linux it says whether libsecret can be loaded and whether a D-Bus session bus is there.
+    static QString backendDescription();
 
     // How long to wait for the keychain; 20 s by default (a person may be typing an unlock password).
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }

@@ -1,5 +1,8 @@
 #include "credentials/TwilioCredentials.h"
 
+#include <QDir>
+#include <QFile>
+
 #include "credentials/SecretStore.h"
 
 #include <QCoreApplication>
@@ -24,6 +27,26 @@ QString TwilioCredentials::describe() const {
 }
 
 namespace CredentialResolver {
+
+QProcessEnvironment processEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QString folder = env.value(QStringLiteral("CREDENTIALS_DIRECTORY"));
+    if (folder.isEmpty())
+        return env;
+    const std::pair<const char *, const char *> credentials[] = {
+        {"twilio-auth-token", "TWILIO_AUTH_TOKEN"},
+        {"twilio-api-secret", "TWILIO_API_SECRET"},
+    };
+    for (const auto &[file, variable] : credentials) {
+        const QString name = QString::fromLatin1(variable);
+        if (!env.value(name).isEmpty())
+            continue;
+        QFile credential(QDir(folder).filePath(QString::fromLatin1(file)));
+        if (credential.open(QIODevice::ReadOnly))
+            env.insert(name, QString::fromUtf8(credential.readAll().trimmed()));
+    }
+    return env;
+}
 
 Result<Overridden> applyEnvironment(const EnvironmentProfile &profile, const QProcessEnvironment &env) {
     Overridden result{profile, std::nullopt};

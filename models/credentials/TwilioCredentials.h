@@ -35,19 +35,23 @@ namespace CredentialResolver {
 // or TWILIO_AUTH_TOKEN, and POOLDESK_TWILIO_BASE_URL, applied over the stored profile.
 // Returns the profile with the overrides and, when the environment variables carry a secret, the
 // complete credentials (no keychain needed).
+// The process environment with the secrets systemd hands over as credentials
+// (LoadCredential=twilio-auth-token:..., twilio-api-secret), so a service never needs them in its
+// environment or an environment file. A variable already set wins over the credential file.
+QProcessEnvironment processEnvironment();
+
 struct Overridden {
     EnvironmentProfile profile;
     std::optional<TwilioCredentials> credentials;
 };
-Result<Overridden>
-applyEnvironment(const EnvironmentProfile &profile,
-                 const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+Result<Overridden> applyEnvironment(const EnvironmentProfile &profile,
+                                    const QProcessEnvironment &env = processEnvironment());
 
 // Resolves credentials for the profile: environment variables first, then the keychain.
 // Asynchronous; `done` runs unless `context` is destroyed first.
 void resolve(const EnvironmentProfile &profile, SecretStore &store, QObject *context,
              std::function<void(Result<TwilioCredentials>)> done,
-             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+             const QProcessEnvironment &env = processEnvironment());
 
 } // namespace CredentialResolver
 

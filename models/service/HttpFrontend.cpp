@@ -2,6 +2,7 @@
 
 #include "service/AccessLog.h"
 #include "service/ApiExecutor.h"
+#include "service/NativeSocket.h"
 #include "service/ServiceApi.h"
 
 #include <QCoreApplication>
@@ -10,13 +11,7 @@
 #include <QTcpSocket>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHttpFrontend, "pooldesk.service.http")
 
@@ -68,42 +63,6 @@ QByteArray responseBytes(int status, const QByteArray &contentType, const QByteA
     if (withBody)
         bytes += body;
     return bytes;
-}
-
-int acceptConnection(int listeningDescriptor) {
-#ifdef __linux__
-    return ::accept4(listeningDescriptor, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-#else
-    const int descriptor = ::accept(listeningDescriptor, nullptr, nullptr);
-    if (descriptor >= 0) {
-        ::fcntl(descriptor, F_SETFD, FD_CLOEXEC);
-        ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
-    }
-    return descriptor;
-#endif
-}
-
-// accept() reports some errors of the connection it was about to hand over (the client gave up,
-// its network went away): those concern that connection only, and the next one may be fine.
-bool isConnectionError(int error) {
-    switch (error) {
-    case EINTR:
-    case ECONNABORTED:
-    case EPROTO:
-    case EPERM: // a firewall rule refused it
-    case ENETDOWN:
-    case ENETUNREACH:
-    case EHOSTDOWN:
-    case EHOSTUNREACH:
-    case ENOPROTOOPT:
-    case EOPNOTSUPP:
-#ifdef ENONET
-    case ENONET:
-#endif
-        return true;
-    default:
-        return false;
-    }
 }
 
 } // namespace
@@ -166,14 +125,12 @@ HttpFrontend::~HttpFrontend() {
 }
 
 bool HttpFrontend::adopt(qintptr listeningDescriptor) {
-    const int descriptor = int(listeningDescriptor);
-    const int flags = ::fcntl(descriptor, F_GETFL);
-    if (flags < 0 || ::fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) < 0) {
-        qCWarning(lcHttpFrontend) << "cannot listen:" << std::strerror(errno);
+    if (!NativeSocket::setNonBlocking(listeningDescriptor)) {
+        qCWarning(lcHttpFrontend) << "cannot listen: the listening socket cannot be made non-blocking";
         return false;
     }
-    m_listeningDescriptor = descriptor;
-    m_acceptNotifier = new QSocketNotifier(qintptr(descriptor), QSocketNotifier::Read, this);
+    m_listeningDescriptor = listeningDescriptor;
+    m_acceptNotifier = new QSocketNotifier(listeningDescriptor, QSocketNotifier::Read, this);
     connect(m_acceptNotifier, &QSocketNotifier::activated, this, &HttpFrontend::acceptPending);
     m_sweep.start();
     return true;
@@ -187,8 +144,8 @@ void HttpFrontend::stopAccepting() {
         m_acceptNotifier = nullptr;
     }
     if (m_listeningDescriptor >= 0) {
-        ::close(m_listeningDescriptor);
-        m_listeningDescriptor = -1;
+        NativeSocket::close(m_listeningDescriptor);
+        m_listeningDescriptor = NativeSocket::Invalid;
     }
 }
 
@@ -196,12 +153,11 @@ void HttpFrontend::acceptPending() {
     if (m_listeningDescriptor < 0 || m_shuttingDown)
         return;
     for (int i = 0; i < AcceptBurst; ++i) {
-        const int descriptor = acceptConnection(m_listeningDescriptor);
-        if (descriptor < 0) {
-            const int error = errno;
-            if (error == EAGAIN || error == EWOULDBLOCK)
+        const NativeSocket::Accepted accepted = NativeSocket::acceptNonBlocking(m_listeningDescriptor);
+        if (accepted.error != NativeSocket::AcceptError::None) {
+            if (accepted.error == NativeSocket::AcceptError::WouldBlock)
                 return; // none left (or another thread took it)
-            if (isConnectionError(error))
+            if (accepted.error == NativeSocket::AcceptError::ConnectionError)
                 continue;
             pauseAccepting();
             const qint64 now = monotonicNs();
@@ -211,17 +167,17 @@ void HttpFrontend::acceptPending() {
                     << QCoreApplication::translate("HttpFrontend",
                                                    "Cannot accept connections (%1): pausing for %2 ms. Raise "
                                                    "the open-file limit or lower --max-connections.")
-                           .arg(QString::fromLocal8Bit(std::strerror(error)))
+                           .arg(accepted.message)
                            .arg(AcceptPauseMs);
             }
             return;
         }
         if (!m_gate->tryOpen()) {
-            ::close(descriptor);
+            NativeSocket::close(accepted.descriptor);
             m_shared.metrics.recordConnectionRefused();
             continue;
         }
-        open(descriptor);
+        open(accepted.descriptor);
     }
 }
 
@@ -232,13 +188,13 @@ void HttpFrontend::pauseAccepting() {
     m_shared.metrics.recordAcceptPaused();
 }
 
-void HttpFrontend::open(int descriptor) {
+void HttpFrontend::open(qintptr descriptor) {
     auto *connection =
         new Connection(this, {m_limits.maxHeadBytes, m_limits.maxHeaders, m_limits.maxBodyBytes});
     auto *socket = new QTcpSocket(connection);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcHttpFrontend) << "cannot take a connection:" << socket->errorString();
-        ::close(descriptor);
+        NativeSocket::close(descriptor);
         delete connection;
         m_gate->close();
         return;
@@ -263,7 +219,7 @@ void HttpFrontend::open(int descriptor) {
         if (connection->finished) {
             if (!connection->writeShut && unsent == 0) {
                 connection->writeShut = true;
-                ::shutdown(int(connection->socket->socketDescriptor()), SHUT_WR);
+                NativeSocket::shutdownWrite(connection->socket->socketDescriptor());
                 connection->lingerUntilNs = monotonicNs() + LingerNs;
             }
         } else if (connection->readBlocked && unsent < MaxUnsentBytes) {
@@ -472,7 +428,7 @@ void HttpFrontend::finish(Connection *connection, const QByteArray &lastAnswer) 
     connection->lingerUntilNs = monotonicNs() + m_limits.requestTimeoutMs * NsPerMs;
     if (socket->bytesToWrite() == 0) {
         connection->writeShut = true;
-        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        NativeSocket::shutdownWrite(socket->socketDescriptor());
         connection->lingerUntilNs = monotonicNs() + LingerNs;
     }
     socket->readAll();

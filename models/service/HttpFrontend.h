@@ -91,7 +91,7 @@ private:
     void acceptPending();
     void pauseAccepting();
     void stopAccepting();
-    void open(int descriptor);
+    void open(qintptr descriptor);
     void readFrom(Connection *connection);
     void dispatch(Connection *connection, HttpRequest &&request);
     void refuseFraming(Connection *connection);
@@ -113,7 +113,7 @@ private:
     AccessLog *m_accessLog = nullptr;
     HttpLimits m_limits;
     std::shared_ptr<ConnectionGate> m_gate;
-    int m_listeningDescriptor = -1;
+    qintptr m_listeningDescriptor = -1;
     QSocketNotifier *m_acceptNotifier = nullptr; // child
     QTimer m_resumeAccepting;
     QTimer m_sweep;

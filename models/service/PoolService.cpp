@@ -1,5 +1,7 @@
 #include "service/PoolService.h"
 
+#include "service/NativeSocket.h"
+
 #include "credentials/Environments.h"
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
@@ -26,8 +28,6 @@
 
 #include <algorithm>
 
-#include <unistd.h>
-
 Q_LOGGING_CATEGORY(lcPoolService, "pooldesk.service")
 
 namespace PoolDesk {
@@ -51,12 +51,12 @@ public:
     // Runs in the worker's thread.
     Status init(qintptr listeningDescriptor, const QString &name) {
         if (auto started = m_executor.start(name + QStringLiteral("-db")); !started) {
-            ::close(int(listeningDescriptor));
+            NativeSocket::close(listeningDescriptor);
             return started.error();
         }
         m_frontend = std::make_unique<HttpFrontend>(m_executor, m_shared, m_accessLog, m_limits, m_gate);
         if (!m_frontend->adopt(listeningDescriptor)) {
-            ::close(int(listeningDescriptor));
+            NativeSocket::close(listeningDescriptor);
             return makeError(Error::Code::Unavailable,
                              QCoreApplication::translate(
                                  "PoolService", "A worker thread could not take the listening socket."));
@@ -177,8 +177,8 @@ Status PoolService::start() {
     limits.idleTimeoutMs = m_config.idleTimeoutMs;
     const auto gate = std::make_shared<ConnectionGate>(m_config.maxConnections);
     for (int i = 0; i < threads; ++i) {
-        const int descriptor = ::dup(int(m_listener->socketDescriptor()));
-        if (descriptor < 0)
+        const qintptr descriptor = NativeSocket::duplicate(m_listener->socketDescriptor());
+        if (descriptor == NativeSocket::Invalid)
             return makeError(Error::Code::Unavailable,
                              tr("Cannot share the listening socket with a worker thread."));
         auto *thread = new QThread(this);

@@ -44,12 +44,4 @@ private:
     QHash<QString, Twilio::Client *> m_clients;
 };
 
-// The console's side: fetches a recording's audio from the pool service at `serviceUrl` with a
-// ticket the database issued (Recordings::issueTicket). `done` runs unless `context` is destroyed
-// first; destroying it aborts the request.
-namespace RecordingRelayClient {
-void fetch(QNetworkAccessManager &network, const QUrl &serviceUrl, const QString &recordingSid,
-           const QByteArray &ticket, QObject *context, std::function<void(Result<QByteArray>)> done);
-} // namespace RecordingRelayClient
-
 } // namespace PoolDesk

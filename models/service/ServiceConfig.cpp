@@ -1,26 +1,18 @@
 #include "service/ServiceConfig.h"
 
+#include "service/NativeSocket.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
 
-#include <sys/resource.h>
-
 namespace PoolDesk {
 
 QString ServiceConfig::fitConnectionsToFileLimit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    const qint64 limit = NativeSocket::raiseOpenFileLimit();
+    if (limit < 0)
         return {};
-    if (limit.rlim_cur < limit.rlim_max) {
-        rlimit raised = limit;
-        raised.rlim_cur = limit.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
-            limit = raised;
-    }
-    if (limit.rlim_cur == RLIM_INFINITY)
-        return {};
-    const qint64 available = qint64(limit.rlim_cur) - ReservedDescriptors;
+    const qint64 available = limit - ReservedDescriptors;
     if (available >= maxConnections)
         return {};
     const int wanted = maxConnections;
@@ -30,7 +22,7 @@ QString ServiceConfig::fitConnectionsToFileLimit() {
                "The open-file limit is %1 descriptors: serving at most %2 connections instead of %3 (%4 are "
                "kept for database connections and log files). Raise the limit (LimitNOFILE= in the systemd "
                "unit, ulimit -n) to serve more.")
-        .arg(qint64(limit.rlim_cur))
+        .arg(limit)
         .arg(maxConnections)
         .arg(wanted)
         .arg(ReservedDescriptors);

@@ -1,5 +1,7 @@
 #include "service/WebhookCredentials.h"
 
+#include "credentials/TwilioCredentials.h"
+
 namespace PoolDesk {
 
 FixedWebhookCredentials::FixedWebhookCredentials(QByteArray authToken, QString webhookBaseUrl)
@@ -10,7 +12,8 @@ FixedWebhookCredentials::FixedWebhookCredentials(QByteArray authToken, QString w
 }
 
 FixedWebhookCredentials FixedWebhookCredentials::fromEnvironment(const QString &publicUrl) {
-    return FixedWebhookCredentials(qgetenv("TWILIO_AUTH_TOKEN").trimmed(),
+    const QProcessEnvironment env = CredentialResolver::processEnvironment();
+    return FixedWebhookCredentials(env.value(QStringLiteral("TWILIO_AUTH_TOKEN")).trimmed().toUtf8(),
                                    publicUrl.isEmpty() ? qEnvironmentVariable("POOLDESK_PUBLIC_URL").trimmed()
                                                        : publicUrl.trimmed());
 }

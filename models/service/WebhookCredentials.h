@@ -22,7 +22,8 @@ public:
 class FixedWebhookCredentials final : public WebhookCredentials {
 public:
     FixedWebhookCredentials(QByteArray authToken, QString webhookBaseUrl);
-    // TWILIO_AUTH_TOKEN and POOLDESK_PUBLIC_URL, unless publicUrl overrides the latter.
+    // TWILIO_AUTH_TOKEN (or systemd's twilio-auth-token credential) and POOLDESK_PUBLIC_URL, unless
+    // publicUrl overrides the latter.
     static FixedWebhookCredentials fromEnvironment(const QString &publicUrl = {});
 
     QByteArray authToken(const QString &environment) const override;

@@ -4,6 +4,9 @@
 #include "credentials/TwilioCredentials.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace PoolDesk;
@@ -65,6 +68,39 @@ private slots:
         QVERIFY(ok);
         QVERIFY(ok->credentials);
         QCOMPARE(ok->credentials->username, QStringLiteral("SK0123456789abcdef0123456789abcdef"));
+    }
+
+    // Under systemd the token arrives as a credential file (LoadCredential=), never in the
+    // environment: the service reads it as if TWILIO_AUTH_TOKEN were set, and a variable that is
+    // set still wins.
+    void systemdCredentialsStandInForTheVariables() {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QFile token(QDir(folder.path()).filePath(QStringLiteral("twilio-auth-token")));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("0123456789abcdef0123456789abcdef\n");
+        token.close();
+        qunsetenv("TWILIO_AUTH_TOKEN");
+        qunsetenv("CREDENTIALS_DIRECTORY");
+        QVERIFY(
+            CredentialResolver::processEnvironment().value(QStringLiteral("TWILIO_AUTH_TOKEN")).isEmpty());
+        qputenv("CREDENTIALS_DIRECTORY", QFile::encodeName(folder.path()));
+        QCOMPARE(CredentialResolver::processEnvironment().value(QStringLiteral("TWILIO_AUTH_TOKEN")),
+                 QStringLiteral("0123456789abcdef0123456789abcdef"));
+        QVERIFY(!CredentialResolver::processEnvironment().contains(QStringLiteral("TWILIO_API_SECRET")));
+
+        EnvironmentProfile p;
+        p.name = QStringLiteral("production");
+        p.accountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef");
+        auto resolved = CredentialResolver::applyEnvironment(p);
+        QVERIFY(resolved && resolved->credentials);
+        QCOMPARE(resolved->credentials->password, QStringLiteral("0123456789abcdef0123456789abcdef"));
+
+        qputenv("TWILIO_AUTH_TOKEN", "fedcba9876543210fedcba9876543210");
+        QCOMPARE(CredentialResolver::processEnvironment().value(QStringLiteral("TWILIO_AUTH_TOKEN")),
+                 QStringLiteral("fedcba9876543210fedcba9876543210"));
+        qunsetenv("TWILIO_AUTH_TOKEN");
+        qunsetenv("CREDENTIALS_DIRECTORY");
     }
 };
 

@@ -2,15 +2,23 @@
 // keyboard shortcut, and the standard commands work on each of them.
 #include "MainWindow.h"
 #include "UiTestSupport.h"
+#include "about/AboutDialog.h"
+#include "about/AppInfo.h"
 #include "common/View.h"
 #include "pool/Numbers.h"
 #include "settings/SettingsView.h"
 
 #include <QAction>
+#include <QClipboard>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 
 using namespace PoolDesk;
 
@@ -50,6 +58,45 @@ private slots:
         // Ctrl+F put the cursor in the pool filter.
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
         QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("poolFilterLineEdit"));
+        workspace->tasks().waitForAll();
+    }
+
+    void aboutSaysWhichBuildAndCopiesSystemInformation() {
+        auto workspace = Test::workspaceFor(Test::openFresh(QStringLiteral("sqlite")));
+        Ui::MainWindow window(*workspace);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QAction *about = nullptr;
+        for (QAction *action : window.findChild<QMenu *>(QStringLiteral("helpMenu"))->actions())
+            if (action->menuRole() == QAction::AboutRole)
+                about = action;
+        QVERIFY(about);
+        about->trigger();
+        auto *dialog = window.findChild<Ui::AboutDialog *>(QStringLiteral("aboutDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        auto *text = dialog->findChild<QLabel *>(QStringLiteral("aboutText"));
+        QVERIFY(text->text().contains(QStringLiteral("PoolDesk ") + AppInfo::version()));
+        if (!AppInfo::revision().isEmpty())
+            QVERIFY(text->text().contains(AppInfo::revision()));
+        // Every third-party component names its licence.
+        auto *licences = dialog->findChild<QTableWidget *>(QStringLiteral("thirdPartyTable"));
+        QVERIFY(licences->rowCount() >= 5);
+        for (int row = 0; row < licences->rowCount(); ++row)
+            QVERIFY(!licences->item(row, 2)->text().isEmpty());
+        // The system information holds what a maintainer asks for, and copies as shown.
+        const QString info = dialog->systemInformation();
+        QVERIFY(info.startsWith(AppInfo::versionLine(QStringLiteral("pooldesk"))));
+        QVERIFY(info.contains(QStringLiteral("Qt: ") + QString::fromLatin1(qVersion())));
+        QVERIFY(info.contains(QStringLiteral("QSQLITE")));
+        QVERIFY(info.contains(QStringLiteral("Keychain: ")));
+        QVERIFY(info.contains(QStringLiteral("Platform plugin: offscreen")));
+        QVERIFY(info.contains(workspace->url().redacted()));
+        QGuiApplication::clipboard()->clear();
+        dialog->findChild<QPushButton *>(QStringLiteral("copySystemInformation"))->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), info);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!window.findChild<Ui::AboutDialog *>(QStringLiteral("aboutDialog")));
         workspace->tasks().waitForAll();
     }
 
