@@ -20,6 +20,14 @@ else()
   if(POOLDESK_WERROR)
     target_compile_options(pooldesk_common INTERFACE -Werror)
   endif()
+  # The hardening Debian's packages have (lintian checks it): checked buffer functions where the
+  # optimiser can see sizes, and a read-only relocation table resolved at start-up. Ubuntu's
+  # compiler defines _FORTIFY_SOURCE itself, hence the -U first.
+  target_compile_options(pooldesk_common INTERFACE
+    $<$<NOT:$<CONFIG:Debug>>:-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2>)
+  if(NOT APPLE)
+    target_link_options(pooldesk_common INTERFACE -Wl,-z,relro -Wl,-z,now)
+  endif()
 endif()
 
 # pooldesk_add_test(NAME SOURCES... LIBS ... [LABELS ...] [ENVIRONMENT ...] [FIXTURES ...])

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what PoolDesk needs on Debian 12 / Ubuntu 24.04, and nothing when it is all there.
 #   scripts/setup.sh            build and run the console
-#   scripts/setup.sh --tests    also what the test suite needs (PostgreSQL, Xvfb, keyring, Node.js)
+#   scripts/setup.sh --packaging  also what building and checking the .deb packages needs
+#   scripts/setup.sh --tests    also what the test suite needs (PostgreSQL, Xvfb, keyring, Node.js,
+#                               and the packaging tools: the suite builds and checks the packages)
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,10 @@ packages=(
   qtkeychain-qt6-dev libqt6opengl6-dev libqt6svg6 libgl-dev libxkbcommon-dev
   qt6-qpa-plugins fonts-ipafont-gothic tzdata
 )
+if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--packaging" ]; then
+  # CPack's DEB generator (dpkg-shlibdeps), the manual pages, and the checks of the result.
+  packages+=(dpkg-dev file help2man lintian appstream desktop-file-utils systemd man-db)
+fi
 if [ "${1:-}" = "--tests" ]; then
   packages+=(postgresql sqlite3 xvfb xauth gnome-keyring dbus dbus-x11 nodejs wrk)
   # npm comes with NodeSource's nodejs; Debian's nodejs needs its own npm package.
