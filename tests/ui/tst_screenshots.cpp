@@ -5,14 +5,19 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "UiTestSupport.h"
+#include "about/AboutDialog.h"
 #include "common/Language.h"
+#include "common/MessageBox.h"
 #include "common/View.h"
 #include "companies/CompaniesView.h"
+#include "firststart/DemoWorkspaceOffer.h"
 #include "itemmodels/CompaniesTableModel.h"
 
 #include <QDir>
 #include <QListWidget>
+#include <QSignalSpy>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 
 using namespace PoolDesk;
@@ -26,7 +31,9 @@ private slots:
         QLocale::setDefault(QLocale::system());
     }
 
-    void everyView_data() {
+    void everyView_data() { languages(); }
+    void firstStart_data() { languages(); }
+    void languages() {
         QTest::addColumn<QString>("language");
         QTest::addColumn<QString>("suffix");
         QTest::addColumn<QLocale>("locale");
@@ -35,15 +42,43 @@ private slots:
         QTest::newRow("ja") << QStringLiteral("ja") << QStringLiteral("-ja")
                             << QLocale(QLocale::Japanese, QLocale::Japan);
     }
-    void everyView() {
-        QFETCH(QString, language);
+    // What a new user sees after "Create demo workspace" on a fresh database, and Help ▸ About.
+    void firstStart() {
         QFETCH(QString, suffix);
-        QFETCH(QLocale, locale);
-        QLocale::setDefault(locale);
-        Ui::Language::setChosen(language);
-        Translations::install(language);
-        const QString folder = qEnvironmentVariable("POOLDESK_SCREENSHOT_DIR", QStringLiteral("screenshots"));
-        QVERIFY(QDir().mkpath(folder));
+        const QString folder = useLanguage();
+        QVERIFY(!folder.isEmpty());
+        auto workspace = Test::workspaceFor(Test::openFresh(QStringLiteral("sqlite")));
+        Ui::MainWindow window(*workspace);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        Ui::MessageBox::setNextAnswer(Ui::MessageBox::Accept);
+        window.offerDemoWorkspaceIfEmpty();
+        auto *offer = window.findChild<Ui::DemoWorkspaceOffer *>(QStringLiteral("demoWorkspaceOffer"));
+        QVERIFY(offer);
+        QSignalSpy finished(offer, &Ui::DemoWorkspaceOffer::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+        auto *table = window.findChild<QTableView *>(QStringLiteral("poolTableView"));
+        QTRY_VERIFY_WITH_TIMEOUT(table->property("pooldeskColumnsFitted").toBool(), 30000);
+        QTest::qWait(1500);
+        workspace->tasks().waitForAll();
+        save(window.grab(), folder, QStringLiteral("00-first-start%1.png").arg(suffix));
+
+        auto *dialog = new Ui::AboutDialog(workspace->url().redacted(), &window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        save(dialog->grab(), folder, QStringLiteral("08-about%1.png").arg(suffix));
+        dialog->findChild<QTabWidget *>(QStringLiteral("aboutTabs"))->setCurrentIndex(2);
+        QTest::qWait(100);
+        save(dialog->grab(), folder, QStringLiteral("08-about-system%1.png").arg(suffix));
+        dialog->close();
+    }
+
+    void everyView() {
+        QFETCH(QString, suffix);
+        const QString folder = useLanguage();
+        QVERIFY(!folder.isEmpty());
         auto workspace = Test::workspaceFor(Test::openDemo(QStringLiteral("sqlite"), 90));
         Ui::MainWindow window(*workspace);
         window.resize(1280, 800);
@@ -65,11 +100,26 @@ private slots:
             const QString name = QStringLiteral("%1-%2%3.png")
                                      .arg(i + 1, 2, 10, QLatin1Char('0'))
                                      .arg(view->objectName().chopped(4).toLower(), suffix);
-            const QPixmap shot = window.grab();
-            QVERIFY(!shot.isNull());
-            QVERIFY2(shot.save(QDir(folder).filePath(name)), qPrintable(name));
-            qInfo("saved %s", qPrintable(QDir(folder).filePath(name)));
+            save(window.grab(), folder, name);
         }
+    }
+
+private:
+    // Sets the row's language and returns the output folder, or nothing when it cannot be made.
+    QString useLanguage() {
+        QFETCH(QString, language);
+        QFETCH(QLocale, locale);
+        QLocale::setDefault(locale);
+        Ui::Language::setChosen(language);
+        Translations::install(language);
+        const QString folder = qEnvironmentVariable("POOLDESK_SCREENSHOT_DIR", QStringLiteral("screenshots"));
+        return QDir().mkpath(folder) ? folder : QString();
+    }
+
+    static void save(const QPixmap &shot, const QString &folder, const QString &name) {
+        QVERIFY(!shot.isNull());
+        QVERIFY2(shot.save(QDir(folder).filePath(name)), qPrintable(name));
+        qInfo("saved %s", qPrintable(QDir(folder).filePath(name)));
     }
 };
 

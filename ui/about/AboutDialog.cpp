@@ -3,6 +3,7 @@
 #include "about/AppInfo.h"
 #include "about/DebugInfo.h"
 #include "about/ThirdParty.h"
+#include "common/Icons.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -26,7 +27,7 @@ QWidget *aboutTab(QWidget *parent) {
     auto *page = new QWidget(parent);
     auto *layout = new QVBoxLayout(page);
     auto *icon = new QLabel(page);
-    icon->setPixmap(QApplication::windowIcon().pixmap(64, 64));
+    icon->setPixmap(Icons::application().pixmap(64, 64));
     layout->addWidget(icon, 0, Qt::AlignHCenter);
     auto *text = new QLabel(page);
     text->setObjectName(QStringLiteral("aboutText"));
