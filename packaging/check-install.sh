@@ -61,5 +61,7 @@ if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
   fail "the packages left files behind"
 fi
-command -v pooldesk pooldeskctl pooldesk-service && fail "a program is still installed"
+for program in pooldesk pooldeskctl pooldesk-service; do
+  [ -e /usr/bin/$program ] && fail "$program is still installed"
+done
 echo "purged: nothing of the packages is left ($(echo "$after" | wc -l) paths compared); the user's data in $database stays"
