@@ -19,6 +19,10 @@ if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--packaging" ]; then
   packages+=(dpkg-dev file help2man lintian appstream desktop-file-utils systemd man-db)
 fi
 if [ "${1:-}" = "--tests" ]; then
+  # MinGW-w64 checks that the Windows code paths compile (tests/portability).
+  packages+=(g++-mingw-w64-x86-64-posix)
+fi
+if [ "${1:-}" = "--tests" ]; then
   packages+=(postgresql sqlite3 xvfb xauth gnome-keyring dbus dbus-x11 nodejs wrk)
   # npm comes with NodeSource's nodejs; Debian's nodejs needs its own npm package.
   command -v npm >/dev/null 2>&1 || packages+=(npm)
