@@ -5,6 +5,8 @@
 #include <QSocketNotifier>
 
 #ifdef Q_OS_WIN
+#include <atomic>
+
 #include <windows.h>
 #else
 #include <csignal>
@@ -19,23 +21,32 @@ namespace PoolDesk {
 
 namespace {
 QPointer<SignalWatcher> watcher;
+// Set when the watcher goes, that is when the service has stopped and main() is returning.
+std::atomic<bool> finished{false};
+constexpr DWORD StopWaitMs = 20000;
 
-// Runs on a thread the system starts for the event; returning TRUE says it is handled, and for
-// CTRL_CLOSE_EVENT Windows waits a while for the process to end by itself.
+// Runs on a thread the system starts for the event. For Ctrl+C and Ctrl+Break, returning TRUE
+// lets the process go on; for the console closing and the system shutting down, Windows ends the
+// process as soon as the handler returns, so it waits here for the graceful stop.
 BOOL WINAPI onConsoleEvent(DWORD event) {
     switch (event) {
+    case CTRL_LOGOFF_EVENT:
+        // Any user logging off: a service outlives that.
+        return TRUE;
     case CTRL_C_EVENT:
     case CTRL_BREAK_EVENT:
     case CTRL_CLOSE_EVENT:
-    case CTRL_LOGOFF_EVENT:
-    case CTRL_SHUTDOWN_EVENT:
-        if (SignalWatcher *target = watcher.data()) {
-            QMetaObject::invokeMethod(
-                target, [target, event] { emit target->terminationRequested(int(event)); },
-                Qt::QueuedConnection);
-            return TRUE;
-        }
-        return FALSE;
+    case CTRL_SHUTDOWN_EVENT: {
+        SignalWatcher *target = watcher.data();
+        if (!target)
+            return FALSE;
+        QMetaObject::invokeMethod(
+            target, [target, event] { emit target->terminationRequested(int(event)); }, Qt::QueuedConnection);
+        if (event == CTRL_CLOSE_EVENT || event == CTRL_SHUTDOWN_EVENT)
+            for (DWORD waited = 0; !finished.load() && waited < StopWaitMs; waited += 50)
+                Sleep(50);
+        return TRUE;
+    }
     default:
         return FALSE;
     }
@@ -45,12 +56,14 @@ BOOL WINAPI onConsoleEvent(DWORD event) {
 SignalWatcher::SignalWatcher(QObject *parent)
     : QObject(parent) {
     watcher = this;
+    finished = false;
     m_valid = SetConsoleCtrlHandler(onConsoleEvent, TRUE) != 0;
 }
 
 SignalWatcher::~SignalWatcher() {
-    SetConsoleCtrlHandler(onConsoleEvent, FALSE);
     watcher = nullptr;
+    finished = true;
+    SetConsoleCtrlHandler(onConsoleEvent, FALSE);
 }
 
 void SignalWatcher::readSignal() {}

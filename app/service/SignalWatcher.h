@@ -10,8 +10,8 @@ namespace PoolDesk {
 
 // Turns a request to stop into a Qt signal, delivered on the event loop. On Unix: SIGTERM and
 // SIGINT (the handler only writes a byte to a socket pair). On Windows: Ctrl+C, Ctrl+Break, the
-// console closing and the session ending (SetConsoleCtrlHandler; a service manager's stop arrives
-// the same way through a console wrapper).
+// console closing and the system shutting down (SetConsoleCtrlHandler; a service manager's stop
+// arrives the same way through a console wrapper), not a user logging off.
 class SignalWatcher final : public QObject {
     Q_OBJECT
 public:

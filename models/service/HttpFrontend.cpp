@@ -125,8 +125,8 @@ HttpFrontend::~HttpFrontend() {
 }
 
 bool HttpFrontend::adopt(qintptr listeningDescriptor) {
-    if (!NativeSocket::setNonBlocking(listeningDescriptor)) {
-        qCWarning(lcHttpFrontend) << "cannot listen: the listening socket cannot be made non-blocking";
+    if (QString error; !NativeSocket::setNonBlocking(listeningDescriptor, &error)) {
+        qCWarning(lcHttpFrontend).noquote() << "cannot listen:" << error;
         return false;
     }
     m_listeningDescriptor = listeningDescriptor;

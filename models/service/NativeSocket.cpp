@@ -43,15 +43,19 @@ Accepted acceptNonBlocking(Descriptor listening) {
             return {Invalid, AcceptError::Resources, systemMessage(error)};
         }
     }
-    // Sockets are not inherited unless asked; accepted sockets inherit non-blocking mode on Windows,
-    // but say it anyway.
+    // Accepted sockets are inheritable by default: a child process must not hold a connection open.
+    SetHandleInformation(reinterpret_cast<HANDLE>(socket), HANDLE_FLAG_INHERIT, 0);
     setNonBlocking(Descriptor(socket));
     return {Descriptor(socket), AcceptError::None, {}};
 }
 
-bool setNonBlocking(Descriptor descriptor) {
+bool setNonBlocking(Descriptor descriptor, QString *error) {
     u_long on = 1;
-    return ::ioctlsocket(SOCKET(descriptor), FIONBIO, &on) == 0;
+    if (::ioctlsocket(SOCKET(descriptor), FIONBIO, &on) == 0)
+        return true;
+    if (error)
+        *error = systemMessage(WSAGetLastError());
+    return false;
 }
 
 Descriptor duplicate(Descriptor descriptor) {
@@ -117,9 +121,13 @@ Accepted acceptNonBlocking(Descriptor listening) {
     }
 }
 
-bool setNonBlocking(Descriptor descriptor) {
+bool setNonBlocking(Descriptor descriptor, QString *error) {
     const int flags = ::fcntl(int(descriptor), F_GETFL);
-    return flags >= 0 && ::fcntl(int(descriptor), F_SETFL, flags | O_NONBLOCK) == 0;
+    if (flags >= 0 && ::fcntl(int(descriptor), F_SETFL, flags | O_NONBLOCK) == 0)
+        return true;
+    if (error)
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+    return false;
 }
 
 Descriptor duplicate(Descriptor descriptor) {

@@ -26,7 +26,8 @@ struct Accepted {
 };
 
 Accepted acceptNonBlocking(Descriptor listening);
-bool setNonBlocking(Descriptor descriptor);
+// On failure, says why in `error` when given.
+bool setNonBlocking(Descriptor descriptor, QString *error = nullptr);
 // Another descriptor for the same socket, owned (and closed) separately.
 Descriptor duplicate(Descriptor descriptor);
 void close(Descriptor descriptor);

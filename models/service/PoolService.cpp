@@ -169,8 +169,14 @@ Status PoolService::start() {
     // The workers accept on their own copies of the socket; this one only holds the address.
     m_listener->pauseAccepting();
 
+#ifdef Q_OS_WIN
+    // Winsock lets one socket notifier watch a listening socket, whichever duplicate it watches
+    // through: a second worker's would silence the first's. Windows serves with one.
+    const int threads = 1;
+#else
     const bool sqlite = m_db->url().engine == DatabaseUrl::Engine::Sqlite;
     const int threads = m_config.threads > 0 ? m_config.threads : (sqlite ? 1 : 4);
+#endif
     HttpLimits limits;
     limits.maxBodyBytes = m_config.maxBodyBytes;
     limits.requestTimeoutMs = m_config.requestTimeoutMs;
