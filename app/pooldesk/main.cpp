@@ -58,6 +58,17 @@ void describe(QCommandLineParser &parser, const Options &options) {
     parser.addOptions({options.version, options.debugInfo, options.db, options.env});
 }
 
+// Installs the user's language first: the options' descriptions are translated when made.
+Options parseCommandLine(const QCoreApplication &app, QCommandLineParser &parser) {
+#ifdef POOLDESK_HAVE_TRANSLATIONS
+    Translations::install(Ui::Language::effective());
+#endif
+    Options options;
+    describe(parser, options);
+    parser.process(app);
+    return options;
+}
+
 void setIdentity() {
     QCoreApplication::setOrganizationName(AppInfo::productName());
     QCoreApplication::setApplicationName(AppInfo::productName());
@@ -75,13 +86,8 @@ std::optional<int> answerWithoutWindow(int argc, char *argv[]) {
         return std::nullopt;
     QCoreApplication app(argc, argv);
     setIdentity();
-#ifdef POOLDESK_HAVE_TRANSLATIONS
-    Translations::install(Ui::Language::effective());
-#endif
     QCommandLineParser parser;
-    const Options options;
-    describe(parser, options);
-    parser.process(app); // prints help or a usage error and exits by itself
+    const Options options = parseCommandLine(app, parser); // help and usage errors exit here
     QTextStream out(stdout);
     if (parser.isSet(options.version))
         out << AppInfo::versionText(QStringLiteral("pooldesk"));
@@ -102,14 +108,8 @@ int main(int argc, char *argv[]) {
     QApplication::setDesktopFileName(AppInfo::applicationId());
     Ui::initResources();
     QApplication::setWindowIcon(Ui::Icons::application());
-#ifdef POOLDESK_HAVE_TRANSLATIONS
-    Translations::install(Ui::Language::effective());
-#endif
-
     QCommandLineParser parser;
-    const Options options;
-    describe(parser, options);
-    parser.process(app);
+    const Options options = parseCommandLine(app, parser);
 
     QString url = parser.value(options.db);
     if (url.isEmpty())
