@@ -4,6 +4,7 @@
 // same run. Also the p50/p99 latency of one allocate.
 //
 //   pooldesk_allocator_bench run [--sqlite-dir DIR] [--pg ADMIN_URL] [--seconds S] [--processes N]
+//                                [--pool-size N]
 //   pooldesk_allocator_bench worker ...   (started by "run", one per process)
 //
 // Both workloads go through the same Database (its engine settings) and Transaction (BEGIN
@@ -20,6 +21,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -254,7 +256,37 @@ Phase runPhase(const QString &self, const QString &url, const QString &workload,
     return phase;
 }
 
-void setUp(Database &db, int processes) {
+// Numbers beyond the first Numbers_ are written in bulk, as an import of a large pool would leave
+// them: shared, free, used at some time in the last month.
+void fillPool(Database &db, int poolSize) {
+    constexpr int Batch = 500;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    std::mt19937 random(42);
+    std::uniform_int_distribution<qint64> lastUse(now - 30 * 86400, now - 3600);
+    Transaction tx(db);
+    if (!tx.begin())
+        die(QStringLiteral("cannot fill the pool"));
+    for (int first = Numbers_; first < poolSize; first += Batch) {
+        const int count = std::min(Batch, poolSize - first);
+        QStringList rows;
+        for (int i = first; i < first + count; ++i)
+            rows << QStringLiteral("('+1212%1', 'production', 1150000, %2, %3)")
+                        .arg(i, 7, 10, QLatin1Char('0'))
+                        .arg(lastUse(random))
+                        .arg(now);
+        if (!Sql::exec(db.connection(),
+                       QStringLiteral("INSERT INTO phone_numbers (e164, environment, monthly_price_micros, "
+                                      "last_used_at, created_at) VALUES ") +
+                           rows.join(QLatin1Char(','))))
+            die(QStringLiteral("cannot fill the pool"));
+    }
+    if (!tx.commit())
+        die(QStringLiteral("cannot fill the pool"));
+    Sql::exec(db.connection(),
+              db.isSqlite() ? QStringLiteral("ANALYZE") : QStringLiteral("ANALYZE phone_numbers"));
+}
+
+void setUp(Database &db, int processes, int poolSize) {
     const Actor actor{QStringLiteral("user:bench")};
     Companies companies(db);
     Numbers numbers(db);
@@ -269,6 +301,8 @@ void setUp(Database &db, int processes) {
         if (!numbers.add(actor, number))
             die(QStringLiteral("cannot add a number"));
     }
+    if (poolSize > Numbers_)
+        fillPool(db, poolSize);
     if (!Sql::exec(db.connection(),
                    QStringLiteral("CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")))
         die(QStringLiteral("cannot create bench_raw"));
@@ -367,6 +401,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
     const double seconds = parser.value(QStringLiteral("seconds")).toDouble();
     const int processes = parser.value(QStringLiteral("processes")).toInt();
     const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
+    const int poolSize = std::max(Numbers_, parser.value(QStringLiteral("pool-size")).toInt());
     QTemporaryDir tmp;
     const QString sqliteDir =
         parser.isSet(QStringLiteral("sqlite-dir")) ? parser.value(QStringLiteral("sqlite-dir")) : tmp.path();
@@ -391,7 +426,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
 
     QTextStream out(stdout);
     out << "Allocator benchmark: " << seconds << " s per measurement, best of " << rounds
-        << " alternating rounds, " << Companies_ << " companies, " << Numbers_
+        << " alternating rounds, " << Companies_ << " companies, " << poolSize
         << " shared numbers; an allocator op is one allocate or one release.\n"
         << "Raw: BEGIN (IMMEDIATE on SQLite) + UPDATE bench_raw SET n = n + 1 WHERE id = <own row> + COMMIT, "
            "on the "
@@ -411,7 +446,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
             engine.url = serviceLogin(engine.url);
         auto db = openOrDie(engine.url, Database::Migrate::Yes);
         if (!engine.asServiceLogin)
-            setUp(*db, processes);
+            setUp(*db, processes, poolSize);
         const bool withFloor = db->isSqlite();
         if (withFloor)
             floorTables(*db, processes);
@@ -526,6 +561,9 @@ int main(int argc, char **argv) {
                                         QStringLiteral("n"), QStringLiteral("8")));
     parser.addOption(
         QCommandLineOption(QStringLiteral("keep"), QStringLiteral("Keep the SQLite file (for profiling).")));
+    parser.addOption(QCommandLineOption(QStringLiteral("pool-size"),
+                                        QStringLiteral("Shared numbers in the pool (at least 64)."),
+                                        QStringLiteral("n"), QString::number(Numbers_)));
     parser.addHelpOption();
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);

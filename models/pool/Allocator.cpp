@@ -51,7 +51,8 @@ struct Allocator::Prepared {
     explicit Prepared(QSqlDatabase &db)
         : context(db)
         , existing(db)
-        , take(db)
+        , takeDedicated(db)
+        , takeShared(db)
         , insertReservation(db)
         , deleteReservation(db)
         , updateNumberOnRelease(db)
@@ -61,7 +62,7 @@ struct Allocator::Prepared {
         , endedRecord(db)
         , pgRelease(db)
         , pgAllocate(db) {}
-    QSqlQuery context, existing, take, insertReservation;
+    QSqlQuery context, existing, takeDedicated, takeShared, insertReservation;
     QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, upsertOperator,
         endedRecord;
     // PostgreSQL: the whole release as one statement, so it costs one network round trip.
@@ -144,19 +145,41 @@ Status Allocator::prepare() {
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
                         "WHERE r.session = ? AND r.company_id = ?")},
-        // SQLite: picks and takes a number in one statement: dedicated numbers first, then (when
-        // the plan allows) shared ones; among equals the number with the fewest calls today, then
-        // the one idle longest, spreading calls and caller-ID wear. pooldesk_allocate picks alike.
-        {&m_q->take,
+        // SQLite: picks and takes a number in one statement, the company's dedicated numbers first,
+        // then (when the plan allows) shared ones. Among equals: a number not used today before one
+        // that was, and among those the one idle longest (never used first); among numbers used
+        // today, the fewest calls today, then the one idle longest. That spreads calls and caller-ID
+        // wear. The shared pick reads four ranges of two indexes (migration 022) from their front
+        // to the first free number (COALESCE stops at the first that finds one), so it does not
+        // sort the pool; pooldesk_allocate (migration 023) picks alike on PostgreSQL.
+        {&m_q->takeDedicated,
          sqliteOnly(QStringLiteral(
              "UPDATE phone_numbers SET active_calls = active_calls + 1, "
              "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
-             "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND active_calls < ? "
-             "AND missing_from_twilio = 0 "
-             "AND (dedicated_company_id = ? OR (? = 1 AND dedicated_company_id IS NULL)) "
-             "ORDER BY CASE WHEN dedicated_company_id IS NULL THEN 1 ELSE 0 END, "
-             "CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
-             "COALESCE(last_used_at, 0), id LIMIT 1) RETURNING id, e164, dedicated_company_id"))},
+             "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND dedicated_company_id = ? "
+             "AND active_calls < ? AND missing_from_twilio = 0 "
+             "ORDER BY CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
+             "COALESCE(last_used_at, 0), id LIMIT 1) "
+             "RETURNING id, e164, dedicated_company_id"))},
+        {&m_q->takeShared,
+         sqliteOnly(QStringLiteral(
+             "UPDATE phone_numbers SET active_calls = active_calls + 1, "
+             "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
+             "WHERE id = COALESCE("
+             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
+             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at IS NULL "
+             "AND active_calls < ? ORDER BY id LIMIT 1), "
+             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
+             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at < ? "
+             "AND active_calls < ? ORDER BY last_used_at, id LIMIT 1), "
+             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_today WHERE environment = ? "
+             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND calls_today_day = ? "
+             "AND active_calls < ? ORDER BY calls_today, last_used_at, id LIMIT 1), "
+             // A call the Twilio sync recorded moves last_used_at but not calls today's day.
+             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
+             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at >= ? "
+             "AND calls_today_day <> ? AND active_calls < ? ORDER BY last_used_at, id LIMIT 1)) "
+             "RETURNING id, e164, dedicated_company_id"))},
         {&m_q->insertReservation,
          sqliteOnly(QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
                                    "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)"))},
@@ -458,19 +481,35 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
 
     const bool sharedAllowed = context.plan != Plan::Enterprise;
     const int ttl = request.ttlSeconds.value_or(q.defaultLeaseSeconds);
-    if (auto ran = Sql::run(q.take, {request.environment, q.perNumberConcurrency, context.companyId,
-                                     sharedAllowed ? 1 : 0, now / 86400});
+    QSqlQuery *taken = nullptr;
+    const qint64 today = now / 86400;
+    if (auto ran = Sql::run(q.takeDedicated,
+                            {request.environment, context.companyId, q.perNumberConcurrency, today});
         !ran)
         return ran.error();
-    if (!q.take.next()) {
-        q.take.finish();
-        return noFreeNumber(context, request.environment);
+    if (q.takeDedicated.next()) {
+        taken = &q.takeDedicated;
+    } else {
+        q.takeDedicated.finish();
+        if (sharedAllowed) {
+            const QVariant env = request.environment, cap = q.perNumberConcurrency, dayStart = today * 86400;
+            if (auto ran = Sql::run(
+                    q.takeShared, {env, cap, env, dayStart, cap, env, today, cap, env, dayStart, today, cap});
+                !ran)
+                return ran.error();
+            if (q.takeShared.next())
+                taken = &q.takeShared;
+            else
+                q.takeShared.finish();
+        }
     }
+    if (!taken)
+        return noFreeNumber(context, request.environment);
     Allocation allocation;
-    allocation.numberId = q.take.value(0).toLongLong();
-    allocation.e164 = q.take.value(1).toString();
-    allocation.dedicated = !q.take.value(2).isNull();
-    q.take.finish();
+    allocation.numberId = taken->value(0).toLongLong();
+    allocation.e164 = taken->value(1).toString();
+    allocation.dedicated = !taken->value(2).isNull();
+    taken->finish();
     if (auto ran = Sql::run(q.insertReservation, {request.session, allocation.numberId, context.companyId,
                                                   request.operatorId, now, now + ttl});
         !ran)

@@ -32,6 +32,8 @@ private slots:
     void fewestCallsTodayBeatsLeastRecentlyUsed();
     void yesterdaysCallsDoNotCount_data() { addEngineRows(); }
     void yesterdaysCallsDoNotCount();
+    void everyFreeSharedNumberIsReached_data() { addEngineRows(); }
+    void everyFreeSharedNumberIsReached();
     void environmentsAreSeparatePools_data() { addEngineRows(); }
     void environmentsAreSeparatePools();
 
@@ -290,6 +292,42 @@ void TestAllocator::yesterdaysCallsDoNotCount() {
     auto today = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("m1"));
     POOL_VERIFY_OK(today);
     QCOMPARE(today->e164, a);
+}
+
+// The shared pick reads ranges of an index rather than the whole pool: never used, idle since before
+// today, used today, and used today according to a Twilio sync only (last use moved, calls today
+// not). Every free shared number lies in one of them, in that order of preference.
+void TestAllocator::everyFreeSharedNumberIsReached() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    const QString synced = QStringLiteral("+14155550101"), usedToday = QStringLiteral("+14155550102"),
+                  idle = QStringLiteral("+14155550103"), fresh = QStringLiteral("+14155550104");
+    for (const QString &e164 : {synced, usedToday, idle, fresh})
+        f.addNumber(e164);
+    const qint64 realNow = QDateTime::currentSecsSinceEpoch();
+    const qint64 today = realNow / 86400, noon = today * 86400 + 12 * 3600;
+    ClockShift clock;
+    clock.set(noon - realNow);
+    const auto set = [&](const QString &e164, const QVariant &lastUsed, qint64 day, int calls) {
+        QVERIFY(Sql::exec(f.db->connection(),
+                          QStringLiteral("UPDATE phone_numbers SET last_used_at = ?, calls_today_day = ?, "
+                                         "calls_today = ? WHERE e164 = ?"),
+                          {lastUsed, day, calls, e164}));
+    };
+    set(synced, noon - 600, today - 3, 5); // a call Twilio's sync recorded this morning
+    set(usedToday, noon - 300, today, 1);
+    set(idle, noon - 2 * 86400, today - 2, 9);
+    set(fresh, QVariant(), 0, 0);
+    QStringList order;
+    for (int i = 0; i < 4; ++i) {
+        auto allocation = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("s%1").arg(i));
+        POOL_VERIFY_OK(allocation);
+        order << allocation->e164;
+    }
+    QCOMPARE(order, (QStringList{fresh, idle, usedToday, synced}));
+    auto none = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("s4"));
+    QVERIFY(!none);
 }
 
 void TestAllocator::environmentsAreSeparatePools() {
