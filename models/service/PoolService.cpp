@@ -173,6 +173,9 @@ Status PoolService::start() {
     // Winsock lets one socket notifier watch a listening socket, whichever duplicate it watches
     // through: a second worker's would silence the first's. Windows serves with one.
     const int threads = 1;
+    if (m_config.threads > 1)
+        qCWarning(lcPoolService) << "--threads" << m_config.threads
+                                 << "is not available on Windows: serving with 1";
 #else
     const bool sqlite = m_db->url().engine == DatabaseUrl::Engine::Sqlite;
     const int threads = m_config.threads > 0 ? m_config.threads : (sqlite ? 1 : 4);

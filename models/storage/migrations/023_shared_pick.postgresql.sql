@@ -21,7 +21,6 @@ RETURNS SETOF record
 LANGUAGE plpgsql AS $$
 DECLARE
     v_id BIGINT;
-    v_wait INTEGER;
     v_step INTEGER;
 BEGIN
     -- The company row lock serialises one company's allocations, so its limits hold. NO KEY UPDATE
@@ -55,94 +54,66 @@ BEGIN
     -- equals: a number not used today before one that was, and among those the one idle longest
     -- (never used first); among numbers used today, the fewest calls today, then the one idle
     -- longest (the allocator's SQLite statements pick alike). Rows another transaction is taking
-    -- are skipped; only when that leaves none does it wait for them, so a number being released at
-    -- this moment is not a reason to refuse.
-    FOR v_wait IN 0..1 LOOP
-        FOR v_step IN 1..5 LOOP
-            CONTINUE WHEN v_step > 1 AND o_plan = 'enterprise';
-            IF v_wait = 0 THEN
-                CASE v_step
-                WHEN 1 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id = o_company_id
-                        AND n.active_calls < p_per_number AND n.missing_from_twilio = 0
-                    ORDER BY CASE WHEN n.calls_today_day = p_day THEN n.calls_today ELSE 0 END,
-                        COALESCE(n.last_used_at, 0), n.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED;
-                WHEN 2 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at IS NULL
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED;
-                WHEN 3 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at < p_day * 86400
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED;
-                WHEN 4 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.calls_today_day = p_day
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.calls_today_day, n.calls_today, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED;
-                ELSE
-                    -- A call the Twilio sync recorded moves last_used_at but not calls today's day.
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at >= p_day * 86400
-                        AND n.calls_today_day <> p_day AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED;
-                END CASE;
-            ELSE
-                CASE v_step
-                WHEN 1 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id = o_company_id
-                        AND n.active_calls < p_per_number AND n.missing_from_twilio = 0
-                    ORDER BY CASE WHEN n.calls_today_day = p_day THEN n.calls_today ELSE 0 END,
-                        COALESCE(n.last_used_at, 0), n.id
-                    LIMIT 1 FOR UPDATE;
-                WHEN 2 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at IS NULL
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE;
-                WHEN 3 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at < p_day * 86400
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE;
-                WHEN 4 THEN
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.calls_today_day = p_day
-                        AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.calls_today_day, n.calls_today, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE;
-                ELSE
-                    -- A call the Twilio sync recorded moves last_used_at but not calls today's day.
-                    SELECT n.id INTO v_id FROM phone_numbers n
-                    WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
-                        AND n.missing_from_twilio = 0 AND n.last_used_at >= p_day * 86400
-                        AND n.calls_today_day <> p_day AND n.active_calls < p_per_number
-                    ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
-                    LIMIT 1 FOR UPDATE;
-                END CASE;
-            END IF;
-            EXIT WHEN v_id IS NOT NULL;
-        END LOOP;
+    -- are skipped.
+    FOR v_step IN 1..5 LOOP
+        CONTINUE WHEN v_step > 1 AND o_plan = 'enterprise';
+        CASE v_step
+        WHEN 1 THEN
+            SELECT n.id INTO v_id FROM phone_numbers n
+            WHERE n.environment = p_environment AND n.dedicated_company_id = o_company_id
+                AND n.active_calls < p_per_number AND n.missing_from_twilio = 0
+            ORDER BY CASE WHEN n.calls_today_day = p_day THEN n.calls_today ELSE 0 END,
+                COALESCE(n.last_used_at, 0), n.id
+            LIMIT 1 FOR UPDATE SKIP LOCKED;
+        WHEN 2 THEN
+            SELECT n.id INTO v_id FROM phone_numbers n
+            WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
+                AND n.missing_from_twilio = 0 AND n.last_used_at IS NULL AND n.active_calls < p_per_number
+            ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
+            LIMIT 1 FOR UPDATE SKIP LOCKED;
+        WHEN 3 THEN
+            SELECT n.id INTO v_id FROM phone_numbers n
+            WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
+                AND n.missing_from_twilio = 0 AND n.last_used_at < p_day * 86400
+                AND n.active_calls < p_per_number
+            ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
+            LIMIT 1 FOR UPDATE SKIP LOCKED;
+        WHEN 4 THEN
+            SELECT n.id INTO v_id FROM phone_numbers n
+            WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
+                AND n.missing_from_twilio = 0 AND n.calls_today_day = p_day
+                AND n.active_calls < p_per_number
+            ORDER BY n.environment, n.calls_today_day, n.calls_today, n.last_used_at NULLS FIRST, n.id
+            LIMIT 1 FOR UPDATE SKIP LOCKED;
+        ELSE
+            -- A call the Twilio sync recorded moves last_used_at but not calls today's day.
+            SELECT n.id INTO v_id FROM phone_numbers n
+            WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
+                AND n.missing_from_twilio = 0 AND n.last_used_at >= p_day * 86400
+                AND n.calls_today_day <> p_day AND n.active_calls < p_per_number
+            ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
+            LIMIT 1 FOR UPDATE SKIP LOCKED;
+        END CASE;
         EXIT WHEN v_id IS NOT NULL;
     END LOOP;
+    -- Only when every free number was locked by another transaction does it wait for them, so a
+    -- number being released at this moment is not a reason to refuse. On this rare path the shared
+    -- numbers come idle longest first, one walk of the index.
+    IF v_id IS NULL THEN
+        SELECT n.id INTO v_id FROM phone_numbers n
+        WHERE n.environment = p_environment AND n.dedicated_company_id = o_company_id
+            AND n.active_calls < p_per_number AND n.missing_from_twilio = 0
+        ORDER BY CASE WHEN n.calls_today_day = p_day THEN n.calls_today ELSE 0 END,
+            COALESCE(n.last_used_at, 0), n.id
+        LIMIT 1 FOR UPDATE;
+    END IF;
+    IF v_id IS NULL AND o_plan <> 'enterprise' THEN
+        SELECT n.id INTO v_id FROM phone_numbers n
+        WHERE n.environment = p_environment AND n.dedicated_company_id IS NULL
+            AND n.missing_from_twilio = 0 AND n.active_calls < p_per_number
+        ORDER BY n.environment, n.last_used_at NULLS FIRST, n.id
+        LIMIT 1 FOR UPDATE;
+    END IF;
     IF v_id IS NOT NULL THEN
         UPDATE phone_numbers SET active_calls = active_calls + 1,
             status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END
