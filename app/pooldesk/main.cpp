@@ -22,7 +22,6 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -69,12 +68,6 @@ Options parseCommandLine(const QCoreApplication &app, QCommandLineParser &parser
     return options;
 }
 
-void setIdentity() {
-    QCoreApplication::setOrganizationName(AppInfo::productName());
-    QCoreApplication::setApplicationName(AppInfo::productName());
-    QCoreApplication::setApplicationVersion(AppInfo::version());
-}
-
 // --help, --version and --debug-info answer without a display, as over SSH or in a package check:
 // they run before QApplication, which needs a windowing system.
 std::optional<int> answerWithoutWindow(int argc, char *argv[]) {
@@ -85,7 +78,7 @@ std::optional<int> answerWithoutWindow(int argc, char *argv[]) {
     if (!informational)
         return std::nullopt;
     QCoreApplication app(argc, argv);
-    setIdentity();
+    AppInfo::identifyApplication();
     QCommandLineParser parser;
     const Options options = parseCommandLine(app, parser); // help and usage errors exit here
     QTextStream out(stdout);
@@ -103,7 +96,7 @@ int main(int argc, char *argv[]) {
         return *status;
     QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
-    setIdentity();
+    AppInfo::identifyApplication();
     QApplication::setApplicationDisplayName(AppInfo::productName());
     QApplication::setDesktopFileName(AppInfo::applicationId());
     Ui::initResources();

@@ -66,9 +66,7 @@ void printHelp(QTextStream &out) {
 
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(AppInfo::productName());
-    QCoreApplication::setApplicationName(AppInfo::productName());
-    QCoreApplication::setApplicationVersion(AppInfo::version());
+    AppInfo::identifyApplication();
     Translations::install();
 
     // Global options may stand anywhere; everything else is the command and its arguments.

@@ -109,9 +109,7 @@ FixedWebhookCredentials resolveWebhookCredentials(const ServiceConfig &config, c
 
 int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(AppInfo::productName());
-    QCoreApplication::setApplicationName(AppInfo::productName());
-    QCoreApplication::setApplicationVersion(AppInfo::version());
+    AppInfo::identifyApplication();
     Translations::install();
     QTextStream out(stdout);
     QTextStream err(stderr);

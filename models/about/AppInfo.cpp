@@ -8,11 +8,6 @@ QString version() {
     return QStringLiteral(POOLDESK_VERSION);
 }
 
-QString versionWithRevision() {
-    const QString rev = revision();
-    return rev.isEmpty() ? version() : QStringLiteral("%1 (git %2)").arg(version(), rev);
-}
-
 QString versionLine(const QString &program) {
     return QStringLiteral("%1 (%2) %3").arg(program, productName(), version());
 }
@@ -35,16 +30,18 @@ QString productName() {
     return QStringLiteral("PoolDesk");
 }
 
+void identifyApplication() {
+    QCoreApplication::setOrganizationName(productName());
+    QCoreApplication::setApplicationName(productName());
+    QCoreApplication::setApplicationVersion(version());
+}
+
 QString applicationId() {
     return QStringLiteral(POOLDESK_APP_ID);
 }
 
 QString homepage() {
     return QStringLiteral(POOLDESK_HOMEPAGE);
-}
-
-QString licenceSpdx() {
-    return QStringLiteral("GPL-3.0-or-later");
 }
 
 QString copyrightLine() {

@@ -10,19 +10,17 @@ namespace PoolDesk::AppInfo {
 QString version();
 // "10eb7aa1c2", "10eb7aa1c2-modified" (uncommitted changes), or empty outside git.
 QString revision();
-// "0.1.0 (git 10eb7aa1c2)", or "0.1.0" without a revision.
-QString versionWithRevision();
 // The first line of --version, as GNU asks: "pooldeskctl (PoolDesk) 0.1.0".
 QString versionLine(const QString &program);
 // The whole --version text: that line, the revision, copyright and licence, each line ending "\n".
 QString versionText(const QString &program);
 // The organisation and application name every program sets (settings, data folder).
 QString productName();
+// Sets them, and the version, on the running QCoreApplication: each program does at start.
+void identifyApplication();
 // The reverse-DNS id of the desktop file, the AppStream component and the icon.
 QString applicationId();
 QString homepage();
-// PoolDesk's own licence, as SPDX.
-QString licenceSpdx();
 QString copyrightLine();
 
 } // namespace PoolDesk::AppInfo

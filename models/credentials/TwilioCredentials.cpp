@@ -1,11 +1,10 @@
 #include "credentials/TwilioCredentials.h"
 
-#include <QDir>
-#include <QFile>
-
 #include "credentials/SecretStore.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 
 namespace PoolDesk {
 

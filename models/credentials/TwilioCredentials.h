@@ -31,15 +31,15 @@ struct TwilioCredentials {
 
 namespace CredentialResolver {
 
-// The automation overrides (like twilio-cli): TWILIO_ACCOUNT_SID, TWILIO_API_KEY + TWILIO_API_SECRET
-// or TWILIO_AUTH_TOKEN, and POOLDESK_TWILIO_BASE_URL, applied over the stored profile.
-// Returns the profile with the overrides and, when the environment variables carry a secret, the
-// complete credentials (no keychain needed).
 // The process environment with the secrets systemd hands over as credentials
 // (LoadCredential=twilio-auth-token:..., twilio-api-secret), so a service never needs them in its
 // environment or an environment file. A variable already set wins over the credential file.
 QProcessEnvironment processEnvironment();
 
+// The automation overrides (like twilio-cli): TWILIO_ACCOUNT_SID, TWILIO_API_KEY + TWILIO_API_SECRET
+// or TWILIO_AUTH_TOKEN, and POOLDESK_TWILIO_BASE_URL, applied over the stored profile.
+// Returns the profile with the overrides and, when the environment variables carry a secret, the
+// complete credentials (no keychain needed).
 struct Overridden {
     EnvironmentProfile profile;
     std::optional<TwilioCredentials> credentials;
