@@ -119,6 +119,18 @@
             <numerusform>%1 は今月 %n 分のうち %2 分を使いました。今月さらに発信するには月間の通話分数を引き上げてください。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Every free number %1 may use in the %2 pool is resting, at its daily or hourly cap, inside its minimum gap between calls or cooling down after another company. Try again later, or see `pooldeskctl policy show`.</source>
+        <translation>%2 プールで %1 が使える空き番号は、すべて休止中、1 日または 1 時間の上限に達している、発信間隔の最小値の内、または他社の利用後のクールダウン中です。しばらくしてからやり直すか、`pooldeskctl policy show` を確認してください。</translation>
+    </message>
+    <message>
+        <source>The destination &quot;%1&quot; is not a phone number in international form: a + and the country code, then the number.</source>
+        <translation>発信先「%1」は国際形式の電話番号ではありません。+ と国番号に続けて番号を指定してください。</translation>
+    </message>
+    <message>
+        <source>It is %1 for %2 (%3), outside the calling hours %4. Call within them, or change them with `pooldeskctl policy set calling_hours`.</source>
+        <translation>%2 の現地時刻は %1（%3）で、発信可能時間 %4 の外です。時間内に発信するか、`pooldeskctl policy set calling_hours` で変更してください。</translation>
+    </message>
 </context>
 <context>
     <name>ApiExecutor</name>
@@ -299,6 +311,25 @@ There is NO WARRANTY, to the extent permitted by law.</source>
     <message>
         <source>Writing the CSV file failed: %1. Check the free space and that the file is writable.</source>
         <translation>CSV ファイルの書き込みに失敗しました: %1。空き容量と、ファイルに書き込めるかを確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>CallerPolicy</name>
+    <message>
+        <source>%1 takes a whole number from 0 to %2.</source>
+        <translation>%1 には 0 から %2 までの整数を指定してください。</translation>
+    </message>
+    <message>
+        <source>local_presence is on or off.</source>
+        <translation>local_presence は on または off です。</translation>
+    </message>
+    <message>
+        <source>calling_hours is off, or the callee&apos;s local hours as HH:MM-HH:MM with the start before the end (for example 08:00-21:00).</source>
+        <translation>calling_hours は off、または相手の現地時刻で HH:MM-HH:MM（開始は終了より前。例: 08:00-21:00）です。</translation>
+    </message>
+    <message>
+        <source>There is no policy key &quot;%1&quot;. The keys are: %2.</source>
+        <translation>ポリシーキー「%1」はありません。キー: %2。</translation>
     </message>
 </context>
 <context>
@@ -4351,6 +4382,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
         <source>TLS for Twilio&apos;s API, through Qt Network</source>
         <translation>Twilio API との TLS 通信 (Qt Network 経由)</translation>
     </message>
+    <message>
+        <source>Reading phone numbers, and where they are for local presence</source>
+        <translation>電話番号の解析と、ローカルプレゼンスのための地域判定</translation>
+    </message>
 </context>
 <context>
     <name>Twilio</name>
@@ -4687,10 +4722,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     <message>
         <source>SECONDS</source>
         <translation>SECONDS</translation>
-    </message>
-    <message>
-        <source>pooldeskctl allocate --company NAME --operator ID --session ID [--ttl SECONDS]</source>
-        <translation>pooldeskctl allocate --company NAME --operator ID --session ID [--ttl SECONDS]</translation>
     </message>
     <message>
         <source>--ttl takes a whole number of seconds of at least 1.</source>
@@ -5031,10 +5062,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     <message>
         <source>%1 is now dedicated to %2.</source>
         <translation>%1 を %2 の専用番号にしました。</translation>
-    </message>
-    <message>
-        <source>pooldeskctl number add|list|remove|assign|unassign ...</source>
-        <translation>pooldeskctl number add|list|remove|assign|unassign ...</translation>
     </message>
     <message>
         <source>add, list, remove numbers; dedicate them to a company</source>
@@ -6061,6 +6088,114 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     <message>
         <source>what a bug report needs (versions, Qt, system, SQL drivers, keychain)</source>
         <translation>不具合報告に必要な情報 (バージョン、Qt、システム、SQL ドライバー、キーチェーン)</translation>
+    </message>
+    <message>
+        <source>The number to be called (E.164): the pick prefers the number this person saw before, then one local to them.</source>
+        <translation>発信先の番号（E.164）。以前この相手に表示した番号を優先し、次に相手の地域の番号を選びます。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl allocate --company NAME --operator ID --session ID [--to E164] [--ttl SECONDS]</source>
+        <translation>pooldeskctl allocate --company 会社名 --operator ID --session ID [--to E164] [--ttl 秒数]</translation>
+    </message>
+    <message>
+        <source>How long it rests (default: the policy&apos;s rest_days).</source>
+        <translation>休止する日数（既定: ポリシーの rest_days）。</translation>
+    </message>
+    <message>
+        <source>Why, for the audit log and the Pool view.</source>
+        <translation>理由（監査ログとプール画面に表示）。</translation>
+    </message>
+    <message>
+        <source>TEXT</source>
+        <translation>テキスト</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number rest E164 [--days N] [--reason TEXT]</source>
+        <translation>pooldeskctl number rest E164 [--days 日数] [--reason 理由]</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number unrest E164</source>
+        <translation>pooldeskctl number unrest E164</translation>
+    </message>
+    <message>
+        <source>%1 is back in the pool.</source>
+        <translation>%1 をプールに戻しました。</translation>
+    </message>
+    <message>
+        <source>--days takes a whole number from 1 to 365.</source>
+        <translation>--days には 1 から 365 までの整数を指定してください。</translation>
+    </message>
+    <message>
+        <source>%1 rests until %2: no call will be given it.</source>
+        <translation>%1 は %2 まで休止します。その間は発信に使われません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number add|list|remove|assign|unassign|rest|unrest ...</source>
+        <translation>pooldeskctl number add|list|remove|assign|unassign|rest|unrest ...</translation>
+    </message>
+    <message>
+        <source>days a callee gets the number they saw before (0: off)</source>
+        <translation>相手に以前と同じ番号を使う日数（0: 無効）</translation>
+    </message>
+    <message>
+        <source>prefer numbers in the callee&apos;s area code, then region</source>
+        <translation>相手の市外局番、次に地域の番号を優先</translation>
+    </message>
+    <message>
+        <source>the callee&apos;s local hours calls may be placed in</source>
+        <translation>発信してよい相手の現地時間帯</translation>
+    </message>
+    <message>
+        <source>calls per number per day (0: no cap)</source>
+        <translation>番号ごとの 1 日の発信数上限（0: なし）</translation>
+    </message>
+    <message>
+        <source>calls per number per hour (0: no cap)</source>
+        <translation>番号ごとの 1 時間の発信数上限（0: なし）</translation>
+    </message>
+    <message>
+        <source>seconds between two calls from one number</source>
+        <translation>同じ番号からの発信の最小間隔（秒）</translation>
+    </message>
+    <message>
+        <source>days over which a new number&apos;s daily cap rises</source>
+        <translation>新しい番号の 1 日の上限が段階的に上がる日数</translation>
+    </message>
+    <message>
+        <source>days a rested number is out of the pool</source>
+        <translation>休止した番号がプールから外れる日数</translation>
+    </message>
+    <message>
+        <source>days a shared number stays with the company that called from it last</source>
+        <translation>共有番号を最後に使った会社に留める日数</translation>
+    </message>
+    <message>
+        <source>VALUE</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>MEANING</source>
+        <translation>意味</translation>
+    </message>
+    <message>
+        <source>A policy key.</source>
+        <translation>ポリシーキー。</translation>
+    </message>
+    <message>
+        <source>Its value.</source>
+        <translation>その値。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl policy set KEY VALUE (keys: %1)</source>
+        <translation>pooldeskctl policy set キー 値（キー: %1）</translation>
+    </message>
+    <message>
+        <source>pooldeskctl policy show | set KEY VALUE</source>
+        <translation>pooldeskctl policy show | set キー 値</translation>
+    </message>
+    <message>
+        <source>how caller IDs are chosen: stickiness, local presence, caps, calling hours</source>
+        <translation>発信者番号の選び方: 固定、ローカルプレゼンス、上限、発信時間</translation>
     </message>
 </context>
 </TS>

@@ -27,17 +27,25 @@ int runAllocate(CliContext &context, const QStringList &args) {
         {QStringLiteral("ttl"),
          QCoreApplication::translate("pooldeskctl", "Lease in seconds (default: the pool's setting)."),
          QCoreApplication::translate("pooldeskctl", "SECONDS")});
+    parser.addOption({QStringLiteral("to"),
+                      QCoreApplication::translate(
+                          "pooldeskctl", "The number to be called (E.164): the pick prefers the number this "
+                                         "person saw before, then one local to them."),
+                      QCoreApplication::translate("pooldeskctl", "E164")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("allocate"), args))
         return *done;
     for (const char *required : {"company", "operator", "session"}) {
         if (!parser.isSet(QString::fromLatin1(required)))
-            return context.usage(QCoreApplication::translate(
-                "pooldeskctl",
-                "pooldeskctl allocate --company NAME --operator ID --session ID [--ttl SECONDS]"));
+            return context.usage(QCoreApplication::translate("pooldeskctl",
+                                                             "pooldeskctl allocate --company NAME --operator "
+                                                             "ID --session ID [--to E164] [--ttl SECONDS]"));
     }
     AllocationRequest request{parser.value(QStringLiteral("company")),
                               parser.value(QStringLiteral("operator")),
-                              parser.value(QStringLiteral("session")), std::nullopt, context.environment()};
+                              parser.value(QStringLiteral("session")),
+                              std::nullopt,
+                              context.environment(),
+                              parser.value(QStringLiteral("to"))};
     if (parser.isSet(QStringLiteral("ttl"))) {
         bool ok = false;
         const int ttl = parser.value(QStringLiteral("ttl")).toInt(&ok);
@@ -62,7 +70,9 @@ int runAllocate(CliContext &context, const QStringList &args) {
             {QStringLiteral("company"), allocation->company},
             {QStringLiteral("environment"), context.environment()},
             {QStringLiteral("lease_expires_at"), allocation->leaseExpiresAt.toString(Qt::ISODate)},
-            {QStringLiteral("resumed"), allocation->resumed}});
+            {QStringLiteral("resumed"), allocation->resumed},
+            {QStringLiteral("match"),
+             allocation->match.isEmpty() ? QJsonValue() : QJsonValue(allocation->match)}});
     } else {
         // Just the number on stdout, so scripts can use $(pooldeskctl allocate ...).
         context.out() << allocation->e164 << Qt::endl;

@@ -3,6 +3,8 @@
 #include "CliSupport.h"
 #include "CommandRegistry.h"
 
+#include "domain/Clock.h"
+#include "pool/CallerPolicy.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 
@@ -36,6 +38,77 @@ int printNumber(CliContext &context, const PoolNumber &number, const QString &me
         context.printJson(toJson(number));
     else
         context.out() << message << Qt::endl;
+    return ExitCode::Success;
+}
+
+// number rest E164 [--days N] [--reason TEXT] | number unrest E164
+int runRest(CliContext &context, const QString &sub, const QStringList &args) {
+    const bool resting = sub == QLatin1String("rest");
+    QCommandLineParser parser;
+    parser.addPositionalArgument(
+        QStringLiteral("number"),
+        QCoreApplication::translate("pooldeskctl", "The number in E.164 form, like +16076956082."));
+    if (resting) {
+        parser.addOption(
+            {QStringLiteral("days"),
+             QCoreApplication::translate("pooldeskctl", "How long it rests (default: the policy's "
+                                                        "rest_days)."),
+             QCoreApplication::translate("pooldeskctl", "N")});
+        parser.addOption(
+            {QStringLiteral("reason"),
+             QCoreApplication::translate("pooldeskctl", "Why, for the audit log and the Pool view."),
+             QCoreApplication::translate("pooldeskctl", "TEXT")});
+    }
+    if (auto done = Cli::parse(context, parser, QStringLiteral("number ") + sub, args))
+        return *done;
+    if (parser.positionalArguments().size() != 1)
+        return context.usage(
+            resting ? QCoreApplication::translate("pooldeskctl",
+                                                  "pooldeskctl number rest E164 [--days N] [--reason TEXT]")
+                    : QCoreApplication::translate("pooldeskctl", "pooldeskctl number unrest E164"));
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    Numbers numbers(*db.value());
+    const QString e164 = parser.positionalArguments().first();
+    auto number = numbers.find(e164, context.environment());
+    if (!number)
+        return context.fail(number.error());
+    if (!resting) {
+        if (auto done = numbers.unrest(Actor::currentUser(), number->e164, context.environment()); !done)
+            return context.fail(done.error());
+        if (context.json())
+            context.printJson(QJsonObject{{QStringLiteral("number"), number->e164},
+                                          {QStringLiteral("resting_until"), QJsonValue()}});
+        else
+            context.out()
+                << QCoreApplication::translate("pooldeskctl", "%1 is back in the pool.").arg(number->e164)
+                << Qt::endl;
+        return ExitCode::Success;
+    }
+    int days = CallerPolicy::load(*db.value()).restDays;
+    if (parser.isSet(QStringLiteral("days"))) {
+        bool ok = false;
+        days = parser.value(QStringLiteral("days")).toInt(&ok);
+        if (!ok || days < 1 || days > 365)
+            return context.usage(
+                QCoreApplication::translate("pooldeskctl", "--days takes a whole number from 1 to 365."));
+    }
+    const QDateTime until = Clock::nowUtc().addDays(days);
+    const QString reason = parser.isSet(QStringLiteral("reason")) ? parser.value(QStringLiteral("reason"))
+                                                                  : QStringLiteral("by hand");
+    if (auto done = numbers.rest(Actor::currentUser(), number->e164, context.environment(), until, reason);
+        !done)
+        return context.fail(done.error());
+    if (context.json())
+        context.printJson(QJsonObject{{QStringLiteral("number"), number->e164},
+                                      {QStringLiteral("resting_until"), until.toString(Qt::ISODate)},
+                                      {QStringLiteral("reason"), reason}});
+    else
+        context.out() << QCoreApplication::translate("pooldeskctl",
+                                                     "%1 rests until %2: no call will be given it.")
+                             .arg(number->e164, context.zone().isoText(until.toSecsSinceEpoch()))
+                      << Qt::endl;
     return ExitCode::Success;
 }
 
@@ -209,8 +282,10 @@ int runNumber(CliContext &context, const QStringList &args) {
                            QCoreApplication::translate("pooldeskctl", "%1 is now dedicated to %2.")
                                .arg(updated->e164, updated->dedicatedCompanyName));
     }
-    return context.usage(
-        QCoreApplication::translate("pooldeskctl", "pooldeskctl number add|list|remove|assign|unassign ..."));
+    if (sub == QLatin1String("rest") || sub == QLatin1String("unrest"))
+        return runRest(context, sub, rest);
+    return context.usage(QCoreApplication::translate(
+        "pooldeskctl", "pooldeskctl number add|list|remove|assign|unassign|rest|unrest ..."));
 }
 
 const bool registered = CommandRegistry::add(

@@ -1,7 +1,8 @@
 // Allocator operations per second (each allocate and each release counts as one) in one process
 // and in 8 contending processes, on SQLite and PostgreSQL, each beside the raw rate of one-row
 // UPDATE transactions on the same database, connection settings and durability, measured in the
-// same run. Also the p50/p99 latency of one allocate.
+// same run. Also the p50/p99 latency of one allocate. Every allocation names a callee, with local
+// presence and caps on, so the pick reads the area-code and region ranges before the others.
 //
 //   pooldesk_allocator_bench run [--sqlite-dir DIR] [--pg ADMIN_URL] [--seconds S] [--processes N]
 //                                [--pool-size N]
@@ -10,7 +11,9 @@
 // Both workloads go through the same Database (its engine settings) and Transaction (BEGIN
 // IMMEDIATE on SQLite, a plain transaction on PostgreSQL) classes the allocator uses.
 #include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
 #include "pool/Allocator.h"
+#include "pool/CallerPolicy.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "security/Identity.h"
@@ -45,6 +48,20 @@ namespace {
 
 constexpr int Companies_ = 4;
 constexpr int Numbers_ = 64;
+// Where callees and the filled pool's numbers are: the first 64 numbers are San Francisco's (415).
+constexpr const char *AreaCodes[] = {"212", "415", "303", "312", "617", "713", "206", "305", "404", "602",
+                                     "702", "503", "615", "704", "801", "816", "901", "919", "952", "971"};
+
+// A callee in one of AreaCodes, or (one in ten) somewhere with no number in the pool.
+template <typename Random>
+QString randomCallee(Random &random) {
+    std::uniform_int_distribution<int> pick(0, int(std::size(AreaCodes)));
+    std::uniform_int_distribution<int> line(0, 9999);
+    const int index = pick(random);
+    const QString area =
+        index < int(std::size(AreaCodes)) ? QLatin1String(AreaCodes[index]) : QLatin1String("907");
+    return QStringLiteral("+1%1555%2").arg(area).arg(line(random), 4, 10, QLatin1Char('0'));
+}
 
 [[noreturn]] void die(const QString &message) {
     std::fprintf(stderr, "allocator bench: %s\n", qPrintable(message));
@@ -151,8 +168,8 @@ int runWorker(const QCommandLineParser &parser) {
         }
         QElapsedTimer one;
         one.start();
-        auto allocation = allocator.allocate(
-            {company, QStringLiteral("op-%1").arg(id), name, std::nullopt, ProductionEnvironment});
+        auto allocation = allocator.allocate({company, QStringLiteral("op-%1").arg(id), name, std::nullopt,
+                                              ProductionEnvironment, randomCallee(random)});
         const qint64 took = one.nsecsElapsed();
         if (!allocation) {
             ++failures;
@@ -259,6 +276,11 @@ Phase runPhase(const QString &self, const QString &url, const QString &workload,
 // Numbers beyond the first Numbers_ are written in bulk, as an import of a large pool would leave
 // them: shared, free, used at some time in the last month.
 void fillPool(Database &db, int poolSize) {
+    QList<std::pair<QString, QString>> places; // area code and region of each of AreaCodes
+    for (const char *area : AreaCodes) {
+        const auto where = PhoneNumber::geography(QStringLiteral("+1%15550100").arg(QLatin1String(area)));
+        places.append({where.areaCode, where.region});
+    }
     constexpr int Batch = 500;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     std::mt19937 random(42);
@@ -270,13 +292,16 @@ void fillPool(Database &db, int poolSize) {
         const int count = std::min(Batch, poolSize - first);
         QStringList rows;
         for (int i = first; i < first + count; ++i)
-            rows << QStringLiteral("('+1212%1', 'production', 1150000, %2, %3)")
+            rows << QStringLiteral("('+1%1%2', 'production', 1150000, %3, %4, '%5', '%6')")
+                        .arg(QLatin1String(AreaCodes[i % std::size(AreaCodes)]))
                         .arg(i, 7, 10, QLatin1Char('0'))
                         .arg(lastUse(random))
-                        .arg(now);
+                        .arg(now)
+                        .arg(places.at(i % std::size(AreaCodes)).first,
+                             places.at(i % std::size(AreaCodes)).second);
         if (!Sql::exec(db.connection(),
                        QStringLiteral("INSERT INTO phone_numbers (e164, environment, monthly_price_micros, "
-                                      "last_used_at, created_at) VALUES ") +
+                                      "last_used_at, created_at, area_code, region) VALUES ") +
                            rows.join(QLatin1Char(','))))
             die(QStringLiteral("cannot fill the pool"));
     }
@@ -303,6 +328,12 @@ void setUp(Database &db, int processes, int poolSize) {
     }
     if (poolSize > Numbers_)
         fillPool(db, poolSize);
+    // Local presence (on by default) and caps on, as a busy pool would run; the caps are far above
+    // what a run reaches, so they cost their checks without refusing.
+    for (const auto &[key, value] : {std::pair{"daily_cap", "100000"}, std::pair{"hourly_cap", "10000"}}) {
+        if (!CallerPolicy::set(db, actor, QString::fromLatin1(key), QString::fromLatin1(value)))
+            die(QStringLiteral("cannot set the caller policy"));
+    }
     if (!Sql::exec(db.connection(),
                    QStringLiteral("CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")))
         die(QStringLiteral("cannot create bench_raw"));

@@ -2,12 +2,15 @@
 
 #include "domain/Clock.h"
 #include "domain/Identifiers.h"
+#include "domain/PhoneNumber.h"
 #include "pool/AllocationRate.h"
+#include "pool/CallerPolicy.h"
 #include "pool/NumberProvisioner.h"
 #include "pool/Tariffs.h"
 #include "storage/AuditLog.h"
 #include "storage/ChangeWatcher.h"
 #include "storage/Database.h"
+#include "storage/PickOrder.h"
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
@@ -51,8 +54,9 @@ struct Allocator::Prepared {
     explicit Prepared(QSqlDatabase &db)
         : context(db)
         , existing(db)
-        , takeDedicated(db)
-        , takeShared(db)
+        , take(db)
+        , upsertCallee(db)
+        , passedOver(db)
         , insertReservation(db)
         , deleteReservation(db)
         , updateNumberOnRelease(db)
@@ -62,7 +66,9 @@ struct Allocator::Prepared {
         , endedRecord(db)
         , pgRelease(db)
         , pgAllocate(db) {}
-    QSqlQuery context, existing, takeDedicated, takeShared, insertReservation;
+    QSqlQuery context, existing, take, upsertCallee, passedOver, insertReservation;
+    QList<PickOrder::Param> takeParams; // what take's placeholders stand for, in order
+    QList<PickOrder::Param> passedOverParams;
     QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, upsertOperator,
         endedRecord;
     // PostgreSQL: the whole release as one statement, so it costs one network round trip.
@@ -76,6 +82,7 @@ struct Allocator::Prepared {
     int perNumberConcurrency = 1;
     int defaultLeaseSeconds = 3600;
     bool buyWhenExhausted = false;
+    CallerPolicy policy;
     Tariff tariff;
     // Usage rows are keyed by the month in the workspace's billing zone; the key is worked out
     // once per month rather than per call.
@@ -99,6 +106,7 @@ struct Allocator::Prepared {
         defaultLeaseSeconds = int(std::clamp<qint64>(
             Settings::intValue(db, SettingKeys::DefaultLeaseSeconds, 3600), 10, MaxLeaseSeconds));
         buyWhenExhausted = Settings::intValue(db, SettingKeys::BuyWhenExhausted, 0) != 0;
+        policy = CallerPolicy::load(db);
         if (auto loaded = Tariffs::load(db, Settings::value(db, SettingKeys::Country, QStringLiteral("US"))))
             tariff = loaded.value();
         if (BillingZone loaded = Settings::billingZone(db); !(loaded == zone)) {
@@ -140,54 +148,31 @@ Status Allocator::prepare() {
              "(SELECT u.cost_micros FROM company_usage_months u WHERE u.company_id = c.id AND u.month = ?), "
              "(SELECT MIN(lease_expires_at) FROM reservations) FROM companies c WHERE c.name = ?"))},
         {&m_q->pgAllocate,
-         postgresqlOnly(QStringLiteral("SELECT * FROM pooldesk_allocate(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))},
+         postgresqlOnly(QStringLiteral(
+             "SELECT * FROM pooldesk_allocate(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))},
         {&m_q->existing,
          QStringLiteral("SELECT r.number_id, n.e164, n.dedicated_company_id, r.lease_expires_at, "
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
                         "WHERE r.session = ? AND r.company_id = ?")},
-        // SQLite: picks and takes a number in one statement, the company's dedicated numbers first,
-        // then (when the plan allows) shared ones. Among equals: a number not used today before one
-        // that was, and among those the one idle longest (never used first); among numbers used
-        // today, the fewest calls today, then the one idle longest. That spreads calls and caller-ID
-        // wear. The shared pick reads four ranges of two indexes (migration 022) from their front
-        // to the first free number (COALESCE stops at the first that finds one), so it does not
-        // sort the pool; pooldesk_allocate (migration 023) picks alike on PostgreSQL.
-        {&m_q->takeDedicated,
+        // SQLite: picks and takes a number in one statement, in PickOrder's order.
+        {&m_q->take, sqliteOnly(PickOrder::sqliteTake().sql)},
+        {&m_q->upsertCallee,
          sqliteOnly(QStringLiteral(
-             "UPDATE phone_numbers SET active_calls = active_calls + 1, "
-             "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
-             "WHERE id = (SELECT id FROM phone_numbers WHERE environment = ? AND dedicated_company_id = ? "
-             "AND active_calls < ? AND missing_from_twilio = 0 "
-             "ORDER BY CASE WHEN calls_today_day = ? THEN calls_today ELSE 0 END, "
-             "COALESCE(last_used_at, 0), id LIMIT 1) "
-             "RETURNING id, e164, dedicated_company_id"))},
-        {&m_q->takeShared,
-         sqliteOnly(QStringLiteral(
-             "UPDATE phone_numbers SET active_calls = active_calls + 1, "
-             "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END "
-             "WHERE id = COALESCE("
-             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
-             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at IS NULL "
-             "AND active_calls < ? ORDER BY id LIMIT 1), "
-             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
-             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at < ? "
-             "AND active_calls < ? ORDER BY last_used_at, id LIMIT 1), "
-             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_today WHERE environment = ? "
-             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND calls_today_day = ? "
-             "AND active_calls < ? ORDER BY calls_today, last_used_at, id LIMIT 1), "
-             // A call the Twilio sync recorded moves last_used_at but not calls today's day.
-             "(SELECT id FROM phone_numbers INDEXED BY ix_phone_numbers_shared_idle WHERE environment = ? "
-             "AND dedicated_company_id IS NULL AND missing_from_twilio = 0 AND last_used_at >= ? "
-             "AND calls_today_day <> ? AND active_calls < ? ORDER BY last_used_at, id LIMIT 1)) "
-             "RETURNING id, e164, dedicated_company_id"))},
+             "INSERT INTO callee_numbers (company_id, environment, callee, number_id, last_called_at) "
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (company_id, environment, callee) DO UPDATE SET "
+             "number_id = excluded.number_id, last_called_at = excluded.last_called_at"))},
+        // Tells numbers_capped from an exhausted pool (PickOrder::passedOver).
+        {&m_q->passedOver, PickOrder::passedOver(pg).sql},
         {&m_q->insertReservation,
          sqliteOnly(QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
-                                   "reserved_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?)"))},
+                                   "reserved_at, lease_expires_at, callee, pick_match) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))},
         // SQLite's release, one statement at a time (PostgreSQL's is pgRelease).
         {&m_q->deleteReservation,
-         sqliteOnly(QStringLiteral("DELETE FROM reservations WHERE session = ? AND company_id = ") +
-                    SessionCompanySql +
-                    QStringLiteral(" RETURNING number_id, company_id, operator, call_sid"))},
+         sqliteOnly(
+             QStringLiteral("DELETE FROM reservations WHERE session = ? AND company_id = ") +
+             SessionCompanySql +
+             QStringLiteral(" RETURNING number_id, company_id, operator, call_sid, callee, pick_match"))},
         {&m_q->updateNumberOnRelease,
          sqliteOnly(QStringLiteral(
              "UPDATE phone_numbers SET active_calls = CASE WHEN active_calls > 0 THEN active_calls - 1 "
@@ -195,13 +180,15 @@ Status Allocator::prepare() {
              "total_calls = total_calls + 1, total_seconds = total_seconds + ?, "
              "total_minutes = total_minutes + ?, "
              "calls_today = CASE WHEN calls_today_day = ? THEN calls_today + 1 ELSE 1 END, "
-             "calls_today_day = ?, last_used_at = ? WHERE id = ? RETURNING e164, environment"))},
+             "calls_today_day = ?, calls_hour = CASE WHEN calls_hour_start = ? THEN calls_hour + 1 ELSE 1 "
+             "END, calls_hour_start = ?, last_used_at = ?, last_company_id = ? WHERE id = ? "
+             "RETURNING e164, environment"))},
         {&m_q->insertCallRecord,
          sqliteOnly(QStringLiteral(
              "INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
              "direction, started_at, ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
-             "twilio_price_micros, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "RETURNING id"))},
+             "twilio_price_micros, environment, callee, pick_match) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))},
         {&m_q->upsertUsage,
          sqliteOnly(QStringLiteral(
              "INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, cost_micros) "
@@ -225,7 +212,7 @@ Status Allocator::prepare() {
          pg ? QStringLiteral("WITH r AS (DELETE FROM reservations WHERE session = ? AND company_id = ") +
                   SessionCompanySql +
                   QStringLiteral(
-                      " RETURNING number_id, company_id, operator, call_sid), "
+                      " RETURNING number_id, company_id, operator, call_sid, callee, pick_match), "
                       "n AS (UPDATE phone_numbers p SET active_calls = CASE WHEN p.active_calls > 0 THEN "
                       "p.active_calls - 1 ELSE 0 END, status = CASE WHEN p.active_calls <= 1 THEN "
                       "'available' "
@@ -233,15 +220,17 @@ Status Allocator::prepare() {
                       "p.status END, total_calls = p.total_calls + 1, total_seconds = p.total_seconds + ?, "
                       "total_minutes = p.total_minutes + ?, calls_today = CASE WHEN p.calls_today_day = ? "
                       "THEN "
-                      "p.calls_today + 1 ELSE 1 END, calls_today_day = ?, last_used_at = ? FROM r "
+                      "p.calls_today + 1 ELSE 1 END, calls_today_day = ?, calls_hour = CASE WHEN "
+                      "p.calls_hour_start = ? THEN p.calls_hour + 1 ELSE 1 END, calls_hour_start = ?, "
+                      "last_used_at = ?, last_company_id = r.company_id FROM r "
                       "WHERE p.id = r.number_id RETURNING p.id, p.e164, p.environment), "
                       "c AS (INSERT INTO call_records (session, call_sid, number_id, e164, company_id, "
                       "operator, "
                       "direction, started_at, ended_at, duration_seconds, billed_minutes, "
                       "estimated_cost_micros, "
-                      "twilio_price_micros, environment) SELECT ?, COALESCE(?, r.call_sid), r.number_id, "
-                      "n.e164, "
-                      "r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, n.environment FROM r JOIN n ON n.id = "
+                      "twilio_price_micros, environment, callee, pick_match) SELECT ?, COALESCE(?, "
+                      "r.call_sid), r.number_id, n.e164, r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, "
+                      "n.environment, r.callee, r.pick_match FROM r JOIN n ON n.id = "
                       "r.number_id "
                       "RETURNING id, call_sid), "
                       "u AS (INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, "
@@ -264,6 +253,8 @@ Status Allocator::prepare() {
         if (!query->prepare(sql))
             return Sql::storageError(*query);
     }
+    m_q->takeParams = PickOrder::sqliteTake().params;
+    m_q->passedOverParams = PickOrder::passedOver(pg).params;
     return success();
 }
 
@@ -393,6 +384,109 @@ Result<Allocation> resumed(QSqlQuery &existing, const QString &session, const Al
 
 } // namespace
 
+// A callee as the pick sees it (empty when the request named none).
+struct DestinationInfo {
+    QString callee;
+    QString areaCode; // empty when local presence is off
+    QString region;
+    std::optional<CallerPolicy::OutsideHours> outside;
+};
+
+namespace {
+
+DestinationInfo destinationFor(const QString &callee, const CallerPolicy &policy, qint64 now) {
+    DestinationInfo destination;
+    destination.callee = callee;
+    const PhoneNumber::Geography where = PhoneNumber::geography(callee);
+    if (policy.localPresence) {
+        destination.areaCode = where.areaCode;
+        destination.region = where.region;
+    }
+    destination.outside = policy.outsideCallingHours(where.timeZones, now);
+    return destination;
+}
+
+QVariant stickySince(const DestinationInfo &destination, const CallerPolicy &policy, qint64 now) {
+    if (destination.callee.isEmpty() || policy.stickyDays == 0)
+        return QVariant(QMetaType(QMetaType::LongLong));
+    return now - qint64(policy.stickyDays) * 86400;
+}
+
+struct PickInputs {
+    const QString &environment;
+    qint64 companyId;
+    bool sharedAllowed;
+    int perNumber;
+    qint64 now;
+    const DestinationInfo &destination;
+    const CallerPolicy &policy;
+};
+
+QVariant pickValue(PickOrder::Param param, const PickInputs &in) {
+    using P = PickOrder::Param;
+    switch (param) {
+    case P::Environment:
+        return in.environment;
+    case P::CompanyId:
+        return in.companyId;
+    case P::SharedAllowed:
+        return in.sharedAllowed ? 1 : 0;
+    case P::PerNumber:
+        return in.perNumber;
+    case P::Now:
+        return in.now;
+    case P::Today:
+        return in.now / 86400;
+    case P::DayStart:
+        return in.now / 86400 * 86400;
+    case P::Hour:
+        return in.now / 3600;
+    case P::Callee:
+        return Sql::nullText(in.destination.callee);
+    case P::StickySince:
+        return stickySince(in.destination, in.policy, in.now);
+    case P::AreaCode:
+        return Sql::nullText(in.destination.areaCode);
+    case P::Region:
+        return Sql::nullText(in.destination.region);
+    case P::DailyCap:
+        return in.policy.dailyCap;
+    case P::HourlyCap:
+        return in.policy.hourlyCap;
+    case P::MinGapSeconds:
+        return in.policy.minGapSeconds;
+    case P::WarmupDays:
+        return in.policy.warmupDays;
+    case P::CooldownSeconds:
+        return qint64(in.policy.tenantCooldownDays) * 86400;
+    }
+    return {};
+}
+
+// Nothing was taken: numbers_capped when the caller policy passed over a free number, else the
+// pool has none.
+Result<Allocation> noNumberTaken(QSqlQuery &passedOver, const QList<PickOrder::Param> &params,
+                                 const PickInputs &inputs, const AllocationContext &context) {
+    for (const PickOrder::Param param : params)
+        passedOver.addBindValue(pickValue(param, inputs));
+    if (!passedOver.exec())
+        return Sql::storageError(passedOver);
+    const bool capped = passedOver.next();
+    passedOver.finish();
+    const QString &environment = inputs.environment;
+    if (!capped)
+        return noFreeNumber(context, environment);
+    return refusal(RefusalReason::NumbersCapped,
+                   QCoreApplication::translate(
+                       "Allocator",
+                       "Every free number %1 may use in the %2 pool is resting, at its daily or hourly cap, "
+                       "inside its minimum gap between calls or cooling down after another company. Try "
+                       "again later, or see `pooldeskctl policy show`.")
+                       .arg(context.companyName, environment));
+}
+
+} // namespace
+
 Result<Allocation> Allocator::allocateOnce(const AllocationRequest &request) {
     if (m_prepareError)
         return *m_prepareError;
@@ -424,8 +518,29 @@ Result<Allocation> Allocator::allocateOnce(const AllocationRequest &request) {
                              .arg(request.environment));
 
     m_q->refreshSettings(m_db);
-    Result<Allocation> outcome =
-        m_db.isPostgreSql() ? allocateInOneCall(normalized) : allocateInTransaction(normalized);
+    DestinationInfo destination;
+    if (!request.to.trimmed().isEmpty()) {
+        const auto callee = PhoneNumber::normalize(request.to);
+        if (!callee)
+            return makeError(Error::Code::InvalidInput,
+                             QCoreApplication::translate(
+                                 "Allocator", "The destination \"%1\" is not a phone number in international "
+                                              "form: a + and the country code, then the number.")
+                                 .arg(request.to.trimmed()));
+        normalized.to = *callee;
+        destination = destinationFor(*callee, m_q->policy, Clock::nowSecs());
+        if (destination.outside)
+            return refusal(
+                RefusalReason::OutsideCallingHours,
+                QCoreApplication::translate("Allocator",
+                                            "It is %1 for %2 (%3), outside the calling hours %4. Call "
+                                            "within them, or change them with `pooldeskctl policy set "
+                                            "calling_hours`.")
+                    .arg(destination.outside->localTime.toString(QStringLiteral("HH:mm")), *callee,
+                         destination.outside->zone, m_q->policy.text(QStringLiteral("calling_hours"))));
+    }
+    Result<Allocation> outcome = m_db.isPostgreSql() ? allocateInOneCall(normalized, destination)
+                                                     : allocateInTransaction(normalized, destination);
     if (!outcome && outcome.error().reason == RefusalReason::PoolExhausted && m_q->buyWhenExhausted &&
         m_provisioner &&
         m_provisioner->requestPurchase(request.environment,
@@ -441,7 +556,8 @@ Result<Allocation> Allocator::allocateOnce(const AllocationRequest &request) {
 
 // SQLite: BEGIN IMMEDIATE serialises writers, so reading the context and taking a number in one
 // transaction cannot race another process.
-Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &request) {
+Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &request,
+                                                    const DestinationInfo &destination) {
     Prepared &q = *m_q;
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
@@ -481,39 +597,34 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
 
     const bool sharedAllowed = context.plan != Plan::Enterprise;
     const int ttl = request.ttlSeconds.value_or(q.defaultLeaseSeconds);
-    QSqlQuery *taken = nullptr;
-    const qint64 today = now / 86400;
-    if (auto ran = Sql::run(q.takeDedicated,
-                            {request.environment, context.companyId, q.perNumberConcurrency, today});
-        !ran)
-        return ran.error();
-    if (q.takeDedicated.next()) {
-        taken = &q.takeDedicated;
-    } else {
-        q.takeDedicated.finish();
-        if (sharedAllowed) {
-            const QVariant env = request.environment, cap = q.perNumberConcurrency, dayStart = today * 86400;
-            if (auto ran = Sql::run(
-                    q.takeShared, {env, cap, env, dayStart, cap, env, today, cap, env, dayStart, today, cap});
-                !ran)
-                return ran.error();
-            if (q.takeShared.next())
-                taken = &q.takeShared;
-            else
-                q.takeShared.finish();
-        }
+    const PickInputs inputs{
+        request.environment, context.companyId, sharedAllowed, q.perNumberConcurrency, now,
+        destination,         q.policy};
+    for (const PickOrder::Param param : q.takeParams)
+        q.take.addBindValue(pickValue(param, inputs));
+    if (!q.take.exec())
+        return Sql::storageError(q.take);
+    if (!q.take.next()) {
+        q.take.finish();
+        return noNumberTaken(q.passedOver, q.passedOverParams, inputs, context);
     }
-    if (!taken)
-        return noFreeNumber(context, request.environment);
     Allocation allocation;
-    allocation.numberId = taken->value(0).toLongLong();
-    allocation.e164 = taken->value(1).toString();
-    allocation.dedicated = !taken->value(2).isNull();
-    taken->finish();
-    if (auto ran = Sql::run(q.insertReservation, {request.session, allocation.numberId, context.companyId,
-                                                  request.operatorId, now, now + ttl});
+    allocation.numberId = q.take.value(0).toLongLong();
+    allocation.e164 = q.take.value(1).toString();
+    allocation.dedicated = !q.take.value(2).isNull();
+    allocation.match = q.take.value(3).toString();
+    q.take.finish();
+    if (auto ran = Sql::run(q.insertReservation,
+                            {request.session, allocation.numberId, context.companyId, request.operatorId, now,
+                             now + ttl, Sql::nullText(destination.callee), Sql::nullText(allocation.match)});
         !ran)
         return ran.error();
+    if (!destination.callee.isEmpty()) {
+        if (auto ran = Sql::run(q.upsertCallee, {context.companyId, request.environment, destination.callee,
+                                                 allocation.numberId, now});
+            !ran)
+            return ran.error();
+    }
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     allocation.session = request.session;
@@ -526,15 +637,22 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
 // PostgreSQL: one autocommitted call of pooldesk_allocate (migration 008) locks the company, reads
 // the context and takes a number, one network round trip where a transaction of statements took
 // five. It takes nothing when the answer is not a plain yes; the reasons are decided here.
-Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request) {
+Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request,
+                                                const DestinationInfo &destination) {
     Prepared &q = *m_q;
     const int ttl = request.ttlSeconds.value_or(q.defaultLeaseSeconds);
     bool checkLeases = true;
     for (;;) {
         const qint64 now = Clock::nowSecs();
-        if (auto ran = Sql::run(q.pgAllocate, {request.company, request.session, request.operatorId,
-                                               request.environment, q.perNumberConcurrency, now / 86400,
-                                               q.monthKey(now), now, now + ttl, checkLeases});
+        const CallerPolicy &policy = q.policy;
+        if (auto ran =
+                Sql::run(q.pgAllocate,
+                         {request.company, request.session, request.operatorId, request.environment,
+                          q.perNumberConcurrency, now / 86400, q.monthKey(now), now, now + ttl, checkLeases,
+                          Sql::nullText(destination.callee), stickySince(destination, policy, now),
+                          Sql::nullText(destination.areaCode), Sql::nullText(destination.region),
+                          policy.dailyCap, policy.hourlyCap, policy.minGapSeconds, policy.warmupDays,
+                          qint64(policy.tenantCooldownDays) * 86400});
             !ran)
             return ran.error();
         if (!q.pgAllocate.next()) {
@@ -547,6 +665,7 @@ Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request
             allocation.numberId = q.pgAllocate.value(12).toLongLong();
             allocation.e164 = q.pgAllocate.value(13).toString();
             allocation.dedicated = !q.pgAllocate.value(14).isNull();
+            allocation.match = q.pgAllocate.value(15).toString();
             q.pgAllocate.finish();
             allocation.session = request.session;
             allocation.company = context.companyName;
@@ -568,7 +687,14 @@ Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request
         }
         if (auto refused = limitRefusal(context))
             return *refused;
-        return noFreeNumber(context, request.environment);
+        const PickInputs inputs{request.environment,
+                                context.companyId,
+                                context.plan != Plan::Enterprise,
+                                q.perNumberConcurrency,
+                                now,
+                                destination,
+                                q.policy};
+        return noNumberTaken(q.passedOver, q.passedOverParams, inputs, context);
     }
 }
 
@@ -658,6 +784,7 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     record.companyId = q.deleteReservation.value(1).toLongLong();
     record.operatorId = q.deleteReservation.value(2).toString();
     const QString attachedSid = q.deleteReservation.value(3).toString();
+    const QVariant callee = q.deleteReservation.value(4), pickMatch = q.deleteReservation.value(5);
     q.deleteReservation.finish();
     record.callSid = request.callSid.isEmpty() ? attachedSid : request.callSid;
     record.direction = request.direction;
@@ -669,19 +796,21 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     record.startedAt = Clock::fromSecs(now - request.durationSeconds);
     const qint64 today = now / 86400;
 
-    if (auto ran = Sql::run(q.updateNumberOnRelease, {record.durationSeconds, record.billedMinutes, today,
-                                                      today, now, record.numberId});
+    if (auto ran = Sql::run(q.updateNumberOnRelease,
+                            {record.durationSeconds, record.billedMinutes, today, today, now / 3600,
+                             now / 3600, now, record.companyId, record.numberId});
         !ran)
         return ran.error();
     q.updateNumberOnRelease.next();
     record.e164 = q.updateNumberOnRelease.value(0).toString();
     record.environment = q.updateNumberOnRelease.value(1).toString();
     q.updateNumberOnRelease.finish();
-    if (auto ran = Sql::run(q.insertCallRecord,
-                            {session, Sql::nullText(record.callSid), record.numberId, record.e164,
-                             record.companyId, record.operatorId, toString(record.direction),
-                             now - record.durationSeconds, now, record.durationSeconds, record.billedMinutes,
-                             record.estimatedCost, Sql::nullable(record.twilioPrice), record.environment});
+    if (auto ran =
+            Sql::run(q.insertCallRecord,
+                     {session, Sql::nullText(record.callSid), record.numberId, record.e164, record.companyId,
+                      record.operatorId, toString(record.direction), now - record.durationSeconds, now,
+                      record.durationSeconds, record.billedMinutes, record.estimatedCost,
+                      Sql::nullable(record.twilioPrice), record.environment, callee, pickMatch});
         !ran) {
         if (Sql::isUniqueViolation(q.insertCallRecord))
             return makeError(Error::Code::Conflict,
@@ -800,6 +929,8 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
                                           record.billedMinutes,
                                           today,
                                           today,
+                                          now / 3600,
+                                          now / 3600,
                                           now,
                                           session,
                                           Sql::nullText(request.callSid),

@@ -11,6 +11,7 @@ namespace PoolDesk {
 
 class AllocationRate;
 class Database;
+struct DestinationInfo;
 class NumberProvisioner;
 
 // Machine-readable reasons carried by Error::reason when Error::code is Refused.
@@ -25,7 +26,9 @@ inline const QString UnknownCompany = QStringLiteral("unknown_company");
 inline const QString UnknownSession = QStringLiteral("unknown_session");
 inline const QString SessionEnded = QStringLiteral("session_ended");
 inline const QString AmbiguousSession = QStringLiteral("ambiguous_session");
-inline const QString RateLimited = QStringLiteral("rate_limited"); // see AllocationRate
+inline const QString RateLimited = QStringLiteral("rate_limited");     // see AllocationRate
+inline const QString NumbersCapped = QStringLiteral("numbers_capped"); // every free number rests or is capped
+inline const QString OutsideCallingHours = QStringLiteral("outside_calling_hours");
 } // namespace RefusalReason
 
 struct AllocationRequest {
@@ -34,7 +37,16 @@ struct AllocationRequest {
     QString session;
     std::optional<int> ttlSeconds; // the pool's default lease when empty
     QString environment;           // development / production
+    QString to = {};               // the callee (E.164), optional: what sticky and local picks match
 };
+
+// Which rule of the pick order (PickOrder) chose the number for the callee.
+namespace PickMatch {
+inline const QString Sticky = QStringLiteral("sticky");
+inline const QString AreaCode = QStringLiteral("area_code");
+inline const QString Region = QStringLiteral("region");
+inline const QString Any = QStringLiteral("any");
+} // namespace PickMatch
 
 struct Allocation {
     qint64 numberId = 0;
@@ -45,6 +57,7 @@ struct Allocation {
     qint64 companyId = 0;
     QDateTime leaseExpiresAt;
     bool resumed = false; // the session already held this number (a retried request)
+    QString match;        // a PickMatch value; empty when the request named no callee
 };
 
 // Backends name their sessions, and a session belongs to its company: two companies may use one
@@ -88,11 +101,11 @@ public:
 
     void setProvisioner(NumberProvisioner *provisioner) { m_provisioner = provisioner; }
 
-    // The company's available dedicated number; else (unless the plan is enterprise) the
-    // least-used available shared number (fewest calls today, then least recently used); else a
-    // typed refusal. The company's allocation rate is checked first (AllocationRate), then its
-    // limits (concurrent calls, monthly minutes, monthly budget). Asking again with a session
-    // that holds a number returns that number (resumed).
+    // A free number in PickOrder's order (sticky for the callee, the company's dedicated numbers,
+    // then shared ones, local to the callee first, then least used), within the caller policy's
+    // caps and calling hours (CallerPolicy); else a typed refusal. The company's allocation rate is
+    // checked first (AllocationRate), then its limits (concurrent calls, monthly minutes, monthly
+    // budget). Asking again with a session that holds a number returns that number (resumed).
     Result<Allocation> allocate(const AllocationRequest &request);
     // Returns the number to the pool and writes the call record and usage in one transaction.
     // A session that was already released returns its record with alreadyReleased set.
@@ -116,8 +129,10 @@ private:
     Status prepare();
     Result<Allocation> allocateOnce(const AllocationRequest &request);
     // The request is validated and trimmed; each engine's way to decide and take.
-    Result<Allocation> allocateInTransaction(const AllocationRequest &request);
-    Result<Allocation> allocateInOneCall(const AllocationRequest &request);
+    Result<Allocation> allocateInTransaction(const AllocationRequest &request,
+                                             const DestinationInfo &destination);
+    Result<Allocation> allocateInOneCall(const AllocationRequest &request,
+                                         const DestinationInfo &destination);
     Result<Release> releaseOnce(const ReleaseRequest &request);
     Result<int> reapExpiredLocked(qint64 now);
     Result<Release> releaseInOneStatement(const ReleaseRequest &request);

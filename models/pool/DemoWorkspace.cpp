@@ -1,6 +1,7 @@
 #include "pool/DemoWorkspace.h"
 
 #include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
 #include "domain/Types.h"
 #include "pool/Allocator.h"
 #include "pool/NumberHistory.h"
@@ -169,12 +170,14 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         auto inserted = Sql::exec(
             db.connection(),
             QStringLiteral("INSERT INTO phone_numbers (e164, environment, twilio_sid, friendly_name, "
-                           "dedicated_company_id, monthly_price_micros, bought_at, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                           "dedicated_company_id, monthly_price_micros, bought_at, created_at, area_code, "
+                           "region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             {number.e164, number.environment, sid, number.e164,
              number.dedicatedTo >= 0 ? QVariant(companies[number.dedicatedTo].id)
                                      : QVariant(QMetaType(QMetaType::LongLong)),
-             tariff->numberMonthly, (firstDay - 30 + n) * 86400, (firstDay - 30 + n) * 86400});
+             tariff->numberMonthly, (firstDay - 30 + n) * 86400, (firstDay - 30 + n) * 86400,
+             Sql::nullText(PhoneNumber::geography(number.e164).areaCode),
+             Sql::nullText(PhoneNumber::geography(number.e164).region)});
         if (!inserted)
             return inserted.error();
         inserted.value().next();

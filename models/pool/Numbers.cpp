@@ -117,13 +117,15 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
     QSqlQuery query(m_db.connection());
     query.prepare(QStringLiteral(
         "INSERT INTO phone_numbers (e164, environment, twilio_sid, friendly_name, dedicated_company_id, "
-        "monthly_price_micros, bought_at, voice_url, status_callback_url, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "monthly_price_micros, bought_at, voice_url, status_callback_url, created_at, area_code, region) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const PhoneNumber::Geography where = PhoneNumber::geography(e164.value());
     for (const QVariant &value :
          {QVariant(e164.value()), QVariant(input.environment), Sql::nullText(input.twilioSid),
           Sql::nullText(input.friendlyName), Sql::nullable(input.dedicatedTo), QVariant(price),
           QVariant(input.boughtAt.isValid() ? input.boughtAt.toSecsSinceEpoch() : now),
-          Sql::nullText(input.voiceUrl), Sql::nullText(input.statusCallbackUrl), QVariant(now)})
+          Sql::nullText(input.voiceUrl), Sql::nullText(input.statusCallbackUrl), QVariant(now),
+          Sql::nullText(where.areaCode), Sql::nullText(where.region)})
         query.addBindValue(value);
     if (!query.exec()) {
         // Roll back while the statement still exists: PostgreSQL refuses to free it in an aborted
@@ -314,6 +316,45 @@ Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, co
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     return after;
+}
+
+Status Numbers::rest(const Actor &actor, const QString &e164, const QString &environment,
+                     const QDateTime &until, const QString &reason) {
+    Transaction transaction(m_db);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    auto number = find(e164, environment);
+    if (!number)
+        return number.error();
+    auto before = Sql::exec(
+        m_db.connection(),
+        QStringLiteral("SELECT resting_until, rest_reason FROM phone_numbers WHERE id = ?"), {number->id});
+    if (!before)
+        return before.error();
+    before.value().next();
+    const QJsonObject was{{QStringLiteral("resting_until"), before.value().value(0).toLongLong()},
+                          {QStringLiteral("reason"), before.value().value(1).toString()}};
+    const qint64 untilSecs = until.isValid() ? until.toSecsSinceEpoch() : 0;
+    if (auto done =
+            Sql::exec(m_db.connection(),
+                      QStringLiteral("UPDATE phone_numbers SET resting_until = ?, rest_reason = ? "
+                                     "WHERE id = ?"),
+                      {until.isValid() ? QVariant(untilSecs) : QVariant(QMetaType(QMetaType::LongLong)),
+                       Sql::nullText(reason), number->id});
+        !done)
+        return done.error();
+    const QJsonObject now{{QStringLiteral("resting_until"), untilSecs}, {QStringLiteral("reason"), reason}};
+    if (auto audited = AuditLog::write(
+            m_db, actor, until.isValid() ? QStringLiteral("number.rest") : QStringLiteral("number.unrest"),
+            number->e164, number->dedicatedCompanyId, was, now);
+        !audited)
+        return audited;
+    ChangeWatcher::notify(m_db);
+    return transaction.commit();
+}
+
+Status Numbers::unrest(const Actor &actor, const QString &e164, const QString &environment) {
+    return rest(actor, e164, environment, QDateTime(), QString());
 }
 
 Result<PoolNumber> Numbers::updateTwilioFacts(const Actor &actor, const QString &e164,

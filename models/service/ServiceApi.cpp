@@ -2,6 +2,7 @@
 
 #include "domain/Clock.h"
 #include "domain/Identifiers.h"
+#include "domain/PhoneNumber.h"
 #include "pool/Allocator.h"
 #include "pool/Companies.h"
 #include "pool/PoolStatus.h"
@@ -335,8 +336,8 @@ ApiResponse ServiceApi::fromError(const Error &failure) {
             response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)});
             return response;
         }
-        // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, session_ended,
-        // ambiguous_session
+        // pool_exhausted, pool_exhausted_purchase_pending, dedicated_numbers_busy, numbers_capped,
+        // outside_calling_hours, session_ended, ambiguous_session
         return error(409, reason.isEmpty() ? QStringLiteral("refused") : reason, failure.message);
     }
     case Error::Code::InvalidInput:
@@ -642,8 +643,10 @@ ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller
         return problem;
     Fields fields(*body);
     fields.allowOnly({QLatin1String("company"), QLatin1String("operator"), QLatin1String("session"),
-                      QLatin1String("ttl_seconds")});
+                      QLatin1String("ttl_seconds"), QLatin1String("to")});
     AllocationRequest allocation;
+    // The callee, optional: the allocator checks it (libphonenumber) and says what is wrong.
+    allocation.to = fields.text(QLatin1String("to"), false, 64);
     allocation.company = fields.text(QLatin1String("company"), true, 200);
     allocation.operatorId = fields.name(QLatin1String("operator"));
     allocation.session = fields.session(QLatin1String("session"));
@@ -673,21 +676,24 @@ ApiResponse ServiceApi::allocate(const ApiRequest &request, const Caller &caller
     }
     const Allocation &result = allocated.value();
     m_shared.metrics.recordAllocation(result.dedicated, result.resumed);
-    ApiResponse response =
-        json(result.resumed ? 200 : 201,
-             {
-                 {QStringLiteral("session"), result.session},
-                 {QStringLiteral("company"), result.company},
-                 {QStringLiteral("operator"), allocation.operatorId},
-                 {QStringLiteral("number"), result.e164},
-                 {QStringLiteral("number_id"), result.numberId},
-                 {QStringLiteral("kind"),
-                  result.dedicated ? QStringLiteral("dedicated") : QStringLiteral("shared")},
-                 {QStringLiteral("environment"), m_shared.environment},
-                 {QStringLiteral("lease_expires_at"), isoUtc(result.leaseExpiresAt)},
-                 {QStringLiteral("lease_expires_epoch"), result.leaseExpiresAt.toSecsSinceEpoch()},
-                 {QStringLiteral("resumed"), result.resumed},
-             });
+    QJsonObject answer{
+        {QStringLiteral("session"), result.session},
+        {QStringLiteral("company"), result.company},
+        {QStringLiteral("operator"), allocation.operatorId},
+        {QStringLiteral("number"), result.e164},
+        {QStringLiteral("number_id"), result.numberId},
+        {QStringLiteral("kind"), result.dedicated ? QStringLiteral("dedicated") : QStringLiteral("shared")},
+        {QStringLiteral("environment"), m_shared.environment},
+        {QStringLiteral("lease_expires_at"), isoUtc(result.leaseExpiresAt)},
+        {QStringLiteral("lease_expires_epoch"), result.leaseExpiresAt.toSecsSinceEpoch()},
+        {QStringLiteral("resumed"), result.resumed},
+    };
+    if (!result.match.isEmpty()) {
+        // Which rule of the pick order chose the number for the callee.
+        answer.insert(QStringLiteral("to"), PhoneNumber::normalize(allocation.to).value_or(allocation.to));
+        answer.insert(QStringLiteral("match"), result.match);
+    }
+    ApiResponse response = json(result.resumed ? 200 : 201, answer);
     response.company = result.company;
     return response;
 }

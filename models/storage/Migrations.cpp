@@ -2,7 +2,9 @@
 
 #include "domain/BillingZone.h"
 #include "domain/Clock.h"
+#include "domain/PhoneNumber.h"
 #include "storage/Database.h"
+#include "storage/PickOrder.h"
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
 
@@ -117,6 +119,27 @@ QString systemTimeZone() {
     return safe.match(id).hasMatch() ? id : QStringLiteral("UTC");
 }
 
+// Migrations 024 and 025 added where each number is; libphonenumber, not SQL, knows that.
+constexpr int GeographyVersion = 25;
+
+Status fillGeography(Database &db) {
+    auto numbers = Sql::exec(db.connection(), QStringLiteral("SELECT id, e164 FROM phone_numbers WHERE "
+                                                             "area_code IS NULL AND region IS NULL"));
+    if (!numbers)
+        return numbers.error();
+    QSqlQuery update(db.connection());
+    if (!update.prepare(QStringLiteral("UPDATE phone_numbers SET area_code = ?, region = ? WHERE id = ?")))
+        return Sql::storageError(update);
+    while (numbers.value().next()) {
+        const PhoneNumber::Geography where = PhoneNumber::geography(numbers.value().value(1).toString());
+        if (auto ran = Sql::run(update, {Sql::nullText(where.areaCode), Sql::nullText(where.region),
+                                         numbers.value().value(0)});
+            !ran)
+            return ran.error();
+    }
+    return success();
+}
+
 } // namespace
 
 int latestVersion() {
@@ -192,6 +215,8 @@ Status apply(Database &db) {
                                                db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString())
                                       // A new workspace bills in this machine's zone; one upgraded
                                       // keeps the UTC months it always had.
+                                      .replace(QStringLiteral("{{PICK_NUMBER}}"), PickOrder::postgresqlPick())
+                                      .replace(QStringLiteral("{{PICK_MATCH}}"), PickOrder::postgresqlMatch())
                                       .replace(QStringLiteral("{{SYSTEM_TIME_ZONE}}"),
                                                current == 0 ? systemTimeZone() : QStringLiteral("UTC"));
         for (const QString &statement : statementsOf(sql)) {
@@ -208,6 +233,10 @@ Status apply(Database &db) {
                           {migration.version, migration.name, Clock::nowSecs()});
             !recorded)
             return recorded.error();
+    }
+    if (current < GeographyVersion && latestVersion() >= GeographyVersion) {
+        if (auto filled = fillGeography(db); !filled)
+            return filled;
     }
     return transaction.commit();
 }

@@ -45,6 +45,8 @@ private slots:
     void allocateAndRelease();
     void refusals_data() { Test::addEngineRows(); }
     void refusals();
+    void callerIdPolicyAndRest_data() { Test::addEngineRows(); }
+    void callerIdPolicyAndRest();
     void poolStatusAndSize_data() { Test::addEngineRows(); }
     void poolStatusAndSize();
     void demo_data() { Test::addEngineRows(); }
@@ -458,6 +460,75 @@ void TestPooldeskctl::refusals() {
         QVERIFY(company.toObject().value(QStringLiteral("allocation_burst")).isNull());
     }
     QVERIFY(found);
+}
+
+// What an administrator does about caller IDs: read and change the policy, rest a number, and
+// see which rule picked a number for a callee.
+void TestPooldeskctl::callerIdPolicyAndRest() {
+    QFETCH(QString, engine);
+    m_db = Test::freshDatabaseUrl(engine);
+    CTL_EXPECT(ctl({QStringLiteral("company"), QStringLiteral("add"), QStringLiteral("Sakura Dental"),
+                    QStringLiteral("--plan"), QStringLiteral("standard")}),
+               0);
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+12125550101")}), 0);
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+14155550102")}), 0);
+
+    const Run shown = ctl({QStringLiteral("--json"), QStringLiteral("policy"), QStringLiteral("show")});
+    CTL_EXPECT(shown, 0);
+    QCOMPARE(shown.object().value(QStringLiteral("sticky_days")).toString(), QStringLiteral("30"));
+    QCOMPARE(shown.object().value(QStringLiteral("calling_hours")).toString(), QStringLiteral("off"));
+    const Run table = ctl({QStringLiteral("policy"), QStringLiteral("show")});
+    CTL_EXPECT(table, 0);
+    QVERIFY2(table.out.contains("tenant_cooldown_days"), qPrintable(table.describe()));
+    // A bad value is a usage error that names what is accepted, and changes nothing.
+    const Run bad = ctl({QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("daily_cap"),
+                         QStringLiteral("lots")});
+    CTL_EXPECT(bad, 2);
+    QVERIFY2(bad.err.contains(QStringLiteral("0")), qPrintable(bad.describe()));
+    CTL_EXPECT(ctl({QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("daily_cap"),
+                    QStringLiteral("40")}),
+               0);
+    QCOMPARE(ctl({QStringLiteral("--json"), QStringLiteral("policy"), QStringLiteral("show")})
+                 .object()
+                 .value(QStringLiteral("daily_cap"))
+                 .toString(),
+             QStringLiteral("40"));
+
+    // The callee in San Francisco gets San Francisco's number...
+    const auto allocate = [&](const QString &session) {
+        return ctl({QStringLiteral("--json"), QStringLiteral("allocate"), QStringLiteral("--company"),
+                    QStringLiteral("Sakura Dental"), QStringLiteral("--operator"), QStringLiteral("op-1"),
+                    QStringLiteral("--session"), session, QStringLiteral("--to"),
+                    QStringLiteral("+1 415 555 0199")});
+    };
+    const Run local = allocate(QStringLiteral("s1"));
+    CTL_EXPECT(local, 0);
+    QCOMPARE(local.object().value(QStringLiteral("number")).toString(), QStringLiteral("+14155550102"));
+    QCOMPARE(local.object().value(QStringLiteral("match")).toString(), QStringLiteral("area_code"));
+    CTL_EXPECT(ctl({QStringLiteral("release"), QStringLiteral("--session"), QStringLiteral("s1"),
+                    QStringLiteral("--duration"), QStringLiteral("30")}),
+               0);
+    // ...until it rests.
+    const Run rested = ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("rest"),
+                            QStringLiteral("+14155550102"), QStringLiteral("--days"), QStringLiteral("3"),
+                            QStringLiteral("--reason"), QStringLiteral("spam reports")});
+    CTL_EXPECT(rested, 0);
+    QVERIFY(!rested.object().value(QStringLiteral("resting_until")).toString().isEmpty());
+    const Run other = allocate(QStringLiteral("s2"));
+    CTL_EXPECT(other, 0);
+    QCOMPARE(other.object().value(QStringLiteral("number")).toString(), QStringLiteral("+12125550101"));
+    QCOMPARE(other.object().value(QStringLiteral("match")).toString(), QStringLiteral("any"));
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("unrest"), QStringLiteral("+14155550102")}), 0);
+    const Run back = allocate(QStringLiteral("s3"));
+    CTL_EXPECT(back, 0);
+    QCOMPARE(back.object().value(QStringLiteral("number")).toString(), QStringLiteral("+14155550102"));
+    // A destination that is not a number is refused as bad input.
+    const Run wrong =
+        ctl({QStringLiteral("allocate"), QStringLiteral("--company"), QStringLiteral("Sakura Dental"),
+             QStringLiteral("--operator"), QStringLiteral("op-1"), QStringLiteral("--session"),
+             QStringLiteral("s4"), QStringLiteral("--to"), QStringLiteral("4155550199")});
+    CTL_EXPECT(wrong, 2);
+    QVERIFY2(wrong.err.contains(QStringLiteral("4155550199")), qPrintable(wrong.describe()));
 }
 
 void TestPooldeskctl::poolStatusAndSize() {

@@ -15,6 +15,9 @@ private slots:
     void normalizeRejects();
     void normalizedIsStable();
     void formValueEscapesPlus();
+    void geographyOfNumbers_data();
+    void geographyOfNumbers();
+    void geographyOfUnparsable();
 };
 
 void TestPhoneNumber::normalizeAccepts_data() {
@@ -29,9 +32,12 @@ void TestPhoneNumber::normalizeAccepts_data() {
         << QStringLiteral("  +14179224538\t") << QStringLiteral("+14179224538");
     QTest::newRow("Tokyo") << QStringLiteral("+81 3-1234-5678") << QStringLiteral("+81312345678");
     QTest::newRow("UK mobile") << QStringLiteral("+44 7700 900123") << QStringLiteral("+447700900123");
-    QTest::newRow("shortest: 7 digits") << QStringLiteral("+1234567") << QStringLiteral("+1234567");
-    QTest::newRow("longest: 15 digits")
-        << QStringLiteral("+123456789012345") << QStringLiteral("+123456789012345");
+    // Possible is enough: libphonenumber's metadata does not know these, and Twilio and tests use them.
+    QTest::newRow("Twilio test number") << QStringLiteral("+15005550006") << QStringLiteral("+15005550006");
+    QTest::newRow("fictional 555") << QStringLiteral("+1 555 555 0100") << QStringLiteral("+15555550100");
+    QTest::newRow("area code not yet in the metadata")
+        << QStringLiteral("+1 999 888 7777") << QStringLiteral("+19998887777");
+    QTest::newRow("Australia") << QStringLiteral("+61 2 1234 5678") << QStringLiteral("+61212345678");
 }
 
 void TestPhoneNumber::normalizeAccepts() {
@@ -53,6 +59,9 @@ void TestPhoneNumber::normalizeRejects_data() {
     QTest::newRow("country code 0") << QStringLiteral("+06076956082");
     QTest::newRow("6 digits") << QStringLiteral("+123456");
     QTest::newRow("16 digits") << QStringLiteral("+1234567890123456");
+    QTest::newRow("too short for North America") << QStringLiteral("+1234567");
+    QTest::newRow("too long for North America") << QStringLiteral("+123456789012345");
+    QTest::newRow("no such country code") << QStringLiteral("+9991234567");
     QTest::newRow("letter") << QStringLiteral("+1607695608a");
     QTest::newRow("vanity letters") << QStringLiteral("+1-800-FLOWERS");
     QTest::newRow("double plus") << QStringLiteral("++16076956082");
@@ -85,6 +94,60 @@ void TestPhoneNumber::normalizedIsStable() {
 void TestPhoneNumber::formValueEscapesPlus() {
     // An unescaped '+' reaches Twilio as a space.
     QCOMPARE(PhoneNumber::toFormValue(QStringLiteral("+16076956082")), QByteArray("%2B16076956082"));
+}
+
+void TestPhoneNumber::geographyOfNumbers_data() {
+    QTest::addColumn<QString>("e164");
+    QTest::addColumn<QString>("areaCode");
+    QTest::addColumn<QString>("region");
+    QTest::addColumn<QString>("zones");
+    QTest::addColumn<bool>("valid");
+    // The geocoder names a city and state for some area codes and the state alone for others.
+    QTest::newRow("city, state") << QStringLiteral("+14155550100") << QStringLiteral("1415")
+                                 << QStringLiteral("US-CA") << QStringLiteral("America/Los_Angeles") << true;
+    QTest::newRow("state alone") << QStringLiteral("+13105551234") << QStringLiteral("1310")
+                                 << QStringLiteral("US-CA") << QStringLiteral("America/Los_Angeles") << true;
+    QTest::newRow("state with two zones")
+        << QStringLiteral("+19155550100") << QStringLiteral("1915") << QStringLiteral("US-TX")
+        << QStringLiteral("America/Chicago,America/Denver") << true;
+    QTest::newRow("Canada") << QStringLiteral("+15875550100") << QStringLiteral("1587")
+                            << QStringLiteral("CA-AB") << QStringLiteral("America/Edmonton") << true;
+    // Unknown to the metadata: still an area code, but nowhere known, so no zone.
+    QTest::newRow("fictional 555") << QStringLiteral("+15555550100") << QStringLiteral("1555") << QString()
+                                   << QString() << false;
+    QTest::newRow("toll-free has no area")
+        << QStringLiteral("+18005550100") << QString() << QStringLiteral("US") << QString() << true;
+    QTest::newRow("Tokyo") << QStringLiteral("+81312345678") << QStringLiteral("813") << QStringLiteral("JP")
+                           << QStringLiteral("Asia/Tokyo") << true;
+    QTest::newRow("Japanese mobile") << QStringLiteral("+819012345678") << QString() << QStringLiteral("JP")
+                                     << QStringLiteral("Asia/Tokyo") << true;
+    QTest::newRow("London") << QStringLiteral("+442071234567") << QStringLiteral("4420")
+                            << QStringLiteral("GB") << QStringLiteral("Europe/London") << true;
+}
+
+void TestPhoneNumber::geographyOfNumbers() {
+    QFETCH(QString, e164);
+    QFETCH(QString, areaCode);
+    QFETCH(QString, region);
+    QFETCH(QString, zones);
+    QFETCH(bool, valid);
+    const PhoneNumber::Geography where = PhoneNumber::geography(e164);
+    QCOMPARE(where.areaCode, areaCode);
+    QCOMPARE(where.region, region);
+    QCOMPARE(where.valid, valid);
+    // A country's zones come from Qt's list; only their presence is compared where it has many.
+    if (region == QLatin1String("US"))
+        QVERIFY(where.timeZones.contains(QStringLiteral("America/New_York")));
+    else
+        QCOMPARE(where.timeZones.join(QLatin1Char(',')), zones);
+}
+
+void TestPhoneNumber::geographyOfUnparsable() {
+    const PhoneNumber::Geography where = PhoneNumber::geography(QStringLiteral("12345"));
+    QVERIFY(where.areaCode.isEmpty());
+    QVERIFY(where.region.isEmpty());
+    QVERIFY(where.timeZones.isEmpty());
+    QVERIFY(!where.valid);
 }
 
 QTEST_GUILESS_MAIN(TestPhoneNumber)

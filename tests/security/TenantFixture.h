@@ -48,6 +48,7 @@ inline const QList<TenantTable> &tenantTables() {
         {QStringLiteral("company_usage_months"), QStringLiteral("company_id")},
         {QStringLiteral("api_keys"), QStringLiteral("company_id"), false},
         {QStringLiteral("number_history"), QStringLiteral("company_id")},
+        {QStringLiteral("callee_numbers"), QStringLiteral("company_id")},
         {QStringLiteral("closed_month_companies"), QStringLiteral("company_id")},
         {QStringLiteral("audit_log"), QStringLiteral("company_id"), false},
         {QStringLiteral("member_companies"), QStringLiteral("company_id"), false},
@@ -96,8 +97,9 @@ struct TwoCompanies {
         Allocator allocator(*db);
         for (const QString &company : {QStringLiteral("Acme"), QStringLiteral("Beta")}) {
             for (const QString &session : {QStringLiteral("done"), QStringLiteral("live")}) {
-                auto allocated = allocator.allocate(
-                    {company, QStringLiteral("op-") + company, session, std::nullopt, ProductionEnvironment});
+                auto allocated =
+                    allocator.allocate({company, QStringLiteral("op-") + company, session, std::nullopt,
+                                        ProductionEnvironment, QStringLiteral("+12125550199")});
                 if (!allocated)
                     qFatal("cannot allocate: %s", qPrintable(allocated.error().message));
             }

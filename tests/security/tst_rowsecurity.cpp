@@ -223,7 +223,7 @@ void TestRowSecurity::managerChangesNothing() {
         QStringLiteral("DELETE FROM audit_log"),
         QStringLiteral(
             "SELECT * FROM pooldesk_allocate('Beta', 's', 'op', 'production', 1, 0, '2026-12', 0, 60, "
-            "true)"),
+            "true, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0)"),
         QStringLiteral("SET ROLE pooldesk_administrator"),
     };
     for (const QString &attempt : attempts) {

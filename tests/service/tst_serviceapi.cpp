@@ -228,6 +228,25 @@ void TestServiceApi::allocateAndRelease() {
                                 allocation(QStringLiteral("Acme"), QStringLiteral("call-1")), f->key);
     QCOMPARE(reused.status, 409);
     QCOMPARE(reused.errorCode(), QStringLiteral("session_ended"));
+
+    // With the callee named, the answer says which rule picked the number (the fixture's numbers
+    // are all in the +1 555 area code), and gives the callee in E.164.
+    QJsonObject toCallee = allocation(QStringLiteral("Acme"), QStringLiteral("call-2"));
+    toCallee.insert(QStringLiteral("to"), QStringLiteral("+1 (555) 555-0199"));
+    HttpReply local = httpJson(service.port(), "POST", "/v1/allocations", toCallee, f->key);
+    QCOMPARE(local.status, 201);
+    QCOMPARE(local.json().value(QStringLiteral("match")).toString(), QStringLiteral("area_code"));
+    QCOMPARE(local.json().value(QStringLiteral("to")).toString(), QStringLiteral("+15555550199"));
+    toCallee.insert(QStringLiteral("session"), QStringLiteral("call-3"));
+    toCallee.insert(QStringLiteral("to"), QStringLiteral("555-0199"));
+    HttpReply wrong = httpJson(service.port(), "POST", "/v1/allocations", toCallee, f->key);
+    QCOMPARE(wrong.status, 400);
+    QVERIFY(wrong.json()
+                .value(QStringLiteral("error"))
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString()
+                .contains(QStringLiteral("555-0199")));
 }
 
 void TestServiceApi::signsInAsItsOwnLogin() {
