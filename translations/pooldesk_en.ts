@@ -446,5 +446,12 @@
             <numerusform>Idle %n days or more: %1, next billed %2%3</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>CALLS (%n DAYS)</source>
+        <translation>
+            <numerusform>CALLS (%n DAY)</numerusform>
+            <numerusform>CALLS (%n DAYS)</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -4160,6 +4160,21 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     </message>
 </context>
 <context>
+    <name>Reputation</name>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>要注意</translation>
+    </message>
+    <message>
+        <source>Resting</source>
+        <translation>休止中</translation>
+    </message>
+</context>
+<context>
     <name>SecretStore</name>
     <message>
         <source>No secret is stored in the system keychain under &quot;%1&quot;. Store it with `pooldeskctl env set-secret ENV` or in the console&apos;s environment settings.</source>
@@ -4303,6 +4318,10 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>This service does not serve recordings.</source>
         <translation>このサービスは録音を配信しません。</translation>
+    </message>
+    <message>
+        <source>The field &quot;outcome&quot; must be one of %1.</source>
+        <translation>フィールド「outcome」は %1 のいずれかにしてください。</translation>
     </message>
 </context>
 <context>
@@ -6130,10 +6149,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <translation>%1 は %2 まで休止します。その間は発信に使われません。</translation>
     </message>
     <message>
-        <source>pooldeskctl number add|list|remove|assign|unassign|rest|unrest ...</source>
-        <translation>pooldeskctl number add|list|remove|assign|unassign|rest|unrest ...</translation>
-    </message>
-    <message>
         <source>days a callee gets the number they saw before (0: off)</source>
         <translation>相手に以前と同じ番号を使う日数（0: 無効）</translation>
     </message>
@@ -6196,6 +6211,56 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     <message>
         <source>how caller IDs are chosen: stickiness, local presence, caps, calling hours</source>
         <translation>発信者番号の選び方: 固定、ローカルプレゼンス、上限、発信時間</translation>
+    </message>
+    <message>
+        <source>Only this number (E.164).</source>
+        <translation>この番号のみ（E.164）。</translation>
+    </message>
+    <message>
+        <source>First rest the numbers significantly worse than their peers, as the pool service does on its own (audited as policy:reputation).</source>
+        <translation>先に、同類の番号より明らかに成績の悪い番号を休止します（プールサービスが自動で行うのと同じで、policy:reputation として監査されます）。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number health [E164] [--review]</source>
+        <translation>pooldeskctl number health [E164] [--review]</translation>
+    </message>
+    <message>
+        <source>Rested %1: %2.</source>
+        <translation>%1 を休止しました: %2。</translation>
+    </message>
+    <message>
+        <source>HEALTH</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>ANSWER RATE</source>
+        <translation>応答率</translation>
+    </message>
+    <message>
+        <source>PEERS</source>
+        <translation>同類</translation>
+    </message>
+    <message>
+        <source>BLOCKED</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>TODAY</source>
+        <translation>本日</translation>
+    </message>
+    <message>
+        <source>RESTING UNTIL</source>
+        <translation>休止期限</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number add|list|remove|assign|unassign|rest|unrest|health ...</source>
+        <translation>pooldeskctl number add|list|remove|assign|unassign|rest|unrest|health ...</translation>
+    </message>
+    <message numerus="yes">
+        <source>CALLS (%n DAYS)</source>
+        <translation>
+            <numerusform>発信数（%n 日）</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -60,7 +60,9 @@ QString randomCallee(Random &random) {
     const int index = pick(random);
     const QString area =
         index < int(std::size(AreaCodes)) ? QLatin1String(AreaCodes[index]) : QLatin1String("907");
-    return QStringLiteral("+1%1555%2").arg(area).arg(line(random), 4, 10, QLatin1Char('0'));
+    // Not "+1%1555%2": arg() would read %15 as the fifteenth marker.
+    return QStringLiteral("+1") + area + QStringLiteral("555") +
+           QStringLiteral("%1").arg(line(random), 4, 10, QLatin1Char('0'));
 }
 
 [[noreturn]] void die(const QString &message) {

@@ -9,6 +9,8 @@
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <QHash>
+
 #include <mutex>
 
 namespace PoolDesk::PhoneNumber {
@@ -62,15 +64,92 @@ QStringList zonesOfCountry(const QString &country) {
     return zones;
 }
 
+// A number already in E.164 form ("+" and digits) whose verdict is known: possible or not
+// depends only on its country calling code and length (libphonenumber compares the length with
+// the country's possible lengths), so it is remembered per first seven digits and length.
+class Verdicts {
+public:
+    static bool isCanonical(const QString &text) {
+        if (text.size() < 8 || text.size() > 16 || text.at(0) != QLatin1Char('+') ||
+            text.at(1) == QLatin1Char('0'))
+            return false;
+        for (qsizetype i = 1; i < text.size(); ++i) {
+            if (text.at(i) < QLatin1Char('0') || text.at(i) > QLatin1Char('9'))
+                return false;
+        }
+        return true;
+    }
+    std::optional<bool> possible(const QString &e164) {
+        const std::lock_guard guard(m_lock);
+        const auto found = m_possible.constFind(key(e164));
+        return found == m_possible.constEnd() ? std::nullopt : std::optional<bool>(*found);
+    }
+    void setPossible(const QString &e164, bool possible) {
+        const std::lock_guard guard(m_lock);
+        trim();
+        m_possible.insert(key(e164), possible);
+    }
+    std::optional<Locality> locality(const QString &e164) {
+        const std::lock_guard guard(m_lock);
+        const auto found = m_localities.constFind(e164.left(8));
+        return found == m_localities.constEnd() ? std::nullopt : std::optional<Locality>(*found);
+    }
+    void setLocality(const QString &e164, const Locality &locality) {
+        const std::lock_guard guard(m_lock);
+        trim();
+        m_localities.insert(e164.left(8), locality);
+    }
+
+private:
+    static QString key(const QString &e164) {
+        return e164.left(8) + QLatin1Char('/') + QString::number(e164.size());
+    }
+    // Bounded: a pool's callees span at most some tens of thousands of prefixes.
+    void trim() {
+        constexpr qsizetype Most = 100'000;
+        if (m_possible.size() > Most)
+            m_possible.clear();
+        if (m_localities.size() > Most)
+            m_localities.clear();
+    }
+    std::mutex m_lock;
+    QHash<QString, bool> m_possible;
+    QHash<QString, Locality> m_localities;
+};
+
+Verdicts &verdicts() {
+    static Verdicts instance;
+    return instance;
+}
+
 } // namespace
 
 std::optional<QString> normalize(const QString &text) {
-    const auto number = parse(text);
+    const QString trimmed = text.trimmed();
+    const bool canonical = Verdicts::isCanonical(trimmed);
+    if (canonical) {
+        if (const auto known = verdicts().possible(trimmed))
+            return *known ? std::optional<QString>(trimmed) : std::nullopt;
+    }
+    const auto number = parse(trimmed);
+    if (canonical)
+        verdicts().setPossible(trimmed, number.has_value());
     if (!number)
         return std::nullopt;
     std::string e164;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::E164, &e164);
     return QString::fromStdString(e164);
+}
+
+Locality locality(const QString &e164) {
+    if (!Verdicts::isCanonical(e164))
+        return {};
+    if (auto known = verdicts().locality(e164))
+        return *known;
+    const Geography where = geography(e164);
+    const Locality found{where.areaCode, where.region, where.timeZones};
+    verdicts().setLocality(e164, found);
+    return found;
 }
 
 Geography geography(const QString &e164) {

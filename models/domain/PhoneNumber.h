@@ -34,6 +34,16 @@ struct Geography {
 // The geography of an E.164 number; an empty Geography when it cannot be parsed.
 Geography geography(const QString &e164);
 
+// What picking a local number needs of the callee (area code, region, zones), as geography()
+// gives them, remembered per first seven digits: libphonenumber takes a tenth of a millisecond
+// per number, and every number sharing those digits shares its area code and region.
+struct Locality {
+    QString areaCode;
+    QString region;
+    QStringList timeZones;
+};
+Locality locality(const QString &e164);
+
 // Percent-encodes for Twilio query strings and form bodies: '+' must travel as %2B.
 QByteArray toFormValue(const QString &e164);
 

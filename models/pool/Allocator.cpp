@@ -67,8 +67,7 @@ struct Allocator::Prepared {
         , pgRelease(db)
         , pgAllocate(db) {}
     QSqlQuery context, existing, take, upsertCallee, passedOver, insertReservation;
-    QList<PickOrder::Param> takeParams; // what take's placeholders stand for, in order
-    QList<PickOrder::Param> passedOverParams;
+    PickOrder::Statement takeStatement, passedOverStatement; // their parameters
     QSqlQuery deleteReservation, updateNumberOnRelease, insertCallRecord, upsertUsage, upsertOperator,
         endedRecord;
     // PostgreSQL: the whole release as one statement, so it costs one network round trip.
@@ -187,8 +186,8 @@ Status Allocator::prepare() {
          sqliteOnly(QStringLiteral(
              "INSERT INTO call_records (session, call_sid, number_id, e164, company_id, operator, "
              "direction, started_at, ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
-             "twilio_price_micros, environment, callee, pick_match) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))},
+             "twilio_price_micros, environment, callee, pick_match, outcome, sip_code) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))},
         {&m_q->upsertUsage,
          sqliteOnly(QStringLiteral(
              "INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, cost_micros) "
@@ -228,9 +227,9 @@ Status Allocator::prepare() {
                       "operator, "
                       "direction, started_at, ended_at, duration_seconds, billed_minutes, "
                       "estimated_cost_micros, "
-                      "twilio_price_micros, environment, callee, pick_match) SELECT ?, COALESCE(?, "
-                      "r.call_sid), r.number_id, n.e164, r.company_id, r.operator, ?, ?, ?, ?, ?, ?, ?, "
-                      "n.environment, r.callee, r.pick_match FROM r JOIN n ON n.id = "
+                      "twilio_price_micros, environment, callee, pick_match, outcome, sip_code) SELECT ?, "
+                      "COALESCE(?, r.call_sid), r.number_id, n.e164, r.company_id, r.operator, ?, ?, ?, ?, "
+                      "?, ?, ?, n.environment, r.callee, r.pick_match, ?, ?::integer FROM r JOIN n ON n.id = "
                       "r.number_id "
                       "RETURNING id, call_sid), "
                       "u AS (INSERT INTO company_usage_months (company_id, month, calls, billed_minutes, "
@@ -253,8 +252,8 @@ Status Allocator::prepare() {
         if (!query->prepare(sql))
             return Sql::storageError(*query);
     }
-    m_q->takeParams = PickOrder::sqliteTake().params;
-    m_q->passedOverParams = PickOrder::passedOver(pg).params;
+    m_q->takeStatement = PickOrder::sqliteTake();
+    m_q->passedOverStatement = PickOrder::passedOver(pg);
     return success();
 }
 
@@ -397,7 +396,7 @@ namespace {
 DestinationInfo destinationFor(const QString &callee, const CallerPolicy &policy, qint64 now) {
     DestinationInfo destination;
     destination.callee = callee;
-    const PhoneNumber::Geography where = PhoneNumber::geography(callee);
+    const PhoneNumber::Locality where = PhoneNumber::locality(callee);
     if (policy.localPresence) {
         destination.areaCode = where.areaCode;
         destination.region = where.region;
@@ -463,12 +462,20 @@ QVariant pickValue(PickOrder::Param param, const PickInputs &in) {
     return {};
 }
 
+void bindPick(QSqlQuery &query, const PickOrder::Statement &statement, const PickInputs &inputs) {
+    for (const PickOrder::Param param : statement.params) {
+        if (statement.named)
+            query.bindValue(PickOrder::placeholder(param), pickValue(param, inputs));
+        else
+            query.addBindValue(pickValue(param, inputs));
+    }
+}
+
 // Nothing was taken: numbers_capped when the caller policy passed over a free number, else the
 // pool has none.
-Result<Allocation> noNumberTaken(QSqlQuery &passedOver, const QList<PickOrder::Param> &params,
+Result<Allocation> noNumberTaken(QSqlQuery &passedOver, const PickOrder::Statement &statement,
                                  const PickInputs &inputs, const AllocationContext &context) {
-    for (const PickOrder::Param param : params)
-        passedOver.addBindValue(pickValue(param, inputs));
+    bindPick(passedOver, statement, inputs);
     if (!passedOver.exec())
         return Sql::storageError(passedOver);
     const bool capped = passedOver.next();
@@ -600,13 +607,12 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
     const PickInputs inputs{
         request.environment, context.companyId, sharedAllowed, q.perNumberConcurrency, now,
         destination,         q.policy};
-    for (const PickOrder::Param param : q.takeParams)
-        q.take.addBindValue(pickValue(param, inputs));
+    bindPick(q.take, q.takeStatement, inputs);
     if (!q.take.exec())
         return Sql::storageError(q.take);
     if (!q.take.next()) {
         q.take.finish();
-        return noNumberTaken(q.passedOver, q.passedOverParams, inputs, context);
+        return noNumberTaken(q.passedOver, q.passedOverStatement, inputs, context);
     }
     Allocation allocation;
     allocation.numberId = q.take.value(0).toLongLong();
@@ -694,7 +700,7 @@ Result<Allocation> Allocator::allocateInOneCall(const AllocationRequest &request
                                 now,
                                 destination,
                                 q.policy};
-        return noNumberTaken(q.passedOver, q.passedOverParams, inputs, context);
+        return noNumberTaken(q.passedOver, q.passedOverStatement, inputs, context);
     }
 }
 
@@ -810,7 +816,8 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
                      {session, Sql::nullText(record.callSid), record.numberId, record.e164, record.companyId,
                       record.operatorId, toString(record.direction), now - record.durationSeconds, now,
                       record.durationSeconds, record.billedMinutes, record.estimatedCost,
-                      Sql::nullable(record.twilioPrice), record.environment, callee, pickMatch});
+                      Sql::nullable(record.twilioPrice), record.environment, callee, pickMatch,
+                      Sql::nullText(request.outcome), Sql::nullable(request.sipCode)});
         !ran) {
         if (Sql::isUniqueViolation(q.insertCallRecord))
             return makeError(Error::Code::Conflict,
@@ -941,6 +948,8 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
                                           record.billedMinutes,
                                           record.estimatedCost,
                                           Sql::nullable(record.twilioPrice),
+                                          Sql::nullText(request.outcome),
+                                          Sql::nullable(request.sipCode),
                                           q.monthKey(now),
                                           record.billedMinutes,
                                           record.twilioPrice.value_or(record.estimatedCost),

@@ -80,6 +80,11 @@ struct ReleaseRequest {
     QString callSid;
     std::optional<Micros> twilioPrice;
     std::optional<qint64> companyId; // the session's company, as in SessionRef
+    // How the call ended, when known (Twilio's CallStatus: completed, busy, no-answer, failed,
+    // canceled) and the SIP response Twilio reports (603 declined, 608 rejected as spam, ...):
+    // what a number's health is worked out from (Reputation).
+    QString outcome = {};
+    std::optional<int> sipCode = {};
 };
 
 struct Release {

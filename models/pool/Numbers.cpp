@@ -319,7 +319,7 @@ Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, co
 }
 
 Status Numbers::rest(const Actor &actor, const QString &e164, const QString &environment,
-                     const QDateTime &until, const QString &reason) {
+                     const QDateTime &until, const QString &reason, const QJsonObject &figures) {
     Transaction transaction(m_db);
     if (auto begun = transaction.begin(); !begun)
         return begun;
@@ -343,7 +343,9 @@ Status Numbers::rest(const Actor &actor, const QString &e164, const QString &env
                        Sql::nullText(reason), number->id});
         !done)
         return done.error();
-    const QJsonObject now{{QStringLiteral("resting_until"), untilSecs}, {QStringLiteral("reason"), reason}};
+    QJsonObject now{{QStringLiteral("resting_until"), untilSecs}, {QStringLiteral("reason"), reason}};
+    if (!figures.isEmpty())
+        now.insert(QStringLiteral("figures"), figures);
     if (auto audited = AuditLog::write(
             m_db, actor, until.isValid() ? QStringLiteral("number.rest") : QStringLiteral("number.unrest"),
             number->e164, number->dedicatedCompanyId, was, now);

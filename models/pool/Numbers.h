@@ -47,8 +47,9 @@ public:
     Result<PoolNumber> unassign(const Actor &actor, const QString &e164, const QString &environment);
     // Takes a number out of allocation until `until` (UTC), with the reason shown beside it; a
     // call it holds goes on. unrest returns it at once. Both audited (number.rest, number.unrest).
+    // figures: what decided it (an automatic rest's statistics), kept in the audit entry.
     Status rest(const Actor &actor, const QString &e164, const QString &environment, const QDateTime &until,
-                const QString &reason);
+                const QString &reason, const QJsonObject &figures = {});
     Status unrest(const Actor &actor, const QString &e164, const QString &environment);
     // For the Twilio import and webhook updates: changes recorded Twilio facts (sid, friendly
     // name, webhook URLs, missing flag) without touching allocation state.

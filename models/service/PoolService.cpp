@@ -88,6 +88,16 @@ PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhook
     m_shared->webhooks = webhooks;
     m_shared->rateLimiter.setDefaults(m_config.rateLimit);
     connect(&m_reapTimer, &QTimer::timeout, this, &PoolService::reap);
+    connect(&m_reviewTimer, &QTimer::timeout, this, [this] {
+        if (!restoreReaper())
+            return;
+        if (auto reviewed = m_reaperApi->reviewReputation(); !reviewed) {
+            if (m_db->noteFailure(reviewed.error()))
+                reaperConnectionLost();
+            else
+                qCWarning(lcPoolService) << "cannot review the numbers' health:" << reviewed.error().message;
+        }
+    });
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
         if (restoreReaper())
@@ -213,6 +223,9 @@ Status PoolService::start() {
     if (m_config.reapIntervalMs > 0) {
         m_reapTimer.start(m_config.reapIntervalMs);
         reap(); // leases that ran out while no service was running
+        // A number's health moves with its calls over days: a quarter of an hour is prompt enough.
+        constexpr int ReviewIntervalMs = 15 * 60 * 1000;
+        m_reviewTimer.start(ReviewIntervalMs);
     }
     if (m_config.autoscaleIntervalMs > 0)
         startAutoscale();
@@ -329,6 +342,7 @@ void PoolService::shutdown() {
         return;
     m_stopping = true;
     m_reapTimer.stop();
+    m_reviewTimer.stop();
     m_reconnectTimer.stop();
     if (m_autoscale)
         m_autoscale->stop();

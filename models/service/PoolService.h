@@ -76,6 +76,7 @@ private:
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;
     QTimer m_reapTimer;
+    QTimer m_reviewTimer; // Reputation::review, on the reaper's connection
     // Auto-scaling (when configured), on this thread and its database connection.
     SecretStore *m_secrets = nullptr;
     QNetworkAccessManager *m_network = nullptr;

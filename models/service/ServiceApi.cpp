@@ -6,6 +6,7 @@
 #include "pool/Allocator.h"
 #include "pool/Companies.h"
 #include "pool/PoolStatus.h"
+#include "pool/Reputation.h"
 #include "security/ApiKeys.h"
 #include "security/TwilioSignature.h"
 #include "service/RecordingTickets.h"
@@ -704,16 +705,26 @@ ApiResponse ServiceApi::release(const ApiRequest &request, const Caller &caller,
     if (!body)
         return problem;
     Fields fields(*body);
-    fields.allowOnly(
-        {QLatin1String("duration_seconds"), QLatin1String("direction"), QLatin1String("call_sid")});
+    fields.allowOnly({QLatin1String("duration_seconds"), QLatin1String("direction"),
+                      QLatin1String("call_sid"), QLatin1String("outcome"),
+                      QLatin1String("sip_response_code")});
     ReleaseRequest release;
     release.session = session;
     release.durationSeconds =
         fields.integer(QLatin1String("duration_seconds"), true, 0, MaxLeaseSeconds).value_or(0);
     const QString direction = fields.text(QLatin1String("direction"), true, 20);
     release.callSid = fields.text(QLatin1String("call_sid"), false, 64);
+    // How the call ended, optional: what the number's health is worked out from.
+    release.outcome = fields.text(QLatin1String("outcome"), false, 20);
+    if (const auto sip = fields.integer(QLatin1String("sip_response_code"), false, 100, 699))
+        release.sipCode = int(*sip);
     if (!fields.ok())
         return fields.problem();
+    if (!release.outcome.isEmpty() && !Reputation::isOutcome(release.outcome))
+        return error(400, QStringLiteral("invalid_field"),
+                     QCoreApplication::translate("ServiceApi", "The field \"outcome\" must be one of %1.")
+                         .arg(Reputation::outcomes().join(QStringLiteral(", "))),
+                     {{QStringLiteral("field"), QStringLiteral("outcome")}});
     const auto parsedDirection = directionFromString(direction);
     if (!parsedDirection)
         return error(400, QStringLiteral("invalid_field"),
@@ -966,6 +977,9 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
     release.direction =
         callback.isOutbound() || callback.direction.isEmpty() ? Direction::Outbound : Direction::Inbound;
     release.callSid = isCallSid(callback.callSid) ? callback.callSid : QString();
+    if (Reputation::isOutcome(callback.status))
+        release.outcome = callback.status;
+    release.sipCode = callback.sipCode;
     WriteGate gate(writeGate());
     auto released = m_allocator->release(release);
     gate.unlock();
@@ -983,6 +997,19 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
                                       {QStringLiteral("call_record"), recordJson(released->record)}});
     response.company = released->record.companyName;
     return finish(response, result);
+}
+
+Result<int> ServiceApi::reviewReputation() {
+    WriteGate gate(writeGate());
+    auto rested = Reputation::review(m_db, m_shared.environment);
+    gate.unlock();
+    if (!rested)
+        return rested.error();
+    for (const NumberHealth &h : rested.value())
+        qCInfo(lcServiceApi).noquote()
+            << "rested" << h.e164 << "until" << h.restingUntil->toString(Qt::ISODate)
+            << "(policy:reputation):" << h.restReason;
+    return int(rested->size());
 }
 
 Result<int> ServiceApi::reapExpired() {

@@ -105,6 +105,8 @@ public:
     static constexpr qint64 KeyCacheMs = 1000;
     // Frees numbers whose lease ran out; the service calls this on a timer.
     Result<int> reapExpired();
+    // Rests the numbers significantly worse than their peers (Reputation::review); how many.
+    Result<int> reviewReputation();
 
     static ApiResponse error(int status, const QString &code, const QString &message,
                              const QJsonObject &extra = {});

@@ -21,6 +21,10 @@ StatusCallback StatusCallback::fromFields(const QHash<QString, QString> &fields)
     callback.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
     if (!durationOk || callback.durationSeconds < 0)
         callback.durationSeconds = 0;
+    bool sipOk = false;
+    const int sip = fields.value(QStringLiteral("SipResponseCode")).toInt(&sipOk);
+    if (sipOk && sip >= 100 && sip <= 699)
+        callback.sipCode = sip;
     const QDateTime at = QDateTime::fromString(fields.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
     if (at.isValid())
         callback.eventAt = at.toSecsSinceEpoch();

@@ -19,6 +19,7 @@ struct StatusCallback {
     QString from;      // E.164 when it parses, else empty
     QString to;
     qint64 durationSeconds = 0;
+    std::optional<int> sipCode;    // SipResponseCode, when Twilio sends one (603, 608, ...)
     std::optional<qint64> eventAt; // Twilio's Timestamp (RFC 2822), UTC seconds
 
     static StatusCallback fromFields(const QHash<QString, QString> &fields);

@@ -7,8 +7,9 @@ namespace PoolDesk::PickOrder {
 namespace {
 
 enum class Engine { Sqlite, PostgreSql };
-// Parameters as `?` (a statement Qt prepares) or as pooldesk_allocate's names (its body).
-enum class Placeholders { Positional, Named };
+// Parameters as `?` (a statement Qt prepares for PostgreSQL), as `:Name` (SQLite binds each name
+// once however often the statement uses it), or as pooldesk_allocate's names (its body).
+enum class Placeholders { Positional, Bound, Function };
 
 struct Step {
     const char *sqliteIndex; // INDEXED BY, so SQLite reads the range the step is written for
@@ -156,14 +157,20 @@ QString spell(const QString &sql, Engine engine, Placeholders placeholders, QLis
         const auto found = std::find_if(std::begin(paramNames), std::end(paramNames),
                                         [&](const ParamName &p) { return name == QLatin1String(p.token); });
         Q_ASSERT_X(found != std::end(paramNames), "PickOrder", "unknown token");
-        if (placeholders == Placeholders::Positional) {
-            // PostgreSQL infers no type for `? - ?`: each placeholder says its own.
-            QString placeholder = QStringLiteral("?");
-            if (engine == Engine::PostgreSql)
-                placeholder += isText(found->param) ? QStringLiteral("::text") : QStringLiteral("::bigint");
+        if (placeholders != Placeholders::Function) {
+            QString placeholder;
+            if (placeholders == Placeholders::Bound) {
+                placeholder = QLatin1Char(':') + name;
+                if (!params->contains(found->param))
+                    params->append(found->param);
+            } else {
+                // PostgreSQL infers no type for `? - ?`: each placeholder says its own.
+                placeholder = QStringLiteral("?") +
+                              (isText(found->param) ? QStringLiteral("::text") : QStringLiteral("::bigint"));
+                params->append(found->param);
+            }
             // A flag is bound as 0 or 1: compare, so it reads as a condition.
             out += found->param == Param::SharedAllowed ? placeholder + QStringLiteral(" = 1") : placeholder;
-            params->append(found->param);
         } else {
             out += QLatin1String(found->postgresql);
         }
@@ -198,7 +205,8 @@ Statement sqliteTake() {
     // SQLite's RETURNING knows the table by its name only, not an alias.
     sql += QStringLiteral(") RETURNING id, e164, dedicated_company_id, ") +
            QString(matchSql()).replace(QStringLiteral("n."), QStringLiteral("phone_numbers."));
-    statement.sql = spell(sql, Engine::Sqlite, Placeholders::Positional, &statement.params);
+    statement.named = true;
+    statement.sql = spell(sql, Engine::Sqlite, Placeholders::Bound, &statement.params);
     return statement;
 }
 
@@ -221,13 +229,21 @@ QString postgresqlPick() {
     QList<Param> unused;
     QString spelled;
     for (const QString &line : body.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-        spelled += spell(line, Engine::PostgreSql, Placeholders::Named, &unused) + QLatin1Char('\n');
+        spelled += spell(line, Engine::PostgreSql, Placeholders::Function, &unused) + QLatin1Char('\n');
     return spelled;
 }
 
 } // namespace PoolDesk::PickOrder
 
 namespace PoolDesk::PickOrder {
+
+QString placeholder(Param param) {
+    for (const ParamName &name : paramNames) {
+        if (name.param == param)
+            return QLatin1Char(':') + QLatin1String(name.token);
+    }
+    return {};
+}
 
 Statement passedOver(bool postgresql) {
     Statement statement;
@@ -236,14 +252,15 @@ Statement passedOver(bool postgresql) {
                                        "n.dedicated_company_id IS NULL)) AND NOT (") +
                         allowed() + QStringLiteral(" AND (n.dedicated_company_id IS NOT NULL OR ") +
                         cooledDown() + QStringLiteral(")) LIMIT 1");
-    statement.sql = spell(sql, postgresql ? Engine::PostgreSql : Engine::Sqlite, Placeholders::Positional,
-                          &statement.params);
+    statement.named = !postgresql;
+    statement.sql = spell(sql, postgresql ? Engine::PostgreSql : Engine::Sqlite,
+                          postgresql ? Placeholders::Positional : Placeholders::Bound, &statement.params);
     return statement;
 }
 
 QString postgresqlMatch() {
     QList<Param> unused;
-    return spell(matchSql(), Engine::PostgreSql, Placeholders::Named, &unused);
+    return spell(matchSql(), Engine::PostgreSql, Placeholders::Function, &unused);
 }
 
 } // namespace PoolDesk::PickOrder

@@ -27,11 +27,14 @@ enum class Param {
     CooldownSeconds, // 0: a shared number passes between companies freely
 };
 
-// A statement and the parameters its `?` placeholders stand for, in order.
+// A statement and its parameters: named (`:Name`, see placeholder(), each bound once) or, when
+// not, one `?` per use, in order.
 struct Statement {
     QString sql;
     QList<Param> params;
+    bool named = false;
 };
+QString placeholder(Param param);
 
 // The order the allocator takes a free number in; the one definition both engines' statements
 // are built from:

@@ -31,11 +31,12 @@ bool isFinalStatus(const QString &status) {
            status == QLatin1String("canceled");
 }
 
-constexpr int Columns = 12;
+constexpr int Columns = 13;
 const QString InsertColumns = QStringLiteral(
     "INSERT INTO call_records (call_sid, number_id, e164, company_id, direction, started_at, ended_at, "
-    "duration_seconds, billed_minutes, estimated_cost_micros, twilio_price_micros, environment) VALUES ");
-const QString InsertTuple = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    "duration_seconds, billed_minutes, estimated_cost_micros, twilio_price_micros, environment, outcome) "
+    "VALUES ");
+const QString InsertTuple = QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const QString OnConflict = QStringLiteral(" ON CONFLICT (call_sid) WHERE call_sid IS NOT NULL DO NOTHING");
 
 Error sqliteError(sqlite3 *handle) {
@@ -141,10 +142,11 @@ Status CallIngest::prepare() {
     if (!m_dropInserted.prepare(
             QStringLiteral("DELETE FROM call_records WHERE call_sid = ? AND session IS NULL")))
         return Sql::storageError(m_dropInserted);
-    if (!m_adopt.prepare(QStringLiteral("UPDATE call_records SET call_sid = ?, twilio_price_micros = "
-                                        "COALESCE(twilio_price_micros, ?) WHERE id "
-                                        "= ? AND call_sid IS NULL RETURNING company_id, session, started_at, "
-                                        "ended_at, estimated_cost_micros")))
+    if (!m_adopt.prepare(
+            QStringLiteral("UPDATE call_records SET call_sid = ?, twilio_price_micros = "
+                           "COALESCE(twilio_price_micros, ?), outcome = COALESCE(outcome, ?) WHERE id "
+                           "= ? AND call_sid IS NULL RETURNING company_id, session, started_at, "
+                           "ended_at, estimated_cost_micros")))
         return Sql::storageError(m_adopt);
     if (!m_usageCost.prepare(QStringLiteral("UPDATE company_usage_months SET cost_micros = cost_micros + ? "
                                             "WHERE company_id = ? AND month = ?")))
@@ -237,6 +239,8 @@ Status CallIngest::insertRowsSqlite(const Row *rows, int count, QList<bool> &ins
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(statement, p + 12, m_environmentUtf8.constData(),
                                    int(m_environmentUtf8.size()), SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = bindText(statement, p + 13, r.outcome);
     }
     inserted.fill(false, count);
     // RETURNING gives the calls this statement added, in the order of the rows.
@@ -294,6 +298,7 @@ Status CallIngest::insertRows(const Row *rows, int count, QList<bool> &inserted)
         q.bindValue(p++, r.estimate);
         q.bindValue(p++, r.price ? QVariant(*r.price) : nullInt);
         q.bindValue(p++, environment);
+        q.bindValue(p++, r.outcome);
     }
     if (!q.exec())
         return Sql::storageError(q);
@@ -393,8 +398,8 @@ Status CallIngest::adopt(const Row &row, qint64 recordId) {
     if (auto ran = Sql::run(m_dropInserted, {row.sid}); !ran)
         return ran;
     if (auto ran = Sql::run(
-            m_adopt,
-            {row.sid, row.price ? QVariant(*row.price) : QVariant(QMetaType(QMetaType::LongLong)), recordId});
+            m_adopt, {row.sid, row.price ? QVariant(*row.price) : QVariant(QMetaType(QMetaType::LongLong)),
+                      row.outcome, recordId});
         !ran)
         return ran;
     // The pool counted the call with its estimate (or a price it was given) when it ended.
@@ -419,7 +424,8 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
         if (row.sid.isEmpty() || !startTime.isValid())
             continue;
         row.start = startTime.toSecsSinceEpoch();
-        if (!isFinalStatus(o.value(StatusKey).toString())) {
+        row.outcome = o.value(StatusKey).toString();
+        if (!isFinalStatus(row.outcome)) {
             ++stats.pending;
             if (!stats.oldestPendingStart || row.start < stats.oldestPendingStart)
                 stats.oldestPendingStart = row.start;

@@ -72,7 +72,8 @@ private:
         qint64 start = 0, end = 0, duration = 0, minutes = 0;
         Micros estimate = 0;
         std::optional<Micros> price;
-        int month = 0; // yyyymm of the start, for the company's monthly usage
+        QString outcome; // Twilio's final status: completed, busy, no-answer, failed, canceled
+        int month = 0;   // yyyymm of the start, for the company's monthly usage
     };
     struct NumberTotals {
         qint64 calls = 0, seconds = 0, minutes = 0, lastUsed = 0;

@@ -522,6 +522,16 @@ void TestPooldeskctl::callerIdPolicyAndRest() {
     const Run back = allocate(QStringLiteral("s3"));
     CTL_EXPECT(back, 0);
     QCOMPARE(back.object().value(QStringLiteral("number")).toString(), QStringLiteral("+14155550102"));
+    // Health: every number of the environment, the resting one with its rest over.
+    const Run health = ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("health")});
+    CTL_EXPECT(health, 0);
+    QCOMPARE(health.object().value(QStringLiteral("numbers")).toArray().size(), 2);
+    QCOMPARE(health.object().value(QStringLiteral("window_days")).toInt(), 14);
+    const Run oneHealth =
+        ctl({QStringLiteral("number"), QStringLiteral("health"), QStringLiteral("+14155550102")});
+    CTL_EXPECT(oneHealth, 0);
+    QVERIFY2(oneHealth.out.contains("+14155550102") && !oneHealth.out.contains("+12125550101"),
+             qPrintable(oneHealth.describe()));
     // A destination that is not a number is refused as bad input.
     const Run wrong =
         ctl({QStringLiteral("allocate"), QStringLiteral("--company"), QStringLiteral("Sakura Dental"),

@@ -1,0 +1,165 @@
+// A number's health from its own calls, beside its peers, and the automatic rest of numbers
+// significantly worse than them. Both engines.
+#include "PoolTestSupport.h"
+#include "pool/Reputation.h"
+
+using namespace PoolDesk;
+using namespace PoolDesk::Test;
+
+namespace {
+
+// Stores finished outbound calls of a number as the pool would have recorded them.
+void addCalls(Database &db, const QString &e164, int answered, int unanswered, int blocked = 0) {
+    const qint64 now = Clock::nowSecs();
+    auto number = Sql::exec(
+        db.connection(), QStringLiteral("SELECT id, dedicated_company_id FROM phone_numbers WHERE e164 = ?"),
+        {e164});
+    QVERIFY(number && number.value().next());
+    const qint64 id = number.value().value(0).toLongLong();
+    static int serial = 0;
+    const auto add = [&](const QString &outcome, qint64 seconds, const QVariant &sip) {
+        const QString session = QStringLiteral("call-%1").arg(++serial);
+        QVERIFY(Sql::exec(
+            db.connection(),
+            QStringLiteral("INSERT INTO call_records (session, number_id, e164, company_id, operator, "
+                           "direction, started_at, ended_at, duration_seconds, billed_minutes, "
+                           "estimated_cost_micros, environment, outcome, sip_code) VALUES (?, ?, ?, "
+                           "(SELECT id FROM companies LIMIT 1), 'op', 'outbound', ?, ?, ?, 1, 13000, "
+                           "'production', ?, ?)"),
+            {session, id, e164, now - 3600, now - 3600 + seconds, seconds, outcome, sip}));
+    };
+    const QVariant noSip(QMetaType(QMetaType::LongLong));
+    for (int i = 0; i < answered; ++i)
+        add(QStringLiteral("completed"), 45, noSip);
+    for (int i = 0; i < unanswered; ++i)
+        add(i % 2 ? QStringLiteral("no-answer") : QStringLiteral("busy"), 0, noSip);
+    for (int i = 0; i < blocked; ++i)
+        add(QStringLiteral("failed"), 0, 608);
+}
+
+const NumberHealth *find(const QList<NumberHealth> &all, const QString &e164) {
+    for (const NumberHealth &h : all) {
+        if (h.e164 == e164)
+            return &h;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestReputation : public QObject {
+    Q_OBJECT
+
+private slots:
+    void healthBesidePeers_data() { addEngineRows(); }
+    void healthBesidePeers();
+    void reviewRestsTheWorstAndAuditsWhy_data() { addEngineRows(); }
+    void reviewRestsTheWorstAndAuditsWhy();
+    void releaseRecordsHowTheCallEnded_data() { addEngineRows(); }
+    void releaseRecordsHowTheCallEnded();
+};
+
+void TestReputation::healthBesidePeers() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    const QString bad = QStringLiteral("+14155550101"), fine = QStringLiteral("+14155550102"),
+                  also = QStringLiteral("+14155550103"), fresh = QStringLiteral("+14155550104"),
+                  elsewhere = QStringLiteral("+12125550105");
+    for (const QString &e164 : {bad, fine, also, fresh, elsewhere})
+        f.addNumber(e164);
+    addCalls(*f.db, bad, 5, 35);
+    addCalls(*f.db, fine, 20, 20);
+    addCalls(*f.db, also, 22, 18);
+    addCalls(*f.db, fresh, 0, 2);
+    addCalls(*f.db, elsewhere, 1, 0, 1);
+    auto health = Reputation::health(*f.db, ProductionEnvironment);
+    POOL_VERIFY_OK(health);
+    QCOMPARE(health->size(), 5);
+
+    const NumberHealth *worst = find(*health, bad);
+    QVERIFY(worst);
+    QCOMPARE(worst->calls, 40);
+    QCOMPARE(worst->answered, 5);
+    // Its peers are the other San Francisco numbers: 42 of 82 answered (the fresh one's 2 count).
+    QVERIFY2(qAbs(worst->peerRate - 42.0 / 82.0) < 1e-9, qPrintable(QString::number(worst->peerRate)));
+    QVERIFY(worst->zScore < Reputation::RestZ);
+    QCOMPARE(worst->state, NumberHealth::State::Watch);
+    // Pulled towards its peers by the prior, but still far below them.
+    QVERIFY(worst->answerRate > 5.0 / 40.0 && worst->answerRate < worst->peerRate);
+
+    QCOMPARE(find(*health, fine)->state, NumberHealth::State::Good);
+    // Two unanswered calls prove nothing: the estimate stays near the peers'.
+    const NumberHealth *young = find(*health, fresh);
+    QCOMPARE(young->state, NumberHealth::State::Good);
+    QVERIFY2(young->answerRate > 0.3, qPrintable(QString::number(young->answerRate)));
+    // A call a carrier rejected as spam puts a number on watch at once.
+    QCOMPARE(find(*health, elsewhere)->blocked, 1);
+    QCOMPARE(find(*health, elsewhere)->state, NumberHealth::State::Watch);
+
+    // One number alone.
+    auto one = Reputation::health(*f.db, ProductionEnvironment, fine);
+    POOL_VERIFY_OK(one);
+    QCOMPARE(one->size(), 1);
+    QCOMPARE(one->first().answered, 20);
+}
+
+void TestReputation::reviewRestsTheWorstAndAuditsWhy() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    const QString bad = QStringLiteral("+14155550101"), fine = QStringLiteral("+14155550102"),
+                  also = QStringLiteral("+14155550103"), spam = QStringLiteral("+14155550104");
+    for (const QString &e164 : {bad, fine, also, spam})
+        f.addNumber(e164);
+    addCalls(*f.db, bad, 5, 35);
+    addCalls(*f.db, fine, 20, 20);
+    addCalls(*f.db, also, 22, 18);
+    addCalls(*f.db, spam, 2, 0, Reputation::RestBlocked);
+    auto rested = Reputation::review(*f.db, ProductionEnvironment);
+    POOL_VERIFY_OK(rested);
+    QCOMPARE(rested->size(), 2);
+    QCOMPARE(text(*f.db,
+                  QStringLiteral("SELECT actor FROM audit_log WHERE action = 'number.rest' AND target = ?"),
+                  {bad}),
+             QStringLiteral("policy:reputation"));
+    // The audit entry carries the figures that decided it.
+    const QString after = text(
+        *f.db, QStringLiteral("SELECT after_json FROM audit_log WHERE action = 'number.rest' AND target = ?"),
+        {bad});
+    QVERIFY2(after.contains(QStringLiteral("\"calls\":40")) &&
+                 after.contains(QStringLiteral("\"answered\":5")),
+             qPrintable(after));
+    // Resting, they are not allocated; a second review changes nothing.
+    for (int i = 0; i < 2; ++i) {
+        auto held = f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("s%1").arg(i));
+        POOL_VERIFY_OK(held);
+        QVERIFY(held->e164 == fine || held->e164 == also);
+    }
+    auto again = Reputation::review(*f.db, ProductionEnvironment);
+    POOL_VERIFY_OK(again);
+    QCOMPARE(again->size(), 0);
+    auto health = Reputation::health(*f.db, ProductionEnvironment, bad);
+    POOL_VERIFY_OK(health);
+    QCOMPARE(health->first().state, NumberHealth::State::Resting);
+    QVERIFY(health->first().restingUntil > Clock::nowUtc().addDays(6));
+}
+
+void TestReputation::releaseRecordsHowTheCallEnded() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    f.addNumber(QStringLiteral("+14155550101"));
+    POOL_VERIFY_OK(f.allocate(QStringLiteral("Sakura Dental"), QStringLiteral("s1")));
+    ReleaseRequest release;
+    release.session = QStringLiteral("s1");
+    release.outcome = QStringLiteral("failed");
+    release.sipCode = 608;
+    POOL_VERIFY_OK(f.allocator->release(release));
+    QCOMPARE(text(*f.db,
+                  QStringLiteral("SELECT outcome || ' ' || sip_code FROM call_records WHERE session = 's1'")),
+             QStringLiteral("failed 608"));
+}
+
+QTEST_GUILESS_MAIN(TestReputation)
+#include "tst_reputation.moc"
