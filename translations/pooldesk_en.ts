@@ -129,6 +129,20 @@
             <numerusform>in %n days</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Answer rate (%n days)</source>
+        <translation>
+            <numerusform>Answer rate (%n day)</numerusform>
+            <numerusform>Answer rate (%n days)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n call(s) answered in the last %2 days; the same holder&apos;s numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</source>
+        <translation>
+            <numerusform>%1 of %n call answered in the last %2 days; the same holder's numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
+            <numerusform>%1 of %n calls answered in the last %2 days; the same holder's numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Twilio::Client</name>
@@ -269,6 +283,26 @@
         <translation>
             <numerusform>%n number</numerusform>
             <numerusform>%n numbers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rest %1 for how many days?
+
+PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests numbers for %n day(s)).</source>
+        <translation>
+            <numerusform>Rest %1 for how many days?
+
+PoolDesk will not give it to any call meanwhile (the pool's policy rests numbers for %n day).</numerusform>
+            <numerusform>Rest %1 for how many days?
+
+PoolDesk will not give it to any call meanwhile (the pool's policy rests numbers for %n days).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rests for %n day(s).</source>
+        <translation>
+            <numerusform>%1 rests for %n day.</numerusform>
+            <numerusform>%1 rests for %n days.</numerusform>
         </translation>
     </message>
 </context>

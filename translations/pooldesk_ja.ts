@@ -1584,6 +1584,34 @@ Expected: %2</source>
         <source>Being released</source>
         <translation>解約処理中</translation>
     </message>
+    <message>
+        <source>Health</source>
+        <translation>状態</translation>
+    </message>
+    <message numerus="yes">
+        <source>Answer rate (%n days)</source>
+        <translation>
+            <numerusform>応答率（%n 日）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resting until</source>
+        <translation>休止期限</translation>
+    </message>
+    <message>
+        <source>Resting until %1: %2</source>
+        <translation>%1 まで休止中: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n call(s) answered in the last %2 days; the same holder&apos;s numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</source>
+        <translation>
+            <numerusform>過去 %2 日間の %n 件の発信のうち %1 件に応答がありました。同じ保有者の同じ市外局番の番号の応答率は %3 です。表示する応答率は推定値のため、発信の少ない番号はそれに近くなります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Twilio::BuyNumberOperation</name>
@@ -3177,6 +3205,50 @@ Its company loses its fixed caller ID on this number; any company may then be gi
     <message>
         <source>Pool</source>
         <translation>プール</translation>
+    </message>
+    <message>
+        <source>R&amp;est Number…</source>
+        <translation>番号を休止(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Stop handing out the selected number for some days; a call on it goes on</source>
+        <translation>選択した番号を数日間割り当てません（通話中の通話は続きます）</translation>
+    </message>
+    <message>
+        <source>Return to &amp;Pool</source>
+        <translation>プールに戻す(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Hand out the selected resting number again</source>
+        <translation>休止中の選択した番号を再び割り当てます</translation>
+    </message>
+    <message>
+        <source>Rest Number</source>
+        <translation>番号を休止</translation>
+    </message>
+    <message numerus="yes">
+        <source>Rest %1 for how many days?
+
+PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests numbers for %n day(s)).</source>
+        <translation>
+            <numerusform>%1 を何日休止しますか？
+
+その間、PoolDesk はこの番号をどの発信にも割り当てません（プールのポリシーの休止日数は %n 日です）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>rested by hand</source>
+        <translation>手動で休止</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 rests for %n day(s).</source>
+        <translation>
+            <numerusform>%1 を %n 日間休止します。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is back in the pool.</source>
+        <translation>%1 をプールに戻しました。</translation>
     </message>
 </context>
 <context>

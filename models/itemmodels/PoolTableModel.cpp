@@ -4,6 +4,8 @@
 
 #include "domain/Clock.h"
 #include "itemmodels/SqlText.h"
+#include "pool/CallerPolicy.h"
+#include "pool/Reputation.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
 
@@ -24,10 +26,40 @@ namespace {
 constexpr qint64 UtilizationWindowSecs = 7 * 86400;
 constexpr qint64 UsageCacheSecs = 60;
 
+constexpr int AnswerWindowDays = Reputation::WindowDays;
+
+QString percentText(double rate) {
+    const QLocale locale;
+    return locale.toString(rate * 100.0, 'f', 1) + locale.percent();
+}
+
 struct Usage {
     qint64 minutesToday = 0;
     qint64 busySeconds = 0;
 };
+
+// Every number's health, by id, and the policy's daily cap, beside the usage figures.
+struct HealthFigures {
+    QHash<qint64, NumberHealth> byNumber;
+    int dailyCap = 0;
+};
+
+Result<HealthFigures> loadHealth(Database &db) {
+    HealthFigures figures;
+    figures.dailyCap = CallerPolicy::load(db).dailyCap;
+    auto environments =
+        Sql::exec(db.connection(), QStringLiteral("SELECT DISTINCT environment FROM phone_numbers"));
+    if (!environments)
+        return environments.error();
+    while (environments.value().next()) {
+        auto health = Reputation::health(db, environments.value().value(0).toString());
+        if (!health)
+            return health.error();
+        for (const NumberHealth &h : health.value())
+            figures.byNumber.insert(h.numberId, h);
+    }
+    return figures;
+}
 
 Result<QHash<qint64, Usage>> loadUsage(Database &db, qint64 now) {
     const qint64 dayStart = now - now % 86400;
@@ -78,6 +110,12 @@ QString columnTitle(PoolTableModel::Column column) {
         return PoolTableModel::tr("Utilization (7 days)");
     case C::NextBilling:
         return PoolTableModel::tr("Next billing");
+    case C::Health:
+        return PoolTableModel::tr("Health");
+    case C::AnswerRate:
+        return PoolTableModel::tr("Answer rate (%n days)", nullptr, AnswerWindowDays);
+    case C::RestingUntil:
+        return PoolTableModel::tr("Resting until");
     case C::Webhook:
         return PoolTableModel::tr("Webhook");
     case C::Count:
@@ -98,6 +136,7 @@ QVariant nullableId(const std::optional<qint64> &id) {
 
 struct PoolTableModel::UsageCache {
     QHash<qint64, Usage> usage;
+    HealthFigures health;
     qint64 loadedAt = -1;
 };
 
@@ -147,11 +186,19 @@ QVariant PoolTableModel::data(const QModelIndex &index, int role) const {
         case Column::TotalMinutes:
         case Column::Utilization:
         case Column::NextBilling:
+        case Column::AnswerRate:
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         default:
             return {};
         }
     case Qt::BackgroundRole:
+        if (column == Column::Health) {
+            if (row.health == int(NumberHealth::State::Watch))
+                return QColor(0xfd, 0xef, 0xc3);
+            if (row.health == int(NumberHealth::State::Resting))
+                return QColor(0xe4, 0xe4, 0xe4);
+            return {};
+        }
         if (column != Column::State)
             return {};
         switch (row.status) {
@@ -192,6 +239,20 @@ QVariant PoolTableModel::data(const QModelIndex &index, int role) const {
                      localTime(row.leaseExpiresAt));
         case Column::Utilization:
             return tr("Share of the last 7 days this number spent in calls.");
+        case Column::Health:
+        case Column::AnswerRate:
+        case Column::RestingUntil:
+            if (row.restingUntil.isValid())
+                return tr("Resting until %1: %2").arg(localTime(row.restingUntil), row.restReason);
+            if (row.answerRate < 0)
+                return {};
+            return tr("%1 of %n call(s) answered in the last %2 days; the same holder's numbers in its area "
+                      "code "
+                      "answered %3. The rate shown is estimated, so a number with few calls sits near them.",
+                      nullptr, int(row.callsWindow))
+                .arg(row.answeredWindow)
+                .arg(AnswerWindowDays)
+                .arg(percentText(row.peerRate));
         case Column::NextBilling:
             return row.boughtAt.isValid() ? tr("Twilio charges %1 on day %2 of each month.")
                                                 .arg(Money::format(row.monthlyPrice))
@@ -232,7 +293,16 @@ QVariant PoolTableModel::display(const Row &row, Column column) const {
     case Column::Since:
         return localTime(row.holderSince);
     case Column::CallsToday:
-        return locale.toString(row.callsToday);
+        // Against the daily cap when the caller policy sets one.
+        return row.dailyCap > 0
+                   ? tr("%1 / %2").arg(locale.toString(row.callsToday), locale.toString(row.dailyCap))
+                   : locale.toString(row.callsToday);
+    case Column::Health:
+        return row.health < 0 ? QString() : Reputation::stateText(NumberHealth::State(row.health));
+    case Column::AnswerRate:
+        return row.answerRate < 0 || row.callsWindow == 0 ? QString() : percentText(row.answerRate);
+    case Column::RestingUntil:
+        return localTime(row.restingUntil);
     case Column::MinutesToday:
         return locale.toString(row.minutesToday);
     case Column::TotalCalls:
@@ -297,6 +367,12 @@ QVariant PoolTableModel::underlying(const Row &row, Column column) const {
         return row.boughtAt.isValid()
                    ? QVariant(daysToBillingDay(Clock::nowUtc().date(), row.boughtAt.date().day()))
                    : QVariant();
+    case Column::Health:
+        return row.health;
+    case Column::AnswerRate:
+        return row.answerRate;
+    case Column::RestingUntil:
+        return row.restingUntil.isValid() ? QVariant(row.restingUntil.toSecsSinceEpoch()) : QVariant();
     case Column::Webhook:
         return static_cast<int>(webhookState(row, m_expectedVoiceUrls.value(row.environment)));
     case Column::Count:
@@ -397,6 +473,12 @@ void PoolTableModel::sortRows(QList<Row> &rows, Column column, Qt::SortOrder ord
                        : 99;
         case Column::Webhook:
             return row.voiceUrl;
+        case Column::Health:
+            return row.health;
+        case Column::AnswerRate:
+            return row.callsWindow == 0 ? -1.0 : row.answerRate;
+        case Column::RestingUntil:
+            return row.restingUntil.isValid() ? row.restingUntil.toSecsSinceEpoch() : -1;
         case Column::Count:
             break;
         }
@@ -414,7 +496,8 @@ void PoolTableModel::sortRows(QList<Row> &rows, Column column, Qt::SortOrder ord
 }
 
 static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFilter &filter, qint64 now,
-                                                   const QHash<qint64, Usage> &usage) {
+                                                   const QHash<qint64, Usage> &usage,
+                                                   const HealthFigures &health) {
     const qint64 today = now / 86400;
     QString sql = QStringLiteral(
         "SELECT n.id, n.e164, n.environment, n.friendly_name, n.twilio_sid, n.dedicated_company_id, dc.name, "
@@ -513,6 +596,17 @@ static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFil
         if (row.boughtAt.isValid())
             window = std::clamp(now - row.boughtAt.toSecsSinceEpoch(), qint64(3600), UtilizationWindowSecs);
         row.utilization = static_cast<double>(used.busySeconds) / static_cast<double>(window);
+        row.dailyCap = health.dailyCap;
+        if (const auto found = health.byNumber.constFind(row.id); found != health.byNumber.constEnd()) {
+            row.health = int(found->state);
+            row.answerRate = found->answerRate;
+            row.peerRate = found->peerRate;
+            row.callsWindow = found->calls;
+            row.answeredWindow = found->answered;
+            if (found->restingUntil)
+                row.restingUntil = *found->restingUntil;
+            row.restReason = found->restReason;
+        }
         rows.append(std::move(row));
     }
     return rows;
@@ -523,7 +617,10 @@ Result<QList<PoolTableModel::Row>> PoolTableModel::load(Database &db, const Numb
     auto usage = loadUsage(db, nowSecs);
     if (!usage)
         return usage.error();
-    return loadRows(db, filter, nowSecs, usage.value());
+    auto health = loadHealth(db);
+    if (!health)
+        return health.error();
+    return loadRows(db, filter, nowSecs, usage.value(), health.value());
 }
 
 void PoolTableModel::refresh() {
@@ -545,10 +642,14 @@ void PoolTableModel::refresh() {
                 auto usage = loadUsage(db, now);
                 if (!usage)
                     return usage.error();
+                auto health = loadHealth(db);
+                if (!health)
+                    return health.error();
                 cache->usage = std::move(usage).value();
+                cache->health = std::move(health).value();
                 cache->loadedAt = now;
             }
-            return loadRows(db, filter, now, cache->usage);
+            return loadRows(db, filter, now, cache->usage, cache->health);
         },
         [this, ticket](Result<QList<Row>> result) {
             if (ticket != m_generation.current())

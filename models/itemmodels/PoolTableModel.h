@@ -28,7 +28,7 @@ class Database;
 // dataChanged only, a re-sort is a layout change, only a different set of rows resets.
 // Roles: DisplayRole text in the user's locale; UnderlyingDataRole raw values (see each Column);
 // RowIdRole the phone_numbers id; BackgroundRole/ForegroundRole colour the Status column;
-// ToolTipRole explains Kind, Holder, Webhook and Utilization; TextAlignmentRole right-aligns numbers.
+// ToolTipRole explains Kind, Holder, Webhook, Utilization and Health; TextAlignmentRole right-aligns numbers.
 class PoolTableModel final : public KeyedTableModel {
     Q_OBJECT
 public:
@@ -48,6 +48,9 @@ public:
         Utilization,   // share of the last 7 days spent in calls; underlying: double 0..1
         NextBilling,   // days to the next monthly charge (bought_at's day of month); underlying: int
         Webhook,       // voice URL against the expected one; underlying: WebhookState as int
+        Health,        // Reputation's state; underlying: NumberHealth::State as int, -1 before known
+        AnswerRate,    // estimated answer rate over Reputation::WindowDays; underlying: double, -1 unknown
+        RestingUntil,  // underlying: UTC seconds or null
         Count
     };
     Q_ENUM(Column)
@@ -83,6 +86,15 @@ public:
         QString holderSession;
         QDateTime holderSince;
         QDateTime leaseExpiresAt;
+        // Health (Reputation), re-read with the usage figures.
+        int health = -1;
+        double answerRate = -1;
+        double peerRate = -1;
+        qint64 callsWindow = 0;
+        qint64 answeredWindow = 0;
+        QDateTime restingUntil;
+        QString restReason;
+        int dailyCap = 0; // the caller policy's; 0: none
 
         bool operator==(const Row &other) const = default;
     };

@@ -8,10 +8,12 @@
 #include "common/Retranslate.h"
 #include "common/Tables.h"
 #include "credentials/Environments.h"
+#include "domain/Clock.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/PoolTableModel.h"
 #include "itemmodels/Retranslation.h"
 #include "pool/AddNumberDialog.h"
+#include "pool/CallerPolicy.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "pool/PoolStatusStrip.h"
@@ -20,6 +22,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -93,6 +96,11 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     m_unassign = m_actions->addAction(Icons::get(QStringLiteral("unassign"), QStringLiteral("remove-link")),
                                       QString());
     m_unassign->setObjectName(QStringLiteral("unassignNumberAction"));
+    // Resting takes a number out of allocation (a caller ID carriers started to flag); it is kept.
+    m_rest = new QAction(this);
+    m_rest->setObjectName(QStringLiteral("restNumberAction"));
+    m_unrest = new QAction(this);
+    m_unrest->setObjectName(QStringLiteral("unrestNumberAction"));
     m_remove =
         m_actions->addAction(Icons::get(QStringLiteral("remove"), QStringLiteral("list-remove")), QString());
     m_remove->setObjectName(QStringLiteral("removeNumberAction"));
@@ -125,12 +133,17 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
     connect(m_remove, &QAction::triggered, this, &PoolView::removeSelected);
     connect(m_assign, &QAction::triggered, this, &PoolView::assignSelected);
     connect(m_unassign, &QAction::triggered, this, &PoolView::unassignSelected);
+    connect(m_rest, &QAction::triggered, this, &PoolView::restSelected);
+    connect(m_unrest, &QAction::triggered, this, &PoolView::unrestSelected);
     connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
         menu.addAction(m_add);
         menu.addSeparator();
         menu.addAction(m_assign);
         menu.addAction(m_unassign);
+        menu.addSeparator();
+        menu.addAction(m_rest);
+        menu.addAction(m_unrest);
         menu.addSeparator();
         menu.addAction(m_remove);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -193,6 +206,10 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
         m_assign->setToolTip(tr("Reserve the selected number for one company's calls"));
         m_unassign->setText(tr("Make &Shared"));
         m_unassign->setToolTip(tr("Return the selected dedicated number to the shared pool"));
+        m_rest->setText(tr("R&est Number…"));
+        m_rest->setToolTip(tr("Stop handing out the selected number for some days; a call on it goes on"));
+        m_unrest->setText(tr("Return to &Pool"));
+        m_unrest->setToolTip(tr("Hand out the selected resting number again"));
         m_remove->setText(tr("&Remove…"));
         m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
         // A greyed action says why, on hover.
@@ -270,6 +287,9 @@ void PoolView::updateActions() {
     m_remove->setEnabled(mayChange && idle);
     m_assign->setEnabled(mayChange && idle);
     m_unassign->setEnabled(mayChange && idle && row->dedicatedCompanyId.has_value());
+    const bool resting = row && row->restingUntil.isValid();
+    m_rest->setEnabled(mayChange && row && !resting);
+    m_unrest->setEnabled(mayChange && resting);
     const QString busy = tr("The number is on a call; wait until it is released.");
     m_remove->setStatusTip(mayChange && row && !idle ? busy : QString());
 }
@@ -339,6 +359,46 @@ void PoolView::unassignSelected() {
     m_workspace.notifyChanged();
     m_model->refresh();
     m_strip->reload();
+}
+
+void PoolView::restSelected() {
+    const auto [e164, environment] = selectedNumber();
+    if (e164.isEmpty())
+        return;
+    bool ok = false;
+    const int policyDays = std::max(CallerPolicy::load(m_workspace.database()).restDays, 1);
+    const int days = QInputDialog::getInt(
+        this, tr("Rest Number"),
+        tr("Rest %1 for how many days?\n\nPoolDesk will not give it to any call meanwhile (the pool's "
+           "policy rests numbers for %n day(s)).",
+           nullptr, policyDays)
+            .arg(e164),
+        policyDays, 1, 365, 1, &ok);
+    if (!ok)
+        return;
+    if (auto done = Numbers(m_workspace.database())
+                        .rest(m_workspace.actor(), e164, environment, Clock::nowUtc().addDays(days),
+                              tr("rested by hand"));
+        !done) {
+        error(done.error().message);
+        return;
+    }
+    positive(tr("%1 rests for %n day(s).", nullptr, days).arg(e164));
+    m_workspace.notifyChanged();
+    m_model->refresh();
+}
+
+void PoolView::unrestSelected() {
+    const auto [e164, environment] = selectedNumber();
+    if (e164.isEmpty())
+        return;
+    if (auto done = Numbers(m_workspace.database()).unrest(m_workspace.actor(), e164, environment); !done) {
+        error(done.error().message);
+        return;
+    }
+    positive(tr("%1 is back in the pool.").arg(e164));
+    m_workspace.notifyChanged();
+    m_model->refresh();
 }
 
 } // namespace PoolDesk::Ui

@@ -46,6 +46,8 @@ public slots:
     void removeSelected();
     void assignSelected();
     void unassignSelected();
+    void restSelected();
+    void unrestSelected();
 
 private:
     void applyFilter();
@@ -63,6 +65,8 @@ private:
     QAction *m_remove = nullptr;
     QAction *m_assign = nullptr;
     QAction *m_unassign = nullptr;
+    QAction *m_rest = nullptr;
+    QAction *m_unrest = nullptr;
     QTableView *m_table = nullptr;
     PoolTableModel *m_model = nullptr;
     QTimer m_textDebounce;
