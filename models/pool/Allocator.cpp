@@ -240,7 +240,13 @@ Status Allocator::prepare() {
                       "cost_micros = company_usage_months.cost_micros + excluded.cost_micros), "
                       "o AS (INSERT INTO operators (company_id, operator_key, first_seen_at) SELECT "
                       "company_id, "
-                      "operator, ? FROM r ON CONFLICT (company_id, operator_key) DO NOTHING) "
+                      "operator, ? FROM r ON CONFLICT (company_id, operator_key) DO NOTHING), "
+                      // The callee saw this number: their next call is given it again (sticky).
+                      "s AS (INSERT INTO callee_numbers (company_id, environment, callee, number_id, "
+                      "last_called_at) SELECT r.company_id, n.environment, r.callee, r.number_id, ? FROM r "
+                      "JOIN n ON n.id = r.number_id WHERE r.callee IS NOT NULL ON CONFLICT (company_id, "
+                      "environment, callee) DO UPDATE SET number_id = excluded.number_id, last_called_at = "
+                      "excluded.last_called_at) "
                       "SELECT c.id, c.call_sid, r.number_id, r.company_id, r.operator, n.e164, "
                       "n.environment, "
                       "(SELECT name FROM companies WHERE id = r.company_id), pg_notify('pooldesk_changes', "
@@ -625,12 +631,6 @@ Result<Allocation> Allocator::allocateInTransaction(const AllocationRequest &req
                              now + ttl, Sql::nullText(destination.callee), Sql::nullText(allocation.match)});
         !ran)
         return ran.error();
-    if (!destination.callee.isEmpty()) {
-        if (auto ran = Sql::run(q.upsertCallee, {context.companyId, request.environment, destination.callee,
-                                                 allocation.numberId, now});
-            !ran)
-            return ran.error();
-    }
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     allocation.session = request.session;
@@ -838,6 +838,12 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
     q.upsertUsage.finish();
     if (auto ran = Sql::run(q.upsertOperator, {record.companyId, record.operatorId, now}); !ran)
         return ran.error();
+    // The callee saw this number: the next call to them is given it again (sticky caller ID).
+    if (!callee.isNull()) {
+        if (auto ran = Sql::run(q.upsertCallee, {record.companyId, record.environment, callee, record.numberId, now});
+            !ran)
+            return ran.error();
+    }
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
     return Release{record, false};
@@ -953,6 +959,7 @@ Result<Release> Allocator::releaseInOneStatement(const ReleaseRequest &request) 
                                           q.monthKey(now),
                                           record.billedMinutes,
                                           record.twilioPrice.value_or(record.estimatedCost),
+                                          now,
                                           now});
         !ran) {
         if (Sql::isUniqueViolation(q.pgRelease))

@@ -1,11 +1,21 @@
 #include "ModelTestSeed.h"
+#include "domain/Clock.h"
 #include "itemmodels/PoolTableModel.h"
 #include "pool/Allocator.h"
+#include "pool/CallerPolicy.h"
+#include "pool/Numbers.h"
+#include "pool/Reputation.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
 
 using namespace PoolDesk;
+
+#define POOL_MODEL_OK(expression)                                                                            \
+    do {                                                                                                     \
+        const auto &done_ = (expression);                                                                    \
+        QVERIFY2(done_.ok(), done_.ok() ? "" : qPrintable(done_.error().message));                           \
+    } while (false)
 
 class TestPoolTableModel : public QObject {
     Q_OBJECT
@@ -20,6 +30,8 @@ private slots:
     void sortsAndMovesSelection();
     void webhookDrift_data() { Test::addEngineRows(); }
     void webhookDrift();
+    void healthRestAndCap_data() { Test::addEngineRows(); }
+    void healthRestAndCap();
     void daysToBillingDay_data();
     void daysToBillingDay();
 };
@@ -243,6 +255,45 @@ void TestPoolTableModel::webhookDrift() {
     QCOMPARE(state(none), PoolTableModel::WebhookState::Missing);
     QVERIFY(
         cell(model, stale, PoolTableModel::Column::Webhook, Qt::ForegroundRole).value<QColor>().isValid());
+}
+
+// What an administrator reads about a number's reputation: its health, its estimated answer
+// rate, until when it rests, and its calls today against the daily cap.
+void TestPoolTableModel::healthRestAndCap() {
+    QFETCH(QString, engine);
+    Fixture f = seed(engine);
+    POOL_MODEL_OK(CallerPolicy::set(*f.db, {QStringLiteral("user:tester")}, QStringLiteral("daily_cap"),
+                                    QStringLiteral("40")));
+    const qint64 now = Clock::nowSecs();
+    for (int i = 0; i < 12; ++i) {
+        Test::CallSeed call;
+        call.numberId = f.shared1;
+        call.e164 = QStringLiteral("+15550000001");
+        call.companyId = f.acme;
+        call.startedAt = now - 3600 - i * 60;
+        call.durationSeconds = i < 9 ? 45 : 0; // nine answered, three not (no outcome: 0 s proves nothing)
+        Test::addCall(*f.db, call);
+    }
+    POOL_MODEL_OK(Numbers(*f.db).rest({QStringLiteral("user:tester")}, QStringLiteral("+15550000002"),
+                                      ProductionEnvironment, Clock::nowUtc().addDays(3),
+                                      QStringLiteral("spam reports")));
+    PoolTableModel model(*f.db);
+    QVERIFY(Test::waitLoaded(model));
+    using C = PoolTableModel::Column;
+    QCOMPARE(cell(model, f.shared1, C::Health, UnderlyingDataRole).toInt(), int(NumberHealth::State::Good));
+    const double rate = cell(model, f.shared1, C::AnswerRate, UnderlyingDataRole).toDouble();
+    QVERIFY2(rate > 0.5 && rate <= 1.0, qPrintable(QString::number(rate)));
+    QVERIFY(cell(model, f.shared1, C::AnswerRate, Qt::ToolTipRole).toString().contains(QStringLiteral("9")));
+    QCOMPARE(cell(model, f.shared1, C::CallsToday).toString(), QStringLiteral("0 / 40"));
+    QCOMPARE(cell(model, f.shared2, C::Health, UnderlyingDataRole).toInt(),
+             int(NumberHealth::State::Resting));
+    QVERIFY(cell(model, f.shared2, C::RestingUntil, UnderlyingDataRole).toLongLong() > now + 2 * 86400);
+    QVERIFY(cell(model, f.shared2, C::Health, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("spam reports")));
+    QVERIFY(cell(model, f.shared2, C::Health, Qt::BackgroundRole).value<QColor>().isValid());
+    // No calls: no rate shown rather than the peers' figure as if it were the number's own.
+    QCOMPARE(cell(model, f.dedicated, C::AnswerRate).toString(), QString());
 }
 
 void TestPoolTableModel::daysToBillingDay_data() {

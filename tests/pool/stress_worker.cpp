@@ -91,6 +91,7 @@ int main(int argc, char **argv) {
     std::uniform_int_distribution<int> holdMicros(0, 1500);
     std::uniform_int_distribution<int> seconds(0, 400);
     std::uniform_int_distribution<int> backoffMicros(500, 3000);
+    std::uniform_int_distribution<int> callees(0, 19);
     QStringList lines;
     QHash<QString, int> refusals;
     int errors = 0;
@@ -101,8 +102,16 @@ int main(int argc, char **argv) {
         const QString company = companies.at((worker + attempt) % companies.size());
         const QString session = QStringLiteral("w%1-%2").arg(worker).arg(attempt);
         const bool abandon = abandonEvery > 0 && attempt % abandonEvery == 0;
-        AllocationRequest request{company, QStringLiteral("op-%1").arg(worker), session,
-                                  abandon ? std::optional<int>(1) : std::nullopt, ProductionEnvironment};
+        // Two of three calls name one of twenty callees, so workers contend for the same sticky and
+        // local numbers: the pick order under concurrency, not only the plain least-used pick.
+        const QString callee =
+            attempt % 3 == 0 ? QString() : QStringLiteral("+1415555%1").arg(9900 + callees(random));
+        AllocationRequest request{company,
+                                  QStringLiteral("op-%1").arg(worker),
+                                  session,
+                                  abandon ? std::optional<int>(1) : std::nullopt,
+                                  ProductionEnvironment,
+                                  callee};
         auto allocation = allocator.allocate(request);
         const qint64 allocatedUs = wallMicros();
         if (!allocation) {

@@ -2,9 +2,11 @@
 -- region, filled from libphonenumber by Migrations after this and by every insert), whether it
 -- rests, its calls this hour and the company that called from it last (caps and the cooldown
 -- between companies), and which number each callee last saw from each company (sticky caller
--- ID). A reservation and its call record keep the callee and which rule picked the number.
--- The two new indexes hold shared numbers by area code and by region, idle longest first: a
--- release moves a number's entry in each, as it does in 022's.
+-- ID, written when the call is released; a removed number's rows never match again, since ids are
+-- not reused, so they carry no foreign key or index to keep up on every call). A reservation and
+-- its call record keep the callee and which rule picked the number. The two new indexes hold
+-- shared numbers by area code and by region, idle longest first: a release moves a number's entry
+-- in each, as it does in 022's.
 ALTER TABLE phone_numbers ADD COLUMN area_code TEXT;
 ALTER TABLE phone_numbers ADD COLUMN region TEXT;
 ALTER TABLE phone_numbers ADD COLUMN resting_until BIGINT;
@@ -20,11 +22,10 @@ CREATE TABLE callee_numbers (
     company_id BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     environment TEXT NOT NULL,
     callee TEXT NOT NULL,
-    number_id BIGINT NOT NULL REFERENCES phone_numbers(id) ON DELETE CASCADE,
+    number_id BIGINT NOT NULL,
     last_called_at BIGINT NOT NULL,
     PRIMARY KEY (company_id, environment, callee)
 ) WITHOUT ROWID;
-CREATE INDEX ix_callee_numbers_number ON callee_numbers (number_id);
 ALTER TABLE reservations ADD COLUMN callee TEXT;
 ALTER TABLE reservations ADD COLUMN pick_match TEXT;
 ALTER TABLE call_records ADD COLUMN callee TEXT;

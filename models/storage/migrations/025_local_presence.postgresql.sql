@@ -1,6 +1,8 @@
 -- 025 (PostgreSQL): the right number for each call, as 024 gives SQLite: where each number is, its
 -- rest, its calls this hour and the company that called from it last; the number each callee last
--- saw from each company (sticky caller ID, row-level secured like the rest of a company's data);
+-- saw from each company (sticky caller ID, written when the call is released; row-level secured
+-- like the rest of a company's data; a removed number's rows never match again, since ids are not
+-- reused, so they carry no foreign key or index to keep up on every call);
 -- and pooldesk_allocate picking in PickOrder's order (Migrations spells it out for PostgreSQL when this
 -- runs) with the policy's caps, recording the callee and which rule matched. Each index on
 -- phone_numbers gets a new entry on every release; these add two to 023's five.
@@ -21,11 +23,10 @@ CREATE TABLE callee_numbers (
     company_id BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     environment TEXT NOT NULL,
     callee TEXT NOT NULL,
-    number_id BIGINT NOT NULL REFERENCES phone_numbers(id) ON DELETE CASCADE,
+    number_id BIGINT NOT NULL,
     last_called_at BIGINT NOT NULL,
     PRIMARY KEY (company_id, environment, callee)
 );
-CREATE INDEX ix_callee_numbers_number ON callee_numbers (number_id);
 ALTER TABLE callee_numbers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callee_numbers FORCE ROW LEVEL SECURITY;
 CREATE POLICY company_scope ON callee_numbers USING ((SELECT pg_has_role(session_user,
@@ -93,12 +94,6 @@ BEGIN
         INSERT INTO reservations (session, number_id, company_id, operator, reserved_at, lease_expires_at,
             callee, pick_match)
         VALUES (p_session, o_number_id, o_company_id, p_operator, p_now, p_lease_expires, p_callee, o_match);
-        IF p_callee IS NOT NULL THEN
-            INSERT INTO callee_numbers (company_id, environment, callee, number_id, last_called_at)
-            VALUES (o_company_id, p_environment, p_callee, o_number_id, p_now)
-            ON CONFLICT (company_id, environment, callee) DO UPDATE
-            SET number_id = excluded.number_id, last_called_at = excluded.last_called_at;
-        END IF;
         -- Listeners hear of the change when (and only if) the call commits.
         PERFORM pg_notify('pooldesk_changes', '');
     END IF;
