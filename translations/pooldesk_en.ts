@@ -139,8 +139,8 @@
     <message numerus="yes">
         <source>%1 of %n call(s) answered in the last %2 days; the same holder&apos;s numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</source>
         <translation>
-            <numerusform>%1 of %n call answered in the last %2 days; the same holder's numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
-            <numerusform>%1 of %n calls answered in the last %2 days; the same holder's numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
+            <numerusform>%1 of %n call answered in the last %2 days; the same holder&apos;s numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
+            <numerusform>%1 of %n calls answered in the last %2 days; the same holder&apos;s numbers in its area code answered %3. The rate shown is estimated, so a number with few calls sits near them.</numerusform>
         </translation>
     </message>
 </context>
@@ -292,10 +292,10 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <translation>
             <numerusform>Rest %1 for how many days?
 
-PoolDesk will not give it to any call meanwhile (the pool's policy rests numbers for %n day).</numerusform>
+PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests numbers for %n day).</numerusform>
             <numerusform>Rest %1 for how many days?
 
-PoolDesk will not give it to any call meanwhile (the pool's policy rests numbers for %n days).</numerusform>
+PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests numbers for %n days).</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -1586,7 +1586,7 @@ Expected: %2</source>
     </message>
     <message>
         <source>Health</source>
-        <translation>状態</translation>
+        <translation>健全性</translation>
     </message>
     <message numerus="yes">
         <source>Answer rate (%n days)</source>
@@ -2225,6 +2225,77 @@ After:
     <message>
         <source>That number was taken meanwhile; search again.</source>
         <translation>この番号はその間に取得されました。もう一度検索してください。</translation>
+    </message>
+</context>
+<context>
+    <name>PoolDesk::Ui::CallerIdSection</name>
+    <message>
+        <source>Caller ID</source>
+        <translation>発信者番号</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source>A person called again gets the number they saw last time, within these days</source>
+        <translation>この日数の間、再度発信する相手には前回と同じ番号を使います</translation>
+    </message>
+    <message>
+        <source>Prefer numbers in the callee&apos;s area code, then their state or region</source>
+        <translation>相手の市外局番、次に州・地域の番号を優先する</translation>
+    </message>
+    <message>
+        <source>Call only between</source>
+        <translation>発信する時間帯</translation>
+    </message>
+    <message>
+        <source>In the callee&apos;s local time; where their state spans two zones, in both</source>
+        <translation>相手の現地時刻で判定します。州が 2 つのタイムゾーンにまたがる場合は両方で判定します</translation>
+    </message>
+    <message>
+        <source>No cap</source>
+        <translation>上限なし</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>&amp;Same number for a callee:</source>
+        <translation>同じ相手に同じ番号(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Calls per number per &amp;day:</source>
+        <translation>番号ごとの 1 日の発信数(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Calls per number per &amp;hour:</source>
+        <translation>番号ごとの 1 時間の発信数(&amp;H):</translation>
+    </message>
+    <message>
+        <source>Least &amp;gap between two calls:</source>
+        <translation>発信の最小間隔(&amp;G):</translation>
+    </message>
+    <message>
+        <source>&amp;Warm-up of a new number:</source>
+        <translation>新しい番号の慣らし期間(&amp;W):</translation>
+    </message>
+    <message>
+        <source>&amp;Rest a poorly answered number for:</source>
+        <translation>応答率の低い番号の休止期間(&amp;R):</translation>
+    </message>
+    <message>
+        <source>Keep a shared number with its last &amp;company for:</source>
+        <translation>共有番号を最後に使った会社に留める期間(&amp;C):</translation>
     </message>
 </context>
 <context>
@@ -6302,7 +6373,7 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     </message>
     <message>
         <source>HEALTH</source>
-        <translation>状態</translation>
+        <translation>健全性</translation>
     </message>
     <message>
         <source>ANSWER RATE</source>

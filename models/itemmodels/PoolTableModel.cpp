@@ -505,7 +505,8 @@ static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFil
         "n.active_calls, CASE WHEN n.calls_today_day = ? THEN n.calls_today ELSE 0 END, n.total_calls, "
         "n.total_minutes, n.last_used_at, n.bought_at, n.monthly_price_micros, n.voice_url, "
         "n.missing_from_twilio, "
-        "r.company_id, hc.name, r.operator, r.session, r.reserved_at, r.lease_expires_at "
+        "r.company_id, hc.name, r.operator, r.session, r.reserved_at, r.lease_expires_at, n.resting_until, "
+        "n.rest_reason "
         "FROM phone_numbers n LEFT JOIN companies dc ON dc.id = n.dedicated_company_id "
         // The number's newest reservation; a session is unique only within its company.
         "LEFT JOIN reservations r ON (r.session, r.company_id) = (SELECT r2.session, r2.company_id FROM "
@@ -603,9 +604,14 @@ static Result<QList<PoolTableModel::Row>> loadRows(Database &db, const NumberFil
             row.peerRate = found->peerRate;
             row.callsWindow = found->calls;
             row.answeredWindow = found->answered;
-            if (found->restingUntil)
-                row.restingUntil = *found->restingUntil;
-            row.restReason = found->restReason;
+        }
+        // A rest shows at once, not with the next reading of the figures.
+        if (const auto until = Sql::optionalInt(query.value(23)); until && *until > now) {
+            row.restingUntil = Clock::fromSecs(*until);
+            row.restReason = query.value(24).toString();
+            row.health = int(NumberHealth::State::Resting);
+        } else if (row.health == int(NumberHealth::State::Resting)) {
+            row.health = int(NumberHealth::State::Good);
         }
         rows.append(std::move(row));
     }

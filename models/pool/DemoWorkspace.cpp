@@ -226,9 +226,16 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
     if (!insert.prepare(QStringLiteral("INSERT INTO call_records (session, call_sid, number_id, e164, "
                                        "company_id, operator, direction, started_at, "
                                        "ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
-                                       "twilio_price_micros, environment) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+                                       "twilio_price_micros, environment, outcome) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
         return Sql::storageError(insert);
+    // Not every outbound call is answered, and one shared number's calls are answered far less
+    // often than its peers' (a caller ID carriers label as spam), so Health has something to show.
+    std::mt19937 outcomes(11);
+    std::bernoulli_distribution answeredUsually(0.62), answeredPoorly(0.2), busy(0.3);
+    const auto poorNumber = std::find_if(numbers.cbegin(), numbers.cend(), [](const DemoNumber &n) {
+        return n.dedicatedTo < 0 && n.environment == ProductionEnvironment;
+    });
     QHash<UsageKey, UsageTotals> usage;
     const BillingZone zone = Settings::billingZone(db);
     qint64 written = 0;
@@ -254,11 +261,17 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         }
         if (!chosen)
             continue; // blocked: every eligible number was busy
-        const qint64 end = call.start + call.duration;
+        const bool answered =
+            call.inbound || (&*poorNumber == chosen ? answeredPoorly(outcomes) : answeredUsually(outcomes));
+        const qint64 duration = answered ? call.duration : 0;
+        const QString outcome = answered         ? QStringLiteral("completed")
+                                : busy(outcomes) ? QStringLiteral("busy")
+                                                 : QStringLiteral("no-answer");
+        const qint64 end = call.start + duration;
         chosen->busyUntil = end;
         chosen->totalCalls += 1;
-        chosen->totalSeconds += call.duration;
-        const qint64 minutes = billedMinutesFor(call.duration);
+        chosen->totalSeconds += duration;
+        const qint64 minutes = billedMinutesFor(duration);
         chosen->totalMinutes += minutes;
         chosen->lastUsedAt = end;
         chosen->callsToday = chosen->callsTodayDay == day ? chosen->callsToday + 1 : 1;
@@ -273,10 +286,10 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
              {QVariant(QStringLiteral("demo-%1").arg(i)), QVariant(sid), QVariant(chosen->id),
               QVariant(chosen->e164), QVariant(company.id),
               QVariant(QStringLiteral("op-%1").arg(call.operatorIndex + 1, 2, 10, QLatin1Char('0'))),
-              QVariant(toString(direction)), QVariant(call.start), QVariant(end), QVariant(call.duration),
+              QVariant(toString(direction)), QVariant(call.start), QVariant(end), QVariant(duration),
               QVariant(minutes), QVariant(cost),
               billed ? QVariant(cost) : QVariant(QMetaType(QMetaType::LongLong)),
-              QVariant(ProductionEnvironment)})
+              QVariant(ProductionEnvironment), QVariant(outcome)})
             insert.addBindValue(value);
         if (!insert.exec())
             return Sql::storageError(insert);

@@ -2,18 +2,24 @@
 // removing it with confirmation.
 #include "MainWindow.h"
 #include "UiTestSupport.h"
+#include "domain/Clock.h"
 #include "itemmodels/ItemRoles.h"
 #include "itemmodels/PoolTableModel.h"
 #include "pool/AddNumberDialog.h"
+#include "pool/CallerPolicy.h"
 #include "pool/Numbers.h"
 #include "pool/PoolView.h"
+#include "pool/Reputation.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 
@@ -136,6 +142,84 @@ private slots:
         QVERIFY(!Numbers(workspace->database())
                      .find(QStringLiteral("+12125550142"), QStringLiteral("production")));
         QTRY_COMPARE_WITH_TIMEOUT(model->rowOfId(added.value().id), -1, 30000);
+        workspace->tasks().waitForAll();
+    }
+
+    // An administrator rests a number carriers started to flag, sees it resting, and returns it.
+    void restAndReturnANumber_data() { Test::addEngineRows(); }
+    void restAndReturnANumber() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openDemo(engine, 7));
+        Ui::MainWindow window(*workspace);
+        window.show();
+        auto *view = window.findChild<Ui::PoolView *>(QStringLiteral("poolView"));
+        auto *model = view->model();
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading() && model->rowCount() > 0, 30000);
+        int row = -1;
+        for (int r = 0; r < model->rowCount() && row < 0; ++r) {
+            if (!model->rowAt(r)->restingUntil.isValid() &&
+                model->rowAt(r)->status == NumberStatus::Available)
+                row = r;
+        }
+        QVERIFY(row >= 0);
+        const qint64 id = model->rowAt(row)->id;
+        const QString e164 = model->rowAt(row)->e164;
+        view->table()->selectRow(row);
+        auto *rest = window.findChild<QAction *>(QStringLiteral("restNumberAction"));
+        auto *unrest = window.findChild<QAction *>(QStringLiteral("unrestNumberAction"));
+        QVERIFY(rest->isEnabled());
+        QVERIFY(!unrest->isEnabled());
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->intValue(), 7); // the policy's rest_days
+            dialog->setIntValue(3);
+            dialog->accept();
+        });
+        rest->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            model->rowOfId(id) >= 0 && model->rowAt(model->rowOfId(id))->restingUntil.isValid(), 30000);
+        const int at = model->rowOfId(id);
+        QCOMPARE(model->index(at, int(Column::Health)).data(UnderlyingDataRole).toInt(),
+                 int(NumberHealth::State::Resting));
+        const qint64 until =
+            model->index(at, int(Column::RestingUntil)).data(UnderlyingDataRole).toLongLong();
+        QVERIFY(until > Clock::nowSecs() + 2 * 86400 && until <= Clock::nowSecs() + 3 * 86400);
+        view->table()->selectRow(at);
+        QVERIFY(unrest->isEnabled());
+        unrest->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            model->rowOfId(id) >= 0 && !model->rowAt(model->rowOfId(id))->restingUntil.isValid(), 30000);
+        auto health =
+            Reputation::health(workspace->database(), model->rowAt(model->rowOfId(id))->environment, e164);
+        QVERIFY(health);
+        QCOMPARE(health->first().state == NumberHealth::State::Resting, false);
+        workspace->tasks().waitForAll();
+    }
+
+    // Settings ▸ Caller ID saves with the rest of the settings and is what the allocator reads.
+    void callerIdSettingsSave_data() { Test::addEngineRows(); }
+    void callerIdSettingsSave() {
+        QFETCH(QString, engine);
+        auto workspace = Test::workspaceFor(Test::openFresh(engine));
+        Ui::MainWindow window(*workspace);
+        window.show();
+        window.showPage(Ui::MainWindow::Page::Settings);
+        auto *dailyCap = window.findChild<QSpinBox *>(QStringLiteral("dailyCapSpinBox"));
+        auto *hours = window.findChild<QCheckBox *>(QStringLiteral("callingHoursCheckBox"));
+        auto *save = window.findChild<QPushButton *>(QStringLiteral("saveSettingsButton"));
+        QVERIFY(dailyCap && hours && save);
+        QTRY_VERIFY_WITH_TIMEOUT(dailyCap->specialValueText().size() > 0, 5000);
+        QCOMPARE(dailyCap->value(), 0);
+        QVERIFY(!save->isEnabled());
+        dailyCap->setValue(60);
+        hours->setChecked(true);
+        QVERIFY(save->isEnabled());
+        save->click();
+        const CallerPolicy policy = CallerPolicy::load(workspace->database());
+        QCOMPARE(policy.dailyCap, 60);
+        QCOMPARE(policy.text(QStringLiteral("calling_hours")), QStringLiteral("08:00-21:00"));
+        QVERIFY(!save->isEnabled());
         workspace->tasks().waitForAll();
     }
 };

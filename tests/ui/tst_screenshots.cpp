@@ -12,9 +12,11 @@
 #include "companies/CompaniesView.h"
 #include "firststart/DemoWorkspaceOffer.h"
 #include "itemmodels/CompaniesTableModel.h"
+#include "itemmodels/PoolTableModel.h"
 
 #include <QDir>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -101,6 +103,20 @@ private slots:
                                      .arg(i + 1, 2, 10, QLatin1Char('0'))
                                      .arg(view->objectName().chopped(4).toLower(), suffix);
             save(window.grab(), folder, name);
+            // The caller-ID parts sit off the first screen: the Pool view's health columns and
+            // Settings ▸ Caller ID.
+            if (auto *table = view->findChild<QTableView *>(QStringLiteral("poolTableView"))) {
+                table->scrollTo(table->model()->index(0, int(PoolTableModel::Column::RestingUntil)));
+                QTest::qWait(200);
+                save(window.grab(), folder, name.chopped(4) + QStringLiteral("-health.png"));
+            }
+            if (auto *callerId = view->findChild<QWidget *>(QStringLiteral("callerIdSettingsGroupBox"))) {
+                auto *scroll = view->findChild<QScrollArea *>(QStringLiteral("settingsScrollArea"));
+                QVERIFY(scroll);
+                scroll->ensureWidgetVisible(callerId, 0, 0);
+                QTest::qWait(200);
+                save(window.grab(), folder, name.chopped(4) + QStringLiteral("-caller-id.png"));
+            }
         }
     }
 

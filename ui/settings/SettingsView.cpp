@@ -8,6 +8,7 @@
 #include "common/Language.h"
 #include "common/Retranslate.h"
 #include "pool/Tariffs.h"
+#include "settings/CallerIdSection.h"
 #include "settings/SettingsPages.h"
 #include "storage/Settings.h"
 
@@ -73,13 +74,19 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     QWidget *pool = buildPoolSection();
     QWidget *policy = buildPolicySection();
     QWidget *tariff = buildTariffSection();
-    QList<Section> sections{
-        {20, pool}, {30, policy}, {40, tariff}, {60, buildLanguageSection()}, {70, buildAccessSection()}};
+    m_callerId = new CallerIdSection(m_workspace, this);
+    connect(m_callerId, &CallerIdSection::edited, this, &SettingsView::markDirty);
+    QList<Section> sections{{20, pool},
+                            {30, policy},
+                            {35, m_callerId},
+                            {40, tariff},
+                            {60, buildLanguageSection()},
+                            {70, buildAccessSection()}};
     // The workspace's settings are an administrator's to change; others read them. (The language
     // is each person's own, on their computer.)
     const bool mayChange = m_workspace.allows(Permission::ChangeSettings);
     if (!mayChange) {
-        for (QWidget *section : {pool, policy, tariff}) {
+        for (QWidget *section : {pool, policy, static_cast<QWidget *>(m_callerId), tariff}) {
             section->setEnabled(false);
             retranslate(this, [section] { section->setToolTip(neededRoleText(Permission::ChangeSettings)); });
         }
@@ -436,6 +443,7 @@ void SettingsView::refresh() {
         const QSignalBlocker blocker(m_billingZone);
         m_billingZone->setCurrentText(m_stored.value(SettingKeys::BillingTimeZone));
     }
+    m_callerId->load();
     m_stored.insert(SettingKeys::ServiceUrl, Settings::value(db, SettingKeys::ServiceUrl));
     m_serviceUrl->setText(m_stored.value(SettingKeys::ServiceUrl));
     if (auto tariff = Tariffs::load(db, country)) {
@@ -541,6 +549,12 @@ bool SettingsView::save() {
         }
         m_stored.insert(key, value);
         ++saved;
+    }
+    if (auto policy = m_callerId->save(); !policy) {
+        m_error->showError(policy.error().message);
+        return false;
+    } else {
+        saved += policy.value();
     }
     if (tariffChanged) {
         auto changed = Tariffs::update(db, m_workspace.actor(), tariff.country, [&tariff](Tariff &stored) {

@@ -19,6 +19,8 @@ class InlineError;
 // Pool-wide settings stored in the database (thresholds, concurrency, lease, scaling policy,
 // tariffs: every console and pooldeskctl agrees on them, and each change is audited), the user's
 // own language, and the sections other modules register (Twilio environments).
+class CallerIdSection;
+
 class SettingsView final : public View {
     Q_OBJECT
 public:
@@ -36,6 +38,7 @@ public:
 
 private:
     QWidget *buildPoolSection();
+    CallerIdSection *m_callerId = nullptr; // saved and reverted with the rest
     QWidget *buildPolicySection();
     QWidget *buildTariffSection();
     QWidget *buildLanguageSection();
