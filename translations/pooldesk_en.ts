@@ -362,6 +362,13 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
             <numerusform>The pool is larger than needed: %n numbers could be released.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %n number(s), has %2</source>
+        <translation>
+            <numerusform>%1: %n number, has %2</numerusform>
+            <numerusform>%1: %n numbers, has %2</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ReconcileOperation</name>

@@ -4086,6 +4086,20 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <source>Usage</source>
         <translation>使用状況</translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %n number(s), has %2</source>
+        <translation>
+            <numerusform>%1: %n 個が必要（現在 %2 個）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (the daily cap, not traffic, sets this)</source>
+        <translation>（通話量ではなく 1 日の上限で決まります）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Local presence&lt;/b&gt; (shared numbers by the callees&apos; area code): %1.</source>
+        <translation>&lt;b&gt;ローカルプレゼンス&lt;/b&gt;（発信先の市外局番ごとの共有番号）: %1。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::UserDialog</name>

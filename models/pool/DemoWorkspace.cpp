@@ -226,13 +226,16 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
     if (!insert.prepare(QStringLiteral("INSERT INTO call_records (session, call_sid, number_id, e164, "
                                        "company_id, operator, direction, started_at, "
                                        "ended_at, duration_seconds, billed_minutes, estimated_cost_micros, "
-                                       "twilio_price_micros, environment, outcome) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+                                       "twilio_price_micros, environment, outcome, callee, pick_match) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
         return Sql::storageError(insert);
     // Not every outbound call is answered, and one shared number's calls are answered far less
     // often than its peers' (a caller ID carriers label as spam), so Health has something to show.
     std::mt19937 outcomes(11);
     std::bernoulli_distribution answeredUsually(0.62), answeredPoorly(0.2), busy(0.3);
+    // Outbound calls go mostly to the pool's own area code, the rest across Missouri and beyond.
+    constexpr const char *CalleeAreas[] = {"417", "417", "417", "417", "816", "314", "573", "212", "312"};
+    std::uniform_int_distribution<int> calleeArea(0, int(std::size(CalleeAreas)) - 1), calleeLine(0, 9999);
     const auto poorNumber = std::find_if(numbers.cbegin(), numbers.cend(), [](const DemoNumber &n) {
         return n.dedicatedTo < 0 && n.environment == ProductionEnvironment;
     });
@@ -267,6 +270,18 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         const QString outcome = answered         ? QStringLiteral("completed")
                                 : busy(outcomes) ? QStringLiteral("busy")
                                                  : QStringLiteral("no-answer");
+        QVariant calleeOf(QMetaType(QMetaType::QString)), matchOf(QMetaType(QMetaType::QString));
+        if (!call.inbound) {
+            const QString callee = QStringLiteral("+1") + QLatin1String(CalleeAreas[calleeArea(outcomes)]) +
+                                   QStringLiteral("555") +
+                                   QStringLiteral("%1").arg(calleeLine(outcomes), 4, 10, QLatin1Char('0'));
+            const PhoneNumber::Locality to = PhoneNumber::locality(callee),
+                                        from = PhoneNumber::locality(chosen->e164);
+            calleeOf = callee;
+            matchOf = to.areaCode == from.areaCode ? QStringLiteral("area_code")
+                      : to.region == from.region   ? QStringLiteral("region")
+                                                   : QStringLiteral("any");
+        }
         const qint64 end = call.start + duration;
         chosen->busyUntil = end;
         chosen->totalCalls += 1;
@@ -289,7 +304,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
               QVariant(toString(direction)), QVariant(call.start), QVariant(end), QVariant(duration),
               QVariant(minutes), QVariant(cost),
               billed ? QVariant(cost) : QVariant(QMetaType(QMetaType::LongLong)),
-              QVariant(ProductionEnvironment), QVariant(outcome)})
+              QVariant(ProductionEnvironment), QVariant(outcome), calleeOf, matchOf})
             insert.addBindValue(value);
         if (!insert.exec())
             return Sql::storageError(insert);

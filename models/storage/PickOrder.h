@@ -64,7 +64,7 @@ QString postgresqlPick();
 Statement passedOver(bool postgresql);
 // PostgreSQL: which rule the taken number n matched for the callee (sticky, area_code, region or
 // any; NULL without a callee), for pooldesk_allocate's {{PICK_MATCH}}. SQLite's take returns the
-// same as its sixth column.
+// same as its fourth column.
 QString postgresqlMatch();
 
 } // namespace PoolDesk::PickOrder

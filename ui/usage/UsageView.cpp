@@ -8,6 +8,7 @@
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "domain/BillingZone.h"
+#include "pool/CallerPolicy.h"
 #include "pool/ErlangB.h"
 
 #include <QBarCategoryAxis>
@@ -169,6 +170,11 @@ void UsageView::refresh() {
             if (!perNumber)
                 return perNumber.error();
             data.numbers = perNumber.value();
+            auto areas = AreaSizing::demand(db, from, to, environment);
+            if (!areas)
+                return areas.error();
+            data.areas = areas.value();
+            data.dailyCap = CallerPolicy::load(db).dailyCap;
             return data;
         },
         [this](Result<Data> result) {
@@ -402,6 +408,24 @@ void UsageView::showSizing() {
                    .arg(actual)
                    .arg(verdict);
     }
+    // Local presence: the callees' busiest area codes, each sized on its own.
+    QStringList areas;
+    for (const AreaDemand &area : std::as_const(m_data.areas)) {
+        if (areas.size() == 5)
+            break;
+        const AreaNeed need = AreaSizing::need(area, target, m_data.dailyCap);
+        const QString code =
+            area.areaCode.startsWith(QLatin1Char('1')) ? area.areaCode.mid(1) : area.areaCode;
+        const int needed = need.numbers();
+        QString has = tr("%1: %n number(s), has %2", nullptr, needed).arg(code).arg(area.sharedNumbers);
+        if (need.capsDecide())
+            has += tr(" (the daily cap, not traffic, sets this)");
+        areas << (area.sharedNumbers < need.numbers() ? QStringLiteral("<b>%1</b>").arg(has) : has);
+    }
+    if (!areas.isEmpty())
+        text += QStringLiteral("<br>") +
+                tr("<b>Local presence</b> (shared numbers by the callees' area code): %1.")
+                    .arg(areas.join(QStringLiteral("; ")));
     m_sizing->setText(text);
     QPalette pal = m_sizing->palette();
     pal.setColor(QPalette::Window, Theme::tint(tone, palette()));

@@ -2,6 +2,7 @@
 
 #include "billing/UsageSeries.h"
 #include "common/View.h"
+#include "pool/AreaSizing.h"
 
 class QChartView;
 class QComboBox;
@@ -31,6 +32,8 @@ public:
         UsageSeries::ConcurrencySeries shared;
         QList<UsageSeries::DayCompanyPoint> days;
         QList<UsageSeries::NumberUtilization> numbers;
+        QList<AreaDemand> areas; // callees' area codes, busiest first (local presence)
+        int dailyCap = 0;        // the caller policy's
     };
     const Data &data() const { return m_data; }
     bool isLoading() const { return m_loading; }
