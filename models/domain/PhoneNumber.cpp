@@ -132,13 +132,19 @@ std::optional<QString> normalize(const QString &text) {
             return *known ? std::optional<QString>(trimmed) : std::nullopt;
     }
     const auto number = parse(trimmed);
-    if (canonical)
-        verdicts().setPossible(trimmed, number.has_value());
-    if (!number)
+    if (!number) {
+        if (canonical)
+            verdicts().setPossible(trimmed, false);
         return std::nullopt;
-    std::string e164;
-    lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::E164, &e164);
-    return QString::fromStdString(e164);
+    }
+    std::string formatted;
+    lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::E164, &formatted);
+    const QString e164 = QString::fromStdString(formatted);
+    // Only a number already in its E.164 form vouches for its shape: "+1 1 415..." written with
+    // a trunk prefix is normalised to something else, and must not be handed back as typed.
+    if (canonical && e164 == trimmed)
+        verdicts().setPossible(trimmed, true);
+    return e164;
 }
 
 Locality locality(const QString &e164) {
@@ -184,6 +190,14 @@ Geography geography(const QString &e164) {
     } else if (!geography.country.isEmpty()) {
         geography.region = geography.country;
         geography.timeZones = zonesOfCountry(geography.country);
+    }
+    // Calling hours must hold wherever the callee may be: a number the metadata does not place
+    // (a new area code) is taken to be anywhere in its calling code's main country.
+    if (geography.timeZones.isEmpty()) {
+        std::string main;
+        util.GetRegionCodeForCountryCode(number->country_code(), &main);
+        if (main != "ZZ")
+            geography.timeZones = zonesOfCountry(QString::fromStdString(main));
     }
     return geography;
 }

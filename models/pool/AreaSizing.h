@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <algorithm>
+
 namespace PoolDesk {
 
 class Database;

@@ -6,6 +6,8 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <algorithm>
+
 namespace PoolDesk {
 
 namespace {

@@ -346,17 +346,19 @@ Status Numbers::rest(const Actor &actor, const QString &e164, const QString &env
     QJsonObject now{{QStringLiteral("resting_until"), untilSecs}, {QStringLiteral("reason"), reason}};
     if (!figures.isEmpty())
         now.insert(QStringLiteral("figures"), figures);
-    if (auto audited = AuditLog::write(
-            m_db, actor, until.isValid() ? QStringLiteral("number.rest") : QStringLiteral("number.unrest"),
-            number->e164, number->dedicatedCompanyId, was, now);
+    if (auto audited = AuditLog::write(m_db, actor,
+                                       until > Clock::nowUtc() ? QStringLiteral("number.rest")
+                                                               : QStringLiteral("number.unrest"),
+                                       number->e164, number->dedicatedCompanyId, was, now);
         !audited)
         return audited;
     ChangeWatcher::notify(m_db);
     return transaction.commit();
 }
 
+// The rest ends now rather than being forgotten: the health review counts calls after it.
 Status Numbers::unrest(const Actor &actor, const QString &e164, const QString &environment) {
-    return rest(actor, e164, environment, QDateTime(), QString());
+    return rest(actor, e164, environment, Clock::nowUtc(), QString());
 }
 
 Result<PoolNumber> Numbers::updateTwilioFacts(const Actor &actor, const QString &e164,

@@ -117,8 +117,11 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
             "END) AS answered, "
             "SUM(CASE WHEN outcome = 'completed' AND duration_seconds < 6 THEN 1 ELSE 0 END) AS short_calls, "
             "SUM(CASE WHEN sip_code IN (603, 607, 608) THEN 1 ELSE 0 END) AS blocked "
-            "FROM call_records WHERE environment = ? AND direction = 'outbound' AND started_at >= ? "
-            "GROUP BY number_id) h ON h.number_id = n.id WHERE n.environment = ? ORDER BY n.e164"),
+            // Calls before a number's last rest ended were judged already: only later ones count.
+            "FROM call_records c JOIN phone_numbers r ON r.id = c.number_id WHERE c.environment = ? AND "
+            "c.direction = 'outbound' AND c.started_at >= ? AND (r.resting_until IS NULL OR c.started_at >= "
+            "r.resting_until) GROUP BY c.number_id) h ON h.number_id = n.id WHERE n.environment = ? "
+            "ORDER BY n.e164"),
         {now / 86400, environment, since, environment});
     if (!query)
         return query.error();
@@ -152,9 +155,10 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
         // Beta-Binomial: a prior worth PriorCalls calls at the peers' rate.
         h.answerRate = (double(h.answered) + PriorCalls * h.peerRate) / (double(h.calls) + PriorCalls);
         // The raw rate against the peers', in standard errors of a binomial at the peers' rate.
-        if (h.calls > 0 && h.peerRate > 0 && h.peerRate < 1)
-            h.zScore = (double(h.answered) / double(h.calls) - h.peerRate) /
-                       std::sqrt(h.peerRate * (1 - h.peerRate) / double(h.calls));
+        // Peers that answered every call (or none) still leave a number that did not far below them.
+        const double p = std::clamp(h.peerRate, 0.02, 0.98);
+        if (h.calls > 0)
+            h.zScore = (double(h.answered) / double(h.calls) - p) / std::sqrt(p * (1 - p) / double(h.calls));
         if (h.restingUntil)
             h.state = NumberHealth::State::Resting;
         else if ((h.calls >= WatchCalls && h.zScore <= WatchZ) || h.blocked > 0)

@@ -38,7 +38,9 @@ const QString &allowed() {
         "ELSE {DailyCap} END) "
         "AND ({HourlyCap} = 0 OR n.calls_hour_start <> {Hour} OR n.calls_hour + n.active_calls < "
         "{HourlyCap}) "
-        "AND ({MinGapSeconds} = 0 OR n.last_used_at IS NULL OR n.last_used_at <= {Now} - {MinGapSeconds})");
+        // A number on a call is inside its gap (its last release is older than that call).
+        "AND ({MinGapSeconds} = 0 OR (n.active_calls = 0 AND (n.last_used_at IS NULL OR "
+        "n.last_used_at <= {Now} - {MinGapSeconds})))");
     return sql;
 }
 
@@ -49,9 +51,11 @@ const QString &eligible() {
 
 // A shared number another company called from stays with it for the cooldown.
 const QString &cooledDown() {
+    // The take stamps the company, so a number on another company's call is not shared meanwhile.
     static const QString sql = QStringLiteral(
-        "({CooldownSeconds} = 0 OR n.last_company_id IS NULL OR n.last_company_id = {CompanyId} OR "
-        "n.last_used_at <= {Now} - {CooldownSeconds})");
+        "({CooldownSeconds} = 0 OR ((n.active_calls = 0 OR n.last_company_id = {CompanyId}) AND "
+        "(n.last_company_id IS NULL OR n.last_company_id = {CompanyId} OR "
+        "n.last_used_at <= {Now} - {CooldownSeconds})))");
     return sql;
 }
 
@@ -189,7 +193,7 @@ QString stepWhere(const Step &step) {
 Statement sqliteTake() {
     Statement statement;
     QString sql = QStringLiteral(
-        "UPDATE phone_numbers SET active_calls = active_calls + 1, "
+        "UPDATE phone_numbers SET active_calls = active_calls + 1, last_company_id = {CompanyId}, "
         "status = CASE WHEN status = 'in_use' THEN 'in_use' ELSE 'reserved' END WHERE id = COALESCE(");
     bool first = true;
     for (const Step &step : steps()) {

@@ -371,6 +371,12 @@ void TestCallerId::cooldownBetweenCompanies() {
     clock.set(86400 + 1);
     f.renewAllocator();
     POOL_VERIFY_OK(f.allocate(QStringLiteral("Aoba Clinic"), QStringLiteral("c4")));
+    // A number carrying one company's call is not shared with another meanwhile, even when it
+    // may carry two calls at once.
+    POOL_VERIFY_OK(Settings::set(*f.db, tester(), SettingKeys::PerNumberConcurrency, QStringLiteral("2")));
+    f.renewAllocator();
+    POOL_VERIFY_REFUSED(f.allocate(Sakura, QStringLiteral("c5")), RefusalReason::NumbersCapped);
+    POOL_VERIFY_OK(f.allocate(QStringLiteral("Aoba Clinic"), QStringLiteral("c6")));
 }
 
 void TestCallerId::callingHoursInTheCalleesZone() {

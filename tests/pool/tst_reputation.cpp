@@ -143,6 +143,20 @@ void TestReputation::reviewRestsTheWorstAndAuditsWhy() {
     POOL_VERIFY_OK(health);
     QCOMPARE(health->first().state, NumberHealth::State::Resting);
     QVERIFY(health->first().restingUntil > Clock::nowUtc().addDays(6));
+    // Back in the pool, it starts afresh: the calls that rested it were judged already, so the
+    // next review does not rest it again at once.
+    POOL_VERIFY_OK(f.numbers.unrest(tester(), bad, ProductionEnvironment));
+    QCOMPARE(text(*f.db,
+                  QStringLiteral("SELECT action FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT 1"),
+                  {bad}),
+             QStringLiteral("number.unrest"));
+    auto afresh = Reputation::health(*f.db, ProductionEnvironment, bad);
+    POOL_VERIFY_OK(afresh);
+    QCOMPARE(afresh->first().calls, 0);
+    QCOMPARE(afresh->first().state, NumberHealth::State::Good);
+    auto third = Reputation::review(*f.db, ProductionEnvironment);
+    POOL_VERIFY_OK(third);
+    QCOMPARE(third->size(), 0);
 }
 
 void TestReputation::releaseRecordsHowTheCallEnded() {

@@ -84,7 +84,7 @@ BEGIN
     -- The pick order is PickOrder's (models/storage/PickOrder.cpp), spelled for PostgreSQL.
 {{PICK_NUMBER}}
     IF v_id IS NOT NULL THEN
-        UPDATE phone_numbers n SET active_calls = n.active_calls + 1,
+        UPDATE phone_numbers n SET active_calls = n.active_calls + 1, last_company_id = o_company_id,
             status = CASE WHEN n.status = 'in_use' THEN 'in_use' ELSE 'reserved' END
         WHERE n.id = v_id
         RETURNING n.id, n.e164, n.dedicated_company_id, {{PICK_MATCH}}
