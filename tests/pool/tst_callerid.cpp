@@ -3,6 +3,7 @@
 // from the one PickOrder.
 #include "PoolTestSupport.h"
 #include "pool/CallerPolicy.h"
+#include "storage/PickOrder.h"
 #include "storage/Settings.h"
 
 #include <QTimeZone>
@@ -89,6 +90,7 @@ private slots:
 
     void policyKeysAreChecked_data() { addEngineRows(); }
     void policyKeysAreChecked();
+    void postgresqlPicksInPickOrdersOrder();
 };
 
 void TestCallerId::stickyCalleeGetsTheSameNumber() {
@@ -438,6 +440,18 @@ void TestCallerId::policyKeysAreChecked() {
     QCOMPARE(scalar(*f.db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'settings.set' AND "
                                           "target = 'policy.calling_hours'")),
              1);
+}
+
+// PostgreSQL's pick is spelled out when a migration creates pooldesk_allocate; SQLite's is built
+// at every start. A change to PickOrder without a migration that re-creates the function would
+// leave the engines picking differently: this fails first.
+void TestCallerId::postgresqlPicksInPickOrdersOrder() {
+    PoolFixture f(QStringLiteral("postgresql"));
+    const QString body =
+        text(*f.db, QStringLiteral("SELECT prosrc FROM pg_proc WHERE proname = 'pooldesk_allocate'"));
+    QVERIFY2(body.contains(PickOrder::postgresqlPick()),
+             "pooldesk_allocate does not pick in PickOrder's order: add a migration that re-creates it");
+    QVERIFY(body.contains(PickOrder::postgresqlMatch()));
 }
 
 QTEST_GUILESS_MAIN(TestCallerId)
