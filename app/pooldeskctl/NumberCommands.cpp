@@ -184,17 +184,16 @@ int runHealth(CliContext &context, const QStringList &args) {
                             QString::number(h.callsToday),
                             h.restingUntil ? context.zone().isoText(h.restingUntil->toSecsSinceEpoch())
                                            : QString()};
-    Cli::printTable(
-        context.out(),
-        {QCoreApplication::translate("pooldeskctl", "NUMBER"),
-         QCoreApplication::translate("pooldeskctl", "HEALTH"),
-         QCoreApplication::translate("pooldeskctl", "CALLS (%n DAYS)", nullptr, windowDays),
-         QCoreApplication::translate("pooldeskctl", "ANSWER RATE"),
-         QCoreApplication::translate("pooldeskctl", "PEERS"),
-         QCoreApplication::translate("pooldeskctl", "BLOCKED"),
-         QCoreApplication::translate("pooldeskctl", "TODAY"),
-         QCoreApplication::translate("pooldeskctl", "RESTING UNTIL")},
-        rows);
+    Cli::printTable(context.out(),
+                    {QCoreApplication::translate("pooldeskctl", "NUMBER"),
+                     QCoreApplication::translate("pooldeskctl", "HEALTH"),
+                     QCoreApplication::translate("pooldeskctl", "CALLS (%n DAYS)", nullptr, windowDays),
+                     QCoreApplication::translate("pooldeskctl", "ANSWER RATE"),
+                     QCoreApplication::translate("pooldeskctl", "PEERS"),
+                     QCoreApplication::translate("pooldeskctl", "BLOCKED"),
+                     QCoreApplication::translate("pooldeskctl", "TODAY"),
+                     QCoreApplication::translate("pooldeskctl", "RESTING UNTIL")},
+                    rows);
     return ExitCode::Success;
 }
 

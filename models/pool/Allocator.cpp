@@ -840,7 +840,8 @@ Result<Release> Allocator::releaseOnce(const ReleaseRequest &request) {
         return ran.error();
     // The callee saw this number: the next call to them is given it again (sticky caller ID).
     if (!callee.isNull()) {
-        if (auto ran = Sql::run(q.upsertCallee, {record.companyId, record.environment, callee, record.numberId, now});
+        if (auto ran = Sql::run(q.upsertCallee,
+                                {record.companyId, record.environment, callee, record.numberId, now});
             !ran)
             return ran.error();
     }
