@@ -133,6 +133,9 @@ Status Allocator::prepare() {
     // Statements one engine does not use are prepared as a no-op, so every member is valid.
     const auto sqliteOnly = [pg](const QString &sql) { return pg ? QStringLiteral("SELECT 1") : sql; };
     const auto postgresqlOnly = [pg](const QString &sql) { return pg ? sql : QStringLiteral("SELECT 1"); };
+    // Built once: their SQL below, their parameters for every bind.
+    m_q->takeStatement = PickOrder::sqliteTake();
+    m_q->passedOverStatement = PickOrder::passedOver(pg);
     const std::pair<QSqlQuery *, QString> statements[] = {
         // SQLite: everything allocation decides on, in one statement (PostgreSQL reads the same
         // columns in pooldesk_allocate).
@@ -154,14 +157,14 @@ Status Allocator::prepare() {
                         "r.company_id FROM reservations r JOIN phone_numbers n ON n.id = r.number_id "
                         "WHERE r.session = ? AND r.company_id = ?")},
         // SQLite: picks and takes a number in one statement, in PickOrder's order.
-        {&m_q->take, sqliteOnly(PickOrder::sqliteTake().sql)},
+        {&m_q->take, sqliteOnly(m_q->takeStatement.sql)},
         {&m_q->upsertCallee,
          sqliteOnly(QStringLiteral(
              "INSERT INTO callee_numbers (company_id, environment, callee, number_id, last_called_at) "
              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (company_id, environment, callee) DO UPDATE SET "
              "number_id = excluded.number_id, last_called_at = excluded.last_called_at"))},
         // Tells numbers_capped from an exhausted pool (PickOrder::passedOver).
-        {&m_q->passedOver, PickOrder::passedOver(pg).sql},
+        {&m_q->passedOver, m_q->passedOverStatement.sql},
         {&m_q->insertReservation,
          sqliteOnly(QStringLiteral("INSERT INTO reservations (session, number_id, company_id, operator, "
                                    "reserved_at, lease_expires_at, callee, pick_match) "
@@ -258,8 +261,6 @@ Status Allocator::prepare() {
         if (!query->prepare(sql))
             return Sql::storageError(*query);
     }
-    m_q->takeStatement = PickOrder::sqliteTake();
-    m_q->passedOverStatement = PickOrder::passedOver(pg);
     return success();
 }
 

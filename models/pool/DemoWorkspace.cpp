@@ -167,6 +167,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
         DemoNumber &number = numbers[n];
         const QString sid = QStringLiteral("PN%1").arg(
             QString::number(0xd3e0000 + n, 16).rightJustified(32, QLatin1Char('0')));
+        const PhoneNumber::Locality where = PhoneNumber::locality(number.e164);
         auto inserted = Sql::exec(
             db.connection(),
             QStringLiteral("INSERT INTO phone_numbers (e164, environment, twilio_sid, friendly_name, "
@@ -176,8 +177,7 @@ Result<DemoSummary> create(Database &db, const Actor &actor, int days,
              number.dedicatedTo >= 0 ? QVariant(companies[number.dedicatedTo].id)
                                      : QVariant(QMetaType(QMetaType::LongLong)),
              tariff->numberMonthly, (firstDay - 30 + n) * 86400, (firstDay - 30 + n) * 86400,
-             Sql::nullText(PhoneNumber::geography(number.e164).areaCode),
-             Sql::nullText(PhoneNumber::geography(number.e164).region)});
+             Sql::nullText(where.areaCode), Sql::nullText(where.region)});
         if (!inserted)
             return inserted.error();
         inserted.value().next();
