@@ -44,6 +44,24 @@ double peerRateOf(const NumberHealth &h, const Tally &peers, const Tally &everyo
     return 0.5;
 }
 
+// The allocator's flag follows the state; only numbers whose state changed are written, so the
+// pick indexes holding it move a few entries per review rather than one per number.
+Status storeWatch(Database &db, const QList<NumberHealth> &all, const QList<NumberHealth> &rested) {
+    QSqlQuery update(db.connection());
+    if (!update.prepare(QStringLiteral("UPDATE phone_numbers SET health_watch = ? WHERE id = ?")))
+        return Sql::storageError(update);
+    for (const NumberHealth &h : all) {
+        const bool restedNow = std::any_of(rested.cbegin(), rested.cend(),
+                                           [&](const NumberHealth &r) { return r.numberId == h.numberId; });
+        const bool watch = h.state == NumberHealth::State::Watch && !restedNow;
+        if (watch == h.watchStored)
+            continue;
+        if (auto ran = Sql::run(update, {watch ? 1 : 0, h.numberId}); !ran)
+            return ran.error();
+    }
+    return success();
+}
+
 bool significantlyWorse(const NumberHealth &h) {
     return (h.calls >= Reputation::RestCalls && h.zScore <= Reputation::RestZ) ||
            h.blocked >= Reputation::RestBlocked;
@@ -107,7 +125,7 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
         db.connection(),
         QStringLiteral(
             "SELECT n.id, n.e164, n.dedicated_company_id, COALESCE(n.area_code, ''), n.resting_until, "
-            "n.rest_reason, CASE WHEN n.calls_today_day = ? THEN n.calls_today ELSE 0 END, "
+            "n.rest_reason, CASE WHEN n.calls_today_day = ? THEN n.calls_today ELSE 0 END, n.health_watch, "
             "COALESCE(h.calls, 0), COALESCE(h.answered, 0), COALESCE(h.short_calls, 0), COALESCE(h.blocked, "
             "0) "
             "FROM phone_numbers n LEFT JOIN (SELECT number_id, "
@@ -139,10 +157,11 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
             h.restingUntil = Clock::fromSecs(*until);
         h.restReason = row.value(5).toString();
         h.callsToday = row.value(6).toLongLong();
-        h.calls = row.value(7).toLongLong();
-        h.answered = row.value(8).toLongLong();
-        h.shortCalls = row.value(9).toLongLong();
-        h.blocked = row.value(10).toLongLong();
+        h.watchStored = row.value(7).toInt() != 0;
+        h.calls = row.value(8).toLongLong();
+        h.answered = row.value(9).toLongLong();
+        h.shortCalls = row.value(10).toLongLong();
+        h.blocked = row.value(11).toLongLong();
         peers[peerKey(h)].add(h);
         everyone.add(h);
         all.append(h);
@@ -198,6 +217,8 @@ Result<QList<NumberHealth>> review(Database &db, const QString &environment) {
         h.restReason = reason;
         rested.append(h);
     }
+    if (auto stored = storeWatch(db, all.value(), rested); !stored)
+        return stored.error();
     return rested;
 }
 

@@ -37,6 +37,7 @@ struct NumberHealth {
     std::optional<QDateTime> restingUntil;
     QString restReason;
     qint64 callsToday = 0;
+    bool watchStored = false; // what the allocator last heard (phone_numbers.health_watch)
 
     QJsonObject figures() const; // what an automatic rest is audited with
 };
@@ -62,7 +63,8 @@ QString stateText(NumberHealth::State state); // translated
 // The health of every number of the environment (or of the one number), by E.164.
 Result<QList<NumberHealth>> health(Database &db, const QString &environment, const QString &e164 = {});
 // Rests, for the policy's rest_days, each number significantly worse than its peers that is not
-// resting already; each rest is audited as policy:reputation with its figures. Returns those rested.
+// resting already; each rest is audited as policy:reputation with its figures. Then tells the
+// allocator which numbers it watches (it prefers good ones among equals). Returns those rested.
 Result<QList<NumberHealth>> review(Database &db, const QString &environment);
 } // namespace Reputation
 

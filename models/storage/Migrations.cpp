@@ -213,10 +213,13 @@ Status apply(Database &db) {
                                       .replace(QStringLiteral("{{ID}}"), idColumn(db))
                                       .replace(QStringLiteral("{{WITHOUT_ROWID}}"),
                                                db.isSqlite() ? QStringLiteral(" WITHOUT ROWID") : QString())
-                                      // A new workspace bills in this machine's zone; one upgraded
-                                      // keeps the UTC months it always had.
+                                      // Every migration that re-creates pooldesk_allocate gets
+                                      // today's pick: PL/pgSQL binds columns when it runs, by
+                                      // which time every later migration has added them.
                                       .replace(QStringLiteral("{{PICK_NUMBER}}"), PickOrder::postgresqlPick())
                                       .replace(QStringLiteral("{{PICK_MATCH}}"), PickOrder::postgresqlMatch())
+                                      // A new workspace bills in this machine's zone; one upgraded
+                                      // keeps the UTC months it always had.
                                       .replace(QStringLiteral("{{SYSTEM_TIME_ZONE}}"),
                                                current == 0 ? systemTimeZone() : QStringLiteral("UTC"));
         for (const QString &statement : statementsOf(sql)) {

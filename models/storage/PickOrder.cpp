@@ -86,23 +86,30 @@ const QList<Step> &steps() {
              sharedEligible() + QStringLiteral("))"),
          QStringLiteral("n.id"), false},
         {nullptr, QStringLiteral("n.dedicated_company_id = {CompanyId}"),
-         QStringLiteral("CASE WHEN n.area_code = {AreaCode} THEN 0 WHEN n.region = {Region} THEN 1 ELSE 2 "
-                        "END, CASE WHEN n.calls_today_day = {Today} THEN n.calls_today ELSE 0 END, "
-                        "COALESCE(n.last_used_at, 0), n.id"),
+         QStringLiteral(
+             "CASE WHEN n.area_code = {AreaCode} THEN 0 WHEN n.region = {Region} THEN 1 ELSE 2 "
+             "END, n.health_watch, CASE WHEN n.calls_today_day = {Today} THEN n.calls_today ELSE 0 "
+             "END, COALESCE(n.last_used_at, 0), n.id"),
          false},
+        // Within each match class good numbers come before those Reputation watches.
         {"ix_phone_numbers_shared_area", QStringLiteral("n.area_code = {AreaCode}"),
-         QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
+         QStringLiteral("n.health_watch, n.last_used_at {NULLS_FIRST}, n.id"), true},
         {"ix_phone_numbers_shared_region", QStringLiteral("n.region = {Region}"),
+         QStringLiteral("n.health_watch, n.last_used_at {NULLS_FIRST}, n.id"), true},
+        {"ix_phone_numbers_shared_idle", QStringLiteral("n.health_watch = 0 AND n.last_used_at IS NULL"),
          QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
-        {"ix_phone_numbers_shared_idle", QStringLiteral("n.last_used_at IS NULL"),
+        {"ix_phone_numbers_shared_idle", QStringLiteral("n.health_watch = 0 AND n.last_used_at < {DayStart}"),
          QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
-        {"ix_phone_numbers_shared_idle", QStringLiteral("n.last_used_at < {DayStart}"),
-         QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
-        {"ix_phone_numbers_shared_today", QStringLiteral("n.calls_today_day = {Today}"),
+        {"ix_phone_numbers_shared_today",
+         QStringLiteral("n.health_watch = 0 AND n.calls_today_day = {Today}"),
          QStringLiteral("n.calls_today, n.last_used_at {NULLS_FIRST}, n.id"), true},
         // A call the Twilio sync recorded moves last_used_at but not calls today's day.
         {"ix_phone_numbers_shared_idle",
-         QStringLiteral("n.last_used_at >= {DayStart} AND n.calls_today_day <> {Today}"),
+         QStringLiteral(
+             "n.health_watch = 0 AND n.last_used_at >= {DayStart} AND n.calls_today_day <> {Today}"),
+         QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
+        // Watched numbers last, idle longest first; they are few.
+        {"ix_phone_numbers_shared_idle", QStringLiteral("n.health_watch = 1"),
          QStringLiteral("n.last_used_at {NULLS_FIRST}, n.id"), true},
     };
     return all;

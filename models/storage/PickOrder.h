@@ -39,21 +39,21 @@ QString placeholder(Param param);
 // The order the allocator takes a free number in; the one definition both engines' statements
 // are built from:
 //  1. the number the callee was last called from by this company (sticky caller ID);
-//  2. the company's dedicated numbers, local ones first (area code, then region), then those
-//     with the fewest calls today and idle longest;
+//  2. the company's dedicated numbers, local ones first (area code, then region), good before
+//     watched (Reputation's health_watch), then those with the fewest calls today and idle longest;
 //  3. unless the plan is enterprise, shared numbers: in the callee's area code, then in its
-//     region (idle longest first in each), then never used, idle since before today (idle
-//     longest first), used today (fewest calls, then idle longest), and numbers only Twilio's
-//     call sync saw used today.
+//     region (good before watched, idle longest first in each), then the good ones never used,
+//     idle since before today (idle longest first), used today (fewest calls, then idle
+//     longest), those only Twilio's call sync saw used today, and last the watched ones.
 // Every step skips numbers that are busy, resting, over a cap, inside their minimum gap, or (for
 // shared ones) cooling down after another company's call. The shared steps read their indexes
-// (migrations 022-025) from the front to the first free number, so the pick does not grow with
+// (migrations 022-028) from the front to the first free number, so the pick does not grow with
 // the pool.
 
 // SQLite: one UPDATE that takes the first free number (COALESCE stops at the first step that
 // finds one) and returns id, e164, dedicated_company_id and the rule it matched.
 Statement sqliteTake();
-// PostgreSQL: the body of pooldesk_allocate's pick (migration 025 substitutes it for
+// PostgreSQL: the body of pooldesk_allocate's pick (migrations 025 and 028 substitute it for
 // {{PICK_NUMBER}}): sets v_id, locking the row, or leaves it NULL. Rows other transactions are
 // taking are skipped; only when every step found nothing that way does it wait for them, on the
 // company's numbers and then the shared numbers idle longest first.

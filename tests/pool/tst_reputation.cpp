@@ -57,6 +57,8 @@ private slots:
     void reviewRestsTheWorstAndAuditsWhy();
     void releaseRecordsHowTheCallEnded_data() { addEngineRows(); }
     void releaseRecordsHowTheCallEnded();
+    void healthyNumbersFirstAmongEquals_data() { addEngineRows(); }
+    void healthyNumbersFirstAmongEquals();
 };
 
 void TestReputation::healthBesidePeers() {
@@ -173,6 +175,72 @@ void TestReputation::releaseRecordsHowTheCallEnded() {
     QCOMPARE(text(*f.db,
                   QStringLiteral("SELECT outcome || ' ' || sip_code FROM call_records WHERE session = 's1'")),
              QStringLiteral("failed 608"));
+}
+
+void TestReputation::healthyNumbersFirstAmongEquals() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+    const QString watched = QStringLiteral("+14155550101"), good = QStringLiteral("+14155550102"),
+                  peer = QStringLiteral("+14155550103");
+    for (const QString &e164 : {watched, good, peer})
+        f.addNumber(e164);
+    // Answered 2 of 16 beside peers at a half: watched (too few calls to rest).
+    addCalls(*f.db, watched, 2, 14);
+    addCalls(*f.db, good, 10, 10);
+    addCalls(*f.db, peer, 10, 10);
+    // The watched number has been idle longest, so without its health it would go first.
+    const auto idleOrder = [&] {
+        int order = 0;
+        for (const QString &e164 : {watched, good, peer})
+            QVERIFY(Sql::exec(f.db->connection(),
+                              QStringLiteral("UPDATE phone_numbers SET last_used_at = ? WHERE e164 = ?"),
+                              {1'000'000 + 1000 * ++order, e164}));
+    };
+    const auto call = [&](const QString &session, const QString &to) {
+        return f.allocator->allocate({QStringLiteral("Sakura Dental"), QStringLiteral("op-1"), session,
+                                      std::nullopt, ProductionEnvironment, to});
+    };
+    const QString sanFrancisco = QStringLiteral("+14155550199"), denver = QStringLiteral("+13035550199");
+    idleOrder();
+    // (Another callee: this one would be given the same number again, as sticky caller ID.)
+    auto before = call(QStringLiteral("s0"), QStringLiteral("+14155550198"));
+    POOL_VERIFY_OK(before);
+    QCOMPARE(before->e164, watched);
+    POOL_VERIFY_OK(f.release(QStringLiteral("s0")));
+
+    auto rested = Reputation::review(*f.db, ProductionEnvironment);
+    POOL_VERIFY_OK(rested);
+    QCOMPARE(rested->size(), 0);
+    QCOMPARE(text(*f.db, QStringLiteral("SELECT health_watch FROM phone_numbers WHERE e164 = ?"), {watched}),
+             QStringLiteral("1"));
+    idleOrder();
+    // Among numbers that match no better than "any", a good one first.
+    auto any = call(QStringLiteral("s1"), denver);
+    POOL_VERIFY_OK(any);
+    QCOMPARE(any->e164, good);
+    QCOMPARE(any->match, PickMatch::Any);
+    // In the callee's area code, the good one left first; the watched one still before a number
+    // from elsewhere would be, since it is local.
+    auto local = call(QStringLiteral("s2"), sanFrancisco);
+    POOL_VERIFY_OK(local);
+    QCOMPARE(local->e164, peer);
+    auto last = call(QStringLiteral("s3"), sanFrancisco);
+    POOL_VERIFY_OK(last);
+    QCOMPARE(last->e164, watched);
+    QCOMPARE(last->match, PickMatch::AreaCode);
+    for (const char *s : {"s1", "s2", "s3"})
+        POOL_VERIFY_OK(f.release(QString::fromLatin1(s)));
+
+    // Its calls improve: the next review lifts the watch, and idle longest it goes first again.
+    addCalls(*f.db, watched, 30, 0);
+    POOL_VERIFY_OK(Reputation::review(*f.db, ProductionEnvironment));
+    QCOMPARE(text(*f.db, QStringLiteral("SELECT health_watch FROM phone_numbers WHERE e164 = ?"), {watched}),
+             QStringLiteral("0"));
+    idleOrder();
+    auto again = call(QStringLiteral("s4"), QStringLiteral("+13035550198"));
+    POOL_VERIFY_OK(again);
+    QCOMPARE(again->e164, watched);
 }
 
 QTEST_GUILESS_MAIN(TestReputation)
