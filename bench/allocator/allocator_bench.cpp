@@ -1,8 +1,11 @@
 // Allocator operations per second (each allocate and each release counts as one) in one process
 // and in 8 contending processes, on SQLite and PostgreSQL, each beside the raw rate of one-row
 // UPDATE transactions on the same database, connection settings and durability, measured in the
-// same run. Also the p50/p99 latency of one allocate. Every allocation names a callee, with local
-// presence and caps on, so the pick reads the area-code and region ranges before the others.
+// same run. Also the p50/p99 latency of one allocate and the p50 of one release. Every allocation
+// names a callee, with local presence and caps on, so the pick reads the area-code and region
+// ranges before the others. SQLite is measured twice: as the console and pooldeskctl run it (a
+// commit that fills the log copies it back itself), and, in one process, as pooldesk-service runs
+// it ("SQLite svc": checkpoints on a thread of their own), both workloads alike in each.
 //
 //   pooldesk_allocator_bench run [--sqlite-dir DIR] [--pg ADMIN_URL] [--seconds S] [--processes N]
 //                                [--pool-size N]
@@ -21,6 +24,7 @@
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 #include "storage/Transaction.h"
+#include "storage/WalCheckpointer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -28,7 +32,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMutexLocker>
 #include <QProcess>
+#include <QRecursiveMutex>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -39,6 +45,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -89,6 +96,18 @@ int runWorker(const QCommandLineParser &parser) {
     const int id = parser.value(QStringLiteral("id")).toInt();
     const double seconds = parser.value(QStringLiteral("seconds")).toDouble();
     auto db = openOrDie(url, Database::Migrate::No);
+    // As pooldesk-service runs SQLite: commits leave the log to a checkpointer thread, and each
+    // request holds the writers' gate that thread takes turns on.
+    QRecursiveMutex serviceGate;
+    QRecursiveMutex *gate = nullptr;
+    std::unique_ptr<WalCheckpointer> checkpointer;
+    if (parser.isSet(QStringLiteral("service-checkpoints"))) {
+        if (!db->deferCheckpoints())
+            die(QStringLiteral("cannot defer checkpoints"));
+        gate = &serviceGate;
+        checkpointer = std::make_unique<WalCheckpointer>(db->url(), gate);
+        checkpointer->start();
+    }
     Allocator allocator(*db);
     QSqlQuery update(db->connection());
     if (!update.prepare(QStringLiteral("UPDATE bench_raw SET n = n + 1 WHERE id = ?")))
@@ -124,8 +143,9 @@ int runWorker(const QCommandLineParser &parser) {
 
     std::mt19937 random(id);
     std::uniform_int_distribution<int> duration(0, 300);
-    std::vector<qint64> allocateNanos;
+    std::vector<qint64> allocateNanos, releaseNanos;
     allocateNanos.reserve(200'000);
+    releaseNanos.reserve(200'000);
     qint64 ops = 0;
     qint64 failures = 0;
     QString firstFailure;
@@ -136,6 +156,7 @@ int runWorker(const QCommandLineParser &parser) {
     qint64 session = 0;
     while (total.nsecsElapsed() < limit) {
         if (workload == QLatin1String("raw") || workload == QLatin1String("rawnotify")) {
+            QMutexLocker<QRecursiveMutex> hold(gate);
             Transaction transaction(*db);
             const bool withNotify = workload == QLatin1String("rawnotify");
             if (!transaction.begin() || !Sql::run(update, {id}) || (withNotify && !Sql::run(notify)) ||
@@ -170,8 +191,10 @@ int runWorker(const QCommandLineParser &parser) {
         }
         QElapsedTimer one;
         one.start();
+        std::optional<QMutexLocker<QRecursiveMutex>> hold(gate);
         auto allocation = allocator.allocate({company, QStringLiteral("op-%1").arg(id), name, std::nullopt,
                                               ProductionEnvironment, randomCallee(random)});
+        hold.reset();
         const qint64 took = one.nsecsElapsed();
         if (!allocation) {
             ++failures;
@@ -184,7 +207,11 @@ int runWorker(const QCommandLineParser &parser) {
         ReleaseRequest release;
         release.session = name;
         release.durationSeconds = duration(random);
+        one.restart();
+        hold.emplace(gate);
         auto released = allocator.release(release);
+        hold.reset();
+        releaseNanos.push_back(one.nsecsElapsed());
         if (!released) {
             ++failures;
             if (firstFailure.isEmpty())
@@ -194,6 +221,8 @@ int runWorker(const QCommandLineParser &parser) {
         ++ops;
     }
     const double elapsed = double(total.nsecsElapsed()) / 1e9;
+    if (checkpointer)
+        checkpointer->stop();
     QFile out(parser.value(QStringLiteral("out")));
     if (!out.open(QIODevice::WriteOnly | QIODevice::Text))
         die(QStringLiteral("cannot write ") + out.fileName());
@@ -203,6 +232,8 @@ int runWorker(const QCommandLineParser &parser) {
         stream << "failure " << firstFailure.simplified() << '\n';
     for (const qint64 nanos : allocateNanos)
         stream << "lat " << nanos << '\n';
+    for (const qint64 nanos : releaseNanos)
+        stream << "rel " << nanos << '\n';
     return 0;
 }
 
@@ -214,21 +245,33 @@ struct Phase {
     QString failure;
     double p50Ms = 0;
     double p99Ms = 0;
+    double releaseP50Ms = 0;
 };
 
 Phase runPhase(const QString &self, const QString &url, const QString &workload, int processes,
-               double seconds) {
+               double seconds, bool serviceCheckpoints) {
     QTemporaryDir dir;
     const QString go = dir.filePath(QStringLiteral("go"));
     std::vector<std::unique_ptr<QProcess>> children;
     for (int i = 0; i < processes; ++i) {
         auto child = std::make_unique<QProcess>();
         child->setProcessChannelMode(QProcess::ForwardedChannels);
-        child->start(self,
-                     {QStringLiteral("worker"), QStringLiteral("--db"), url, QStringLiteral("--workload"),
-                      workload, QStringLiteral("--id"), QString::number(i), QStringLiteral("--seconds"),
-                      QString::number(seconds), QStringLiteral("--go"), go, QStringLiteral("--out"),
-                      dir.filePath(QStringLiteral("out-%1").arg(i))});
+        QStringList arguments{QStringLiteral("worker"),
+                              QStringLiteral("--db"),
+                              url,
+                              QStringLiteral("--workload"),
+                              workload,
+                              QStringLiteral("--id"),
+                              QString::number(i),
+                              QStringLiteral("--seconds"),
+                              QString::number(seconds),
+                              QStringLiteral("--go"),
+                              go,
+                              QStringLiteral("--out"),
+                              dir.filePath(QStringLiteral("out-%1").arg(i))};
+        if (serviceCheckpoints)
+            arguments << QStringLiteral("--service-checkpoints");
+        child->start(self, arguments);
         if (!child->waitForStarted())
             die(QStringLiteral("cannot start a worker"));
         children.push_back(std::move(child));
@@ -236,7 +279,7 @@ Phase runPhase(const QString &self, const QString &url, const QString &workload,
     QThread::msleep(300 + 50 * processes); // let every worker open its connection and prepare
     QFile(go).open(QIODevice::WriteOnly);
     Phase phase;
-    std::vector<qint64> latencies;
+    std::vector<qint64> latencies, releases;
     for (int i = 0; i < processes; ++i) {
         children[i]->waitForFinished(-1);
         if (children[i]->exitCode() != 0)
@@ -261,6 +304,8 @@ Phase runPhase(const QString &self, const QString &url, const QString &workload,
                 phase.failure = QString::fromUtf8(value);
             else if (key == "lat")
                 latencies.push_back(value.toLongLong());
+            else if (key == "rel")
+                releases.push_back(value.toLongLong());
         }
         phase.opsPerSecond += double(ops) / elapsed;
     }
@@ -271,6 +316,10 @@ Phase runPhase(const QString &self, const QString &url, const QString &workload,
         };
         phase.p50Ms = at(0.50);
         phase.p99Ms = at(0.99);
+    }
+    if (!releases.empty()) {
+        std::sort(releases.begin(), releases.end());
+        phase.releaseP50Ms = double(releases[releases.size() / 2]) / 1e6;
     }
     return phase;
 }
@@ -445,12 +494,16 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         // suite's superuser bypasses row-level security, this login obeys it, so the two rows
         // show what the policies cost.
         bool asServiceLogin = false;
+        // SQLite as pooldesk-service runs it (see the worker), on the previous row's database;
+        // one process, as the service is.
+        bool serviceCheckpoints = false;
     };
     QList<Engine> engines{
         {QStringLiteral("SQLite"),
          QStringLiteral("sqlite:") +
              QDir(sqliteDir).filePath(
                  QStringLiteral("bench-%1.sqlite").arg(QCoreApplication::applicationPid()))}};
+    engines.append({QStringLiteral("SQLite svc"), engines.first().url, false, true});
     if (parser.isSet(QStringLiteral("pg"))) {
         const QString url = freshPostgres(parser.value(QStringLiteral("pg")));
         engines.append({QStringLiteral("PostgreSQL"), url});
@@ -478,25 +531,28 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         if (engine.asServiceLogin)
             engine.url = serviceLogin(engine.url);
         auto db = openOrDie(engine.url, Database::Migrate::Yes);
-        if (!engine.asServiceLogin)
+        if (!engine.asServiceLogin && !engine.serviceCheckpoints)
             setUp(*db, processes, poolSize);
-        const bool withFloor = db->isSqlite();
+        const bool withFloor = db->isSqlite() && !engine.serviceCheckpoints;
         if (withFloor)
             floorTables(*db, processes);
         const QString settings = durability(*db);
-        for (const int n : {1, processes}) {
+        for (const int n : engine.serviceCheckpoints ? QList<int>{1} : QList<int>{1, processes}) {
             Row row{engine.name, n, {}, {}, settings, {}};
             // Alternating rounds, best of each: other load on the machine comes and goes, and the
             // best round is the one least disturbed by it.
             for (int round = 0; round < rounds; ++round) {
-                const Phase raw = runPhase(self, engine.url, QStringLiteral("raw"), n, seconds);
-                const Phase allocator = runPhase(self, engine.url, QStringLiteral("alloc"), n, seconds);
+                const Phase raw =
+                    runPhase(self, engine.url, QStringLiteral("raw"), n, seconds, engine.serviceCheckpoints);
+                const Phase allocator = runPhase(self, engine.url, QStringLiteral("alloc"), n, seconds,
+                                                 engine.serviceCheckpoints);
                 if (raw.opsPerSecond > row.raw.opsPerSecond)
                     row.raw = raw;
                 if (allocator.opsPerSecond > row.allocator.opsPerSecond)
                     row.allocator = allocator;
                 if (withFloor) {
-                    const Phase floor = runPhase(self, engine.url, QStringLiteral("floor"), n, seconds);
+                    const Phase floor =
+                        runPhase(self, engine.url, QStringLiteral("floor"), n, seconds, false);
                     if (floor.opsPerSecond > row.floor.opsPerSecond)
                         row.floor = floor;
                 }
@@ -505,7 +561,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
             out << "  measured " << engine.name << " x" << n << '\n';
             out.flush();
         }
-        if (engine.name == QLatin1String("SQLite") && !parser.isSet(QStringLiteral("keep"))) {
+        if (engine.serviceCheckpoints && !parser.isSet(QStringLiteral("keep"))) {
             db.reset();
             const QString file = engine.url.mid(7);
             for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
@@ -513,7 +569,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
         }
     }
     out << "\n";
-    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                .arg(QStringLiteral("engine"), -11)
                .arg(QStringLiteral("procs"), 5)
                .arg(QStringLiteral("raw tx/s"), 10)
@@ -522,11 +578,12 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
                .arg(QStringLiteral("target"), 7)
                .arg(QStringLiteral("alloc p50"), 10)
                .arg(QStringLiteral("alloc p99"), 10)
+               .arg(QStringLiteral("release p50"), 12)
                .arg(QStringLiteral("refused"), 8);
     for (const Row &row : rows) {
         const double ratio = row.raw.opsPerSecond > 0 ? row.allocator.opsPerSecond / row.raw.opsPerSecond : 0;
         const double target = row.processes == 1 ? 0.50 : 0.30;
-        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                    .arg(row.engine, -11)
                    .arg(row.processes, 5)
                    .arg(row.raw.opsPerSecond, 10, 'f', 0)
@@ -538,6 +595,7 @@ int runDriver(const QCommandLineParser &parser, const QString &self) {
                         7)
                    .arg(QString::number(row.allocator.p50Ms, 'f', 2) + QStringLiteral(" ms"), 10)
                    .arg(QString::number(row.allocator.p99Ms, 'f', 2) + QStringLiteral(" ms"), 10)
+                   .arg(QString::number(row.allocator.releaseP50Ms, 'f', 2) + QStringLiteral(" ms"), 12)
                    .arg(row.allocator.failures, 8);
         if (!row.allocator.failure.isEmpty())
             out << "    first refusal: " << row.allocator.failure.left(160) << '\n';
@@ -592,6 +650,8 @@ int main(int argc, char **argv) {
                                         QStringLiteral("n"), QStringLiteral("2")));
     parser.addOption(QCommandLineOption(QStringLiteral("processes"), QStringLiteral("Contending processes."),
                                         QStringLiteral("n"), QStringLiteral("8")));
+    parser.addOption(QCommandLineOption(QStringLiteral("service-checkpoints"),
+                                        QStringLiteral("Run SQLite as pooldesk-service does (worker).")));
     parser.addOption(
         QCommandLineOption(QStringLiteral("keep"), QStringLiteral("Keep the SQLite file (for profiling).")));
     parser.addOption(QCommandLineOption(QStringLiteral("pool-size"),
