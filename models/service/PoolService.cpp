@@ -96,7 +96,22 @@ PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhook
                 reaperConnectionLost();
             else
                 qCWarning(lcPoolService) << "cannot review the numbers' health:" << reviewed.error().message;
+            return;
         }
+        if (m_calleesForgotten.isValid() && !m_calleesForgotten.hasExpired(24 * 3600 * 1000LL))
+            return;
+        auto forgotten = m_reaperApi->forgetStaleCallees();
+        if (!forgotten) {
+            if (m_db->noteFailure(forgotten.error()))
+                reaperConnectionLost();
+            else
+                qCWarning(lcPoolService)
+                    << "cannot forget stale sticky callees:" << forgotten.error().message;
+            return;
+        }
+        m_calleesForgotten.start();
+        if (forgotten.value() > 0)
+            qCInfo(lcPoolService) << "forgot" << forgotten.value() << "sticky callees past sticky_days";
     });
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {

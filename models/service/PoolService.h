@@ -4,6 +4,7 @@
 #include "service/ServiceApi.h"
 #include "service/ServiceConfig.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -76,7 +77,8 @@ private:
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;
     QTimer m_reapTimer;
-    QTimer m_reviewTimer; // Reputation::review, on the reaper's connection
+    QTimer m_reviewTimer;             // Reputation::review, on the reaper's connection
+    QElapsedTimer m_calleesForgotten; // when stale sticky callees were last forgotten (daily)
     // Auto-scaling (when configured), on this thread and its database connection.
     SecretStore *m_secrets = nullptr;
     QNetworkAccessManager *m_network = nullptr;

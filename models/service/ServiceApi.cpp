@@ -7,6 +7,7 @@
 #include "pool/Companies.h"
 #include "pool/PoolStatus.h"
 #include "pool/Reputation.h"
+#include "pool/StickyCallees.h"
 #include "security/ApiKeys.h"
 #include "security/TwilioSignature.h"
 #include "service/RecordingTickets.h"
@@ -1010,6 +1011,21 @@ Result<int> ServiceApi::reviewReputation() {
             << "rested" << h.e164 << "until" << h.restingUntil->toString(Qt::ISODate)
             << "(policy:reputation):" << h.restReason;
     return int(rested->size());
+}
+
+Result<int> ServiceApi::forgetStaleCallees() {
+    const qint64 before = StickyCallees::staleBefore(m_db);
+    StickyCallees::Cursor cursor;
+    int forgotten = 0;
+    while (!cursor.done) {
+        WriteGate gate(writeGate());
+        auto batch = StickyCallees::forgetStale(m_db, before, cursor);
+        gate.unlock();
+        if (!batch)
+            return batch.error();
+        forgotten += batch.value();
+    }
+    return forgotten;
 }
 
 Result<int> ServiceApi::reapExpired() {

@@ -107,6 +107,9 @@ public:
     Result<int> reapExpired();
     // Rests the numbers significantly worse than their peers (Reputation::review); how many.
     Result<int> reviewReputation();
+    // Forgets callees whose number is no longer sticky (StickyCallees), a batch at a time, giving
+    // way to requests between batches; how many.
+    Result<int> forgetStaleCallees();
 
     static ApiResponse error(int status, const QString &code, const QString &message,
                              const QJsonObject &extra = {});

@@ -3,6 +3,7 @@
 // from the one PickOrder.
 #include "PoolTestSupport.h"
 #include "pool/CallerPolicy.h"
+#include "pool/StickyCallees.h"
 #include "storage/PickOrder.h"
 #include "storage/Settings.h"
 
@@ -88,6 +89,8 @@ private slots:
     void callingHoursInTheCalleesZone_data() { addEngineRows(); }
     void callingHoursInTheCalleesZone();
 
+    void staleCalleesAreForgotten_data() { addEngineRows(); }
+    void staleCalleesAreForgotten();
     void policyKeysAreChecked_data() { addEngineRows(); }
     void policyKeysAreChecked();
     void postgresqlPicksInPickOrdersOrder();
@@ -410,6 +413,62 @@ void TestCallerId::callingHoursInTheCalleesZone() {
                         RefusalReason::OutsideCallingHours);
     // A call without a callee is not checked: the pool cannot know where it goes.
     POOL_VERIFY_OK(f.allocate(Sakura, QStringLiteral("k6")));
+}
+
+void TestCallerId::staleCalleesAreForgotten() {
+    QFETCH(QString, engine);
+    CallerIdFixture f(engine);
+    f.addCompany(Sakura, Plan::Standard);
+    f.addCompany(QStringLiteral("Kaede Clinic"), Plan::Standard);
+    f.addNumber(QStringLiteral("+13035550101"));
+    f.addNumber(QStringLiteral("+13035550102"));
+    const QString recent = QStringLiteral("+12125550111"), old = QStringLiteral("+12125550112"),
+                  gone = QStringLiteral("+12125550113");
+    // Callees of two companies, in an order the batches below cut across.
+    f.callAndHangUp(Sakura, QStringLiteral("s1"), recent);
+    f.callAndHangUp(QStringLiteral("Kaede Clinic"), QStringLiteral("s2"), recent);
+    f.callAndHangUp(Sakura, QStringLiteral("s3"), old);
+    f.callAndHangUp(QStringLiteral("Kaede Clinic"), QStringLiteral("s4"), old);
+    const Allocation toGone = f.callAndHangUp(Sakura, QStringLiteral("s5"), gone);
+    const auto count = [&] { return text(*f.db, QStringLiteral("SELECT COUNT(*) FROM callee_numbers")); };
+    QCOMPARE(count(), QStringLiteral("5"));
+    // The old callee's last calls were 40 days ago; the other's number left the pool.
+    QVERIFY(Sql::exec(f.db->connection(),
+                      QStringLiteral("UPDATE callee_numbers SET last_called_at = last_called_at - 40 * 86400 "
+                                     "WHERE callee = ?"),
+                      {old}));
+    QVERIFY(Sql::exec(
+        f.db->connection(),
+        QStringLiteral("UPDATE callee_numbers SET number_id = number_id + 1000 WHERE callee = ?"), {gone}));
+    Q_UNUSED(toGone);
+
+    // Two rows a batch: the walk takes three batches and keeps only the two recent rows.
+    StickyCallees::Cursor cursor;
+    int forgotten = 0, batches = 0;
+    const qint64 before = Clock::nowSecs() - 30 * 86400;
+    while (!cursor.done) {
+        auto batch = StickyCallees::forgetStale(*f.db, before, cursor, 2);
+        POOL_VERIFY_OK(batch);
+        forgotten += batch.value();
+        ++batches;
+    }
+    QCOMPARE(forgotten, 3);
+    QCOMPARE(batches, 3);
+    QCOMPARE(count(), QStringLiteral("2"));
+    QCOMPARE(text(*f.db, QStringLiteral("SELECT MIN(callee) || ' ' || MAX(callee) FROM callee_numbers")),
+             recent + QLatin1Char(' ') + recent);
+    // The recent callee is still given the number they saw.
+    auto again = f.call(Sakura, QStringLiteral("s6"), recent);
+    POOL_VERIFY_OK(again);
+    QCOMPARE(again->match, PickMatch::Sticky);
+    POOL_VERIFY_OK(f.release(QStringLiteral("s6")));
+
+    // sticky_days 0 (off) leaves nothing worth keeping.
+    f.setPolicy(QStringLiteral("sticky_days"), QStringLiteral("0"));
+    auto all = StickyCallees::forgetAllStale(*f.db);
+    POOL_VERIFY_OK(all);
+    QCOMPARE(all.value(), 2);
+    QCOMPARE(count(), QStringLiteral("0"));
 }
 
 void TestCallerId::policyKeysAreChecked() {
