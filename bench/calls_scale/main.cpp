@@ -3,6 +3,7 @@
 #include "billing/CostReport.h"
 #include "domain/Clock.h"
 #include "itemmodels/CallsTableModel.h"
+#include "pool/Reputation.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
@@ -459,5 +460,38 @@ int main(int argc, char **argv) {
     out() << QStringLiteral("  ratio export / raw: %1x").arg(ourRate / rawRate, 0, 'f', 2) << Qt::endl;
     QFile::remove(rawCsv);
     QFile::remove(ourCsv);
+
+    // The pool service reads every number's health each review (Reputation::health), outside its
+    // writers' gate; beside sqlite3 counting the same calls per number.
+    out() << Qt::endl
+          << "== Number health over the last " << Reputation::WindowDays
+          << " days of the history (Reputation::health) beside sqlite3 counting them per number =="
+          << Qt::endl;
+    Clock::setOffsetForTesting(EndSecs - QDateTime::currentSecsSinceEpoch());
+    const qint64 windowStart = EndSecs - qint64(Reputation::WindowDays) * 86400;
+    const QString perNumber =
+        QStringLiteral("SELECT number_id, COUNT(*), SUM(duration_seconds >= 6) FROM call_records WHERE "
+                       "environment = 'production' AND direction = 'outbound' AND started_at >= %1 GROUP BY "
+                       "number_id;")
+            .arg(windowStart);
+    double healthRaw = 1e18, healthOurs = 1e18;
+    qint64 judged = 0;
+    for (int round = 0; round < 3; ++round) {
+        healthRaw = std::min(healthRaw, timeProcess(QStringLiteral("sqlite3"), {path, perNumber}));
+        QElapsedTimer timer;
+        timer.start();
+        auto health = Reputation::health(db, QStringLiteral("production"));
+        if (!health)
+            fail(health.error().message);
+        healthOurs = std::min(healthOurs, timer.nsecsElapsed() / 1e6);
+        judged = 0;
+        for (const NumberHealth &h : health.value())
+            judged += h.calls;
+    }
+    Clock::setOffsetForTesting(0);
+    out() << QStringLiteral("  sqlite3 GROUP BY number_id   %1 ms").arg(healthRaw, 8, 'f', 1) << Qt::endl;
+    out() << QStringLiteral("  Reputation::health (%1 calls) %2 ms").arg(judged).arg(healthOurs, 8, 'f', 1)
+          << Qt::endl;
+    out() << QStringLiteral("  ratio health / raw: %1x").arg(healthOurs / healthRaw, 0, 'f', 2) << Qt::endl;
     return 0;
 }

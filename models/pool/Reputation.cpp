@@ -191,10 +191,14 @@ Result<QList<NumberHealth>> review(Database &db, const QString &environment) {
     auto all = health(db, environment);
     if (!all)
         return all.error();
+    return act(db, environment, all.value());
+}
+
+Result<QList<NumberHealth>> act(Database &db, const QString &environment, const QList<NumberHealth> &all) {
     const CallerPolicy policy = CallerPolicy::load(db);
     Numbers numbers(db);
     QList<NumberHealth> rested;
-    for (NumberHealth h : all.value()) {
+    for (NumberHealth h : all) {
         if (h.state == NumberHealth::State::Resting || !significantlyWorse(h))
             continue;
         const QDateTime until = Clock::nowUtc().addDays(std::max(policy.restDays, 1));
@@ -217,7 +221,7 @@ Result<QList<NumberHealth>> review(Database &db, const QString &environment) {
         h.restReason = reason;
         rested.append(h);
     }
-    if (auto stored = storeWatch(db, all.value(), rested); !stored)
+    if (auto stored = storeWatch(db, all, rested); !stored)
         return stored.error();
     return rested;
 }

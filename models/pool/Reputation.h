@@ -66,6 +66,9 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
 // resting already; each rest is audited as policy:reputation with its figures. Then tells the
 // allocator which numbers it watches (it prefers good ones among equals). Returns those rested.
 Result<QList<NumberHealth>> review(Database &db, const QString &environment);
+// review() in two halves: health() only reads (a writer need not wait for it); act() on what it
+// read rests and flags, and is the half to run while holding a writers' gate.
+Result<QList<NumberHealth>> act(Database &db, const QString &environment, const QList<NumberHealth> &all);
 } // namespace Reputation
 
 } // namespace PoolDesk

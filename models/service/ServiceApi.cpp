@@ -1001,8 +1001,13 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
 }
 
 Result<int> ServiceApi::reviewReputation() {
+    // The health is read without the gate: over weeks of calls it takes a while, and requests
+    // need not wait for a read.
+    auto all = Reputation::health(m_db, m_shared.environment);
+    if (!all)
+        return all.error();
     WriteGate gate(writeGate());
-    auto rested = Reputation::review(m_db, m_shared.environment);
+    auto rested = Reputation::act(m_db, m_shared.environment, all.value());
     gate.unlock();
     if (!rested)
         return rested.error();
