@@ -10,10 +10,7 @@
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 
-#include <QJsonArray>
 #include <QTest>
-
-#include <algorithm>
 
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
@@ -29,22 +26,10 @@ private slots:
 namespace {
 
 // Like Twilio, offers only numbers the account does not already own.
-void offerNumbers(FakeTwilioServer &server, const FakeTwilioAccount &account) {
-    server.on(
-        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"),
-        [&account](const FakeTwilioServer::Request &) {
-            QJsonArray list;
-            for (const char *offered : {"+15005550006", "+15005550007", "+15005550008"}) {
-                const QString e164 = QString::fromLatin1(offered);
-                const bool owned =
-                    std::any_of(account.numbers.cbegin(), account.numbers.cend(), [&](const QJsonObject &n) {
-                        return n.value(QStringLiteral("phone_number")).toString() == e164;
-                    });
-                if (!owned)
-                    list.append(QJsonObject{{QStringLiteral("phone_number"), e164}});
-            }
-            return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
-        });
+void offerNumbers(FakeTwilioServer &server, FakeTwilioAccount &account) {
+    account.offered = {QStringLiteral("+15005550006"), QStringLiteral("+15005550007"),
+                       QStringLiteral("+15005550008")};
+    account.offer(server);
 }
 
 QStringList twilioEnvironment(const FakeTwilioServer &server) {
