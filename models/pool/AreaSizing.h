@@ -53,6 +53,7 @@ AreaNeed need(const AreaDemand &area, double blockingTarget, int dailyCap);
 
 // What the auto-scaler reads to buy where local numbers were missing: the last UnmetDays days.
 inline constexpr int UnmetDays = 7;
+static_assert(UnmetDays > 1, "the plan and the audit say \"in the last N days\"");
 // The blocking target the shortfall is sized for (the Usage view's default).
 inline constexpr double UnmetBlockingTarget = 0.01;
 // The callee area codes that calls went to without a local number over the UnmetDays days before
