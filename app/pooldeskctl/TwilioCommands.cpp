@@ -539,9 +539,10 @@ int autoscale(CliContext &context, const QStringList &args) {
         {QStringLiteral("apply"),
          QCoreApplication::translate(
              "pooldeskctl",
-             "Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) "
-             "and release idle numbers that are due, or record them as proposals when the policy only "
-             "proposes (twilio.autoscale.release_idle = 0).")});
+             "Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap), "
+             "in the callee area codes that calls went to without a local number first, and release idle "
+             "numbers that are due, or record them as proposals when the policy only proposes "
+             "(twilio.autoscale.release_idle = 0).")});
     parser.addOption(
         {QStringLiteral("yes"), QCoreApplication::translate("pooldeskctl", "Do not ask for confirmation.")});
     if (auto done = Cli::parse(context, parser, QStringLiteral("twilio autoscale"), args))
@@ -561,13 +562,29 @@ int autoscale(CliContext &context, const QStringList &args) {
                          n.lastUsed.isValid() ? QJsonValue(n.lastUsed.toString(Qt::ISODate)) : QJsonValue()},
                         {QStringLiteral("next_billing_at"), n.nextBillingAt.toString(Qt::ISODate)},
                         {QStringLiteral("due"), n.due}});
+    QJsonArray areas;
+    bool shortSomewhere = false;
+    for (const auto &a : plan->areas) {
+        areas.append(QJsonObject{{QStringLiteral("area_code"), a.area.areaCode},
+                                 {QStringLiteral("calls_without_local"), a.area.callsWithoutLocal},
+                                 {QStringLiteral("shared_numbers"), a.area.sharedNumbers},
+                                 {QStringLiteral("shortfall"), a.area.shortfall},
+                                 {QStringLiteral("to_buy"), a.toBuy}});
+        shortSomewhere = shortSomewhere || a.area.shortfall > 0;
+    }
     QJsonObject report{{QStringLiteral("environment"), plan->environment},
                        {QStringLiteral("numbers"), plan->total},
                        {QStringLiteral("available_shared"), plan->availableShared},
                        {QStringLiteral("threshold"), policy.minAvailable},
                        {QStringLiteral("monthly_rental"), Money::toPlainString(plan->monthlyRental)},
                        {QStringLiteral("to_buy"), plan->toBuy},
+                       {QStringLiteral("needed"), plan->needed},
                        {QStringLiteral("limits"), QJsonArray::fromStringList(plan->limits)},
+                       {QStringLiteral("local_presence"), plan->localPresence},
+                       {QStringLiteral("local_presence_buy"), policy.localPresenceBuy},
+                       {QStringLiteral("local_demand_days"), AreaSizing::UnmetDays},
+                       {QStringLiteral("local_demand"), areas},
+                       {QStringLiteral("local_demand_elsewhere"), plan->areasElsewhere},
                        {QStringLiteral("idle"), idle}};
     if (!context.json()) {
         context.out() << QCoreApplication::translate(
@@ -586,6 +603,44 @@ int autoscale(CliContext &context, const QStringList &args) {
                                  .arg(plan->limits.join(QStringLiteral(", ")))
                           << QLatin1Char(')');
         context.out() << Qt::endl;
+        if (!plan->localPresence)
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl", "Local presence is off (policy local_presence): purchases "
+                                                "are not steered to the callees' area codes.")
+                          << Qt::endl;
+        if (!plan->areas.isEmpty())
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl", "Callee area codes that calls went to without a local number "
+                                                "in the last %1 days, searched first in this order:")
+                                 .arg(AreaSizing::UnmetDays)
+                          << Qt::endl;
+        for (const auto &a : plan->areas)
+            context.out() << QStringLiteral("  ")
+                          << QCoreApplication::translate(
+                                 "pooldeskctl",
+                                 "%1: %n call(s) without a local number; shared numbers there %2, sizing "
+                                 "wants %3 more; to buy there %4",
+                                 nullptr, int(a.area.callsWithoutLocal))
+                                 .arg(a.area.areaCode)
+                                 .arg(a.area.sharedNumbers)
+                                 .arg(a.area.shortfall)
+                                 .arg(a.toBuy)
+                          << Qt::endl;
+        if (plan->areasElsewhere > 0)
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl",
+                                 "Calls to %n more area code(s) went out without a local number; they are "
+                                 "outside %1 or Twilio cannot search them by area code, so nothing is bought "
+                                 "there.",
+                                 nullptr, plan->areasElsewhere)
+                                 .arg(policy.country)
+                          << Qt::endl;
+        if (shortSomewhere && !policy.localPresenceBuy)
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl",
+                                 "Buying each area code's shortfall while enough shared numbers "
+                                 "are free is off (twilio.autoscale.local_presence_buy = 0).")
+                          << Qt::endl;
         for (const auto &n : plan->idle)
             context.out() << QCoreApplication::translate("pooldeskctl",
                                                          "Idle %n day(s) or more: %1, next billed %2%3",
@@ -621,16 +676,24 @@ int autoscale(CliContext &context, const QStringList &args) {
     report.insert(QStringLiteral("bought"), QJsonArray::fromStringList(op.bought()));
     report.insert(QStringLiteral("released"), QJsonArray::fromStringList(op.released()));
     report.insert(QStringLiteral("proposed"), QJsonArray::fromStringList(op.proposed()));
+    report.insert(QStringLiteral("not_offered"), QJsonArray::fromStringList(op.notOffered()));
     if (!ran)
         return context.fail(ran.error());
-    if (context.json())
+    if (context.json()) {
         context.printJson(report);
-    else
+        return ExitCode::Success;
+    }
+    context.out() << QCoreApplication::translate("pooldeskctl",
+                                                 "Bought %1, released %2, proposed for release %3.")
+                         .arg(op.bought().join(QStringLiteral(", ")),
+                              op.released().join(QStringLiteral(", ")),
+                              op.proposed().join(QStringLiteral(", ")))
+                  << Qt::endl;
+    if (!op.notOffered().isEmpty())
         context.out() << QCoreApplication::translate("pooldeskctl",
-                                                     "Bought %1, released %2, proposed for release %3.")
-                             .arg(op.bought().join(QStringLiteral(", ")),
-                                  op.released().join(QStringLiteral(", ")),
-                                  op.proposed().join(QStringLiteral(", ")))
+                                                     "Twilio offered no number in %n area code(s): %1.",
+                                                     nullptr, int(op.notOffered().size()))
+                             .arg(op.notOffered().join(QStringLiteral(", ")))
                       << Qt::endl;
     return ExitCode::Success;
 }

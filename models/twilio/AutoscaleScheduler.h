@@ -27,7 +27,9 @@ struct AutoscalePass {
 // Runs the auto-scaling policy on a timer inside a long-running process (the pool service): every
 // interval, for each environment, it settles interrupted releases, then plans (AutoScaler::plan with
 // the policy in the settings: buy under the threshold up to the maximum pool size and the monthly
-// budget cap; release, or only propose, numbers idle N days shortly before their billing day) and
+// budget cap, in the callee area codes that calls went to without a local number first, and their
+// shortfall when twilio.autoscale.local_presence_buy is on; release, or only propose, numbers idle
+// N days shortly before their billing day) and
 // carries the plan out (AutoScaleOperation). Every purchase and release is audited with actor
 // policy:autoscale and a trigger saying the pool service's check did it. One pass per environment
 // at a time; an environment with a "buy when exhausted" purchase under way waits for the next tick.

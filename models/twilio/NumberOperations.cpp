@@ -79,13 +79,17 @@ Status BuyNumberOperation::record(const IncomingNumber &bought) {
     Transaction transaction(db());
     if (auto begun = transaction.begin(); !begun)
         return begun;
-    if (auto audited = AuditLog::write(
-            db(), m_context.actor, QStringLiteral("twilio.buy"), m_e164, m_number.dedicatedCompanyId, {},
-            {{QStringLiteral("sid"), bought.sid},
-             {QStringLiteral("environment"), env},
-             {QStringLiteral("monthly_price"), Money::toPlainString(m_number.monthlyPrice)},
-             {QStringLiteral("trigger"), m_trigger},
-             {QStringLiteral("confirmed_after_unclear_failure"), m_confirmed}});
+    QJsonObject after{{QStringLiteral("sid"), bought.sid},
+                      {QStringLiteral("environment"), env},
+                      {QStringLiteral("monthly_price"), Money::toPlainString(m_number.monthlyPrice)},
+                      {QStringLiteral("trigger"), m_trigger},
+                      {QStringLiteral("confirmed_after_unclear_failure"), m_confirmed}};
+    if (!m_areaCode.isEmpty()) {
+        after.insert(QStringLiteral("area_code"), m_areaCode);
+        after.insert(QStringLiteral("local_demand"), m_areaWhy);
+    }
+    if (auto audited = AuditLog::write(db(), m_context.actor, QStringLiteral("twilio.buy"), m_e164,
+                                       m_number.dedicatedCompanyId, {}, after);
         !audited)
         return audited;
     return transaction.commit();

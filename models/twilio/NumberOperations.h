@@ -49,6 +49,11 @@ public:
         : Operation(std::move(context), parent)
         , m_e164(std::move(e164))
         , m_trigger(std::move(trigger)) {}
+    // A purchase for a callee area code (local presence): the audit entry names it and why.
+    void setAreaCode(const QString &areaCode, const QString &why) {
+        m_areaCode = areaCode;
+        m_areaWhy = why;
+    }
     const PoolNumber &number() const { return m_number; }
     bool confirmedAfterUnclearFailure() const { return m_confirmed; }
 
@@ -60,6 +65,8 @@ private:
 
     QString m_e164;
     QString m_trigger;
+    QString m_areaCode;
+    QString m_areaWhy;
     PoolNumber m_number;
     bool m_confirmed = false;
 };

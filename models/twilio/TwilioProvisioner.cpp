@@ -1,5 +1,6 @@
 #include "twilio/TwilioProvisioner.h"
 
+#include "domain/Clock.h"
 #include "twilio/AutoScaler.h"
 
 #include <QLoggingCategory>
@@ -21,17 +22,16 @@ bool TwilioProvisioner::requestPurchase(const QString &environment, const QStrin
         return false;
     }
     const ScalingPolicy policy = ScalingPolicy::load(*context->db);
-    QStringList limits;
-    auto allowed = AutoScaler::allowedPurchases(*context->db, environment, policy, 1, &limits);
-    if (!allowed || allowed.value() < 1) {
-        qCInfo(lcProvisioner) << "purchase for" << environment << "not allowed:" << limits;
+    // One number, in the area code that most calls went to without a local number when Twilio has
+    // one there; local presence beyond that waits for the auto-scaler's own plan.
+    auto plan = AutoScaler::purchases(*context->db, environment, policy, Clock::nowUtc(), 1, false);
+    if (!plan || plan->toBuy < 1) {
+        qCInfo(lcProvisioner) << "purchase for" << environment
+                              << "not allowed:" << (plan ? plan->limits : QStringList{plan.error().message});
         return false;
     }
     context->actor = Actor::policy(QStringLiteral("buy_when_exhausted"));
-    ScalingPlan plan;
-    plan.environment = environment;
-    plan.toBuy = 1;
-    auto op = new AutoScaleOperation(*context, plan, policy, this);
+    auto op = new AutoScaleOperation(*context, plan.value(), policy, this);
     op->setTrigger(QStringLiteral("buy when exhausted: ") + reason);
     m_running.insert(environment, op);
     connect(op, &Operation::finished, this, [this, op, environment](bool ok) {

@@ -2,6 +2,7 @@
 // and by its busiest day's calls when a daily cap is set. Both engines.
 #include "PoolTestSupport.h"
 #include "pool/AreaSizing.h"
+#include "pool/CallerPolicy.h"
 #include "pool/ErlangB.h"
 
 using namespace PoolDesk;
@@ -69,6 +70,88 @@ private slots:
         QVERIFY(capped.capsDecide());
         QCOMPARE(capped.numbers(), 4);
         QCOMPARE(AreaSizing::need(sanFrancisco, 0.01, 0).forCaps, 0);
+    }
+
+    // The callee area codes calls went to without a local number, as the allocator recorded each
+    // pick: a shared number outside the callee's area code (any, or only their region) counts; a
+    // local one, the number the callee saw before, a company's own number and calls before the
+    // last seven days do not. Most such calls first, each with what sizing finds it short of.
+    void unmetAreas_data() { addEngineRows(); }
+    void unmetAreas() {
+        QFETCH(QString, engine);
+        PoolFixture f(engine);
+        ClockShift clock; // noon UTC, so every call falls on one day
+        const qint64 now = Clock::nowSecs();
+        clock.set((now / 86400) * 86400 + 12 * 3600 - now);
+        f.addCompany(QStringLiteral("Sakura Dental"), Plan::Standard);
+        const qint64 acme = f.addCompany(QStringLiteral("Acme"), Plan::Enterprise);
+        f.addNumber(QStringLiteral("+12125550101")); // shared, Manhattan
+        f.addNumber(QStringLiteral("+16076956080")); // shared, upstate New York
+        f.addNumber(QStringLiteral("+13055550101"), acme);
+        int serial = 0;
+        const auto call = [&](const QString &company, const QString &callee) {
+            const QString session = QStringLiteral("s%1").arg(++serial);
+            AllocationRequest request{company,      QStringLiteral("op-1"), session,
+                                      std::nullopt, ProductionEnvironment,  callee};
+            auto allocated = f.allocator->allocate(request);
+            if (!allocated)
+                qFatal("allocation to %s refused: %s", qPrintable(callee),
+                       qPrintable(describe(allocated.error())));
+            if (!f.release(session, 10))
+                qFatal("release of %s failed", qPrintable(session));
+            return allocated->match;
+        };
+        const QString sakura = QStringLiteral("Sakura Dental");
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(call(sakura, QStringLiteral("+1415555200%1").arg(i)), PickMatch::Any);
+        QCOMPARE(call(sakura, QStringLiteral("+14155552000")), PickMatch::Sticky);
+        for (int i = 0; i < 3; ++i) // Albany: a New York number, not a local one
+            QCOMPARE(call(sakura, QStringLiteral("+1518555010%1").arg(i)), PickMatch::Region);
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(call(sakura, QStringLiteral("+1212555300%1").arg(i)), PickMatch::AreaCode);
+        for (int i = 0; i < 2; ++i) // London
+            QCOMPARE(call(sakura, QStringLiteral("+44207946000%1").arg(i)), PickMatch::Any);
+        QCOMPARE(call(sakura, QStringLiteral("+14165550100")), PickMatch::Any); // Toronto
+        for (int i = 0; i < 5; ++i) // Las Vegas, from Acme's own Miami number
+            QCOMPARE(call(QStringLiteral("Acme"), QStringLiteral("+1702555010%1").arg(i)), PickMatch::Any);
+        QVERIFY(Sql::exec(
+            f.db->connection(),
+            QStringLiteral(
+                "INSERT INTO call_records (session, e164, number_id, operator, direction, started_at, "
+                "ended_at, duration_seconds, billed_minutes, estimated_cost_micros, environment, "
+                "callee, pick_match) VALUES ('old', '+16076956080', NULL, 'op', 'outbound', ?, ?, "
+                "10, 1, 0, ?, '+17025550999', 'any')"),
+            {Clock::nowSecs() - 10 * 86400, Clock::nowSecs() - 10 * 86400 + 10, ProductionEnvironment}));
+        // A cap of one call per number a day makes each area code need one number per call.
+        QVERIFY(CallerPolicy::set(*f.db, tester(), QStringLiteral("daily_cap"), QStringLiteral("1")));
+
+        auto unmet = AreaSizing::unmet(*f.db, ProductionEnvironment, Clock::nowSecs() + 60);
+        QVERIFY(unmet);
+        QStringList codes;
+        for (const UnmetArea &area : unmet.value())
+            codes << QStringLiteral("%1:%2").arg(area.areaCode).arg(area.callsWithoutLocal);
+        QCOMPARE(codes, (QStringList{QStringLiteral("1415:4"), QStringLiteral("1518:3"),
+                                     QStringLiteral("4420:2"), QStringLiteral("1416:1")}));
+        const UnmetArea &sanFrancisco = unmet->at(0);
+        QCOMPARE(sanFrancisco.country, QStringLiteral("US"));
+        QCOMPARE(sanFrancisco.nationalAreaCode(), QStringLiteral("415"));
+        QCOMPARE(sanFrancisco.sharedNumbers, 0);
+        QCOMPARE(sanFrancisco.shortfall, 5); // five calls that day, the sticky one too
+        QCOMPARE(unmet->at(1).shortfall, 3);
+        QCOMPARE(unmet->at(2).country, QStringLiteral("GB"));
+        QVERIFY(unmet->at(2).nationalAreaCode().isEmpty()); // Twilio searches area codes in +1 only
+        QCOMPARE(unmet->at(3).country, QStringLiteral("CA"));
+        QCOMPARE(unmet->at(3).nationalAreaCode(), QStringLiteral("416"));
+
+        // Manhattan's calls had a local number: none of them counts.
+        auto demand = AreaSizing::demand(*f.db, 0, Clock::nowSecs() + 60, ProductionEnvironment);
+        QVERIFY(demand);
+        for (const AreaDemand &area : demand.value()) {
+            if (area.areaCode == QLatin1String("1212")) {
+                QCOMPARE(area.callsWithoutLocal, 0);
+                QCOMPARE(area.sharedNumbers, 1);
+            }
+        }
     }
 };
 

@@ -1,5 +1,6 @@
 // pooldesk-service --autoscale-every: the real service buys numbers under the threshold on its own,
-// through Twilio (an in-process fake server here), with the credentials from TWILIO_* variables.
+// through Twilio (an in-process fake server here), with the credentials from TWILIO_* variables, in
+// the callee area codes that calls went to without a local number first.
 #include "PrivatePostgres.h"
 #include "ServiceTestSupport.h"
 #include "TestDatabases.h"
@@ -10,10 +11,8 @@
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
 
-#include <QJsonArray>
+#include <QDateTime>
 #include <QTest>
-
-#include <algorithm>
 
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
@@ -23,28 +22,18 @@ class TestServiceAutoscale : public QObject {
 private slots:
     void buysUnderTheThreshold_data() { addEngineRows(); }
     void buysUnderTheThreshold();
+    void buysWhereCallsHadNoLocalNumber_data() { addEngineRows(); }
+    void buysWhereCallsHadNoLocalNumber();
     void goesOnAfterTheDatabaseRestarted();
 };
 
 namespace {
 
 // Like Twilio, offers only numbers the account does not already own.
-void offerNumbers(FakeTwilioServer &server, const FakeTwilioAccount &account) {
-    server.on(
-        "GET", accountPath("AvailablePhoneNumbers/US/Local.json"),
-        [&account](const FakeTwilioServer::Request &) {
-            QJsonArray list;
-            for (const char *offered : {"+15005550006", "+15005550007", "+15005550008"}) {
-                const QString e164 = QString::fromLatin1(offered);
-                const bool owned =
-                    std::any_of(account.numbers.cbegin(), account.numbers.cend(), [&](const QJsonObject &n) {
-                        return n.value(QStringLiteral("phone_number")).toString() == e164;
-                    });
-                if (!owned)
-                    list.append(QJsonObject{{QStringLiteral("phone_number"), e164}});
-            }
-            return FakeTwilioServer::Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
-        });
+void offerNumbers(FakeTwilioServer &server, FakeTwilioAccount &account) {
+    account.offered = {QStringLiteral("+15005550006"), QStringLiteral("+15005550007"),
+                       QStringLiteral("+15005550008")};
+    account.offer(server);
 }
 
 QStringList twilioEnvironment(const FakeTwilioServer &server) {
@@ -93,6 +82,66 @@ void TestServiceAutoscale::buysUnderTheThreshold() {
     QTest::qWait(2500);
     QCOMPARE(account.numbers.size(), 2);
     QCOMPARE(service.terminate(), 0);
+}
+
+// Calls to San Francisco and Manhattan went out without a local number yesterday: the service's
+// purchases under the threshold go there, San Francisco (more such calls) first, rather than to the
+// first numbers Twilio offers; each audit entry names its area code.
+void TestServiceAutoscale::buysWhereCallsHadNoLocalNumber() {
+    QFETCH(QString, engine);
+    const QString url = freshDatabaseUrl(engine);
+    auto opened = Database::open(url);
+    QVERIFY(opened);
+    Database &db = *opened.value();
+    const Actor admin{QStringLiteral("user:test")};
+    QVERIFY(Settings::set(db, admin, SettingKeys::MinAvailableThreshold, QStringLiteral("2")));
+    QVERIFY(Settings::set(db, admin, SettingKeys::MaxPoolSize, QStringLiteral("2")));
+    const qint64 yesterday = (QDateTime::currentSecsSinceEpoch() / 86400 - 1) * 86400;
+    int serial = 0;
+    for (const auto &[callee, match] : {std::pair{"+14155552000", "any"}, std::pair{"+14155552001", "any"},
+                                        std::pair{"+14155552002", "region"}, std::pair{"+12125553000", "any"},
+                                        std::pair{"+16175554000", "area_code"}}) {
+        const qint64 start = yesterday + 3600 * ++serial;
+        QVERIFY(Sql::exec(
+            db.connection(),
+            QStringLiteral("INSERT INTO call_records (session, e164, operator, direction, "
+                           "started_at, ended_at, duration_seconds, billed_minutes, "
+                           "estimated_cost_micros, environment, callee, pick_match) VALUES (?, "
+                           "'+16076956099', 'op', 'outbound', ?, ?, 10, 1, 0, 'development', ?, ?)"),
+            {QStringLiteral("call-%1").arg(serial), start, start + 10, QString::fromLatin1(callee),
+             QString::fromLatin1(match)}));
+    }
+
+    FakeTwilioServer server;
+    FakeTwilioAccount account;
+    account.offered = {QStringLiteral("+15005550006"), QStringLiteral("+16175550100"),
+                       QStringLiteral("+12125550100"), QStringLiteral("+14155550100")};
+    account.offer(server);
+    account.install(server);
+    ServiceProcess service;
+    QVERIFY2(service.start(url, {QStringLiteral("--autoscale-every"), QStringLiteral("1")},
+                           twilioEnvironment(server)),
+             service.output().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'twilio.buy' AND actor = "
+                                 "'policy:autoscale'")),
+        2, 30000);
+    QCOMPARE(service.terminate(), 0);
+    QStringList searched;
+    for (const FakeTwilioServer::Request &r : server.requestsTo("GET", accountPath("AvailablePhoneNumbers/")))
+        searched << r.queryField("AreaCode");
+    QCOMPARE(searched, (QStringList{QStringLiteral("415"), QStringLiteral("212")}));
+    auto bought =
+        Sql::exec(db.connection(),
+                  QStringLiteral("SELECT target, after_json FROM audit_log WHERE action = 'twilio.buy' "
+                                 "ORDER BY id"));
+    QVERIFY(bought);
+    QStringList numbers;
+    while (bought.value().next()) {
+        numbers << bought.value().value(0).toString();
+        QVERIFY(bought.value().value(1).toString().contains(QLatin1String("no local number")));
+    }
+    QCOMPARE(numbers, (QStringList{QStringLiteral("+14155550100"), QStringLiteral("+12125550100")}));
 }
 
 // The auto-scaler's connection is checked before each pass: after PostgreSQL restarted, the next

@@ -119,6 +119,23 @@ QJsonObject FakeTwilioServer::page(const QString &listKey, const QJsonArray &ite
             {QStringLiteral("end"), pageNumber * pageSize + int(items.size()) - 1}};
 }
 
+FakeTwilioServer::Response FakeTwilioServer::availableNumbers(const QStringList &offered,
+                                                              const Request &request) {
+    const QString areaCode = request.queryField("AreaCode");
+    const QString pageSize = request.queryField("PageSize");
+    const int limit = pageSize.isEmpty() ? 50 : pageSize.toInt();
+    QJsonArray list;
+    for (const QString &e164 : offered) {
+        if (list.size() >= limit)
+            break;
+        if (!areaCode.isEmpty() && !(e164.startsWith(QLatin1String("+1")) && e164.mid(2, 3) == areaCode))
+            continue;
+        list.append(
+            QJsonObject{{QStringLiteral("phone_number"), e164}, {QStringLiteral("friendly_name"), e164}});
+    }
+    return Response::json(200, {{QStringLiteral("available_phone_numbers"), list}});
+}
+
 void FakeTwilioServer::onNewConnection() {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
         m_connections.insert(socket, {});

@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTcpServer>
 #include <QUrl>
 
@@ -65,6 +66,10 @@ public:
     // A page of a Twilio list with its paging envelope.
     static QJsonObject page(const QString &listKey, const QJsonArray &items, const QString &uri,
                             const QString &nextPageUri, int pageNumber, int pageSize);
+    // Twilio's answer to a search of numbers to buy (AvailablePhoneNumbers/{CC}/Local.json) among
+    // `offered`: with AreaCode, only the numbers in that area code, none when it has none (it
+    // applies to +1 numbers only, as at Twilio); at most PageSize of them.
+    static Response availableNumbers(const QStringList &offered, const Request &request);
 
 private:
     struct Route {

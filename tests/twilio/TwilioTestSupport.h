@@ -58,11 +58,29 @@ inline QString caSid(int n) {
 
 // Twilio's state for the fake server: the account's numbers, kept across requests. Lists them
 // `pageSize` per page (or the one asked for with PhoneNumber=), buys (`unavailable` answers
-// 21422, taken meanwhile), updates webhooks and releases.
+// 21422, taken meanwhile), updates webhooks and releases. offer() adds the search of numbers to buy.
 struct FakeTwilioAccount {
     QList<QJsonObject> numbers;
     int pageSize = 2;
     QString unavailable = QStringLiteral("+15005550000");
+    QStringList offered; // what the search offers (in the US), less the numbers the account owns
+
+    bool owns(const QString &e164) const {
+        return std::any_of(numbers.cbegin(), numbers.cend(), [&](const QJsonObject &n) {
+            return n.value(QStringLiteral("phone_number")).toString() == e164;
+        });
+    }
+    // Serves AvailablePhoneNumbers/US/Local.json, by AreaCode when the request names one.
+    void offer(FakeTwilioServer &server) {
+        server.on("GET", accountPath("AvailablePhoneNumbers/US/Local.json"),
+                  [this](const FakeTwilioServer::Request &request) {
+                      QStringList free;
+                      for (const QString &e164 : std::as_const(offered))
+                          if (!owns(e164))
+                              free.append(e164);
+                      return FakeTwilioServer::availableNumbers(free, request);
+                  });
+    }
 
     void install(FakeTwilioServer &server) {
         using Server = FakeTwilioServer;

@@ -1,6 +1,7 @@
 // The scaling policy (threshold, maximum pool size, budget cap, idle numbers released shortly
-// before their billing day) and the allocator's buy-when-exhausted path wired to a real purchase
-// through TwilioProvisioner, against the fake server, on SQLite and PostgreSQL.
+// before their billing day, purchases in the callee area codes that calls went to without a local
+// number) and the allocator's buy-when-exhausted path wired to a real purchase through
+// TwilioProvisioner, against the fake server, on SQLite and PostgreSQL.
 #include "FakeTwilioServer.h"
 #include "TestDatabases.h"
 #include "TwilioTestSupport.h"
@@ -8,6 +9,7 @@
 #include "credentials/Environments.h"
 #include "domain/Clock.h"
 #include "pool/Allocator.h"
+#include "pool/CallerPolicy.h"
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "storage/Database.h"
@@ -18,6 +20,7 @@
 #include "twilio/TwilioProvisioner.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
@@ -48,6 +51,87 @@ class TestAutoScaler : public QObject {
                               QStringLiteral("UPDATE phone_numbers SET last_used_at = ? WHERE e164 = ?"),
                               {lastUsed.toSecsSinceEpoch(), e164}));
     }
+
+    // An outbound call yesterday at `hour` (UTC), from a number no longer in the pool, as the
+    // allocator recorded its pick for the callee.
+    void addCall(const QString &callee, const QString &pickMatch, int hour) {
+        const qint64 start = (Clock::nowSecs() / 86400 - 1) * 86400 + hour * 3600;
+        QVERIFY(Sql::exec(
+            m_db->connection(),
+            QStringLiteral("INSERT INTO call_records (session, e164, operator, direction, "
+                           "started_at, ended_at, duration_seconds, billed_minutes, "
+                           "estimated_cost_micros, environment, callee, pick_match) VALUES (?, "
+                           "'+16076956099', 'op', 'outbound', ?, ?, 10, 1, 0, 'development', ?, ?)"),
+            {QStringLiteral("call-%1").arg(++m_calls), start, start + 10, callee, pickMatch}));
+    }
+    // Yesterday six calls to San Francisco, three to Manhattan and two to London went out without
+    // a local number. At most three calls per number a day: San Francisco is two numbers short,
+    // Manhattan one.
+    void addLocalDemand() {
+        for (int i = 0; i < 6; ++i)
+            addCall(QStringLiteral("+1415555200%1").arg(i), PickMatch::Any, i);
+        for (int i = 0; i < 3; ++i)
+            addCall(QStringLiteral("+1212555300%1").arg(i), PickMatch::Region, i);
+        for (int i = 0; i < 2; ++i)
+            addCall(QStringLiteral("+44207946000%1").arg(i), PickMatch::Any, i);
+        QVERIFY(CallerPolicy::set(*m_db, m_actor, QStringLiteral("daily_cap"), QStringLiteral("3")));
+    }
+    // What each area code of a plan gets, as "1415:2".
+    static QStringList areaPurchases(const Twilio::ScalingPlan &plan) {
+        QStringList list;
+        for (const Twilio::AreaPurchase &a : plan.areas)
+            list << QStringLiteral("%1:%2").arg(a.area.areaCode).arg(a.toBuy);
+        return list;
+    }
+    // The audit entries of purchases: the number's after_json.
+    QHash<QString, QJsonObject> purchases() {
+        QHash<QString, QJsonObject> bought;
+        auto rows =
+            Sql::exec(m_db->connection(),
+                      QStringLiteral("SELECT target, after_json FROM audit_log WHERE action = 'twilio.buy'"));
+        while (rows && rows.value().next())
+            bought.insert(rows.value().value(0).toString(),
+                          QJsonDocument::fromJson(rows.value().value(1).toString().toUtf8()).object());
+        return bought;
+    }
+
+    // Twilio for one test: the fake server, an account that offers `offered` to buy, a client.
+    struct FakeTwilio {
+        QNetworkAccessManager network;
+        Server server;
+        FakeTwilioAccount account;
+        Twilio::Client client{&network};
+
+        explicit FakeTwilio(const QStringList &offered) {
+            account.offered = offered;
+            account.install(server);
+            account.offer(server);
+            client.setCredentials(testCredentials(server.baseUrl()));
+        }
+        // The AreaCode of each search, in order ("" for a search anywhere).
+        QStringList searches() const {
+            QStringList list;
+            for (const Server::Request &r : server.requestsTo("GET", accountPath("AvailablePhoneNumbers/")))
+                list << r.queryField("AreaCode");
+            return list;
+        }
+    };
+    // Carries the plan out as the pool service does.
+    void runPlan(FakeTwilio &twilio, const Twilio::ScalingPlan &plan, const Twilio::ScalingPolicy &policy,
+                 std::unique_ptr<Twilio::AutoScaleOperation> &op) {
+        auto profile = Environments(*m_db).find(QStringLiteral("development"));
+        QVERIFY(profile);
+        op = std::make_unique<Twilio::AutoScaleOperation>(
+            Twilio::OperationContext{m_db.get(), &twilio.client, profile.value(),
+                                     Actor::policy(QStringLiteral("autoscale"))},
+            plan, policy);
+        QSignalSpy finished(op.get(), &Twilio::Operation::finished);
+        op->start();
+        QVERIFY(!finished.isEmpty() || finished.wait(20000));
+        QVERIFY2(!op->error(), qPrintable(op->error() ? op->error()->message : QString()));
+    }
+
+    int m_calls = 0;
 
 private slots:
     void cleanup() {
@@ -107,6 +191,217 @@ private slots:
         policy.minAvailable = 2;
         plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
         QCOMPARE(plan->idle.size(), 1);
+    }
+
+    // The callee area codes that calls went to without a local number, most such calls first, take
+    // the purchases the threshold calls for, each up to its shortfall; the rest is bought anywhere.
+    // With local presence buying on, each area code's shortfall is bought even when the threshold
+    // does not call for numbers, within the maximum pool size and the budget cap.
+    void planSteersPurchasesToCalleeAreaCodes_data() { addEngineRows(); }
+    void planSteersPurchasesToCalleeAreaCodes() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QDateTime now = Clock::nowUtc();
+        addNumber(QStringLiteral("+16076956080"), now.addDays(-5));
+        addLocalDemand();
+        const QString dev = QStringLiteral("development");
+        Twilio::ScalingPolicy policy;
+        policy.minAvailable = 4; // one free: three needed
+        auto plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QVERIFY(plan);
+        QCOMPARE(plan->toBuy, 3);
+        QCOMPARE(plan->needed, 3);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:2"), QStringLiteral("1212:1")}));
+        QCOMPARE(plan->areas.at(0).area.callsWithoutLocal, 6);
+        QCOMPARE(plan->areas.at(0).area.shortfall, 2);
+        QCOMPARE(plan->areas.at(1).area.callsWithoutLocal, 3);
+        QCOMPARE(plan->areasElsewhere, 1); // London: Twilio searches area codes in +1 only
+        QVERIFY(plan->limits.isEmpty());
+
+        policy.minAvailable = 2; // one needed: the busiest area code
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:1"), QStringLiteral("1212:0")}));
+        QCOMPARE(plan->toBuy, 1);
+
+        policy.minAvailable = 1; // none needed, and local presence buying is off: nothing
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 0);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:0"), QStringLiteral("1212:0")}));
+
+        policy.localPresenceBuy = true; // each area code's shortfall
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 3);
+        QCOMPARE(plan->needed, 0);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:2"), QStringLiteral("1212:1")}));
+
+        policy.maxPoolSize = 3; // one number now: two more
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 2);
+        QCOMPARE(plan->limits.size(), 1);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:2"), QStringLiteral("1212:0")}));
+
+        policy.maxPoolSize = 0;
+        policy.monthlyBudgetCap = 2'400'000; // $1.15 rented now: room for one more
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 1);
+        QCOMPARE(plan->limits.size(), 1);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:1"), QStringLiteral("1212:0")}));
+
+        // Without local presence the allocator does not prefer local numbers: nothing is steered.
+        QVERIFY(CallerPolicy::set(*m_db, m_actor, QStringLiteral("local_presence"), QStringLiteral("off")));
+        policy.monthlyBudgetCap = 0;
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QVERIFY(!plan->localPresence);
+        QVERIFY(plan->areas.isEmpty());
+        QCOMPARE(plan->toBuy, 0);
+        policy.minAvailable = 4;
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 3);
+        QVERIFY(plan->areas.isEmpty());
+    }
+
+    // Carried out: San Francisco first (Twilio has one number there), then Manhattan (none), then
+    // anywhere for what the threshold still needs. The audit names the area code and why.
+    void buysInAreaCodesFirstThenAnywhere_data() { addEngineRows(); }
+    void buysInAreaCodesFirstThenAnywhere() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QDateTime now = Clock::nowUtc();
+        addNumber(QStringLiteral("+16076956080"), now.addDays(-5));
+        addLocalDemand();
+        FakeTwilio twilio({QStringLiteral("+15005550006"), QStringLiteral("+14155550100"),
+                           QStringLiteral("+15005550007"), QStringLiteral("+15005550008")});
+        Twilio::ScalingPolicy policy;
+        policy.minAvailable = 4;
+        auto plan = Twilio::AutoScaler::plan(*m_db, QStringLiteral("development"), policy, now);
+        QVERIFY(plan);
+        std::unique_ptr<Twilio::AutoScaleOperation> op;
+        runPlan(twilio, plan.value(), policy, op);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(op->bought(), (QStringList{QStringLiteral("+14155550100"), QStringLiteral("+15005550006"),
+                                            QStringLiteral("+15005550007")}));
+        QCOMPARE(op->notOffered(), QStringList{QStringLiteral("1212")});
+        QCOMPARE(twilio.searches(), (QStringList{QStringLiteral("415"), QStringLiteral("212"), QString()}));
+
+        const QHash<QString, QJsonObject> bought = purchases();
+        QCOMPARE(bought.size(), 3);
+        const QJsonObject local = bought.value(QStringLiteral("+14155550100"));
+        QCOMPARE(local.value(QStringLiteral("area_code")).toString(), QStringLiteral("1415"));
+        const QString why = local.value(QStringLiteral("local_demand")).toString();
+        QVERIFY2(why.contains(QLatin1String("6 call")) && why.contains(QLatin1String("1415")) &&
+                     why.contains(QLatin1String("no local number")),
+                 qPrintable(why));
+        QVERIFY(local.value(QStringLiteral("trigger")).toString().contains(QLatin1String("threshold")));
+        QVERIFY(!bought.value(QStringLiteral("+15005550006")).contains(QStringLiteral("area_code")));
+    }
+
+    // Local presence buying is off by default: with enough free numbers nothing is bought. On, each
+    // area code gets its shortfall, only there (never a number anywhere instead), within the budget.
+    void localPresenceBuyingStaysInItsAreaCodes_data() { addEngineRows(); }
+    void localPresenceBuyingStaysInItsAreaCodes() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        const QDateTime now = Clock::nowUtc();
+        const QString dev = QStringLiteral("development");
+        addNumber(QStringLiteral("+16076956080"), now.addDays(-5));
+        addLocalDemand();
+        FakeTwilio twilio({QStringLiteral("+15005550006"), QStringLiteral("+14155550100")});
+        Twilio::ScalingPolicy policy = Twilio::ScalingPolicy::load(*m_db);
+        QVERIFY(!policy.localPresenceBuy);
+        policy.minAvailable = 1;
+        auto plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QVERIFY(plan);
+        QCOMPARE(plan->toBuy, 0);
+        std::unique_ptr<Twilio::AutoScaleOperation> op;
+        runPlan(twilio, plan.value(), policy, op);
+        QVERIFY(op->bought().isEmpty());
+        QVERIFY(twilio.searches().isEmpty());
+
+        QVERIFY(
+            Settings::set(*m_db, m_actor, Twilio::ScalingPolicy::localPresenceBuyKey(), QStringLiteral("1")));
+        policy = Twilio::ScalingPolicy::load(*m_db);
+        QVERIFY(policy.localPresenceBuy);
+        policy.minAvailable = 1;
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(plan->toBuy, 3);
+        runPlan(twilio, plan.value(), policy, op);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(op->bought(), QStringList{QStringLiteral("+14155550100")});
+        QCOMPARE(op->notOffered(), QStringList{QStringLiteral("1212")});
+        QCOMPARE(twilio.searches(), (QStringList{QStringLiteral("415"), QStringLiteral("212")}));
+        const QJsonObject audited = purchases().value(QStringLiteral("+14155550100"));
+        QCOMPARE(audited.value(QStringLiteral("area_code")).toString(), QStringLiteral("1415"));
+        QVERIFY(audited.value(QStringLiteral("trigger"))
+                    .toString()
+                    .contains(QLatin1String("local_presence_buy")));
+
+        // San Francisco is one short now; the budget cap leaves room for one number of the two
+        // still short.
+        twilio.account.offered << QStringLiteral("+14155550101") << QStringLiteral("+12125550100");
+        twilio.server.clear();
+        policy.monthlyBudgetCap = 3'450'000; // $2.30 rented now
+        plan = Twilio::AutoScaler::plan(*m_db, dev, policy, now);
+        QCOMPARE(areaPurchases(plan.value()),
+                 (QStringList{QStringLiteral("1415:1"), QStringLiteral("1212:0")}));
+        QCOMPARE(plan->limits.size(), 1);
+        runPlan(twilio, plan.value(), policy, op);
+        QCOMPARE(op->bought(), QStringList{QStringLiteral("+14155550101")});
+        QCOMPARE(twilio.searches(), QStringList{QStringLiteral("415")});
+        QCOMPARE(scalar(*m_db, QStringLiteral("SELECT SUM(monthly_price_micros) FROM phone_numbers")),
+                 qint64(3'450'000));
+    }
+
+    // An exhausted pool's one number goes to the area code with the most calls without a local
+    // number, or to the next one when Twilio has none there.
+    void exhaustedPoolBuysInTheBusiestAreaCode_data() { addEngineRows(); }
+    void exhaustedPoolBuysInTheBusiestAreaCode() {
+        QFETCH(QString, engine);
+        openDb(engine);
+        addLocalDemand();
+        FakeTwilio twilio(
+            {QStringLiteral("+15005550006"), QStringLiteral("+12125550100"), QStringLiteral("+14155550100")});
+        Twilio::TwilioProvisioner provisioner(
+            [&](const QString &environment) -> std::optional<Twilio::OperationContext> {
+                auto profile = Environments(*m_db).find(environment);
+                if (!profile)
+                    return std::nullopt;
+                return Twilio::OperationContext{m_db.get(), &twilio.client, profile.value(), Actor{}};
+            });
+        QVERIFY(Settings::set(*m_db, m_actor, SettingKeys::BuyWhenExhausted, QStringLiteral("1")));
+        QVERIFY(Companies(*m_db).add(m_actor, QStringLiteral("Acme"), Plan::Standard));
+        Allocator allocator(*m_db);
+        allocator.setProvisioner(&provisioner);
+        AllocationRequest request{QStringLiteral("Acme"), QStringLiteral("op1"), QStringLiteral("s1"),
+                                  std::nullopt, QStringLiteral("development")};
+        QSignalSpy finished(&provisioner, &Twilio::TwilioProvisioner::purchaseFinished);
+        auto refused = allocator.allocate(request);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().reason, RefusalReason::PurchasePending);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.at(0).at(2).toString(), QStringLiteral("+14155550100"));
+        QVERIFY(allocator.allocate(request)); // s1 holds it
+
+        request.session = QStringLiteral("s2");
+        refused = allocator.allocate(request);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().reason, RefusalReason::PurchasePending);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.at(1).at(2).toString(), QStringLiteral("+12125550100"));
+        QCOMPARE(twilio.searches(),
+                 (QStringList{QStringLiteral("415"), QStringLiteral("415"), QStringLiteral("212")}));
+        const QHash<QString, QJsonObject> bought = purchases();
+        QCOMPARE(bought.value(QStringLiteral("+14155550100")).value(QStringLiteral("area_code")).toString(),
+                 QStringLiteral("1415"));
+        QCOMPARE(bought.value(QStringLiteral("+12125550100")).value(QStringLiteral("area_code")).toString(),
+                 QStringLiteral("1212"));
     }
 
     void exhaustedPoolBuysThroughTheProvisioner_data() { addEngineRows(); }
