@@ -10,6 +10,7 @@
 #include "pool/Numbers.h"
 #include "pool/PoolView.h"
 #include "pool/Reputation.h"
+#include "twilio/AutoScaler.h"
 
 #include <QAction>
 #include <QApplication>
@@ -220,6 +221,14 @@ private slots:
         QCOMPARE(policy.dailyCap, 60);
         QCOMPARE(policy.text(QStringLiteral("calling_hours")), QStringLiteral("08:00-21:00"));
         QVERIFY(!save->isEnabled());
+        // Buying local numbers where calls went out without one is off until asked for.
+        auto *buyLocal = window.findChild<QCheckBox *>(QStringLiteral("buyLocalCheckBox"));
+        QVERIFY(buyLocal);
+        QVERIFY(!buyLocal->isChecked());
+        QVERIFY(!Twilio::ScalingPolicy::load(workspace->database()).localPresenceBuy);
+        buyLocal->setChecked(true);
+        save->click();
+        QVERIFY(Twilio::ScalingPolicy::load(workspace->database()).localPresenceBuy);
         workspace->tasks().waitForAll();
     }
 };

@@ -11,6 +11,7 @@
 #include "settings/CallerIdSection.h"
 #include "settings/SettingsPages.h"
 #include "storage/Settings.h"
+#include "twilio/AutoScaler.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -253,6 +254,15 @@ QWidget *SettingsView::buildPolicySection() {
     m_buyWhenExhausted = new QCheckBox(box);
     retranslate(this, [this] { m_buyWhenExhausted->setText(tr("Buy a number when the pool is exhausted")); });
     m_buyWhenExhausted->setObjectName(QStringLiteral("buyWhenExhaustedCheckBox"));
+    m_buyLocal = new QCheckBox(box);
+    retranslate(this, [this] {
+        m_buyLocal->setText(tr("Also buy local numbers where calls went out without one"));
+        m_buyLocal->setToolTip(
+            tr("Each callee area code that calls went to from a number outside it over the last 7 days gets "
+               "the numbers its sizing lacks, within the maximum pool size and the budget cap. Off, those "
+               "area codes are still served first when the pool buys for other reasons."));
+    });
+    m_buyLocal->setObjectName(QStringLiteral("buyLocalCheckBox"));
     m_maxPoolSize = new QSpinBox(box);
     m_maxPoolSize->setObjectName(QStringLiteral("maxPoolSizeSpinBox"));
     m_maxPoolSize->setRange(0, 100000);
@@ -267,6 +277,7 @@ QWidget *SettingsView::buildPolicySection() {
     retranslate(this, [this] { m_budgetCap->setPlaceholderText(tr("No cap")); });
     m_budgetCap->setClearButtonEnabled(true);
     form->addRow(QString(), m_buyWhenExhausted);
+    form->addRow(QString(), m_buyLocal);
     addFormRow(
         form, this, [] { return tr("Maximum pool &size:"); }, m_maxPoolSize);
     addFormRow(
@@ -274,6 +285,7 @@ QWidget *SettingsView::buildPolicySection() {
     addFormRow(
         form, this, [] { return tr("Monthly purchase &budget cap (USD):"); }, m_budgetCap);
     connect(m_buyWhenExhausted, &QCheckBox::toggled, this, &SettingsView::markDirty);
+    connect(m_buyLocal, &QCheckBox::toggled, this, &SettingsView::markDirty);
     connect(m_maxPoolSize, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
     connect(m_idleDays, &QSpinBox::valueChanged, this, &SettingsView::markDirty);
     connect(m_budgetCap, &QLineEdit::textEdited, this, &SettingsView::markDirty);
@@ -432,6 +444,7 @@ void SettingsView::refresh() {
     m_concurrency->setValue(int(read(SettingKeys::PerNumberConcurrency, 1)));
     m_lease->setValue(int(read(SettingKeys::DefaultLeaseSeconds, 3600)));
     m_buyWhenExhausted->setChecked(read(SettingKeys::BuyWhenExhausted, 0) != 0);
+    m_buyLocal->setChecked(read(Twilio::ScalingPolicy::localPresenceBuyKey(), 0) != 0);
     m_maxPoolSize->setValue(int(read(SettingKeys::MaxPoolSize, 0)));
     m_idleDays->setValue(int(read(SettingKeys::IdleReleaseDays, 0)));
     const qint64 cap = read(SettingKeys::MonthlyBudgetCapMicros, 0);
@@ -535,6 +548,8 @@ bool SettingsView::save() {
         {SettingKeys::DefaultLeaseSeconds, QString::number(m_lease->value())},
         {SettingKeys::BuyWhenExhausted,
          m_buyWhenExhausted->isChecked() ? QStringLiteral("1") : QStringLiteral("0")},
+        {Twilio::ScalingPolicy::localPresenceBuyKey(),
+         m_buyLocal->isChecked() ? QStringLiteral("1") : QStringLiteral("0")},
         {SettingKeys::MaxPoolSize, QString::number(m_maxPoolSize->value())},
         {SettingKeys::IdleReleaseDays, QString::number(m_idleDays->value())},
         {SettingKeys::MonthlyBudgetCapMicros, QString::number(cap)},

@@ -55,6 +55,7 @@ private:
     QSpinBox *m_concurrency = nullptr;
     QSpinBox *m_lease = nullptr;
     QCheckBox *m_buyWhenExhausted = nullptr;
+    QCheckBox *m_buyLocal = nullptr;
     QSpinBox *m_maxPoolSize = nullptr;
     QSpinBox *m_idleDays = nullptr;
     QLineEdit *m_budgetCap = nullptr;
