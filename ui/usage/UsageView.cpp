@@ -342,8 +342,10 @@ void UsageView::showDaily() {
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
     chart->legend()->setFont(legendFont);
     chart->legend()->setShowToolTips(true);
-    chart->setTitle(minutes ? tr("Billed minutes per day by company (UTC days)")
-                            : tr("Calls per day by company (UTC days)"));
+    // The days are the billing zone's (UsageSeries::perDayByCompany), named like the time axes.
+    const QString zone = DisplayZone::current().id();
+    chart->setTitle(minutes ? tr("Billed minutes per day by company (days in %1)").arg(zone)
+                            : tr("Calls per day by company (days in %1)").arg(zone));
     Charts::style(chart);
 }
 
