@@ -1,5 +1,6 @@
 #include "billing/UsageSeries.h"
 
+#include "billing/ZoneDays.h"
 #include "storage/Database.h"
 #include "storage/Settings.h"
 #include "storage/SqlHelpers.h"
@@ -111,35 +112,13 @@ Result<ConcurrencySeries> concurrency(Database &db, qint64 fromSecs, qint64 toSe
     return series;
 }
 
-// The zone's UTC offset in seconds for cr.started_at, as SQL: a constant, or a CASE over the
-// range's clock changes. Only integers go into the text.
-static QString offsetExpression(const BillingZone &zone, qint64 fromSecs, qint64 toSecs) {
-    const QTimeZone &tz = zone.timeZone();
-    const QDateTime from = QDateTime::fromSecsSinceEpoch(fromSecs, Qt::UTC);
-    const auto changes = tz.transitions(from, QDateTime::fromSecsSinceEpoch(toSecs, Qt::UTC));
-    const int first = tz.offsetFromUtc(from);
-    if (changes.isEmpty())
-        return QString::number(first);
-    QString sql = QStringLiteral("CASE");
-    int offset = first;
-    for (const QTimeZone::OffsetData &change : changes) {
-        sql += QStringLiteral(" WHEN cr.started_at < %1 THEN %2")
-                   .arg(change.atUtc.toSecsSinceEpoch())
-                   .arg(offset);
-        offset = change.offsetFromUtc;
-    }
-    return sql + QStringLiteral(" ELSE %1 END").arg(offset);
-}
-
 Result<QList<DayCompanyPoint>> perDayByCompany(Database &db, qint64 fromSecs, qint64 toSecs,
                                                const QString &environment) {
     if (toSecs <= fromSecs)
         return badRange();
-    // Days are the billing zone's: shift each start by the zone's offset at that moment (a CASE
-    // over the range's few clock changes) before dividing, so the grouping stays in SQL.
+    // Days are the billing zone's, grouped in SQL.
     const BillingZone zone = Settings::billingZone(db);
-    const QString day =
-        QStringLiteral("((cr.started_at + %1) / 86400)").arg(offsetExpression(zone, fromSecs, toSecs));
+    const QString day = ZoneDays::dayNumberSql(zone, fromSecs, toSecs, QStringLiteral("cr.started_at"));
     QString sql = QStringLiteral("SELECT %1, cr.company_id, MAX(c.name), COUNT(*), "
                                  "SUM(cr.billed_minutes) FROM call_records cr LEFT JOIN companies c ON "
                                  "c.id = cr.company_id WHERE cr.started_at >= ? AND cr.started_at < ?")
@@ -156,7 +135,7 @@ Result<QList<DayCompanyPoint>> perDayByCompany(Database &db, qint64 fromSecs, qi
     QList<DayCompanyPoint> points;
     while (query.value().next()) {
         DayCompanyPoint point;
-        point.dayStart = zone.startOf(QDate(1970, 1, 1).addDays(query.value().value(0).toLongLong()));
+        point.dayStart = zone.startOf(ZoneDays::dateOf(query.value().value(0).toLongLong()));
         point.companyId = Sql::optionalInt(query.value().value(1));
         point.companyName = query.value().value(2).toString();
         point.calls = query.value().value(3).toLongLong();

@@ -202,6 +202,15 @@ Geography geography(const QString &e164) {
     return geography;
 }
 
+QString displayText(const QString &e164) {
+    const auto number = parse(e164);
+    if (!number)
+        return e164;
+    std::string formatted;
+    lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::INTERNATIONAL, &formatted);
+    return QString::fromStdString(formatted);
+}
+
 QByteArray toFormValue(const QString &e164) {
     return QUrl::toPercentEncoding(e164);
 }

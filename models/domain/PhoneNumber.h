@@ -44,6 +44,10 @@ struct Locality {
 };
 Locality locality(const QString &e164);
 
+// For people to read: libphonenumber's international format ("+1 417-555-0100"); the text as it
+// is when libphonenumber cannot read it.
+QString displayText(const QString &e164);
+
 // Percent-encodes for Twilio query strings and form bodies: '+' must travel as %2B.
 QByteArray toFormValue(const QString &e164);
 

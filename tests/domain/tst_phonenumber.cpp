@@ -15,6 +15,7 @@ private slots:
     void normalizeRejects();
     void normalizedIsStable();
     void formValueEscapesPlus();
+    void displayTextIsInternational();
     void geographyOfNumbers_data();
     void geographyOfNumbers();
     void geographyOfUnparsable();
@@ -94,6 +95,13 @@ void TestPhoneNumber::normalizedIsStable() {
 void TestPhoneNumber::formValueEscapesPlus() {
     // An unescaped '+' reaches Twilio as a space.
     QCOMPARE(PhoneNumber::toFormValue(QStringLiteral("+16076956082")), QByteArray("%2B16076956082"));
+}
+
+void TestPhoneNumber::displayTextIsInternational() {
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+16076956082")), QStringLiteral("+1 607-695-6082"));
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+81312345678")), QStringLiteral("+81 3-1234-5678"));
+    // What libphonenumber cannot read is shown as stored.
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+1")), QStringLiteral("+1"));
 }
 
 void TestPhoneNumber::geographyOfNumbers_data() {

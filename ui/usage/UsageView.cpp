@@ -8,6 +8,8 @@
 #include "common/TaskRunner.h"
 #include "common/Theme.h"
 #include "domain/BillingZone.h"
+#include "domain/PhoneNumber.h"
+#include "pool/AnswerRule.h"
 #include "pool/CallerPolicy.h"
 #include "pool/ErlangB.h"
 
@@ -16,6 +18,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QCursor>
 #include <QDateTimeAxis>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
@@ -23,9 +26,12 @@
 #include <QHorizontalBarSeries>
 #include <QLabel>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMap>
+#include <QScrollArea>
 #include <QStackedBarSeries>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -72,13 +78,24 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
     m_sizing->setAutoFillBackground(true);
     layout->addWidget(m_sizing);
 
-    auto *grid = new QGridLayout;
+    // Five charts do not fit one screen at a size that can be read, so they scroll: the four of
+    // the pool's load on the first screen, the answer rate across the whole width below them.
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("usageChartsScrollArea"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *charts = new QWidget(scroll);
+    auto *grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(6);
-    m_concurrency = Charts::makeView(QStringLiteral("concurrencyChartView"), QString(), this);
-    m_daily = Charts::makeView(QStringLiteral("dailyChartView"), QString(), this);
-    m_numbers = Charts::makeView(QStringLiteral("utilizationChartView"), QString(), this);
-    m_availability = Charts::makeView(QStringLiteral("availabilityChartView"), QString(), this);
-    auto *dailyBox = new QWidget(this);
+    m_concurrency = Charts::makeView(QStringLiteral("concurrencyChartView"), QString(), charts);
+    m_daily = Charts::makeView(QStringLiteral("dailyChartView"), QString(), charts);
+    m_numbers = Charts::makeView(QStringLiteral("utilizationChartView"), QString(), charts);
+    m_availability = Charts::makeView(QStringLiteral("availabilityChartView"), QString(), charts);
+    for (QChartView *view : {m_concurrency, m_daily, m_numbers, m_availability})
+        view->setMinimumHeight(280);
+    auto *dailyBox = new QWidget(charts);
     auto *dailyLayout = new QVBoxLayout(dailyBox);
     dailyLayout->setContentsMargins(0, 0, 0, 0);
     m_dailyMeasure = new QComboBox(dailyBox);
@@ -94,7 +111,22 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
     grid->addWidget(dailyBox, 0, 1);
     grid->addWidget(m_availability, 1, 0);
     grid->addWidget(m_numbers, 1, 1);
-    layout->addLayout(grid, 1);
+    auto *answersBox = new QWidget(charts);
+    auto *answersLayout = new QVBoxLayout(answersBox);
+    answersLayout->setContentsMargins(0, 0, 0, 0);
+    m_answers = Charts::makeView(QStringLiteral("answerRateChartView"), QString(), answersBox);
+    m_answers->setMinimumHeight(360);
+    m_answers->chart()->legend()->setAlignment(Qt::AlignRight);
+    m_answers->chart()->legend()->setShowToolTips(true);
+    m_answersNote = new QLabel(answersBox);
+    m_answersNote->setObjectName(QStringLiteral("answerRateNoteLabel"));
+    m_answersNote->setWordWrap(true);
+    m_answersNote->setContentsMargins(8, 0, 8, 4);
+    answersLayout->addWidget(m_answers, 1);
+    answersLayout->addWidget(m_answersNote);
+    grid->addWidget(answersBox, 2, 0, 1, 2);
+    scroll->setWidget(charts);
+    layout->addWidget(scroll, 1);
 
     retranslate(this, [this, periodLabel, blockingLabel] {
         setItemTexts(m_period, 0,
@@ -107,6 +139,14 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
         m_daily->chart()->setTitle(tr("Calls per day by company"));
         m_numbers->chart()->setTitle(tr("Utilization per number"));
         m_availability->chart()->setTitle(tr("Shared numbers free at the busiest moment"));
+        m_answers->chart()->setTitle(tr("Answer rate by number"));
+        m_answers->setAccessibleName(tr("Answer rate by number"));
+        m_answersNote->setText(
+            tr("Answered: completed and at least %n second(s) long, as in the Pool view's health.", nullptr,
+               AnswerRule::AnsweredSeconds) +
+            QLatin1Char(' ') +
+            tr("A day or week with fewer than %n call(s) on a number is a gap in its line, not 0%.", nullptr,
+               AnswerRates::MinCalls));
         setItemTexts(m_dailyMeasure, 0, {tr("Calls"), tr("Billed minutes")});
     });
     // The charts' series and axes are named when drawn: draw them again (from the database).
@@ -175,6 +215,11 @@ void UsageView::refresh() {
                 return areas.error();
             data.areas = areas.value();
             data.dailyCap = CallerPolicy::load(db).dailyCap;
+            control.setProgress(80);
+            auto answers = AnswerRates::byNumber(db, from, to, environment);
+            if (!answers)
+                return answers.error();
+            data.answers = answers.value();
             return data;
         },
         [this](Result<Data> result) {
@@ -204,6 +249,7 @@ void UsageView::show(const Data &data) {
     showNumbers();
     showAvailability();
     showSizing();
+    showAnswerRates();
 }
 
 // Qt Charts labels a date-time axis in the system's zone; the points are moved by the difference so
@@ -296,8 +342,10 @@ void UsageView::showDaily() {
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
     chart->legend()->setFont(legendFont);
     chart->legend()->setShowToolTips(true);
-    chart->setTitle(minutes ? tr("Billed minutes per day by company (UTC days)")
-                            : tr("Calls per day by company (UTC days)"));
+    // The days are the billing zone's (UsageSeries::perDayByCompany), named like the time axes.
+    const QString zone = DisplayZone::current().id();
+    chart->setTitle(minutes ? tr("Billed minutes per day by company (days in %1)").arg(zone)
+                            : tr("Calls per day by company (days in %1)").arg(zone));
     Charts::style(chart);
 }
 
@@ -430,6 +478,126 @@ void UsageView::showSizing() {
     QPalette pal = m_sizing->palette();
     pal.setColor(QPalette::Window, Theme::tint(tone, palette()));
     m_sizing->setPalette(pal);
+}
+
+void UsageView::showAnswerRates() {
+    QChart *chart = m_answers->chart();
+    Charts::clear(chart);
+    const AnswerRates::Series &rates = m_data.answers;
+    const BillingZone zone = DisplayZone::current();
+    const bool weekly = rates.bucketing == AnswerRates::Bucketing::Week;
+    QDateTimeAxis *x = timeAxis(m_data, chart);
+    x->setTitleText(weekly ? tr("Weeks from Monday, %1").arg(zone.id()) : tr("Days, %1").arg(zone.id()));
+    auto *y = new QValueAxis;
+    y->setRange(0, 100);
+    y->setTickCount(6);
+    y->setLabelFormat(QStringLiteral("%d%%"));
+    y->setTitleText(tr("Answered"));
+    chart->addAxis(y, Qt::AlignLeft);
+
+    QString title;
+    QStringList summary; // what the legend says, for screen readers
+    if (rates.withOutcome == 0) {
+        title = tr("Answer rate by number — no call in this period has a reported outcome");
+    } else {
+        title = rates.numbersWithCalls > rates.numbers.size()
+                    ? tr("Answer rate by number — the busiest %n and any on watch or resting", nullptr,
+                         AnswerRates::TopNumbers)
+                    : tr("Answer rate by number");
+        const QList<QColor> colours = Theme::seriesColours(palette());
+        QList<const AnswerRates::Line *> lines;
+        for (const AnswerRates::Line &line : rates.numbers)
+            lines.append(&line);
+        lines.append(&rates.pool);
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const AnswerRates::Line &line = *lines.at(i);
+            QString name = line.isPool() ? tr("All numbers") : PhoneNumber::displayText(line.e164);
+            if (line.state != NumberHealth::State::Good)
+                name = tr("%1 (%2)").arg(name, Reputation::stateText(line.state));
+            const QString overall = line.calls > 0
+                                        ? Format::percent(double(line.answered) / double(line.calls))
+                                        : QStringLiteral("–");
+            name = tr("%1: %2").arg(name, overall);
+            summary.append(name);
+            QPen pen(line.isPool() ? palette().color(QPalette::Text) : colours.at(i % colours.size()));
+            pen.setWidthF(2.0);
+            if (line.isPool())
+                pen.setStyle(Qt::DashLine);
+            // A gap splits the line: each run of buckets with enough calls is a series of its own,
+            // in the same pen, and only the first stands in the legend.
+            QList<QLineSeries *> runs;
+            QLineSeries *run = nullptr;
+            for (qsizetype b = 0; b < line.buckets.size(); ++b) {
+                const AnswerRates::Bucket &bucket = line.buckets.at(b);
+                if (!bucket.rate) {
+                    run = nullptr;
+                    continue;
+                }
+                if (!run) {
+                    run = new QLineSeries(chart);
+                    runs.append(run);
+                }
+                const AnswerRates::Span &span = rates.spans.at(b);
+                run->append(chartMsecs((span.start + span.end) / 2), *bucket.rate * 100.0);
+            }
+            if (runs.isEmpty()) // every bucket too thin: still named in the legend
+                runs.append(new QLineSeries(chart));
+            for (QLineSeries *series : std::as_const(runs)) {
+                series->setName(name);
+                series->setPen(pen);
+                series->setPointsVisible(true);
+                series->setMarkerSize(4);
+                series->setProperty("pooldeskKeepColour", true);
+                chart->addSeries(series);
+                series->attachAxis(x);
+                series->attachAxis(y);
+                if (series != runs.first()) {
+                    const auto markers = chart->legend()->markers(series);
+                    for (QLegendMarker *marker : markers)
+                        marker->setVisible(false);
+                }
+                connect(series, &QLineSeries::hovered, this,
+                        [this, line, name, weekly](const QPointF &point, bool entered) {
+                            if (!entered) {
+                                QToolTip::hideText();
+                                return;
+                            }
+                            // The bucket whose point is nearest the pointer.
+                            const AnswerRates::Series &shown = m_data.answers;
+                            qsizetype nearest = -1;
+                            qreal distance = 0;
+                            for (qsizetype b = 0; b < shown.spans.size() && b < line.buckets.size(); ++b) {
+                                if (!line.buckets.at(b).rate)
+                                    continue;
+                                const AnswerRates::Span &span = shown.spans.at(b);
+                                const qreal d = qAbs(chartMsecs((span.start + span.end) / 2) - point.x());
+                                if (nearest < 0 || d < distance) {
+                                    nearest = b;
+                                    distance = d;
+                                }
+                            }
+                            if (nearest < 0)
+                                return;
+                            const AnswerRates::Bucket &bucket = line.buckets.at(nearest);
+                            QDate day = DisplayZone::current().date(shown.spans.at(nearest).start);
+                            const QString when =
+                                weekly ? tr("Week of %1").arg(Format::date(day.addDays(1 - day.dayOfWeek())))
+                                       : Format::date(day);
+                            QToolTip::showText(
+                                QCursor::pos(),
+                                tr("%1\n%2: %3 answered (%4 of %n call(s))", nullptr, int(bucket.calls))
+                                    .arg(name, when, Format::percent(*bucket.rate),
+                                         Format::integer(bucket.answered)),
+                                m_answers);
+                        });
+            }
+        }
+    }
+    chart->legend()->setVisible(rates.withOutcome > 0);
+    chart->setTitle(title);
+    m_answers->setAccessibleName(title);
+    m_answers->setAccessibleDescription(summary.join(QStringLiteral("; ")));
+    Charts::style(chart);
 }
 
 } // namespace PoolDesk::Ui

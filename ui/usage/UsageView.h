@@ -1,5 +1,6 @@
 #pragma once
 
+#include "billing/AnswerRates.h"
 #include "billing/UsageSeries.h"
 #include "common/View.h"
 #include "pool/AreaSizing.h"
@@ -13,8 +14,9 @@ namespace PoolDesk::Ui {
 
 // The pool's usage in charts: concurrent calls over time with the peak of each hour, calls and
 // minutes per day stacked by company, utilization per number, shared-pool availability against
-// the threshold, and the Erlang B recommended pool size for a chosen blocking target beside the
-// actual size. Series are computed on a worker thread.
+// the threshold, the Erlang B recommended pool size for a chosen blocking target beside the
+// actual size, and the answer rate of the busiest numbers and those whose health is in question.
+// Series are computed on a worker thread.
 class UsageView final : public View {
     Q_OBJECT
 public:
@@ -34,6 +36,7 @@ public:
         QList<UsageSeries::NumberUtilization> numbers;
         QList<AreaDemand> areas; // callees' area codes, busiest first (local presence)
         int dailyCap = 0;        // the caller policy's
+        AnswerRates::Series answers;
     };
     const Data &data() const { return m_data; }
     bool isLoading() const { return m_loading; }
@@ -48,6 +51,7 @@ private:
     void showNumbers();
     void showAvailability();
     void showSizing();
+    void showAnswerRates();
 
     QComboBox *m_period = nullptr;
     QComboBox *m_dailyMeasure = nullptr;
@@ -58,6 +62,8 @@ private:
     QChartView *m_daily = nullptr;
     QChartView *m_numbers = nullptr;
     QChartView *m_availability = nullptr;
+    QChartView *m_answers = nullptr;
+    QLabel *m_answersNote = nullptr;
     Data m_data;
     bool m_loaded = false;
     bool m_loading = false;
