@@ -1,6 +1,7 @@
 #include "pool/Reputation.h"
 
 #include "domain/Clock.h"
+#include "pool/AnswerRule.h"
 #include "pool/CallerPolicy.h"
 #include "pool/Numbers.h"
 #include "storage/AuditLog.h"
@@ -120,7 +121,8 @@ QString stateText(NumberHealth::State state) {
 Result<QList<NumberHealth>> health(Database &db, const QString &environment, const QString &e164) {
     const qint64 now = Clock::nowSecs();
     const qint64 since = now - qint64(WindowDays) * 86400;
-    // A call without a reported end that lasted 6 seconds was answered; one shorter is unknown.
+    // Which calls count and which were answered: AnswerRule, shared with the Usage view's chart.
+    const QString c = QStringLiteral("c.");
     auto query = Sql::exec(
         db.connection(),
         QStringLiteral(
@@ -129,17 +131,15 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
             "COALESCE(h.calls, 0), COALESCE(h.answered, 0), COALESCE(h.short_calls, 0), COALESCE(h.blocked, "
             "0) "
             "FROM phone_numbers n LEFT JOIN (SELECT number_id, "
-            "SUM(CASE WHEN outcome IS NOT NULL OR duration_seconds >= 6 THEN 1 ELSE 0 END) AS calls, "
-            "SUM(CASE WHEN (outcome IS NULL OR outcome = 'completed') AND duration_seconds >= 6 THEN 1 ELSE "
-            "0 "
-            "END) AS answered, "
-            "SUM(CASE WHEN outcome = 'completed' AND duration_seconds < 6 THEN 1 ELSE 0 END) AS short_calls, "
-            "SUM(CASE WHEN sip_code IN (603, 607, 608) THEN 1 ELSE 0 END) AS blocked "
+            "SUM(CASE WHEN %1 THEN 1 ELSE 0 END) AS calls, SUM(CASE WHEN %2 THEN 1 ELSE 0 END) AS answered, "
+            "SUM(CASE WHEN %3 THEN 1 ELSE 0 END) AS short_calls, SUM(CASE WHEN %4 THEN 1 ELSE 0 END) AS blocked "
             // Calls before a number's last rest ended were judged already: only later ones count.
             "FROM call_records c JOIN phone_numbers r ON r.id = c.number_id WHERE c.environment = ? AND "
-            "c.direction = 'outbound' AND c.started_at >= ? AND (r.resting_until IS NULL OR c.started_at >= "
+            "%5 AND c.started_at >= ? AND (r.resting_until IS NULL OR c.started_at >= "
             "r.resting_until) GROUP BY c.number_id) h ON h.number_id = n.id WHERE n.environment = ? "
-            "ORDER BY n.e164"),
+            "ORDER BY n.e164")
+            .arg(AnswerRule::judged(c), AnswerRule::answered(c), AnswerRule::shortCall(c),
+                 AnswerRule::blocked(c), AnswerRule::outbound(c)),
         {now / 86400, environment, since, environment});
     if (!query)
         return query.error();
