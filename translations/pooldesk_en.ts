@@ -48,6 +48,13 @@
             <numerusform>idle for %n days or more</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n call(s) to %1 in the last %2 days had no local number</source>
+        <translation>
+            <numerusform>%n call to %1 in the last %2 days had no local number</numerusform>
+            <numerusform>%n calls to %1 in the last %2 days had no local number</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CompanyReportPdf</name>
@@ -369,6 +376,37 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
             <numerusform>%1: %n numbers, has %2</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Answered: completed and at least %n second(s) long, as in the Pool view&apos;s health.</source>
+        <translation>
+            <numerusform>Answered: completed and at least %n second long, as in the Pool view&apos;s health.</numerusform>
+            <numerusform>Answered: completed and at least %n seconds long, as in the Pool view&apos;s health.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A day or week with fewer than %n call(s) on a number is a gap in its line, not 0%.</source>
+        <translation>
+            <numerusform>A day or week with fewer than %n call on a number is a gap in its line, not 0%.</numerusform>
+            <numerusform>A day or week with fewer than %n calls on a number is a gap in its line, not 0%.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Answer rate by number — the busiest %n and any on watch or resting</source>
+        <translation>
+            <numerusform>Answer rate by number — the busiest number and any on watch or resting</numerusform>
+            <numerusform>Answer rate by number — the busiest %n and any on watch or resting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%2: %3 answered (%4 of %n call(s))</source>
+        <translation>
+            <numerusform>%1
+%2: %3 answered (%4 of %n call)</numerusform>
+            <numerusform>%1
+%2: %3 answered (%4 of %n calls)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ReconcileOperation</name>
@@ -492,6 +530,27 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <translation>
             <numerusform>CALLS (%n DAY)</numerusform>
             <numerusform>CALLS (%n DAYS)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) without a local number; shared numbers there %2, sizing wants %3 more; to buy there %4</source>
+        <translation>
+            <numerusform>%1: %n call without a local number; shared numbers there %2, sizing wants %3 more; to buy there %4</numerusform>
+            <numerusform>%1: %n calls without a local number; shared numbers there %2, sizing wants %3 more; to buy there %4</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Calls to %n more area code(s) went out without a local number; they are outside %1 or Twilio cannot search them by area code, so nothing is bought there.</source>
+        <translation>
+            <numerusform>Calls to %n more area code went out without a local number; it is outside %1 or Twilio cannot search it by area code, so nothing is bought there.</numerusform>
+            <numerusform>Calls to %n more area codes went out without a local number; they are outside %1 or Twilio cannot search them by area code, so nothing is bought there.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio offered no number in %n area code(s): %1.</source>
+        <translation>
+            <numerusform>Twilio offered no number in %n area code: %1.</numerusform>
+            <numerusform>Twilio offered no number in %n area codes: %1.</numerusform>
         </translation>
     </message>
 </context>

@@ -133,6 +133,13 @@
     </message>
 </context>
 <context>
+    <name>AnswerRates</name>
+    <message>
+        <source>The period must end after it starts.</source>
+        <translation>期間の終わりは始まりより後にしてください。</translation>
+    </message>
+</context>
+<context>
     <name>ApiExecutor</name>
     <message>
         <source>The service is stopping. Try again.</source>
@@ -239,6 +246,16 @@ There is NO WARRANTY, to the extent permitted by law.</source>
         <source>idle for %n day(s) or more</source>
         <translation>
             <numerusform>%n 日以上使われていない</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>autoscale: local presence (twilio.autoscale.local_presence_buy)</source>
+        <translation>自動スケール: ローカル番号 (twilio.autoscale.local_presence_buy)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s) to %1 in the last %2 days had no local number</source>
+        <translation>
+            <numerusform>過去 %2 日間に %1 への %n 件の発信でローカル番号がありませんでした</numerusform>
         </translation>
     </message>
 </context>
@@ -3716,6 +3733,14 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <source>“%1” is not a time zone this computer knows. Pick one from the list, for example Asia/Tokyo or UTC.</source>
         <translation>「%1」はこのコンピューターが知らないタイムゾーンです。一覧から選んでください（例: Asia/Tokyo、UTC）。</translation>
     </message>
+    <message>
+        <source>Also buy local numbers where calls went out without one</source>
+        <translation>ローカル番号なしで発信した地域のローカル番号も購入する</translation>
+    </message>
+    <message>
+        <source>Each callee area code that calls went to from a number outside it over the last 7 days gets the numbers its sizing lacks, within the maximum pool size and the budget cap. Off, those area codes are still served first when the pool buys for other reasons.</source>
+        <translation>過去 7 日間に市外局番の外の番号から発信した着信先の市外局番ごとに、サイジングで不足する数の番号を、最大プールサイズと予算上限の範囲内で購入します。オフでも、ほかの理由で購入するときはそれらの市外局番が優先されます。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::SignIn</name>
@@ -4015,14 +4040,6 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <translation>通話分数</translation>
     </message>
     <message>
-        <source>Billed minutes per day by company (UTC days)</source>
-        <translation>企業別の 1 日あたり課金対象分数（UTC 日）</translation>
-    </message>
-    <message>
-        <source>Calls per day by company (UTC days)</source>
-        <translation>企業別の 1 日あたり通話数（UTC 日）</translation>
-    </message>
-    <message>
         <source>Shared</source>
         <translation>共有</translation>
     </message>
@@ -4099,6 +4116,76 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
     <message>
         <source>&lt;b&gt;Local presence&lt;/b&gt; (shared numbers by the callees&apos; area code): %1.</source>
         <translation>&lt;b&gt;ローカルプレゼンス&lt;/b&gt;（発信先の市外局番ごとの共有番号）: %1。</translation>
+    </message>
+    <message>
+        <source>Answer rate by number</source>
+        <translation>番号別の応答率</translation>
+    </message>
+    <message numerus="yes">
+        <source>Answered: completed and at least %n second(s) long, as in the Pool view&apos;s health.</source>
+        <translation>
+            <numerusform>応答: 完了し、%n 秒以上続いた通話 (プールビューのヘルスと同じ基準)。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A day or week with fewer than %n call(s) on a number is a gap in its line, not 0%.</source>
+        <translation>
+            <numerusform>番号の通話が %n 件未満の日または週は 0% ではなく線の切れ目として表示します。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Billed minutes per day by company (days in %1)</source>
+        <translation>会社別の日ごとの課金分数 (%1 の日付)</translation>
+    </message>
+    <message>
+        <source>Calls per day by company (days in %1)</source>
+        <translation>会社別の日ごとの通話数 (%1 の日付)</translation>
+    </message>
+    <message>
+        <source>Weeks from Monday, %1</source>
+        <translation>月曜始まりの週、%1</translation>
+    </message>
+    <message>
+        <source>Days, %1</source>
+        <translation>日、%1</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>応答率</translation>
+    </message>
+    <message>
+        <source>Answer rate by number — no call in this period has a reported outcome</source>
+        <translation>番号別の応答率 — この期間に結果が報告された通話はありません</translation>
+    </message>
+    <message numerus="yes">
+        <source>Answer rate by number — the busiest %n and any on watch or resting</source>
+        <translation>
+            <numerusform>番号別の応答率 — 通話の多い %n 番号と、要注意・休止中の番号</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All numbers</source>
+        <translation>すべての番号</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Week of %1</source>
+        <translation>%1 の週</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%2: %3 answered (%4 of %n call(s))</source>
+        <translation>
+            <numerusform>%1
+%2: 応答率 %3 (%n 件中 %4 件)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5822,10 +5909,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <translation>Twilio の %1 の料金: 番号 %2/月、発信 %3/分、着信 %4/分。</translation>
     </message>
     <message>
-        <source>Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap) and release idle numbers that are due, or record them as proposals when the policy only proposes (twilio.autoscale.release_idle = 0).</source>
-        <translation>計画を実行します: しきい値まで番号を購入し（プールの最大サイズと予算の上限の範囲内）、解放時期を迎えたアイドル番号を解放します。ポリシーが提案のみの場合（twilio.autoscale.release_idle = 0）は、解放の提案として記録します。</translation>
-    </message>
-    <message>
         <source>To buy: %1</source>
         <translation>購入数: %1</translation>
     </message>
@@ -6417,6 +6500,40 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <source>CALLS (%n DAYS)</source>
         <translation>
             <numerusform>発信数（%n 日）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Carry the plan out: buy up to the threshold (within the maximum pool size and budget cap), in the callee area codes that calls went to without a local number first, and release idle numbers that are due, or record them as proposals when the policy only proposes (twilio.autoscale.release_idle = 0).</source>
+        <translation>計画を実行します: しきい値まで番号を購入し (最大プールサイズと予算上限の範囲内)、ローカル番号なしで発信した着信先の市外局番を優先します。期限の来た未使用番号を解放するか、ポリシーが提案のみの場合 (twilio.autoscale.release_idle = 0) は提案として記録します。</translation>
+    </message>
+    <message>
+        <source>Local presence is off (policy local_presence): purchases are not steered to the callees&apos; area codes.</source>
+        <translation>ローカルプレゼンスはオフです (ポリシー local_presence): 購入は着信先の市外局番に向けられません。</translation>
+    </message>
+    <message>
+        <source>Callee area codes that calls went to without a local number in the last %1 days, searched first in this order:</source>
+        <translation>過去 %1 日間にローカル番号なしで発信した着信先の市外局番 (この順に先に検索します):</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) without a local number; shared numbers there %2, sizing wants %3 more; to buy there %4</source>
+        <translation>
+            <numerusform>%1: ローカル番号なしの発信 %n 件、共有番号 %2 件、サイジング上の不足 %3 件、購入予定 %4 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Calls to %n more area code(s) went out without a local number; they are outside %1 or Twilio cannot search them by area code, so nothing is bought there.</source>
+        <translation>
+            <numerusform>ほかに %n 個の市外局番への発信がローカル番号なしで行われました。%1 の外にあるか Twilio が市外局番で検索できないため、そこでは購入しません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Buying each area code&apos;s shortfall while enough shared numbers are free is off (twilio.autoscale.local_presence_buy = 0).</source>
+        <translation>共有番号が十分に空いているときに各市外局番の不足分を購入する設定はオフです (twilio.autoscale.local_presence_buy = 0)。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Twilio offered no number in %n area code(s): %1.</source>
+        <translation>
+            <numerusform>Twilio は %n 個の市外局番で番号を提示しませんでした: %1。</numerusform>
         </translation>
     </message>
 </context>
