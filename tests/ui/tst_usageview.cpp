@@ -145,6 +145,9 @@ private slots:
         QVERIFY(chart->legend()->isVisible());
         QCOMPARE(chartView->accessibleName(), chart->title());
         QVERIFY(chartView->accessibleDescription().contains(names.first()));
+        // Every chart of the view has a name a screen reader can say.
+        for (QChartView *each : view->findChildren<QChartView *>())
+            QVERIFY2(!each->accessibleName().isEmpty(), qPrintable(each->objectName()));
         QVERIFY(!view->findChild<QLabel *>(QStringLiteral("answerRateNoteLabel"))->text().isEmpty());
 
         // 90 days: counted in weeks.

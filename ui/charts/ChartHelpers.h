@@ -8,8 +8,8 @@ class QValueAxis;
 
 namespace PoolDesk::Ui::Charts {
 
-// A chart view in the console's style: antialiased, palette-derived colours, legend at the bottom,
-// an empty-state message drawn when there is nothing to show.
+// A chart view in the console's style: antialiased, palette-derived colours, legend at the bottom.
+// Views say when they have nothing to show in the chart's title.
 QChartView *makeView(const QString &objectName, const QString &title, QWidget *parent);
 // Removes every series and axis (before new data arrives).
 void clear(QChart *chart);

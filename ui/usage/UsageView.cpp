@@ -141,6 +141,9 @@ UsageView::UsageView(Workspace &workspace, QWidget *parent)
         m_availability->chart()->setTitle(tr("Shared numbers free at the busiest moment"));
         m_answers->chart()->setTitle(tr("Answer rate by number"));
         m_answers->setAccessibleName(tr("Answer rate by number"));
+        // Screen readers name each chart by what it shows; a loaded title may add its zone.
+        for (QChartView *view : {m_concurrency, m_daily, m_numbers, m_availability})
+            view->setAccessibleName(view->chart()->title());
         m_answersNote->setText(
             tr("Answered: completed and at least %n second(s) long, as in the Pool view's health.", nullptr,
                AnswerRule::AnsweredSeconds) +
