@@ -1,15 +1,19 @@
-// pooldeskctl number add | list | remove | assign | unassign
+// pooldeskctl number add | import | list | remove | assign | unassign
 
 #include "CliSupport.h"
 #include "CommandRegistry.h"
 
+#include "credentials/Environments.h"
 #include "domain/Clock.h"
 #include "pool/CallerPolicy.h"
 #include "pool/Companies.h"
+#include "pool/NumberCsv.h"
+#include "pool/NumberImport.h"
 #include "pool/Numbers.h"
 #include "pool/Reputation.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
@@ -197,6 +201,104 @@ int runHealth(CliContext &context, const QStringList &args) {
     return ExitCode::Success;
 }
 
+// number import FILE.csv [--dry-run]: every row is checked before any is added, and then all are
+// added in one transaction, so a file is imported whole or not at all.
+int runImport(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QCoreApplication::translate("pooldeskctl",
+                                    "A CSV file in UTF-8 with a header row naming its columns: number, "
+                                    "environment, dedicated company, sid, monthly price."));
+    parser.addOption({QStringLiteral("dry-run"),
+                      QCoreApplication::translate("pooldeskctl", "Check every row; import nothing.")});
+    if (auto done = Cli::parse(context, parser, QStringLiteral("number import"), args))
+        return *done;
+    if (parser.positionalArguments().size() != 1)
+        return context.usage(
+            QCoreApplication::translate("pooldeskctl", "pooldeskctl number import FILE.csv [--dry-run]"));
+    const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    QFile file(parser.positionalArguments().first());
+    if (!file.open(QIODevice::ReadOnly))
+        return context.fail(makeError(Error::Code::InvalidInput,
+                                      QCoreApplication::translate("pooldeskctl", "Cannot read %1: %2.")
+                                          .arg(file.fileName(), file.errorString())));
+    // Read no more than one byte past the limit: parse() then refuses the file by its size.
+    const QByteArray bytes = file.read(NumberCsv::MaxBytes + 1);
+    auto parsed = NumberCsv::parse(bytes, context.environment());
+
+    auto db = context.database();
+    if (!db)
+        return context.fail(db.error());
+    if (parsed.ok() || !parsed.rows.isEmpty()) {
+        auto environments = Environments(*db.value()).list();
+        if (!environments)
+            return context.fail(environments.error());
+        QStringList names;
+        for (const EnvironmentProfile &profile : environments.value())
+            names.append(profile.name);
+        if (auto checked = NumberImport(*db.value()).check(parsed, names); !checked)
+            return context.fail(checked.error());
+    }
+
+    if (!parsed.ok()) {
+        const int problems = parsed.errorCount;
+        const QString summary = QCoreApplication::translate(
+            "pooldeskctl", "Nothing imported: %n problem(s) in the file.", nullptr, problems);
+        QJsonArray rows;
+        for (const NumberCsv::RowError &error : std::as_const(parsed.errors)) {
+            context.err() << (error.line > 0 ? QCoreApplication::translate("pooldeskctl", "line %1: %2")
+                                                   .arg(error.line)
+                                                   .arg(error.message)
+                                             : error.message)
+                          << Qt::endl;
+            rows.append(QJsonObject{{QStringLiteral("line"), error.line},
+                                    {QStringLiteral("message"), error.message}});
+        }
+        const int unlisted = parsed.errorCount - int(parsed.errors.size());
+        if (unlisted > 0)
+            context.err() << QCoreApplication::translate("pooldeskctl", "... and %n more problem(s).",
+                                                         nullptr, unlisted)
+                          << Qt::endl;
+        context.err() << QCoreApplication::translate("pooldeskctl", "error: %1").arg(summary) << Qt::endl;
+        if (context.json())
+            context.printJson(
+                QJsonObject{{QStringLiteral("error"),
+                             QJsonObject{{QStringLiteral("code"), QStringLiteral("invalid_input")},
+                                         {QStringLiteral("reason"), QStringLiteral("invalid_rows")},
+                                         {QStringLiteral("message"), summary},
+                                         {QStringLiteral("problems"), problems},
+                                         {QStringLiteral("rows"), rows}}}});
+        return ExitCode::Usage;
+    }
+
+    const int valid = int(parsed.rows.size());
+    if (dryRun) {
+        if (context.json())
+            context.printJson(QJsonObject{{QStringLiteral("dry_run"), true},
+                                          {QStringLiteral("valid"), valid},
+                                          {QStringLiteral("imported"), 0}});
+        else
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl", "All %n row(s) are valid. Nothing imported (--dry-run).",
+                                 nullptr, valid)
+                          << Qt::endl;
+        return ExitCode::Success;
+    }
+    auto imported = NumberImport(*db.value()).commit(Actor::currentUser(), parsed.rows);
+    if (!imported)
+        return context.fail(imported.error());
+    const int count = imported.value();
+    if (context.json())
+        context.printJson(QJsonObject{{QStringLiteral("dry_run"), false},
+                                      {QStringLiteral("valid"), valid},
+                                      {QStringLiteral("imported"), count}});
+    else
+        context.out() << QCoreApplication::translate("pooldeskctl", "Imported %n number(s).", nullptr, count)
+                      << Qt::endl;
+    return ExitCode::Success;
+}
+
 int runNumber(CliContext &context, const QStringList &args) {
     const QString sub = args.value(0);
     const QStringList rest = args.mid(1);
@@ -371,8 +473,10 @@ int runNumber(CliContext &context, const QStringList &args) {
         return runRest(context, sub, rest);
     if (sub == QLatin1String("health"))
         return runHealth(context, rest);
+    if (sub == QLatin1String("import"))
+        return runImport(context, rest);
     return context.usage(QCoreApplication::translate(
-        "pooldeskctl", "pooldeskctl number add|list|remove|assign|unassign|rest|unrest|health ..."));
+        "pooldeskctl", "pooldeskctl number add|import|list|remove|assign|unassign|rest|unrest|health ..."));
 }
 
 const bool registered = CommandRegistry::add(

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace PoolDesk;
@@ -41,6 +42,8 @@ private slots:
     void numbers();
     void badNumberInputChangesNothing_data() { Test::addEngineRows(); }
     void badNumberInputChangesNothing();
+    void importNumbers_data() { Test::addEngineRows(); }
+    void importNumbers();
     void allocateAndRelease_data() { Test::addEngineRows(); }
     void allocateAndRelease();
     void refusals_data() { Test::addEngineRows(); }
@@ -54,8 +57,17 @@ private slots:
 
 private:
     Run ctl(const QStringList &args, const QString &environment = QStringLiteral("production"));
+    QString writeFile(const QString &name, const QByteArray &contents);
     QString m_db;
+    QTemporaryDir m_files;
 };
+
+QString TestPooldeskctl::writeFile(const QString &name, const QByteArray &contents) {
+    QFile file(m_files.filePath(name));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(contents) != contents.size())
+        qFatal("cannot write %s", qPrintable(file.fileName()));
+    return file.fileName();
+}
 
 Run TestPooldeskctl::ctl(const QStringList &args, const QString &environment) {
     QProcess process;
@@ -296,6 +308,103 @@ void TestPooldeskctl::badNumberInputChangesNothing() {
         QCOMPARE(ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("list")}).out,
                  before);
     }
+}
+
+void TestPooldeskctl::importNumbers() {
+    QFETCH(QString, engine);
+    m_db = Test::freshDatabaseUrl(engine);
+    CTL_EXPECT(ctl({QStringLiteral("company"), QStringLiteral("add"), QStringLiteral("Sakura Dental"),
+                    QStringLiteral("--plan"), QStringLiteral("enterprise")}),
+               0);
+    CTL_EXPECT(ctl({QStringLiteral("number"), QStringLiteral("add"), QStringLiteral("+14179224538")}), 0);
+    const auto numbers = [this](const QString &environment = QStringLiteral("production")) {
+        return ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("list")}, environment)
+            .out;
+    };
+    const auto import = [this](const QString &file, const QStringList &more = {}) {
+        return ctl(QStringList{QStringLiteral("number"), QStringLiteral("import"), file} + more);
+    };
+    const QByteArray before = numbers();
+    QCOMPARE(QJsonDocument::fromJson(before).array().size(), 1);
+
+    // A bad row anywhere: nothing imported, every bad row listed with its line.
+    struct Bad {
+        QByteArray csv;
+        QStringList mentions;
+    };
+    const QList<Bad> cases = {
+        {"number,environment\n+16076956082,production\n4179224599,production\n+16076956083,\n",
+         {QStringLiteral("line 3"), QStringLiteral("4179224599"), QStringLiteral("E.164")}},
+        {"number\n+16076956082\n+1 607 695 6082\n",
+         {QStringLiteral("line 3"), QStringLiteral("+16076956082"), QStringLiteral("line 2")}},
+        {"number\n+16076956082\n+14179224538\n",
+         {QStringLiteral("line 3"), QStringLiteral("+14179224538"), QStringLiteral("production")}},
+        {"number,dedicated company\n+16076956082,Sakura Dental\n+16076956083,Nobody Inc\n",
+         {QStringLiteral("line 3"), QStringLiteral("Nobody Inc")}},
+        {"number,environment\n+16076956082,staging\n", {QStringLiteral("line 2"), QStringLiteral("staging")}},
+        {"phone\n+16076956082\n", {QStringLiteral("line 1"), QStringLiteral("phone")}},
+        {"", {QStringLiteral("header")}},
+    };
+    for (const Bad &bad : cases) {
+        const Run run = import(writeFile(QStringLiteral("bad.csv"), bad.csv));
+        const QString what = QString::fromUtf8(bad.csv) + QLatin1Char('\n') + run.describe();
+        CTL_EXPECT(run, 2);
+        for (const QString &mention : bad.mentions)
+            QVERIFY2(run.err.contains(mention), qPrintable(what));
+        QVERIFY2(!run.err.contains(QStringLiteral("Unable to free statement")), qPrintable(what));
+        QCOMPARE(numbers(), before);
+    }
+    // --json lists the bad rows too.
+    const Run json = ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("import"),
+                          writeFile(QStringLiteral("bad.csv"), "number\n+16076956082\nnope\n\nbad\n")});
+    CTL_EXPECT(json, 2);
+    const QJsonObject error = json.object().value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("invalid_input"));
+    const QJsonArray rows = error.value(QStringLiteral("rows")).toArray();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(0).toObject().value(QStringLiteral("line")).toInt(), 3);
+    QCOMPARE(rows.at(1).toObject().value(QStringLiteral("line")).toInt(), 5);
+    CTL_EXPECT(import(m_files.filePath(QStringLiteral("no-such-file.csv"))), 2);
+    CTL_EXPECT(import(QString()), 2);
+
+    // A good file: with a BOM, CRLF, columns in another order, a quoted company name.
+    const QString good =
+        writeFile(QStringLiteral("good.csv"),
+                  "\xEF\xBB\xBFMonthly Price,Number,Dedicated Company,SID,Environment\r\n"
+                  "2.00,+16076956082,\"Sakura Dental\",PN0123456789abcdef0123456789abcdef,\r\n"
+                  ",+16076956083,,,\r\n"
+                  "1.15,+16076956084,,,development\r\n");
+    const Run dry = import(good, {QStringLiteral("--dry-run")});
+    CTL_EXPECT(dry, 0);
+    QVERIFY2(dry.out.contains("3"), qPrintable(dry.describe()));
+    QCOMPARE(numbers(), before);
+    const Run imported =
+        ctl({QStringLiteral("--json"), QStringLiteral("number"), QStringLiteral("import"), good});
+    CTL_EXPECT(imported, 0);
+    QCOMPARE(imported.object().value(QStringLiteral("imported")).toInt(), 3);
+    const QJsonArray production = QJsonDocument::fromJson(numbers()).array();
+    QCOMPARE(production.size(), 3);
+    QJsonObject dedicated;
+    for (const QJsonValue &n : production) {
+        if (n.toObject().value(QStringLiteral("number")).toString() == QLatin1String("+16076956082"))
+            dedicated = n.toObject();
+    }
+    QCOMPARE(dedicated.value(QStringLiteral("company")).toString(), QStringLiteral("Sakura Dental"));
+    QCOMPARE(dedicated.value(QStringLiteral("sid")).toString(),
+             QStringLiteral("PN0123456789abcdef0123456789abcdef"));
+    QVERIFY(dedicated.value(QStringLiteral("monthly_price")).toString().startsWith(QStringLiteral("2.0")));
+    QCOMPARE(QJsonDocument::fromJson(numbers(QStringLiteral("development"))).array().size(), 1);
+    // Importing the same file again: every row is already in its pool, nothing changes.
+    const QByteArray after = numbers();
+    const Run again = import(good);
+    CTL_EXPECT(again, 2);
+    QVERIFY2(again.err.contains(QStringLiteral("line 2")) && again.err.contains(QStringLiteral("line 4")),
+             qPrintable(again.describe()));
+    QCOMPARE(numbers(), after);
+    // Plain output says how many.
+    const Run plain = import(writeFile(QStringLiteral("one.csv"), "number\n+16076956085\n"));
+    CTL_EXPECT(plain, 0);
+    QVERIFY2(plain.out.contains("Imported 1 number"), qPrintable(plain.describe()));
 }
 
 void TestPooldeskctl::allocateAndRelease() {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "pool/NumberCsv.h"
+#include "storage/AuditLog.h"
+
+#include <QStringList>
+
+namespace PoolDesk {
+
+class Database;
+
+// Imports the rows of a number file (NumberCsv::parse) into the pool: all of them or none.
+class NumberImport final {
+public:
+    explicit NumberImport(Database &db)
+        : m_db(db) {}
+
+    // Adds to `parsed` the errors only the database can tell, each on its row's line: an
+    // environment not among `environments`, a company that does not exist, a number already in
+    // its pool. Bad rows move from rows to errors. Reads each table once, whatever the file's size.
+    Status check(NumberCsv::ParsedImport &parsed, const QStringList &environments);
+
+    // Adds every row through Numbers::add (its validation, history and audit entry) in one
+    // transaction: when the database refuses one row, none is kept, and the error names its line.
+    Result<int> commit(const Actor &actor, const QList<NumberCsv::NumberRow> &rows);
+
+private:
+    Database &m_db;
+};
+
+} // namespace PoolDesk
