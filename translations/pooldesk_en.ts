@@ -108,6 +108,44 @@
     </message>
 </context>
 <context>
+    <name>NumberCsv</name>
+    <message numerus="yes">
+        <source>A field is longer than %n byte(s).</source>
+        <translation>
+            <numerusform>A field is longer than %n byte.</numerusform>
+            <numerusform>A field is longer than %n bytes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The row has more than %n field(s).</source>
+        <translation>
+            <numerusform>The row has more than %n field.</numerusform>
+            <numerusform>The row has more than %n fields.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The file is larger than %n MB: split it into several imports.</source>
+        <translation>
+            <numerusform>The file is larger than %n MB: split it into several imports.</numerusform>
+            <numerusform>The file is larger than %n MB: split it into several imports.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has more than %n row(s): split it into several imports.</source>
+        <translation>
+            <numerusform>The file has more than %n row: split it into several imports.</numerusform>
+            <numerusform>The file has more than %n rows: split it into several imports.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The row has %n field(s) but the header has %1.</source>
+        <translation>
+            <numerusform>The row has %n field but the header has %1.</numerusform>
+            <numerusform>The row has %n fields but the header has %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::CallsTableModel</name>
     <message numerus="yes">
         <source>%n recording(s): select the call to play them below.</source>
@@ -551,6 +589,34 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <translation>
             <numerusform>Twilio offered no number in %n area code: %1.</numerusform>
             <numerusform>Twilio offered no number in %n area codes: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing imported: %n problem(s) in the file.</source>
+        <translation>
+            <numerusform>Nothing imported: %n problem in the file.</numerusform>
+            <numerusform>Nothing imported: %n problems in the file.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>... and %n more problem(s).</source>
+        <translation>
+            <numerusform>... and %n more problem.</numerusform>
+            <numerusform>... and %n more problems.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n row(s) are valid. Nothing imported (--dry-run).</source>
+        <translation>
+            <numerusform>The %n row is valid. Nothing imported (--dry-run).</numerusform>
+            <numerusform>All %n rows are valid. Nothing imported (--dry-run).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n number(s).</source>
+        <translation>
+            <numerusform>Imported %n number.</numerusform>
+            <numerusform>Imported %n numbers.</numerusform>
         </translation>
     </message>
 </context>

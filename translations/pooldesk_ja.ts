@@ -1042,6 +1042,130 @@ There is NO WARRANTY, to the extent permitted by law.</source>
     </message>
 </context>
 <context>
+    <name>NumberCsv</name>
+    <message>
+        <source>A quoted field that starts on this line is never closed (a &quot; is missing).</source>
+        <translation>この行で始まる引用符付きのフィールドが閉じられていません (&quot; が不足しています)。</translation>
+    </message>
+    <message>
+        <source>Text follows a closing quote. Inside quotes, write a quote as &quot;&quot;.</source>
+        <translation>閉じ引用符の後に文字があります。引用符の中の引用符は &quot;&quot; と書いてください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A field is longer than %n byte(s).</source>
+        <translation>
+            <numerusform>フィールドが %n バイトを超えています。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The row has more than %n field(s).</source>
+        <translation>
+            <numerusform>行のフィールドが %n 個を超えています。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The header is not UTF-8 text.</source>
+        <translation>ヘッダーが UTF-8 のテキストではありません。</translation>
+    </message>
+    <message>
+        <source>The first row must name the columns: &quot;%1&quot; is not one of %2.</source>
+        <translation>最初の行には列名を書いてください: &quot;%1&quot; は %2 のいずれでもありません。</translation>
+    </message>
+    <message>
+        <source>The column &quot;%1&quot; appears twice in the header.</source>
+        <translation>列 &quot;%1&quot; がヘッダーに 2 回あります。</translation>
+    </message>
+    <message>
+        <source>The header has no &quot;number&quot; column (the columns are %1).</source>
+        <translation>ヘッダーに &quot;number&quot; 列がありません (列: %1)。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The file is larger than %n MB: split it into several imports.</source>
+        <translation>
+            <numerusform>ファイルが %n MB を超えています。複数回に分けてインポートしてください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has more than %n row(s): split it into several imports.</source>
+        <translation>
+            <numerusform>ファイルの行が %n 行を超えています。複数回に分けてインポートしてください。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The row has %n field(s) but the header has %1.</source>
+        <translation>
+            <numerusform>この行のフィールドは %n 個ですが、ヘッダーは %1 個です。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Field %1 has a value but its column has no name in the header.</source>
+        <translation>フィールド %1 に値がありますが、ヘッダーにその列の名前がありません。</translation>
+    </message>
+    <message>
+        <source>The row is not UTF-8 text. Save the file as CSV UTF-8.</source>
+        <translation>この行は UTF-8 のテキストではありません。ファイルを CSV UTF-8 で保存してください。</translation>
+    </message>
+    <message>
+        <source>The number is missing.</source>
+        <translation>番号がありません。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number in E.164 form. Write it with the country code, like +16076956082.</source>
+        <translation>&quot;%1&quot; は E.164 形式の電話番号ではありません。+16076956082 のように国番号から書いてください。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid environment name (use lower-case letters, digits, - or _).</source>
+        <translation>&quot;%1&quot; は有効な環境名ではありません (小文字、数字、- または _ を使ってください)。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).</source>
+        <translation>&quot;%1&quot; は Twilio の電話番号 SID (PN と 16 進数 32 桁) ではありません。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an amount in US dollars such as 1.15.</source>
+        <translation>&quot;%1&quot; は 1.15 のような米ドルの金額ではありません。</translation>
+    </message>
+    <message>
+        <source>The monthly price %1 is not between 0 and %2 US dollars.</source>
+        <translation>月額料金 %1 が 0〜%2 米ドルの範囲外です。</translation>
+    </message>
+    <message>
+        <source>%1 is already on line %2 of this file.</source>
+        <translation>%1 はこのファイルの %2 行目にすでにあります。</translation>
+    </message>
+    <message>
+        <source>The file is empty: it needs a header row (%1) and a row per number.</source>
+        <translation>ファイルが空です。ヘッダー行 (%1) と番号ごとの行が必要です。</translation>
+    </message>
+    <message>
+        <source>The file has a header but no numbers.</source>
+        <translation>ファイルにヘッダーはありますが、番号がありません。</translation>
+    </message>
+</context>
+<context>
+    <name>NumberImport</name>
+    <message>
+        <source>There is no environment named &quot;%1&quot; (there are: %2).</source>
+        <translation>&quot;%1&quot; という環境はありません (あるもの: %2)。</translation>
+    </message>
+    <message>
+        <source>%1 is already in the %2 pool.</source>
+        <translation>%1 はすでに %2 のプールにあります。</translation>
+    </message>
+    <message>
+        <source>There is no company named &quot;%1&quot;. See the list with &quot;pooldeskctl company list&quot;.</source>
+        <translation>&quot;%1&quot; という会社はありません。&quot;pooldeskctl company list&quot; で一覧を確認してください。</translation>
+    </message>
+    <message>
+        <source>Line %1: there is no company named &quot;%2&quot;.</source>
+        <translation>%1 行目: &quot;%2&quot; という会社はありません。</translation>
+    </message>
+    <message>
+        <source>Line %1: %2 Nothing was imported.</source>
+        <translation>%1 行目: %2 何もインポートしていません。</translation>
+    </message>
+</context>
+<context>
     <name>Numbers</name>
     <message>
         <source>The number %1 is not in the %2 pool.</source>
@@ -6492,10 +6616,6 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <source>RESTING UNTIL</source>
         <translation>休止期限</translation>
     </message>
-    <message>
-        <source>pooldeskctl number add|list|remove|assign|unassign|rest|unrest|health ...</source>
-        <translation>pooldeskctl number add|list|remove|assign|unassign|rest|unrest|health ...</translation>
-    </message>
     <message numerus="yes">
         <source>CALLS (%n DAYS)</source>
         <translation>
@@ -6535,6 +6655,54 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <translation>
             <numerusform>Twilio は %n 個の市外局番で番号を提示しませんでした: %1。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A CSV file in UTF-8 with a header row naming its columns: number, environment, dedicated company, sid, monthly price.</source>
+        <translation>列名のヘッダー行がある UTF-8 の CSV ファイル: number、environment、dedicated company、sid、monthly price。</translation>
+    </message>
+    <message>
+        <source>Check every row; import nothing.</source>
+        <translation>すべての行を確認し、何もインポートしません。</translation>
+    </message>
+    <message>
+        <source>pooldeskctl number import FILE.csv [--dry-run]</source>
+        <translation>pooldeskctl number import FILE.csv [--dry-run]</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>%1 を読み込めません: %2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing imported: %n problem(s) in the file.</source>
+        <translation>
+            <numerusform>インポートしていません: ファイルに %n 件の問題があります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>%1 行目: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>... and %n more problem(s).</source>
+        <translation>
+            <numerusform>... ほかに %n 件の問題があります。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n row(s) are valid. Nothing imported (--dry-run).</source>
+        <translation>
+            <numerusform>%n 行すべてが有効です。何もインポートしていません (--dry-run)。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n number(s).</source>
+        <translation>
+            <numerusform>%n 件の番号をインポートしました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>pooldeskctl number add|import|list|remove|assign|unassign|rest|unrest|health ...</source>
+        <translation>pooldeskctl number add|import|list|remove|assign|unassign|rest|unrest|health ...</translation>
     </message>
 </context>
 </TS>
