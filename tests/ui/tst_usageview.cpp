@@ -26,12 +26,14 @@ using namespace PoolDesk;
 
 namespace {
 
-// The legend's entries of the chart: one per line (a line split by gaps shows once).
+// The legend's entries of the chart: one per line (a line split by gaps shows once). Read from the
+// markers' labels rather than their visibility, which the legend's layout also sets, later and only
+// for what fits.
 QStringList legendNames(QChart *chart) {
     QStringList names;
     const auto markers = chart->legend()->markers();
     for (QLegendMarker *marker : markers) {
-        if (marker->isVisible())
+        if (!names.contains(marker->label()))
             names.append(marker->label());
     }
     return names;
