@@ -78,6 +78,15 @@ Result<QString> validated(const QString &e164) {
     return *normalized;
 }
 
+// A number on a call keeps its holder and its row until the call ends. The check and the change are
+// one statement: on PostgreSQL an allocation may commit between our read of the row and our write,
+// and the write then re-reads only the row it waited for, not a condition checked earlier.
+const QString WhileIdle = QStringLiteral(" AND active_calls = 0");
+
+Error busyNumber(const QString &e164, const QString &what) {
+    return makeError(Error::Code::Conflict, what.arg(e164), QStringLiteral("number_busy"));
+}
+
 } // namespace
 
 Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
@@ -211,17 +220,17 @@ Status Numbers::remove(const Actor &actor, const QString &e164, const QString &e
     auto number = find(e164, environment);
     if (!number)
         return number.error();
+    const QString busy =
+        QCoreApplication::translate("Numbers", "%1 is holding a call. Remove it after the call ends.");
     if (number->activeCalls > 0)
-        return makeError(
-            Error::Code::Conflict,
-            QCoreApplication::translate("Numbers", "%1 is holding a call. Remove it after the call ends.")
-                .arg(number->e164),
-            QStringLiteral("number_busy"));
+        return busyNumber(number->e164, busy);
     // Call history keeps the number's text; the row itself goes, and its history says when.
-    if (auto done = Sql::exec(m_db.connection(), QStringLiteral("DELETE FROM phone_numbers WHERE id = ?"),
-                              {number->id});
-        !done)
+    auto done = Sql::exec(m_db.connection(),
+                          QStringLiteral("DELETE FROM phone_numbers WHERE id = ?") + WhileIdle, {number->id});
+    if (!done)
         return done.error();
+    if (done.value().numRowsAffected() < 1)
+        return busyNumber(number->e164, busy);
     if (auto recorded = recordChange(NumberHistory::Event::Removed, number.value(), Clock::nowSecs());
         !recorded)
         return recorded;
@@ -252,18 +261,18 @@ Result<PoolNumber> Numbers::assign(const Actor &actor, const QString &e164, cons
                              .arg(companyName.trimmed()),
                          QStringLiteral("unknown_company"));
     const qint64 companyId = company.value().value(0).toLongLong();
+    const QString busy = QCoreApplication::translate(
+        "Numbers", "%1 is holding a call. Change its assignment after the call ends.");
     if (number->activeCalls > 0)
-        return makeError(Error::Code::Conflict,
-                         QCoreApplication::translate(
-                             "Numbers", "%1 is holding a call. Change its assignment after the call ends.")
-                             .arg(number->e164),
-                         QStringLiteral("number_busy"));
-    if (auto done =
-            Sql::exec(m_db.connection(),
-                      QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = ? WHERE id = ?"),
-                      {companyId, number->id});
-        !done)
+        return busyNumber(number->e164, busy);
+    auto done = Sql::exec(m_db.connection(),
+                          QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = ? WHERE id = ?") +
+                              WhileIdle,
+                          {companyId, number->id});
+    if (!done)
         return done.error();
+    if (done.value().numRowsAffected() < 1)
+        return busyNumber(number->e164, busy);
     auto after = find(e164, environment);
     if (!after)
         return after.error();
@@ -288,18 +297,18 @@ Result<PoolNumber> Numbers::unassign(const Actor &actor, const QString &e164, co
     auto number = find(e164, environment);
     if (!number)
         return number.error();
+    const QString busy = QCoreApplication::translate(
+        "Numbers", "%1 is holding a call. Change its assignment after the call ends.");
     if (number->activeCalls > 0)
-        return makeError(Error::Code::Conflict,
-                         QCoreApplication::translate(
-                             "Numbers", "%1 is holding a call. Change its assignment after the call ends.")
-                             .arg(number->e164),
-                         QStringLiteral("number_busy"));
-    if (auto done =
-            Sql::exec(m_db.connection(),
-                      QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = NULL WHERE id = ?"),
-                      {number->id});
-        !done)
+        return busyNumber(number->e164, busy);
+    auto done = Sql::exec(
+        m_db.connection(),
+        QStringLiteral("UPDATE phone_numbers SET dedicated_company_id = NULL WHERE id = ?") + WhileIdle,
+        {number->id});
+    if (!done)
         return done.error();
+    if (done.value().numRowsAffected() < 1)
+        return busyNumber(number->e164, busy);
     auto after = find(e164, environment);
     if (!after)
         return after.error();
