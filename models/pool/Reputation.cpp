@@ -132,7 +132,8 @@ Result<QList<NumberHealth>> health(Database &db, const QString &environment, con
             "0) "
             "FROM phone_numbers n LEFT JOIN (SELECT number_id, "
             "SUM(CASE WHEN %1 THEN 1 ELSE 0 END) AS calls, SUM(CASE WHEN %2 THEN 1 ELSE 0 END) AS answered, "
-            "SUM(CASE WHEN %3 THEN 1 ELSE 0 END) AS short_calls, SUM(CASE WHEN %4 THEN 1 ELSE 0 END) AS blocked "
+            "SUM(CASE WHEN %3 THEN 1 ELSE 0 END) AS short_calls, SUM(CASE WHEN %4 THEN 1 ELSE 0 END) AS "
+            "blocked "
             // Calls before a number's last rest ended were judged already: only later ones count.
             "FROM call_records c JOIN phone_numbers r ON r.id = c.number_id WHERE c.environment = ? AND "
             "%5 AND c.started_at >= ? AND (r.resting_until IS NULL OR c.started_at >= "
