@@ -1110,18 +1110,6 @@ There is NO WARRANTY, to the extent permitted by law.</source>
         <translation>番号がありません。</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a phone number in E.164 form. Write it with the country code, like +16076956082.</source>
-        <translation>&quot;%1&quot; は E.164 形式の電話番号ではありません。+16076956082 のように国番号から書いてください。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a valid environment name (use lower-case letters, digits, - or _).</source>
-        <translation>&quot;%1&quot; は有効な環境名ではありません (小文字、数字、- または _ を使ってください)。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).</source>
-        <translation>&quot;%1&quot; は Twilio の電話番号 SID (PN と 16 進数 32 桁) ではありません。</translation>
-    </message>
-    <message>
         <source>&quot;%1&quot; is not an amount in US dollars such as 1.15.</source>
         <translation>&quot;%1&quot; は 1.15 のような米ドルの金額ではありません。</translation>
     </message>

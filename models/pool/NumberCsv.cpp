@@ -1,11 +1,10 @@
 #include "pool/NumberCsv.h"
 
-#include "domain/PhoneNumber.h"
 #include "domain/Types.h"
+#include "pool/Numbers.h"
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QRegularExpression>
 #include <QStringDecoder>
 
 #include <array>
@@ -255,11 +254,6 @@ bool readHeader(const Record &record, Header &header, ParsedImport &result) {
     return good;
 }
 
-bool isSid(const QString &text) {
-    static const QRegularExpression pattern(QStringLiteral("^PN[0-9a-fA-F]{32}$"));
-    return pattern.match(text).hasMatch();
-}
-
 } // namespace
 
 void ParsedImport::addError(int line, const QString &message) {
@@ -352,31 +346,18 @@ ParsedImport parse(QByteArrayView csv, const QString &defaultEnvironment) {
         row.line = record.line;
         if (cells[Number].isEmpty()) {
             result.addError(record.line, QCoreApplication::translate("NumberCsv", "The number is missing."));
-        } else if (const auto e164 = PhoneNumber::normalize(cells[Number])) {
-            row.e164 = *e164;
+        } else if (const auto e164 = NumberInput::e164(cells[Number])) {
+            row.e164 = e164.value();
         } else {
-            result.addError(record.line,
-                            QCoreApplication::translate(
-                                "NumberCsv", "\"%1\" is not a phone number in E.164 form. Write it with the "
-                                             "country code, like +16076956082.")
-                                .arg(cells[Number]));
+            result.addError(record.line, e164.error().message);
         }
         row.environment = cells[Environment].isEmpty() ? defaultEnvironment : cells[Environment];
-        if (!isValidEnvironmentName(row.environment))
-            result.addError(
-                record.line,
-                QCoreApplication::translate("NumberCsv",
-                                            "\"%1\" is not a valid environment name (use lower-case letters, "
-                                            "digits, - or _).")
-                    .arg(row.environment));
+        if (const auto checked = NumberInput::environment(row.environment); !checked)
+            result.addError(record.line, checked.error().message);
         row.company = cells[Company];
         row.twilioSid = cells[Sid];
-        if (!row.twilioSid.isEmpty() && !isSid(row.twilioSid))
-            result.addError(record.line,
-                            QCoreApplication::translate(
-                                "NumberCsv", "\"%1\" is not a Twilio phone number SID (PN followed by 32 "
-                                             "hexadecimal digits).")
-                                .arg(row.twilioSid));
+        if (const auto checked = NumberInput::twilioSid(row.twilioSid); !checked)
+            result.addError(record.line, checked.error().message);
         if (!cells[Price].isEmpty()) {
             const auto price = Money::parseUsd(cells[Price]);
             if (!price)

@@ -67,6 +67,14 @@ Error unknownNumber(const QString &e164, const QString &environment) {
 }
 
 Result<QString> validated(const QString &e164) {
+    return NumberInput::e164(e164);
+}
+
+} // namespace
+
+namespace NumberInput {
+
+Result<QString> e164(const QString &e164) {
     const auto normalized = PhoneNumber::normalize(e164);
     if (!normalized)
         return makeError(Error::Code::InvalidInput,
@@ -77,6 +85,31 @@ Result<QString> validated(const QString &e164) {
                              .arg(e164.trimmed()));
     return *normalized;
 }
+
+Status environment(const QString &name) {
+    if (isValidEnvironmentName(name))
+        return success();
+    return makeError(
+        Error::Code::InvalidInput,
+        QCoreApplication::translate(
+            "Numbers", "\"%1\" is not a valid environment name (use lower-case letters, digits, - or _).")
+            .arg(name));
+}
+
+Status twilioSid(const QString &sid) {
+    static const QRegularExpression sidPattern(QStringLiteral("^PN[0-9a-fA-F]{32}$"));
+    if (sid.isEmpty() || sidPattern.match(sid).hasMatch())
+        return success();
+    return makeError(
+        Error::Code::InvalidInput,
+        QCoreApplication::translate(
+            "Numbers", "\"%1\" is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).")
+            .arg(sid));
+}
+
+} // namespace NumberInput
+
+namespace {
 
 // A number on a call keeps its holder and its row until the call ends. The check and the change are
 // one statement: on PostgreSQL an allocation may commit between our read of the row and our write,
@@ -93,19 +126,10 @@ Result<PoolNumber> Numbers::add(const Actor &actor, const NewNumber &input) {
     auto e164 = validated(input.e164);
     if (!e164)
         return e164.error();
-    if (!isValidEnvironmentName(input.environment))
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate(
-                "Numbers", "\"%1\" is not a valid environment name (use lower-case letters, digits, - or _).")
-                .arg(input.environment));
-    static const QRegularExpression sidPattern(QStringLiteral("^PN[0-9a-fA-F]{32}$"));
-    if (!input.twilioSid.isEmpty() && !sidPattern.match(input.twilioSid).hasMatch())
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate(
-                "Numbers", "\"%1\" is not a Twilio phone number SID (PN followed by 32 hexadecimal digits).")
-                .arg(input.twilioSid));
+    if (auto checked = NumberInput::environment(input.environment); !checked)
+        return checked.error();
+    if (auto checked = NumberInput::twilioSid(input.twilioSid); !checked)
+        return checked.error();
     if (input.monthlyPrice && *input.monthlyPrice < 0)
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate("Numbers", "The monthly price cannot be negative."));
