@@ -13,6 +13,7 @@ packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev libqt6opengl6-dev libqt6svg6 libgl-dev libxkbcommon-dev
   qt6-qpa-plugins fonts-ipafont-gothic tzdata libphonenumber-dev libicu-dev
+  libssl-dev
 )
 if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--packaging" ]; then
   # CPack's DEB generator (dpkg-shlibdeps), the manual pages, and the checks of the result.

@@ -67,6 +67,8 @@ QString kindName(Finding::Kind kind) {
         return QStringLiteral("diverged");
     case Finding::Kind::Broken:
         return QStringLiteral("broken");
+    case Finding::Kind::BadSignature:
+        return QStringLiteral("bad-signature");
     }
     return {};
 }

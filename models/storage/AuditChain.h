@@ -46,15 +46,17 @@ struct Checkpoint {
 
 struct Finding {
     enum class Kind {
-        Rewritten, // the entry's content no longer gives its stored hash, and the next entry links
-                   // to that hash: the entry was edited in place
-        Deleted,   // sequence numbers missing: firstSeq..lastSeq
-        Inserted,  // an entry that does not belong to the chain (it links to nothing and the entry
-                   // after it links past it)
-        Reordered, // two entries each link in the other's place
-        Truncated, // a checkpoint names entries the log no longer has
-        Diverged,  // a checkpoint's hash differs from the log's entry at its sequence
-        Broken,    // a link fails in a way none of the above explains
+        Rewritten,    // the entry's content no longer gives its stored hash, and the next entry links
+                      // to that hash: the entry was edited in place
+        Deleted,      // sequence numbers missing: firstSeq..lastSeq
+        Inserted,     // an entry that does not belong to the chain (it links to nothing and the entry
+                      // after it links past it)
+        Reordered,    // two entries each link in the other's place
+        Truncated,    // a checkpoint names entries the log no longer has
+        Diverged,     // a checkpoint's hash differs from the log's entry at its sequence
+        Broken,       // a link fails in a way none of the above explains
+        BadSignature, // a checkpoint whose signature fails, or made by a key the log never
+                      // registered: what it claims is not taken into account
     };
     Kind kind = Kind::Broken;
     qint64 id = 0;      // the entry concerned (Rewritten, Inserted, Broken, Reordered: the first)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Result.h"
+#include "storage/AuditChain.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -34,9 +35,27 @@ struct AuditEntry {
 
 // Writes audit entries. Callers write inside the transaction that makes the change, so the log
 // and the change commit (or roll back) together.
+//
+// Every entry is a link of the log's hash chain (AuditChain): numbered without gaps in commit order
+// and hashed with the entry before it. On PostgreSQL the server's trigger numbers and links each
+// entry, so no login can choose either; on SQLite write() does.
 namespace AuditLog {
 Status write(Database &db, const Actor &actor, const QString &action, const QString &target,
              std::optional<qint64> companyId, const QJsonObject &before, const QJsonObject &after);
+
+// The chain's head: the log's identity (random, made with the chain) and its newest link.
+struct Head {
+    QString logId;
+    qint64 seq = 0;
+    QByteArray hash; // 32 bytes; thirty-two zeros before the first entry
+};
+Result<Head> head(Database &db);
+
+// Every entry the login may read, in chain order, as the verifier reads them.
+Result<QList<AuditChain::Entry>> chainEntries(Database &db);
+
+// SQLite: links the entries written before the log was a chain, in id order (Migrations, once).
+Status chainUnlinkedEntries(Database &db);
 } // namespace AuditLog
 
 } // namespace PoolDesk

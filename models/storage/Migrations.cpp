@@ -3,6 +3,7 @@
 #include "domain/BillingZone.h"
 #include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
+#include "storage/AuditLog.h"
 #include "storage/Database.h"
 #include "storage/PickOrder.h"
 #include "storage/SqlHelpers.h"
@@ -140,6 +141,10 @@ Status fillGeography(Database &db) {
     return success();
 }
 
+// Migration 029 made the audit log a chain; SQLite has no SHA-256 in SQL, so the entries written
+// before it are linked here (030 does it in SQL on PostgreSQL).
+constexpr int AuditChainVersion = 29;
+
 } // namespace
 
 int latestVersion() {
@@ -240,6 +245,10 @@ Status apply(Database &db) {
     if (current < GeographyVersion && latestVersion() >= GeographyVersion) {
         if (auto filled = fillGeography(db); !filled)
             return filled;
+    }
+    if (current < AuditChainVersion && latestVersion() >= AuditChainVersion && db.isSqlite()) {
+        if (auto chained = AuditLog::chainUnlinkedEntries(db); !chained)
+            return chained;
     }
     return transaction.commit();
 }

@@ -8,6 +8,7 @@
 #include "pool/Companies.h"
 #include "pool/Numbers.h"
 #include "security/ApiKeys.h"
+#include "security/AuditVerification.h"
 #include "security/Identity.h"
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
@@ -284,20 +285,26 @@ void TestRowSecurity::auditLogIsAppendOnlyAndNamesTheLogin() {
     QVERIFY(administrator.isOpen());
     for (const QString &attempt :
          {QStringLiteral("UPDATE audit_log SET actor = 'nobody'"), QStringLiteral("DELETE FROM audit_log"),
-          QStringLiteral("TRUNCATE audit_log")})
+          QStringLiteral("TRUNCATE audit_log"), QStringLiteral("UPDATE audit_chain SET seq = 0"),
+          QStringLiteral("DELETE FROM audit_chain"), QStringLiteral("UPDATE audit_checkpoints SET seq = 0"),
+          QStringLiteral("DELETE FROM audit_checkpoints"), QStringLiteral("TRUNCATE audit_checkpoints")})
         QCOMPARE(administrator.exec(attempt), InsufficientPrivilege);
     const qint64 entries = scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM audit_log"));
     QVERIFY(!Sql::exec(m_pool->db->connection(), QStringLiteral("DELETE FROM audit_log")));
     QVERIFY(!Sql::exec(m_pool->db->connection(), QStringLiteral("TRUNCATE audit_log")));
     QCOMPARE(scalar(*m_pool->db, QStringLiteral("SELECT COUNT(*) FROM audit_log")), entries);
 
-    // A manager's entry is in their own name, whatever actor the client wrote.
+    // A manager's entry is in their own name, whatever actor the client wrote, and the server numbers
+    // and links it, whatever sequence and hash the client wrote.
     const SignedIn manager(m_pool->url, m_pool->managerOfA, Password);
     QVERIFY(manager.isOpen());
-    QCOMPARE(manager.exec(QStringLiteral("INSERT INTO audit_log (at, actor, action, company_id) VALUES (0, "
-                                         "'system:lease-reaper', 'recording.play', ") +
-                          QString::number(m_pool->b) + QLatin1Char(')')),
+    QCOMPARE(manager.exec(QStringLiteral("INSERT INTO audit_log (at, actor, action, company_id, seq, hash) "
+                                         "VALUES (0, 'system:lease-reaper', 'recording.play', ") +
+                          QString::number(m_pool->b) + QStringLiteral(", 1, '00')")),
              QString());
+    auto verified = AuditVerification::run(*m_pool->db);
+    QVERIFY(verified);
+    QVERIFY2(verified->intact(), qPrintable(verified->describe().join(QLatin1Char('\n'))));
     QCOMPARE(
         scalar(*m_pool->db,
                QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'recording.play' AND actor = ?"),
