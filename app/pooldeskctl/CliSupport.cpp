@@ -1,8 +1,12 @@
 #include "CliSupport.h"
 
 #include "domain/Money.h"
+#include "storage/AuditLog.h"
+
+#include <QJsonObject>
 
 #include <QCoreApplication>
+#include <QDateTime>
 
 namespace PoolDesk::Cli {
 
@@ -103,6 +107,30 @@ void printTable(QTextStream &out, const QStringList &header, const QList<QString
     printRow(header);
     for (const QStringList &row : rows)
         printRow(row);
+}
+
+Status auditReport(Database &db, const QString &name, const QCommandLineParser &parser,
+                   std::optional<qint64> companyId) {
+    QJsonObject options;
+    for (const QString &option : parser.optionNames()) {
+        const QStringList values = parser.values(option);
+        options.insert(option,
+                       values.isEmpty() ? QJsonValue(true) : QJsonValue(values.join(QLatin1Char(','))));
+    }
+    return AuditLog::write(db, Actor::currentUser(), QStringLiteral("report.") + name, name, companyId, {},
+                           options);
+}
+
+std::optional<qint64> parseDate(const QString &text, bool endOfDay, const BillingZone &zone) {
+    const QDate date = QDate::fromString(text.trimmed(), Qt::ISODate);
+    if (date.isValid())
+        return zone.startOf(endOfDay ? date.addDays(1) : date);
+    QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    if (at.isValid() && at.timeSpec() == Qt::LocalTime) // no offset given: the billing zone's clock
+        at = QDateTime(at.date(), at.time(), zone.timeZone());
+    if (at.isValid())
+        return at.toSecsSinceEpoch();
+    return std::nullopt;
 }
 
 } // namespace PoolDesk::Cli

@@ -58,29 +58,6 @@ Result<EnvironmentProfile> loadProfile(CliContext &context, const QString &name)
     return Environments(*db.value()).find(name);
 }
 
-// Waits for one callback, bounded: the library calls back within `timeoutMs` or we give up.
-template <typename T>
-Result<T> waitFor(int timeoutMs, const std::function<void(QObject *, std::function<void(Result<T>)>)> &start,
-                  const Error &onTimeout) {
-    QEventLoop loop;
-    QObject context;
-    std::optional<Result<T>> result;
-    QTimer deadline;
-    deadline.setSingleShot(true);
-    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-    start(&context, [&](Result<T> r) {
-        result.emplace(std::move(r));
-        loop.quit();
-    });
-    if (!result) {
-        deadline.start(timeoutMs);
-        loop.exec();
-    }
-    if (!result)
-        return onTimeout;
-    return *result;
-}
-
 Result<TwilioCredentials> resolveCredentials(const EnvironmentProfile &profile) {
     SecretStore store;
     store.setTimeout(keychainTimeoutMs());

@@ -11,7 +11,12 @@
 #include "twilio/Operation.h"
 #include "twilio/TwilioClient.h"
 
+#include <QEventLoop>
 #include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
 
 #include <memory>
 
@@ -35,5 +40,28 @@ Result<TwilioCredentials> resolveCredentials(const EnvironmentProfile &profile);
 // Runs the operation to its end, showing progress on stderr unless --json. Returns its status.
 Status run(CliContext &context, Twilio::Operation &operation);
 int keychainTimeoutMs();
+
+// Waits for one callback, bounded: the library calls back within `timeoutMs` or we give up.
+template <typename T>
+Result<T> waitFor(int timeoutMs, const std::function<void(QObject *, std::function<void(Result<T>)>)> &start,
+                  const Error &onTimeout) {
+    QEventLoop loop;
+    QObject context;
+    std::optional<Result<T>> result;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    start(&context, [&](Result<T> r) {
+        result.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!result) {
+        deadline.start(timeoutMs);
+        loop.exec();
+    }
+    if (!result)
+        return onTimeout;
+    return *result;
+}
 
 } // namespace PoolDesk::EnvCli

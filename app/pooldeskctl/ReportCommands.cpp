@@ -24,51 +24,6 @@
 namespace PoolDesk {
 namespace {
 
-// Writes through a QSaveFile so a failed or interrupted export never leaves half a file behind.
-// "-" writes to standard output.
-template <typename Writer>
-Result<QString> writeCsvFile(const QString &path, Writer write) {
-    if (path == QLatin1String("-")) {
-        QFile out;
-        if (!out.open(stdout, QIODevice::WriteOnly))
-            return makeError(Error::Code::Storage,
-                             QCoreApplication::translate("pooldeskctl", "Cannot write to standard output."));
-        if (auto done = write(static_cast<QIODevice &>(out)); !done)
-            return done.error();
-        out.flush();
-        return path;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return makeError(Error::Code::Storage,
-                         QCoreApplication::translate(
-                             "pooldeskctl", "Cannot write %1: %2. Check the folder exists and is writable.")
-                             .arg(path, file.errorString()));
-    if (auto done = write(static_cast<QIODevice &>(file)); !done) {
-        file.cancelWriting();
-        return done.error();
-    }
-    if (!file.commit())
-        return makeError(
-            Error::Code::Storage,
-            QCoreApplication::translate("pooldeskctl", "Cannot write %1: %2.").arg(path, file.errorString()));
-    return path;
-}
-
-// "2026-03-01" (midnight in the billing zone) or a full ISO 8601 date-time. endOfDay: the day
-// after a plain date.
-std::optional<qint64> parseDate(const QString &text, bool endOfDay, const BillingZone &zone) {
-    const QDate date = QDate::fromString(text.trimmed(), Qt::ISODate);
-    if (date.isValid())
-        return zone.startOf(endOfDay ? date.addDays(1) : date);
-    QDateTime at = QDateTime::fromString(text.trimmed(), Qt::ISODate);
-    if (at.isValid() && at.timeSpec() == Qt::LocalTime) // no offset given: the billing zone's clock
-        at = QDateTime(at.date(), at.time(), zone.timeZone());
-    if (at.isValid())
-        return at.toSecsSinceEpoch();
-    return std::nullopt;
-}
-
 QString money(Micros amount) {
     return Money::format(amount, QLocale(), 2);
 }
@@ -120,6 +75,8 @@ int runCosts(CliContext &context, const QStringList &args) {
     auto built = ClosedMonths(*db.value(), me.value()).report(month, options);
     if (!built)
         return context.fail(built.error());
+    if (auto audited = Cli::auditReport(*db.value(), QStringLiteral("costs"), parser); !audited)
+        return context.fail(audited.error());
     const CostReport &report = built.value();
     const CsvWriter::Options csv{parser.isSet(QStringLiteral("bom"))};
     QStringList written;
@@ -128,7 +85,7 @@ int runCosts(CliContext &context, const QStringList &args) {
           std::make_pair(QStringLiteral("numbers-csv"), CostReports::CsvSection::Numbers)}) {
         if (!parser.isSet(option))
             continue;
-        auto file = writeCsvFile(parser.value(option), [&](QIODevice &device) {
+        auto file = Cli::writeCsvFile(parser.value(option), [&](QIODevice &device) {
             return CostReports::writeCsv(report, section, device, csv);
         });
         if (!file)
@@ -285,7 +242,7 @@ int runCalls(CliContext &context, const QStringList &args) {
          {std::make_pair(QStringLiteral("from"), false), std::make_pair(QStringLiteral("to"), true)}) {
         if (!parser.isSet(option))
             continue;
-        const auto secs = parseDate(parser.value(option), endOfDay, context.zone());
+        const auto secs = Cli::parseDate(parser.value(option), endOfDay, context.zone());
         if (!secs)
             return context.usage(
                 QCoreApplication::translate("pooldeskctl", "--%1 takes a date like 2026-03-01.").arg(option));
@@ -302,13 +259,16 @@ int runCalls(CliContext &context, const QStringList &args) {
                 QCoreApplication::translate("pooldeskctl", "--limit takes a number from 0 to 100000."));
     }
 
+    if (auto audited = Cli::auditReport(*db.value(), QStringLiteral("calls"), parser, filter.companyId);
+        !audited)
+        return context.fail(audited.error());
     auto summary = CallHistory::summary(*db.value(), filter);
     if (!summary)
         return context.fail(summary.error());
     if (parser.isSet(QStringLiteral("csv"))) {
         CallHistory::ExportOptions options;
         options.csv.byteOrderMark = parser.isSet(QStringLiteral("bom"));
-        auto file = writeCsvFile(parser.value(QStringLiteral("csv")), [&](QIODevice &device) -> Status {
+        auto file = Cli::writeCsvFile(parser.value(QStringLiteral("csv")), [&](QIODevice &device) -> Status {
             auto rows = CallHistory::exportCsv(*db.value(), filter, device, options);
             if (!rows)
                 return rows.error();
@@ -412,6 +372,8 @@ int runReconcile(CliContext &context, const QStringList &args) {
     Twilio::ReconcileOperation op(session->context(), parser.value(QStringLiteral("month")));
     if (auto ran = EnvCli::run(context, op); !ran)
         return context.fail(ran.error());
+    if (auto audited = Cli::auditReport(*session->db, QStringLiteral("reconcile"), parser); !audited)
+        return context.fail(audited.error());
     if (context.json()) {
         QJsonArray lines;
         for (const Twilio::ReconcileLine &line : op.lines())

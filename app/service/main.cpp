@@ -9,6 +9,7 @@
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
 #include "domain/Types.h"
+#include "security/AuditSigning.h"
 #include "service/PoolService.h"
 #include "service/WebhookCredentials.h"
 #include "storage/Database.h"
@@ -214,6 +215,14 @@ int main(int argc, char *argv[]) {
              "the settings) for the environment every SECONDS, with its Twilio credentials. "
              "Off by default."),
          QCoreApplication::translate("pooldesk-service", "SECONDS")},
+        {QStringLiteral("audit-witness"),
+         QCoreApplication::translate(
+             "pooldesk-service",
+             "Sign audit checkpoints as the settings ask (every %1 entries or %2 minutes by default) and "
+             "write each into this folder, kept outside the database. Off by default.")
+             .arg(AuditSigning::DefaultEveryEntries)
+             .arg(AuditSigning::DefaultEveryMinutes),
+         QCoreApplication::translate("pooldesk-service", "FOLDER")},
         {QStringLiteral("shutdown-timeout"),
          QCoreApplication::translate("pooldesk-service",
                                      "Seconds to let requests under way finish after SIGTERM (default %1).")
@@ -284,6 +293,8 @@ int main(int argc, char *argv[]) {
     config.autoscaleIntervalMs = autoscaleSeconds * 1000;
     config.requestTimeoutMs = requestTimeoutSeconds * 1000;
     config.idleTimeoutMs = idleTimeoutSeconds * 1000;
+    if (parser.isSet(QStringLiteral("audit-witness")))
+        config.auditWitness = parser.value(QStringLiteral("audit-witness"));
     if (parser.isSet(QStringLiteral("access-log")))
         config.accessLog = parser.value(QStringLiteral("access-log"));
 
