@@ -56,7 +56,7 @@ const QStringList CompanyNames{QStringLiteral("Acme"), QStringLiteral("Beta"), Q
 constexpr int LeaseSeconds = 5;
 constexpr int PerNumber = 1;
 constexpr int CliLanes = 3;
-constexpr int HttpClients = 3;
+constexpr int HttpClients = 4;
 // Kills per engine; the two engines together make well over 200.
 constexpr int CliKillTarget = 80;
 constexpr int ServiceKillTarget = 30;
@@ -64,6 +64,13 @@ constexpr int ServiceKillTarget = 30;
 constexpr qint64 GiveUpMs = 300'000;
 
 using Kind = OperationHistory::Kind;
+
+// Two calls in three name one of twenty callees, so releases also keep the callee's sticky number
+// and clients contend for the same local numbers; the rest name none.
+QString calleeFor(std::mt19937_64 &random) {
+    const int pick = std::uniform_int_distribution<int>(0, 29)(random);
+    return pick < 20 ? QStringLiteral("+1415555%1").arg(9900 + pick) : QString();
+}
 
 // Problems that are not in the database: crashes nobody caused, answers no client should get.
 class Problems {
@@ -202,12 +209,19 @@ private:
     OperationHistory::Outcome allocate(const QString &session, const QString &company) {
         OperationHistory &history = m_shared.history;
         const std::optional<int> killAt = killPoint(m_typicalAllocateMs);
+        QStringList arguments{QStringLiteral("allocate"),
+                              QStringLiteral("--company"),
+                              company,
+                              QStringLiteral("--operator"),
+                              m_name,
+                              QStringLiteral("--session"),
+                              session,
+                              QStringLiteral("--ttl"),
+                              QString::number(LeaseSeconds)};
+        if (const QString callee = calleeFor(m_random); !callee.isEmpty())
+            arguments += {QStringLiteral("--to"), callee};
         const int id = history.invoke(m_name, Kind::Allocate, session, company);
-        const CliRun done = runCli(m_shared.url,
-                                   {QStringLiteral("allocate"), QStringLiteral("--company"), company,
-                                    QStringLiteral("--operator"), m_name, QStringLiteral("--session"),
-                                    session, QStringLiteral("--ttl"), QString::number(LeaseSeconds)},
-                                   killAt);
+        const CliRun done = runCli(m_shared.url, arguments, killAt);
         ++m_shared.cliRuns;
         if (done.killed) {
             ++m_shared.cliKillsAllocate;
@@ -343,13 +357,14 @@ private:
     OperationHistory::Outcome allocate(const QString &session, const QString &company) {
         OperationHistory &history = m_shared.history;
         const quint16 to = port();
+        QJsonObject body{{QStringLiteral("company"), company},
+                         {QStringLiteral("operator"), m_name},
+                         {QStringLiteral("session"), session},
+                         {QStringLiteral("ttl_seconds"), LeaseSeconds}};
+        if (const QString callee = calleeFor(m_random); !callee.isEmpty())
+            body.insert(QStringLiteral("to"), callee);
         const int id = history.invoke(m_name, Kind::Allocate, session, company);
-        const HttpReply reply = httpJson(to, "POST", "/v1/allocations",
-                                         {{QStringLiteral("company"), company},
-                                          {QStringLiteral("operator"), m_name},
-                                          {QStringLiteral("session"), session},
-                                          {QStringLiteral("ttl_seconds"), LeaseSeconds}},
-                                         m_shared.key);
+        const HttpReply reply = httpJson(to, "POST", "/v1/allocations", body, m_shared.key);
         if (reply.status == 200 || reply.status == 201) {
             const QJsonObject answer = reply.json();
             history.allocated(id, answer.value(QStringLiteral("number")).toString(),
