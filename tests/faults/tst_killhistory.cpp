@@ -450,8 +450,8 @@ void TestKillHistory::killNine() {
         QVERIFY(added);
         companyIds.append(added->id);
     }
-    // Fewer shared numbers than clients and orphaned leases at the worst moments, so the pool runs
-    // dry now and then and refusals are part of the history too.
+    // Twelve shared numbers for seven clients, while the leases of killed clients hold some of them
+    // for seconds: the pool runs dry now and then, so refusals are part of the history too.
     for (int i = 0; i < 16; ++i) {
         NewNumber number;
         number.e164 = QStringLiteral("+1555%1").arg(i + 1, 7, 10, QLatin1Char('0'));
