@@ -72,10 +72,10 @@ HttpReply http(quint16 port, const QByteArray &method, const QByteArray &path, c
 }
 
 HttpReply httpJson(quint16 port, const QByteArray &method, const QByteArray &path, const QJsonObject &body,
-                   const QByteArray &apiKey) {
+                   const QByteArray &apiKey, int timeoutMs) {
     Headers headers = bearer(apiKey);
     headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    return http(port, method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+    return http(port, method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers, timeoutMs);
 }
 
 ServiceProcess::ServiceProcess()

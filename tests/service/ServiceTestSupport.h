@@ -27,7 +27,7 @@ struct HttpReply {
 HttpReply http(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
                const Headers &headers = {}, int timeoutMs = 30000);
 HttpReply httpJson(quint16 port, const QByteArray &method, const QByteArray &path, const QJsonObject &body,
-                   const QByteArray &apiKey);
+                   const QByteArray &apiKey, int timeoutMs = 30000);
 Headers bearer(const QByteArray &apiKey);
 
 // Runs the real pooldesk-service executable on a free loopback port.

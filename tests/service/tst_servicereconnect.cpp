@@ -1,10 +1,13 @@
 // pooldesk-service goes on by itself after its database went away and came back: a PostgreSQL
 // restart (the real executable against a cluster of the test's own) and a SQLite file that became
 // unreadable (the service in this process, over a SQLite VFS that fails like an unplugged disk).
-// Requests meanwhile get 503 with Retry-After, /healthz stays up, /readyz says since when the
-// database is gone, and the books balance afterwards.
+// Requests meanwhile get 503 with Retry-After, every one within a bound (nothing hangs), /healthz
+// stays up, /readyz says since when the database is gone, and the books balance afterwards: several
+// backends keep a history of what they were told (OperationHistory), and it must agree with the
+// database operation by operation.
 
 #include "FaultySqliteVfs.h"
+#include "OperationHistory.h"
 #include "PrivatePostgres.h"
 #include "ServiceTestSupport.h"
 #include "TestDatabases.h"
@@ -23,8 +26,11 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
 #include <thread>
+#include <vector>
 
 using namespace PoolDesk;
 using namespace PoolDesk::Test;
@@ -37,6 +43,10 @@ constexpr int OutageMs = 4000;
 // "Within a few seconds of the database coming back": the backoff's ceiling plus room for a busy
 // machine.
 constexpr qint64 RecoveryLimitMs = 6000;
+// Backends calling at once, each its own calls, one after another.
+constexpr int Backends = 4;
+// Every request gets an answer within this, outage or not; no answer counts as a hang.
+constexpr int AnswerBoundMs = 15000;
 
 struct Pool {
     std::unique_ptr<Database> db;
@@ -92,9 +102,11 @@ qint64 monotonicMs() {
 // call it holds. It keeps what the service answered.
 class Backend {
 public:
-    Backend(quint16 port, QByteArray key)
+    Backend(quint16 port, QByteArray key, QString name, OperationHistory &history)
         : m_port(port)
-        , m_key(std::move(key)) {}
+        , m_key(std::move(key))
+        , m_name(std::move(name))
+        , m_history(history) {}
     ~Backend() { stop(); }
 
     void start() {
@@ -119,6 +131,7 @@ public:
     }
     int acknowledgedReleases() const { return m_acknowledged; }
     int allocations() const { return m_allocated; }
+    qint64 slowestAnswerMs() const { return m_slowestMs; }
 
 private:
     void note(const HttpReply &reply, const char *what) {
@@ -149,13 +162,36 @@ private:
         if (!problem.isEmpty() && m_problems.size() < 20)
             m_problems.append(problem);
     }
+    // One request, timed and written into the history: invoked, then ok, fail or unknown (no
+    // answer, or 503: the database may or may not have done it before it went away).
+    HttpReply request(OperationHistory::Kind kind, const QString &session, const QByteArray &method,
+                      const QByteArray &path, const QJsonObject &body) {
+        const int id = m_history.invoke(m_name, kind, session, QStringLiteral("Acme"),
+                                        kind == OperationHistory::Kind::Release ? 30 : 0);
+        QElapsedTimer timer;
+        timer.start();
+        const HttpReply reply = httpJson(m_port, method, path, body, m_key, AnswerBoundMs);
+        m_slowestMs = std::max(m_slowestMs.load(), timer.elapsed());
+        if (reply.status == 200 || reply.status == 201) {
+            if (kind == OperationHistory::Kind::Allocate)
+                m_history.allocated(id, reply.json().value(QStringLiteral("number")).toString(),
+                                    reply.json().value(QStringLiteral("lease_expires_epoch")).toInteger());
+            else
+                m_history.ok(id);
+        } else if (reply.status == 0 || reply.status == 503) {
+            m_history.unknown(id, QStringLiteral("%1 %2").arg(reply.status).arg(reply.errorCode()));
+        } else {
+            m_history.fail(id, QStringLiteral("%1 %2").arg(reply.status).arg(reply.errorCode()));
+        }
+        return reply;
+    }
     void run() {
         for (int call = 0; !m_stop && call < 100'000; ++call) {
-            const QString session = QStringLiteral("load-%1").arg(call);
+            const QString session = QStringLiteral("%1-load-%2").arg(m_name).arg(call);
             bool held = false;
             while (!m_stop && !held) {
-                const HttpReply reply =
-                    httpJson(m_port, "POST", "/v1/allocations", allocation(session, LoadLeaseSeconds), m_key);
+                const HttpReply reply = request(OperationHistory::Kind::Allocate, session, "POST",
+                                                "/v1/allocations", allocation(session, LoadLeaseSeconds));
                 note(reply, "allocate");
                 held = reply.status == 201 || reply.status == 200;
                 if (held) {
@@ -172,8 +208,8 @@ private:
                 return;
             // A held number is always given back, outage or not, stop or not: the books must balance.
             for (int attempt = 0; attempt < 2000; ++attempt) {
-                const HttpReply reply =
-                    httpJson(m_port, "DELETE", "/v1/allocations/" + session.toUtf8(), Ending, m_key);
+                const HttpReply reply = request(OperationHistory::Kind::Release, session, "DELETE",
+                                                "/v1/allocations/" + session.toUtf8(), Ending);
                 note(reply, "release");
                 if (reply.status == 200) {
                     ++m_acknowledged;
@@ -189,7 +225,10 @@ private:
 
     quint16 m_port;
     QByteArray m_key;
+    QString m_name;
+    OperationHistory &m_history;
     std::thread m_thread;
+    std::atomic<qint64> m_slowestMs{0};
     std::atomic<bool> m_stop{false};
     std::atomic<qint64> m_backAtMs{-1};
     std::atomic<qint64> m_firstAfterBackMs{-1};
@@ -198,6 +237,70 @@ private:
     mutable QMutex m_mutex;
     QMap<int, int> m_statuses;
     QStringList m_problems;
+};
+
+// Several backends at once, one history. Reads as one backend: answers summed, the first
+// allocation after the database came back by whichever backend made it.
+class Load {
+public:
+    Load(quint16 port, const QByteArray &key) {
+        for (int i = 0; i < Backends; ++i)
+            m_backends.push_back(
+                std::make_unique<Backend>(port, key, QStringLiteral("b%1").arg(i), m_history));
+    }
+    void start() {
+        for (auto &backend : m_backends)
+            backend->start();
+    }
+    void stop() {
+        for (auto &backend : m_backends)
+            backend->stop();
+    }
+    void databaseIsBack() {
+        for (auto &backend : m_backends)
+            backend->databaseIsBack();
+    }
+    qint64 msFromBackToFirstAllocation() const {
+        qint64 first = -1;
+        for (const auto &backend : m_backends) {
+            const qint64 ms = backend->msFromBackToFirstAllocation();
+            if (ms >= 0 && (first < 0 || ms < first))
+                first = ms;
+        }
+        return first;
+    }
+    QMap<int, int> statuses() const {
+        QMap<int, int> all;
+        for (const auto &backend : m_backends) {
+            const QMap<int, int> some = backend->statuses();
+            for (auto it = some.cbegin(); it != some.cend(); ++it)
+                all[it.key()] += it.value();
+        }
+        return all;
+    }
+    QStringList problems() const {
+        QStringList all;
+        for (const auto &backend : m_backends)
+            all += backend->problems();
+        return all;
+    }
+    int acknowledgedReleases() const {
+        int all = 0;
+        for (const auto &backend : m_backends)
+            all += backend->acknowledgedReleases();
+        return all;
+    }
+    qint64 slowestAnswerMs() const {
+        qint64 slowest = 0;
+        for (const auto &backend : m_backends)
+            slowest = std::max(slowest, backend->slowestAnswerMs());
+        return slowest;
+    }
+    const OperationHistory &history() const { return m_history; }
+
+private:
+    OperationHistory m_history; // before the backends, which write into it
+    std::vector<std::unique_ptr<Backend>> m_backends;
 };
 
 // Waits for a condition while the calling thread's events run (an in-process service's reaper).
@@ -231,11 +334,11 @@ private slots:
     void sqliteFileUnreadable();
 
 private:
-    // What both cases check once the database is back and the backend has stopped.
-    void checkBooks(Database &db, const Backend &backend);
+    // What both cases check once the database is back and the backends have stopped.
+    void checkBooks(Database &db, const Load &backend);
 };
 
-void TestServiceReconnect::checkBooks(Database &db, const Backend &backend) {
+void TestServiceReconnect::checkBooks(Database &db, const Load &backend) {
     QVERIFY2(backend.problems().isEmpty(), qPrintable(backend.problems().join(QLatin1Char('\n'))));
     // Leases of allocations whose answer was lost run out and are reaped.
     QVERIFY(waitFor([&] { return scalar(db, QStringLiteral("SELECT COUNT(*) FROM reservations")) == 0; },
@@ -247,6 +350,14 @@ void TestServiceReconnect::checkBooks(Database &db, const Backend &backend) {
              qint64(backend.acknowledgedReleases()));
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(DISTINCT session) FROM call_records")),
              qint64(backend.acknowledgedReleases()));
+    // And the history, operation by operation (OperationHistory::check).
+    const QStringList violations = backend.history().check(db, 1);
+    for (const QString &violation : violations)
+        qWarning("%s", qPrintable(violation)); // in full: a failure message is cut short
+    QVERIFY2(violations.isEmpty(),
+             qPrintable(QStringLiteral("%1 problems, listed above").arg(violations.size())));
+    QVERIFY(backend.history().count(OperationHistory::Kind::Allocate, OperationHistory::Outcome::Unknown) >
+            0);
 }
 
 void TestServiceReconnect::postgresRestart() {
@@ -261,11 +372,14 @@ void TestServiceReconnect::postgresRestart() {
     const quint16 port = service.port();
     QCOMPARE(http(port, "GET", "/readyz").status, 200);
 
-    Backend backend(port, pool.key);
+    Load backend(port, pool.key);
     backend.start();
     QVERIFY(waitFor([&] { return backend.acknowledgedReleases() >= 20; }, 20000));
     pool.db.reset(); // the fixture's own connection would die with the server anyway
 
+    const int answered503Before = backend.statuses().value(503);
+    QElapsedTimer down; // from the moment the server is told to stop until it is up again
+    down.start();
     QVERIFY2(server.pause(), qPrintable(server.error()));
     const qint64 outageStarted = monotonicMs();
     // The process is alive, and says it is not ready and since when.
@@ -287,6 +401,7 @@ void TestServiceReconnect::postgresRestart() {
     const QMap<int, int> duringOutage = backend.statuses();
 
     QVERIFY2(server.resume(), qPrintable(server.error()));
+    const qint64 outageMs = down.elapsed();
     backend.databaseIsBack();
     QVERIFY2(waitFor([&] { return backend.msFromBackToFirstAllocation() >= 0; }, 30000),
              service.output().constData());
@@ -299,6 +414,10 @@ void TestServiceReconnect::postgresRestart() {
     const int before = backend.acknowledgedReleases();
     QVERIFY(waitFor([&] { return backend.acknowledgedReleases() >= before + 20; }, 20000));
     backend.stop();
+    qInfo("PostgreSQL outage: %.1f s down, %d requests answered 503 with Retry-After meanwhile, slowest "
+          "answer %lld ms (bound %d ms); history: %s",
+          double(outageMs) / 1000.0, backend.statuses().value(503) - answered503Before,
+          backend.slowestAnswerMs(), AnswerBoundMs, qPrintable(backend.history().summary()));
 
     const QByteArray metrics = http(port, "GET", "/metrics").body;
     QVERIFY2(metrics.contains("\npooldesk_database_up 1\n"), metrics.constData());
@@ -325,7 +444,7 @@ void TestServiceReconnect::sqliteFileUnreadable() {
     QVERIFY2(started, started ? "" : qPrintable(started.error().message));
     const quint16 port = service.port();
 
-    Backend backend(port, pool.key);
+    Load backend(port, pool.key);
     backend.start();
     QVERIFY(waitFor([&] { return backend.acknowledgedReleases() >= 20; }, 20000));
 
