@@ -295,6 +295,9 @@ int main(int argc, char *argv[]) {
     config.idleTimeoutMs = idleTimeoutSeconds * 1000;
     if (parser.isSet(QStringLiteral("audit-witness")))
         config.auditWitness = parser.value(QStringLiteral("audit-witness"));
+    // Tests look more often than once a minute.
+    if (const int checkMs = qEnvironmentVariableIntValue("POOLDESK_AUDIT_CHECK_MS"); checkMs > 0)
+        config.auditCheckIntervalMs = checkMs;
     if (parser.isSet(QStringLiteral("access-log")))
         config.accessLog = parser.value(QStringLiteral("access-log"));
 

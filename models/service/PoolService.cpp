@@ -6,6 +6,7 @@
 #include "credentials/SecretStore.h"
 #include "credentials/TwilioCredentials.h"
 #include "domain/Types.h"
+#include "security/AuditSigning.h"
 #include "security/Identity.h"
 #include "service/AccessLog.h"
 #include "service/ApiExecutor.h"
@@ -20,6 +21,7 @@
 #include "twilio/TwilioClient.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QPointer>
@@ -244,6 +246,8 @@ Status PoolService::start() {
     }
     if (m_config.autoscaleIntervalMs > 0)
         startAutoscale();
+    if (!m_config.auditWitness.isEmpty())
+        startAuditCheckpoints();
     qCInfo(lcPoolService).noquote() << "listening on" << address().toString() << port() << "with" << threads
                                     << "thread(s), environment" << m_config.environment << "database"
                                     << m_db->url().redacted();
@@ -272,6 +276,7 @@ void PoolService::reap() {
 
 namespace {
 const QString ReaperPart = QStringLiteral("reaper");
+const Actor AuditActor = Actor::system(QStringLiteral("audit-checkpoints"));
 } // namespace
 
 void PoolService::reaperConnectionLost() {
@@ -352,10 +357,58 @@ void PoolService::startAutoscale() {
         });
 }
 
+void PoolService::startAuditCheckpoints() {
+    m_auditSecrets = new SecretStore(this);
+    m_auditSecrets->setTimeout(5000);
+    AuditSigning::loadKey(
+        *m_db->get(), *m_auditSecrets, true, AuditActor, this, [this](Result<AuditSigning::Key> key) {
+            if (!key) {
+                qCWarning(lcPoolService).noquote()
+                    << "signed audit checkpoints are off:" << key.error().message;
+                return;
+            }
+            if (m_stopping)
+                return;
+            m_auditKey = std::make_unique<AuditSigning::Key>(key.value());
+            qCInfo(lcPoolService).noquote() << "signing audit checkpoints with" << m_auditKey->fingerprint
+                                            << "into" << QDir::toNativeSeparators(m_config.auditWitness);
+            connect(&m_auditTimer, &QTimer::timeout, this, &PoolService::signAuditCheckpointIfDue);
+            m_auditTimer.start(m_config.auditCheckIntervalMs);
+            signAuditCheckpointIfDue();
+        });
+}
+
+void PoolService::signAuditCheckpointIfDue() {
+    if (!m_auditKey || !restoreReaper())
+        return;
+    Database &db = *m_db->get();
+    auto due = AuditSigning::due(db);
+    if (due && !due.value())
+        return;
+    auto made =
+        due ? AuditSigning::checkpoint(db, *m_auditKey, AuditActor) : Result<AuditCheckpoint>(due.error());
+    if (!made) {
+        if (m_db->noteFailure(made.error()))
+            reaperConnectionLost();
+        else
+            qCWarning(lcPoolService).noquote() << "cannot sign an audit checkpoint:" << made.error().message;
+        return;
+    }
+    auto file = AuditCheckpoints::writeWitness(m_config.auditWitness, made.value());
+    if (!file) {
+        // Stored in the database all the same; the next one is written out when the folder is back.
+        qCWarning(lcPoolService).noquote() << file.error().message;
+        return;
+    }
+    qCInfo(lcPoolService).noquote() << "signed audit checkpoint at entry" << made.value().seq << "->"
+                                    << QDir::toNativeSeparators(file.value());
+}
+
 void PoolService::shutdown() {
     if (m_stopping)
         return;
     m_stopping = true;
+    m_auditTimer.stop();
     m_reapTimer.stop();
     m_reviewTimer.stop();
     m_reconnectTimer.stop();

@@ -22,6 +22,9 @@ class AccessLog;
 class Database;
 class ReconnectingDatabase;
 class SecretStore;
+namespace AuditSigning {
+struct Key;
+}
 class WalCheckpointer;
 namespace Twilio {
 class AutoscaleScheduler;
@@ -62,6 +65,8 @@ private:
     // operation holds it.
     Database *autoscaleDatabase();
     void startAutoscale();
+    void startAuditCheckpoints();
+    void signAuditCheckpointIfDue();
     void workerDrained();
     void finishShutdown();
 
@@ -84,6 +89,10 @@ private:
     QNetworkAccessManager *m_network = nullptr;
     Twilio::Client *m_twilio = nullptr;
     Twilio::AutoscaleScheduler *m_autoscale = nullptr;
+    // Signed audit checkpoints (with --audit-witness), on this thread and the reaper's connection.
+    SecretStore *m_auditSecrets = nullptr;
+    std::unique_ptr<AuditSigning::Key> m_auditKey;
+    QTimer m_auditTimer;
     QTimer m_shutdownTimer;
     int m_drained = 0;
     bool m_stopping = false;

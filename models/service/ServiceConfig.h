@@ -30,6 +30,10 @@ struct ServiceConfig {
     // Twilio credentials (the keychain or TWILIO_* variables).
     int autoscaleIntervalMs = 0;
     QString accessLog = QStringLiteral("-"); // "-": standard error; "off"; else a file path
+    // Signs audit checkpoints when due (AuditSigning::due) and writes each into this folder; empty:
+    // not in this process. auditCheckIntervalMs: how often it asks.
+    QString auditWitness;
+    int auditCheckIntervalMs = 60'000;
 
     // Descriptors kept free beside the connections: database connections (SQLite holds three files
     // each), the listening sockets, log files, the keychain's D-Bus, Twilio's HTTPS connections.

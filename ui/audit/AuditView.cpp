@@ -8,8 +8,10 @@
 #include "common/Tables.h"
 #include "export/ExportFlow.h"
 #include "itemmodels/AuditTableModel.h"
+#include "itemmodels/QueryThread.h"
 #include "itemmodels/Retranslation.h"
 #include "pool/Companies.h"
+#include "security/AuditVerification.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -19,6 +21,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -32,14 +36,34 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     setObjectName(QStringLiteral("auditView"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    auto *verification = new QHBoxLayout;
+    m_verdict = new QLabel(this);
+    m_verdict->setObjectName(QStringLiteral("auditVerdictLabel"));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_verify = new QPushButton(this);
+    m_verify->setObjectName(QStringLiteral("auditVerifyButton"));
+    m_verify->setEnabled(workspace.allows(Permission::ReadEveryCompany));
+    connect(m_verify, &QPushButton::clicked, this, &AuditView::verify);
+    auto *verifyShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this);
+    verifyShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(verifyShortcut, &QShortcut::activated, this, [this] {
+        if (m_verify->isEnabled())
+            verify();
+    });
+    verification->addWidget(m_verdict, 1);
+    verification->addWidget(m_verify);
+    layout->addLayout(verification);
+
     auto *filters = new QHBoxLayout;
     m_actor = new QLineEdit(this);
     m_actor->setObjectName(QStringLiteral("auditActorLineEdit"));
     m_actor->setClearButtonEnabled(true);
     m_action = new QComboBox(this);
     m_action->setObjectName(QStringLiteral("auditActionComboBox"));
-    for (const char *prefix : {"", "company.", "number.", "settings.", "tariffs.", "environment.", "twilio.",
-                               "allocation.", "service.", "recording.", "user."})
+    for (const char *prefix :
+         {"", "company.", "number.", "settings.", "tariffs.", "environment.", "twilio.", "allocation.",
+          "service.", "recording.", "user.", "export.", "report.", "audit."})
         m_action->addItem(QString(), QString::fromLatin1(prefix));
     m_company = new QComboBox(this);
     m_company->setObjectName(QStringLiteral("auditCompanyComboBox"));
@@ -83,12 +107,18 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
         setItemTexts(m_action, 0,
                      {tr("All actions"), tr("Companies"), tr("Numbers"), tr("Settings"), tr("Tariffs"),
                       tr("Environments"), tr("Twilio purchases and releases"), tr("Expired leases"),
-                      tr("Service keys"), tr("Call recordings"), tr("Users")});
+                      tr("Service keys"), tr("Call recordings"), tr("Users"), tr("Exports"),
+                      tr("Reports run"), tr("Audit log keys")});
         CompanyFilter::retranslate(m_company);
         setItemTexts(m_period, 0,
                      {tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Last 365 days"),
                       tr("All time")});
         m_details->setPlaceholderText(tr("Select an entry to see the values before and after the change."));
+        m_verify->setText(tr("&Verify the Log"));
+        m_verify->setToolTip(m_verify->isEnabled()
+                                 ? tr("Check every entry's link and every signed checkpoint (Ctrl+Shift+V).")
+                                 : neededRoleText(Permission::ReadEveryCompany));
+        showVerdict();
     });
     onLanguageChange(this, [this] {
         ItemModels::announceRetranslation(*m_model);
@@ -113,6 +143,77 @@ AuditView::AuditView(Workspace &workspace, QWidget *parent)
     for (QComboBox *combo : {m_action, m_company, m_period})
         connect(combo, &QComboBox::currentIndexChanged, this, &AuditView::applyFilter);
     applyFilter();
+}
+
+AuditView::~AuditView() = default;
+
+void AuditView::verify() {
+    if (m_verifying)
+        return;
+    if (!m_verifier)
+        m_verifier = new QueryThread(m_workspace.url(), this);
+    m_verifying = true;
+    m_verify->setEnabled(false);
+    showVerdict();
+    m_verifier->run<AuditReport>([](Database &db) { return AuditVerification::run(db); },
+                                 [this](Result<AuditReport> report) { verificationDone(std::move(report)); });
+}
+
+void AuditView::verificationDone(Result<AuditReport> report) {
+    m_verifying = false;
+    m_verify->setEnabled(true);
+    m_verifiedAt = QDateTime::currentSecsSinceEpoch();
+    if (report) {
+        m_report = std::make_unique<AuditReport>(report.value());
+        m_verifyError.reset();
+    } else {
+        m_report.reset();
+        m_verifyError = std::make_unique<QString>(report.error().message);
+    }
+    showVerdict();
+    if (m_report)
+        emit verified(m_report->intact());
+}
+
+QString AuditView::verdictText() const {
+    return m_verdict->text();
+}
+
+void AuditView::showVerdict() {
+    QPalette palette = m_verdict->palette();
+    palette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
+    if (m_verifying) {
+        m_verdict->setText(tr("Verifying the audit log…"));
+    } else if (m_verifyError) {
+        m_verdict->setText(tr("The audit log could not be verified: %1").arg(*m_verifyError));
+    } else if (!m_report) {
+        m_verdict->setText(m_verify->isEnabled()
+                               ? tr("Not verified in this session. Verify the Log checks that no entry was "
+                                    "changed, removed or added since it was written.")
+                               : tr("Verifying the whole log needs a role that reads every company's "
+                                    "entries."));
+    } else {
+        const QString when = Format::dateTime(QDateTime::fromSecsSinceEpoch(m_verifiedAt, Qt::UTC));
+        QStringList lines = m_report->describe();
+        if (m_report->intact()) {
+            palette.setColor(QPalette::WindowText, QColor(0x1b, 0x7f, 0x3b));
+            m_verdict->setText(tr("✔ %1 Checked %2.").arg(lines.join(QLatin1Char(' ')), when));
+        } else {
+            palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1c, 0x1c));
+            constexpr int Shown = 5;
+            const int more = int(lines.size()) - Shown;
+            if (more > 0) {
+                lines = lines.mid(0, Shown);
+                lines << tr("…and %n more finding(s).", nullptr, more);
+            }
+            const int findings = int(m_report->verdict.findings.size());
+            m_verdict->setText(
+                tr("✖ The audit log was tampered with (%n finding(s), checked %1):", nullptr, findings)
+                    .arg(when) +
+                QLatin1Char('\n') + lines.join(QLatin1Char('\n')));
+        }
+    }
+    m_verdict->setPalette(palette);
 }
 
 QIcon AuditView::iconImage() {

@@ -17,6 +17,7 @@
 #include "export/ExportFlow.h"
 #include "itemmodels/CostReportModel.h"
 #include "itemmodels/Retranslation.h"
+#include "storage/AuditLog.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -581,6 +582,15 @@ bool CostsView::writeCompanyPdf(qint64 companyId, const QString &path) {
         QList<QPair<QString, Micros>> history;
         for (const MonthTotals &month : std::as_const(m_months))
             history.append({month.month, month.companyTotals.value(companyId)});
+        // A report that leaves PoolDesk is a sensitive read: recorded before it is written.
+        if (auto audited = AuditLog::write(m_workspace.database(), m_workspace.actor(),
+                                           QStringLiteral("export.pdf"), company.name, companyId, {},
+                                           {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
+                                            {QStringLiteral("month"), report.month}});
+            !audited) {
+            error(audited.error().message);
+            return false;
+        }
         if (auto written = CompanyReportPdf::write(path, report, company, history); !written) {
             error(written.error().message);
             return false;

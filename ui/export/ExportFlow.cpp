@@ -5,6 +5,7 @@
 #include "common/TaskRunner.h"
 #include "common/View.h"
 #include "itemmodels/ItemRoles.h"
+#include "storage/AuditLog.h"
 
 #include <QAbstractItemModel>
 #include <QCheckBox>
@@ -130,10 +131,12 @@ void exportWith(View *view, Workspace &workspace, const QString &suggestedName, 
         return;
     const QString path = target->path;
     const bool bom = target->bom;
+    const Actor actor = workspace.actor();
     QPointer<View> guard(view);
     Task *task = workspace.tasks().run<qint64>(
         view,
-        [path, bom, writer](Database &db, const TaskControl &control) -> Result<qint64> {
+        [path, bom, writer, actor, suggestedName](Database &db,
+                                                  const TaskControl &control) -> Result<qint64> {
             QSaveFile file(path);
             if (!file.open(QIODevice::WriteOnly))
                 return makeError(Error::Code::InvalidInput,
@@ -158,6 +161,15 @@ void exportWith(View *view, Workspace &workspace, const QString &suggestedName, 
                 return makeError(
                     Error::Code::Cancelled,
                     QCoreApplication::translate("ExportFlow", "Export cancelled; no file was written."));
+            }
+            // Data that leaves PoolDesk is a sensitive read: the log says who took what, and where.
+            if (auto audited =
+                    AuditLog::write(db, actor, QStringLiteral("export.csv"), suggestedName, std::nullopt, {},
+                                    {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
+                                     {QStringLiteral("rows"), written.value()}});
+                !audited) {
+                file.cancelWriting();
+                return audited.error();
             }
             if (!file.commit())
                 return makeError(Error::Code::Storage,

@@ -8,6 +8,7 @@
 #include "common/Language.h"
 #include "common/Retranslate.h"
 #include "pool/Tariffs.h"
+#include "settings/AuditLogSection.h"
 #include "settings/CallerIdSection.h"
 #include "settings/SettingsPages.h"
 #include "storage/Settings.h"
@@ -77,11 +78,14 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
     QWidget *tariff = buildTariffSection();
     m_callerId = new CallerIdSection(m_workspace, this);
     connect(m_callerId, &CallerIdSection::edited, this, &SettingsView::markDirty);
+    m_auditLog = new AuditLogSection(m_workspace, this);
+    connect(m_auditLog, &AuditLogSection::edited, this, &SettingsView::markDirty);
     QList<Section> sections{{20, pool},
                             {30, policy},
                             {35, m_callerId},
                             {40, tariff},
                             {60, buildLanguageSection()},
+                            {65, m_auditLog},
                             {70, buildAccessSection()}};
     // The workspace's settings are an administrator's to change; others read them. (The language
     // is each person's own, on their computer.)
@@ -457,6 +461,7 @@ void SettingsView::refresh() {
         m_billingZone->setCurrentText(m_stored.value(SettingKeys::BillingTimeZone));
     }
     m_callerId->load();
+    m_auditLog->load();
     m_stored.insert(SettingKeys::ServiceUrl, Settings::value(db, SettingKeys::ServiceUrl));
     m_serviceUrl->setText(m_stored.value(SettingKeys::ServiceUrl));
     if (auto tariff = Tariffs::load(db, country)) {
@@ -570,6 +575,12 @@ bool SettingsView::save() {
         return false;
     } else {
         saved += policy.value();
+    }
+    if (auto audit = m_auditLog->save(); !audit) {
+        m_error->showError(audit.error().message);
+        return false;
+    } else {
+        saved += audit.value();
     }
     if (tariffChanged) {
         auto changed = Tariffs::update(db, m_workspace.actor(), tariff.country, [&tariff](Tariff &stored) {

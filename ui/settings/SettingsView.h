@@ -19,6 +19,7 @@ class InlineError;
 // Pool-wide settings stored in the database (thresholds, concurrency, lease, scaling policy,
 // tariffs: every console and pooldeskctl agrees on them, and each change is audited), the user's
 // own language, and the sections other modules register (Twilio environments).
+class AuditLogSection;
 class CallerIdSection;
 
 class SettingsView final : public View {
@@ -39,6 +40,7 @@ public:
 private:
     QWidget *buildPoolSection();
     CallerIdSection *m_callerId = nullptr; // saved and reverted with the rest
+    AuditLogSection *m_auditLog = nullptr; // likewise
     QWidget *buildPolicySection();
     QWidget *buildTariffSection();
     QWidget *buildLanguageSection();
