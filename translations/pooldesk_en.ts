@@ -26,6 +26,23 @@
     </message>
 </context>
 <context>
+    <name>AuditVerification</name>
+    <message numerus="yes">
+        <source>The audit log is intact: %n entries, </source>
+        <translation>
+            <numerusform>The audit log is intact: %n entry, </numerusform>
+            <numerusform>The audit log is intact: %n entries, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n signed checkpoints verified.</source>
+        <translation>
+            <numerusform>%n signed checkpoint verified.</numerusform>
+            <numerusform>%n signed checkpoints verified.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AutoScaler</name>
     <message numerus="yes">
         <source>autoscale: %1 free shared numbers, threshold %2 (pool service check every %n minute(s))</source>
@@ -264,6 +281,20 @@
         <translation>
             <numerusform>%n entry</numerusform>
             <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more finding(s).</source>
+        <translation>
+            <numerusform>…and %n more finding.</numerusform>
+            <numerusform>…and %n more findings.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>✖ The audit log was tampered with (%n finding(s), checked %1):</source>
+        <translation>
+            <numerusform>✖ The audit log was tampered with (%n finding, checked %1):</numerusform>
+            <numerusform>✖ The audit log was tampered with (%n findings, checked %1):</numerusform>
         </translation>
     </message>
 </context>

@@ -201,6 +201,142 @@ There is NO WARRANTY, to the extent permitted by law.</source>
     </message>
 </context>
 <context>
+    <name>AuditCheckpoint</name>
+    <message>
+        <source>database, checkpoint %1</source>
+        <translation>データベース、チェックポイント %1</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>JSON オブジェクトではありません</translation>
+    </message>
+    <message>
+        <source>not a PoolDesk audit checkpoint (format is not %1)</source>
+        <translation>PoolDesk の監査チェックポイントではありません (format が %1 ではありません)</translation>
+    </message>
+    <message>
+        <source>the log identity is missing or malformed</source>
+        <translation>ログの識別子がないか、形式が正しくありません</translation>
+    </message>
+    <message>
+        <source>the sequence number is missing or not a whole number</source>
+        <translation>連番がないか、整数ではありません</translation>
+    </message>
+    <message>
+        <source>the time is missing or not a whole number of seconds</source>
+        <translation>時刻がないか、整数の秒数ではありません</translation>
+    </message>
+    <message>
+        <source>the hash is not 64 hexadecimal digits</source>
+        <translation>ハッシュが 16 進数 64 桁ではありません</translation>
+    </message>
+    <message>
+        <source>the public key is not 32 bytes in base64</source>
+        <translation>公開鍵が base64 の 32 バイトではありません</translation>
+    </message>
+    <message>
+        <source>the signature is not 64 bytes in base64</source>
+        <translation>署名が base64 の 64 バイトではありません</translation>
+    </message>
+    <message>
+        <source>The witness %1 does not exist.</source>
+        <translation>証人 %1 が存在しません。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read as an audit checkpoint.</source>
+        <translation>%1 を監査チェックポイントとして読み込めません。</translation>
+    </message>
+    <message>
+        <source>%1 is not an audit checkpoint: %2.</source>
+        <translation>%1 は監査チェックポイントではありません: %2。</translation>
+    </message>
+    <message>
+        <source>The witness folder %1 cannot be created.</source>
+        <translation>証人フォルダー %1 を作成できません。</translation>
+    </message>
+    <message>
+        <source>The checkpoint could not be written to %1: %2</source>
+        <translation>チェックポイントを %1 に書き込めませんでした: %2</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLog</name>
+    <message>
+        <source>The audit log&apos;s head record is missing.</source>
+        <translation>監査ログの先頭レコードがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditSigning</name>
+    <message>
+        <source>The keychain&apos;s audit signing key is damaged.</source>
+        <translation>キーチェーンの監査署名鍵が壊れています。</translation>
+    </message>
+    <message>
+        <source>The audit log is empty: there is nothing to sign.</source>
+        <translation>監査ログが空です。署名するものがありません。</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>データベース</translation>
+    </message>
+</context>
+<context>
+    <name>AuditVerification</name>
+    <message>
+        <source>the log&apos;s head record</source>
+        <translation>ログの先頭レコード</translation>
+    </message>
+    <message>
+        <source>Entry %1 was rewritten: its content no longer matches its hash.</source>
+        <translation>エントリ %1 が書き換えられました: 内容がハッシュと一致しません。</translation>
+    </message>
+    <message>
+        <source>The entry at sequence %1 was deleted.</source>
+        <translation>連番 %1 のエントリが削除されました。</translation>
+    </message>
+    <message>
+        <source>The entries at sequence %1 to %2 were deleted.</source>
+        <translation>連番 %1 ～ %2 のエントリが削除されました。</translation>
+    </message>
+    <message>
+        <source>Entry %1 was inserted: it is not a link of the chain.</source>
+        <translation>エントリ %1 が挿入されました: チェーンの一部ではありません。</translation>
+    </message>
+    <message>
+        <source>Entries %1 and %2 were swapped (sequence %3 and %4).</source>
+        <translation>エントリ %1 と %2 が入れ替えられました (連番 %3 と %4)。</translation>
+    </message>
+    <message>
+        <source>The log was cut short: %1 vouches for entries up to sequence %2, and the log ends before %3.</source>
+        <translation>ログが切り詰められました: %1 は連番 %2 までのエントリを保証していますが、ログは %3 より前で終わっています。</translation>
+    </message>
+    <message>
+        <source>The entry at sequence %1 is not the one %2 vouches for: the log was rewritten from there on.</source>
+        <translation>連番 %1 のエントリは %2 が保証するものではありません: そこから先のログが書き換えられています。</translation>
+    </message>
+    <message>
+        <source>The chain breaks at entry %1.</source>
+        <translation>エントリ %1 でチェーンが切れています。</translation>
+    </message>
+    <message>
+        <source>The checkpoint at sequence %1 (%2) has a bad signature, or was signed by a key the log never registered.</source>
+        <translation>連番 %1 のチェックポイント (%2) の署名が正しくないか、ログに登録されていない鍵で署名されています。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The audit log is intact: %n entries, </source>
+        <translation>
+            <numerusform>監査ログは改ざんされていません: エントリ %n 件、</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n signed checkpoints verified.</source>
+        <translation>
+            <numerusform>署名付きチェックポイント %n 件を検証しました。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AutoScaler</name>
     <message>
         <source>the monthly budget cap of %1 (rental now %2)</source>
@@ -773,6 +909,25 @@ There is NO WARRANTY, to the extent permitted by law.</source>
         <translation>
             <numerusform>%Ln 件の通話</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Ed25519</name>
+    <message>
+        <source>OpenSSL could not export the signing key.</source>
+        <translation>OpenSSL が署名鍵を書き出せませんでした。</translation>
+    </message>
+    <message>
+        <source>OpenSSL could not make an Ed25519 key.</source>
+        <translation>OpenSSL が Ed25519 鍵を作成できませんでした。</translation>
+    </message>
+    <message>
+        <source>The stored signing key is not an Ed25519 key.</source>
+        <translation>保存されている署名鍵は Ed25519 鍵ではありません。</translation>
+    </message>
+    <message>
+        <source>OpenSSL could not sign.</source>
+        <translation>OpenSSL が署名できませんでした。</translation>
     </message>
 </context>
 <context>
@@ -2173,6 +2328,65 @@ Expected: %2</source>
     </message>
 </context>
 <context>
+    <name>PoolDesk::Ui::AuditLogSection</name>
+    <message>
+        <source>Audit Log</source>
+        <translation>監査ログ</translation>
+    </message>
+    <message>
+        <source>&amp;Create Signing Key</source>
+        <translation>署名鍵を作成(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Public Key</source>
+        <translation>公開鍵をコピー(&amp;P)</translation>
+    </message>
+    <message>
+        <source> entries</source>
+        <translation> 件</translation>
+    </message>
+    <message>
+        <source> minutes</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>The pool service, started with --audit-witness, signs a checkpoint after this many new entries or this many minutes, whichever comes first.</source>
+        <translation>--audit-witness 付きで起動したプールサービスは、新しいエントリがこの件数に達するか、この分数が経つか、早いほうでチェックポイントに署名します。</translation>
+    </message>
+    <message>
+        <source>Checkpoint signing key:</source>
+        <translation>チェックポイント署名鍵:</translation>
+    </message>
+    <message>
+        <source>Sign a checkpoint every:</source>
+        <translation>チェックポイントに署名する間隔:</translation>
+    </message>
+    <message>
+        <source>or at least every:</source>
+        <translation>または少なくとも:</translation>
+    </message>
+    <message>
+        <source>Asking the system keychain…</source>
+        <translation>システムのキーチェーンに問い合わせています…</translation>
+    </message>
+    <message>
+        <source>Ed25519, fingerprint %1
+Public key %2
+The private key is in this computer&apos;s keychain, never in the database.</source>
+        <translation>Ed25519、フィンガープリント %1
+公開鍵 %2
+秘密鍵はこのコンピューターのキーチェーンにあり、データベースには保存されません。</translation>
+    </message>
+    <message>
+        <source>None on this computer. Checkpoints are signed where the key is: make one here, or with “pooldeskctl audit key --create”.</source>
+        <translation>このコンピューターにはありません。チェックポイントは鍵のある場所で署名されます。ここで作成するか、「pooldeskctl audit key --create」で作成してください。</translation>
+    </message>
+    <message>
+        <source>The keychain could not be read: %1</source>
+        <translation>キーチェーンを読み取れませんでした: %1</translation>
+    </message>
+</context>
+<context>
     <name>PoolDesk::Ui::AuditView</name>
     <message>
         <source>Who (user, service key or policy) (Ctrl+F)</source>
@@ -2279,6 +2493,58 @@ After:
     <message>
         <source>Users</source>
         <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Exports</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <source>Reports run</source>
+        <translation>レポートの実行</translation>
+    </message>
+    <message>
+        <source>Audit log keys</source>
+        <translation>監査ログの鍵</translation>
+    </message>
+    <message>
+        <source>&amp;Verify the Log</source>
+        <translation>ログを検証(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Check every entry&apos;s link and every signed checkpoint (Ctrl+Shift+V).</source>
+        <translation>すべてのエントリのつながりと署名付きチェックポイントを確認します (Ctrl+Shift+V)。</translation>
+    </message>
+    <message>
+        <source>Verifying the audit log…</source>
+        <translation>監査ログを検証しています…</translation>
+    </message>
+    <message>
+        <source>The audit log could not be verified: %1</source>
+        <translation>監査ログを検証できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Not verified in this session. Verify the Log checks that no entry was changed, removed or added since it was written.</source>
+        <translation>このセッションではまだ検証していません。「ログを検証」は、書き込まれた後にエントリが変更・削除・追加されていないことを確認します。</translation>
+    </message>
+    <message>
+        <source>Verifying the whole log needs a role that reads every company&apos;s entries.</source>
+        <translation>ログ全体の検証には、すべての会社のエントリを読めるロールが必要です。</translation>
+    </message>
+    <message>
+        <source>✔ %1 Checked %2.</source>
+        <translation>✔ %1 確認日時 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more finding(s).</source>
+        <translation>
+            <numerusform>…ほか %n 件の検出。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>✖ The audit log was tampered with (%n finding(s), checked %1):</source>
+        <translation>
+            <numerusform>✖ 監査ログが改ざんされています (検出 %n 件、確認日時 %1):</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5067,6 +5333,14 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <source>Prints what a bug report needs (versions, Qt, system, SQL drivers, keychain) and exits.</source>
         <translation>不具合報告に必要な情報 (バージョン、Qt、システム、SQL ドライバー、キーチェーン) を表示して終了します。</translation>
     </message>
+    <message>
+        <source>Sign audit checkpoints as the settings ask (every %1 entries or %2 minutes by default) and write each into this folder, kept outside the database. Off by default.</source>
+        <translation>設定に従って監査チェックポイントに署名し (既定では %1 件または %2 分ごと)、データベースの外にあるこのフォルダーにそれぞれ書き込みます。既定ではオフです。</translation>
+    </message>
+    <message>
+        <source>FOLDER</source>
+        <translation>FOLDER</translation>
+    </message>
 </context>
 <context>
     <name>pooldeskctl</name>
@@ -6691,6 +6965,102 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
     <message>
         <source>pooldeskctl number add|import|list|remove|assign|unassign|rest|unrest|health ...</source>
         <translation>pooldeskctl number add|import|list|remove|assign|unassign|rest|unrest|health ...</translation>
+    </message>
+    <message>
+        <source>Make the key when the workspace has none.</source>
+        <translation>ワークスペースに鍵がないときは作成します。</translation>
+    </message>
+    <message>
+        <source>This workspace has no audit signing key in this keychain yet. `pooldeskctl audit key --create` or `pooldeskctl audit checkpoint` makes one.</source>
+        <translation>このキーチェーンには、このワークスペースの監査署名鍵がまだありません。`pooldeskctl audit key --create` または `pooldeskctl audit checkpoint` で作成されます。</translation>
+    </message>
+    <message>
+        <source>Made a new signing key and registered it in the log.</source>
+        <translation>新しい署名鍵を作成し、ログに登録しました。</translation>
+    </message>
+    <message>
+        <source>Log:          %1</source>
+        <translation>ログ:         %1</translation>
+    </message>
+    <message>
+        <source>Algorithm:    Ed25519</source>
+        <translation>アルゴリズム: Ed25519</translation>
+    </message>
+    <message>
+        <source>Public key:   %1</source>
+        <translation>公開鍵:       %1</translation>
+    </message>
+    <message>
+        <source>Fingerprint:  %1</source>
+        <translation>フィンガープリント: %1</translation>
+    </message>
+    <message>
+        <source>Private key:  in the system keychain, entry %1</source>
+        <translation>秘密鍵:       システムのキーチェーン (エントリ %1)</translation>
+    </message>
+    <message>
+        <source>Also write the checkpoint into this witness folder, kept outside the database (another disk, another machine).</source>
+        <translation>チェックポイントを、データベースの外 (別のディスクや別のマシン) にあるこの証人フォルダーにも書き込みます。</translation>
+    </message>
+    <message>
+        <source>Signed checkpoint at entry %1 (head %2…), %3, key %4.</source>
+        <translation>エントリ %1 (先頭 %2…) でチェックポイントに署名しました。%3、鍵 %4。</translation>
+    </message>
+    <message>
+        <source>Witness written: %1</source>
+        <translation>証人を書き込みました: %1</translation>
+    </message>
+    <message>
+        <source>A witness folder or checkpoint file to check the log against (repeatable).</source>
+        <translation>ログの照合に使う証人フォルダーまたはチェックポイントファイル (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Entries from this date (YYYY-MM-DD, in the workspace&apos;s billing time zone) or ISO 8601 time on.</source>
+        <translation>この日付 (YYYY-MM-DD、ワークスペースの請求タイムゾーン) または ISO 8601 の時刻以降のエントリ。</translation>
+    </message>
+    <message>
+        <source>Only this company&apos;s entries.</source>
+        <translation>この会社のエントリのみ。</translation>
+    </message>
+    <message>
+        <source>Write the entries as CSV to this file (- for standard output).</source>
+        <translation>エントリを CSV としてこのファイルに書き込みます (- で標準出力)。</translation>
+    </message>
+    <message>
+        <source>Start the CSV with a byte-order mark (Excel).</source>
+        <translation>CSV の先頭にバイトオーダーマークを付けます (Excel 用)。</translation>
+    </message>
+    <message>
+        <source>--since takes a date like 2026-03-01.</source>
+        <translation>--since には 2026-03-01 のような日付を指定してください。</translation>
+    </message>
+    <message>
+        <source>TIME (%1)</source>
+        <translation>時刻 (%1)</translation>
+    </message>
+    <message>
+        <source>ACTOR</source>
+        <translation>実行者</translation>
+    </message>
+    <message>
+        <source>ACTION</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>TARGET</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <source>CHANGE</source>
+        <translation>変更</translation>
+    </message>
+    <message>
+        <source>pooldeskctl audit key [--create] | checkpoint [--out DIR] | verify [--witness DIR|FILE] | list [--since DATE] [--company NAME] [--csv FILE [--bom]]</source>
+        <translation>pooldeskctl audit key [--create] | checkpoint [--out DIR] | verify [--witness DIR|FILE] | list [--since DATE] [--company NAME] [--csv FILE [--bom]]</translation>
+    </message>
+    <message>
+        <source>the tamper-evident audit log: signing key, checkpoints, verification, list</source>
+        <translation>改ざん検知できる監査ログ: 署名鍵、チェックポイント、検証、一覧</translation>
     </message>
 </context>
 </TS>
