@@ -138,5 +138,27 @@ RecordingInfo recording(const QJsonObject &o) {
     return r;
 }
 
+std::optional<CallEntry> callEntry(const QJsonObject &o) {
+    CallEntry entry;
+    entry.sid = str(o, QLatin1String("sid"));
+    const QDateTime startTime = parseDate(str(o, QLatin1String("start_time")));
+    if (entry.sid.isEmpty() || !startTime.isValid())
+        return std::nullopt;
+    entry.start = startTime.toSecsSinceEpoch();
+    entry.status = str(o, QLatin1String("status"));
+    entry.outbound = str(o, QLatin1String("direction")).startsWith(QLatin1String("outbound"));
+    entry.ours = str(o, entry.outbound ? QLatin1String("from") : QLatin1String("to"));
+    entry.duration = parseInt(o.value(QLatin1String("duration")));
+    const QDateTime endTime = parseDate(str(o, QLatin1String("end_time")));
+    entry.end = endTime.isValid() ? endTime.toSecsSinceEpoch() : entry.start + entry.duration;
+    entry.price = parsePrice(o.value(QLatin1String("price")));
+    return entry;
+}
+
+UsageRecord usageRecord(const QJsonObject &o) {
+    return {str(o, QLatin1String("category")), parseInt(o.value(QLatin1String("count"))),
+            parsePrice(o.value(QLatin1String("price"))).value_or(0)};
+}
+
 } // namespace Json
 } // namespace PoolDesk::Twilio
