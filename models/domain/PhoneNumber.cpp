@@ -140,6 +140,10 @@ std::optional<QString> normalize(const QString &text) {
     std::string formatted;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::E164, &formatted);
     const QString e164 = QString::fromStdString(formatted);
+    // E.164 allows at most 15 digits; libphonenumber finds some longer national numbers possible
+    // (Japan's), which no international call reaches.
+    if (e164.size() > 16)
+        return std::nullopt;
     // Only a number already in its E.164 form vouches for its shape: "+1 1 415..." written with
     // a trunk prefix is normalised to something else, and must not be handed back as typed.
     if (canonical && e164 == trimmed)

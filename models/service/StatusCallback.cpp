@@ -24,7 +24,8 @@ StatusCallback StatusCallback::fromFields(const QHash<QString, QString> &fields)
     callback.to = PhoneNumber::normalize(fields.value(QStringLiteral("To"))).value_or(QString());
     bool durationOk = false;
     callback.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
-    if (!durationOk || callback.durationSeconds < 0)
+    // A figure beyond the bound is no duration, and must not make startedAt() overflow.
+    if (!durationOk || callback.durationSeconds < 0 || callback.durationSeconds > MaxDurationSeconds)
         callback.durationSeconds = 0;
     bool sipOk = false;
     const int sip = fields.value(QStringLiteral("SipResponseCode")).toInt(&sipOk);
