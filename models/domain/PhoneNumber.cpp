@@ -144,6 +144,17 @@ std::optional<QString> normalize(const QString &text) {
     // (Japan's), which no international call reaches.
     if (e164.size() > 16)
         return std::nullopt;
+    // libphonenumber drops a national prefix written after the country code ("+82 0 ...") once per
+    // reading, so "+82 0 0..." gives a form that reads back as yet another number. Such a form is
+    // the E.164 of nothing: a stored number must read back as itself.
+    if (e164 != trimmed) {
+        const auto again = parse(e164);
+        std::string reformatted;
+        if (again)
+            lpn::PhoneNumberUtil::GetInstance()->Format(*again, lpn::PhoneNumberUtil::E164, &reformatted);
+        if (QString::fromStdString(reformatted) != e164)
+            return std::nullopt;
+    }
     // Only a number already in its E.164 form vouches for its shape: "+1 1 415..." written with
     // a trunk prefix is normalised to something else, and must not be handed back as typed.
     if (canonical && e164 == trimmed)

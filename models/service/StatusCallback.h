@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Result.h"
+#include "domain/Types.h"
 #include "security/TwilioSignature.h"
 
 #include <QHash>
@@ -23,9 +24,7 @@ struct StatusCallback {
     std::optional<int> sipCode;    // SipResponseCode, when Twilio sends one (603, 608, ...)
     std::optional<qint64> eventAt; // Twilio's Timestamp (RFC 2822), UTC seconds
 
-    // Twilio ends every call within 24 hours (its TimeLimit's most); a week leaves room, and a
-    // larger figure is no duration at all.
-    static constexpr qint64 MaxDurationSeconds = 7 * 86400;
+    static constexpr qint64 MaxDurationSeconds = MaxCallSeconds;
 
     // From the form Twilio posted, as TwilioSignature::parseForm reads it (the whole parse lives in
     // these two, with no database, so that the fuzz target runs exactly what the service runs).

@@ -52,6 +52,12 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text) {
     if (path.startsWith(QLatin1Char(':')))
         path.prepend(QLatin1String("./"));
     result.path = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+    // Cleaning drops a trailing "/" or "/.": "x /" would name a file "x " that the trimmed text of
+    // the same path no longer names.
+    if (result.path.back().isSpace())
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("DatabaseUrl", "The SQLite database's file name ends with a space."));
     return result;
 }
 

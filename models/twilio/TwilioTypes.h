@@ -75,7 +75,7 @@ struct CallEntry {
     QString ours;        // our number: the caller of an outbound call, the called of an inbound one
     qint64 start = 0;    // UTC seconds
     qint64 end = 0;      // end_time, else start + duration
-    qint64 duration = 0; // seconds
+    qint64 duration = 0; // seconds, 0..MaxCallSeconds (0 when Twilio's figure is outside)
     std::optional<Micros> price;
 };
 

@@ -75,6 +75,9 @@ void TestPhoneNumber::normalizeRejects_data() {
     QTest::newRow("SQL") << QStringLiteral("+1'; DROP TABLE phone_numbers;--");
     // libphonenumber finds this Japanese number possible, but E.164 stops at 15 digits (fuzz_e164).
     QTest::newRow("17 digits, possible in Japan") << QStringLiteral("+81549112345678-788");
+    // libphonenumber drops one national prefix per reading: "+82038408813" would read back as
+    // +8238408813 (fuzz_e164).
+    QTest::newRow("national prefix twice") << QStringLiteral("+820038408813");
 }
 
 void TestPhoneNumber::normalizeRejects() {

@@ -31,11 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(!url.host.isEmpty());
     FUZZ_CHECK(url.port >= 0 && url.port <= 65535);
     FUZZ_CHECK(!url.databaseName.isEmpty());
-    // Messages and logs never show the password.
-    if (url.password.size() >= 4 && !url.user.contains(url.password) && !url.host.contains(url.password) &&
-        !url.databaseName.contains(url.password) && !QString::number(url.port).contains(url.password) &&
-        !QStringLiteral("postgresql://:***@").contains(url.password))
-        FUZZ_CHECK(!redacted.contains(url.password));
+    // Messages and logs never show the password: what they show does not depend on it.
+    DatabaseUrl otherPassword = url;
+    otherPassword.password = url.password.isEmpty() ? QString() : QStringLiteral("x");
+    FUZZ_CHECK(otherPassword.redacted() == redacted);
     // The same parts written as a URL again read back as the same database.
     QUrl written;
     written.setScheme(QStringLiteral("postgresql"));
