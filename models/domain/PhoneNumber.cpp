@@ -33,6 +33,14 @@ bool onlyDigitsAndSeparators(const QString &text) {
     return true;
 }
 
+QString digitsOf(const QString &text) {
+    QString digits;
+    for (const QChar c : text)
+        if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            digits += c;
+    return digits;
+}
+
 std::optional<lpn::PhoneNumber> parse(const QString &text) {
     const QString trimmed = text.trimmed();
     if (!onlyDigitsAndSeparators(trimmed))
@@ -223,7 +231,10 @@ QString displayText(const QString &e164) {
         return e164;
     std::string formatted;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::INTERNATIONAL, &formatted);
-    return QString::fromStdString(formatted);
+    // The text must name the same digits: libphonenumber's Mexican formats drop the old mobile "1"
+    // ("+52 1 016..." shows as "+52 016..."), which a reader would dial as another number.
+    const QString text = QString::fromStdString(formatted);
+    return digitsOf(text) == digitsOf(e164) ? text : e164;
 }
 
 QByteArray toFormValue(const QString &e164) {

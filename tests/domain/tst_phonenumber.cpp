@@ -107,6 +107,9 @@ void TestPhoneNumber::displayTextIsInternational() {
     QCOMPARE(PhoneNumber::displayText(QStringLiteral("+81312345678")), QStringLiteral("+81 3-1234-5678"));
     // What libphonenumber cannot read is shown as stored.
     QCOMPARE(PhoneNumber::displayText(QStringLiteral("+1")), QStringLiteral("+1"));
+    // libphonenumber would show this Mexican number without its "1", as +52 016 023 4567: another
+    // number (fuzz_e164). It is shown as stored.
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+5210160234567")), QStringLiteral("+5210160234567"));
 }
 
 void TestPhoneNumber::geographyOfNumbers_data() {
