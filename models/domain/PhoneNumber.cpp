@@ -231,10 +231,13 @@ QString displayText(const QString &e164) {
         return e164;
     std::string formatted;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::INTERNATIONAL, &formatted);
-    // The text must name the same digits: libphonenumber's Mexican formats drop the old mobile "1"
-    // ("+52 1 016..." shows as "+52 016..."), which a reader would dial as another number.
-    const QString text = QString::fromStdString(formatted);
-    return digitsOf(text) == digitsOf(e164) ? text : e164;
+    // What is shown must read back as the same number. Slovakia's formats group with '/' ("+421 36/023
+    // 45 67"), which normalize does not read; a space groups as well. And the digits must be the same:
+    // libphonenumber's Mexican formats drop the old mobile "1" ("+52 1 016..." shows as "+52 016..."),
+    // which a reader would dial as another number.
+    QString text = QString::fromStdString(formatted);
+    text.replace(QLatin1Char('/'), QLatin1Char(' '));
+    return onlyDigitsAndSeparators(text) && digitsOf(text) == digitsOf(e164) ? text : e164;
 }
 
 QByteArray toFormValue(const QString &e164) {
