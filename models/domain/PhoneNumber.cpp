@@ -33,6 +33,14 @@ bool onlyDigitsAndSeparators(const QString &text) {
     return true;
 }
 
+QString digitsOf(const QString &text) {
+    QString digits;
+    for (const QChar c : text)
+        if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            digits += c;
+    return digits;
+}
+
 std::optional<lpn::PhoneNumber> parse(const QString &text) {
     const QString trimmed = text.trimmed();
     if (!onlyDigitsAndSeparators(trimmed))
@@ -140,6 +148,21 @@ std::optional<QString> normalize(const QString &text) {
     std::string formatted;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::E164, &formatted);
     const QString e164 = QString::fromStdString(formatted);
+    // E.164 allows at most 15 digits; libphonenumber finds some longer national numbers possible
+    // (Japan's), which no international call reaches.
+    if (e164.size() > 16)
+        return std::nullopt;
+    // libphonenumber drops a national prefix written after the country code ("+82 0 ...") once per
+    // reading, so "+82 0 0..." gives a form that reads back as yet another number. Such a form is
+    // the E.164 of nothing: a stored number must read back as itself.
+    if (e164 != trimmed) {
+        const auto again = parse(e164);
+        std::string reformatted;
+        if (again)
+            lpn::PhoneNumberUtil::GetInstance()->Format(*again, lpn::PhoneNumberUtil::E164, &reformatted);
+        if (QString::fromStdString(reformatted) != e164)
+            return std::nullopt;
+    }
     // Only a number already in its E.164 form vouches for its shape: "+1 1 415..." written with
     // a trunk prefix is normalised to something else, and must not be handed back as typed.
     if (canonical && e164 == trimmed)
@@ -208,7 +231,13 @@ QString displayText(const QString &e164) {
         return e164;
     std::string formatted;
     lpn::PhoneNumberUtil::GetInstance()->Format(*number, lpn::PhoneNumberUtil::INTERNATIONAL, &formatted);
-    return QString::fromStdString(formatted);
+    // What is shown must read back as the same number. Slovakia's formats group with '/' ("+421 36/023
+    // 45 67"), which normalize does not read; a space groups as well. And the digits must be the same:
+    // libphonenumber's Mexican formats drop the old mobile "1" ("+52 1 016..." shows as "+52 016..."),
+    // which a reader would dial as another number.
+    QString text = QString::fromStdString(formatted);
+    text.replace(QLatin1Char('/'), QLatin1Char(' '));
+    return onlyDigitsAndSeparators(text) && digitsOf(text) == digitsOf(e164) ? text : e164;
 }
 
 QByteArray toFormValue(const QString &e164) {

@@ -95,6 +95,10 @@ struct CallRecord {
     QString environment;
 };
 
+// Twilio ends every call within 24 hours (the most its TimeLimit allows); a week leaves room. A
+// duration Twilio reports beyond it is taken for none.
+inline constexpr qint64 MaxCallSeconds = 7 * 86400;
+
 // Twilio bills each call leg per started minute.
 inline qint64 billedMinutesFor(qint64 durationSeconds) {
     return durationSeconds <= 0 ? 0 : (durationSeconds + 59) / 60;

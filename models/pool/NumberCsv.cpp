@@ -1,7 +1,7 @@
 #include "pool/NumberCsv.h"
 
 #include "domain/Types.h"
-#include "pool/Numbers.h"
+#include "pool/NumberInput.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -3,6 +3,7 @@
 #include "domain/Result.h"
 #include "domain/Types.h"
 #include "pool/NumberHistory.h"
+#include "pool/NumberInput.h"
 #include "storage/AuditLog.h"
 
 #include <QList>
@@ -33,14 +34,6 @@ struct NumberFilter {
 
 // The pool's numbers: adding, listing, removing, dedicating to a company. Each change is audited
 // in its own transaction; numbers that hold a call cannot be removed or reassigned.
-// The checks Numbers::add makes of what it is given, for readers that check a whole file before
-// adding anything (NumberCsv); one definition, so both refuse alike and say so in the same words.
-namespace NumberInput {
-Result<QString> e164(const QString &text); // normalised (E.164)
-Status environment(const QString &name);
-Status twilioSid(const QString &sid); // empty: none given, which is fine
-} // namespace NumberInput
-
 class Numbers final {
 public:
     explicit Numbers(Database &db)

@@ -944,10 +944,7 @@ ApiResponse ServiceApi::twilioStatus(const ApiRequest &request) {
     if (!TwilioSignature::verify(token, url, *form, request.twilioSignature))
         return forbidden();
 
-    QHash<QString, QString> fields;
-    for (const auto &[name, value] : *form)
-        fields.insert(name, value);
-    const StatusCallback callback = StatusCallback::fromFields(fields);
+    const StatusCallback callback = StatusCallback::fromForm(*form);
     const auto ignored = [&](const QString &why) {
         return finish(json(200, {{QStringLiteral("result"), QStringLiteral("ignored")},
                                  {QStringLiteral("reason"), why}}),

@@ -1,14 +1,19 @@
 #include "service/StatusCallback.h"
 
-#include "domain/Clock.h"
 #include "domain/PhoneNumber.h"
-#include "storage/Database.h"
-#include "storage/SqlHelpers.h"
 
 #include <QDateTime>
 #include <QStringList>
 
 namespace PoolDesk {
+
+StatusCallback StatusCallback::fromForm(const FormFields &form) {
+    // A name sent twice counts with its last value.
+    QHash<QString, QString> fields;
+    for (const auto &[name, value] : form)
+        fields.insert(name, value);
+    return fromFields(fields);
+}
 
 StatusCallback StatusCallback::fromFields(const QHash<QString, QString> &fields) {
     StatusCallback callback;
@@ -19,7 +24,8 @@ StatusCallback StatusCallback::fromFields(const QHash<QString, QString> &fields)
     callback.to = PhoneNumber::normalize(fields.value(QStringLiteral("To"))).value_or(QString());
     bool durationOk = false;
     callback.durationSeconds = fields.value(QStringLiteral("CallDuration")).toLongLong(&durationOk);
-    if (!durationOk || callback.durationSeconds < 0)
+    // A figure beyond the bound is no duration, and must not make startedAt() overflow.
+    if (!durationOk || callback.durationSeconds < 0 || callback.durationSeconds > MaxDurationSeconds)
         callback.durationSeconds = 0;
     bool sipOk = false;
     const int sip = fields.value(QStringLiteral("SipResponseCode")).toInt(&sipOk);
@@ -42,21 +48,6 @@ std::optional<qint64> StatusCallback::startedAt() const {
     if (!eventAt)
         return std::nullopt;
     return *eventAt - durationSeconds;
-}
-
-Status StatusCallback::recordUnmatched(Database &db, const QString &environment) const {
-    const auto recorded = Sql::exec(
-        db.connection(),
-        QStringLiteral(
-            "INSERT INTO twilio_unmatched_callbacks (environment, call_sid, call_status, direction, "
-            "from_e164, to_e164, duration_seconds, event_at, received_at) VALUES (?, ?, ?, ?, ?, ?, "
-            "?, ?, ?) ON CONFLICT (environment, call_sid, call_status) DO NOTHING"),
-        {environment, callSid, status, Sql::nullText(direction), Sql::nullText(from), Sql::nullText(to),
-         durationSeconds, eventAt ? QVariant(*eventAt) : QVariant(QMetaType(QMetaType::LongLong)),
-         Clock::nowSecs()});
-    if (!recorded)
-        return recorded.error();
-    return success();
 }
 
 } // namespace PoolDesk

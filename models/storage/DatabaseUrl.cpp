@@ -42,8 +42,22 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text) {
     if (path.isEmpty())
         return makeError(Error::Code::InvalidInput,
                          QCoreApplication::translate("DatabaseUrl", "The SQLite database path is empty."));
-    result.path =
-        path == QLatin1String(":memory:") ? path : QDir::cleanPath(QDir::current().absoluteFilePath(path));
+    if (path == QLatin1String(":memory:")) {
+        result.path = path;
+        return result;
+    }
+    // To QDir a name starting with ':' is a Qt resource, absolute already; SQLite reads it as a file
+    // in the working directory, so it is made absolute as one (else ":a/../b" would clean to the
+    // relative "b" and name another file once the working directory changes).
+    if (path.startsWith(QLatin1Char(':')))
+        path.prepend(QLatin1String("./"));
+    result.path = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+    // Cleaning drops a trailing "/" or "/.": "x /" would name a file "x " that the trimmed text of
+    // the same path no longer names.
+    if (result.path.back().isSpace())
+        return makeError(
+            Error::Code::InvalidInput,
+            QCoreApplication::translate("DatabaseUrl", "The SQLite database's file name ends with a space."));
     return result;
 }
 

@@ -21,9 +21,6 @@ namespace PoolDesk::Twilio {
 
 namespace {
 
-const QLatin1String SidKey("sid"), StatusKey("status"), DirectionKey("direction"), FromKey("from"),
-    ToKey("to"), StartKey("start_time"), EndKey("end_time"), DurationKey("duration"), PriceKey("price");
-
 // Completed, busy, failed, no-answer or canceled: nothing about the call will change.
 bool isFinalStatus(const QString &status) {
     return status == QLatin1String("completed") || status == QLatin1String("busy") ||
@@ -417,14 +414,13 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
     QList<Row> rows;
     rows.reserve(calls.size());
     for (const QJsonValue &value : calls) {
-        const QJsonObject o = value.toObject();
-        Row row;
-        row.sid = o.value(SidKey).toString();
-        const QDateTime startTime = Json::parseDate(o.value(StartKey).toString());
-        if (row.sid.isEmpty() || !startTime.isValid())
+        const auto entry = Json::callEntry(value.toObject());
+        if (!entry)
             continue;
-        row.start = startTime.toSecsSinceEpoch();
-        row.outcome = o.value(StatusKey).toString();
+        Row row;
+        row.sid = entry->sid;
+        row.start = entry->start;
+        row.outcome = entry->status;
         if (!isFinalStatus(row.outcome)) {
             ++stats.pending;
             if (!stats.oldestPendingStart || row.start < stats.oldestPendingStart)
@@ -432,17 +428,16 @@ Result<IngestStats> CallIngest::ingest(const QJsonArray &calls) {
             continue;
         }
         stats.newestFinalStart = std::max(stats.newestFinalStart, row.start);
-        row.outbound = o.value(DirectionKey).toString().startsWith(QLatin1String("outbound"));
-        row.ours = o.value(row.outbound ? FromKey : ToKey).toString();
+        row.outbound = entry->outbound;
+        row.ours = entry->ours;
         const auto number = m_numbers.constFind(row.ours);
         row.number = number != m_numbers.constEnd() ? &number.value() : nullptr;
-        row.duration = Json::parseInt(o.value(DurationKey));
+        row.duration = entry->duration;
         row.minutes = billedMinutesFor(row.duration);
         row.estimate =
             m_tariff.callCost(row.outbound ? Direction::Outbound : Direction::Inbound, row.minutes);
-        const QDateTime endTime = Json::parseDate(o.value(EndKey).toString());
-        row.end = endTime.isValid() ? endTime.toSecsSinceEpoch() : row.start + row.duration;
-        row.price = Json::parsePrice(o.value(PriceKey));
+        row.end = entry->end;
+        row.price = entry->price;
         if (row.number && row.number->companyId)
             row.month = monthNumber(row.start);
         rows.append(std::move(row));

@@ -106,14 +106,13 @@ void ReconcileOperation::run() {
         url, QStringLiteral("usage_records"), this,
         [this](const QJsonArray &items, const QJsonObject &) {
             for (const QJsonValue &value : items) {
-                const QJsonObject record = value.toObject();
-                const QString category = record.value(QStringLiteral("category")).toString();
+                const UsageRecord record = Json::usageRecord(value.toObject());
                 for (ReconcileLine &line : m_lines) {
-                    if (line.twilioCategory != category)
+                    if (line.twilioCategory != record.category)
                         continue;
                     line.twilioReported = true;
-                    line.twilioCount += Json::parseInt(record.value(QStringLiteral("count")));
-                    line.twilioAmount += Json::parsePrice(record.value(QStringLiteral("price"))).value_or(0);
+                    line.twilioCount += record.count;
+                    line.twilioAmount += record.price;
                 }
             }
             return !isCancelled();

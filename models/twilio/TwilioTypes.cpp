@@ -1,5 +1,7 @@
 #include "twilio/TwilioTypes.h"
 
+#include "domain/Types.h"
+
 #include <QJsonValue>
 
 namespace PoolDesk::Twilio {
@@ -80,8 +82,12 @@ std::optional<Micros> parsePrice(const QJsonValue &value) {
 }
 
 qint64 parseInt(const QJsonValue &value) {
-    if (value.isDouble())
-        return static_cast<qint64>(value.toDouble());
+    if (value.isDouble()) {
+        // Converting a double beyond qint64's range is undefined; no count Twilio sends comes near.
+        const double number = value.toDouble();
+        constexpr double Bound = 9.2e18;
+        return number > -Bound && number < Bound ? static_cast<qint64>(number) : 0;
+    }
     return value.toString().toLongLong();
 }
 
@@ -136,6 +142,30 @@ RecordingInfo recording(const QJsonObject &o) {
     r.price = parsePrice(o.value(QLatin1String("price")));
     r.priceUnit = str(o, QLatin1String("price_unit"));
     return r;
+}
+
+std::optional<CallEntry> callEntry(const QJsonObject &o) {
+    CallEntry entry;
+    entry.sid = str(o, QLatin1String("sid"));
+    const QDateTime startTime = parseDate(str(o, QLatin1String("start_time")));
+    if (entry.sid.isEmpty() || !startTime.isValid())
+        return std::nullopt;
+    entry.start = startTime.toSecsSinceEpoch();
+    entry.status = str(o, QLatin1String("status"));
+    entry.outbound = str(o, QLatin1String("direction")).startsWith(QLatin1String("outbound"));
+    entry.ours = str(o, entry.outbound ? QLatin1String("from") : QLatin1String("to"));
+    entry.duration = parseInt(o.value(QLatin1String("duration")));
+    if (entry.duration < 0 || entry.duration > MaxCallSeconds)
+        entry.duration = 0;
+    const QDateTime endTime = parseDate(str(o, QLatin1String("end_time")));
+    entry.end = endTime.isValid() ? endTime.toSecsSinceEpoch() : entry.start + entry.duration;
+    entry.price = parsePrice(o.value(QLatin1String("price")));
+    return entry;
+}
+
+UsageRecord usageRecord(const QJsonObject &o) {
+    return {str(o, QLatin1String("category")), parseInt(o.value(QLatin1String("count"))),
+            parsePrice(o.value(QLatin1String("price"))).value_or(0)};
 }
 
 } // namespace Json

@@ -66,6 +66,28 @@ struct RecordingInfo {
     QString priceUnit;
 };
 
+// One entry of a Calls.json page as the call sync (CallIngest) stores it: only the fields it keeps,
+// since a sync reads millions of them.
+struct CallEntry {
+    QString sid;
+    QString status; // Twilio's: completed, busy, no-answer, failed, canceled, or still under way
+    bool outbound = true;
+    QString ours;        // our number: the caller of an outbound call, the called of an inbound one
+    qint64 start = 0;    // UTC seconds
+    qint64 end = 0;      // end_time, else start + duration
+    qint64 duration = 0; // seconds, 0..MaxCallSeconds (0 when Twilio's figure is outside)
+    std::optional<Micros> price;
+};
+
+// One entry of Usage/Records/Monthly.json: a category of the month's bill.
+struct UsageRecord {
+    QString category; // "calls-outbound", "calls-inbound", "phonenumbers-local", ...
+    qint64 count = 0;
+    Micros price = 0; // positive micro-dollars; 0 when Twilio gives none
+};
+
+// Each reads one entry of a page that Client::fetchPages fetched. They are pure functions of the
+// JSON, safe on any input (tests/fuzz/fuzz_twilio_page.cpp runs them on hostile pages).
 namespace Json {
 // RFC 2822 ("Fri, 18 Oct 2019 17:02:00 +0000") to UTC; invalid when empty or malformed.
 QDateTime parseDate(const QString &text);
@@ -79,6 +101,9 @@ IncomingNumber incomingNumber(const QJsonObject &o);
 AvailableNumber availableNumber(const QJsonObject &o);
 CallInfo call(const QJsonObject &o);
 RecordingInfo recording(const QJsonObject &o);
+// nullopt without a SID or a readable start time: such an entry cannot be stored.
+std::optional<CallEntry> callEntry(const QJsonObject &o);
+UsageRecord usageRecord(const QJsonObject &o);
 } // namespace Json
 
 } // namespace PoolDesk::Twilio

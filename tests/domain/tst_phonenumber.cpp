@@ -73,6 +73,11 @@ void TestPhoneNumber::normalizeRejects_data() {
     QTest::newRow("full-width digits")
         << QString::fromUtf8("+\uFF11\uFF16\uFF10\uFF17\uFF16\uFF19\uFF15\uFF16\uFF10\uFF18");
     QTest::newRow("SQL") << QStringLiteral("+1'; DROP TABLE phone_numbers;--");
+    // libphonenumber finds this Japanese number possible, but E.164 stops at 15 digits (fuzz_e164).
+    QTest::newRow("17 digits, possible in Japan") << QStringLiteral("+81549112345678-788");
+    // libphonenumber drops one national prefix per reading: "+82038408813" would read back as
+    // +8238408813 (fuzz_e164).
+    QTest::newRow("national prefix twice") << QStringLiteral("+820038408813");
 }
 
 void TestPhoneNumber::normalizeRejects() {
@@ -102,6 +107,11 @@ void TestPhoneNumber::displayTextIsInternational() {
     QCOMPARE(PhoneNumber::displayText(QStringLiteral("+81312345678")), QStringLiteral("+81 3-1234-5678"));
     // What libphonenumber cannot read is shown as stored.
     QCOMPARE(PhoneNumber::displayText(QStringLiteral("+1")), QStringLiteral("+1"));
+    // libphonenumber would show this Mexican number without its "1", as +52 016 023 4567: another
+    // number (fuzz_e164). It is shown as stored.
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+5210160234567")), QStringLiteral("+5210160234567"));
+    // libphonenumber groups this Slovak number with a '/', which normalize refuses (fuzz_e164).
+    QCOMPARE(PhoneNumber::displayText(QStringLiteral("+421360234567")), QStringLiteral("+421 36 023 45 67"));
 }
 
 void TestPhoneNumber::geographyOfNumbers_data() {

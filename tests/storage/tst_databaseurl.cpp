@@ -87,6 +87,11 @@ void TestDatabaseUrl::parseSqlite_data() {
     QTest::newRow("dot segments") << QStringLiteral("/tmp/x/../pool.sqlite")
                                   << QStringLiteral("/tmp/pool.sqlite");
     QTest::newRow("memory") << QStringLiteral("sqlite::memory:") << QStringLiteral(":memory:");
+    // QDir takes a leading ':' for a Qt resource; SQLite, for a file here (fuzz_database_url).
+    QTest::newRow("colon first") << QStringLiteral("sqlite::a/../b.sqlite")
+                                 << QDir::cleanPath(QDir::currentPath() + QStringLiteral("/b.sqlite"));
+    QTest::newRow("colon name") << QStringLiteral(":pool.sqlite")
+                                << QDir::cleanPath(QDir::currentPath() + QStringLiteral("/:pool.sqlite"));
 }
 
 void TestDatabaseUrl::parseSqlite() {
@@ -106,6 +111,9 @@ void TestDatabaseUrl::rejects_data() {
     QTest::newRow("sqlite without path") << QStringLiteral("sqlite:");
     QTest::newRow("postgres without host") << QStringLiteral("postgresql://");
     QTest::newRow("postgres with only a path") << QStringLiteral("postgresql:///pool");
+    // Cleaning "x /" leaves a file name "x ", which the same text read again would not name
+    // (fuzz_database_url).
+    QTest::newRow("file name ending with a space") << QStringLiteral("sqlite:x /");
 }
 
 void TestDatabaseUrl::rejects() {
