@@ -152,7 +152,6 @@ Status Database::connectReadOnly() {
     // read-only folder without that file, as immutable: the only way SQLite reads a WAL database
     // there, and nobody can change the file meanwhile, since a write needs that folder.
     Error failure = makeError(Error::Code::Unavailable, QString());
-    // Said by whoever shows the database (the console's banner, the service's log), not here.
     for (const bool immutable : {false, true}) {
         m_db.close();
         if (immutable) {

@@ -135,12 +135,12 @@ Error diskFullError(const QString &location, bool postgres, const QString &nativ
         Error::Code::Unavailable,
         postgres ? QCoreApplication::translate(
                        "Sql", "The disk of the PostgreSQL server holding the pool database %1 is full. The "
-                              "change was not saved; nothing of it was written. Ask the server's "
+                              "change was not saved; nothing of it was kept. Ask the server's "
                               "administrator to free space, then try again.")
                        .arg(location)
                  : QCoreApplication::translate(
                        "Sql", "The disk holding the pool database file %1 is full. The change was not "
-                              "saved; nothing of it was written. Free space on that disk, then try again. "
+                              "saved; nothing of it was kept. Free space on that disk, then try again. "
                               "Viewing, reports and exports to another disk still work.")
                        .arg(location),
         DatabaseDiskFull);
