@@ -20,6 +20,7 @@
 #include "pool/PoolView.h"
 #include "security/Identity.h"
 #include "settings/SettingsView.h"
+#include "storage/SqlHelpers.h"
 #include "twilio/TwilioActions.h"
 #include "usage/UsageView.h"
 
@@ -65,6 +66,9 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     auto *right = new QWidget(central);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(8, 8, 8, 4);
+    m_readOnlyBanner = new MessageWidget(right);
+    m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyMessageWidget"));
+    rightLayout->addWidget(m_readOnlyBanner);
     m_banner = new MessageWidget(right);
     m_banner->setObjectName(QStringLiteral("bannerMessageWidget"));
     rightLayout->addWidget(m_banner);
@@ -102,10 +106,10 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
     // What the signed-in role may not do is not offered: the Audit Log without the right to read
     // it, Twilio (environments, purchases, releases) to anyone but an administrator.
     const bool manageTwilio = workspace.allows(Permission::ManageTwilio);
-    if (manageTwilio)
+    if (workspace.roleAllows(Permission::ManageTwilio))
         settings->setEnvironmentsPage(twilio->createSettingsPage(settings));
     for (QAction *action : twilio->actions()) {
-        action->setVisible(manageTwilio);
+        action->setVisible(workspace.roleAllows(Permission::ManageTwilio));
         action->setEnabled(manageTwilio);
     }
     if (!workspace.allows(Permission::ReadAuditLog))
@@ -166,6 +170,13 @@ MainWindow::MainWindow(Workspace &workspace, QWidget *parent)
                            "then the views may be out of date and changes cannot be saved."),
                         MessageWidget::Type::Warning);
         updateLiveLabel();
+    });
+    connect(&m_workspace, &Workspace::writableChanged, this, [this, twilio](bool writable) {
+        for (QAction *action : twilio->actions())
+            action->setEnabled(m_workspace.allows(Permission::ManageTwilio));
+        updateWritable();
+        if (writable)
+            showMessage(tr("The database takes changes again."), MessageWidget::Type::Positive);
     });
     connect(&m_workspace.tasks(), &TaskRunner::busyChanged, this, [this](bool busy) {
         m_busyLabel->setVisible(busy);
@@ -260,7 +271,7 @@ void MainWindow::buildActions() {
         menu->setObjectName(QStringLiteral("twilioMenu"));
         retranslate(this, [menu] { menu->setTitle(tr("&Twilio")); });
         menu->addActions(twilio->actions());
-        menu->menuAction()->setVisible(m_workspace.allows(Permission::ManageTwilio));
+        menu->menuAction()->setVisible(m_workspace.roleAllows(Permission::ManageTwilio));
     }
 
     // Help
@@ -373,6 +384,12 @@ void MainWindow::updateStatusBar() {
     m_liveLabel = new QLabel(statusBar());
     m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
     statusBar()->addPermanentWidget(m_liveLabel);
+    m_readOnlyLabel = new QLabel(statusBar());
+    m_readOnlyLabel->setObjectName(QStringLiteral("readOnlyLabel"));
+    QFont bold = m_readOnlyLabel->font();
+    bold.setBold(true); // a state to notice, beside "Live"
+    m_readOnlyLabel->setFont(bold);
+    statusBar()->addPermanentWidget(m_readOnlyLabel);
     m_identityLabel = new QLabel(statusBar());
     m_identityLabel->setObjectName(QStringLiteral("identityLabel"));
     statusBar()->addPermanentWidget(m_identityLabel);
@@ -402,6 +419,7 @@ void MainWindow::updateStatusBar() {
         m_liveLabel->setToolTip(tr("Views refresh by themselves when another console, pooldeskctl or the "
                                    "service changes the pool"));
         updateLiveLabel();
+        updateWritable();
     });
 }
 
@@ -413,6 +431,31 @@ void MainWindow::updateLiveLabel() {
     m_liveLabel->setText(m_lastUpdate.isValid()
                              ? tr("Updated %1").arg(QLocale().toString(m_lastUpdate, QLocale::ShortFormat))
                              : tr("Live"));
+}
+
+// Read-only: a banner that stays (naming the database and saying what to do, with Try Again) and
+// a mark in the status bar; the views grey out their changes themselves (Workspace::allows). One
+// banner however many changes were refused, so a full disk never turns into a pile of dialogs.
+void MainWindow::updateWritable() {
+    const std::optional<Error> &refusal = m_workspace.writeRefusal();
+    m_readOnlyLabel->setVisible(refusal.has_value());
+    if (!refusal) {
+        m_readOnlyBanner->hideMessage();
+        return;
+    }
+    m_readOnlyLabel->setText(refusal->reason == Sql::DatabaseDiskFull ? tr("Read-only: disk full")
+                                                                      : tr("Read-only"));
+    m_readOnlyLabel->setToolTip(refusal->message);
+    m_readOnlyBanner->showMessage(tr("Read-only: changes cannot be saved. %1").arg(refusal->message),
+                                  MessageWidget::Type::Warning);
+    m_readOnlyBanner->setAction(tr("Try Again"), [this] {
+        const Status retried = m_workspace.retryWrites();
+        updateWritable(); // clicking hid the banner: it stays while the database is still read-only
+        if (!retried && !m_workspace.writeRefusal())
+            showMessage(retried.error().message, MessageWidget::Type::Warning);
+        else if (!retried)
+            showMessage(tr("The database still takes no changes."), MessageWidget::Type::Information);
+    });
 }
 
 void MainWindow::updateWindowTitle() {
@@ -438,6 +481,8 @@ void MainWindow::showMessage(const QString &text, MessageWidget::Type type) {
 }
 
 void MainWindow::offerDemoWorkspaceIfEmpty() {
+    if (!m_workspace.isWritable())
+        return; // a demo workspace cannot be written into it
     auto *offer = new DemoWorkspaceOffer(m_workspace, this, m_banner, this);
     offer->setObjectName(QStringLiteral("demoWorkspaceOffer"));
     if (offer->databaseIsEmpty())

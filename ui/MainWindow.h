@@ -50,11 +50,14 @@ private:
     void updateStatusBar();
     void updateLiveLabel();
     void updateWindowTitle();
+    void updateWritable();
     void restoreState();
     void saveState();
 
     Workspace &m_workspace;
     MessageWidget *m_banner = nullptr;
+    MessageWidget *m_readOnlyBanner = nullptr; // stays while the database takes no writes
+    QLabel *m_readOnlyLabel = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
     QComboBox *m_environment = nullptr;

@@ -5,6 +5,7 @@
 #include "storage/ChangeWatcher.h"
 #include "storage/ReconnectingDatabase.h"
 #include "storage/Settings.h"
+#include "storage/SqlHelpers.h"
 
 namespace PoolDesk::Ui {
 
@@ -15,6 +16,16 @@ Workspace::Workspace(std::unique_ptr<Database> database, QString environment, QO
     , m_principal(Identity::whoAmI(m_database->database()))
     , m_environment(environment.isEmpty() ? DevelopmentEnvironment : std::move(environment)) {
     DisplayZone::set(Settings::billingZone(m_database->database()));
+    if (m_database->database().isReadOnly())
+        m_writeRefusal =
+            Sql::readOnlyError(m_database->database().location(), m_database->database().isPostgreSql());
+    // A write refused on any of this console's connections (background jobs have their own): the
+    // whole console turns read-only at once, rather than each action failing in turn.
+    connect(&Sql::WriteRefusals::instance(), &Sql::WriteRefusals::refused, this,
+            [this](const QString &location, const QString &reason, const QString &message) {
+                if (location == m_database->database().location())
+                    writesRefused(makeError(Error::Code::Unavailable, message, reason));
+            });
     m_tasks = std::make_unique<TaskRunner>(m_database->url());
     m_watcher = new ChangeWatcher(m_database->database(), this);
     connect(m_watcher, &ChangeWatcher::connectionLost, this, &Workspace::databaseLost);
@@ -57,6 +68,32 @@ void Workspace::databaseBack() {
     m_database->tryReopen();
     m_reachable = true;
     emit databaseReachableChanged(true);
+}
+
+void Workspace::writesRefused(const Error &refusal) {
+    const bool changed = !m_writeRefusal || m_writeRefusal->message != refusal.message;
+    m_writeRefusal = refusal;
+    if (changed)
+        emit writableChanged(false);
+}
+
+Status Workspace::retryWrites() {
+    // A connection opened read-only stays so until it is opened again.
+    m_database->reopenIfReadOnly(ReconnectingDatabase::Recheck::Now);
+    if (!m_database->tryReopen())
+        return Sql::unavailableError();
+    const Status probed = m_database->database().probeWritable();
+    if (!probed) {
+        if (Sql::isWriteRefused(probed.error()))
+            writesRefused(probed.error());
+        return probed;
+    }
+    if (m_writeRefusal) {
+        m_writeRefusal.reset();
+        emit writableChanged(true);
+        notifyChanged();
+    }
+    return success();
 }
 
 Workspace::~Workspace() {

@@ -94,6 +94,26 @@ QString displayName(Role role) {
     return {};
 }
 
+bool changesData(Permission permission) {
+    switch (permission) {
+    case Permission::ChangePool:
+    case Permission::ChangeCompanies:
+    case Permission::ManageTwilio:
+    case Permission::ChangeSettings:
+    case Permission::ManageUsers:
+    case Permission::DeleteRecordings:
+    case Permission::CloseMonths:
+    case Permission::ReopenMonths:
+        return true;
+    // Reading; a play's audit entry is written when it happens, and its refusal says why.
+    case Permission::ReadAuditLog:
+    case Permission::ReadEveryCompany:
+    case Permission::ListenToRecordings:
+        return false;
+    }
+    return true;
+}
+
 bool allows(const Principal &principal, Permission permission) {
     switch (principal.role) {
     case Role::Administrator:

@@ -50,6 +50,9 @@ enum class Permission {
     ReopenMonths,     // undo that: administrators
 };
 bool allows(const Principal &principal, Permission permission);
+// Whether the permission is one to change the database (rather than to read it): what a console on
+// a read-only database, or on a full disk, cannot do whatever the role.
+bool changesData(Permission permission);
 // "Needs the Administrator role." (or Finance), translated, for a disabled action's tooltip.
 QString neededRoleText(Permission permission);
 

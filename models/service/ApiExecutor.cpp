@@ -51,9 +51,18 @@ public:
             return answerWithoutDatabase(requests);
         QList<ApiResponse> responses = m_api->handleBatch(requests);
         QList<qsizetype> failed;
+        bool writeRefused = false;
         for (qsizetype i = 0; i < responses.size(); ++i) {
             if (responses.at(i).databaseLost)
                 failed.append(i);
+            writeRefused = writeRefused || responses.at(i).writeRefusal.has_value();
+        }
+        // A read-only database answers 503 until it is writable; a connection opened read-only
+        // would not notice that by itself.
+        if (writeRefused && failed.isEmpty() && m_link->readOnlyRecheckDue()) {
+            m_api.reset(); // before the connection it was built on
+            m_link->reopenIfReadOnly();
+            restore();
         }
         if (failed.isEmpty())
             return responses;

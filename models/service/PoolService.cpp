@@ -16,6 +16,7 @@
 #include "storage/AuditLog.h"
 #include "storage/Database.h"
 #include "storage/ReconnectingDatabase.h"
+#include "storage/SqlHelpers.h"
 #include "storage/WalCheckpointer.h"
 #include "twilio/AutoscaleScheduler.h"
 #include "twilio/TwilioClient.h"
@@ -96,7 +97,7 @@ PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhook
         if (auto reviewed = m_reaperApi->reviewReputation(); !reviewed) {
             if (m_db->noteFailure(reviewed.error()))
                 reaperConnectionLost();
-            else
+            else if (!writeRefused(reviewed.error()))
                 qCWarning(lcPoolService) << "cannot review the numbers' health:" << reviewed.error().message;
             return;
         }
@@ -106,7 +107,7 @@ PoolService::PoolService(ServiceConfig config, const WebhookCredentials *webhook
         if (!forgotten) {
             if (m_db->noteFailure(forgotten.error()))
                 reaperConnectionLost();
-            else
+            else if (!writeRefused(forgotten.error()))
                 qCWarning(lcPoolService)
                     << "cannot forget stale sticky callees:" << forgotten.error().message;
             return;
@@ -156,6 +157,13 @@ Status PoolService::start() {
                             "own with the service role: `pooldeskctl user add LOGIN --role service`.")
                              .arg(me->login, displayName(me->role)),
                          QStringLiteral("role_required"));
+    if (opened.value()->isReadOnly()) {
+        const Error readOnly = Sql::readOnlyError(opened.value()->location(), opened.value()->isPostgreSql());
+        qCWarning(lcPoolService).noquote()
+            << "the pool database is read-only; the service answers 503" << readOnly.reason
+            << "to changes until it is writable:" << readOnly.message;
+        m_writeRefusal = readOnly.reason;
+    }
     m_db = std::make_unique<ReconnectingDatabase>(std::move(opened.value()));
     m_reaperApi = std::make_unique<ServiceApi>(*m_db->get(), *m_shared);
     if (m_db->get()->isSqlite()) {
@@ -266,12 +274,32 @@ void PoolService::reap() {
     if (!restoreReaper())
         return;
     auto reaped = m_reaperApi->reapExpired();
-    if (reaped)
+    if (reaped) {
+        if (!m_writeRefusal.isEmpty())
+            qCInfo(lcPoolService) << "the pool database takes changes again";
+        m_writeRefusal.clear();
         return;
+    }
     if (m_db->noteFailure(reaped.error()))
         reaperConnectionLost();
-    else
+    else if (!writeRefused(reaped.error()))
         qCWarning(lcPoolService) << "cannot free expired leases:" << reaped.error().message;
+}
+
+bool PoolService::writeRefused(const Error &error) {
+    if (!Sql::isWriteRefused(error))
+        return false;
+    // Said once, not at every reap: the message names the database and what to do.
+    if (m_writeRefusal != error.reason)
+        qCWarning(lcPoolService).noquote() << "the service cannot save changes; it answers 503"
+                                           << error.reason << "to them meanwhile:" << error.message;
+    m_writeRefusal = error.reason;
+    if (m_db->readOnlyRecheckDue()) {
+        m_reaperApi.reset(); // before the connection it was built on
+        m_db->reopenIfReadOnly();
+        restoreReaper();
+    }
+    return true;
 }
 
 namespace {

@@ -61,6 +61,9 @@ private:
     // The reaper's connection (this thread's): true when it is open and the reaper built on it.
     bool restoreReaper();
     void reaperConnectionLost();
+    // A background write refused because the database is read-only or its disk full: logged once
+    // per cause, not at every reap. False for other errors.
+    bool writeRefused(const Error &error);
     // The auto-scaler's connection, checked (and opened again) only between its passes, when no
     // operation holds it.
     Database *autoscaleDatabase();
@@ -82,6 +85,7 @@ private:
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;
     QTimer m_reapTimer;
+    QString m_writeRefusal;           // the reason background writes are refused for, already logged
     QTimer m_reviewTimer;             // Reputation::review, on the reaper's connection
     QElapsedTimer m_calleesForgotten; // when stale sticky callees were last forgotten (daily)
     // Auto-scaling (when configured), on this thread and its database connection.

@@ -18,6 +18,7 @@
 #include "storage/Transaction.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -28,6 +29,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <atomic>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcServiceApi, "pooldesk.service.api")
@@ -318,6 +320,33 @@ ApiResponse ServiceApi::fromError(const Error &failure) {
         response.databaseLost = true;
         return response;
     }
+    if (Sql::isWriteRefused(failure)) {
+        // The log names the file and says what to do; a client gets the reason and a message
+        // without the service's insides, and 503: nothing was changed, reads go on working.
+        static std::atomic<qint64> lastLoggedMs{0};
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (qint64 last = lastLoggedMs.load();
+            now - last >= 60'000 && lastLoggedMs.compare_exchange_strong(last, now))
+            qCWarning(lcServiceApi).noquote() << failure.message;
+        const bool readOnly = failure.reason == Sql::DatabaseReadOnly;
+        ApiResponse response = error(
+            503, failure.reason,
+            readOnly ? QCoreApplication::translate("ServiceApi",
+                                                   "The pool database is read-only: the service cannot save "
+                                                   "allocations, releases or call results. Nothing was "
+                                                   "changed. Its administrator must make the database "
+                                                   "writable; the service's log names it.")
+                     : QCoreApplication::translate("ServiceApi",
+                                                   "The disk holding the pool database is full: the service "
+                                                   "cannot save allocations, releases or call results. "
+                                                   "Nothing was changed. Its administrator must free space; "
+                                                   "the service's log names the database."),
+            {{QStringLiteral("retry_after_seconds"), RetryAfterWriteRefusedSecs}});
+        response.headers.append(
+            {QByteArrayLiteral("Retry-After"), QByteArray::number(RetryAfterWriteRefusedSecs)});
+        response.writeRefusal = failure;
+        return response;
+    }
     switch (failure.code) {
     case Error::Code::Refused: {
         m_shared.metrics.recordRefusal(failure.reason);
@@ -508,11 +537,22 @@ QList<ApiResponse> ServiceApi::handleBatch(const QList<ApiRequest> &requests) {
     for (const qsizetype i : std::as_const(writers))
         responses[i] = handle(requests.at(i));
     if (auto committed = batch.commit(); !committed) {
-        qCWarning(lcServiceApi) << "a group commit of" << writers.size()
-                                << "requests failed:" << committed.error().message;
+        // A full disk or a read-only database refused one request and SQLite may have rolled the
+        // whole batch back with it: that is the cause every writer is told, not the commit's own
+        // "no transaction" that follows.
+        Error cause = committed.error();
+        for (const qsizetype i : std::as_const(writers)) {
+            if (responses.at(i).writeRefusal) {
+                cause = *responses.at(i).writeRefusal;
+                break;
+            }
+        }
+        if (!Sql::isWriteRefused(cause)) // those fromError logs, once a minute
+            qCWarning(lcServiceApi) << "a group commit of" << writers.size()
+                                    << "requests failed:" << cause.message;
         for (const qsizetype i : std::as_const(writers)) {
             const QString route = responses.at(i).route;
-            responses[i] = fromError(committed.error());
+            responses[i] = fromError(cause);
             responses[i].route = route;
         }
     }

@@ -81,6 +81,9 @@ struct ApiResponse {
     // The request failed because the database connection is lost: the thread's connection is to
     // be opened again (see ApiExecutor).
     bool databaseLost = false;
+    // The request failed because the database is read-only or its disk is full (see
+    // Sql::isWriteRefused): the cause a group commit reports for all its requests.
+    std::optional<Error> writeRefusal;
 };
 
 // The pool service's HTTP API, transport aside: one object per thread and database connection.
@@ -118,6 +121,8 @@ public:
     static ApiResponse withoutDatabase(const ApiRequest &request, ServiceShared &shared);
     // Seconds a client is told to wait (Retry-After) while the database is unreachable.
     static constexpr int RetryAfterUnavailableSecs = 2;
+    // ... and while its database is read-only or its disk full: a person has to act first.
+    static constexpr int RetryAfterWriteRefusedSecs = 30;
 
 private:
     struct Caller {

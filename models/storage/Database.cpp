@@ -3,6 +3,7 @@
 #include "domain/OsAccount.h"
 #include "storage/Migrations.h"
 #include "storage/SqlHelpers.h"
+#include "storage/SqliteHandle.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -13,6 +14,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QUrl>
+
+#include <sqlite3.h>
 
 Q_LOGGING_CATEGORY(lcDatabase, "pooldesk.storage.database")
 
@@ -90,6 +94,7 @@ Status Database::reconnect() {
 }
 
 Status Database::connect(Mode mode) {
+    m_readOnly = false;
     if (isSqlite()) {
         if (mode == Mode::Reopen && m_url.path != QLatin1String(":memory:") && !QFileInfo::exists(m_url.path))
             return Sql::unavailableError();
@@ -114,7 +119,114 @@ Status Database::connect(Mode mode) {
         error.nativeCode = failure.nativeErrorCode();
         return error;
     }
-    return configure(mode);
+    Sql::setLocation(m_db.driver(), location());
+    const Status configured = configure(mode);
+    if (isSqlite() && m_url.path != QLatin1String(":memory:")) {
+        // SQLite opens a file it may not write (mode 0444, a read-only mount) read-only by itself;
+        // in a read-only folder it cannot even read a WAL database this way (its shared-memory
+        // file cannot be created). Either way the pool is still worth showing: open it read-only.
+        bool readOnly = false;
+        if (!configured)
+            readOnly = configured.error().reason == Sql::DatabaseReadOnly;
+        else if (sqlite3 *handle = sqliteHandleOf(*this))
+            readOnly = sqlite3_db_readonly(handle, "main") == 1;
+        else
+            readOnly = !QFileInfo(m_url.path).isWritable();
+        if (readOnly)
+            return connectReadOnly();
+    }
+    if (!configured || !isPostgreSql())
+        return configured;
+    // A database (or server) whose transactions are read-only by default: ALTER DATABASE ... SET
+    // default_transaction_read_only, or a standby.
+    auto readOnly = Sql::exec(m_db, QStringLiteral("SHOW transaction_read_only"));
+    if (!readOnly)
+        return readOnly.error();
+    m_readOnly = readOnly.value().next() && readOnly.value().value(0).toString() == QLatin1String("on");
+    return success();
+}
+
+Status Database::connectReadOnly() {
+    const QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000;QSQLITE_OPEN_READONLY");
+    // First as is (enough when SQLite may create or open the WAL's shared-memory file); then, in a
+    // read-only folder without that file, as immutable: the only way SQLite reads a WAL database
+    // there, and nobody can change the file meanwhile, since a write needs that folder.
+    Error failure = makeError(Error::Code::Unavailable, QString());
+    for (const bool immutable : {false, true}) {
+        m_db.close();
+        if (immutable) {
+            m_db.setConnectOptions(options + QStringLiteral(";QSQLITE_OPEN_URI"));
+            m_db.setDatabaseName(
+                QUrl::fromLocalFile(QFileInfo(m_url.path).absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                QStringLiteral("?immutable=1"));
+        } else {
+            m_db.setConnectOptions(options);
+            m_db.setDatabaseName(m_url.path);
+        }
+        if (!m_db.open()) {
+            failure = Sql::storageError(m_db);
+            continue;
+        }
+        Sql::setLocation(m_db.driver(), location());
+        QSqlQuery query(m_db);
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")) || !query.next()) {
+            failure = Sql::storageError(query);
+            continue;
+        }
+        query.finish();
+        for (const char *pragma : {"PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+            if (auto done = Sql::exec(m_db, QString::fromLatin1(pragma)); !done)
+                return done.error();
+        }
+        m_readOnly = true;
+        return success();
+    }
+    Error error = makeError(Error::Code::Unavailable,
+                            QCoreApplication::translate("Database", "Cannot open the database %1: %2")
+                                .arg(location(), failure.message));
+    error.nativeCode = failure.nativeCode;
+    return error;
+}
+
+QString Database::location() const {
+    if (isSqlite())
+        return m_url.path == QLatin1String(":memory:") ? m_url.path
+                                                       : QFileInfo(m_url.path).absoluteFilePath();
+    return m_url.redacted();
+}
+
+Status Database::probeWritable() {
+    if (m_readOnly)
+        return Sql::readOnlyError(location(), isPostgreSql());
+    if (isPostgreSql()) {
+        auto readOnly = Sql::exec(m_db, QStringLiteral("SHOW transaction_read_only"));
+        if (!readOnly)
+            return readOnly.error();
+        if (readOnly.value().next() && readOnly.value().value(0).toString() == QLatin1String("on"))
+            return Sql::readOnlyError(location(), true);
+        return success();
+    }
+    // Inside another transaction the write would be that one's: only its commit can tell.
+    if (m_transactionDepth > 0)
+        return success();
+    auto version = Sql::exec(m_db, QStringLiteral("PRAGMA user_version"));
+    if (!version)
+        return version.error();
+    const qint64 value = version.value().next() ? version.value().value(0).toLongLong() : 0;
+    version.value().finish();
+    // A committed write of page one: the WAL grows by a page, which a full disk refuses.
+    if (auto begun = Sql::exec(m_db, QStringLiteral("BEGIN IMMEDIATE")); !begun)
+        return begun.error();
+    auto written = Sql::exec(m_db, QStringLiteral("PRAGMA user_version = %1").arg(value));
+    if (written)
+        written = Sql::exec(m_db, QStringLiteral("COMMIT"));
+    if (!written) {
+        // SQLite may have rolled back already (after a full disk): no error of its own to report.
+        QSqlQuery rollback(m_db);
+        rollback.exec(QStringLiteral("ROLLBACK"));
+        return written.error();
+    }
+    return success();
 }
 
 Result<std::unique_ptr<Database>> Database::openAnother() const {
@@ -148,7 +260,10 @@ Status Database::configure(Mode mode) {
                 break;
             const int primary = query.lastError().nativeErrorCode().toInt() & 0xff;
             const bool busy = primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
-            if ((mode == Mode::Reopen && !busy) || waited.elapsed() > 10'000)
+            // A read-only folder does not become writable by waiting: open the file read-only.
+            const bool readOnly =
+                Sql::writeRefusalOf(query.lastError(), m_db.driver()) == Sql::WriteRefusal::ReadOnly;
+            if ((mode == Mode::Reopen && !busy) || readOnly || waited.elapsed() > 10'000)
                 return Sql::storageError(query);
             QThread::msleep(20);
         }

@@ -32,6 +32,19 @@ public:
     // reached.
     Status reconnect();
 
+    // Read-only: the SQLite file, its folder or its mount cannot be written by this process (SQLite
+    // fell back to reading it), or a PostgreSQL session whose transactions are read-only
+    // (default_transaction_read_only, a standby). Reads work; writes fail with
+    // Sql::readOnlyError(). Found when the connection opens, so it holds until it is opened again.
+    bool isReadOnly() const { return m_readOnly; }
+    // The database as messages name it: a SQLite file's absolute path, PostgreSQL's redacted URL.
+    QString location() const;
+    // Whether a change could be saved now: fails with Sql::readOnlyError() on a read-only
+    // connection and, on SQLite, with Sql::diskFullError() when a one-page write does not fit on
+    // the disk (it rewrites the schema cookie's neighbour, user_version, with its own value, so
+    // nothing changes). For "Try again" after the user freed space or fixed permissions.
+    Status probeWritable();
+
     QSqlDatabase &connection() { return m_db; }
     const DatabaseUrl &url() const { return m_url; }
     bool isPostgreSql() const { return m_url.engine == DatabaseUrl::Engine::PostgreSql; }
@@ -59,12 +72,15 @@ private:
     enum class Mode { Fresh, Reopen };
     Status connect(Mode mode);
     Status configure(Mode mode);
+    // SQLite: opens the file again read-only, after SQLite found it cannot be written.
+    Status connectReadOnly();
 
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
     int m_transactionDepth = 0;
     QString m_login;
+    bool m_readOnly = false;
 };
 
 } // namespace PoolDesk

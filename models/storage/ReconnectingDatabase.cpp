@@ -86,6 +86,27 @@ bool ReconnectingDatabase::tryReopen() {
     return true;
 }
 
+bool ReconnectingDatabase::readOnlyRecheckDue() const {
+    return !m_lost && m_db->isReadOnly() && monotonicMs() >= m_nextReadOnlyCheckMs;
+}
+
+bool ReconnectingDatabase::reopenIfReadOnly(Recheck when) {
+    if (m_lost || !m_db->isReadOnly() || (when == Recheck::WhenDue && !readOnlyRecheckDue()))
+        return false;
+    m_nextReadOnlyCheckMs = monotonicMs() + ReadOnlyRecheckMs;
+    Status opened = m_db->reconnect();
+    if (opened && m_setup)
+        opened = m_setup(*m_db);
+    if (!opened) {
+        markLost();
+        return true;
+    }
+    ++m_generation;
+    if (!m_db->isReadOnly())
+        qCInfo(lcReconnect).noquote() << url().redacted() << "takes changes again";
+    return true;
+}
+
 qint64 ReconnectingDatabase::msUntilNextAttempt() const {
     if (!m_lost)
         return 0;

@@ -23,6 +23,8 @@ class ReconnectingDatabase final {
 public:
     static constexpr qint64 FirstBackoffMs = 100;
     static constexpr qint64 MaxBackoffMs = 2000;
+    // How often a connection opened read-only is opened again after a refused write.
+    static constexpr qint64 ReadOnlyRecheckMs = 5000;
 
     // Runs on every connection opened again before it is used (settings of the connection's own).
     using Setup = std::function<Status(Database &)>;
@@ -53,6 +55,15 @@ public:
     // While lost and the backoff has run out: one attempt to open again. Returns whether the
     // connection is open now.
     bool tryReopen();
+    // After a write was refused (Sql::isWriteRefused): a connection opened read-only stays so, even
+    // once the file or database is writable again, so it is opened again, at most every
+    // ReadOnlyRecheckMs. Returns true when it was (the owner rebuilds what it prepared, as after
+    // tryReopen); a failed attempt leaves it lost. The owner drops what it prepared first, while
+    // readOnlyRecheckDue() says it will be opened again.
+    // A person's "Try Again" (Recheck::Now) skips the interval.
+    enum class Recheck { WhenDue, Now };
+    bool reopenIfReadOnly(Recheck when = Recheck::WhenDue);
+    bool readOnlyRecheckDue() const;
     // How long until tryReopen() will try again (0 when it would try now, or is open).
     qint64 msUntilNextAttempt() const;
 
@@ -63,6 +74,7 @@ private:
     QDateTime m_lostSince;
     qint64 m_nextAttemptMs = 0; // monotonic
     qint64 m_backoffMs = FirstBackoffMs;
+    qint64 m_nextReadOnlyCheckMs = 0; // monotonic
     int m_generation = 0;
 };
 

@@ -14,10 +14,23 @@ namespace PoolDesk::Sql {
 
 namespace {
 
+const char *const LocationProperty = "pooldeskLocation";
+
 Error fromSqlError(const QSqlError &error, const QSqlDriver *driver, const QString &statement) {
     if (isConnectionLost(error, driver)) {
         qCWarning(lcSql).noquote() << "database connection lost:" << error.nativeErrorCode() << error.text();
         return unavailableError(error.nativeErrorCode());
+    }
+    if (const WriteRefusal refusal = writeRefusalOf(error, driver); refusal != WriteRefusal::None) {
+        const QString location = driver->property(LocationProperty).toString();
+        const bool postgres = driver->dbmsType() == QSqlDriver::PostgreSQL;
+        // The caller reports it, naming the file; the engine's words only when asked for.
+        qCDebug(lcSqlRefused).noquote()
+            << "the database refused a write:" << error.nativeErrorCode() << error.text() << statement;
+        Error refused = refusal == WriteRefusal::ReadOnly
+                            ? readOnlyError(location, postgres, error.nativeErrorCode())
+                            : diskFullError(location, postgres, error.nativeErrorCode());
+        return reportWriteRefusal(location, std::move(refused));
     }
     // PostgreSQL's grants and row-level security refused: the signed-in role may not do this.
     // Said as a refusal, without the server's words (which name tables and follow its language).
@@ -44,12 +57,17 @@ Error fromSqlError(const QSqlError &error, const QSqlDriver *driver, const QStri
     return failure;
 }
 
+// SQLite's extended result SQLITE_READONLY_DBMOVED: the file was deleted or moved away under the
+// connection. Not a read-only file: the connection is to be opened again like a lost one.
+constexpr int SqliteReadOnlyDbMoved = 1032;
+
 // SQLite's primary result codes (the low byte of an extended code) that mean the file itself
 // cannot be used: SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB.
 bool isSqliteFileError(const QString &code) {
     bool ok = false;
-    const int primary = code.toInt(&ok) & 0xff;
-    return ok && (primary == 10 || primary == 14 || primary == 26);
+    const int extended = code.toInt(&ok);
+    const int primary = extended & 0xff;
+    return ok && (primary == 10 || primary == 14 || primary == 26 || extended == SqliteReadOnlyDbMoved);
 }
 
 } // namespace
@@ -63,6 +81,86 @@ Error unavailableError(const QString &nativeCode) {
                   DatabaseUnavailable);
     failure.nativeCode = nativeCode;
     return failure;
+}
+
+WriteRefusal writeRefusalOf(const QSqlError &error, const QSqlDriver *driver) {
+    if (!driver || error.type() == QSqlError::NoError)
+        return WriteRefusal::None;
+    const QString code = error.nativeErrorCode();
+    switch (driver->dbmsType()) {
+    case QSqlDriver::PostgreSQL:
+        if (code == QLatin1String("25006"))
+            return WriteRefusal::ReadOnly;
+        if (code == QLatin1String("53100"))
+            return WriteRefusal::DiskFull;
+        return WriteRefusal::None;
+    case QSqlDriver::SQLite: {
+        bool ok = false;
+        const int extended = code.toInt(&ok);
+        if (!ok || extended == SqliteReadOnlyDbMoved)
+            return WriteRefusal::None;
+        if ((extended & 0xff) == 8) // SQLITE_READONLY and its extended codes (a read-only folder too)
+            return WriteRefusal::ReadOnly;
+        if ((extended & 0xff) == 13) // SQLITE_FULL
+            return WriteRefusal::DiskFull;
+        return WriteRefusal::None;
+    }
+    default:
+        return WriteRefusal::None;
+    }
+}
+
+Error readOnlyError(const QString &location, bool postgres, const QString &nativeCode) {
+    Error failure = makeError(
+        Error::Code::Unavailable,
+        postgres ? QCoreApplication::translate(
+                       "Sql", "The pool database %1 is read-only: the server accepts no changes to it "
+                              "(default_transaction_read_only, or a standby server). Nothing was changed. "
+                              "Ask its administrator to make it writable, then try again. Viewing, reports "
+                              "and exports still work.")
+                       .arg(location)
+                 : QCoreApplication::translate(
+                       "Sql", "The pool database file %1 is read-only, so PoolDesk cannot save changes to "
+                              "it. Nothing was changed. Make the file and its folder writable for your "
+                              "account (or move it to a disk that is not mounted read-only), then try "
+                              "again. Viewing, reports and exports still work.")
+                       .arg(location),
+        DatabaseReadOnly);
+    failure.nativeCode = nativeCode;
+    return failure;
+}
+
+Error diskFullError(const QString &location, bool postgres, const QString &nativeCode) {
+    Error failure = makeError(
+        Error::Code::Unavailable,
+        postgres ? QCoreApplication::translate(
+                       "Sql", "The disk of the PostgreSQL server holding the pool database %1 is full. The "
+                              "change was not saved; nothing of it was kept. Ask the server's "
+                              "administrator to free space, then try again.")
+                       .arg(location)
+                 : QCoreApplication::translate(
+                       "Sql", "The disk holding the pool database file %1 is full. The change was not "
+                              "saved; nothing of it was kept. Free space on that disk, then try again. "
+                              "Viewing, reports and exports to another disk still work.")
+                       .arg(location),
+        DatabaseDiskFull);
+    failure.nativeCode = nativeCode;
+    return failure;
+}
+
+Error reportWriteRefusal(const QString &location, Error refusal) {
+    emit WriteRefusals::instance().refused(location, refusal.reason, refusal.message);
+    return refusal;
+}
+
+void setLocation(QSqlDriver *driver, const QString &location) {
+    if (driver)
+        driver->setProperty(LocationProperty, location);
+}
+
+WriteRefusals &WriteRefusals::instance() {
+    static WriteRefusals refusals;
+    return refusals;
 }
 
 bool isConnectionLost(const QSqlError &error, const QSqlDriver *driver) {

@@ -2,6 +2,7 @@
 
 #include "domain/Result.h"
 
+#include <QObject>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -36,6 +37,45 @@ bool isConnectionLost(const QSqlError &error, const QSqlDriver *driver);
 inline bool isConnectionLost(const Error &error) {
     return error.reason == DatabaseUnavailable;
 }
+// The refusal reasons of the errors that mean "the database takes no writes right now": its file
+// (or folder, or mount) is read-only, or a PostgreSQL database or session is read-only
+// (default_transaction_read_only, a standby); the disk holding it is full. Reads still work.
+inline constexpr QLatin1String DatabaseReadOnly{"database_read_only"};
+inline constexpr QLatin1String DatabaseDiskFull{"disk_full"};
+// The one place that decides whether a database error means read-only or disk full, by the
+// engine's own code, never its words: SQLite's primary result SQLITE_READONLY (8) or SQLITE_FULL
+// (13); PostgreSQL's SQLSTATE 25006 (read_only_sql_transaction) or 53100 (disk_full).
+enum class WriteRefusal { None, ReadOnly, DiskFull };
+WriteRefusal writeRefusalOf(const QSqlError &error, const QSqlDriver *driver);
+inline bool isWriteRefused(const Error &error) {
+    return error.reason == DatabaseReadOnly || error.reason == DatabaseDiskFull;
+}
+// The errors for those two states, naming the database (a SQLite file's path, or PostgreSQL's
+// redacted URL) and saying what to do; nativeCode as given.
+Error readOnlyError(const QString &location, bool postgres, const QString &nativeCode = {});
+Error diskFullError(const QString &location, bool postgres, const QString &nativeCode = {});
+// Tells WriteRefusals' listeners about the refusal, and returns it.
+Error reportWriteRefusal(const QString &location, Error refusal);
+// Which database a connection is, for those messages: Database sets it on its driver.
+void setLocation(QSqlDriver *driver, const QString &location);
+
+// Tells whoever listens (the console's workspace) that a database refused a write because it is
+// read-only or its disk is full, from whichever thread's connection met it: a console's background
+// jobs use connections of their own. Emitted once per refused statement; the listener decides what
+// to show. The instance lives on the thread that first asks for it (the GUI thread in the console).
+class WriteRefusals final : public QObject {
+    Q_OBJECT
+public:
+    static WriteRefusals &instance();
+
+signals:
+    // location as in the error's message; reason DatabaseReadOnly or DatabaseDiskFull; message translated.
+    void refused(const QString &location, const QString &reason, const QString &message);
+
+private:
+    WriteRefusals() = default;
+};
+
 // True when the error is a unique-constraint violation on either engine.
 bool isUniqueViolation(const QSqlQuery &query);
 

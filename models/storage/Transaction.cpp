@@ -2,8 +2,12 @@
 
 #include "storage/Database.h"
 #include "storage/SqlHelpers.h"
+#include "storage/SqliteHandle.h"
 
+#include <QCoreApplication>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
 
 namespace PoolDesk {
 
@@ -22,9 +26,23 @@ QString Transaction::savepointName() const {
 Status Transaction::begin() {
     if (m_active)
         return success();
+    // A connection opened read-only takes no write: refused before anything is asked of the
+    // database (PostgreSQL would abort the transaction, and statements freed in it would warn).
+    if (m_db.isReadOnly())
+        return Sql::reportWriteRefusal(m_db.location(),
+                                       Sql::readOnlyError(m_db.location(), m_db.isPostgreSql()));
     QSqlDatabase &connection = m_db.connection();
     m_level = m_db.m_transactionDepth;
     if (m_level > 0) {
+        // SQLite rolls a whole transaction back by itself after some errors (a full disk, an I/O
+        // error). A savepoint then would start a transaction of its own, and its changes would
+        // be committed alone while the outer one reports failure: refuse instead.
+        if (sqlite3 *handle = sqliteHandleOf(m_db); handle && sqlite3_get_autocommit(handle))
+            return makeError(Error::Code::Storage,
+                             QCoreApplication::translate("Transaction",
+                                                         "The database rolled back the change this one "
+                                                         "belongs to, after an earlier error. Nothing of "
+                                                         "it was saved; try again."));
         QSqlQuery query(connection);
         if (!query.exec(QStringLiteral("SAVEPOINT ") + savepointName()))
             return Sql::storageError(query);

@@ -11,7 +11,8 @@ class Database;
 // A write transaction that other processes see as one step. On SQLite it starts with
 // BEGIN IMMEDIATE so the write lock is taken up front (no deadlock-prone lock upgrade); on
 // PostgreSQL it is an ordinary transaction whose row locks the statements take. Rolls back unless
-// committed.
+// committed. On a connection opened read-only (Database::isReadOnly) begin() fails with
+// Sql::readOnlyError().
 //
 // Opened while another Transaction is active on the same connection, it becomes a savepoint of
 // that one: rolling it back undoes only its own changes, and committing it makes them part of the

@@ -47,13 +47,22 @@ private:
         // A file that became unreadable: the connection is opened again at a later checkpoint.
         if (!m_db->tryReopen())
             return -1;
+        // Nothing to copy into a file this process may not write; until it may again (checked
+        // now and then), no checkpoint and no warning at each attempt.
+        m_db->reopenIfReadOnly();
+        if (!m_db->get() || m_db->get()->isReadOnly())
+            return -1;
         auto done = Sql::exec(m_db->get()->connection(),
                               QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(QLatin1String(mode)));
         if (!done) {
-            if (!m_db->noteFailure(done.error()))
+            // A full disk is said once, not at every checkpoint, until one works again.
+            const bool said = Sql::isWriteRefused(done.error()) && done.error().reason == m_refused;
+            if (!m_db->noteFailure(done.error()) && !said)
                 qCWarning(lcCheckpoint) << "checkpoint failed:" << done.error().message;
+            m_refused = Sql::isWriteRefused(done.error()) ? done.error().reason : QString();
             return -1;
         }
+        m_refused.clear();
         return done.value().next() ? done.value().value(1).toInt() : -1;
     }
     void checkpoint() {
@@ -75,6 +84,7 @@ private:
     int m_restartFrames;
     QTimer m_timer;
     std::unique_ptr<ReconnectingDatabase> m_db;
+    QString m_refused; // the write refusal already logged (Sql::isWriteRefused), if any
 };
 
 WalCheckpointer::WalCheckpointer(DatabaseUrl url, QRecursiveMutex *writersGate, int intervalMs,

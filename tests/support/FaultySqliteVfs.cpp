@@ -11,6 +11,9 @@ namespace PoolDesk::Test {
 namespace {
 
 std::atomic<bool> g_unreadable{false};
+std::atomic<bool> g_readOnlyFiles{false};
+std::atomic<std::int64_t> g_writeBudget{-1}; // bytes still allowed; -1: unlimited
+std::atomic<int> g_refusedWrites{0};
 sqlite3_vfs *g_real = nullptr;
 sqlite3_vfs g_vfs;
 
@@ -36,9 +39,25 @@ int xRead(sqlite3_file *f, void *buffer, int amount, sqlite3_int64 offset) {
         return SQLITE_IOERR_READ;
     return self(f)->real()->pMethods->xRead(self(f)->real(), buffer, amount, offset);
 }
+// Takes a write from the budget; false when it does not fit (the disk is full).
+bool fits(int amount) {
+    std::int64_t budget = g_writeBudget.load();
+    do {
+        if (budget < 0)
+            return true;
+        if (budget < amount) {
+            ++g_refusedWrites;
+            return false;
+        }
+    } while (!g_writeBudget.compare_exchange_weak(budget, budget - amount));
+    return true;
+}
+
 int xWrite(sqlite3_file *f, const void *buffer, int amount, sqlite3_int64 offset) {
     if (down())
         return SQLITE_IOERR_WRITE;
+    if (!fits(amount))
+        return SQLITE_FULL;
     return self(f)->real()->pMethods->xWrite(self(f)->real(), buffer, amount, offset);
 }
 int xTruncate(sqlite3_file *f, sqlite3_int64 size) {
@@ -123,7 +142,14 @@ int xOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags, i
     if (down())
         return SQLITE_CANTOPEN;
     FaultyFile *faulty = self(file);
+    // As the default VFS does when the file's mode refuses writing: open it for reading and say so.
+    const bool readOnly =
+        g_readOnlyFiles.load() && (flags & SQLITE_OPEN_MAIN_DB) && (flags & SQLITE_OPEN_READWRITE);
+    if (readOnly)
+        flags = (flags & ~(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_READONLY;
     const int rc = g_real->xOpen(g_real, name, faulty->real(), flags, outFlags);
+    if (readOnly && rc == SQLITE_OK && outFlags)
+        *outFlags = flags;
     // SQLite calls xClose only when pMethods is set: leave it null if the real open failed.
     faulty->base.pMethods = (rc == SQLITE_OK && faulty->real()->pMethods) ? &g_methods : nullptr;
     return rc;
@@ -204,6 +230,25 @@ void FaultySqliteVfs::setUnreadable(bool unreadable) {
 
 bool FaultySqliteVfs::isUnreadable() {
     return g_unreadable.load();
+}
+
+void FaultySqliteVfs::setReadOnlyFiles(bool readOnly) {
+    g_readOnlyFiles.store(readOnly);
+}
+
+void FaultySqliteVfs::setDiskFullAfter(std::int64_t bytes) {
+    g_refusedWrites.store(0);
+    g_writeBudget.store(bytes);
+}
+
+int FaultySqliteVfs::refusedWrites() {
+    return g_refusedWrites.load();
+}
+
+void FaultySqliteVfs::reset() {
+    setUnreadable(false);
+    setReadOnlyFiles(false);
+    setDiskFullAfter(-1);
 }
 
 } // namespace PoolDesk::Test

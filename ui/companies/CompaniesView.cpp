@@ -58,6 +58,15 @@ CompaniesView::CompaniesView(Workspace &workspace, QWidget *parent)
     addAction(newCompany);
     // Only an administrator adds companies and changes plans and limits; others read them.
     newCompany->setEnabled(workspace.allows(Permission::ChangeCompanies));
+    // Read-only (a read-only file, a full disk): nothing to change; the window says why. The form
+    // keeps what it shows.
+    connect(&workspace, &Workspace::writableChanged, this, [this, newCompany] {
+        const bool mayChange = m_workspace.allows(Permission::ChangeCompanies);
+        newCompany->setEnabled(mayChange);
+        m_plan->setEnabled(mayChange);
+        m_limits->setReadOnly(!mayChange);
+        m_save->setVisible(mayChange);
+    });
     top->addWidget(m_filter, 1);
     top->addWidget(m_count);
     top->addWidget(add);

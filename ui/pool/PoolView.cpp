@@ -176,6 +176,8 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
         m_model->refresh();
         m_strip->reload();
     });
+    // Read-only (a read-only file, a full disk): the changes grey out; the window says why.
+    connect(&workspace, &Workspace::writableChanged, this, &PoolView::updateActions);
     connect(&workspace, &Workspace::environmentChanged, this, [this](const QString &env) {
         const int index = m_environment->findData(env);
         if (index >= 0)
@@ -213,7 +215,7 @@ PoolView::PoolView(Workspace &workspace, QWidget *parent)
         m_remove->setText(tr("&Remove…"));
         m_remove->setToolTip(tr("Take the selected number out of the pool (Del)"));
         // A greyed action says why, on hover.
-        if (!m_workspace.allows(Permission::ChangePool))
+        if (!m_workspace.roleAllows(Permission::ChangePool))
             for (QAction *action : {m_add, m_assign, m_unassign, m_remove})
                 action->setToolTip(action->toolTip() + QLatin1Char('\n') +
                                    neededRoleText(Permission::ChangePool));
