@@ -869,6 +869,10 @@ There is NO WARRANTY, to the extent permitted by law.</source>
         <source>The SQLite database path is empty.</source>
         <translation>SQLite データベースのパスが空です。</translation>
     </message>
+    <message>
+        <source>The SQLite database&apos;s file name ends with a space.</source>
+        <translation>SQLite データベースのファイル名が空白で終わっています。</translation>
+    </message>
 </context>
 <context>
     <name>DemoWorkspace</name>
@@ -3465,6 +3469,30 @@ Status: %2</source>
         <source>Your database login and your PoolDesk role</source>
         <translation>データベースのログインと PoolDesk のロール</translation>
     </message>
+    <message>
+        <source>The database takes changes again.</source>
+        <translation>データベースは再び変更を受け付けています。</translation>
+    </message>
+    <message>
+        <source>Read-only: disk full</source>
+        <translation>読み取り専用: ディスクがいっぱいです</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>読み取り専用</translation>
+    </message>
+    <message>
+        <source>Read-only: changes cannot be saved. %1</source>
+        <translation>読み取り専用: 変更を保存できません。%1</translation>
+    </message>
+    <message>
+        <source>Try Again</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <source>The database still takes no changes.</source>
+        <translation>データベースはまだ変更を受け付けていません。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Ui::MessageWidget</name>
@@ -4945,6 +4973,14 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
         <source>The field &quot;outcome&quot; must be one of %1.</source>
         <translation>フィールド「outcome」は %1 のいずれかにしてください。</translation>
     </message>
+    <message>
+        <source>The pool database is read-only: the service cannot save allocations, releases or call results. Nothing was changed. Its administrator must make the database writable; the service&apos;s log names it.</source>
+        <translation>プールのデータベースは読み取り専用です。サービスは割り当て、解放、通話結果を保存できません。何も変更されていません。管理者がデータベースを書き込み可能にする必要があります。サービスのログにデータベース名が記録されています。</translation>
+    </message>
+    <message>
+        <source>The disk holding the pool database is full: the service cannot save allocations, releases or call results. Nothing was changed. Its administrator must free space; the service&apos;s log names the database.</source>
+        <translation>プールのデータベースがあるディスクがいっぱいです。サービスは割り当て、解放、通話結果を保存できません。何も変更されていません。管理者が空き容量を確保する必要があります。サービスのログにデータベース名が記録されています。</translation>
+    </message>
 </context>
 <context>
     <name>ServiceConfig</name>
@@ -4977,6 +5013,22 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
     <message>
         <source>Your PoolDesk role may not do this: the database refused it. Changes to the pool, companies, limits, keys, environments and settings need the Administrator role; `pooldeskctl whoami` says which role you have.</source>
         <translation>あなたの PoolDesk ロールではこの操作はできません（データベースが拒否しました）。プール、企業、上限、キー、環境、設定の変更には管理者ロールが必要です。自分のロールは `pooldeskctl whoami` で確認できます。</translation>
+    </message>
+    <message>
+        <source>The pool database %1 is read-only: the server accepts no changes to it (default_transaction_read_only, or a standby server). Nothing was changed. Ask its administrator to make it writable, then try again. Viewing, reports and exports still work.</source>
+        <translation>プールのデータベース %1 は読み取り専用です。サーバーは変更を受け付けません (default_transaction_read_only、またはスタンバイサーバー)。何も変更されていません。管理者に書き込み可能にするよう依頼してから、もう一度お試しください。表示、レポート、エクスポートは引き続き使えます。</translation>
+    </message>
+    <message>
+        <source>The pool database file %1 is read-only, so PoolDesk cannot save changes to it. Nothing was changed. Make the file and its folder writable for your account (or move it to a disk that is not mounted read-only), then try again. Viewing, reports and exports still work.</source>
+        <translation>プールのデータベースファイル %1 は読み取り専用のため、PoolDesk は変更を保存できません。何も変更されていません。ファイルとそのフォルダーをあなたのアカウントで書き込み可能にしてから (または読み取り専用でマウントされていないディスクに移してから)、もう一度お試しください。表示、レポート、エクスポートは引き続き使えます。</translation>
+    </message>
+    <message>
+        <source>The disk of the PostgreSQL server holding the pool database %1 is full. The change was not saved; nothing of it was kept. Ask the server&apos;s administrator to free space, then try again.</source>
+        <translation>プールのデータベース %1 がある PostgreSQL サーバーのディスクがいっぱいです。変更は保存されず、その一部も残っていません。サーバーの管理者に空き容量の確保を依頼してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The disk holding the pool database file %1 is full. The change was not saved; nothing of it was kept. Free space on that disk, then try again. Viewing, reports and exports to another disk still work.</source>
+        <translation>プールのデータベースファイル %1 があるディスクがいっぱいです。変更は保存されず、その一部も残っていません。そのディスクの空き容量を確保してから、もう一度お試しください。表示、レポート、別のディスクへのエクスポートは引き続き使えます。</translation>
     </message>
 </context>
 <context>
@@ -5026,6 +5078,13 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
     <message>
         <source>Reading phone numbers, and where they are for local presence</source>
         <translation>電話番号の解析と、ローカルプレゼンスのための地域判定</translation>
+    </message>
+</context>
+<context>
+    <name>Transaction</name>
+    <message>
+        <source>The database rolled back the change this one belongs to, after an earlier error. Nothing of it was saved; try again.</source>
+        <translation>先に起きたエラーのため、データベースはこの操作を含む変更全体を取り消しました。何も保存されていません。もう一度お試しください。</translation>
     </message>
 </context>
 <context>

@@ -117,8 +117,8 @@ Status auditReport(Database &db, const QString &name, const QCommandLineParser &
         options.insert(option,
                        values.isEmpty() ? QJsonValue(true) : QJsonValue(values.join(QLatin1Char(','))));
     }
-    return AuditLog::write(db, Actor::currentUser(), QStringLiteral("report.") + name, name, companyId, {},
-                           options);
+    return AuditLog::recordRead(db, Actor::currentUser(), QStringLiteral("report.") + name, name, companyId,
+                                options);
 }
 
 std::optional<qint64> parseDate(const QString &text, bool endOfDay, const BillingZone &zone) {

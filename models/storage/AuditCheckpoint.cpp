@@ -1,6 +1,5 @@
 #include "storage/AuditCheckpoint.h"
 
-
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>

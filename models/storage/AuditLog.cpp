@@ -127,6 +127,14 @@ Status write(Database &db, const Actor &actor, const QString &action, const QStr
     return transaction.commit();
 }
 
+Status recordRead(Database &db, const Actor &actor, const QString &action, const QString &target,
+                  std::optional<qint64> companyId, const QJsonObject &details) {
+    auto written = write(db, actor, action, target, companyId, {}, details);
+    if (!written && Sql::isWriteRefused(written.error()))
+        return success();
+    return written;
+}
+
 Status chainUnlinkedEntries(Database &db) {
     auto unlinked =
         Sql::exec(db.connection(), QStringLiteral("SELECT ") + EntryColumns +

@@ -43,6 +43,13 @@ namespace AuditLog {
 Status write(Database &db, const Actor &actor, const QString &action, const QString &target,
              std::optional<qint64> companyId, const QJsonObject &before, const QJsonObject &after);
 
+// A sensitive read (an export, a report, a recording played): recorded like a change. A database
+// that takes no writes (read-only, or its disk full: Sql::isWriteRefused) cannot record it, and the
+// read goes ahead unrecorded, as the read-only console promises: whoever can read the database
+// then can read it without PoolDesk too.
+Status recordRead(Database &db, const Actor &actor, const QString &action, const QString &target,
+                  std::optional<qint64> companyId, const QJsonObject &details);
+
 // The chain's head: the log's identity (random, made with the chain) and its newest link.
 struct Head {
     QString logId;

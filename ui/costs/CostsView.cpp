@@ -583,10 +583,10 @@ bool CostsView::writeCompanyPdf(qint64 companyId, const QString &path) {
         for (const MonthTotals &month : std::as_const(m_months))
             history.append({month.month, month.companyTotals.value(companyId)});
         // A report that leaves PoolDesk is a sensitive read: recorded before it is written.
-        if (auto audited = AuditLog::write(m_workspace.database(), m_workspace.actor(),
-                                           QStringLiteral("export.pdf"), company.name, companyId, {},
-                                           {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
-                                            {QStringLiteral("month"), report.month}});
+        if (auto audited = AuditLog::recordRead(m_workspace.database(), m_workspace.actor(),
+                                                QStringLiteral("export.pdf"), company.name, companyId,
+                                                {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
+                                                 {QStringLiteral("month"), report.month}});
             !audited) {
             error(audited.error().message);
             return false;

@@ -164,9 +164,9 @@ void exportWith(View *view, Workspace &workspace, const QString &suggestedName, 
             }
             // Data that leaves PoolDesk is a sensitive read: the log says who took what, and where.
             if (auto audited =
-                    AuditLog::write(db, actor, QStringLiteral("export.csv"), suggestedName, std::nullopt, {},
-                                    {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
-                                     {QStringLiteral("rows"), written.value()}});
+                    AuditLog::recordRead(db, actor, QStringLiteral("export.csv"), suggestedName, std::nullopt,
+                                         {{QStringLiteral("file"), QDir::toNativeSeparators(path)},
+                                          {QStringLiteral("rows"), written.value()}});
                 !audited) {
                 file.cancelWriting();
                 return audited.error();

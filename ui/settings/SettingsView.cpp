@@ -87,15 +87,13 @@ SettingsView::SettingsView(Workspace &workspace, QWidget *parent)
                             {60, buildLanguageSection()},
                             {65, m_auditLog},
                             {70, buildAccessSection()}};
-    // The workspace's settings are an administrator's to change; others read them. (The language
-    // is each person's own, on their computer.)
-    const bool mayChange = m_workspace.allows(Permission::ChangeSettings);
-    if (!mayChange) {
-        for (QWidget *section : {pool, policy, static_cast<QWidget *>(m_callerId), tariff}) {
-            section->setEnabled(false);
-            retranslate(this, [section] { section->setToolTip(neededRoleText(Permission::ChangeSettings)); });
-        }
-    }
+    // The workspace's settings are an administrator's to change, while the database takes writes;
+    // others read them. (The language is each person's own, on their computer.)
+    const bool mayChange = m_workspace.roleAllows(Permission::ChangeSettings);
+    m_editable = {pool, policy, m_callerId, tariff, m_auditLog};
+    updateEditable();
+    connect(&m_workspace, &Workspace::writableChanged, this, &SettingsView::updateEditable);
+    retranslate(this, [this] { updateEditable(); });
     if (auto *users = UsersSection::createFor(m_workspace, content)) {
         auto *box = new QGroupBox(content);
         box->setObjectName(QStringLiteral("usersSettingsGroupBox"));
@@ -429,6 +427,20 @@ void SettingsView::setEnvironmentsPage(QWidget *page) {
     }
     page->setParent(m_environmentsBox);
     layout->addWidget(page);
+}
+
+void SettingsView::updateEditable() {
+    const bool editable = m_workspace.allows(Permission::ChangeSettings);
+    const QString why = !m_workspace.roleAllows(Permission::ChangeSettings)
+                            ? neededRoleText(Permission::ChangeSettings)
+                        : m_workspace.writeRefusal() ? m_workspace.writeRefusal()->message
+                                                     : QString();
+    for (QWidget *section : std::as_const(m_editable)) {
+        section->setEnabled(editable);
+        section->setToolTip(why);
+    }
+    if (m_save && !editable)
+        m_save->setEnabled(false);
 }
 
 void SettingsView::activated() {

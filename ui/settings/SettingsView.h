@@ -41,6 +41,9 @@ private:
     QWidget *buildPoolSection();
     CallerIdSection *m_callerId = nullptr; // saved and reverted with the rest
     AuditLogSection *m_auditLog = nullptr; // likewise
+    // Greyed out, saying why, for a role that may not change them or a database taking no writes.
+    QList<QWidget *> m_editable;
+    void updateEditable();
     QWidget *buildPolicySection();
     QWidget *buildTariffSection();
     QWidget *buildLanguageSection();
