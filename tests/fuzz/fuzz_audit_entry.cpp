@@ -29,9 +29,9 @@ void readCheckpoint(const QByteArray &json) {
     // What was read is what would be written again, and signs the same message.
     const auto again = AuditCheckpoint::fromJson(checkpoint.toJson());
     FUZZ_CHECK(again);
-    FUZZ_CHECK(again->logId == checkpoint.logId && again->seq == checkpoint.seq && again->hash == checkpoint.hash &&
-               again->at == checkpoint.at && again->publicKey == checkpoint.publicKey &&
-               again->signature == checkpoint.signature);
+    FUZZ_CHECK(again->logId == checkpoint.logId && again->seq == checkpoint.seq &&
+               again->hash == checkpoint.hash && again->at == checkpoint.at &&
+               again->publicKey == checkpoint.publicKey && again->signature == checkpoint.signature);
     FUZZ_CHECK(again->signedMessage() == checkpoint.signedMessage());
 }
 
