@@ -650,5 +650,12 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
             <numerusform>Imported %n numbers.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n earlier checkpoint(s) copied into the witness too.</source>
+        <translation>
+            <numerusform>%n earlier checkpoint copied into the witness too.</numerusform>
+            <numerusform>%n earlier checkpoints copied into the witness too.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

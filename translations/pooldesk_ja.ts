@@ -7121,5 +7121,11 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <source>the tamper-evident audit log: signing key, checkpoints, verification, list</source>
         <translation>改ざん検知できる監査ログ: 署名鍵、チェックポイント、検証、一覧</translation>
     </message>
+    <message numerus="yes">
+        <source>%n earlier checkpoint(s) copied into the witness too.</source>
+        <translation>
+            <numerusform>以前のチェックポイント %n 件も証人にコピーしました。</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

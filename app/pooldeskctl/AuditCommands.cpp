@@ -12,6 +12,8 @@
 #include "storage/AuditLog.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -120,11 +122,26 @@ int runCheckpoint(CliContext &context, const QStringList &args) {
     if (!made)
         return context.fail(made.error());
     QString written;
+    int exported = 0;
     if (parser.isSet(QStringLiteral("out"))) {
-        auto file = AuditCheckpoints::writeWitness(parser.value(QStringLiteral("out")), made.value());
+        const QString folder = parser.value(QStringLiteral("out"));
+        auto file = AuditCheckpoints::writeWitness(folder, made.value());
         if (!file)
             return context.fail(file.error());
         written = file.value();
+        // The stored checkpoints the folder lacks go with it, so a new witness holds the log's
+        // whole history of heads.
+        auto stored = AuditCheckpoints::stored(*db.value());
+        if (!stored)
+            return context.fail(stored.error());
+        for (const AuditCheckpoint &earlier : std::as_const(stored.value())) {
+            if (earlier.logId != made.value().logId ||
+                QFileInfo::exists(QDir(folder).filePath(earlier.fileName())))
+                continue;
+            if (auto copied = AuditCheckpoints::writeWitness(folder, earlier); !copied)
+                return context.fail(copied.error());
+            ++exported;
+        }
     }
     const AuditCheckpoint &checkpoint = made.value();
     if (context.json()) {
@@ -133,8 +150,10 @@ int runCheckpoint(CliContext &context, const QStringList &args) {
                            {QStringLiteral("hash"), QString::fromLatin1(checkpoint.hash.toHex())},
                            {QStringLiteral("at"), context.zone().isoText(checkpoint.at)},
                            {QStringLiteral("fingerprint"), key.value().fingerprint}};
-        if (!written.isEmpty())
+        if (!written.isEmpty()) {
             object.insert(QStringLiteral("file"), written);
+            object.insert(QStringLiteral("earlier_exported"), exported);
+        }
         context.printJson(object);
         return ExitCode::Success;
     }
@@ -144,9 +163,15 @@ int runCheckpoint(CliContext &context, const QStringList &args) {
                          .arg(QString::fromLatin1(checkpoint.hash.toHex().left(16)),
                               context.zone().displayText(checkpoint.at), key.value().fingerprint)
                   << Qt::endl;
-    if (!written.isEmpty())
+    if (!written.isEmpty()) {
         context.out() << QCoreApplication::translate("pooldeskctl", "Witness written: %1").arg(written)
                       << Qt::endl;
+        if (exported > 0)
+            context.out() << QCoreApplication::translate(
+                                 "pooldeskctl", "%n earlier checkpoint(s) copied into the witness too.",
+                                 nullptr, exported)
+                          << Qt::endl;
+    }
     return ExitCode::Success;
 }
 

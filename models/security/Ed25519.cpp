@@ -51,29 +51,33 @@ Result<KeyPair> generate() {
     return pairOf(key.get());
 }
 
-Result<KeyPair> fromPrivateKey(const QByteArray &privateKey) {
-    if (privateKey.size() != KeySize)
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate("Ed25519", "The stored signing key is not an Ed25519 key."));
-    const Key key(EVP_PKEY_new_raw_private_key(
-        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char *>(privateKey.constData()), KeySize));
+// The OpenSSL key of a stored 32-byte seed.
+Result<Key> privateKeyOf(const QByteArray &privateKey) {
+    Key key(privateKey.size() == KeySize
+                ? EVP_PKEY_new_raw_private_key(
+                      EVP_PKEY_ED25519, nullptr,
+                      reinterpret_cast<const unsigned char *>(privateKey.constData()), KeySize)
+                : nullptr);
     if (!key)
         return makeError(
             Error::Code::InvalidInput,
             QCoreApplication::translate("Ed25519", "The stored signing key is not an Ed25519 key."));
-    return pairOf(key.get());
+    return key;
+}
+
+Result<KeyPair> fromPrivateKey(const QByteArray &privateKey) {
+    auto key = privateKeyOf(privateKey);
+    if (!key)
+        return key.error();
+    return pairOf(key.value().get());
 }
 
 Result<QByteArray> sign(const QByteArray &privateKey, const QByteArray &message) {
-    if (privateKey.size() != KeySize)
-        return makeError(
-            Error::Code::InvalidInput,
-            QCoreApplication::translate("Ed25519", "The stored signing key is not an Ed25519 key."));
-    const Key key(EVP_PKEY_new_raw_private_key(
-        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char *>(privateKey.constData()), KeySize));
+    auto key = privateKeyOf(privateKey);
+    if (!key)
+        return key.error();
     const Context context(EVP_MD_CTX_new());
-    if (!key || !context || EVP_DigestSignInit(context.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+    if (!context || EVP_DigestSignInit(context.get(), nullptr, nullptr, nullptr, key.value().get()) != 1)
         return failure(QT_TRANSLATE_NOOP("Ed25519", "OpenSSL could not sign."));
     QByteArray signature(SignatureSize, '\0');
     size_t size = SignatureSize;

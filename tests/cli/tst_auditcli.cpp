@@ -103,6 +103,16 @@ void TestAuditCli::keyCheckpointVerifyAndTampering() {
     QVERIFY2(verify.exitCode == 0, verify.err.constData());
     QVERIFY2(verify.out.contains("intact"), verify.out.constData());
 
+    // A second witness folder gets the new checkpoint and the earlier one.
+    CTL_OK(ctl(url, {QStringLiteral("company"), QStringLiteral("add"), QStringLiteral("Gamma"),
+                     QStringLiteral("--plan"), QStringLiteral("standard")}));
+    QTemporaryDir second;
+    checkpoint = ctl(url, {QStringLiteral("--json"), QStringLiteral("audit"), QStringLiteral("checkpoint"),
+                           QStringLiteral("--out"), second.path()});
+    QVERIFY2(checkpoint.exitCode == 0, checkpoint.err.constData());
+    QCOMPARE(checkpoint.object().value(QStringLiteral("earlier_exported")).toInteger(), 1);
+    QCOMPARE(QDir(second.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 2);
+
     // Someone with the database's keys edits an entry.
     const qint64 edited = scalar(*db.value(), QStringLiteral("SELECT id FROM audit_log WHERE seq = 2"));
     if (engine == QLatin1String("postgresql"))

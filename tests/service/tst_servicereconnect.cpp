@@ -356,7 +356,10 @@ void TestServiceReconnect::checkBooks(Database &db, const Load &backend) {
         qWarning("%s", qPrintable(violation)); // in full: a failure message is cut short
     QVERIFY2(violations.isEmpty(),
              qPrintable(QStringLiteral("%1 problems, listed above").arg(violations.size())));
-    QVERIFY(backend.history().count(OperationHistory::Kind::Allocate, OperationHistory::Outcome::Unknown) >
+    // The outage met requests under way: some answers were lost or refused (which requests, allocations or
+    // releases, depends on where the backends were when the database went).
+    QVERIFY(backend.history().count(OperationHistory::Kind::Allocate, OperationHistory::Outcome::Unknown) +
+                backend.history().count(OperationHistory::Kind::Release, OperationHistory::Outcome::Unknown) >
             0);
 }
 
