@@ -280,6 +280,10 @@ There is NO WARRANTY, to the extent permitted by law.</source>
         <source>database</source>
         <translation>データベース</translation>
     </message>
+    <message>
+        <source>The database went away before the new signing key could be registered; it is registered with the first checkpoint.</source>
+        <translation>新しい署名鍵を登録する前にデータベースとの接続が切れました。鍵は最初のチェックポイントで登録されます。</translation>
+    </message>
 </context>
 <context>
     <name>AuditVerification</name>

@@ -50,33 +50,44 @@ QString keychainKey(const QString &logId) {
 }
 
 void loadKey(Database &db, SecretStore &store, bool create, const Actor &actor, QObject *context,
-             std::function<void(Result<Key>)> done) {
+             std::function<void(Result<Key>)> done, std::function<Database *()> database) {
     auto head = AuditLog::head(db);
     if (!head)
         return done(head.error());
+    if (!database)
+        database = [&db] { return &db; };
     const QString name = keychainKey(head.value().logId);
     QPointer<SecretStore> storeGuard(&store);
-    store.read(name, context, [&db, storeGuard, create, actor, context, name, done](Result<QString> stored) {
-        if (stored)
-            return done(keyOf(stored.value()));
-        if (stored.error().code != Error::Code::NotFound || !create)
-            return done(stored.error());
-        auto made = Ed25519::generate();
-        if (!made)
-            return done(made.error());
-        Key key{made.value(), Ed25519::fingerprint(made.value().publicKey), true};
-        if (!storeGuard)
-            return;
-        // Into the keychain first: a key the log names but nobody holds could never sign.
-        storeGuard->write(name, QString::fromLatin1(key.pair.privateKey.toBase64()), context,
-                          [&db, key, actor, done](Status written) {
-                              if (!written)
-                                  return done(written.error());
-                              if (auto registered = ensureRegistered(db, key, actor); !registered)
-                                  return done(registered.error());
-                              done(key);
-                          });
-    });
+    store.read(
+        name, context, [database, storeGuard, create, actor, context, name, done](Result<QString> stored) {
+            if (stored)
+                return done(keyOf(stored.value()));
+            if (stored.error().code != Error::Code::NotFound || !create)
+                return done(stored.error());
+            auto made = Ed25519::generate();
+            if (!made)
+                return done(made.error());
+            Key key{made.value(), Ed25519::fingerprint(made.value().publicKey), true};
+            if (!storeGuard)
+                return;
+            // Into the keychain first: a key the log names but nobody holds could never sign.
+            storeGuard->write(name, QString::fromLatin1(key.pair.privateKey.toBase64()), context,
+                              [database, key, actor, done](Status written) {
+                                  if (!written)
+                                      return done(written.error());
+                                  Database *now = database();
+                                  if (!now)
+                                      return done(makeError(Error::Code::Unavailable,
+                                                            QCoreApplication::translate(
+                                                                "AuditSigning",
+                                                                "The database went away before the new "
+                                                                "signing key could be registered; it "
+                                                                "is registered with the first checkpoint.")));
+                                  if (auto registered = ensureRegistered(*now, key, actor); !registered)
+                                      return done(registered.error());
+                                  done(key);
+                              });
+        });
 }
 
 Result<AuditCheckpoint> checkpoint(Database &db, const Key &key, const Actor &actor) {

@@ -31,8 +31,10 @@ struct Key {
 
 // Reads the workspace's key from the keychain. With `create`, a workspace without one gets a new
 // key, stored in the keychain and then registered in the log; without it, no key is NotFound.
+// The keychain answers later: `database` is asked again then, and a connection gone meanwhile (the
+// service's, reopened after an outage) is an Unavailable error rather than a dangling one.
 void loadKey(Database &db, SecretStore &store, bool create, const Actor &actor, QObject *context,
-             std::function<void(Result<Key>)> done);
+             std::function<void(Result<Key>)> done, std::function<Database *()> database = {});
 
 // Signs the log's head now and stores the checkpoint. An empty log has nothing to vouch for:
 // InvalidInput.

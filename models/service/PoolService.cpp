@@ -389,7 +389,8 @@ void PoolService::startAuditCheckpoints() {
     m_auditSecrets = new SecretStore(this);
     m_auditSecrets->setTimeout(5000);
     AuditSigning::loadKey(
-        *m_db->get(), *m_auditSecrets, true, AuditActor, this, [this](Result<AuditSigning::Key> key) {
+        *m_db->get(), *m_auditSecrets, true, AuditActor, this,
+        [this](Result<AuditSigning::Key> key) {
             if (!key) {
                 qCWarning(lcPoolService).noquote()
                     << "signed audit checkpoints are off:" << key.error().message;
@@ -403,7 +404,9 @@ void PoolService::startAuditCheckpoints() {
             connect(&m_auditTimer, &QTimer::timeout, this, &PoolService::signAuditCheckpointIfDue);
             m_auditTimer.start(m_config.auditCheckIntervalMs);
             signAuditCheckpointIfDue();
-        });
+        },
+        // The reaper's connection is replaced when the database comes back after an outage.
+        [this]() -> Database * { return m_db && m_reaperApi ? m_db->get() : nullptr; });
 }
 
 void PoolService::signAuditCheckpointIfDue() {
