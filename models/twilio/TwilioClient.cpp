@@ -84,6 +84,13 @@ constexpr int MaxRedirects = 5;
 bool isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
+bool sameOrigin(const QUrl &a, const QUrl &b) {
+    const auto port = [](const QUrl &url) {
+        return url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    };
+    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
+           port(a) == port(b);
+}
 } // namespace
 
 Client::Client(QNetworkAccessManager *network, QObject *parent)
@@ -137,6 +144,11 @@ QUrl Client::resolve(const QString &uri) const {
     return m_credentials.apiBaseUrl.resolved(QUrl::fromEncoded(uri.toUtf8()));
 }
 
+bool Client::isTwilioOrigin(const QUrl &url) const {
+    return url.isValid() && !url.host().isEmpty() &&
+           (sameOrigin(url, m_credentials.apiBaseUrl) || sameOrigin(url, pricingBaseUrl()));
+}
+
 QByteArray Client::encodeForm(const FormFields &fields) {
     return encodePairs(fields);
 }
@@ -174,11 +186,14 @@ void Client::start(const std::shared_ptr<Pending> &pending) {
     const QUrl target = pending->redirectedTo.isEmpty() ? pending->request.url : pending->redirectedTo;
     QNetworkRequest request(target);
     // A media request's redirects are followed here, not by Qt, so that credentials never leave
-    // the host asked. (The JSON API does not redirect; a 3xx there is Qt's to handle, as before.)
-    if (pending->request.media)
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    if (target.host() == pending->request.url.host() && target.scheme() == pending->request.url.scheme() &&
-        target.port() == pending->request.url.port()) {
+    // the host asked. The JSON API does not redirect: Qt follows a 3xx there only on the same
+    // origin, and onFinished reports any other.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         pending->request.media ? QNetworkRequest::ManualRedirectPolicy
+                                                : QNetworkRequest::SameOriginRedirectPolicy);
+    // The account's credentials go to Twilio's API and pricing hosts (or the mock server standing
+    // in for them) only: never to a host an answer named, nor where a download was redirected.
+    if (sameOrigin(target, pending->request.url) && isTwilioOrigin(target)) {
         const QByteArray auth =
             (m_credentials.username + QLatin1Char(':') + m_credentials.password).toUtf8().toBase64();
         request.setRawHeader("Authorization", "Basic " + auth);
@@ -317,6 +332,16 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
     HttpResponse response;
     response.status = status;
     response.attempts = pending->attempt;
+    if (!request.media && isRedirect(status)) {
+        const QUrl next = reply->url().resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
+        complete(pending, makeError(Error::Code::Network,
+                                    tr("Twilio redirected the request to another host (%1); PoolDesk does "
+                                       "not follow it with the account's credentials.")
+                                        .arg(next.host()),
+                                    Reason::BadResponse));
+        pump();
+        return;
+    }
     if (request.media) {
         if (isRedirect(status)) {
             const QUrl next = reply->url().resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
@@ -450,6 +475,14 @@ void Client::fetchPages(const QUrl &first, const QString &listKey, QObject *cont
         auto strong = weak.lock();
         if (!self || !strong)
             return;
+        // A page URI comes from an answer (or from where an earlier sync stopped): a page from
+        // another host is not Twilio's, and the account's credentials go nowhere else.
+        if (!self->isTwilioOrigin(url))
+            return done(makeError(Error::Code::Network,
+                                  tr("Twilio's answer points to its next page on another host (%1); "
+                                     "PoolDesk does not follow it.")
+                                      .arg(url.host()),
+                                  Reason::BadResponse));
         self->send({HttpRequest::Method::Get, url, {}, true}, context,
                    [self, strong, listKey, onPage, done](Result<HttpResponse> response) {
                        if (!response)

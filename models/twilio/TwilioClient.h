@@ -80,6 +80,8 @@ public:
     QUrl pricingBaseUrl() const;
     // A relative URI from a response (next_page_uri) resolved against the base URL, exactly as given.
     QUrl resolve(const QString &uri) const;
+    // Whether `url` is on the API host or the pricing host: the only places credentials are sent.
+    bool isTwilioOrigin(const QUrl &url) const;
 
     static QByteArray encodeForm(const FormFields &fields);
 

@@ -85,6 +85,74 @@ private slots:
         QCOMPARE(requests.at(2).target, base + "?PageSize=2&Page=2&PageToken=PA3");
     }
 
+    void nextPageOnAnotherHostIsNotFollowed() {
+        // A page that names another server as its next page ends the listing with an error: that
+        // server hears nothing, least of all the account's credentials.
+        Server elsewhere;
+        const QByteArray base = accountPath("IncomingPhoneNumbers.json");
+        const QString path = QString::fromLatin1(base);
+        const QString stolen = elsewhere.baseUrl().toString() + path + QStringLiteral("?Page=1");
+        m_server->on("GET", base, [&](const Server::Request &) {
+            return Server::Response::json(
+                200, Server::page(QStringLiteral("incoming_phone_numbers"),
+                                  {incomingNumberJson(pnSid(1), QStringLiteral("+16076956082"))}, path,
+                                  stolen, 0, 1));
+        });
+        int pages = 0;
+        Awaited<Status> done;
+        Twilio::Api::listIncomingNumbers(
+            *m_client, this, [&](const QList<Twilio::IncomingNumber> &) { return ++pages, true; },
+            done.sink());
+        QVERIFY(done.wait());
+        QVERIFY(!done.value->ok());
+        QCOMPARE(done.value->error().reason, Twilio::Reason::BadResponse);
+        QVERIFY2(done.value->error().message.contains(elsewhere.baseUrl().host()),
+                 qPrintable(done.value->error().message));
+        QCOMPARE(pages, 1);
+        QCOMPARE(m_server->requestsTo("GET", base).size(), 1);
+        QTest::qWait(50);
+        QVERIFY(elsewhere.requests().isEmpty());
+    }
+
+    void credentialsGoToTwilioOnly() {
+        Server elsewhere;
+        const QByteArray path = accountPath("Calls.json");
+        for (Server *server : {m_server, &elsewhere})
+            server->on("GET", path, [](const Server::Request &) {
+                return Server::Response::json(200, QJsonObject{{QStringLiteral("calls"), QJsonArray()}});
+            });
+        for (Server *server : {m_server, &elsewhere}) {
+            QUrl url = server->baseUrl();
+            url.setPath(QString::fromLatin1(path));
+            Awaited<Result<Twilio::HttpResponse>> answered;
+            m_client->send({Twilio::HttpRequest::Method::Get, url, {}, true}, this, answered.sink());
+            QVERIFY(answered.wait());
+            QVERIFY(answered.value->ok());
+        }
+        QVERIFY(m_server->requests().constFirst().headers.contains("authorization"));
+        QCOMPARE(elsewhere.requests().size(), 1);
+        QVERIFY2(!elsewhere.requests().constFirst().headers.contains("authorization"),
+                 "the account's credentials went to another host");
+    }
+
+    void redirectToAnotherHostIsNotFollowed() {
+        Server elsewhere;
+        const QByteArray path = "/2010-04-01/Accounts/" + TestAccountSid.toLatin1() + ".json";
+        QUrl target = elsewhere.baseUrl();
+        target.setPath(QString::fromLatin1(path));
+        Server::Response moved;
+        moved.status = 302;
+        moved.headers = {{"Location", target.toEncoded()}};
+        m_server->queue("GET", path, moved);
+        Awaited<Result<Twilio::AccountInfo>> account;
+        Twilio::Api::fetchAccount(*m_client, this, account.sink());
+        QVERIFY(account.wait());
+        QVERIFY(!account.value->ok());
+        QCOMPARE(account.value->error().reason, Twilio::Reason::BadResponse);
+        QTest::qWait(50);
+        QVERIFY(elsewhere.requests().isEmpty());
+    }
+
     void honoursRetryAfterOn429() {
         const QByteArray path = "/2010-04-01/Accounts/" + TestAccountSid.toLatin1() + ".json";
         Server::Response busy = Server::Response::error(429, 20429, QStringLiteral("Too Many Requests"));
