@@ -10,8 +10,10 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
+#include <QtNumeric>
 
 #include <memory>
+#include <optional>
 
 namespace PoolDesk::Twilio {
 
@@ -102,25 +104,40 @@ void ReconcileOperation::run() {
          {QStringLiteral("EndDate"), first.addDays(first.daysInMonth() - 1).toString(Qt::ISODate)},
          {QStringLiteral("PageSize"), QStringLiteral("1000")}});
     report(0, 0, tr("Reading Twilio's usage records for %1…").arg(m_month));
+    // Set when a record cannot be added up: the comparison stops there rather than show figures
+    // that wrapped around.
+    auto refused = std::make_shared<std::optional<Error>>();
     client().fetchPages(
         url, QStringLiteral("usage_records"), this,
-        [this](const QJsonArray &items, const QJsonObject &) {
+        [this, refused](const QJsonArray &items, const QJsonObject &) {
             for (const QJsonValue &value : items) {
                 const UsageRecord record = Json::usageRecord(value.toObject());
                 for (ReconcileLine &line : m_lines) {
                     if (line.twilioCategory != record.category)
                         continue;
+                    qint64 count = 0;
+                    Micros amount = 0;
+                    if (record.count < 0 || qAddOverflow(line.twilioCount, record.count, &count) ||
+                        qAddOverflow(line.twilioAmount, record.price, &amount)) {
+                        *refused = makeError(
+                            Error::Code::Network,
+                            tr("Twilio's usage records for %1 cannot be added up (a count below zero, or a "
+                               "total beyond what PoolDesk can hold); nothing was compared.")
+                                .arg(record.category),
+                            Reason::BadResponse);
+                        return false;
+                    }
                     line.twilioReported = true;
-                    line.twilioCount += record.count;
-                    line.twilioAmount += record.price;
+                    line.twilioCount = count;
+                    line.twilioAmount = amount;
                 }
             }
             return !isCancelled();
         },
-        [this](Status done) {
+        [this, refused](Status done) {
             if (stopIfCancelled())
                 return;
-            finish(done);
+            finish(*refused ? Status(**refused) : done);
         });
 }
 

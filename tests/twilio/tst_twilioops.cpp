@@ -525,6 +525,39 @@ private slots:
                  qPrintable(numbers.explanation()));
     }
 
+    // A usage answer whose figures cannot be added up ends the comparison with an error that
+    // names the category, instead of totals that wrapped around into nonsense.
+    void reconcileRefusesUsageThatCannotBeAddedUp_data() {
+        QTest::addColumn<QString>("count");
+        QTest::addColumn<QString>("price");
+        QTest::newRow("counts past 2^63") << QStringLiteral("9223372036854775807") << QStringLiteral("1.00");
+        QTest::newRow("amounts past 2^63") << QStringLiteral("2") << QStringLiteral("999999999999.99");
+        QTest::newRow("count below zero") << QStringLiteral("-3") << QStringLiteral("1.00");
+    }
+    void reconcileRefusesUsageThatCannotBeAddedUp() {
+        QFETCH(QString, count);
+        QFETCH(QString, price);
+        openDb(QStringLiteral("sqlite"));
+        const QByteArray path = accountPath("Usage/Records/Monthly.json");
+        m_server->on("GET", path, [=](const Server::Request &) {
+            const QJsonObject record{{QStringLiteral("category"), QStringLiteral("calls-outbound")},
+                                     {QStringLiteral("count"), count},
+                                     {QStringLiteral("price"), price},
+                                     {QStringLiteral("price_unit"), QStringLiteral("usd")}};
+            // Ten of them: each amount is one PoolDesk can read, their sum is not.
+            QJsonArray records;
+            for (int i = 0; i < 10; ++i)
+                records.append(record);
+            return Server::Response::json(200, Server::page(QStringLiteral("usage_records"), records,
+                                                            QString::fromLatin1(path), {}, 0, 10));
+        });
+        Twilio::ReconcileOperation op(context(), QStringLiteral("2026-11"));
+        QVERIFY(!runOp(op));
+        QCOMPARE(op.error()->reason, Twilio::Reason::BadResponse);
+        QVERIFY2(op.error()->message.contains(QStringLiteral("calls-outbound")),
+                 qPrintable(op.error()->message));
+    }
+
     void pricesGoToTheTariffTable_data() { addEngineRows(); }
     void pricesGoToTheTariffTable() {
         QFETCH(QString, engine);
