@@ -5,22 +5,26 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace PoolDesk::TwilioSignature {
 
 QByteArray compute(const QByteArray &authToken, const QString &url, const FormFields &postFields) {
-    FormFields sorted = postFields;
-    // Twilio sorts by name; repeated names keep their values in sorted order too.
-    std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
-        const QByteArray an = a.first.toUtf8(), bn = b.first.toUtf8();
-        if (an != bn)
-            return an < bn;
-        return a.second.toUtf8() < b.second.toUtf8();
-    });
+    // Twilio sorts by name in UTF-8 byte order; repeated names keep their values in sorted order
+    // too. Each field is encoded once, not in every comparison the sort makes.
+    std::vector<std::pair<QByteArray, QByteArray>> sorted;
+    sorted.reserve(size_t(postFields.size()));
+    qsizetype length = 0;
+    for (const auto &[name, value] : postFields) {
+        sorted.emplace_back(name.toUtf8(), value.toUtf8());
+        length += sorted.back().first.size() + sorted.back().second.size();
+    }
+    std::sort(sorted.begin(), sorted.end());
     QByteArray data = url.toUtf8();
-    for (const auto &[name, value] : std::as_const(sorted)) {
-        data += name.toUtf8();
-        data += value.toUtf8();
+    data.reserve(data.size() + length);
+    for (const auto &[name, value] : sorted) {
+        data += name;
+        data += value;
     }
     return QMessageAuthenticationCode::hash(data, authToken, QCryptographicHash::Sha1).toBase64();
 }
