@@ -13,6 +13,7 @@
 #include "pool/Reputation.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -285,7 +286,19 @@ int runImport(CliContext &context, const QStringList &args) {
                           << Qt::endl;
         return ExitCode::Success;
     }
-    auto imported = NumberImport(*db.value()).commit(Actor::currentUser(), parsed.rows);
+    // A large file takes a while to add: say how far it has got, about once a second.
+    QElapsedTimer sinceReport;
+    sinceReport.start();
+    const auto progress = [&](int added, int total) {
+        if (context.json() || added == total || sinceReport.elapsed() < 1000)
+            return;
+        sinceReport.restart();
+        context.err() << QCoreApplication::translate("pooldeskctl", "Importing: %1 of %n number(s) added…",
+                                                     nullptr, total)
+                             .arg(QLocale().toString(added))
+                      << Qt::endl;
+    };
+    auto imported = NumberImport(*db.value()).commit(Actor::currentUser(), parsed.rows, progress);
     if (!imported)
         return context.fail(imported.error());
     const int count = imported.value();

@@ -87,7 +87,8 @@ Status NumberImport::check(NumberCsv::ParsedImport &parsed, const QStringList &e
     return success();
 }
 
-Result<int> NumberImport::commit(const Actor &actor, const QList<NumberCsv::NumberRow> &rows) {
+Result<int> NumberImport::commit(const Actor &actor, const QList<NumberCsv::NumberRow> &rows,
+                                 const Progress &progress) {
     auto companies = companyIds(m_db);
     if (!companies)
         return companies.error();
@@ -124,6 +125,8 @@ Result<int> NumberImport::commit(const Actor &actor, const QList<NumberCsv::Numb
             return error;
         }
         ++added;
+        if (progress && (added % ProgressStep == 0 || added == int(rows.size())))
+            progress(added, int(rows.size()));
     }
     if (auto committed = transaction.commit(); !committed)
         return committed.error();

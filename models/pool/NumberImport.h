@@ -6,6 +6,8 @@
 
 #include <QStringList>
 
+#include <functional>
+
 namespace PoolDesk {
 
 class Database;
@@ -21,9 +23,14 @@ public:
     // its pool. Bad rows move from rows to errors. Reads each table once, whatever the file's size.
     Status check(NumberCsv::ParsedImport &parsed, const QStringList &environments);
 
+    // Told how many rows are added so far, of how many: every ProgressStep rows and at the end.
+    using Progress = std::function<void(int added, int total)>;
+    static constexpr int ProgressStep = 1000;
+
     // Adds every row through Numbers::add (its validation, history and audit entry) in one
     // transaction: when the database refuses one row, none is kept, and the error names its line.
-    Result<int> commit(const Actor &actor, const QList<NumberCsv::NumberRow> &rows);
+    Result<int> commit(const Actor &actor, const QList<NumberCsv::NumberRow> &rows,
+                       const Progress &progress = {});
 
 private:
     Database &m_db;

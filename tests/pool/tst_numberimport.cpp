@@ -30,6 +30,8 @@ private slots:
     void commitAddsAllAudited();
     void commitIsAllOrNothing_data() { addEngineRows(); }
     void commitIsAllOrNothing();
+    void commitReportsProgress_data() { addEngineRows(); }
+    void commitReportsProgress();
 };
 
 void TestNumberImport::checkUsesTheDatabase() {
@@ -109,6 +111,24 @@ void TestNumberImport::commitIsAllOrNothing() {
     // The connection is usable afterwards (no transaction left open).
     f.addNumber(QStringLiteral("+16076956082"));
     QCOMPARE(scalar(*f.db, QStringLiteral("SELECT COUNT(*) FROM phone_numbers")), qint64(2));
+}
+
+// A large file says how far it has got while it is added, ending with every row.
+void TestNumberImport::commitReportsProgress() {
+    QFETCH(QString, engine);
+    PoolFixture f(engine);
+    QByteArray file = "number\n";
+    for (int i = 0; i < 2500; ++i)
+        file += QStringLiteral("+1607695%1\n").arg(i, 4, 10, QLatin1Char('0')).toLatin1();
+    auto parsed = NumberCsv::parse(file, ProductionEnvironment);
+    QVERIFY(parsed.ok());
+    QList<std::pair<int, int>> reports;
+    auto imported = NumberImport(*f.db).commit(tester(), parsed.rows, [&](int added, int total) {
+        reports.append({added, total});
+    });
+    POOL_VERIFY_OK(imported);
+    QCOMPARE(imported.value(), 2500);
+    QCOMPARE(reports, (QList<std::pair<int, int>>{{1000, 2500}, {2000, 2500}, {2500, 2500}}));
 }
 
 QTEST_GUILESS_MAIN(TestNumberImport)
