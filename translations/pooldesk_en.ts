@@ -657,5 +657,12 @@ PoolDesk will not give it to any call meanwhile (the pool&apos;s policy rests nu
             <numerusform>%n earlier checkpoints copied into the witness too.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Importing: %1 of %n number(s) added…</source>
+        <translation>
+            <numerusform>Importing: %1 of %n number added…</numerusform>
+            <numerusform>Importing: %1 of %n numbers added…</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1988,6 +1988,14 @@ Expected: %2</source>
             <numerusform>%n 回試して断念しました: %1。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Twilio redirected the request to another host (%1); PoolDesk does not follow it with the account&apos;s credentials.</source>
+        <translation>Twilio がリクエストを別のホスト (%1) にリダイレクトしました。PoolDesk はアカウントの認証情報を付けてそこへは進みません。</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s answer points to its next page on another host (%1); PoolDesk does not follow it.</source>
+        <translation>Twilio の応答が次のページとして別のホスト (%1) を指しています。PoolDesk はそこへは進みません。</translation>
+    </message>
 </context>
 <context>
     <name>PoolDesk::Twilio::DeleteRecordingOperation</name>
@@ -2053,6 +2061,10 @@ Expected: %2</source>
     <message>
         <source>Reading Twilio&apos;s usage records for %1…</source>
         <translation>%1 の Twilio 利用記録を読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>Twilio&apos;s usage records for %1 cannot be added up (a count below zero, or a total beyond what PoolDesk can hold); nothing was compared.</source>
+        <translation>Twilio の %1 の利用記録を合計できません (件数が負、または合計が PoolDesk で扱える範囲を超えています)。何も照合していません。</translation>
     </message>
 </context>
 <context>
@@ -7129,6 +7141,12 @@ Environment: TWILIO_AUTH_TOKEN (verifies X-Twilio-Signature; under systemd, the 
         <source>%n earlier checkpoint(s) copied into the witness too.</source>
         <translation>
             <numerusform>以前のチェックポイント %n 件も証人にコピーしました。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing: %1 of %n number(s) added…</source>
+        <translation>
+            <numerusform>インポート中: %n 件中 %1 件の番号を追加しました…</numerusform>
         </translation>
     </message>
 </context>

@@ -15,6 +15,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -75,6 +76,24 @@ QAction *action(const Console &console, const char *name) {
     return console.window->findChild<QAction *>(QLatin1String(name));
 }
 
+// Costs on last month, which is over and open: its Close Month button once the report is shown.
+// The pool page is shown again afterwards.
+QPushButton *closeMonthButton(const Console &console) {
+    console.window->showPage(Ui::MainWindow::Page::Costs);
+    auto *months = console.window->findChild<QComboBox *>(QStringLiteral("costsMonthComboBox"));
+    auto *closing = console.window->findChild<QLabel *>(QStringLiteral("costsClosingLabel"));
+    if (!months || !closing)
+        return nullptr;
+    if (months->currentIndex() != 1) {
+        closing->clear();
+        months->setCurrentIndex(1);
+    }
+    if (!QTest::qWaitFor([&] { return !closing->text().isEmpty(); }, 30000))
+        return nullptr;
+    console.window->showPage(Ui::MainWindow::Page::Pool);
+    return console.window->findChild<QPushButton *>(QStringLiteral("costsCloseMonthButton"));
+}
+
 void clickTryAgain(const Console &console) {
     auto *button = console.banner->findChild<QToolButton *>(QStringLiteral("messageActionButton"));
     QVERIFY(button && button->isVisible());
@@ -117,6 +136,10 @@ void TestReadOnly::checkReadOnly(const Console &console, const QString &location
         QVERIFY2(change, name);
         QVERIFY2(!change->isEnabled(), name);
     }
+    QPushButton *close = closeMonthButton(console);
+    QVERIFY(close);
+    QVERIFY2(!close->isHidden(), "Close Month is offered, greyed out");
+    QVERIFY(!close->isEnabled());
     QVERIFY(!QApplication::activeModalWidget());
 }
 
@@ -127,6 +150,9 @@ void TestReadOnly::checkWritable(const Console &console) {
     QVERIFY(action(console, "addNumberAction")->isEnabled());
     QVERIFY(action(console, "addCompanyAction")->isEnabled());
     QVERIFY(action(console, "twilioImportAction")->isEnabled());
+    QPushButton *close = closeMonthButton(console);
+    QVERIFY(close);
+    QVERIFY(close->isEnabled());
 }
 
 void TestReadOnly::opensReadOnly() {

@@ -89,8 +89,10 @@ RecordingsPanel::RecordingsPanel(Workspace &workspace, QWidget *parent)
     m_message->setWordWrap(true);
     layout->addWidget(m_message);
 
-    // Deleting is for administrators only: the button is not offered to anyone else.
-    m_delete->setVisible(m_workspace.allows(Permission::DeleteRecordings));
+    // Deleting is for administrators only: the button is not offered to anyone else, and is greyed
+    // out while the database takes no writes (the deletion is audited).
+    m_delete->setVisible(m_workspace.roleAllows(Permission::DeleteRecordings));
+    connect(&m_workspace, &Workspace::writableChanged, this, &RecordingsPanel::updateControls);
 
     m_player = new QMediaPlayer(this);
     m_output = new QAudioOutput(this);
@@ -129,7 +131,7 @@ RecordingsPanel::RecordingsPanel(Workspace &workspace, QWidget *parent)
     shortcut(QKeySequence(Qt::Key_Space), &RecordingsPanel::playOrPause);
     shortcut(QKeySequence(Qt::Key_Escape), &RecordingsPanel::stop);
     shortcut(QKeySequence::Save, &RecordingsPanel::download);
-    if (m_workspace.allows(Permission::DeleteRecordings))
+    if (m_workspace.roleAllows(Permission::DeleteRecordings))
         shortcut(QKeySequence::Delete, &RecordingsPanel::deleteSelected);
 
     retranslate(this, [this] { retranslateUi(); });
@@ -368,7 +370,7 @@ void RecordingsPanel::updateControls() {
     m_play->setToolTip(playing ? tr("Pause (Space)") : tr("Play in the console (Space)"));
     m_stop->setEnabled(busy || m_player->playbackState() != QMediaPlayer::StoppedState);
     m_download->setEnabled(any && !busy);
-    m_delete->setEnabled(any && !busy);
+    m_delete->setEnabled(any && !busy && m_workspace.allows(Permission::DeleteRecordings));
     m_position->setEnabled(!m_loadedSid.isEmpty() && selected() && selected()->sid == m_loadedSid);
 }
 

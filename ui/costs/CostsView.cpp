@@ -109,7 +109,7 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     m_closing->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_close = new QPushButton(this);
     m_close->setObjectName(QStringLiteral("costsCloseMonthButton"));
-    m_close->setVisible(workspace.allows(Permission::CloseMonths));
+    m_close->setVisible(workspace.roleAllows(Permission::CloseMonths));
     m_reopen = new QPushButton(this);
     m_reopen->setObjectName(QStringLiteral("costsReopenMonthButton"));
     m_reopen->setVisible(false);
@@ -262,6 +262,11 @@ CostsView::CostsView(Workspace &workspace, QWidget *parent)
     connect(&workspace, &Workspace::dataChanged, this, [this] {
         if (m_loaded)
             m_model->refresh();
+    });
+    // Closing and re-opening write: greyed out while the database takes no writes.
+    connect(&workspace, &Workspace::writableChanged, this, [this] {
+        if (m_loaded)
+            showClosing();
     });
 }
 
@@ -449,9 +454,10 @@ void CostsView::showClosing() {
         m_closing->setText(over ? tr("Open: figures may still change") : tr("Open: the month is not over"));
         m_closing->setToolTip(tr("A closed month's report is stored and never changes."));
     }
-    m_close->setEnabled(!report.closing && over && !report.month.isEmpty());
-    m_reopen->setVisible(report.closing.has_value() && m_workspace.allows(Permission::ReopenMonths));
-    m_reopen->setEnabled(true);
+    m_close->setEnabled(m_workspace.allows(Permission::CloseMonths) && !report.closing && over &&
+                        !report.month.isEmpty());
+    m_reopen->setVisible(report.closing.has_value() && m_workspace.roleAllows(Permission::ReopenMonths));
+    m_reopen->setEnabled(m_workspace.allows(Permission::ReopenMonths));
 }
 
 void CostsView::closeMonth() {

@@ -191,13 +191,17 @@ UsersSection::UsersSection(Workspace &workspace, QWidget *parent)
     connect(m_add, &QPushButton::clicked, this, &UsersSection::addClicked);
     connect(m_change, &QPushButton::clicked, this, &UsersSection::changeClicked);
     connect(m_remove, &QPushButton::clicked, this, &UsersSection::removeClicked);
-    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
-        m_change->setEnabled(selected().has_value());
-        m_remove->setEnabled(selected().has_value());
-    });
-    m_change->setEnabled(false);
-    m_remove->setEnabled(false);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, &UsersSection::updateButtons);
+    connect(&m_workspace, &Workspace::writableChanged, this, &UsersSection::updateButtons);
+    updateButtons();
     reload();
+}
+
+void UsersSection::updateButtons() {
+    const bool mayChange = m_workspace.allows(Permission::ManageUsers);
+    m_add->setEnabled(mayChange);
+    m_change->setEnabled(mayChange && selected().has_value());
+    m_remove->setEnabled(mayChange && selected().has_value());
 }
 
 void UsersSection::reload() {
@@ -305,7 +309,7 @@ void UsersSection::removeClicked() {
 UsersSection *UsersSection::createFor(Workspace &workspace, QWidget *parent) {
     // A pool in a SQLite file has no users (Settings → Access says why), and only administrators
     // change them.
-    if (!workspace.database().isPostgreSql() || !workspace.allows(Permission::ManageUsers))
+    if (!workspace.database().isPostgreSql() || !workspace.roleAllows(Permission::ManageUsers))
         return nullptr;
     return new UsersSection(workspace, parent);
 }

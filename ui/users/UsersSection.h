@@ -77,6 +77,9 @@ public:
 
 private:
     void fill(); // the table from m_members
+    // Add, Change Role and Remove: while the database takes writes, and Change and Remove for a
+    // selected user.
+    void updateButtons();
     void addClicked();
     void changeClicked();
     void removeClicked();
