@@ -295,7 +295,7 @@ int runImport(CliContext &context, const QStringList &args) {
         sinceReport.restart();
         context.err() << QCoreApplication::translate("pooldeskctl", "Importing: %1 of %n number(s) added…",
                                                      nullptr, total)
-                             .arg(QLocale().toString(added))
+                             .arg(added)
                       << Qt::endl;
     };
     auto imported = NumberImport(*db.value()).commit(Actor::currentUser(), parsed.rows, progress);
