@@ -232,6 +232,9 @@ void TestReadOnly::diskFillsWhileRunning() {
     checkReadOnly(console, location, QStringLiteral("Free space"));
     QCOMPARE(console.status->text(), QStringLiteral("Read-only: disk full"));
     Test::keepScreenshot(console.window.get(), QStringLiteral("readonly-diskfull"));
+    console.window->showPage(Ui::MainWindow::Page::Costs); // last month, Close Month greyed out
+    Test::keepScreenshot(console.window.get(), QStringLiteral("readonly-diskfull-costs"));
+    console.window->showPage(Ui::MainWindow::Page::Pool);
     // Still showing the pool, and reading it again.
     action(console, "refreshAction")->trigger(); // F5
     QTRY_COMPARE_WITH_TIMEOUT(console.table->model()->rowCount(), 3, 30000);
