@@ -193,7 +193,7 @@ void Client::start(const std::shared_ptr<Pending> &pending) {
                                                 : QNetworkRequest::SameOriginRedirectPolicy);
     // The account's credentials go to Twilio's API and pricing hosts (or the mock server standing
     // in for them) only: never to a host an answer named, nor where a download was redirected.
-    if (sameOrigin(target, pending->request.url) && isTwilioOrigin(target)) {
+    if (isTwilioOrigin(target)) {
         const QByteArray auth =
             (m_credentials.username + QLatin1Char(':') + m_credentials.password).toUtf8().toBase64();
         request.setRawHeader("Authorization", "Basic " + auth);
@@ -332,35 +332,32 @@ void Client::onFinished(const std::shared_ptr<Pending> &pending) {
     HttpResponse response;
     response.status = status;
     response.attempts = pending->attempt;
-    if (!request.media && isRedirect(status)) {
+    if (isRedirect(status)) {
+        // Only a download is followed (to its storage); the JSON API reaches here only when Qt
+        // refused a redirect off its origin.
         const QUrl next = reply->url().resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
-        complete(pending, makeError(Error::Code::Network,
-                                    tr("Twilio redirected the request to another host (%1); PoolDesk does "
-                                       "not follow it with the account's credentials.")
-                                        .arg(next.host()),
-                                    Reason::BadResponse));
+        const bool safe = next.scheme() == QLatin1String("https") || next.scheme() == request.url.scheme();
+        if (!request.media) {
+            complete(pending, makeError(Error::Code::Network,
+                                        tr("Twilio redirected the request to another host (%1); PoolDesk "
+                                           "does not follow it with the account's credentials.")
+                                            .arg(next.host()),
+                                        Reason::BadResponse));
+        } else if (!next.isValid() || !safe || ++pending->redirects > MaxRedirects) {
+            complete(pending, makeError(Error::Code::Network,
+                                        tr("Twilio redirected the download to an address PoolDesk does "
+                                           "not follow (%1).")
+                                            .arg(next.host()),
+                                        Reason::BadResponse));
+        } else {
+            pending->redirectedTo = next;
+            --pending->attempt; // a redirect is not a failed attempt
+            start(pending);
+        }
         pump();
         return;
     }
     if (request.media) {
-        if (isRedirect(status)) {
-            const QUrl next = reply->url().resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
-            const bool safe =
-                next.scheme() == QLatin1String("https") || next.scheme() == request.url.scheme();
-            if (!next.isValid() || !safe || ++pending->redirects > MaxRedirects) {
-                complete(pending, makeError(Error::Code::Network,
-                                            tr("Twilio redirected the download to an address PoolDesk does "
-                                               "not follow (%1).")
-                                                .arg(next.host()),
-                                            Reason::BadResponse));
-            } else {
-                pending->redirectedTo = next;
-                --pending->attempt; // a redirect is not a failed attempt
-                start(pending);
-            }
-            pump();
-            return;
-        }
         response.media = body;
         response.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toString();
         complete(pending, response);
